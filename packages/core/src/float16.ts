@@ -1,0 +1,54 @@
+import { roundToFormat, widenFromFormat, type BinaryFormat } from "./round-to-format.js";
+
+/** IEEE-754 binary16. */
+export const FLOAT16: BinaryFormat = { mantissaBits: 10, exponentBits: 5 };
+/** bfloat16: float32's exponent, 7 fraction bits. */
+export const BFLOAT16: BinaryFormat = { mantissaBits: 7, exponentBits: 8 };
+
+/** float16 bit pattern -> exact float64 value. */
+export function widenFloat16(bits: number): number {
+  return widenFromFormat(bits, FLOAT16);
+}
+
+/** float64 -> float16 bit pattern, rounded once to nearest, ties to even. */
+export function narrowFloat16(x: number): number {
+  return roundToFormat(x, FLOAT16);
+}
+
+/** bfloat16 bit pattern -> exact float64 value. */
+export function widenBFloat16(bits: number): number {
+  return widenFromFormat(bits, BFLOAT16);
+}
+
+/** float64 -> bfloat16 bit pattern, rounded once (not via float32) to nearest, ties to even. */
+export function narrowBFloat16(x: number): number {
+  return roundToFormat(x, BFLOAT16);
+}
+
+/** Widens an array of float16 bit patterns to float64. */
+export function widenFloat16Array(bits: Uint16Array): Float64Array {
+  const out = new Float64Array(bits.length);
+  for (let i = 0; i < bits.length; i++) out[i] = widenFloat16(bits[i]!);
+  return out;
+}
+
+/** Narrows float64 values to float16 bit patterns (one rounding each). */
+export function narrowFloat16Array(values: ArrayLike<number>): Uint16Array {
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = narrowFloat16(values[i]!);
+  return out;
+}
+
+/** Widens an array of bfloat16 bit patterns to float64. */
+export function widenBFloat16Array(bits: Uint16Array): Float64Array {
+  const out = new Float64Array(bits.length);
+  for (let i = 0; i < bits.length; i++) out[i] = widenBFloat16(bits[i]!);
+  return out;
+}
+
+/** Narrows float64 values to bfloat16 bit patterns (one rounding each). */
+export function narrowBFloat16Array(values: ArrayLike<number>): Uint16Array {
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = narrowBFloat16(values[i]!);
+  return out;
+}
