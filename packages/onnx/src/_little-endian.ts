@@ -1,0 +1,24 @@
+/** A typed-array constructor over a buffer (Float32Array, Int32Array, BigInt64Array, ...). */
+export interface TypedArrayConstructor<T> {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Elements stored little-endian in `bytes`, as a `T`. A view into `bytes`
+ * when its byteOffset is aligned to the element size (no copy), a copy when
+ * it is not (or when the host is big-endian, where bytes are also swapped).
+ * The caller checks that `bytes.byteLength` is a multiple of the element size.
+ */
+export function littleEndianArray<T>(bytes: Uint8Array, ctor: TypedArrayConstructor<T>): T {
+  const size = ctor.BYTES_PER_ELEMENT;
+  const length = bytes.byteLength / size;
+  if (hostLittleEndian && bytes.byteOffset % size === 0) return new ctor(bytes.buffer, bytes.byteOffset, length);
+  const copy = bytes.slice();
+  if (!hostLittleEndian) {
+    for (let i = 0; i < copy.byteLength; i += size) copy.subarray(i, i + size).reverse();
+  }
+  return new ctor(copy.buffer, 0, length);
+}

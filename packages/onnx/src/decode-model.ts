@@ -1,0 +1,50 @@
+import { fromBinary } from "@bufbuild/protobuf";
+import { ReparamError, isReparamError } from "@reparam/core";
+import { ModelProtoSchema, type ModelProto } from "onnx-buf";
+import { checkWire } from "./_check-wire.js";
+
+/**
+ * Decodes the bytes of an `.onnx` file into a `ModelProto` (onnx-buf's
+ * ONNX 1.20 messages). Unknown fields are kept, so that
+ * `encodeModel(decodeModel(b))` gives back `b` byte for byte for a file
+ * written by the reference (C++) protobuf serializer.
+ *
+ * The bytes are checked structurally first. Throws `ONNX_DECODE` for
+ * truncated bytes, a length prefix past the end, a wrong wire type for a
+ * known field, invalid tags, or bytes without a graph; `where` gives the
+ * field path and byte offset.
+ *
+ * Byte fields (`raw_data`) are views into `bytes`, not copies: keep
+ * `bytes` unchanged while the model is in use. Tensors with external data
+ * keep only their `external_data` entries: load them with
+ * {@link internalizeTensors} or {@link readExternalData}.
+ */
+export function decodeModel(bytes: Uint8Array): ModelProto {
+  checkWire(bytes, ModelProtoSchema);
+  let model: ModelProto;
+  try {
+    model = fromBinary(ModelProtoSchema, bytes, { readUnknownFields: true });
+  } catch (cause) {
+    if (isReparamError(cause)) throw cause;
+    throw new ReparamError("ONNX_DECODE", "malformed ONNX protobuf", {
+      where: `ModelProto (${bytes.byteLength} bytes)`,
+      found: cause instanceof Error ? cause.message : String(cause),
+      cause,
+    });
+  }
+  if (model.graph === undefined) {
+    throw new ReparamError("ONNX_DECODE", "not an ONNX model: no graph", {
+      where: `ModelProto (${bytes.byteLength} bytes)`,
+      expected: "a ModelProto with a graph (field 7)",
+      found: `fields ${describeFields(model)}`,
+    });
+  }
+  return model;
+}
+
+function describeFields(model: ModelProto): string {
+  const unknown = (model.$unknown ?? []).map((u) => `#${u.no}`);
+  const known = Object.keys(model).filter((k) => k !== "$typeName" && k !== "$unknown");
+  const all = [...known, ...unknown];
+  return all.length === 0 ? "none" : all.join(", ");
+}
