@@ -1,0 +1,28 @@
+import { Command, CommanderError } from "commander";
+import { registerExample } from "./commands/example.js";
+import { EXIT } from "./exit-codes.js";
+import { reportError } from "./report-error.js";
+import { version } from "./version.js";
+
+/** Builds the `reparam` program (commander). */
+export function buildProgram(): Command {
+  const program = new Command("reparam")
+    .description("Re-parameterize train-time multi-branch vision models (RepVGG, MobileOne, ACNet, ...) into their single-branch deploy form.")
+    .version(version, "-v, --version")
+    .showHelpAfterError()
+    .exitOverride();
+  registerExample(program);
+  return program;
+}
+
+/** Runs the CLI on argv; returns the exit code (never calls process.exit). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.reparamError;
+    return reportError(e);
+  }
+}
