@@ -51,3 +51,11 @@ export type { Candidate, ConvertOptions, Decision, EncodeStats, FormatAdapter, M
 export type { ConversionReport, FusedBlockReport } from "./report.js";
 export { decide, reparameterize } from "./reparameterize.js";
 export type { Progress } from "./reparameterize.js";
+
+export { graphView } from "./graph/graph-view.js";
+export type { ConstRef, GraphNodeView, GraphView, NeutralOp, Padding } from "./graph/graph-view.js";
+export { effectivePads } from "./graph/same-pads.js";
+export { matchBlocks } from "./graph/match-blocks.js";
+export type { GraphBlockMatch } from "./graph/match-blocks.js";
+export { blockName } from "./graph/block-name.js";
+export { classifyFamily } from "./graph/classify-family.js";

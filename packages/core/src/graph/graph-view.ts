@@ -1,0 +1,84 @@
+import type { Pads, Pair } from "../block.js";
+
+/** A constant tensor of the model (an initializer, a Const node), read on demand. */
+export interface ConstRef {
+  /** Shape in core's layout: conv kernels OIHW, per-channel vectors [C]. */
+  readonly shape: readonly number[];
+  /** The values in that layout (float32 or float64; half types widened by the adapter). */
+  values(): Promise<Float32Array | Float64Array>;
+}
+
+/** How a conv or pool pads: explicit pads, or resolved from the input size. */
+export type Padding =
+  | { readonly kind: "explicit"; readonly pads: Pads }
+  /** SAME with the odd extra pad at the end (ONNX SAME_UPPER, TF 'SAME') or at the start (SAME_LOWER). */
+  | { readonly kind: "same-upper" | "same-lower" }
+  | { readonly kind: "valid" };
+
+/** What a node does, as far as re-parameterization cares. */
+export type NeutralOp =
+  | {
+      readonly kind: "conv";
+      readonly kernel: ConstRef;
+      readonly bias?: ConstRef;
+      readonly stride: Pair;
+      readonly padding: Padding;
+      readonly dilation: Pair;
+      readonly groups: number;
+    }
+  | { readonly kind: "batchnorm"; readonly gamma: ConstRef; readonly beta: ConstRef; readonly mean: ConstRef; readonly variance: ConstRef; readonly eps: number }
+  /** Per-channel x * scale + shift with constants (Mul / Add / BiasAdd with a constant). */
+  | { readonly kind: "affine"; readonly scale?: ConstRef; readonly shift?: ConstRef }
+  /** Constant zero padding of the spatial dims only. */
+  | { readonly kind: "pad"; readonly pads: Pads }
+  /** Average pool whose divisor counts the padding (count_include_pad), floor mode. */
+  | { readonly kind: "avgpool"; readonly size: Pair; readonly stride: Pair; readonly padding: Padding }
+  /** Sum of all data inputs (Add, Sum, AddV2, AddN). */
+  | { readonly kind: "add" }
+  /** Anything else: a boundary for matching. */
+  | { readonly kind: "other" };
+
+/** One node: its op and its data (non-constant) inputs and outputs, by tensor name. */
+export interface GraphNodeView {
+  /** Unique id (node name, or an index-based one); used to name blocks and to rewrite. */
+  readonly id: string;
+  readonly op: NeutralOp;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+}
+
+/**
+ * The small format-neutral view of a graph the matcher works on; each graph
+ * adapter (ONNX, TF.js graph and layers) provides one. Tensors are named by
+ * strings; layouts are NCHW/OIHW semantics whatever the format stores.
+ */
+export interface GraphView {
+  readonly nodes: readonly GraphNodeView[];
+  producer(tensor: string): GraphNodeView | undefined;
+  consumers(tensor: string): readonly GraphNodeView[];
+  isGraphOutput(tensor: string): boolean;
+  /** [H, W] of a tensor when known (shape inference, value_info, input shape). */
+  spatialSize(tensor: string): Pair | undefined;
+}
+
+/** Builds producer/consumer lookups for a node list: a ready-made {@link GraphView}. */
+export function graphView(nodes: readonly GraphNodeView[], outputs: Iterable<string>, sizes: (t: string) => Pair | undefined = () => undefined): GraphView {
+  const prod = new Map<string, GraphNodeView>();
+  const cons = new Map<string, GraphNodeView[]>();
+  for (const n of nodes) {
+    for (const o of n.outputs) prod.set(o, n);
+    for (const i of n.inputs) {
+      const list = cons.get(i);
+      if (list === undefined) cons.set(i, [n]);
+      else if (!list.includes(n)) list.push(n);
+    }
+  }
+  const outs = new Set(outputs);
+  return {
+    nodes,
+    producer: (t) => prod.get(t),
+    consumers: (t) => cons.get(t) ?? [],
+    isGraphOutput: (t) => outs.has(t),
+    spatialSize: sizes,
+  };
+}
