@@ -1,5 +1,7 @@
 import { Command, CommanderError } from "commander";
+import { registerConvert } from "./commands/convert.js";
 import { registerExample } from "./commands/example.js";
+import { registerInspect } from "./commands/inspect.js";
 import { EXIT } from "./exit-codes.js";
 import { reportError } from "./report-error.js";
 import { version } from "./version.js";
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .version(version, "-v, --version")
     .showHelpAfterError()
     .exitOverride();
+  registerConvert(program);
+  registerInspect(program);
   registerExample(program);
   return program;
 }

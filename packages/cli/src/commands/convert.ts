@@ -1,0 +1,58 @@
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { convertModel } from "../convert-model.js";
+import { formatSummary } from "../print-summary.js";
+
+interface ConvertFlags {
+  output?: string;
+  format: string;
+  scheme?: string;
+  eps?: string;
+  dtype: string;
+  only?: string;
+  exclude: string[];
+  json?: boolean;
+  quiet?: boolean;
+  force?: boolean;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function parseEps(v: string): string {
+  const n = Number(v);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError("expected a number between 0 and 1, e.g. 1e-3");
+  return v;
+}
+
+/** `reparam convert`: train-time model in, deploy model out. */
+export function registerConvert(program: Command): void {
+  program
+    .command("convert")
+    .description("fuse every re-parameterizable block of a model and write its deploy form")
+    .argument("<input>", "model file (.onnx, .safetensors, .safetensors.index.json) or TF.js model.json / its folder")
+    .option("-o, --output <path>", "output path (default: next to the input, with .deploy before the extension; TF.js: a sibling folder)")
+    .addOption(new Option("--format <format>", "input format").choices(["auto", "onnx", "tfjs", "safetensors"]).default("auto"))
+    .option("--scheme <name>", "state-dict naming scheme (safetensors): repvgg, timm-repvgg, mobileone, ... (default: detected)")
+    .option("--eps <number>", "BatchNorm epsilon where the format does not store it (safetensors; default 1e-5, YOLO uses 1e-3)", parseEps)
+    .addOption(new Option("--dtype <dtype>", "dtype of fused weights").choices(["keep", "f32", "f16"]).default("keep"))
+    .addOption(new Option("--only <kind>", "only this kind of fusion: conv+BN folds (bn) or multi-branch blocks (branches)").choices(["bn", "branches"]))
+    .option("--exclude <pattern>", "leave blocks whose name matches (substring or * glob); repeatable", collect, [])
+    .option("--json", "print one JSON object on stdout and nothing else")
+    .option("-q, --quiet", "no progress display")
+    .option("-f, --force", "overwrite an existing output")
+    .addHelpText("after", "\nExamples:\n  reparam convert model.onnx\n  reparam convert yolo.safetensors --eps 1e-3 -o deploy.safetensors\n  reparam convert web_model/ -o web_model_deploy/\n  reparam convert model.onnx --only bn --json")
+    .action(async (input: string, f: ConvertFlags) => {
+      const eps = f.eps === undefined ? undefined : Number(f.eps);
+      const result = await convertModel(input, {
+        format: f.format,
+        dtype: f.dtype as "keep" | "f32" | "f16",
+        exclude: f.exclude,
+        force: f.force === true,
+        progress: !(f.json === true || f.quiet === true),
+        ...(f.output !== undefined ? { output: f.output } : {}),
+        ...(f.scheme !== undefined ? { scheme: f.scheme } : {}),
+        ...(eps !== undefined ? { eps } : {}),
+        ...(f.only !== undefined ? { only: f.only as "bn" | "branches" } : {}),
+      });
+      process.stdout.write(f.json === true ? `${JSON.stringify(result)}\n` : `${formatSummary(result)}\n`);
+    });
+}

@@ -1,0 +1,72 @@
+import { dirname, resolve } from "node:path";
+import { ReparamError, reparameterize, type ConversionReport, type ConvertOptions } from "@reparam/core";
+import { pathSize } from "./folder-size.js";
+import { openModelInput } from "./host/model-input.js";
+import { stageOutput } from "./host/staged-output.js";
+import { progressReporter } from "./progress.js";
+import { defaultOutput, resolveModel } from "./resolve-model.js";
+
+/** What `reparam convert` did, as printed by `--json` (documented in the CLI README). */
+export interface ConvertResult {
+  readonly command: "convert";
+  readonly input: string;
+  readonly output: string;
+  readonly format: string;
+  readonly seconds: number;
+  readonly bytes: { readonly input: number; readonly output: number };
+  readonly report: ConversionReport;
+}
+
+/** Options of {@link convertModel}: the adapter options plus file handling. */
+export interface ConvertModelOptions extends ConvertOptions {
+  readonly output?: string;
+  readonly format?: string;
+  readonly force?: boolean;
+  readonly progress?: boolean;
+}
+
+/**
+ * Converts a model file to file: resolves the format, opens the input,
+ * stages the output beside its target, runs the adapter, and moves the
+ * output into place only if everything succeeded (nothing is left otherwise).
+ */
+export async function convertModel(inputPath: string, opts: ConvertModelOptions): Promise<ConvertResult> {
+  const t0 = performance.now();
+  const model = await resolveModel(inputPath, opts.format);
+  const target = resolve(opts.output ?? defaultOutput(model));
+  const inputRoot = model.folder ? dirname(model.file) : model.file;
+  if (target === inputRoot || target === model.file) {
+    throw new ReparamError("CLI_OUTPUT_IS_INPUT", "the output would overwrite the input", { where: target, hint: "choose another path with -o" });
+  }
+  const opened = await openModelInput(model.file);
+  let staged;
+  try {
+    staged = await stageOutput(target, { folder: model.folder, force: opts.force === true });
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+  const progress = progressReporter(opts.progress !== false);
+  let report: ConversionReport;
+  try {
+    const output = model.folder ? { ...staged.output, name: "model.json" } : staged.output;
+    report = await reparameterize(model.adapter, opened.input, output, opts, (p) => progress.update(p));
+    await opened.close();
+    await staged.commit();
+  } catch (e) {
+    progress.done();
+    await opened.close().catch(() => undefined);
+    await staged.abort();
+    throw e;
+  }
+  progress.done();
+  return {
+    command: "convert",
+    input: model.folder ? inputRoot : model.file,
+    output: target,
+    format: model.adapter.format,
+    seconds: (performance.now() - t0) / 1000,
+    bytes: { input: await pathSize(inputRoot), output: await pathSize(target) },
+    report,
+  };
+}

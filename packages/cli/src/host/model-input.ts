@@ -1,0 +1,63 @@
+import { open, realpath, stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { ReparamError, type ByteSource, type ModelInput } from "@reparam/core";
+import { fileSource } from "./file-source.js";
+
+/** An opened model: the adapter-facing input, and a way to close every file it opened. */
+export interface OpenedInput {
+  readonly input: ModelInput;
+  /** Absolute path of the main file. */
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+function inside(folder: string, target: string): boolean {
+  const rel = relative(folder, target);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}
+
+/**
+ * Opens a model file for an adapter. Sibling files (external data, shards)
+ * open only inside the model's folder: the name must not be absolute or
+ * contain `..`, and its real path (symlinks resolved) must stay inside.
+ */
+export async function openModelInput(mainPath: string): Promise<OpenedInput> {
+  const path = resolve(mainPath);
+  const folder = dirname(path);
+  const realFolder = await realpath(folder);
+  const handles: Array<{ close(): Promise<void> }> = [];
+  const openFile = async (p: string): Promise<ByteSource> => {
+    let info;
+    try {
+      info = await stat(p);
+    } catch {
+      throw new ReparamError("CLI_FILE_NOT_FOUND", "file not found", { where: p, hint: "check the path" });
+    }
+    if (!info.isFile()) throw new ReparamError("CLI_NOT_A_FILE", "not a regular file", { where: p });
+    const h = await open(p, "r");
+    handles.push(h);
+    return fileSource(h, info.size, p);
+  };
+  const main = await openFile(path);
+  const input: ModelInput = {
+    name: basename(path),
+    main,
+    async open(rel) {
+      const target = resolve(folder, rel);
+      if (isAbsolute(rel) || rel.split(/[\\/]/).includes("..") || !inside(folder, target)) {
+        throw new ReparamError("CLI_PATH_ESCAPE", "a file the model refers to lies outside its folder", { where: rel, expected: `a path inside ${folder}` });
+      }
+      let real: string;
+      try {
+        real = await realpath(target);
+      } catch {
+        throw new ReparamError("CLI_FILE_NOT_FOUND", "a file the model refers to is missing", { where: target });
+      }
+      if (!inside(realFolder, real)) {
+        throw new ReparamError("CLI_PATH_ESCAPE", "a file the model refers to resolves (through a symlink) outside its folder", { where: rel, found: real });
+      }
+      return openFile(real);
+    },
+  };
+  return { input, path, close: async () => void (await Promise.all(handles.map((h) => h.close()))) };
+}

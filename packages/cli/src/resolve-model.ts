@@ -1,0 +1,55 @@
+import { open, stat } from "node:fs/promises";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { ReparamError, type FormatAdapter } from "@reparam/core";
+import { adapters } from "./adapters.js";
+
+/** Where a model is and which adapter reads it. */
+export interface ResolvedModel {
+  /** The main file (model.onnx, model.json, x.safetensors, x.safetensors.index.json). */
+  readonly file: string;
+  /** True for models that are a folder of files (TF.js). */
+  readonly folder: boolean;
+  readonly adapter: FormatAdapter<unknown>;
+}
+
+const HEAD_BYTES = 64;
+
+/** Finds the main file of `input` (a file, or a TF.js folder with model.json) and its format. */
+export async function resolveModel(input: string, format: string = "auto"): Promise<ResolvedModel> {
+  let file = resolve(input);
+  const info = await stat(file).catch(() => undefined);
+  if (info === undefined) throw new ReparamError("CLI_FILE_NOT_FOUND", "input not found", { where: file, hint: "check the path" });
+  if (info.isDirectory()) {
+    file = join(file, "model.json");
+    if (!(await stat(file).catch(() => undefined))?.isFile()) {
+      throw new ReparamError("CLI_UNKNOWN_FORMAT", "a folder input must hold a TF.js model.json", { where: resolve(input), found: "no model.json" });
+    }
+  }
+  const h = await open(file, "r");
+  const head = new Uint8Array(HEAD_BYTES);
+  const { bytesRead } = await h.read(head, 0, HEAD_BYTES, 0).finally(() => h.close());
+  const name = basename(file);
+  const known = adapters.map((a) => a.format);
+  const adapter =
+    format === "auto" ? adapters.find((a) => a.detect(name, head.subarray(0, bytesRead))) : adapters.find((a) => a.format === format);
+  if (adapter === undefined) {
+    throw new ReparamError("CLI_UNKNOWN_FORMAT", format === "auto" ? "cannot tell the model's format" : `unknown format '${format}'`, {
+      where: file,
+      expected: known.length > 0 ? `one of ${known.join(", ")}` : "a supported format",
+      hint: "pass --format, or check that the file is a model",
+    });
+  }
+  return { file, folder: adapter.format === "tfjs", adapter };
+}
+
+/** The default output: `.deploy` before the extension; a sibling `<folder>.deploy` for folder models. */
+export function defaultOutput(model: ResolvedModel): string {
+  if (model.folder) {
+    const dir = dirname(model.file);
+    return join(dirname(dir), `${basename(dir)}.deploy`);
+  }
+  const name = basename(model.file);
+  const multi = [".safetensors.index.json"].find((e) => name.endsWith(e));
+  const ext = multi ?? extname(name);
+  return join(dirname(model.file), `${name.slice(0, name.length - ext.length)}.deploy${ext}`);
+}
