@@ -1,0 +1,96 @@
+import { batchNormAffine, foldBatchNorm } from "@reparam/core";
+import { type NodeSpec, floatAttr, intAttr, intsAttr } from "@reparam/onnx";
+import type { ArchBlock, ConvBranch } from "../arch/arch.js";
+import { bnTensors, convTensors } from "../weights/state-dict-tensors.js";
+import type { TensorSpec } from "../weights/tensor-spec.js";
+import { floatValues, tensorValues, valueBytes } from "../weights/tensor-values.js";
+import type { LazyTensor } from "./lazy-tensor.js";
+import { nodeNamer, scopeOf } from "./_scope.js";
+
+/**
+ * Collects the nodes and initializers of an ONNX graph as it is built, with
+ * PyTorch-style names; weights are drawn from `seed` when written.
+ */
+export class OnnxGraphContext {
+  readonly nodes: NodeSpec[] = [];
+  readonly initializers: LazyTensor[] = [];
+  private readonly name = nodeNamer();
+  private folded = 0;
+
+  constructor(
+    readonly seed: number,
+    readonly bnEps: number,
+  ) {}
+
+  /** Adds a node in the scope of module path `path`; returns its first output's name. */
+  node(path: string, op: string, inputs: readonly string[], attrs: NodeSpec["attrs"] = {}): string {
+    const name = this.name(scopeOf(path), op);
+    const output = `${name}_output_0`;
+    this.nodes.push({ op, name, inputs, outputs: [output], attrs });
+    return output;
+  }
+
+  /** Adds an initializer drawn from the seed; returns its name. */
+  tensor(spec: TensorSpec): string {
+    const seed = this.seed;
+    const byteLength = spec.shape.reduce((a, d) => a * d, 1) * (spec.dtype === "I64" ? 8 : 4);
+    const dataType = spec.dtype === "I64" ? 7 : 1;
+    this.initializers.push({ name: spec.name, dims: spec.shape, dataType, byteLength, bytes: () => valueBytes(tensorValues(spec, seed)) });
+    return spec.name;
+  }
+
+  /** Conv over `x` with the branch's own weight (and bias, if it has one). */
+  conv(x: string, b: ArchBlock, br: ConvBranch): string {
+    const specs = convTensors(br.conv, [b.outChannels, b.inChannels / b.groups, ...br.kernel], br.bias);
+    return this.node(br.conv, "Conv", [x, ...specs.map((s) => this.tensor(s))], convAttrs(b, br));
+  }
+
+  /**
+   * Conv over `x` with the branch's BN folded in (float64, rounded once to
+   * float32): the PyTorch eval export, initializers named `onnx::Conv_<n>`.
+   */
+  foldedConv(x: string, b: ArchBlock, br: ConvBranch & { bn: string }): string {
+    const [w] = convTensors(br.conv, [b.outChannels, b.inChannels / b.groups, ...br.kernel], false) as [TensorSpec];
+    const bnSpecs = bnTensors(br.bn, b.outChannels);
+    const bn = () => {
+      const [gamma, beta, mean, variance] = bnSpecs.slice(0, 4).map((s) => floatValues(s, this.seed));
+      return { gamma: gamma!, beta: beta!, mean: mean!, variance: variance!, eps: this.bnEps };
+    };
+    const seed = this.seed;
+    const o = b.outChannels;
+    const wName = `onnx::Conv_${100 + this.folded++}`;
+    const bName = `onnx::Conv_${100 + this.folded++}`;
+    this.initializers.push({
+      name: wName,
+      dims: w.shape,
+      dataType: 1,
+      byteLength: 4 * w.shape.reduce((a, d) => a * d, 1),
+      bytes: () => {
+        const k = floatValues(w, seed);
+        const shape = w.shape as [number, number, number, number];
+        return valueBytes(Float32Array.from(foldBatchNorm({ data: k, shape }, undefined, bn(), br.bn).kernel.data));
+      },
+    });
+    // b' = beta - mean * gamma / sqrt(var + eps): the conv has no bias of its own.
+    const shift = () => valueBytes(Float32Array.from(batchNormAffine(bn(), br.bn).shift));
+    this.initializers.push({ name: bName, dims: [o], dataType: 1, byteLength: 4 * o, bytes: shift });
+    return this.node(br.conv, "Conv", [x, wName, bName], convAttrs(b, br));
+  }
+
+  /** BatchNormalization (inference) of `x` with the BN at module path `path`. */
+  batchNorm(x: string, path: string, channels: number): string {
+    const names = bnTensors(path, channels).slice(0, 4).map((s) => this.tensor(s));
+    return this.node(path, "BatchNormalization", [x, ...names], { epsilon: floatAttr(this.bnEps), momentum: floatAttr(0.9) });
+  }
+}
+
+function convAttrs(b: ArchBlock, br: ConvBranch): NodeSpec["attrs"] {
+  const [kh, kw] = br.kernel;
+  return {
+    dilations: intsAttr([1, 1]),
+    group: intAttr(b.groups),
+    kernel_shape: intsAttr([kh, kw]),
+    pads: intsAttr([kh >> 1, kw >> 1, kh >> 1, kw >> 1]),
+    strides: intsAttr([b.stride, b.stride]),
+  };
+}
