@@ -1,6 +1,6 @@
 import { maxAbs, maxAbsDiff, randomBatchNorm, randomFloat32, seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { fuseBlock, graphView, matchBlocks, type ConstRef, type GraphNodeView, type NeutralOp } from "../src/index.js";
+import { fuseBlock, graphView, matchBlocks, planBlock, type ConstRef, type GraphNodeView, type NeutralOp } from "../src/index.js";
 import { randomInput } from "./block-fixtures.js";
 import { evaluateBlock, evaluateFused } from "./evaluate-block.js";
 
@@ -115,6 +115,22 @@ describe("matchBlocks on a neutral graph view", () => {
     const known = await matchBlocks(graphView(nodes, ["s"], () => [8, 8]));
     const a = known.matches[0]!.candidate.layout.branches[0]!;
     expect(a.kind === "conv" && a.pads).toEqual([0, 0, 1, 1]);
+  });
+
+  it("ties a block to its input size only when its branches line up at that size alone", async () => {
+    const block = (padding: Extract<NeutralOp, { kind: "conv" }>["padding"]) => [
+      node("a", conv(2, 2, 3, 1, { stride: [2, 2], padding }), ["x"]),
+      node("b", conv(2, 2, 1, 0, { stride: [2, 2] }), ["x"]),
+      node("s", { kind: "add" }, ["a", "b"]),
+    ];
+    const plainPads = (await matchBlocks(graphView(block({ kind: "explicit", pads: [1, 1, 1, 1] }), ["s"], () => [32, 32]))).matches[0]!.candidate.layout;
+    expect(plainPads.inputSize).toBeUndefined();
+    const p1 = planBlock(plainPads);
+    expect(p1.ok && p1.plan.pads).toEqual([1, 1, 1, 1]); // as the family's own deploy conv, not [1, 1, 0, 0]
+    const same = (await matchBlocks(graphView(block({ kind: "same-upper" }), ["s"], () => [8, 8]))).matches[0]!.candidate.layout;
+    expect(same.inputSize).toEqual([8, 8]);
+    const p2 = planBlock(same);
+    expect(p2.ok && p2.plan.pads).toEqual([0, 0, 1, 1]);
   });
 
   it("reads DBB's 1x1 -> BN -> kxk branch as sequential", async () => {

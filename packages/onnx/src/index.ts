@@ -20,6 +20,13 @@ export type { ExternalizeOptions, ExternalizeResult } from "./externalize-tensor
 export { checkGraph } from "./check-graph.js";
 export { topologicalOrder } from "./topological-order.js";
 
+export { onnxAdapter } from "./onnx-adapter.js";
+export type { OnnxModel } from "./onnx-model.js";
+export type { OnnxConvertOptions } from "./onnx-convert-options.js";
+export { onnxGraphView } from "./onnx-graph-view.js";
+export type { OnnxGraphView } from "./onnx-graph-view.js";
+export type { OnnxConstant } from "./_constant-table.js";
+
 export { buildModel } from "./build-model.js";
 export type { InitializerSpec, ModelSpec, NodeSpec, TensorData, ValueSpec } from "./build-model.js";
 export { floatAttr, floatsAttr, intAttr, intsAttr, makeAttribute, stringAttr, stringsAttr, tensorAttr } from "./attribute-value.js";

@@ -1,6 +1,7 @@
 import type { Candidate } from "../adapter.js";
 import type { Block, Branch } from "../block.js";
 import type { KernelShape } from "../kernel.js";
+import { planBlock } from "../plan-block.js";
 import { refusal, type Refusal } from "../refusal.js";
 import { blockName } from "./block-name.js";
 import { branchLayout, parseChannels, type BranchLayout } from "./branch-layout.js";
@@ -70,7 +71,10 @@ async function makeMatch(view: GraphView, name: string, input: string, output: s
   }
   const postBn = await composeAffine(post, channels);
   const size = view.spatialSize(input);
-  const layout: Block<KernelShape> = { name, inChannels: channels, branches: layouts.map((l) => l.branch), ...(postBn ? { postBn } : {}), ...(size ? { inputSize: size } : {}) };
+  const general: Block<KernelShape> = { name, inChannels: channels, branches: layouts.map((l) => l.branch), ...(postBn ? { postBn } : {}) };
+  // Tie the block to its input size only when the branches line up at that size alone
+  // (SAME at stride 2): otherwise the fused pads stay the ones that hold for every size.
+  const layout: Block<KernelShape> = size === undefined || planBlock(general).ok ? general : { ...general, inputSize: size };
   const load = async (): Promise<Block> => {
     const branches = await Promise.all(
       layouts.map(async ({ branch, kernels }): Promise<Branch> => {

@@ -1,0 +1,95 @@
+import { create } from "@bufbuild/protobuf";
+import { narrowBFloat16, narrowFloat16, widenBFloat16, widenFloat16 } from "@reparam/core";
+import { TensorProtoSchema, TensorProto_DataType as DT, type GraphProto, type NodeProto, type TensorProto } from "onnx-buf";
+import { intAttribute, isOnnxDomain, tensorAttribute } from "./_attributes.js";
+import { dtypeOf } from "./onnx-dtype.js";
+import { elementCount } from "./tensor-byte-length.js";
+import { tensorValues, type FloatDType, type TensorValues } from "./tensor-values.js";
+import { topologicalOrder } from "./topological-order.js";
+
+/** A value of the graph known before it runs: an initializer, a Constant, or Identity/Cast of one. */
+export interface OnnxConstant {
+  readonly dims: readonly number[];
+  /** Element type as its consumers see it (after any Cast). */
+  readonly dataType: number;
+  /** The Constant / Identity / Cast nodes that make it, in order (empty for an initializer). */
+  readonly nodes: readonly NodeProto[];
+  /** Its values, floats widened exactly to float64 (and rounded as a Cast would). */
+  read(): TensorValues;
+}
+
+const FLOATS: ReadonlySet<number> = new Set([DT.FLOAT, DT.FLOAT16, DT.BFLOAT16, DT.DOUBLE]);
+const INTS: ReadonlySet<number> = new Set([DT.INT32, DT.INT64]);
+
+/** True for FLOAT, FLOAT16, BFLOAT16 and DOUBLE. */
+export function isFloatType(dataType: number): boolean {
+  return FLOATS.has(dataType);
+}
+
+/** Rounds float64 values as a Cast to `to` does (to nearest, ties to even). */
+function roundTo(values: Float64Array, to: number): Float64Array {
+  const r = to === DT.FLOAT ? Math.fround : to === DT.FLOAT16 ? (x: number) => widenFloat16(narrowFloat16(x)) : to === DT.BFLOAT16 ? (x: number) => widenBFloat16(narrowBFloat16(x)) : undefined;
+  return r === undefined ? values : values.map(r);
+}
+
+function castValues(v: TensorValues, to: number): TensorValues {
+  const dtype = dtypeOf(to)!;
+  if (v.dtype === "int32" || v.dtype === "int64") {
+    const big = Array.from(v.values as ArrayLike<number | bigint>, (x) => BigInt(x));
+    return dtype === "int64" ? { dtype, values: BigInt64Array.from(big) } : { dtype: "int32", values: Int32Array.from(big, (x) => Number(BigInt.asIntN(32, x))) };
+  }
+  return { dtype: dtype as FloatDType, values: roundTo(v.values, to) };
+}
+
+/** The tensor a Constant node holds (`value`, `value_float(s)`, `value_int(s)`), or undefined. */
+function constantTensor(node: NodeProto): TensorProto | undefined {
+  const a = node.attribute[0];
+  if (node.attribute.length !== 1 || a === undefined) return undefined;
+  if (a.name === "value") return tensorAttribute(node, "value")?.t;
+  const floats = (dims: number[], floatData: number[]) => create(TensorProtoSchema, { dims: dims.map(BigInt), dataType: DT.FLOAT, floatData });
+  const ints = (dims: number[], int64Data: bigint[]) => create(TensorProtoSchema, { dims: dims.map(BigInt), dataType: DT.INT64, int64Data });
+  if (a.name === "value_float") return floats([], [a.f]);
+  if (a.name === "value_floats") return floats([a.floats.length], [...a.floats]);
+  if (a.name === "value_int") return ints([], [a.i]);
+  if (a.name === "value_ints") return ints([a.ints.length], [...a.ints]);
+  return undefined;
+}
+
+/**
+ * Every constant value of a graph by name: initializers that are not also
+ * graph inputs (an input may override them), Constant nodes, and Identity
+ * or Cast (between float types, or between int32 and int64) of a constant.
+ * Tensors must already be loaded (no external data left).
+ */
+export function constantTable(graph: GraphProto): Map<string, OnnxConstant> {
+  const inputs = new Set(graph.input.map((v) => v.name));
+  const table = new Map<string, OnnxConstant>();
+  const dimsOf = (t: TensorProto) => {
+    elementCount(t.dims, `tensor '${t.name}'`);
+    return t.dims.map(Number);
+  };
+  for (const t of graph.initializer) {
+    if (inputs.has(t.name) || dtypeOf(t.dataType) === undefined) continue;
+    table.set(t.name, { dims: dimsOf(t), dataType: t.dataType, nodes: [], read: () => tensorValues(t) });
+  }
+  for (const node of topologicalOrder(graph)) {
+    const out = node.output[0];
+    if (!isOnnxDomain(node) || node.output.length !== 1 || out === undefined || out === "" || inputs.has(out)) continue;
+    if (node.opType === "Constant" && node.input.length === 0) {
+      const t = constantTensor(node);
+      if (t === undefined || dtypeOf(t.dataType) === undefined) continue;
+      table.set(out, { dims: dimsOf(t), dataType: t.dataType, nodes: [node], read: () => tensorValues(t) });
+      continue;
+    }
+    const src = node.input.length === 1 ? table.get(node.input[0]!) : undefined;
+    if (src === undefined) continue;
+    if (node.opType === "Identity") {
+      table.set(out, { ...src, nodes: [...src.nodes, node] });
+    } else if (node.opType === "Cast") {
+      const to = intAttribute(node, "to", Number.NaN);
+      const ok = (FLOATS.has(src.dataType) && FLOATS.has(to)) || (INTS.has(src.dataType) && INTS.has(to));
+      if (ok) table.set(out, { dims: src.dims, dataType: to, nodes: [...src.nodes, node], read: () => castValues(src.read(), to) });
+    }
+  }
+  return table;
+}

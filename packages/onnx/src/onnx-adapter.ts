@@ -1,0 +1,89 @@
+import { ReparamError, matchBlocks, type Candidate, type EncodeStats, type FormatAdapter } from "@reparam/core";
+import { TensorProto_DataType as DT } from "onnx-buf";
+import { applyFusions, blockDataType, type Fusion } from "./_apply-fusions.js";
+import { inputFiles } from "./_input-files.js";
+import { modelFacts, weightCount } from "./_model-facts.js";
+import { writeModel } from "./_write-model.js";
+import { checkGraph } from "./check-graph.js";
+import { decodeModel } from "./decode-model.js";
+import { internalizeTensors } from "./internalize-tensors.js";
+import { externalThreshold } from "./onnx-convert-options.js";
+import { onnxGraphView } from "./onnx-graph-view.js";
+import type { OnnxModel } from "./onnx-model.js";
+
+/** Tags of ModelProto fields 2-8 (length-delimited), what follows `ir_version` in a serialized model. */
+const AFTER_IR_VERSION = new Set([0x12, 0x1a, 0x22, 0x2a, 0x32, 0x3a, 0x42]);
+
+const DTYPE_OPTION: Record<string, number> = { f32: DT.FLOAT, f16: DT.FLOAT16 };
+
+/**
+ * The ONNX format adapter for core's `reparameterize`:
+ * - decode: parses the `.onnx` bytes (unknown fields kept), loads external
+ *   data through `input.open` (locations checked first; never outside the
+ *   model's folder), and checks the graph (cycles, undefined inputs);
+ * - findBlocks: core's matcher on {@link onnxGraphView};
+ * - encode: one Conv with bias per fused block, in the block's weight dtype,
+ *   dead weights and stale value_info dropped, refused and skipped blocks
+ *   untouched; external data written to `<output>.data` when the input had
+ *   some (or `externalData: true`, see {@link OnnxConvertOptions}).
+ * With nothing fused the output is the input, byte for byte (when it was
+ * written by the reference serializer and had no external data).
+ */
+export const onnxAdapter: FormatAdapter<OnnxModel> = {
+  format: "onnx",
+
+  detect(name, head) {
+    if (name.toLowerCase().endsWith(".onnx")) return true;
+    // ir_version (field 1, varint 1..64) first, then another ModelProto field.
+    return head.length >= 3 && head[0] === 0x08 && head[1]! >= 1 && head[1]! <= 64 && AFTER_IR_VERSION.has(head[2]!);
+  },
+
+  async decode(input) {
+    const proto = decodeModel(await input.main.read(0, input.main.size));
+    const loaded = await internalizeTensors(proto, inputFiles(input));
+    checkGraph(proto);
+    return { proto, name: input.name, externalData: loaded > 0, blocks: new Map() };
+  },
+
+  async findBlocks(model) {
+    const graph = onnxGraphView(model.proto);
+    const { matches, refused } = await matchBlocks(graph.view);
+    model.blocks.clear();
+    for (const match of matches) model.blocks.set(match.candidate, { match, graph });
+    return { candidates: matches.map((m) => m.candidate), refused };
+  },
+
+  parameterCount: (model) => weightCount(model.proto),
+
+  async encode(model, decisions, output, options): Promise<EncodeStats> {
+    const threshold = externalThreshold(options, model.externalData);
+    const fusions: Fusion[] = [];
+    let graph;
+    for (const d of decisions) {
+      if (d.kind !== "fuse") continue;
+      const block = model.blocks.get(d.candidate);
+      if (block === undefined) throw unknownBlock(d.candidate);
+      graph = block.graph;
+      fusions.push({ match: block.match, conv: await d.fused() });
+    }
+    const proto = graph === undefined ? model.proto : applyFusions(model.proto, graph, fusions);
+    checkGraph(proto);
+    const written = await writeModel(proto, output, threshold);
+    const notes: string[] = [];
+    if (written.external !== undefined) notes.push(`external data: ${written.external.tensors} tensors in '${written.external.location}'`);
+    const forced = DTYPE_OPTION[String(options.dtype)];
+    if (forced !== undefined && fusions.some((f) => blockDataType(graph!, f.match) !== forced)) {
+      notes.push(`dtype '${String(options.dtype)}' not applied: an ONNX Conv's weights must have its input's type, so fused weights keep the block's dtype`);
+    }
+    return { parametersAfter: weightCount(proto), bytesWritten: written.bytes, notes };
+  },
+
+  describe: (model) => ({ ...modelFacts(model.proto), external_data: model.externalData ? "yes" : "no" }),
+};
+
+function unknownBlock(c: Candidate): ReparamError {
+  return new ReparamError("ONNX_UNKNOWN_BLOCK", "a fuse decision names a block this model's findBlocks did not return", {
+    where: `block '${c.name}'`,
+    hint: "call findBlocks on the same decoded model before encode",
+  });
+}

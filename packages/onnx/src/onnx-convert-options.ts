@@ -1,0 +1,28 @@
+import { ReparamError, type ConvertOptions } from "@reparam/core";
+
+/** Options the ONNX adapter reads, besides core's. */
+export interface OnnxConvertOptions extends ConvertOptions {
+  /**
+   * Write initializers to a side file `<output name>.data`: `true` always,
+   * `false` never; by default only when the input had external data.
+   */
+  readonly externalData?: boolean;
+  /** Initializers of at least this many bytes go to the side file. Default 1024, onnx's own threshold. */
+  readonly externalDataThreshold?: number;
+}
+
+/**
+ * The external data threshold to write with, or undefined for a
+ * self-contained file. Throws `ONNX_BAD_OPTION` for values of the wrong type.
+ */
+export function externalThreshold(options: ConvertOptions, inputHadExternal: boolean): number | undefined {
+  const force = options["externalData"];
+  const threshold = options["externalDataThreshold"] ?? 1024;
+  if (force !== undefined && typeof force !== "boolean") {
+    throw new ReparamError("ONNX_BAD_OPTION", "option externalData must be a boolean", { expected: "true or false", found: JSON.stringify(force) });
+  }
+  if (typeof threshold !== "number" || !Number.isSafeInteger(threshold) || threshold < 0) {
+    throw new ReparamError("ONNX_BAD_OPTION", "option externalDataThreshold must be a byte count", { expected: "an integer >= 0", found: String(threshold) });
+  }
+  return (force ?? inputHadExternal) ? threshold : undefined;
+}

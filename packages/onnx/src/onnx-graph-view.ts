@@ -1,0 +1,63 @@
+import { graphView, type GraphNodeView, type GraphView } from "@reparam/core";
+import type { ModelProto, NodeProto } from "onnx-buf";
+import { defaultOpset } from "./_attributes.js";
+import { constantTable, type OnnxConstant } from "./_constant-table.js";
+import { nodeReads } from "./_graph-names.js";
+import { inferShapes, type Dims } from "./_infer-shapes.js";
+import { neutralOp } from "./_neutral-op.js";
+
+/** An ONNX graph as core's matcher sees it, with the lookups the rewrite needs. */
+export interface OnnxGraphView {
+  readonly view: GraphView;
+  /** The ONNX node behind each view node id. */
+  readonly nodes: ReadonlyMap<string, NodeProto>;
+  /** Constant values by name: initializers (not graph inputs), Constant nodes, Identity/Cast of those. */
+  readonly constants: ReadonlyMap<string, OnnxConstant>;
+  /** Known or inferred shapes by tensor name (unknown dims undefined). */
+  readonly shapes: ReadonlyMap<string, Dims>;
+  /** Version of the default ONNX domain. */
+  readonly opset: number;
+}
+
+/** Unique ids: the node's name, or `<op>#<index>` when unnamed or taken. */
+function nodeIds(nodes: readonly NodeProto[]): string[] {
+  const seen = new Set<string>();
+  return nodes.map((n, i) => {
+    let id = n.name !== "" && !seen.has(n.name) ? n.name : `${n.opType}#${i}`;
+    while (seen.has(id)) id = `${id}'`;
+    seen.add(id);
+    return id;
+  });
+}
+
+/**
+ * Builds the format-neutral view of a model's main graph (see core's
+ * `matchBlocks`): each node's neutral op and its data inputs (constants are
+ * not data), every name a node reads, subgraph captures included, so that
+ * consumers are complete; graph outputs; spatial sizes from declared shapes
+ * and a small shape propagation. Expects external data already loaded.
+ */
+export function onnxGraphView(model: ModelProto): OnnxGraphView {
+  const graph = model.graph;
+  if (graph === undefined) throw new TypeError("onnxGraphView needs a model with a graph"); // decodeModel guarantees one
+  const opset = defaultOpset(model.opsetImport);
+  const constants = constantTable(graph);
+  const shapes = inferShapes(graph, constants, opset);
+  const ctx = { constants, opset, rank: (t: string) => shapes.get(t)?.length };
+  const ids = nodeIds(graph.node);
+  const nodes = new Map<string, NodeProto>();
+  const views = graph.node.map((node, i): GraphNodeView => {
+    const id = ids[i]!;
+    nodes.set(id, node);
+    const reading = neutralOp(node, ctx);
+    if (reading !== undefined) return { id, op: reading.op, inputs: reading.inputs, outputs: [...node.output] };
+    return { id, op: { kind: "other" }, inputs: nodeReads(node).filter((n) => n !== ""), outputs: node.output.filter((o) => o !== "") };
+  });
+  const sizes = (t: string): readonly [number, number] | undefined => {
+    const d = shapes.get(t);
+    const h = d?.[2];
+    const w = d?.[3];
+    return d?.length === 4 && h !== undefined && w !== undefined ? [h, w] : undefined;
+  };
+  return { view: graphView(views, graph.output.map((v) => v.name), sizes), nodes, constants, shapes, opset };
+}

@@ -1,0 +1,70 @@
+/// <reference types="node" />
+// In-memory model files, a one-call conversion through core's reparameterize,
+// and onnxruntime runs, for the adapter tests.
+import { bytesSource, collectSink, reparameterize, type ConversionReport, type ConvertOptions, type ModelInput, type ModelOutput } from "@reparam/core";
+import * as ort from "onnxruntime-node";
+import { decodeModel, encodeModel, onnxAdapter, type ModelProto } from "../src/index.js";
+
+/** A model input held in memory: the main bytes and named side files. */
+export function memoryInput(name: string, main: Uint8Array, files: Readonly<Record<string, Uint8Array>> = {}): ModelInput {
+  return {
+    name,
+    main: bytesSource(main),
+    open: (p) => (p in files ? Promise.resolve(bytesSource(files[p]!)) : Promise.reject(new Error(`no file '${p}'`))),
+  };
+}
+
+/** An output that keeps what is written, by file name, and records every create. */
+export function memoryOutput(name = "out.onnx"): ModelOutput & { readonly files: Map<string, Uint8Array>; readonly created: string[] } {
+  const files = new Map<string, Uint8Array>();
+  const created: string[] = [];
+  return {
+    name,
+    files,
+    created,
+    create(p) {
+      created.push(p);
+      const sink = collectSink();
+      return Promise.resolve({ write: (c: Uint8Array) => sink.write(c), close: () => Promise.resolve(void files.set(p, sink.bytes())) });
+    },
+  };
+}
+
+/** What {@link convert} returns. */
+export interface Converted {
+  readonly report: ConversionReport;
+  readonly bytes: Uint8Array;
+  readonly model: ModelProto;
+  readonly files: Map<string, Uint8Array>;
+}
+
+/** Converts a model (or its bytes) in memory with the ONNX adapter. */
+export async function convert(source: ModelProto | Uint8Array, options: ConvertOptions = {}, sideFiles: Record<string, Uint8Array> = {}): Promise<Converted> {
+  const input = memoryInput("model.onnx", source instanceof Uint8Array ? source : encodeModel(source), sideFiles);
+  const output = memoryOutput();
+  const report = await reparameterize(onnxAdapter, input, output, options);
+  const bytes = output.files.get("out.onnx")!;
+  return { report, bytes, model: decodeModel(bytes), files: output.files };
+}
+
+/** Runs a model (bytes or a path) on float32 inputs, or raw typed inputs with a given type; returns the first output. */
+export async function run(model: Uint8Array | string, feeds: Record<string, { data: Float32Array | Uint16Array; dims: number[] }>): Promise<Float32Array | Uint16Array> {
+  const session = typeof model === "string" ? await ort.InferenceSession.create(model) : await ort.InferenceSession.create(model);
+  const tensors = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor(v.data instanceof Uint16Array ? "float16" : "float32", v.data, v.dims)]));
+  const out = await session.run(tensors);
+  return out[session.outputNames[0]!]!.data as Float32Array | Uint16Array;
+}
+
+/** max|a - b| / max|b|. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  let m = 0;
+  for (let i = 0; i < b.length; i++) {
+    d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    m = Math.max(m, Math.abs(b[i]!));
+  }
+  return d / m;
+}
+
+/** The op types of a model's nodes, in order. */
+export const opTypes = (m: ModelProto): string[] => m.graph!.node.map((n) => n.opType);
