@@ -31,3 +31,13 @@ export type {
   TensorShapeJson,
 } from "./graph-topology.js";
 export type { TfjsErrorCode } from "./tfjs-error-code.js";
+
+export { tfjsAdapter } from "./tfjs-adapter.js";
+export { decodeTfjsModel } from "./decode-tfjs-model.js";
+export { modelInputFiles } from "./model-input-files.js";
+export { findTfjsBlocks } from "./find-tfjs-blocks.js";
+export type { TfjsBlockSite, TfjsCandidate } from "./find-tfjs-blocks.js";
+export { rewriteTfjsModel } from "./rewrite-tfjs-model.js";
+export type { RewriteOptions } from "./rewrite-tfjs-model.js";
+export type { TfjsFusion } from "./tfjs-fusion.js";
+export type { TfjsModel } from "./tfjs-model.js";

@@ -15,6 +15,7 @@
  * - `TFJS_SHARD_SIZE`: a group's shards hold more or fewer bytes than its weights need.
  * - `TFJS_BAD_WEIGHT`: a weight to encode whose bytes or values do not match its shape.
  * - `TFJS_BAD_OPTION`: an invalid encoding option.
+ * - `TFJS_UNKNOWN_BLOCK`: a fusion to write whose block was not found in this model by {@link findTfjsBlocks}.
  */
 export type TfjsErrorCode =
   | "TFJS_BAD_JSON"
@@ -29,4 +30,5 @@ export type TfjsErrorCode =
   | "TFJS_MISSING_SHARD"
   | "TFJS_SHARD_SIZE"
   | "TFJS_BAD_WEIGHT"
-  | "TFJS_BAD_OPTION";
+  | "TFJS_BAD_OPTION"
+  | "TFJS_UNKNOWN_BLOCK";

@@ -1,0 +1,30 @@
+import type { EncodableWeight } from "./encode-weights.js";
+import type { TfjsWeight } from "./tfjs-weight.js";
+
+/** Weights one rewrite drops, and the new ones that take their place. */
+export interface WeightSwap {
+  readonly drop: ReadonlySet<string>;
+  readonly add: readonly EncodableWeight[];
+}
+
+/**
+ * The weights after some rewrites: untouched weights as they were (exact
+ * bytes and quantization), in order; each swap's new weights where its first
+ * dropped weight was (at the end when it drops none).
+ */
+export function replaceWeights(weights: readonly TfjsWeight[], swaps: readonly WeightSwap[]): EncodableWeight[] {
+  const out: EncodableWeight[] = [];
+  const placed = new Set<WeightSwap>();
+  const owner = new Map<string, WeightSwap>();
+  for (const s of swaps) for (const name of s.drop) owner.set(name, s);
+  for (const w of weights) {
+    const swap = owner.get(w.name);
+    if (swap === undefined) out.push(w);
+    else if (!placed.has(swap)) {
+      placed.add(swap);
+      out.push(...swap.add);
+    }
+  }
+  for (const s of swaps) if (!placed.has(s)) out.push(...s.add);
+  return out;
+}

@@ -1,0 +1,48 @@
+import { hwcmToOihw, hwioToOihw, type ConstRef } from "@reparam/core";
+import type { TfjsWeight } from "./tfjs-weight.js";
+import { weightValues } from "./weight-values.js";
+
+/**
+ * How a TF.js weight maps to core's layout: `hwio` conv kernels
+ * `[kh, kw, in/groups, out]` become OIHW; `hwcm` depthwise kernels
+ * `[kh, kw, C, M]` become OIHW `[C * M, 1, kh, kw]` (groups = C); `flat`
+ * per-channel vectors (any shape whose dims but the last are 1) become `[n]`.
+ */
+export type ConstLayout = "hwio" | "hwcm" | "flat";
+
+type Shape4 = readonly [number, number, number, number];
+
+/**
+ * A {@link ConstRef} over a float32 weight (dequantized as TF.js does), in
+ * core's layout. Values are read and permuted on every call, never cached:
+ * the matcher asks once per constant.
+ */
+export function weightConst(weight: TfjsWeight, layout: ConstLayout): ConstRef {
+  const s = weight.shape;
+  if (layout === "flat") {
+    const n = s.reduce((a, b) => a * b, 1);
+    return { shape: [n], values: () => Promise.resolve(weightValues(weight) as Float32Array) };
+  }
+  const shape4: Shape4 = [s[0]!, s[1]!, s[2]!, s[3]!];
+  const [kh, kw, i, o] = shape4;
+  const permute = layout === "hwio" ? hwioToOihw : hwcmToOihw;
+  return {
+    shape: layout === "hwio" ? [o, i, kh, kw] : [i * o, 1, kh, kw],
+    values: () => Promise.resolve(permute(weightValues(weight), shape4).data),
+  };
+}
+
+/** A constant vector of `n` copies of `value` (a BN without gamma or beta). */
+export function filledConst(n: number, value: number): ConstRef {
+  return { shape: [n], values: () => Promise.resolve(new Float32Array(n).fill(value)) };
+}
+
+/** True for a float32 weight of rank 4 (a conv kernel as TF stores it). */
+export function isKernelWeight(w: TfjsWeight | undefined): w is TfjsWeight {
+  return w !== undefined && w.dtype === "float32" && w.shape.length === 4;
+}
+
+/** True for a float32 weight whose dims but the last are all 1 (per-channel or scalar). */
+export function isChannelWeight(w: TfjsWeight | undefined): w is TfjsWeight {
+  return w !== undefined && w.dtype === "float32" && w.shape.slice(0, -1).every((d) => d === 1);
+}

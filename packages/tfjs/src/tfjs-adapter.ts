@@ -1,0 +1,71 @@
+import type { EncodeStats, FormatAdapter } from "@reparam/core";
+import { unknownBlock } from "./_unknown-block.js";
+import { decodeTfjsModel } from "./decode-tfjs-model.js";
+import { encodeModelJson } from "./encode-model-json.js";
+import { encodeWeights, type EncodableWeight } from "./encode-weights.js";
+import { findTfjsBlocks, type TfjsCandidate } from "./find-tfjs-blocks.js";
+import { rewriteTfjsModel } from "./rewrite-tfjs-model.js";
+import type { TfjsFusion } from "./tfjs-fusion.js";
+import type { TfjsModel } from "./tfjs-model.js";
+
+const MARKERS = ['"modelTopology"', '"weightsManifest"', '"layers-model"', '"graph-model"'];
+
+const isFloat = (w: EncodableWeight): boolean => ("values" in w ? w.values instanceof Float32Array : w.dtype === "float32");
+
+/** Number of float32 parameters (int32 / bool constants such as Pad paddings are not parameters). */
+function count(weights: readonly EncodableWeight[]): number {
+  return weights.filter(isFloat).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+}
+
+/**
+ * The TF.js format adapter for core's {@link reparameterize}: layers models
+ * (Keras config, functional or Sequential) and graph models (GraphDef), read
+ * from `model.json` and its shards, written back the same way (one group of
+ * 4 MB shards `group1-shardKofN.bin`, as the Python converter writes them),
+ * model.json last. Nothing is written until the whole result is built, so a
+ * failure leaves no partial output. Option `dtype: "f16"` stores the fused
+ * weights as float16-quantized float32; anything else writes float32.
+ */
+export const tfjsAdapter: FormatAdapter<TfjsModel> = {
+  format: "tfjs",
+  detect(name, head) {
+    if (!/\.json$/i.test(name) || /\.index\.json$/i.test(name)) return false;
+    const text = String.fromCharCode(...head).replace(/^\uFEFF|^\xEF\xBB\xBF/, "").trimStart();
+    return text.startsWith("{") && (name === "model.json" || MARKERS.some((m) => text.includes(m)));
+  },
+  decode: (input) => decodeTfjsModel(input),
+  findBlocks: (model) => findTfjsBlocks(model),
+  parameterCount: (model) => count(model.weights),
+  async encode(model, decisions, output, options): Promise<EncodeStats> {
+    const fusions: TfjsFusion[] = [];
+    for (const d of decisions) {
+      if (d.kind !== "fuse") continue;
+      const candidate = d.candidate as Partial<TfjsCandidate>;
+      if (candidate.site === undefined) throw unknownBlock(d.candidate, "a candidate without a TF.js site (not from tfjsAdapter.findBlocks)");
+      fusions.push({ candidate: candidate as TfjsCandidate, conv: await d.fused() });
+    }
+    const dtype = options.dtype === "f16" ? "f16" : "f32";
+    const { json, weights } = rewriteTfjsModel(model, fusions, { dtype });
+    const { manifest, shards } = encodeWeights(weights);
+    const modelJson = encodeModelJson({ ...json, weightsManifest: manifest });
+    let bytesWritten = 0;
+    for (const file of [...shards, { path: output.name, bytes: modelJson }]) {
+      const sink = await output.create(file.path);
+      await sink.write(file.bytes);
+      await sink.close();
+      bytesWritten += file.bytes.byteLength;
+    }
+    const notes = [`${model.format}: ${fusions.length} block(s) fused; ${weights.length} weights in ${shards.length} shard(s); fused weights ${dtype === "f16" ? "float16-quantized" : "float32"}`];
+    return { parametersAfter: count(weights), bytesWritten, notes };
+  },
+  describe(model) {
+    const quantized = model.weights.filter((w) => w.quantization !== undefined).length;
+    return {
+      format: model.format,
+      ...(typeof model.json.generatedBy === "string" ? { generatedBy: model.json.generatedBy } : {}),
+      ...(typeof model.json.convertedBy === "string" ? { convertedBy: model.json.convertedBy } : {}),
+      weights: `${model.weights.length} (${quantized} quantized)`,
+      shards: String((model.json.weightsManifest ?? []).reduce((n, g) => n + g.paths.length, 0)),
+    };
+  },
+};
