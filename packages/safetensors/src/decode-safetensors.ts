@@ -27,6 +27,14 @@ export interface SafetensorsFile {
    *   when the source returns fewer bytes than asked.
    */
   readTensor(name: string): Promise<Uint8Array>;
+  /**
+   * Reads bytes `[start, end)` of one tensor's data (e.g. some output
+   * channels of an OIHW kernel), and only those.
+   *
+   * @throws ReparamError `SAFETENSORS_TENSOR_NOT_FOUND`, `SAFETENSORS_BAD_OFFSETS`
+   *   for a range outside the tensor, `SAFETENSORS_TRUNCATED`.
+   */
+  readTensorBytes(name: string, start: number, end: number): Promise<Uint8Array>;
 }
 
 /**
@@ -82,18 +90,34 @@ export async function decodeSafetensors(
     metadata,
     tensors,
     tensor: (name) => byName.get(name),
-    async readTensor(name) {
-      const t = byName.get(name);
-      if (t === undefined) {
-        throw new ReparamError("SAFETENSORS_TENSOR_NOT_FOUND", "no tensor of that name", {
-          where: label,
-          expected: `one of the file's ${tensors.length} tensors`,
-          found: JSON.stringify(name),
-        });
-      }
+    readTensor(name) {
+      const t = find(name);
       return readExactly(source, dataStart + t.begin, t.end - t.begin, `${label} tensor ${JSON.stringify(name)}`);
     },
+    readTensorBytes(name, start, end) {
+      const t = find(name);
+      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || start > end || end > t.end - t.begin) {
+        throw new ReparamError("SAFETENSORS_BAD_OFFSETS", "byte range outside the tensor", {
+          where: `${label} tensor ${JSON.stringify(name)}`,
+          expected: `0 <= start <= end <= ${t.end - t.begin}`,
+          found: `[${start}, ${end})`,
+        });
+      }
+      return readExactly(source, dataStart + t.begin + start, end - start, `${label} tensor ${JSON.stringify(name)}`);
+    },
   };
+
+  function find(name: string): TensorInfo {
+    const t = byName.get(name);
+    if (t === undefined) {
+      throw new ReparamError("SAFETENSORS_TENSOR_NOT_FOUND", "no tensor of that name", {
+        where: label,
+        expected: `one of the file's ${tensors.length} tensors`,
+        found: JSON.stringify(name),
+      });
+    }
+    return t;
+  }
 }
 
 async function readExactly(source: ByteSource, offset: number, length: number, where: string): Promise<Uint8Array> {

@@ -5,10 +5,12 @@ import type { TensorInfo } from "./tensor-info.js";
 /**
  * A tensor to write: its bytes (little-endian, row-major, packed) either now
  * or as a function called once, when its turn comes, so that a large output
- * never holds more than one tensor's bytes.
+ * never holds more than one tensor's bytes. The function may also give the
+ * bytes as consecutive chunks (an async iterable), so that not even one
+ * tensor is held whole.
  */
 export interface SafetensorsEntry extends SafetensorsTensorSpec {
-  readonly data: Uint8Array | (() => Promise<Uint8Array>);
+  readonly data: Uint8Array | (() => Promise<Uint8Array | AsyncIterable<Uint8Array>>);
 }
 
 /** Options of {@link encodeSafetensors}. */
@@ -26,7 +28,8 @@ export interface EncodeSafetensorsOptions {
  *
  * @returns the plan that was written (offsets, sizes).
  * @throws ReparamError `SAFETENSORS_SIZE_MISMATCH` when a tensor's bytes are
- *   not product(shape) * dtype size long, and the errors of {@link planSafetensors}.
+ *   not product(shape) * dtype size long (for chunks: as soon as they run
+ *   past it, or at the end), and the errors of {@link planSafetensors}.
  */
 export async function encodeSafetensors(
   entries: Iterable<SafetensorsEntry>,
@@ -44,8 +47,19 @@ export async function encodeSafetensors(
   for (const t of plan.tensors) {
     const data = (byName.get(t.name) as SafetensorsEntry).data;
     const bytes = typeof data === "function" ? await data() : data;
-    checkLength(t, bytes);
-    if (bytes.byteLength > 0) await sink.write(bytes);
+    if (bytes instanceof Uint8Array || typeof (bytes as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== "function") {
+      checkLength(t, bytes);
+      if (bytes.byteLength > 0) await sink.write(bytes);
+      continue;
+    }
+    let written = 0;
+    for await (const chunk of bytes) {
+      if (!(chunk instanceof Uint8Array)) throw sizeError(t, `a chunk that is not a Uint8Array (${typeof chunk})`);
+      written += chunk.byteLength;
+      if (written > t.end - t.begin) throw sizeError(t, `chunks of more bytes (${written} so far)`);
+      if (chunk.byteLength > 0) await sink.write(chunk);
+    }
+    if (written !== t.end - t.begin) throw sizeError(t, `chunks of ${written} bytes`);
   }
   return plan;
 }
@@ -72,13 +86,15 @@ export async function encodeSafetensorsBytes(
   return out;
 }
 
+function sizeError(t: TensorInfo, found: string): ReparamError {
+  return new ReparamError("SAFETENSORS_SIZE_MISMATCH", "tensor data has the wrong length", {
+    where: `tensor ${JSON.stringify(t.name)}`,
+    expected: `${t.end - t.begin} bytes (${t.dtype} [${t.shape.join(",")}])`,
+    found,
+  });
+}
+
 function checkLength(t: TensorInfo, bytes: unknown): asserts bytes is Uint8Array {
-  const expected = t.end - t.begin;
-  if (!(bytes instanceof Uint8Array) || bytes.byteLength !== expected) {
-    throw new ReparamError("SAFETENSORS_SIZE_MISMATCH", "tensor data has the wrong length", {
-      where: `tensor ${JSON.stringify(t.name)}`,
-      expected: `${expected} bytes (${t.dtype} [${t.shape.join(",")}])`,
-      found: bytes instanceof Uint8Array ? `${bytes.byteLength} bytes` : `not a Uint8Array (${typeof bytes})`,
-    });
-  }
+  if (!(bytes instanceof Uint8Array)) throw sizeError(t, `not a Uint8Array (${typeof bytes})`);
+  if (bytes.byteLength !== t.end - t.begin) throw sizeError(t, `${bytes.byteLength} bytes`);
 }

@@ -21,6 +21,19 @@
  * - `SAFETENSORS_TENSOR_NOT_FOUND`: no tensor of that name in the file.
  * - `SAFETENSORS_BAD_INDEX`: a `*.safetensors.index.json` that is not valid.
  * - `SAFETENSORS_PATH_ESCAPE`: a shard file name that is not a plain name in the folder.
+ * - `SAFETENSORS_NO_SCHEME`: no naming scheme matches the keys, or an unknown scheme name.
+ * - `SAFETENSORS_BAD_SCHEME`: a custom naming scheme (JSON or object) that is not valid.
+ * - `SAFETENSORS_INCOMPLETE_BLOCK`: a key that looks like part of a block's
+ *   branch but does not complete one (a missing weight, a partial BatchNorm,
+ *   an unknown key under a branch, a required branch missing).
+ * - `SAFETENSORS_AMBIGUOUS_BLOCK`: one block with two alternative forms of a
+ *   branch at once (DBB `idconv1` and `conv1`), so that a key would be used twice.
+ * - `SAFETENSORS_SHAPE_MISMATCH`: block tensors whose shapes disagree
+ *   (channels, BatchNorm lengths, an identity with in != out, an even kernel).
+ * - `SAFETENSORS_MIXED_FORMS`: a block present both in its train-time and its deploy-time form.
+ * - `SAFETENSORS_BAD_BN`: a BatchNorm of a block with a NaN or infinite value or a negative variance.
+ * - `SAFETENSORS_UNSUPPORTED_DTYPE`: a block tensor that is not F32, F16, BF16 or F64.
+ * - `SAFETENSORS_BAD_OPTION`: a conversion option with a value this adapter cannot use.
  */
 export const SAFETENSORS_ERROR_CODES = [
   "SAFETENSORS_TRUNCATED",
@@ -37,6 +50,15 @@ export const SAFETENSORS_ERROR_CODES = [
   "SAFETENSORS_TENSOR_NOT_FOUND",
   "SAFETENSORS_BAD_INDEX",
   "SAFETENSORS_PATH_ESCAPE",
+  "SAFETENSORS_NO_SCHEME",
+  "SAFETENSORS_BAD_SCHEME",
+  "SAFETENSORS_INCOMPLETE_BLOCK",
+  "SAFETENSORS_AMBIGUOUS_BLOCK",
+  "SAFETENSORS_SHAPE_MISMATCH",
+  "SAFETENSORS_MIXED_FORMS",
+  "SAFETENSORS_BAD_BN",
+  "SAFETENSORS_UNSUPPORTED_DTYPE",
+  "SAFETENSORS_BAD_OPTION",
 ] as const;
 
 /** A `ReparamError.code` thrown by `@reparam/safetensors`. */

@@ -1,0 +1,38 @@
+import { type Block, type FusePlan, fuseChannels, narrowBFloat16, narrowFloat16 } from "@reparam/core";
+import { littleEndianBytes } from "./_little-endian.js";
+
+/** A float dtype fused tensors are written in. */
+export type FusedDtype = "F32" | "F16" | "BF16" | "F64";
+
+function storage(dtype: FusedDtype, n: number): Float32Array | Float64Array | Uint16Array {
+  if (dtype === "F32") return new Float32Array(n);
+  if (dtype === "F64") return new Float64Array(n);
+  return new Uint16Array(n);
+}
+
+/**
+ * Fuses a planned block straight into the bytes of its deploy weight (OIHW)
+ * and bias, little-endian, in `dtype`: each output channel is computed in
+ * float64 by core's `fuseChannels` and rounded once (to nearest, ties to even)
+ * into the storage dtype, so that neither a float64 kernel nor a second copy
+ * ever exists whole.
+ */
+export function fuseToBytes(block: Block, plan: FusePlan, dtype: FusedDtype): { weight: Uint8Array; bias: Uint8Array } {
+  const [o, iPer, kh, kw] = plan.kernelShape;
+  const per = iPer * kh * kw;
+  const weight = storage(dtype, o * per);
+  const bias = storage(dtype, o);
+  const narrow = dtype === "F16" ? narrowFloat16 : dtype === "BF16" ? narrowBFloat16 : undefined;
+  fuseChannels(block, plan, (oc, row, b) => {
+    const base = oc * per;
+    if (narrow === undefined) {
+      // Float64 -> Float32 stores round to nearest, ties to even.
+      for (let j = 0; j < per; j++) weight[base + j] = row[j]!;
+      bias[oc] = b;
+    } else {
+      for (let j = 0; j < per; j++) weight[base + j] = narrow(row[j]!);
+      bias[oc] = narrow(b);
+    }
+  });
+  return { weight: littleEndianBytes(weight), bias: littleEndianBytes(bias) };
+}

@@ -1,0 +1,24 @@
+import { acnetScheme } from "./acnet-scheme.js";
+import { dbbScheme } from "./dbb-scheme.js";
+import { mobileoneScheme } from "./mobileone-scheme.js";
+import type { NamingScheme } from "./naming-scheme.js";
+import { qarepvggScheme } from "./qarepvgg-scheme.js";
+import { repvggScheme } from "./repvgg-scheme.js";
+import { timmMobileoneScheme } from "./timm-mobileone-scheme.js";
+import { timmRepvggScheme } from "./timm-repvgg-scheme.js";
+import { yolov7Scheme } from "./yolov7-scheme.js";
+
+/**
+ * The built-in naming schemes, in tie-break order: when two schemes use
+ * every key equally well, the earlier one is chosen.
+ */
+export const BUILTIN_SCHEMES: readonly NamingScheme[] = [
+  repvggScheme,
+  timmRepvggScheme,
+  timmMobileoneScheme,
+  mobileoneScheme,
+  yolov7Scheme,
+  qarepvggScheme,
+  acnetScheme,
+  dbbScheme,
+];

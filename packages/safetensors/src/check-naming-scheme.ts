@@ -1,0 +1,98 @@
+import { ReparamError } from "@reparam/core";
+import type { BranchRule, NamingScheme } from "./naming-scheme.js";
+
+const NAME = "[A-Za-z0-9_]+";
+const PLAIN_PATH = new RegExp(`^${NAME}(\\.${NAME})*$`);
+const INDEXED_PATH = new RegExp(`^${NAME}(\\.(${NAME}|\\{i\\}))*$`);
+
+type Obj = Record<string, unknown>;
+
+function fail(where: string, expected: string, found: unknown): never {
+  const shown = found === undefined ? "nothing" : JSON.stringify(found);
+  throw new ReparamError("SAFETENSORS_BAD_SCHEME", "not a valid naming scheme", { where, expected, found: shown ?? String(found) });
+}
+
+function object(value: unknown, where: string, allowed: readonly string[]): Obj {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(where, "an object", value);
+  const extra = Object.keys(value).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) fail(`${where}.${extra[0]}`, `only the keys ${allowed.join(", ")}`, extra[0]);
+  return value as Obj;
+}
+
+function text(o: Obj, key: string, where: string, optional = false): string | undefined {
+  const v = o[key];
+  if (v === undefined && optional) return undefined;
+  if (typeof v !== "string" || v.length === 0) fail(`${where}.${key}`, "a non-empty string", v);
+  return v;
+}
+
+function path(o: Obj, key: string, where: string, opts: { optional?: boolean; indexed?: boolean } = {}): string | undefined {
+  const v = text(o, key, where, opts.optional);
+  if (v === undefined) return undefined;
+  const ok = opts.indexed === true ? INDEXED_PATH.test(v) && v.split("{i}").length <= 2 : PLAIN_PATH.test(v);
+  if (!ok) fail(`${where}.${key}`, `a module path of dot-separated names${opts.indexed === true ? " with at most one {i} (not first)" : ""}`, v);
+  return v;
+}
+
+function flag(o: Obj, key: string, where: string): void {
+  if (o[key] !== undefined && typeof o[key] !== "boolean") fail(`${where}.${key}`, "true or false", o[key]);
+}
+
+function checkRule(value: unknown, where: string, first: boolean): BranchRule {
+  if (typeof value !== "object" || value === null) fail(where, "a branch rule object", value);
+  const kinds = ["conv", "identity", "bareIdentity", "sequential", "avgpool"].filter((k) => k in value);
+  if (kinds.length !== 1) fail(where, "exactly one of conv, identity, bareIdentity, sequential, avgpool", Object.keys(value));
+  const kind = kinds[0]!;
+  if (first && kind !== "conv") fail(where, "a conv rule first (its weight keys define the blocks)", kind);
+  if (kind === "conv") {
+    const o = object(value, where, ["conv", "bn", "required"]);
+    const conv = path(o, "conv", where, { indexed: true })!;
+    const bn = path(o, "bn", where, { optional: true, indexed: true });
+    if (bn !== undefined && conv.includes("{i}") !== bn.includes("{i}")) fail(`${where}.bn`, "{i} in both conv and bn, or in neither", bn);
+    flag(o, "required", where);
+  } else if (kind === "identity") {
+    path(object(value, where, ["identity", "required"]), "identity", where);
+    flag(value as Obj, "required", where);
+  } else if (kind === "bareIdentity") {
+    path(object(value, where, ["bareIdentity"]), "bareIdentity", where);
+  } else if (kind === "sequential") {
+    flag(object(value, where, ["sequential", "required"]), "required", where);
+    const s = object((value as Obj)["sequential"], `${where}.sequential`, ["first", "firstBn", "identityBased", "second", "secondBn"]);
+    for (const k of ["first", "second"]) path(s, k, `${where}.sequential`);
+    for (const k of ["firstBn", "secondBn"]) path(s, k, `${where}.sequential`, { optional: true });
+    flag(s, "identityBased", `${where}.sequential`);
+  } else {
+    flag(object(value, where, ["avgpool", "required"]), "required", where);
+    const a = object((value as Obj)["avgpool"], `${where}.avgpool`, ["bn", "conv", "convBn"]);
+    path(a, "bn", `${where}.avgpool`);
+    for (const k of ["conv", "convBn"]) path(a, k, `${where}.avgpool`, { optional: true });
+  }
+  return value as BranchRule;
+}
+
+/**
+ * Checks that a value is a usable {@link NamingScheme} (for schemes that come
+ * from users, as JSON or objects): only known keys, module paths of
+ * dot-separated `[A-Za-z0-9_]` names (`{i}` only in conv rules, in both conv
+ * and bn), a conv rule first, exactly one kind per branch rule.
+ *
+ * @param where - where the scheme came from, for error messages.
+ * @returns the same value, typed.
+ * @throws ReparamError `SAFETENSORS_BAD_SCHEME`.
+ */
+export function checkNamingScheme(value: unknown, where = "scheme"): NamingScheme {
+  const o = object(value, where, ["name", "family", "deploy", "branches", "postBn", "genericRoots", "description"]);
+  text(o, "name", where);
+  text(o, "family", where);
+  text(o, "description", where, true);
+  path(o, "deploy", where);
+  path(o, "postBn", where, { optional: true });
+  const branches = o["branches"];
+  if (!Array.isArray(branches) || branches.length === 0) fail(`${where}.branches`, "a non-empty array of branch rules", branches);
+  branches.forEach((b, i) => checkRule(b, `${where}.branches[${i}]`, i === 0));
+  const roots = o["genericRoots"];
+  if (roots !== undefined && (!Array.isArray(roots) || roots.some((r) => typeof r !== "string" || !PLAIN_PATH.test(r) || r.includes(".")))) {
+    fail(`${where}.genericRoots`, "an array of single path segments", roots);
+  }
+  return value as NamingScheme;
+}

@@ -1,0 +1,102 @@
+/**
+ * A conv branch: `${conv}.weight` (OIHW `[O, C/groups, kh, kw]`), an optional
+ * `${conv}.bias`, and, when `bn` is given, a BatchNorm at `${bn}.*`
+ * (`weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked`;
+ * `weight` and `bias` may both be absent: an `affine=False` BatchNorm).
+ *
+ * A path segment `{i}` stands for a `ModuleList` index (`conv_kxk.{i}.conv`):
+ * every index found is one branch; `bn` must then use `{i}` too.
+ */
+export interface ConvRule {
+  readonly conv: string;
+  readonly bn?: string;
+  /** The block is incomplete without this branch. The first rule is always required. */
+  readonly required?: boolean;
+}
+
+/** A BatchNorm over the block input (identity kernel scaled by the BN) at `${identity}.*`. */
+export interface IdentityRule {
+  readonly identity: string;
+  readonly required?: boolean;
+}
+
+/**
+ * The block input itself (QARepVGG's `nn.Identity()`), which has no keys:
+ * present exactly when the block has as many input as output channels (the
+ * family creates it when `in == out` and stride 1). `bareIdentity` names the
+ * module, which must hold no key.
+ */
+export interface BareIdentityRule {
+  readonly bareIdentity: string;
+}
+
+/**
+ * 1x1 conv (+BN) -> kxk conv (+BN), DBB's `dbb_1x1_kxk`; the kxk conv's input is
+ * padded with what the 1x1 + BN gives for a zero input (DBB's `BNAndPadLayer`).
+ * `identityBased`: the 1x1 is DBB's `IdentityBasedConv1x1`, whose kernel is its
+ * stored weight plus an identity.
+ */
+export interface SequentialRule {
+  readonly sequential: {
+    readonly first: string;
+    readonly firstBn?: string;
+    readonly identityBased?: boolean;
+    readonly second: string;
+    readonly secondBn?: string;
+  };
+  readonly required?: boolean;
+}
+
+/**
+ * Average pool over the block's kernel size (count_include_pad) then a
+ * BatchNorm at `${bn}.*`, DBB's `dbb_avg`. With `conv` present in the file,
+ * a 1x1 conv (+BN at `convBn`, padded with its own output like
+ * `BNAndPadLayer`) comes first: `dbb_avg.conv` -> `dbb_avg.bn` -> avg -> `avgbn`.
+ * Without it the pool reads the block input (in == out channels).
+ */
+export interface AvgPoolRule {
+  readonly avgpool: {
+    readonly bn: string;
+    readonly conv?: string;
+    readonly convBn?: string;
+  };
+  readonly required?: boolean;
+}
+
+/** One kind of parallel branch of a block, as a naming scheme names it. */
+export type BranchRule = ConvRule | IdentityRule | BareIdentityRule | SequentialRule | AvgPoolRule;
+
+/**
+ * How a family names a block's tensors in a state dict, relative to the
+ * block's prefix (`backbone.stage1.0.`), and what the deploy conv is called.
+ * Shapes, not names, decide kernel sizes and groups; padding is the family
+ * convention for odd kernels: kh x kw pads (kh // 2, kw // 2).
+ *
+ * Paths are dot-separated names (`[A-Za-z0-9_]+`) with at most one `{i}`.
+ */
+export interface NamingScheme {
+  /** Scheme name (`repvgg`, `timm-mobileone`, ...), what `options.scheme` selects. */
+  readonly name: string;
+  /** Family reported for each block (`repvgg`, `mobileone`, `acnet`, `qarepvgg`, `dbb`). */
+  readonly family: string;
+  /** Module path of the deploy conv: `${deploy}.weight` and `${deploy}.bias` are written. */
+  readonly deploy: string;
+  /**
+   * The parallel branches. The first is a {@link ConvRule}: each key of its
+   * weight (suffix match) makes one block, whose prefix is what precedes it.
+   */
+  readonly branches: readonly [ConvRule, ...BranchRule[]];
+  /** Module path of a BatchNorm after the sum (QARepVGG `bn`), folded in (or kept, option `keepPostBn`). */
+  readonly postBn?: string;
+  /**
+   * First path segments that other modules also use (timm's `identity`):
+   * keys under them outside a block are passed through, not errors. The
+   * `postBn` segment is always generic.
+   */
+  readonly genericRoots?: readonly string[];
+}
+
+/** Identity helper that types a naming scheme written in TypeScript. */
+export function defineNamingScheme<const S extends NamingScheme>(scheme: S): S {
+  return scheme;
+}

@@ -1,0 +1,67 @@
+import { type FormatAdapter, shapeSize } from "@reparam/core";
+import { buildCandidate } from "./_build-candidate.js";
+import { encodeModel } from "./_encode-model.js";
+import { resolveOptions } from "./_resolve-options.js";
+import { MAX_HEADER_SIZE } from "./decode-safetensors.js";
+import { decodeSafetensorsModel, isIndexName } from "./decode-safetensors-model.js";
+import type { SafetensorsConvertOptions } from "./safetensors-convert-options.js";
+import type { SafetensorsModel } from "./safetensors-model.js";
+import { selectScheme } from "./select-scheme.js";
+
+function looksLikeSafetensors(head: Uint8Array): boolean {
+  if (head.byteLength < 9) return false;
+  const n = new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
+  return n >= 2n && n <= BigInt(MAX_HEADER_SIZE) && head[8] === 0x7b; // "{"
+}
+
+/**
+ * The state-dict adapter: converts a train-time safetensors checkpoint (one
+ * file, or a `*.safetensors.index.json` with its shards) into the deploy
+ * state dict of its family, by naming scheme (see `BUILTIN_SCHEMES`,
+ * `SafetensorsConvertOptions`).
+ *
+ * - decode: headers only; tensor bytes are read when needed.
+ * - findBlocks: picks the scheme (`selectScheme`), reads each block's
+ *   BatchNorms and biases; kernels are read by `load()`.
+ * - encode: writes the header from the plans, then every tensor in the
+ *   reference writer's order; a fused block's weight and bias are computed
+ *   when their turn comes, in float64, rounded once to the dtype. Every
+ *   other key is copied byte for byte, `num_batches_tracked` of fused
+ *   BatchNorms dropped, `__metadata__` kept; sharded input gives the same
+ *   shards out.
+ */
+export const safetensorsAdapter: FormatAdapter<SafetensorsModel> = {
+  format: "safetensors",
+  detect(name, head) {
+    return name.endsWith(".safetensors") || isIndexName(name) || looksLikeSafetensors(head);
+  },
+  decode(input) {
+    return decodeSafetensorsModel(input);
+  },
+  async findBlocks(model, options: SafetensorsConvertOptions) {
+    const resolved = resolveOptions(options);
+    const { blocks } = selectScheme(model.tensors, { scheme: resolved.scheme, keepPostBn: resolved.keepPostBn, strided: resolved.strided });
+    const candidates = [];
+    for (const match of blocks) candidates.push(await buildCandidate(model, match, resolved.eps));
+    return { candidates, refused: [] };
+  },
+  parameterCount(model) {
+    let n = 0;
+    for (const t of model.tensors.values()) n += shapeSize(t.shape);
+    return n;
+  },
+  encode(model, decisions, output, options: SafetensorsConvertOptions) {
+    return encodeModel(model, decisions, output, resolveOptions(options));
+  },
+  describe(model) {
+    const dtypes = new Map<string, number>();
+    for (const t of model.tensors.values()) dtypes.set(t.dtype, (dtypes.get(t.dtype) ?? 0) + 1);
+    const format = model.shards[0]?.content.metadata?.["format"];
+    return {
+      files: model.index === undefined ? "1 file" : `${model.shards.length} shards`,
+      tensors: String(model.tensors.size),
+      dtypes: [...dtypes].map(([d, n]) => `${d} x${n}`).join(", "),
+      ...(format === undefined ? {} : { format }),
+    };
+  },
+};
