@@ -15,7 +15,8 @@ export type RefusalReason =
   | "SEQUENTIAL_SHAPE" // 1x1 -> kxk whose first conv is not 1x1 or whose channels do not chain
   | "BAD_BATCH_NORM" // NaN or non-positive variance + eps
   | "SHARED_INTERMEDIATE" // a tensor inside the block is used outside it or is a model output
-  | "PADS_UNKNOWN"; // SAME padding whose input size is unknown
+  | "PADS_UNKNOWN" // SAME padding whose input size is unknown
+  | "FORMAT_UNSUPPORTED"; // the fused conv cannot be written in this format (e.g. grouped conv in tfjs-layers)
 
 /** A refused block: which, why, and a sentence for the user. */
 export interface Refusal {

@@ -148,3 +148,36 @@ describe("matchBlocks on a neutral graph view", () => {
     expect(matches[0]!.candidate.family).toBe("dbb");
   });
 });
+
+describe("matchBlocks edge cases", () => {
+  it("resolves SAME at stride 1 without the input size", async () => {
+    const nodes = [
+      node("a", conv(2, 2, 3, 0, { padding: { kind: "same-upper" } }), ["x"]),
+      node("b", conv(2, 2, 1, 0, { padding: { kind: "same-upper" } }), ["x"]),
+      node("s", { kind: "add" }, ["a", "b"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["s"]));
+    expect(refused).toEqual([]);
+    const a = matches[0]!.candidate.layout.branches[0]!;
+    expect(a.kind === "conv" && a.pads).toEqual([1, 1, 1, 1]);
+  });
+
+  it("takes x + BN(x) as a block only on a tensor with a known spatial size", async () => {
+    const nodes = [node("bn", bnOp(3), ["x"]), node("s", { kind: "add" }, ["x", "bn"])];
+    expect((await matchBlocks(graphView(nodes, ["s"]))).matches).toHaveLength(0);
+    expect((await matchBlocks(graphView(nodes, ["s"], () => [4, 4]))).matches).toHaveLength(1);
+  });
+
+  it("reports a block refused for unknown pads once, not again per conv + BN pair", async () => {
+    const nodes = [
+      node("a", conv(2, 2, 3, 0, { stride: [2, 2], padding: { kind: "same-upper" } }), ["x"]),
+      node("abn", bnOp(2), ["a"]),
+      node("b", conv(2, 2, 1, 0, { stride: [2, 2] }), ["x"]),
+      node("bbn", bnOp(2), ["b"]),
+      node("s", { kind: "add" }, ["abn", "bbn"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["s"]));
+    expect(matches).toHaveLength(0);
+    expect(refused.map((r) => r.reason)).toEqual(["PADS_UNKNOWN"]);
+  });
+});

@@ -20,7 +20,7 @@ export interface TfjsCandidate extends Candidate {
 
 // core has no refusal reason for "the format cannot express the fused conv";
 // this one is reported verbatim (see the package README / report).
-const FORMAT_UNSUPPORTED = "FORMAT_UNSUPPORTED" as RefusalReason;
+const FORMAT_UNSUPPORTED: RefusalReason = "FORMAT_UNSUPPORTED";
 
 /**
  * Finds re-parameterizable blocks in a TF.js model with core's matcher, over

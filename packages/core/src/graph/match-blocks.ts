@@ -63,6 +63,8 @@ function chooseRoot(parses: readonly BranchParse[][]): BranchParse[] | undefined
 async function makeMatch(view: GraphView, name: string, input: string, output: string, nodes: GraphNodeView[], parses: readonly BranchParse[], post: readonly AffineNode[]) {
   const channels = parses.map(parseChannels).find((c) => c !== undefined);
   if (channels === undefined) return undefined; // e.g. a bare x + x: nothing to fuse
+  // x + BN(x) with no conv is a block only on an image tensor (rank 4): a known spatial size says so.
+  if (parses.every((p) => p.kind === "identity") && view.spatialSize(input) === undefined) return undefined;
   const layouts: BranchLayout[] = [];
   for (const p of parses) {
     const l = await branchLayout(view, p, channels);
@@ -120,6 +122,8 @@ export async function matchBlocks(view: GraphView): Promise<{ matches: GraphBloc
     if (m === undefined) continue;
     if ("reason" in m) {
       refused.push(m);
+      // Its conv+BN pairs would be refused again for the same reason: say it once.
+      for (const n of nodes) used.add(n);
       continue;
     }
     matches.push(m);
