@@ -1,0 +1,85 @@
+import { batchNormAffine, type Block, type Branch, type FusedConv, type SequentialBranch } from "@reparam/core";
+import { buildModel, encodeModel, intAttr, intsAttr } from "@reparam/onnx";
+import { GraphBuilder } from "./_graph-builder.js";
+
+const OPSET = 13;
+
+type SequentialFirst = SequentialBranch["first"];
+
+/**
+ * A block in its train-time form as an ONNX model, input `x` [N, C, H, W],
+ * output `y`: each branch as Conv (+bias) (+BatchNormalization), identity as
+ * BatchNormalization(x) or x itself, average pools as AveragePool with
+ * count_include_pad, DBB's sequential branch as 1x1 Conv -> (BN) -> kxk Conv;
+ * branches summed with Add, then the post-BN. Pads go on the ops (ONNX takes
+ * asymmetric pads); DBB's "first-output" padding, which pads each channel
+ * with what the 1x1 (+BN) gives for a zero input v, is Pad(y - v, 0) + v.
+ * Weights are stored as float32.
+ */
+export function blockModel(block: Block, inputShape: readonly number[]): Uint8Array {
+  const g = new GraphBuilder();
+  const outs = block.branches.map((b) => branch(g, "x", b));
+  const post = block.postBn;
+  if (post === undefined) g.sum(outs, "y");
+  else g.node("Identity", [g.batchNorm(g.sum(outs, "sum"), post)], {}, "y");
+  return encode(g, inputShape);
+}
+
+/** The fused conv as an ONNX model (one Conv, kernel and bias rounded once to float32), input `x`, output `y`. */
+export function fusedConvModel(conv: FusedConv, inputShape: readonly number[]): Uint8Array {
+  const g = new GraphBuilder();
+  g.conv("x", conv.kernel, conv.bias, conv, "y");
+  return encode(g, inputShape);
+}
+
+function encode(g: GraphBuilder, inputShape: readonly number[]): Uint8Array {
+  const model = buildModel({
+    opset: OPSET,
+    inputs: [{ name: "x", dims: inputShape }],
+    outputs: [{ name: "y" }],
+    nodes: g.nodes,
+    initializers: g.initializers,
+  });
+  return encodeModel(model);
+}
+
+function branch(g: GraphBuilder, x: string, b: Branch): string {
+  switch (b.kind) {
+    case "conv": {
+      const y = g.conv(x, b.kernel, b.bias, b);
+      return b.bn === undefined ? y : g.batchNorm(y, b.bn);
+    }
+    case "identity":
+      return b.bn === undefined ? x : g.batchNorm(x, b.bn);
+    case "avgpool": {
+      const attrs = { kernel_shape: intsAttr(b.size), strides: intsAttr(b.stride), pads: intsAttr(b.pads), count_include_pad: intAttr(1) };
+      const y = g.node("AveragePool", [x], attrs);
+      return b.bn === undefined ? y : g.batchNorm(y, b.bn);
+    }
+    case "sequential": {
+      const unit = { stride: [1, 1], pads: [0, 0, 0, 0], dilation: [1, 1], groups: b.groups };
+      let y = g.conv(x, b.first.kernel, b.first.bias, unit);
+      if (b.first.bn !== undefined) y = g.batchNorm(y, b.first.bn);
+      const padded = b.padding === "first-output";
+      if (padded) y = padWithZeroResponse(g, y, b.first, b.pads);
+      const z = g.conv(y, b.second.kernel, b.second.bias, padded ? { ...b, pads: [0, 0, 0, 0] } : b);
+      return b.second.bn === undefined ? z : g.batchNorm(z, b.second.bn);
+    }
+  }
+}
+
+/** Pads [N, M, H, W] by `pads` with v[m] = the first conv's (+BN) output for a zero input: Pad(y - v, 0) + v. */
+function padWithZeroResponse(g: GraphBuilder, y: string, first: SequentialFirst, pads: readonly number[]): string {
+  const m = first.kernel.shape[0];
+  const v = new Float64Array(m);
+  for (let c = 0; c < m; c++) v[c] = first.bias?.[c] ?? 0;
+  if (first.bn !== undefined) {
+    const { scale, shift } = batchNormAffine(first.bn);
+    for (let c = 0; c < m; c++) v[c] = v[c]! * scale[c]! + shift[c]!;
+  }
+  const vName = g.constant("pad_value", [1, m, 1, 1], v);
+  const [top, left, bottom, right] = pads as [number, number, number, number];
+  const padsName = g.constant64("pads", [0, 0, top, left, 0, 0, bottom, right]);
+  const padded = g.node("Pad", [g.node("Sub", [y, vName]), padsName]);
+  return g.node("Add", [padded, vName]);
+}

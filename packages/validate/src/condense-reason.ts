@@ -1,0 +1,13 @@
+/**
+ * One line from a runtime's error: onnxruntime's source location prefix
+ * (`/onnxruntime_src/...cc:136 fn::<lambda()> cond was false.`) dropped,
+ * "no GPU adapter" said first when that is what it means.
+ */
+export function condenseReason(error: unknown): string {
+  let text = error instanceof Error ? error.message : String(error);
+  text = text.replace(/\s+/g, " ").trim();
+  const ort = /^\/?\S*onnxruntime\S*\.cc:\d+ .*? was false\. (.*)$/.exec(text);
+  if (ort !== null) text = ort[1]!;
+  if (/adapter/i.test(text) && !/no GPU adapter/.test(text)) text = `no GPU adapter: ${text}`;
+  return text.length > 400 ? `${text.slice(0, 400)}...` : text;
+}

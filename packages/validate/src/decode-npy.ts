@@ -1,0 +1,54 @@
+import { ReparamError } from "@reparam/core";
+
+/** A float32 array read from a `.npy` file. */
+export interface NpyArray {
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
+
+/** True when the bytes start with the `.npy` magic string. */
+export function isNpy(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && MAGIC.every((m, i) => bytes[i] === m);
+}
+
+/**
+ * Decodes a `.npy` file holding a C-order float32 array (`descr` `<f4`, or
+ * `|f4`/`=f4` which mean the same on little-endian data). Format versions
+ * 1.0 (u16 header length) and 2.0/3.0 (u32). Throws `VALIDATE_BAD_INPUT` for
+ * anything else: other dtypes, Fortran order, a truncated or malformed header,
+ * a data size that does not match the shape.
+ *
+ * @param where - the file's name, for error messages.
+ */
+export function decodeNpy(bytes: Uint8Array, where = ".npy"): NpyArray {
+  function bad(message: string, expected: string, found: string): never {
+    throw new ReparamError("VALIDATE_BAD_INPUT", `${message} in .npy file`, { where, expected, found });
+  }
+  if (!isNpy(bytes)) bad("no magic string", "\\x93NUMPY", "other bytes");
+  if (bytes.length < 10) bad("truncated header", "at least 10 bytes", `${bytes.length}`);
+  const major = bytes[6]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (major < 1 || major > 3) bad("unknown format version", "1, 2 or 3", `${major}.${bytes[7]}`);
+  const lenSize = major === 1 ? 2 : 4;
+  if (bytes.length < 8 + lenSize) bad("truncated header", `${8 + lenSize} bytes`, `${bytes.length}`);
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const start = 8 + lenSize + headerLen;
+  if (start > bytes.length) bad("truncated header", `${start} bytes`, `${bytes.length}`);
+  const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(8 + lenSize, start));
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
+  if (descr === undefined || !["<f4", "|f4", "=f4"].includes(descr)) bad("unsupported dtype", "float32 ('<f4')", descr ?? header.trim());
+  if (!/'fortran_order'\s*:\s*False/.test(header)) bad("unsupported layout", "'fortran_order': False", header.trim());
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (shapeText === undefined) bad("no shape", "'shape': (...)", header.trim());
+  const parts = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  if (!parts.every((p) => /^\d+$/.test(p))) bad("malformed shape", "non-negative integers", `(${shapeText})`);
+  const shape = parts.map(Number);
+  const count = shape.reduce((p, d) => p * d, 1);
+  if (bytes.length - start !== count * 4) bad("data size does not match the shape", `${count * 4} bytes for (${shape.join(", ")})`, `${bytes.length - start}`);
+  const data = new Float32Array(count);
+  const body = new DataView(bytes.buffer, bytes.byteOffset + start, count * 4);
+  for (let i = 0; i < count; i++) data[i] = body.getFloat32(i * 4, true);
+  return { shape, data };
+}

@@ -1,0 +1,37 @@
+export { validateConversion } from "./validate-conversion.js";
+export type { ValidateOptions } from "./validate-conversion.js";
+export type { SampleReport, ValidationReport } from "./validation-report.js";
+export { formatValidationReport, formatNumber } from "./format-validation-report.js";
+
+export { verifyBlocks } from "./verify-blocks.js";
+export type { BlockCheck, BlockCheckReport, VerifyBlocksOptions } from "./verify-blocks.js";
+export { formatBlockCheckReport } from "./format-block-check-report.js";
+export { blockModel, fusedConvModel } from "./block-model.js";
+
+export { backendOrder } from "./backend-order.js";
+export type { BackendChoice, BackendName, SkippedBackend } from "./backend-order.js";
+export { DEFAULT_TOLERANCES, isClose, resolveTolerances } from "./tolerances.js";
+export type { Tolerances } from "./tolerances.js";
+export { compareTensors, unravelIndex, RELATIVE_ERROR_FLOOR } from "./compare-tensors.js";
+export type { NonFiniteCounts, OutputComparison, WorstElement } from "./compare-tensors.js";
+export { errorStats, percentile } from "./error-stats.js";
+export type { ErrorStats } from "./error-stats.js";
+export { classifierAgreement } from "./classifier-agreement.js";
+export type { ClassifierAgreement } from "./classifier-agreement.js";
+export { measureLatency, latencyStats } from "./measure-latency.js";
+export type { LatencyReport, LatencyStats } from "./measure-latency.js";
+
+export type { NumericTensor, TensorSpec } from "./numeric-tensor.js";
+export type { InputSource } from "./input-source.js";
+export { makeSamples } from "./make-samples.js";
+export type { Sample, SampleOptions } from "./make-samples.js";
+export { decodeNpy, isNpy } from "./decode-npy.js";
+export type { NpyArray } from "./decode-npy.js";
+export { seededValues } from "./seeded-values.js";
+export { resolveShape } from "./resolve-shape.js";
+export type { DynamicDims } from "./resolve-shape.js";
+export { loadModelSource } from "./load-model-source.js";
+export type { LoadedModel, ModelSource, TfjsModelFiles } from "./load-model-source.js";
+export type { ModelSession, Runtime } from "./model-session.js";
+export { runtimeFor } from "./runtime-for.js";
+export type { ValidateErrorCode } from "./validate-error-code.js";
