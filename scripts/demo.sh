@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The main job on a bundled sample: runs after scripts/setup.sh.
+# The main job on a bundled sample (runs after scripts/setup.sh): convert a
+# small train-time RepVGG ONNX model to its deploy form and show the summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-node packages/cli/dist/bin.js --help
+sample=tools/models/samples/repvgg-sample.onnx
+mkdir -p out
+node packages/cli/dist/bin.js convert "$sample" -o out/repvgg-sample.deploy.onnx --force
 echo
-node packages/cli/dist/bin.js example
+node packages/cli/dist/bin.js inspect "$sample"

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { registerConvert } from "./commands/convert.js";
 import { registerExample } from "./commands/example.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerVerify } from "./commands/verify.js";
 import { EXIT } from "./exit-codes.js";
 import { reportError } from "./report-error.js";
 import { version } from "./version.js";
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerConvert(program);
   registerInspect(program);
+  registerVerify(program);
   registerExample(program);
   return program;
 }
@@ -23,8 +25,9 @@ export function buildProgram(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
+    process.exitCode = undefined;
     await program.parseAsync([...argv]);
-    return EXIT.ok;
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.reparamError;
     return reportError(e);

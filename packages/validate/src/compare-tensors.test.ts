@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compareTensors, RELATIVE_ERROR_FLOOR, unravelIndex } from "./compare-tensors.js";
 import { percentile } from "./error-stats.js";
-import { DEFAULT_TOLERANCES, isClose, resolveTolerances } from "./tolerances.js";
+import { BLOCK_TOLERANCES, DEFAULT_TOLERANCES, isClose, resolveTolerances } from "./tolerances.js";
 
 const t = (data: number[], shape = [2, 3], dtype = "float32") => ({ name: "y", dtype, shape, data });
 
@@ -13,7 +13,8 @@ describe("compareTensors on a hand-computed case", () => {
   //   -> elements 3 and 5 fail: 2 mismatched.
   const b = [1, -2, 0, 4, 0.5, 10];
   const a = [1.0005, -2, 1e-5, 3.99, 0.5, 10.02];
-  const r = compareTensors(t(a), t(b), DEFAULT_TOLERANCES);
+  // Hand-computed below for atol 1e-4, rtol 1e-3 (the per-block defaults, BLOCK_TOLERANCES).
+  const r = compareTensors(t(a), t(b), BLOCK_TOLERANCES);
 
   it("counts the elements outside |a - b| <= atol + rtol * |b|", () => {
     expect(r.passed).toBe(false);
@@ -111,7 +112,7 @@ describe("helpers", () => {
   });
 
   it("resolveTolerances fills defaults and refuses negatives", () => {
-    expect(resolveTolerances({ rtol: 0 })).toEqual({ atol: 1e-4, rtol: 0 });
+    expect(resolveTolerances({ rtol: 0 })).toEqual({ atol: 1e-5, rtol: 0 });
     expect(() => resolveTolerances({ atol: -1 })).toThrow(/atol must be a finite number >= 0/);
   });
 

@@ -10,7 +10,7 @@ export { blockModel, fusedConvModel } from "./block-model.js";
 
 export { backendOrder } from "./backend-order.js";
 export type { BackendChoice, BackendName, SkippedBackend } from "./backend-order.js";
-export { DEFAULT_TOLERANCES, isClose, resolveTolerances } from "./tolerances.js";
+export { BLOCK_TOLERANCES, DEFAULT_TOLERANCES, isClose, resolveTolerances } from "./tolerances.js";
 export type { Tolerances } from "./tolerances.js";
 export { compareTensors, unravelIndex, RELATIVE_ERROR_FLOOR } from "./compare-tensors.js";
 export type { NonFiniteCounts, OutputComparison, WorstElement } from "./compare-tensors.js";

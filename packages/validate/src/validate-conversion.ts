@@ -22,7 +22,7 @@ export interface ValidateOptions {
   readonly count?: number;
   /** Sizes of dynamic input dimensions (default 1); see {@link DynamicDims}. */
   readonly dims?: DynamicDims;
-  /** Element tolerances (default {@link DEFAULT_TOLERANCES}: atol 1e-4, rtol 1e-3). */
+  /** Element tolerances (default {@link DEFAULT_TOLERANCES}: atol 1e-5, rtol 1e-4). */
   readonly tolerances?: Partial<Tolerances>;
   /** Timed runs of each model for the latency report (default 0: none). */
   readonly latencyRuns?: number;

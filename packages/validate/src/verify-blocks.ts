@@ -7,7 +7,7 @@ import type { LoadedModel } from "./load-model-source.js";
 import type { ModelSession } from "./model-session.js";
 import { runComparison } from "./run-comparison.js";
 import { runtimeFor } from "./runtime-for.js";
-import { resolveTolerances, type Tolerances } from "./tolerances.js";
+import { BLOCK_TOLERANCES, resolveTolerances, type Tolerances } from "./tolerances.js";
 
 /** Options of {@link verifyBlocks}. */
 export interface VerifyBlocksOptions {
@@ -18,7 +18,7 @@ export interface VerifyBlocksOptions {
   /** Random samples per block (default 2), batch 1. */
   readonly count?: number;
   readonly seed?: number;
-  /** Default {@link DEFAULT_TOLERANCES}. */
+  /** Default {@link BLOCK_TOLERANCES}. */
   readonly tolerances?: Partial<Tolerances>;
 }
 
@@ -57,7 +57,7 @@ export interface BlockCheckReport {
  * `inputSize` or `options.size`. Refused and skipped blocks are listed, not run.
  */
 export async function verifyBlocks(decisions: readonly Decision[], options: VerifyBlocksOptions = {}): Promise<BlockCheckReport> {
-  const tolerances = resolveTolerances(options.tolerances);
+  const tolerances = resolveTolerances(options.tolerances, BLOCK_TOLERANCES);
   const requested = options.backend ?? "auto";
   const skipped: SkippedBackend[] = [];
   const blocks: BlockCheck[] = [];

@@ -1,0 +1,54 @@
+import { formatBlockCheckReport, formatValidationReport } from "@reparam/validate";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { EXIT } from "../exit-codes.js";
+import { verifyModel, type VerifyResult } from "../verify-model.js";
+
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n >= 0 && Number.isFinite(n))) throw new InvalidArgumentError(`${name} must be a number >= 0`);
+  return n;
+};
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** Human text for a verify result. */
+export function formatVerify(r: VerifyResult): string {
+  if (r.format !== "safetensors") return formatValidationReport(r.report);
+  return [
+    formatBlockCheckReport(r.blocks),
+    r.identical ? "converted file: identical to a fresh conversion of the original" : "converted file: DIFFERS from a fresh conversion of the original",
+    r.passed ? "PASSED" : "FAILED",
+  ].join("\n");
+}
+
+/** `reparam verify`: run original and converted on the same inputs and compare. */
+export function registerVerify(program: Command): void {
+  program
+    .command("verify")
+    .description("run the original and the converted model on the same inputs (GPU first, CPU fallback) and compare their outputs; exits 3 on a mismatch")
+    .argument("<original>", "the train-time model")
+    .argument("<converted>", "the converted model")
+    .option("--input <file>", "an input: raw float32 little-endian or .npy (repeatable; default: seeded random)", collect, [])
+    .option("--atol <n>", "absolute tolerance (default 1e-5; per-block check of state dicts 1e-4)", positive("--atol"))
+    .option("--rtol <n>", "relative tolerance (default 1e-4; per-block 1e-3); an element passes when |a - b| <= atol + rtol |b|", positive("--rtol"))
+    .addOption(new Option("--backend <backend>", "runtime backend to start from").choices(["auto", "gpu", "cpu", "wasm"]).default("auto"))
+    .option("--count <n>", "random inputs to try (default 2)", positive("--count"))
+    .option("--seed <n>", "seed of the random inputs", positive("--seed"))
+    .option("--latency <runs>", "also time each model over this many runs", positive("--latency"))
+    .option("--eps <number>", "safetensors: BatchNorm epsilon used for the conversion", positive("--eps"))
+    .option("--json", "print one JSON object on stdout")
+    .addHelpText("after", "\nExamples:\n  reparam verify model.onnx model.deploy.onnx\n  reparam verify web_model/ web_model.deploy/ --backend cpu --latency 20\n  reparam verify ckpt.safetensors ckpt.deploy.safetensors --json")
+    .action(async (original: string, converted: string, f: { input: string[]; atol?: number; rtol?: number; backend: string; count?: number; seed?: number; latency?: number; eps?: number; json?: boolean }) => {
+      const tolerances = { ...(f.atol !== undefined ? { atol: f.atol } : {}), ...(f.rtol !== undefined ? { rtol: f.rtol } : {}) };
+      const r = await verifyModel(original, converted, {
+        backend: f.backend as "auto" | "gpu" | "cpu" | "wasm",
+        tolerances,
+        ...(f.input.length > 0 ? { inputs: f.input } : {}),
+        ...(f.count !== undefined ? { count: f.count } : {}),
+        ...(f.seed !== undefined ? { seed: f.seed } : {}),
+        ...(f.latency !== undefined ? { latencyRuns: f.latency } : {}),
+        ...(f.eps !== undefined ? { eps: f.eps } : {}),
+      });
+      process.stdout.write(f.json === true ? `${JSON.stringify(r)}\n` : `${formatVerify(r)}\n`);
+      if (!r.passed) process.exitCode = EXIT.mismatch;
+    });
+}

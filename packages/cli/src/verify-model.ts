@@ -1,0 +1,59 @@
+import { decide, reparameterize, type ByteSink } from "@reparam/core";
+import { validateConversion, verifyBlocks, type BlockCheckReport, type ValidateOptions, type ValidationReport } from "@reparam/validate";
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { openModelInput } from "./host/model-input.js";
+import { resolveModel } from "./resolve-model.js";
+
+/** What `reparam verify --json` prints. */
+export type VerifyResult =
+  | { readonly command: "verify"; readonly format: "onnx" | "tfjs"; readonly passed: boolean; readonly report: ValidationReport }
+  | {
+      readonly command: "verify";
+      readonly format: "safetensors";
+      readonly passed: boolean;
+      /** Each fused block of the original run on onnxruntime: branches vs fused conv. */
+      readonly blocks: BlockCheckReport;
+      /** The converted file equals a fresh conversion of the original, byte for byte. */
+      readonly identical: boolean;
+    };
+
+/**
+ * State dicts have no runnable graph: prove each block's fusion on a runtime
+ * (branches vs fused conv, {@link verifyBlocks}) and check that the converted
+ * file is exactly what converting the original gives.
+ */
+async function verifyStateDict(original: string, converted: string, opts: ValidateOptions & { eps?: number; scheme?: string }): Promise<VerifyResult> {
+  const model = await resolveModel(original, "safetensors");
+  const opened = await openModelInput(model.file);
+  try {
+    const convertOptions = { ...(opts.eps !== undefined ? { eps: opts.eps } : {}), ...(opts.scheme !== undefined ? { scheme: opts.scheme } : {}) };
+    const decoded = await model.adapter.decode(opened.input, convertOptions);
+    const { candidates } = await model.adapter.findBlocks(decoded, convertOptions);
+    const blocks = await verifyBlocks(decide(candidates, convertOptions), { ...(opts.backend ? { backend: opts.backend } : {}), ...(opts.tolerances ? { tolerances: opts.tolerances } : {}) });
+    const chunks: Uint8Array[] = [];
+    const expectedName = basename(converted);
+    await reparameterize(model.adapter, opened.input, {
+      name: expectedName,
+      create: async (rel) => {
+        const parts: Uint8Array[] = rel === expectedName ? chunks : [];
+        const sink: ByteSink & { close(): Promise<void> } = { write: async (c) => void parts.push(c.slice()), close: async () => undefined };
+        return sink;
+      },
+    }, convertOptions);
+    const fresh = Buffer.concat(chunks);
+    const actual = await readFile(converted);
+    const identical = fresh.equals(actual);
+    return { command: "verify", format: "safetensors", passed: blocks.passed && identical, blocks, identical };
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Verifies a conversion: runs both models (ONNX, TF.js) or checks a state dict block by block. */
+export async function verifyModel(original: string, converted: string, opts: ValidateOptions & { eps?: number; scheme?: string } = {}): Promise<VerifyResult> {
+  const model = await resolveModel(original);
+  if (model.adapter.format === "safetensors") return verifyStateDict(original, converted, opts);
+  const report = await validateConversion(model.folder ? original : model.file, converted, opts);
+  return { command: "verify", format: report.format, passed: report.passed, report };
+}

@@ -1,0 +1,123 @@
+import { copyFileSync, cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { decodeModel, encodeModel } from "@reparam/onnx";
+import { describe, expect, it } from "vitest";
+import { conformanceCases, fixturesDir } from "../../../tools/conformance/src/index.js";
+import { listing, reparam, tempDir } from "./run-cli.js";
+
+const F = fixturesDir;
+
+describe("reparam convert / inspect / verify, per format (built CLI, real files)", () => {
+  it.each(conformanceCases().map((c) => c.name))("onnx %s: convert --json, inspect, verify", (name) => {
+    const dir = tempDir();
+    copyFileSync(`${F}${name}.train.onnx`, join(dir, "m.onnx"));
+    const conv = reparam("convert", join(dir, "m.onnx"), "--json");
+    expect(conv.code).toBe(0);
+    const out = JSON.parse(conv.stdout) as { command: string; output: string; format: string; report: { fused: unknown[]; refused: unknown[]; parameters: { before: number; after: number } } };
+    expect(out.command).toBe("convert");
+    expect(out.format).toBe("onnx");
+    expect(out.output).toBe(join(dir, "m.deploy.onnx"));
+    expect(out.report.refused).toEqual([]);
+    expect(out.report.parameters.after).toBeLessThan(out.report.parameters.before);
+    expect(listing(dir)).toEqual(["m.deploy.onnx", "m.onnx"]);
+    const insp = reparam("inspect", join(dir, "m.onnx"), "--json");
+    expect(insp.code).toBe(0);
+    const blocks = (JSON.parse(insp.stdout) as { blocks: Array<{ status: string }> }).blocks;
+    expect(blocks.filter((b) => b.status === "fuse")).toHaveLength(out.report.fused.length);
+    const ver = reparam("verify", join(dir, "m.onnx"), join(dir, "m.deploy.onnx"), "--backend", "cpu", "--json");
+    expect(ver.code).toBe(0);
+    expect((JSON.parse(ver.stdout) as { passed: boolean }).passed).toBe(true);
+  });
+
+  it("safetensors: the converted file is byte-identical to the reference deploy state dict, and verify passes", () => {
+    const dir = tempDir();
+    const r = reparam("convert", `${F}timm_repvgg.train.safetensors`, "-o", join(dir, "d.safetensors"), "--json");
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, "d.safetensors")).equals(readFileSync(`${F}timm_repvgg.deploy.safetensors`))).toBe(true);
+    const v = reparam("verify", `${F}timm_repvgg.train.safetensors`, join(dir, "d.safetensors"), "--json");
+    expect(v.code).toBe(0);
+    expect(JSON.parse(v.stdout)).toMatchObject({ format: "safetensors", passed: true, identical: true });
+  });
+
+  it("tfjs: converts a layers model folder to a sibling folder, verify passes", () => {
+    const dir = tempDir();
+    cpSync(`${F}tfjs/repvgg_tiny/layers`, join(dir, "web"), { recursive: true });
+    const r = reparam("convert", join(dir, "web"), "--json");
+    expect(r.code).toBe(0);
+    expect(listing(dir)).toEqual(["web", "web.deploy"]);
+    expect(listing(join(dir, "web.deploy"))).toContain("model.json");
+    const v = reparam("verify", join(dir, "web"), join(dir, "web.deploy"), "--backend", "cpu", "--json");
+    expect(v.code).toBe(0);
+  });
+});
+
+describe("errors: documented exit codes, messages, nothing left behind", () => {
+  it("missing file -> exit 1 with the code", () => {
+    const r = reparam("convert", "/nonexistent/model.onnx");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error CLI_FILE_NOT_FOUND: /m);
+  });
+
+  it("unknown format -> exit 1", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "notes.txt"), "hello");
+    const r = reparam("convert", join(dir, "notes.txt"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error CLI_UNKNOWN_FORMAT/);
+    expect(listing(dir)).toEqual(["notes.txt"]);
+  });
+
+  it("output exists -> exit 1 unless --force; the input is never overwritten", () => {
+    const dir = tempDir();
+    copyFileSync(`${F}acnet.train.onnx`, join(dir, "a.onnx"));
+    writeFileSync(join(dir, "a.deploy.onnx"), "old");
+    const r = reparam("convert", join(dir, "a.onnx"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error CLI_OUTPUT_EXISTS/);
+    expect(r.stderr).toMatch(/hint: pass --force/);
+    expect(readFileSync(join(dir, "a.deploy.onnx"), "utf8")).toBe("old");
+    expect(reparam("convert", join(dir, "a.onnx"), "--force").code).toBe(0);
+    const same = reparam("convert", join(dir, "a.onnx"), "-o", join(dir, "a.onnx"), "--force");
+    expect(same.code).toBe(1);
+    expect(same.stderr).toMatch(/CLI_OUTPUT_IS_INPUT/);
+    expect(listing(dir)).toEqual(["a.deploy.onnx", "a.onnx"]);
+  });
+
+  it("corrupted input -> exit 1, no output and no temporary files", () => {
+    const dir = tempDir();
+    const bytes = readFileSync(`${F}acnet.train.onnx`);
+    writeFileSync(join(dir, "t.onnx"), bytes.subarray(0, bytes.length - 100));
+    const r = reparam("convert", join(dir, "t.onnx"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error ONNX_/m);
+    expect(listing(dir)).toEqual(["t.onnx"]);
+    const st = readFileSync(`${F}acnet.train.safetensors`);
+    writeFileSync(join(dir, "s.safetensors"), st.subarray(0, 100));
+    const s = reparam("convert", join(dir, "s.safetensors"));
+    expect(s.code).toBe(1);
+    expect(s.stderr).toMatch(/^error SAFETENSORS_/m);
+    expect(listing(dir)).toEqual(["s.safetensors", "t.onnx"]);
+  });
+
+  it("verify catches a weight changed by 1e-2 and exits 3", () => {
+    const dir = tempDir();
+    copyFileSync(`${F}repvgg_tiny.train.onnx`, join(dir, "m.onnx"));
+    expect(reparam("convert", join(dir, "m.onnx")).code).toBe(0);
+    const model = decodeModel(new Uint8Array(readFileSync(join(dir, "m.deploy.onnx"))));
+    const w = model.graph!.initializer.find((t) => t.dims.length === 4)!;
+    const raw = new Uint8Array(w.rawData);
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    view.setFloat32(0, view.getFloat32(0, true) + 1e-2, true);
+    w.rawData = raw;
+    writeFileSync(join(dir, "bad.onnx"), encodeModel(model));
+    const r = reparam("verify", join(dir, "m.onnx"), join(dir, "bad.onnx"), "--backend", "cpu");
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/FAIL/i);
+  });
+
+  it("bad option values -> exit 1 with commander's message", () => {
+    const r = reparam("convert", "x.onnx", "--dtype", "f8");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--dtype/);
+  });
+});

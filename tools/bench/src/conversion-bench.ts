@@ -1,0 +1,63 @@
+import { rmSync, statSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { generateModel } from "./generate-model.js";
+import { best, run } from "./measure.js";
+import { cliBin, outDir } from "./paths.js";
+
+/** One file-to-file conversion next to `cp` of the same input. */
+export interface ConversionFigure {
+  readonly arch: string;
+  readonly format: string;
+  readonly inputBytes: number;
+  readonly cpSeconds: number;
+  readonly convertSeconds: number;
+  readonly ratio: number;
+  readonly peakRssBytes: number | undefined;
+  readonly rssOverSize: number | undefined;
+}
+
+const FORMATS: ReadonlyArray<{ format: string; gen: string; ext: string; folder: boolean }> = [
+  { format: "safetensors", gen: "safetensors", ext: ".safetensors", folder: false },
+  { format: "onnx (Conv+BN)", gen: "onnx", ext: ".onnx", folder: false },
+  { format: "onnx (PyTorch export)", gen: "onnx-folded", ext: ".folded.onnx", folder: false },
+  { format: "tfjs layers", gen: "tfjs-layers", ext: "-tfjs", folder: true },
+];
+
+function size(p: string): number {
+  const s = statSync(p);
+  return s.isDirectory() ? readdirSync(p).reduce((n, f) => n + statSync(join(p, f)).size, 0) : s.size;
+}
+
+/** Converts each format of `arch` with the CLI (best of `reps`) and copies it with cp, in the same run. */
+export async function conversionBench(arch: string, reps: number, log: (s: string) => void): Promise<ConversionFigure[]> {
+  const figures: ConversionFigure[] = [];
+  for (const f of FORMATS) {
+    const input = generateModel(arch, f.gen, `${outDir}models/${arch}${f.ext}`);
+    const copy = `${outDir}tmp-copy`;
+    const converted = `${outDir}tmp-converted${f.folder ? "" : f.ext}`;
+    const cp = await best(reps, async () => {
+      rmSync(copy, { recursive: true, force: true });
+      return run("cp", f.folder ? ["-r", input, copy] : [input, copy]);
+    });
+    const conv = await best(reps, async () => {
+      rmSync(converted, { recursive: true, force: true });
+      return run(cliBin, ["convert", input, "-o", converted, "--quiet", "--force"], { node: true });
+    });
+    rmSync(copy, { recursive: true, force: true });
+    rmSync(converted, { recursive: true, force: true });
+    const bytes = size(input);
+    const fig: ConversionFigure = {
+      arch,
+      format: f.format,
+      inputBytes: bytes,
+      cpSeconds: cp.seconds,
+      convertSeconds: conv.seconds,
+      ratio: conv.seconds / cp.seconds,
+      peakRssBytes: conv.peakRss,
+      rssOverSize: conv.peakRss === undefined ? undefined : conv.peakRss / bytes,
+    };
+    log(`  ${arch} ${f.format}: ${(bytes / 1e6).toFixed(1)} MB, cp ${cp.seconds.toFixed(2)} s, convert ${conv.seconds.toFixed(2)} s (${fig.ratio.toFixed(2)}x), peak RSS ${((conv.peakRss ?? 0) / 2 ** 20).toFixed(0)} MiB`);
+    figures.push(fig);
+  }
+  return figures;
+}

@@ -1,0 +1,42 @@
+/**
+ * The benchmark suite: `pnpm bench [core|convert|latency|all] [--quick]`.
+ * Prints figures as it goes, writes bench-out/results.json and regenerates
+ * BENCHMARKS.md. Every figure has a baseline measured in the same run.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { conversionBench, type ConversionFigure } from "./conversion-bench.js";
+import { coreFusionBench, type CoreFusionFigure } from "./core-fusion.js";
+import { latencyBench, type LatencyFigure } from "./latency-bench.js";
+import { machine } from "./machine.js";
+import { outDir, root } from "./paths.js";
+import { benchmarksMarkdown } from "./benchmarks-markdown.js";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const what = args.find((a) => !a.startsWith("--")) ?? "all";
+const log = (s: string) => console.log(s);
+mkdirSync(`${outDir}models`, { recursive: true });
+
+const results: { machine: Record<string, string>; date: string; core?: CoreFusionFigure; conversion: ConversionFigure[]; latency: LatencyFigure[] } = {
+  machine: machine(),
+  date: new Date().toISOString(),
+  conversion: [],
+  latency: [],
+};
+if (what === "all" || what === "core") {
+  log("core fusion (RepVGG-B3-sized, in memory) vs copy:");
+  results.core = coreFusionBench(quick ? 2 : 5, log);
+}
+if (what === "all" || what === "convert") {
+  log("file-to-file conversion vs cp:");
+  for (const arch of quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b3"]) results.conversion.push(...(await conversionBench(arch, quick ? 1 : 3, log)));
+}
+if (what === "all" || what === "latency") {
+  log("inference latency, onnxruntime-node CPU, 224x224:");
+  for (const arch of quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b0"]) results.latency.push(...(await latencyBench(arch, quick ? [1] : [1, 8], quick ? 5 : 15, log)));
+}
+writeFileSync(`${outDir}results.json`, `${JSON.stringify(results, null, 2)}\n`);
+if (what === "all" && !quick) {
+  writeFileSync(`${root}BENCHMARKS.md`, benchmarksMarkdown(results));
+  log("wrote BENCHMARKS.md");
+}
