@@ -7,4 +7,4 @@ sample=tools/models/samples/repvgg-sample.onnx
 mkdir -p out
 node packages/cli/dist/bin.js convert "$sample" -o out/repvgg-sample.deploy.onnx --force
 echo
-node packages/cli/dist/bin.js inspect "$sample"
+node packages/cli/dist/bin.js verify "$sample" out/repvgg-sample.deploy.onnx --latency 20
