@@ -1,5 +1,5 @@
 import type { Block, FusedConv } from "./block.js";
-import { fuseChannels } from "./fuse-channels.js";
+import { fuseInto } from "./fuse-into.js";
 import { planBlock, type FusePlan } from "./plan-block.js";
 import type { Refusal } from "./refusal.js";
 
@@ -12,33 +12,22 @@ export type FuseResult = { readonly ok: true; readonly conv: FusedConv } | { rea
  */
 export function fuseWithPlan(block: Block, plan: FusePlan): FusedConv {
   const [o, iPer, kh, kw] = plan.kernelShape;
-  const per = iPer * kh * kw;
-  const data = new Float64Array(o * per);
+  const data = new Float64Array(o * iPer * kh * kw);
   const bias = new Float64Array(o);
-  fuseChannels(block, plan, (oc, row, b) => {
-    data.set(row, oc * per);
-    bias[oc] = b;
-  });
+  fuseInto(block, plan, data, bias);
   const { stride, pads, dilation, groups } = plan;
   return { kernel: { data, shape: plan.kernelShape }, bias, stride, pads, dilation, groups };
 }
 
 /**
- * Like {@link fuseWithPlan} but rounds each float64 channel once, straight
- * into float32 storage: the float64 kernel never exists whole.
+ * Like {@link fuseWithPlan} but rounds each value once, straight into float32
+ * storage: the float64 kernel never exists whole.
  */
 export function fuseToFloat32(block: Block, plan: FusePlan): { kernel: Float32Array; bias: Float32Array } {
   const [o, iPer, kh, kw] = plan.kernelShape;
-  const per = iPer * kh * kw;
-  const kernel = new Float32Array(o * per);
+  const kernel = new Float32Array(o * iPer * kh * kw);
   const bias = new Float32Array(o);
-  fuseChannels(block, plan, (oc, row, b) => {
-    // Float64 -> Float32 stores round to nearest, ties to even. (A loop: V8's
-    // TypedArray.set across element types is several times slower.)
-    const base = oc * per;
-    for (let j = 0; j < per; j++) kernel[base + j] = row[j]!;
-    bias[oc] = b;
-  });
+  fuseInto(block, plan, kernel, bias);
   return { kernel, bias };
 }
 
