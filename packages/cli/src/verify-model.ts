@@ -1,5 +1,5 @@
-import { decide, reparameterize, type ByteSink } from "@reparam/core";
-import { validateConversion, verifyBlocks, type BlockCheckReport, type ValidateOptions, type ValidationReport } from "@reparam/validate";
+import { decide, reparameterize, type ByteSink, type ConvertOptions } from "@reparam/core";
+import { formatBlockCheckReport, formatValidationReport, validateConversion, verifyBlocks, type BlockCheckReport, type ValidateOptions, type ValidationReport } from "@reparam/validate";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { openModelInput } from "./host/model-input.js";
@@ -23,11 +23,10 @@ export type VerifyResult =
  * (branches vs fused conv, {@link verifyBlocks}) and check that the converted
  * file is exactly what converting the original gives.
  */
-async function verifyStateDict(original: string, converted: string, opts: ValidateOptions & { eps?: number; scheme?: string }): Promise<VerifyResult> {
+async function verifyStateDict(original: string, converted: string, opts: ValidateOptions, convertOptions: ConvertOptions): Promise<VerifyResult> {
   const model = await resolveModel(original, "safetensors");
   const opened = await openModelInput(model.file);
   try {
-    const convertOptions = { ...(opts.eps !== undefined ? { eps: opts.eps } : {}), ...(opts.scheme !== undefined ? { scheme: opts.scheme } : {}) };
     const decoded = await model.adapter.decode(opened.input, convertOptions);
     const { candidates } = await model.adapter.findBlocks(decoded, convertOptions);
     const blocks = await verifyBlocks(decide(candidates, convertOptions), { ...(opts.backend ? { backend: opts.backend } : {}), ...(opts.tolerances ? { tolerances: opts.tolerances } : {}) });
@@ -50,10 +49,25 @@ async function verifyStateDict(original: string, converted: string, opts: Valida
   }
 }
 
-/** Verifies a conversion: runs both models (ONNX, TF.js) or checks a state dict block by block. */
-export async function verifyModel(original: string, converted: string, opts: ValidateOptions & { eps?: number; scheme?: string } = {}): Promise<VerifyResult> {
+/**
+ * Verifies a conversion: runs both models (ONNX, TF.js) or checks a state
+ * dict block by block. `convertOptions` are the ones the conversion used
+ * (state dicts are re-converted with them and compared byte for byte).
+ */
+export async function verifyModel(original: string, converted: string, opts: ValidateOptions = {}, convertOptions: ConvertOptions = {}): Promise<VerifyResult> {
   const model = await resolveModel(original);
-  if (model.adapter.format === "safetensors") return verifyStateDict(original, converted, opts);
+  if (model.adapter.format === "safetensors") return verifyStateDict(original, converted, opts, convertOptions);
   const report = await validateConversion(model.folder ? original : model.file, converted, opts);
   return { command: "verify", format: report.format, passed: report.passed, report };
 }
+
+/** Human text for a verify result. */
+export function formatVerify(r: VerifyResult): string {
+  if (r.format !== "safetensors") return formatValidationReport(r.report);
+  return [
+    formatBlockCheckReport(r.blocks),
+    r.identical ? "converted file: identical to a fresh conversion of the original" : "converted file: DIFFERS from a fresh conversion of the original",
+    r.passed ? "PASSED" : "FAILED",
+  ].join("\n");
+}
+

@@ -51,6 +51,20 @@ describe("reparam convert / inspect / verify, per format (built CLI, real files)
   });
 });
 
+describe("convert --verify", () => {
+  it("verifies right after converting (onnx runs both models; safetensors checks blocks and bytes) and adds `verify` to --json", () => {
+    const dir = tempDir();
+    copyFileSync(`${F}mobileone.train_unfolded.onnx`, join(dir, "m.onnx"));
+    const r = reparam("convert", join(dir, "m.onnx"), "--verify", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ command: "convert", verify: { format: "onnx", passed: true } });
+    const s = reparam("convert", `${F}qarepvgg.train.safetensors`, "-o", join(dir, "q.safetensors"), "--verify");
+    expect(s.code).toBe(0);
+    expect(s.stdout).toMatch(/identical to a fresh conversion/);
+    expect(s.stdout).toMatch(/PASSED/);
+  });
+});
+
 describe("errors: documented exit codes, messages, nothing left behind", () => {
   it("missing file -> exit 1 with the code", () => {
     const r = reparam("convert", "/nonexistent/model.onnx");

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { convertModel } from "../convert-model.js";
+import { EXIT } from "../exit-codes.js";
 import { formatSummary } from "../print-summary.js";
 
 interface ConvertFlags {
@@ -12,6 +13,7 @@ interface ConvertFlags {
   exclude: string[];
   json?: boolean;
   quiet?: boolean;
+  verify?: boolean;
   force?: boolean;
 }
 
@@ -36,13 +38,14 @@ export function registerConvert(program: Command): void {
     .addOption(new Option("--dtype <dtype>", "dtype of fused weights").choices(["keep", "f32", "f16"]).default("keep"))
     .addOption(new Option("--only <kind>", "only this kind of fusion: conv+BN folds (bn) or multi-branch blocks (branches)").choices(["bn", "branches"]))
     .option("--exclude <pattern>", "leave blocks whose name matches (substring or * glob); repeatable", collect, [])
+    .option("--verify", "after converting, run original and converted (or check a state dict block by block); exit 3 on a mismatch")
     .option("--json", "print one JSON object on stdout and nothing else")
     .option("-q, --quiet", "no progress display")
     .option("-f, --force", "overwrite an existing output")
     .addHelpText("after", "\nExamples:\n  reparam convert model.onnx\n  reparam convert yolo.safetensors --eps 1e-3 -o deploy.safetensors\n  reparam convert web_model/ -o web_model_deploy/\n  reparam convert model.onnx --only bn --json")
     .action(async (input: string, f: ConvertFlags) => {
       const eps = f.eps === undefined ? undefined : Number(f.eps);
-      const result = await convertModel(input, {
+      const options = {
         format: f.format,
         dtype: f.dtype as "keep" | "f32" | "f16",
         exclude: f.exclude,
@@ -52,7 +55,16 @@ export function registerConvert(program: Command): void {
         ...(f.scheme !== undefined ? { scheme: f.scheme } : {}),
         ...(eps !== undefined ? { eps } : {}),
         ...(f.only !== undefined ? { only: f.only as "bn" | "branches" } : {}),
-      });
-      process.stdout.write(f.json === true ? `${JSON.stringify(result)}\n` : `${formatSummary(result)}\n`);
+      };
+      const result = await convertModel(input, options);
+      if (f.verify !== true) {
+        process.stdout.write(f.json === true ? `${JSON.stringify(result)}\n` : `${formatSummary(result)}\n`);
+        return;
+      }
+      // Loaded on demand: the runtimes are heavy and only verification needs them.
+      const { verifyModel, formatVerify } = await import("../verify-model.js");
+      const verify = await verifyModel(result.input, result.output, {}, options);
+      process.stdout.write(f.json === true ? `${JSON.stringify({ ...result, verify })}\n` : `${formatSummary(result)}\n\n${formatVerify(verify)}\n`);
+      if (!verify.passed) process.exitCode = EXIT.mismatch;
     });
 }

@@ -1,7 +1,5 @@
-import { formatBlockCheckReport, formatValidationReport } from "@reparam/validate";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { EXIT } from "../exit-codes.js";
-import { verifyModel, type VerifyResult } from "../verify-model.js";
 
 const positive = (name: string) => (v: string) => {
   const n = Number(v);
@@ -9,16 +7,6 @@ const positive = (name: string) => (v: string) => {
   return n;
 };
 const collect = (v: string, prev: string[]) => [...prev, v];
-
-/** Human text for a verify result. */
-export function formatVerify(r: VerifyResult): string {
-  if (r.format !== "safetensors") return formatValidationReport(r.report);
-  return [
-    formatBlockCheckReport(r.blocks),
-    r.identical ? "converted file: identical to a fresh conversion of the original" : "converted file: DIFFERS from a fresh conversion of the original",
-    r.passed ? "PASSED" : "FAILED",
-  ].join("\n");
-}
 
 /** `reparam verify`: run original and converted on the same inputs and compare. */
 export function registerVerify(program: Command): void {
@@ -39,6 +27,8 @@ export function registerVerify(program: Command): void {
     .addHelpText("after", "\nExamples:\n  reparam verify model.onnx model.deploy.onnx\n  reparam verify web_model/ web_model.deploy/ --backend cpu --latency 20\n  reparam verify ckpt.safetensors ckpt.deploy.safetensors --json")
     .action(async (original: string, converted: string, f: { input: string[]; atol?: number; rtol?: number; backend: string; count?: number; seed?: number; latency?: number; eps?: number; json?: boolean }) => {
       const tolerances = { ...(f.atol !== undefined ? { atol: f.atol } : {}), ...(f.rtol !== undefined ? { rtol: f.rtol } : {}) };
+      // Loaded on demand: the runtimes (onnxruntime, TF.js, Dawn) are heavy and only verify needs them.
+      const { verifyModel, formatVerify } = await import("../verify-model.js");
       const r = await verifyModel(original, converted, {
         backend: f.backend as "auto" | "gpu" | "cpu" | "wasm",
         tolerances,
@@ -46,8 +36,7 @@ export function registerVerify(program: Command): void {
         ...(f.count !== undefined ? { count: f.count } : {}),
         ...(f.seed !== undefined ? { seed: f.seed } : {}),
         ...(f.latency !== undefined ? { latencyRuns: f.latency } : {}),
-        ...(f.eps !== undefined ? { eps: f.eps } : {}),
-      });
+      }, f.eps !== undefined ? { eps: f.eps } : {});
       process.stdout.write(f.json === true ? `${JSON.stringify(r)}\n` : `${formatVerify(r)}\n`);
       if (!r.passed) process.exitCode = EXIT.mismatch;
     });
