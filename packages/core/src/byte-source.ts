@@ -32,6 +32,10 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
  * success; in memory, {@link collectSink} gathers the pieces.
  */
 export interface ByteSink {
+  /**
+   * Queues a chunk. The sink may keep a reference to it after the promise
+   * resolves (to write it later): never modify a chunk once written.
+   */
   write(chunk: Uint8Array): Promise<void>;
 }
 

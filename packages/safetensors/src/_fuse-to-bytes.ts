@@ -1,4 +1,4 @@
-import { type Block, type FusePlan, fuseChannels, narrowBFloat16, narrowFloat16 } from "@reparam/core";
+import { type Block, type FusePlan, fuseChannels, fuseInto, narrowBFloat16, narrowFloat16 } from "@reparam/core";
 import { littleEndianBytes } from "./_little-endian.js";
 
 /** A float dtype fused tensors are written in. */
@@ -22,17 +22,16 @@ export function fuseToBytes(block: Block, plan: FusePlan, dtype: FusedDtype): { 
   const per = iPer * kh * kw;
   const weight = storage(dtype, o * per);
   const bias = storage(dtype, o);
-  const narrow = dtype === "F16" ? narrowFloat16 : dtype === "BF16" ? narrowBFloat16 : undefined;
+  if (weight instanceof Float32Array || weight instanceof Float64Array) {
+    // Float storage: core writes it directly (one rounding per value, same result as the row engine).
+    fuseInto(block, plan, weight, bias as Float32Array | Float64Array);
+    return { weight: littleEndianBytes(weight), bias: littleEndianBytes(bias) };
+  }
+  const narrow = dtype === "F16" ? narrowFloat16 : narrowBFloat16;
   fuseChannels(block, plan, (oc, row, b) => {
     const base = oc * per;
-    if (narrow === undefined) {
-      // Float64 -> Float32 stores round to nearest, ties to even.
-      for (let j = 0; j < per; j++) weight[base + j] = row[j]!;
-      bias[oc] = b;
-    } else {
-      for (let j = 0; j < per; j++) weight[base + j] = narrow(row[j]!);
-      bias[oc] = narrow(b);
-    }
+    for (let j = 0; j < per; j++) weight[base + j] = narrow(row[j]!);
+    bias[oc] = narrow(b);
   });
   return { weight: littleEndianBytes(weight), bias: littleEndianBytes(bias) };
 }

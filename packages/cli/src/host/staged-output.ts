@@ -3,6 +3,9 @@ import { mkdir, mkdtemp, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { ReparamError, type ModelOutput } from "@reparam/core";
 
+/** Bytes a file may have queued for writing before `write` waits. */
+const WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
+
 /** Output written into a temporary folder beside the target, moved into place only on success. */
 export interface StagedOutput {
   readonly output: ModelOutput;
@@ -44,7 +47,8 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
       }
       const p = resolve(tmp, rel);
       await mkdir(dirname(p), { recursive: true });
-      const s = createWriteStream(p);
+      // A deep buffer lets the disk write while the adapter computes the next piece (chunks are never reused by callers: see ByteSink).
+      const s = createWriteStream(p, { highWaterMark: WRITE_BUFFER_BYTES });
       streams.push(s);
       const failed = new Promise<never>((_, reject) => s.once("error", reject));
       failed.catch(() => undefined);
