@@ -55,7 +55,8 @@ function convAccumulator(b: Extract<Branch, { kind: "conv" }>, p: Placement, pla
     if (h === kh && w === kw) {
       // Same size as the block kernel (offset 0): one contiguous run.
       const dst0 = slot * kh * kw;
-      for (let j = 0; j < n; j++) row[dst0 + j]! += data[src0 + j]! * t;
+      const d = data;
+      for (let j = 0; j < n; j++) row[dst0 + j]! += d[src0 + j]! * t;
     } else if (h === 1 && w === 1) {
       const step = kh * kw;
       const dst0 = slot * step + p.offsetY * kw + p.offsetX;
@@ -84,16 +85,20 @@ function convAccumulator(b: Extract<Branch, { kind: "conv" }>, p: Placement, pla
     touch,
     assign: (oc, row) => {
       const t = scale === undefined ? 1 : scale[oc]!;
+      const d = data;
       const src0 = oc * n;
-      for (let j = 0; j < n; j++) row[j] = data[src0 + j]! * t;
+      for (let j = 0; j < n; j++) row[j] = d[src0 + j]! * t;
       return biasOf(oc, t);
     },
     direct: (oc, out, base, post) => {
       const t = scale === undefined ? 1 : scale[oc]!;
-      const src0 = oc * n;
+      // Locals, not captured variables, in the hot loops (V8 reloads captured ones).
+      const d = data;
+      const end = oc * n + n;
+      let k = base;
       // Two float64 operations, as the row engine does: (w t) then * post.
-      if (post === 1) for (let j = 0; j < n; j++) out[base + j] = data[src0 + j]! * t;
-      else for (let j = 0; j < n; j++) out[base + j] = data[src0 + j]! * t * post;
+      if (post === 1) for (let j = oc * n; j < end; j++) out[k++] = d[j]! * t;
+      else for (let j = oc * n; j < end; j++) out[k++] = d[j]! * t * post;
       return biasOf(oc, t);
     },
     valueAt: (oc, q) => data[oc * n + q]! * (scale === undefined ? 1 : scale[oc]!),
