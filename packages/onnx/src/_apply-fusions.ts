@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import type { FusedConv, GraphBlockMatch } from "@reparam/core";
+import type { FusePlan, GraphBlockMatch } from "@reparam/core";
 import {
   NodeProtoSchema, TensorShapeProtoSchema, TensorShapeProto_DimensionSchema, TypeProtoSchema, TypeProto_TensorSchema, ValueInfoProtoSchema,
   type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto,
@@ -8,20 +8,27 @@ import { isFloatType } from "./_constant-table.js";
 import { copyMessage } from "./_copy-message.js";
 import { deadValues } from "./_dead-values.js";
 import { fusedNames } from "./_fused-names.js";
-import { fusedTensors } from "./_fused-tensors.js";
+import { fusedTensors, type FusionSource } from "./_fused-tensors.js";
 import { nodeReads } from "./_graph-names.js";
+import type { PendingData, PendingTensors } from "./_pending-data.js";
 import { intAttr, intsAttr, makeAttribute } from "./attribute-value.js";
 import type { OnnxGraphView } from "./onnx-graph-view.js";
 import { topologicalOrder } from "./topological-order.js";
 
-/** One block to replace: the matcher's match and its fused conv. */
+/** One block to replace: the matcher's match and where its fused conv comes from. */
 export interface Fusion {
   readonly match: GraphBlockMatch;
-  readonly conv: FusedConv;
+  readonly source: FusionSource;
 }
 
-function convNode(name: string, input: string, output: string, weight: string, bias: string, conv: FusedConv): NodeProto {
-  const [, , kh, kw] = conv.kernel.shape;
+/** The rewritten model; the new weights' data is pending (made when written). */
+export interface Fused {
+  readonly model: ModelProto;
+  readonly pending: PendingTensors;
+}
+
+function convNode(name: string, input: string, output: string, weight: string, bias: string, conv: FusePlan): NodeProto {
+  const [, , kh, kw] = conv.kernelShape;
   return create(NodeProtoSchema, {
     name,
     opType: "Conv",
@@ -64,10 +71,12 @@ export function blockDataType(g: OnnxGraphView, match: GraphBlockMatch): number 
  * (with bias) reading the block input and writing the block output, at the
  * place of the node that made the output. Initializers and constant nodes
  * only the removed nodes used go, as do value_info entries of removed
- * tensors; new weights are stored in the dtype the block's conv kernel had.
- * The model passed in is not changed; opset and IR version are kept.
+ * tensors; new weights are stored in the dtype the block's conv kernel had,
+ * their data made only when written (see {@link fusedTensors}). The model
+ * passed in is not changed (untouched tensors are shared, not copied); opset
+ * and IR version are kept.
  */
-export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: readonly Fusion[]): ModelProto {
+export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: readonly Fusion[]): Fused {
   const graph = model.graph!;
   const proto = (id: string) => g.nodes.get(id)!;
   const removed = new Set(fusions.flatMap((f) => f.match.nodes.map((n) => proto(n.id))));
@@ -79,15 +88,18 @@ export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: reado
   const takenNodes = new Set(kept.map((n) => n.name));
   const replacing = new Map<NodeProto, NodeProto>();
   const added: TensorProto[] = [];
-  for (const { match, conv } of fusions) {
+  const pending = new Map<TensorProto, PendingData>();
+  for (const { match, source } of fusions) {
     const first = match.nodes.find((n) => n.op.kind === "conv")!;
     const single = match.candidate.family === "conv-bn" ? proto(first.id).name || first.id : undefined;
     const names = fusedNames(match.candidate.name, match.nodes.map((n) => n.id), single, taken, takenNodes);
     taken.add(names.weight).add(names.bias);
     takenNodes.add(names.node);
-    added.push(...fusedTensors(conv, blockDataType(g, match), names.weight, names.bias));
+    const fused = fusedTensors(source, blockDataType(g, match), names.weight, names.bias);
+    fused.tensors.forEach((t, i) => pending.set(t, fused.pending[i]!));
+    added.push(...fused.tensors);
     const last = match.nodes.find((n) => n.outputs.includes(match.output))!;
-    replacing.set(proto(last.id), convNode(names.node, match.input, match.output, names.weight, names.bias, conv));
+    replacing.set(proto(last.id), convNode(names.node, match.input, match.output, names.weight, names.bias, source.plan));
   }
   const stale = new Set([...dead.initializers, ...[...removed, ...dead.nodes].flatMap((n) => n.output)]);
   for (const f of fusions) stale.delete(f.match.output);
@@ -100,5 +112,5 @@ export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: reado
     input: legacy ? [...graph.input, ...added.map(inputInfo)] : graph.input,
   });
   next.node = topologicalOrder(next);
-  return copyMessage(model, { graph: next });
+  return { model: copyMessage(model, { graph: next }), pending };
 }

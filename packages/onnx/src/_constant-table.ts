@@ -2,6 +2,8 @@ import { create } from "@bufbuild/protobuf";
 import { narrowBFloat16, narrowFloat16, widenBFloat16, widenFloat16 } from "@reparam/core";
 import { TensorProtoSchema, TensorProto_DataType as DT, type GraphProto, type NodeProto, type TensorProto } from "onnx-buf";
 import { intAttribute, isOnnxDomain, tensorAttribute } from "./_attributes.js";
+import type { BufferPool } from "./_buffer-pool.js";
+import { floatValues } from "./_float-values.js";
 import { dtypeOf } from "./onnx-dtype.js";
 import { elementCount } from "./tensor-byte-length.js";
 import { tensorValues, type FloatDType, type TensorValues } from "./tensor-values.js";
@@ -16,6 +18,8 @@ export interface OnnxConstant {
   readonly nodes: readonly NodeProto[];
   /** Its values, floats widened exactly to float64 (and rounded as a Cast would). */
   read(): TensorValues;
+  /** Its values as core takes them: FLOAT data as a Float32Array that may alias the model (never write it), other floats as `read` gives them. */
+  readFloats(): Float32Array | Float64Array;
 }
 
 const FLOATS: ReadonlySet<number> = new Set([DT.FLOAT, DT.FLOAT16, DT.BFLOAT16, DT.DOUBLE]);
@@ -30,6 +34,11 @@ export function isFloatType(dataType: number): boolean {
 function roundTo(values: Float64Array, to: number): Float64Array {
   const r = to === DT.FLOAT ? Math.fround : to === DT.FLOAT16 ? (x: number) => widenFloat16(narrowFloat16(x)) : to === DT.BFLOAT16 ? (x: number) => widenBFloat16(narrowBFloat16(x)) : undefined;
   return r === undefined ? values : values.map(r);
+}
+
+function floatsOf(v: TensorValues): Float64Array {
+  if (v.dtype === "int32" || v.dtype === "int64") throw new TypeError("integer constant read as floats"); // callers check isFloatType
+  return v.values;
 }
 
 function castValues(v: TensorValues, to: number): TensorValues {
@@ -59,9 +68,10 @@ function constantTensor(node: NodeProto): TensorProto | undefined {
  * Every constant value of a graph by name: initializers that are not also
  * graph inputs (an input may override them), Constant nodes, and Identity
  * or Cast (between float types, or between int32 and int64) of a constant.
- * Tensors must already be loaded (no external data left).
+ * Tensors must already be loaded (no external data left). `readFloats`
+ * copies unaligned float32 data into buffers of `pool` when given.
  */
-export function constantTable(graph: GraphProto): Map<string, OnnxConstant> {
+export function constantTable(graph: GraphProto, pool?: BufferPool): Map<string, OnnxConstant> {
   const inputs = new Set(graph.input.map((v) => v.name));
   const table = new Map<string, OnnxConstant>();
   const dimsOf = (t: TensorProto) => {
@@ -70,7 +80,7 @@ export function constantTable(graph: GraphProto): Map<string, OnnxConstant> {
   };
   for (const t of graph.initializer) {
     if (inputs.has(t.name) || dtypeOf(t.dataType) === undefined) continue;
-    table.set(t.name, { dims: dimsOf(t), dataType: t.dataType, nodes: [], read: () => tensorValues(t) });
+    table.set(t.name, { dims: dimsOf(t), dataType: t.dataType, nodes: [], read: () => tensorValues(t), readFloats: () => floatValues(t, pool) });
   }
   for (const node of topologicalOrder(graph)) {
     const out = node.output[0];
@@ -78,7 +88,7 @@ export function constantTable(graph: GraphProto): Map<string, OnnxConstant> {
     if (node.opType === "Constant" && node.input.length === 0) {
       const t = constantTensor(node);
       if (t === undefined || dtypeOf(t.dataType) === undefined) continue;
-      table.set(out, { dims: dimsOf(t), dataType: t.dataType, nodes: [node], read: () => tensorValues(t) });
+      table.set(out, { dims: dimsOf(t), dataType: t.dataType, nodes: [node], read: () => tensorValues(t), readFloats: () => floatValues(t, pool) });
       continue;
     }
     const src = node.input.length === 1 ? table.get(node.input[0]!) : undefined;
@@ -88,7 +98,8 @@ export function constantTable(graph: GraphProto): Map<string, OnnxConstant> {
     } else if (node.opType === "Cast") {
       const to = intAttribute(node, "to", Number.NaN);
       const ok = (FLOATS.has(src.dataType) && FLOATS.has(to)) || (INTS.has(src.dataType) && INTS.has(to));
-      if (ok) table.set(out, { dims: src.dims, dataType: to, nodes: [...src.nodes, node], read: () => castValues(src.read(), to) });
+      const read = () => castValues(src.read(), to);
+      if (ok) table.set(out, { dims: src.dims, dataType: to, nodes: [...src.nodes, node], read, readFloats: () => floatsOf(read()) });
     }
   }
   return table;

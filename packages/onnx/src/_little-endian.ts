@@ -4,7 +4,8 @@ export interface TypedArrayConstructor<T> {
   readonly BYTES_PER_ELEMENT: number;
 }
 
-const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** True on little-endian hosts (all current browsers and Node platforms), where typed arrays hold ONNX's byte order. */
+export const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Elements stored little-endian in `bytes`, as a `T`. A view into `bytes`

@@ -20,14 +20,8 @@ export interface NodeReading {
   readonly inputs: readonly string[];
 }
 
-const floatRef = (c: OnnxConstant, shape: readonly number[] = c.dims): ConstRef => ({
-  shape,
-  values: async () => {
-    const v = c.read();
-    if (v.dtype === "int32" || v.dtype === "int64") throw new TypeError("integer constant read as floats"); // excluded by isFloatType
-    return v.values;
-  },
-});
+// FLOAT weights reach core as float32 (widened there, exactly, as it computes): no float64 copy of the model's kernels.
+const floatRef = (c: OnnxConstant, shape: readonly number[] = c.dims): ConstRef => ({ shape, values: async () => c.readFloats() });
 
 const positive = (v: readonly number[] | undefined, n: number): v is number[] => v !== undefined && v.length === n && v.every((x) => Number.isInteger(x) && x >= 1);
 const nonNegative = (v: readonly number[] | undefined, n: number): v is number[] => v !== undefined && v.length === n && v.every((x) => Number.isInteger(x) && x >= 0);

@@ -1,10 +1,13 @@
 import { clearField, isFieldSet } from "@bufbuild/protobuf";
 import type { ModelOutput } from "@reparam/core";
 import { TensorProtoSchema, TensorProto_DataLocation, type ModelProto, type TensorProto } from "onnx-buf";
+import { modelPieces } from "./_model-pieces.js";
 import { graphInitializers } from "./_model-tensors.js";
+import type { PendingTensors } from "./_pending-data.js";
+import { writePieces } from "./_write-pieces.js";
 import { checkExternalLocation } from "./check-external-location.js";
-import { encodeModel } from "./encode-model.js";
-import { externalizeTensors } from "./externalize-tensors.js";
+import { modelTooLarge } from "./encode-model.js";
+import { externalizeWith } from "./externalize-tensors.js";
 
 /** What {@link writeModel} wrote. */
 export interface Written {
@@ -29,37 +32,47 @@ function snapshot(tensors: readonly TensorProto[]): () => void {
   };
 }
 
+/** Writes the encoding of `model` as the file `name`, piece by piece; returns its length. Nothing is created when it is too large. */
+async function writeEncoded(model: ModelProto, pending: PendingTensors, output: ModelOutput, name: string): Promise<number> {
+  const { pieces, byteLength } = modelPieces(model, pending);
+  const tooLarge = modelTooLarge(model, byteLength);
+  if (tooLarge !== undefined) throw tooLarge;
+  const sink = await output.create(name);
+  await writePieces(sink, pieces, `'${name}'`);
+  await sink.close();
+  return byteLength;
+}
+
 /**
  * Writes a model as `output.name`, and, when `threshold` is given, its
  * initializers of at least that many bytes to the side file
  * `<output.name>.data` (none is created when no tensor is that large). The
- * model's tensors are left as they were.
+ * bytes are those of {@link encodeModel} (with `pending` tensors' data in
+ * place), written piece by piece: large tensors go to the sink straight from
+ * their buffers, pending ones are made one at a time as their turn comes.
+ * The model's tensors are left as they were.
  */
-export async function writeModel(model: ModelProto, output: ModelOutput, threshold: number | undefined): Promise<Written> {
+export async function writeModel(model: ModelProto, pending: PendingTensors, output: ModelOutput, threshold: number | undefined): Promise<Written> {
   let written = 0;
   let external: Written["external"];
-  let bytes: Uint8Array;
   const tensors = model.graph === undefined ? [] : [...graphInitializers(model.graph)];
-  const moves = threshold !== undefined && tensors.some((t) => t.dataLocation !== TensorProto_DataLocation.EXTERNAL && t.rawData.byteLength >= threshold);
-  if (moves) {
-    const location = checkExternalLocation(`${output.name}.data`, "output external data");
-    const restore = snapshot(tensors);
-    try {
+  const size = (t: TensorProto) => pending.get(t)?.byteLength ?? t.rawData.byteLength;
+  const moves = threshold !== undefined && tensors.some((t) => t.dataLocation !== TensorProto_DataLocation.EXTERNAL && size(t) >= threshold);
+  const restore = moves ? snapshot(tensors) : () => undefined;
+  try {
+    let inMain = pending;
+    if (moves) {
+      const location = checkExternalLocation(`${output.name}.data`, "output external data");
       const sink = await output.create(location);
-      const result = await externalizeTensors(model, { location, threshold }, sink);
+      const result = await externalizeWith(model, { location, threshold }, sink, pending);
       await sink.close();
       written += result.byteLength;
       external = { location, tensors: result.tensors.length };
-      bytes = encodeModel(model);
-    } finally {
-      restore();
+      inMain = new Map([...pending].filter(([t]) => t.dataLocation !== TensorProto_DataLocation.EXTERNAL));
     }
-  } else {
-    bytes = encodeModel(model);
+    written += await writeEncoded(model, inMain, output, output.name);
+  } finally {
+    restore();
   }
-  const main = await output.create(output.name);
-  await main.write(bytes);
-  await main.close();
-  written += bytes.byteLength;
   return external === undefined ? { bytes: written } : { bytes: written, external };
 }

@@ -14,13 +14,18 @@ const MAX_PROTOBUF_BYTES = 2 ** 31 - 1;
  */
 export function encodeModel(model: ModelProto): Uint8Array {
   const bytes = toBinary(ModelProtoSchema, model, { writeUnknownFields: true });
-  if (bytes.byteLength > MAX_PROTOBUF_BYTES) {
-    throw new ReparamError("ONNX_MODEL_TOO_LARGE", "model is larger than protobuf's 2 GiB limit", {
-      where: `graph '${model.graph?.name ?? ""}'`,
-      expected: `at most ${MAX_PROTOBUF_BYTES} bytes`,
-      found: `${bytes.byteLength} bytes`,
-      hint: "store large tensors as external data (externalizeTensors)",
-    });
-  }
+  const tooLarge = modelTooLarge(model, bytes.byteLength);
+  if (tooLarge !== undefined) throw tooLarge;
   return bytes;
+}
+
+/** The `ONNX_MODEL_TOO_LARGE` error when an encoding of `byteLength` bytes exceeds protobuf's limit, else undefined. */
+export function modelTooLarge(model: ModelProto, byteLength: number): ReparamError | undefined {
+  if (byteLength <= MAX_PROTOBUF_BYTES) return undefined;
+  return new ReparamError("ONNX_MODEL_TOO_LARGE", "model is larger than protobuf's 2 GiB limit", {
+    where: `graph '${model.graph?.name ?? ""}'`,
+    expected: `at most ${MAX_PROTOBUF_BYTES} bytes`,
+    found: `${byteLength} bytes`,
+    hint: "store large tensors as external data (externalizeTensors)",
+  });
 }

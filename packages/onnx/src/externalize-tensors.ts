@@ -2,6 +2,8 @@ import { clearField, create, isFieldSet } from "@bufbuild/protobuf";
 import { ReparamError, type ByteSink } from "@reparam/core";
 import { StringStringEntryProtoSchema, TensorProtoSchema, TensorProto_DataLocation, type ModelProto, type TensorProto } from "onnx-buf";
 import { graphInitializers, modelTensors } from "./_model-tensors.js";
+import type { PendingData, PendingTensors } from "./_pending-data.js";
+import { writePieces } from "./_write-pieces.js";
 import { checkExternalLocation } from "./check-external-location.js";
 import { externalDataInfo } from "./external-data-info.js";
 
@@ -42,7 +44,12 @@ export interface ExternalizeResult {
  * `ONNX_EXTERNAL_PATH_ESCAPE` for a bad location and
  * `ONNX_EXTERNAL_CONFLICT` if the model already uses that location.
  */
-export async function externalizeTensors(model: ModelProto, options: ExternalizeOptions, sink: ByteSink): Promise<ExternalizeResult> {
+export function externalizeTensors(model: ModelProto, options: ExternalizeOptions, sink: ByteSink): Promise<ExternalizeResult> {
+  return externalizeWith(model, options, sink, new Map());
+}
+
+/** {@link externalizeTensors}, where `pending` tensors count as holding `raw_data` (made as their turn to be written comes). */
+export async function externalizeWith(model: ModelProto, options: ExternalizeOptions, sink: ByteSink, pending: PendingTensors): Promise<ExternalizeResult> {
   const location = checkExternalLocation(options.location, "externalizeTensors location");
   const threshold = options.threshold ?? 1024;
   const alignment = options.alignment ?? 4096;
@@ -55,25 +62,28 @@ export async function externalizeTensors(model: ModelProto, options: Externalize
       conflict(tensor, location);
     }
   }
-  const moving: { tensor: TensorProto; offset: number }[] = [];
+  const moving: { tensor: TensorProto; offset: number; length: number }[] = [];
   let end = 0;
   for (const tensor of model.graph === undefined ? [] : graphInitializers(model.graph)) {
     if (tensor.dataLocation === TensorProto_DataLocation.EXTERNAL) continue;
-    if (!isFieldSet(tensor, TensorProtoSchema.field.rawData) || tensor.rawData.byteLength < threshold) continue;
+    const length = pending.get(tensor)?.byteLength ?? (isFieldSet(tensor, TensorProtoSchema.field.rawData) ? tensor.rawData.byteLength : -1);
+    if (length < 0 || length < threshold) continue;
     const offset = Math.ceil(end / alignment) * alignment;
-    moving.push({ tensor, offset });
-    end = offset + tensor.rawData.byteLength;
+    moving.push({ tensor, offset, length });
+    end = offset + length;
   }
   const zeros = new Uint8Array(alignment);
+  const pieces: (Uint8Array | PendingData)[] = [];
   let written = 0;
-  for (const { tensor, offset } of moving) {
-    if (offset > written) await sink.write(zeros.subarray(0, offset - written));
-    await sink.write(tensor.rawData);
-    written = offset + tensor.rawData.byteLength;
+  for (const { tensor, offset, length } of moving) {
+    if (offset > written) pieces.push(zeros.subarray(0, offset - written));
+    pieces.push(pending.get(tensor) ?? tensor.rawData);
+    written = offset + length;
   }
-  for (const { tensor, offset } of moving) {
+  await writePieces(sink, pieces, `external data '${location}'`);
+  for (const { tensor, offset, length } of moving) {
     const entry = (key: string, value: string) => create(StringStringEntryProtoSchema, { key, value });
-    tensor.externalData = [entry("location", location), entry("offset", `${offset}`), entry("length", `${tensor.rawData.byteLength}`)];
+    tensor.externalData = [entry("location", location), entry("offset", `${offset}`), entry("length", `${length}`)];
     tensor.dataLocation = TensorProto_DataLocation.EXTERNAL;
     clearField(tensor, TensorProtoSchema.field.rawData);
   }

@@ -25,7 +25,11 @@ const DTYPE_OPTION: Record<string, number> = { f32: DT.FLOAT, f16: DT.FLOAT16 };
  * - encode: one Conv with bias per fused block, in the block's weight dtype,
  *   dead weights and stale value_info dropped, refused and skipped blocks
  *   untouched; external data written to `<output>.data` when the input had
- *   some (or `externalData: true`, see {@link OnnxConvertOptions}).
+ *   some (or `externalData: true`, see {@link OnnxConvertOptions}). The
+ *   output is written piece by piece: untouched tensors straight from the
+ *   input's bytes, each block fused as its turn comes (FLOAT blocks straight
+ *   into float32 storage from `load()` and the plan, without `fused()`, so
+ *   they send no fuse progress), so only about one block is held at a time.
  * With nothing fused the output is the input, byte for byte (when it was
  * written by the reference serializer and had no external data).
  */
@@ -63,12 +67,14 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
       if (d.kind !== "fuse") continue;
       const block = model.blocks.get(d.candidate);
       if (block === undefined) throw unknownBlock(d.candidate);
-      graph = block.graph;
-      fusions.push({ match: block.match, conv: await d.fused() });
+      const view = block.graph;
+      graph = view;
+      // FLOAT blocks are fused straight into float32 storage (load + plan) as they are written, one at a time; others through fused().
+      fusions.push({ match: block.match, source: { plan: d.plan, load: () => d.candidate.load(), fused: () => d.fused(), loaded: (b) => view.reuse(b) } });
     }
-    const proto = graph === undefined ? model.proto : applyFusions(model.proto, graph, fusions);
+    const { model: proto, pending } = graph === undefined ? { model: model.proto, pending: new Map() } : applyFusions(model.proto, graph, fusions);
     checkGraph(proto);
-    const written = await writeModel(proto, output, threshold);
+    const written = await writeModel(proto, pending, output, threshold);
     const notes: string[] = [];
     if (written.external !== undefined) notes.push(`external data: ${written.external.tensors} tensors in '${written.external.location}'`);
     const forced = DTYPE_OPTION[String(options.dtype)];

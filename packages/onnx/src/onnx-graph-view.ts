@@ -1,6 +1,7 @@
-import { graphView, type GraphNodeView, type GraphView } from "@reparam/core";
+import { graphView, type Block, type GraphNodeView, type GraphView } from "@reparam/core";
 import type { ModelProto, NodeProto } from "onnx-buf";
 import { defaultOpset } from "./_attributes.js";
+import { bufferPool } from "./_buffer-pool.js";
 import { constantTable, type OnnxConstant } from "./_constant-table.js";
 import { nodeReads } from "./_graph-names.js";
 import { inferShapes, type Dims } from "./_infer-shapes.js";
@@ -17,6 +18,17 @@ export interface OnnxGraphView {
   readonly shapes: ReadonlyMap<string, Dims>;
   /** Version of the default ONNX domain. */
   readonly opset: number;
+  /**
+   * Lets the copies made of a loaded block's unaligned float32 kernels (see
+   * `OnnxConstant.readFloats`) hold the next block's: call it once nothing
+   * reads the block's kernels any more. Kernels that are views or widened
+   * copies are left alone.
+   */
+  reuse(block: Block): void;
+}
+
+function kernelsOf(block: Block): ArrayBufferView[] {
+  return block.branches.flatMap((b) => (b.kind === "conv" ? [b.kernel.data] : b.kind === "sequential" ? [b.first.kernel.data, b.second.kernel.data] : []));
 }
 
 /** Unique ids: the node's name, or `<op>#<index>` when unnamed or taken. */
@@ -41,7 +53,8 @@ export function onnxGraphView(model: ModelProto): OnnxGraphView {
   const graph = model.graph;
   if (graph === undefined) throw new TypeError("onnxGraphView needs a model with a graph"); // decodeModel guarantees one
   const opset = defaultOpset(model.opsetImport);
-  const constants = constantTable(graph);
+  const pool = bufferPool();
+  const constants = constantTable(graph, pool);
   const shapes = inferShapes(graph, constants, opset);
   const ctx = { constants, opset, rank: (t: string) => shapes.get(t)?.length };
   const ids = nodeIds(graph.node);
@@ -59,5 +72,6 @@ export function onnxGraphView(model: ModelProto): OnnxGraphView {
     const w = d?.[3];
     return d?.length === 4 && h !== undefined && w !== undefined ? [h, w] : undefined;
   };
-  return { view: graphView(views, graph.output.map((v) => v.name), sizes), nodes, constants, shapes, opset };
+  const reuse = (block: Block) => pool.reuse(kernelsOf(block));
+  return { view: graphView(views, graph.output.map((v) => v.name), sizes), nodes, constants, shapes, opset, reuse };
 }

@@ -1,7 +1,6 @@
 import { isFieldSet } from "@bufbuild/protobuf";
-import { ReparamError } from "@reparam/core";
 import { TensorProtoSchema, TensorProto_DataLocation, type TensorProto } from "onnx-buf";
-import { bfloat16ToNumber, float16ToNumber } from "./_float16.js";
+import { ReparamError, widenBFloat16 as bfloat16ToNumber, widenFloat16 as float16ToNumber } from "@reparam/core";
 import { tensorLabel } from "./_labels.js";
 import { littleEndianArray } from "./_little-endian.js";
 import { dataTypeLabel, dtypeOf, type OnnxDType } from "./onnx-dtype.js";

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { bufferPool } from "./_buffer-pool.js";
+
+describe("bufferPool", () => {
+  it("hands a buffer out again once given back, the smallest that fits", () => {
+    const pool = bufferPool();
+    const big = pool.take(100);
+    const small = pool.take(10);
+    pool.reuse([big, small]);
+    const next = pool.take(8);
+    expect(next.buffer).toBe(small.buffer);
+    expect(next.byteLength).toBe(8);
+    expect(pool.take(50).buffer).toBe(big.buffer);
+    expect(pool.take(50).buffer).not.toBe(big.buffer); // taken: a fresh one
+  });
+
+  it("ignores arrays it did not make, and keeps few buffers", () => {
+    const pool = bufferPool();
+    const foreign = new Float32Array(4);
+    pool.reuse([foreign]);
+    expect(pool.take(16).buffer).not.toBe(foreign.buffer);
+    const made = Array.from({ length: 10 }, (_, i) => pool.take(i + 1));
+    pool.reuse(made);
+    // The 8 largest stay: the two smallest are let go.
+    expect(pool.take(1).buffer).toBe(made[2]!.buffer);
+  });
+});

@@ -1,0 +1,43 @@
+/** Free buffers kept at most; the smallest go first. */
+const MAX_FREE = 8;
+
+/**
+ * Buffers for the aligned copies of unaligned tensor data, handed back once
+ * their reader is done so that the next copy lands in memory already
+ * mapped: a large model's kernels, read block after block, then cost one
+ * block's worth of fresh pages instead of the model's.
+ */
+export interface BufferPool {
+  /** `byteLength` bytes at offset 0 of a free pooled buffer (old contents), or of a fresh one. */
+  take(byteLength: number): Uint8Array;
+  /** Gives back the buffers under these arrays, when this pool made them; others are ignored. Never use the arrays again. */
+  reuse(arrays: Iterable<ArrayBufferView>): void;
+}
+
+/** A new, empty {@link BufferPool}. */
+export function bufferPool(): BufferPool {
+  const made = new WeakSet<ArrayBufferLike>();
+  let free: ArrayBuffer[] = [];
+  return {
+    take(byteLength) {
+      let best = -1;
+      free.forEach((b, i) => {
+        if (b.byteLength >= byteLength && (best < 0 || b.byteLength < free[best]!.byteLength)) best = i;
+      });
+      if (best < 0) {
+        const fresh = new ArrayBuffer(byteLength);
+        made.add(fresh);
+        return new Uint8Array(fresh);
+      }
+      const [buffer] = free.splice(best, 1);
+      return new Uint8Array(buffer!, 0, byteLength);
+    },
+    reuse(arrays) {
+      for (const a of arrays) {
+        const buffer = a.buffer;
+        if (buffer instanceof ArrayBuffer && made.has(buffer) && !free.includes(buffer)) free.push(buffer);
+      }
+      if (free.length > MAX_FREE) free = free.sort((a, b) => b.byteLength - a.byteLength).slice(0, MAX_FREE);
+    },
+  };
+}
