@@ -1,4 +1,4 @@
-import { float16BitsToNumber } from "./_float16.js";
+import { widenFloat16 as float16BitsToNumber } from "@reparam/core";
 import type { TfjsWeight } from "./tfjs-weight.js";
 
 /**
