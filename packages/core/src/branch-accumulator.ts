@@ -11,119 +11,206 @@ interface Affine {
 
 const affineOf = (bn: BatchNorm | undefined, where: string): Affine => (bn === undefined ? { scale: undefined, shift: undefined } : batchNormAffine(bn, where));
 
-/** Adds channel o of a branch into the row [in/groups, kh, kw]; returns the branch's bias for o. */
-export type Accumulate = (o: number, row: Float64Array) => number;
-
 /**
  * One branch, prepared once per block. `add` is enough for the generic
- * engine; the optional parts let the engine skip work:
- * - a branch that covers the whole row (same kernel size and groups as the
+ * engine; the rest lets the engine skip work:
+ * - a branch that `covers` the whole row (same kernel size and groups as the
  *   block) can `assign` it, or write a channel `direct`ly into the output,
  *   and tell its float64 value at one position (`valueAt`);
- * - a branch that touches few positions can list them (`touch`).
+ * - a branch that `touches` few positions can list them (`touch`).
+ * Implemented as classes, not per-block closures: the optimizing compiler
+ * then keeps one compiled copy per branch kind instead of deoptimizing on
+ * every new block's closures.
  */
 export interface BranchAccumulator {
-  readonly add: Accumulate;
-  readonly assign?: Accumulate;
-  /** out[base + j] = value(j) * post for every j of the row; returns the bias. */
-  readonly direct?: (o: number, out: Float32Array | Float64Array, base: number, post: number) => number;
-  readonly valueAt?: (o: number, p: number) => number;
-  /** Writes the row positions channel o touches into `list` from index `n`; returns the new length (list has room for a whole row per branch). */
-  readonly touch?: (o: number, list: Int32Array, n: number) => number;
+  /** Adds channel o of the branch into the row [in/groups, kh, kw]; returns the branch's bias for o. */
+  add(o: number, row: Float64Array): number;
+  readonly covers: boolean;
+  /** Only when `covers`: writes the whole row (no zeroing needed); returns the bias. */
+  assign(o: number, row: Float64Array): number;
+  /** Only when `covers`: out[base + j] = (w_j t) * post for every j of the row; returns the bias. */
+  direct(o: number, out: Float32Array | Float64Array, base: number, post: number): number;
+  /** Only when `covers`: the float64 value w_q t at row position q. */
+  valueAt(o: number, q: number): number;
+  readonly touches: boolean;
+  /** Only when `touches`: writes the row positions channel o touches into `list` from `n`; returns the new length. */
+  touch(o: number, list: Int32Array, n: number): number;
 }
 
-function convAccumulator(b: Extract<Branch, { kind: "conv" }>, p: Placement, plan: FusePlan, where: string): BranchAccumulator {
-  const [, iPerB, h, w] = b.kernel.shape;
-  const [o, iPer, kh, kw] = plan.kernelShape;
-  const { scale, shift } = affineOf(b.bn, where);
-  const data = b.kernel.data;
-  const oPerB = o / b.groups;
-  const oPer = o / plan.groups;
-  const bias = b.bias;
-  const n = iPerB * h * w;
+const unsupported = (): never => {
+  throw new Error("branch accumulator: capability not available");
+};
+
+class ConvAccumulator implements BranchAccumulator {
+  readonly covers: boolean;
+  readonly touches = true;
+  private readonly data: Float32Array | Float64Array;
+  private readonly scale: Float64Array | undefined;
+  private readonly shift: Float64Array | undefined;
+  private readonly bias: ArrayLike<number> | undefined;
+  private readonly n: number;
+  private readonly iPerB: number;
+  private readonly h: number;
+  private readonly w: number;
+  private readonly kh: number;
+  private readonly kw: number;
+  private readonly iPer: number;
+  private readonly oPerB: number;
+  private readonly oPer: number;
+  private readonly oy: number;
+  private readonly ox: number;
+
+  constructor(b: Extract<Branch, { kind: "conv" }>, p: Placement, plan: FusePlan, where: string) {
+    const [, iPerB, h, w] = b.kernel.shape;
+    const [o, iPer, kh, kw] = plan.kernelShape;
+    const { scale, shift } = affineOf(b.bn, where);
+    this.data = b.kernel.data;
+    this.scale = scale;
+    this.shift = shift;
+    this.bias = b.bias;
+    this.n = iPerB * h * w;
+    this.iPerB = iPerB;
+    this.h = h;
+    this.w = w;
+    this.kh = kh;
+    this.kw = kw;
+    this.iPer = iPer;
+    this.oPerB = o / b.groups;
+    this.oPer = o / plan.groups;
+    this.oy = p.offsetY;
+    this.ox = p.offsetX;
+    this.covers = h === kh && w === kw && iPerB === iPer;
+  }
+
+  private t(oc: number): number {
+    return this.scale === undefined ? 1 : this.scale[oc]!;
+  }
+
   // b' = beta + (b - mean) t  ==  b t + shift, shift = beta - mean t
-  const biasOf = (oc: number, t: number) => {
-    const b0 = bias === undefined ? 0 : bias[oc]!;
-    return scale === undefined ? b0 : b0 * t + shift![oc]!;
-  };
+  private biasOf(oc: number, t: number): number {
+    const b0 = this.bias === undefined ? 0 : this.bias[oc]!;
+    return this.scale === undefined ? b0 : b0 * t + this.shift![oc]!;
+  }
+
   // Input slot of this branch's group inside the block's (larger) group.
-  const slotOf = (oc: number) => Math.floor(oc / oPerB) * iPerB - Math.floor(oc / oPer) * iPer;
-  const add: Accumulate = (oc, row) => {
-    const t = scale === undefined ? 1 : scale[oc]!;
-    const slot = slotOf(oc);
+  private slotOf(oc: number): number {
+    return Math.floor(oc / this.oPerB) * this.iPerB - Math.floor(oc / this.oPer) * this.iPer;
+  }
+
+  add(oc: number, row: Float64Array): number {
+    const t = this.t(oc);
+    const slot = this.slotOf(oc);
+    const { data, n, h, w, kh, kw, iPerB } = this;
     const src0 = oc * n;
     if (h === kh && w === kw) {
       // Same size as the block kernel (offset 0): one contiguous run.
       const dst0 = slot * kh * kw;
-      const d = data;
-      for (let j = 0; j < n; j++) row[dst0 + j]! += d[src0 + j]! * t;
+      for (let j = 0; j < n; j++) row[dst0 + j]! += data[src0 + j]! * t;
     } else if (h === 1 && w === 1) {
       const step = kh * kw;
-      const dst0 = slot * step + p.offsetY * kw + p.offsetX;
+      const dst0 = slot * step + this.oy * kw + this.ox;
       for (let i = 0; i < iPerB; i++) row[dst0 + i * step]! += data[src0 + i]! * t;
     } else {
       for (let i = 0; i < iPerB; i++)
         for (let y = 0; y < h; y++) {
           const src = src0 + (i * h + y) * w;
-          const dst = ((i + slot) * kh + y + p.offsetY) * kw + p.offsetX;
+          const dst = ((i + slot) * kh + y + this.oy) * kw + this.ox;
           for (let x = 0; x < w; x++) row[dst + x]! += data[src + x]! * t;
         }
     }
-    return biasOf(oc, t);
-  };
-  const touch = (oc: number, list: Int32Array, n: number) => {
-    const slot = slotOf(oc);
+    return this.biasOf(oc, t);
+  }
+
+  assign(oc: number, row: Float64Array): number {
+    const t = this.t(oc);
+    const { data, n } = this;
+    const src0 = oc * n;
+    for (let j = 0; j < n; j++) row[j] = data[src0 + j]! * t;
+    return this.biasOf(oc, t);
+  }
+
+  direct(oc: number, out: Float32Array | Float64Array, base: number, post: number): number {
+    const t = this.t(oc);
+    const { data, n } = this;
+    const end = oc * n + n;
+    let k = base;
+    // Two float64 operations, as the row engine does: (w t) then * post.
+    if (post === 1) for (let j = oc * n; j < end; j++) out[k++] = data[j]! * t;
+    else for (let j = oc * n; j < end; j++) out[k++] = data[j]! * t * post;
+    return this.biasOf(oc, t);
+  }
+
+  valueAt(oc: number, q: number): number {
+    return this.data[oc * this.n + q]! * this.t(oc);
+  }
+
+  touch(oc: number, list: Int32Array, n: number): number {
+    const slot = this.slotOf(oc);
+    const { iPerB, h, w, kh, kw, oy, ox } = this;
     let k = n;
-    for (let i = 0; i < iPerB; i++)
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) list[k++] = ((i + slot) * kh + y + p.offsetY) * kw + x + p.offsetX;
+    for (let i = 0; i < iPerB; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) list[k++] = ((i + slot) * kh + y + oy) * kw + x + ox;
     return k;
-  };
-  if (!(h === kh && w === kw && iPerB === iPer)) return { add, touch };
-  // Covers the whole row.
-  return {
-    add,
-    touch,
-    assign: (oc, row) => {
-      const t = scale === undefined ? 1 : scale[oc]!;
-      const d = data;
-      const src0 = oc * n;
-      for (let j = 0; j < n; j++) row[j] = d[src0 + j]! * t;
-      return biasOf(oc, t);
-    },
-    direct: (oc, out, base, post) => {
-      const t = scale === undefined ? 1 : scale[oc]!;
-      // Locals, not captured variables, in the hot loops (V8 reloads captured ones).
-      const d = data;
-      const end = oc * n + n;
-      let k = base;
-      // Two float64 operations, as the row engine does: (w t) then * post.
-      if (post === 1) for (let j = oc * n; j < end; j++) out[k++] = d[j]! * t;
-      else for (let j = oc * n; j < end; j++) out[k++] = d[j]! * t * post;
-      return biasOf(oc, t);
-    },
-    valueAt: (oc, q) => data[oc * n + q]! * (scale === undefined ? 1 : scale[oc]!),
-  };
+  }
 }
 
-function diagonalAccumulator(size: readonly [number, number], value: number, bn: BatchNorm | undefined, p: Placement, plan: FusePlan, where: string): BranchAccumulator {
-  const [, iPer, kh, kw] = plan.kernelShape;
-  const { scale, shift } = affineOf(bn, where);
-  const touch = (oc: number, list: Int32Array, n: number) => {
+/** Identity (1x1) and avg-pool (kh x kw) branches: `value` on each channel's own input, scaled by the BN. */
+class DiagonalAccumulator implements BranchAccumulator {
+  readonly covers = false;
+  readonly touches = true;
+  private readonly scale: Float64Array | undefined;
+  private readonly shift: Float64Array | undefined;
+
+  constructor(
+    private readonly size: readonly [number, number],
+    private readonly value: number,
+    bn: BatchNorm | undefined,
+    private readonly p: Placement,
+    private readonly plan: FusePlan,
+    where: string,
+  ) {
+    const a = affineOf(bn, where);
+    this.scale = a.scale;
+    this.shift = a.shift;
+  }
+
+  add(oc: number, row: Float64Array): number {
+    const v = this.scale === undefined ? this.value : this.value * this.scale[oc]!;
+    const [, iPer, kh, kw] = this.plan.kernelShape;
     const i = oc % iPer; // the output channel reads its own input channel
-    let k = n;
-    for (let y = 0; y < size[0]; y++) for (let x = 0; x < size[1]; x++) list[k++] = (i * kh + y + p.offsetY) * kw + x + p.offsetX;
-    return k;
-  };
-  const add: Accumulate = (oc, row) => {
-    const v = scale === undefined ? value : value * scale[oc]!;
+    for (let y = 0; y < this.size[0]; y++) for (let x = 0; x < this.size[1]; x++) row[(i * kh + y + this.p.offsetY) * kw + x + this.p.offsetX]! += v;
+    return this.shift === undefined ? 0 : this.shift[oc]!;
+  }
+
+  touch(oc: number, list: Int32Array, n: number): number {
+    const [, iPer, kh, kw] = this.plan.kernelShape;
     const i = oc % iPer;
-    for (let y = 0; y < size[0]; y++) for (let x = 0; x < size[1]; x++) row[(i * kh + y + p.offsetY) * kw + x + p.offsetX]! += v;
-    return shift === undefined ? 0 : shift[oc]!;
-  };
-  return { add, touch };
+    let k = n;
+    for (let y = 0; y < this.size[0]; y++) for (let x = 0; x < this.size[1]; x++) list[k++] = (i * kh + y + this.p.offsetY) * kw + x + this.p.offsetX;
+    return k;
+  }
+
+  assign = unsupported;
+  direct = unsupported;
+  valueAt = unsupported;
 }
 
-function sequentialAccumulator(b: Extract<Branch, { kind: "sequential" }>, p: Placement, plan: FusePlan, where: string): BranchAccumulator {
+/** DBB's 1x1 -> kxk, composed per output channel. */
+class SequentialAccumulator implements BranchAccumulator {
+  readonly covers = false;
+  readonly touches = false;
+  readonly add: (oc: number, row: Float64Array) => number;
+
+  constructor(b: Extract<Branch, { kind: "sequential" }>, p: Placement, plan: FusePlan, where: string) {
+    this.add = sequentialAdd(b, p, plan, where);
+  }
+
+  assign = unsupported;
+  direct = unsupported;
+  valueAt = unsupported;
+  touch = unsupported;
+}
+
+function sequentialAdd(b: Extract<Branch, { kind: "sequential" }>, p: Placement, plan: FusePlan, where: string): (oc: number, row: Float64Array) => number {
   const first = foldConvBranch(b.first, `${where} (1x1)`); // [M, C/g, 1, 1], small
   const [, mPer, h, w] = b.second.kernel.shape;
   const [o, iPer, kh, kw] = plan.kernelShape;
@@ -133,7 +220,7 @@ function sequentialAccumulator(b: Extract<Branch, { kind: "sequential" }>, p: Pl
   const b2 = b.second.bias;
   const oPerB = o / b.groups;
   const oPer = o / plan.groups;
-  const add: Accumulate = (oc, row) => {
+  return (oc, row) => {
     const t = scale === undefined ? 1 : scale[oc]!;
     const g = Math.floor(oc / oPerB);
     const slot = g * cPer - Math.floor(oc / oPer) * iPer;
@@ -152,19 +239,18 @@ function sequentialAccumulator(b: Extract<Branch, { kind: "sequential" }>, p: Pl
     bias = scale === undefined ? bias : bias * t + shift![oc]!;
     return bias + composedBias;
   };
-  return { add };
 }
 
 /** The accumulator of one branch of a planned block. */
 export function branchAccumulator(b: Branch, p: Placement, plan: FusePlan, where: string): BranchAccumulator {
   switch (b.kind) {
     case "conv":
-      return convAccumulator(b, p, plan, where);
+      return new ConvAccumulator(b, p, plan, where);
     case "identity":
-      return diagonalAccumulator([1, 1], 1, b.bn, p, plan, where);
+      return new DiagonalAccumulator([1, 1], 1, b.bn, p, plan, where);
     case "avgpool":
-      return diagonalAccumulator(b.size, 1 / (b.size[0] * b.size[1]), b.bn, p, plan, where);
+      return new DiagonalAccumulator(b.size, 1 / (b.size[0] * b.size[1]), b.bn, p, plan, where);
     case "sequential":
-      return sequentialAccumulator(b, p, plan, where);
+      return new SequentialAccumulator(b, p, plan, where);
   }
 }

@@ -21,16 +21,17 @@ export function fuseChannels(block: Block, plan: FusePlan, sink: ChannelSink, ra
   const [o, iPer, kh, kw] = plan.kernelShape;
   const accs = block.branches.map((b, i) => branchAccumulator(b, plan.placements[i]!, plan, `${block.name} branch ${i}`));
   // Branch 0 may write the row instead of adding to zeros (same order: 0 + x == x).
-  const writer = accs[0]?.assign;
+  const lead = accs[0]!;
   const biases = new Float64Array(accs.length);
   const post = block.postBn === undefined ? undefined : batchNormAffine(block.postBn, `${block.name} (post-BN)`);
   const row = new Float64Array(iPer * kh * kw);
   const [from, to] = range ?? [0, o];
   for (let oc = from; oc < to; oc++) {
-    if (writer === undefined) {
+    if (lead.covers) biases[0] = lead.assign(oc, row);
+    else {
       row.fill(0);
-      biases[0] = accs[0]!.add(oc, row);
-    } else biases[0] = writer(oc, row);
+      biases[0] = lead.add(oc, row);
+    }
     for (let i = 1; i < accs.length; i++) biases[i] = accs[i]!.add(oc, row);
     let bias = 0;
     for (let i = 0; i < accs.length; i++) bias += biases[i]!;

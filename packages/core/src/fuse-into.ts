@@ -19,7 +19,7 @@ export function fuseInto(block: Block, plan: FusePlan, kernel: Float32Array | Fl
   const accs = block.branches.map((b, i) => branchAccumulator(b, plan.placements[i]!, plan, `${block.name} branch ${i}`));
   const lead = accs[0];
   const rest = accs.slice(1);
-  if (lead?.direct === undefined || lead.valueAt === undefined || rest.some((a) => a.touch === undefined || a.assign !== undefined)) {
+  if (lead === undefined || !lead.covers || rest.some((a) => !a.touches || a.covers)) {
     fuseChannels(block, plan, (oc, row, b) => {
       const base = oc * per;
       for (let j = 0; j < per; j++) kernel[base + j] = row[j]!;
@@ -27,18 +27,17 @@ export function fuseInto(block: Block, plan: FusePlan, kernel: Float32Array | Fl
     });
     return;
   }
-  const { direct, valueAt } = lead;
   const post = block.postBn === undefined ? undefined : batchNormAffine(block.postBn, `${block.name} (post-BN)`);
   const row = new Float64Array(per);
   const touched = new Int32Array(per * rest.length); // each branch touches at most a whole row
   for (let oc = 0; oc < o; oc++) {
     const t = post === undefined ? 1 : post.scale[oc]!;
     const base = oc * per;
-    let b = direct(oc, kernel, base, t);
+    let b = lead.direct(oc, kernel, base, t);
     let n = 0;
-    for (const a of rest) n = a.touch!(oc, touched, n);
+    for (const a of rest) n = a.touch(oc, touched, n);
     // Row positions the other branches touch start from the lead's float64 value, as in the row engine.
-    for (let k = 0; k < n; k++) row[touched[k]!] = valueAt(oc, touched[k]!);
+    for (let k = 0; k < n; k++) row[touched[k]!] = lead.valueAt(oc, touched[k]!);
     for (const a of rest) b += a.add(oc, row);
     for (let k = 0; k < n; k++) {
       const q = touched[k]!;
