@@ -1,30 +1,89 @@
-import { narrowFloat16Array, oihwToHwcm, oihwToHwio, type FusedConv } from "@reparam/core";
-import type { EncodableWeight } from "./encode-weights.js";
+import { fuseInto, narrowFloat16Array, type FusePlan } from "@reparam/core";
+import { float32Pool } from "./_float32-pool.js";
+import { oihwToTf, type KernelDims } from "./_kernel-layout.js";
+import type { FusedTfjsWeight } from "./fused-tfjs-weight.js";
+import type { TfjsFusion } from "./tfjs-fusion.js";
 
 /** True when a fused conv is depthwise in TF terms: groups = input channels (> 1), one input channel per group. */
-export function isDepthwise(conv: FusedConv, inChannels: number): boolean {
-  return conv.groups > 1 && conv.groups === inChannels && conv.kernel.shape[1] === 1;
+export function isDepthwise(plan: Pick<FusePlan, "groups" | "kernelShape">, inChannels: number): boolean {
+  return plan.groups > 1 && plan.groups === inChannels && plan.kernelShape[1] === 1;
 }
 
-/**
- * A new weight from float64 values, rounded once: float32, or (`f16`)
- * float32 stored as float16 quantization (TF.js dequantizes it exactly).
- */
-export function newWeight(name: string, shape: readonly number[], values: Float64Array, dtype: "f32" | "f16"): EncodableWeight {
-  if (dtype === "f32") return { name, shape, values: Float32Array.from(values) };
-  const bits = narrowFloat16Array(values);
-  const bytes = new Uint8Array(bits.length * 2);
-  const view = new DataView(bytes.buffer);
-  bits.forEach((b, i) => view.setUint16(2 * i, b, true));
-  return { name, shape, dtype: "float32", quantization: { dtype: "float16" }, bytes };
-}
+/** Makes the two weights of one fusion; see {@link fusedWeightMaker}. */
+export type FusedWeightMaker = (fusion: TfjsFusion, names: { kernel: string; bias: string }) => [FusedTfjsWeight, FusedTfjsWeight];
+
+type Fused = { readonly kernel: Float32Array | Uint16Array; readonly bias: Float32Array | Uint16Array };
 
 /**
- * A fused conv's kernel in TF layout (HWIO, or `[kh, kw, C, M]` when
- * depthwise) and its bias, as new weights named `kernel` and `bias`.
+ * For a set of fusions: each one's kernel in TF layout (HWIO, or
+ * `[kh, kw, C, M]` when depthwise) and its bias, as new weights named
+ * `kernel` and `bias` whose values are computed when written. One fusion
+ * serves both: the block is loaded and fused (core's float64 arithmetic, each
+ * value rounded once into its storage) on the first `compute()`, and
+ * forgotten once both weights have taken their bytes. `f32` rounds straight
+ * into float32; `f16` fuses into float64 and rounds that to float16, so no
+ * value is rounded twice.
+ *
+ * Big float32 arrays come from one pool and go back to it: the loaded
+ * block's kernels ({@link TfjsCandidate.recycle}) and the OIHW fused kernel
+ * right after the transpose, the TF-layout kernel when its weight is
+ * released, so that a big model does not fault in fresh memory per block.
  */
-export function fusedWeights(conv: FusedConv, inChannels: number, names: { kernel: string; bias: string }, dtype: "f32" | "f16"): EncodableWeight[] {
-  const k = conv.kernel;
-  const tf = isDepthwise(conv, inChannels) ? oihwToHwcm(k.data, k.shape, inChannels) : oihwToHwio(k.data, k.shape);
-  return [newWeight(names.kernel, tf.shape, tf.data, dtype), newWeight(names.bias, [conv.bias.length], conv.bias, dtype)];
+export function fusedWeightMaker(dtype: "f32" | "f16"): FusedWeightMaker {
+  const pool = float32Pool();
+  return (fusion, names) => {
+    const { candidate, plan } = fusion;
+    const c = candidate.layout.inChannels;
+    const [o, iPer, kh, kw] = plan.kernelShape;
+    const depthwise = isDepthwise(plan, c);
+    // OIHW [O][I][P] <-> TF [P][I][O]; depthwise [C * M, 1, kh, kw] <-> [kh, kw, C, M] is [P][1][C * M].
+    const dims: KernelDims = { p: kh * kw, i: depthwise ? 1 : iPer, o };
+    const n = o * iPer * kh * kw;
+    const fuse = async (): Promise<Fused> => {
+      const block = await candidate.load();
+      let fused: Fused;
+      if (dtype === "f32") {
+        const oihw = pool.take(n);
+        const bias = new Float32Array(o);
+        fuseInto(block, plan, oihw, bias);
+        fused = { kernel: oihwToTf(oihw, pool.take(n), dims), bias };
+        pool.give(oihw);
+      } else {
+        const oihw = new Float64Array(n);
+        const bias = new Float64Array(o);
+        fuseInto(block, plan, oihw, bias);
+        fused = { kernel: oihwToTf(narrowFloat16Array(oihw), new Uint16Array(n), dims), bias: narrowFloat16Array(bias) };
+      }
+      candidate.recycle(block);
+      return fused;
+    };
+    let made: Promise<Fused> | undefined;
+    let taken = 0;
+    const take = async (part: "kernel" | "bias"): Promise<Uint8Array> => {
+      const pending = (made ??= fuse());
+      if (++taken === 2) {
+        made = undefined;
+        taken = 0;
+      }
+      const a = (await pending)[part];
+      return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    };
+    let lent: Uint8Array | undefined;
+    const quantization = dtype === "f16" ? { quantization: { dtype: "float16" as const } } : {};
+    const shape = depthwise ? [kh, kw, c, o / c] : [kh, kw, iPer, o];
+    return [
+      {
+        name: names.kernel,
+        shape,
+        dtype: "float32",
+        ...quantization,
+        compute: async () => (lent = await take("kernel")),
+        release: () => {
+          if (dtype === "f32" && lent !== undefined) pool.give(new Float32Array(lent.buffer, lent.byteOffset, lent.byteLength / 4));
+          lent = undefined;
+        },
+      },
+      { name: names.bias, shape: [o], dtype: "float32", ...quantization, compute: () => take("bias"), release: () => undefined },
+    ];
+  };
 }

@@ -1,4 +1,4 @@
-import type { FusedConv, Pair } from "@reparam/core";
+import type { FusePlan, Pair } from "@reparam/core";
 import { textBase64 } from "./_base64.js";
 import { isDepthwise } from "./_fused-weights.js";
 import { tfPadMode } from "./_tf-padding.js";
@@ -23,13 +23,13 @@ export function constNode(name: string, shape: readonly number[]): NodeDefJson {
  * start from a removed conv of the same op when there is one.
  */
 export function fusedConvNode(
-  conv: FusedConv,
+  conv: FusePlan,
   inChannels: number,
   inputSize: Pair | undefined,
   names: { node: string; input: string; kernel: string; bias: string },
   template: readonly NodeDefJson[],
 ): NodeDefJson {
-  const [, , kh, kw] = conv.kernel.shape;
+  const [, , kh, kw] = conv.kernelShape;
   const op = isDepthwise(conv, inChannels) ? "FusedDepthwiseConv2dNative" : "_FusedConv2D";
   const mode = tfPadMode(conv.pads, [kh, kw], conv.stride, conv.dilation, inputSize);
   const [t, l, b, r] = mode.kind === "explicit" ? mode.pads : [0, 0, 0, 0];

@@ -2,6 +2,7 @@ import type { ConstRef, NeutralOp, Pair } from "@reparam/core";
 import { attrBool, attrFloat, attrInt, attrInts, attrText, attrTexts } from "./_graph-attr.js";
 import { parseInput, type GraphIndex } from "./_graph-index.js";
 import { tfPadding } from "./_tf-padding.js";
+import type { Float32Pool } from "./_float32-pool.js";
 import { isChannelWeight, isKernelWeight, weightConst } from "./_weight-const.js";
 import { weightValues } from "./weight-values.js";
 import type { NodeDefJson } from "./graph-topology.js";
@@ -40,7 +41,7 @@ export function padPads(index: GraphIndex, tensor: string): readonly [number, nu
  * constant zero batch and channel paddings (and value 0) are pads; VALID
  * AvgPool is an average pool (TF's SAME pooling excludes pads).
  */
-export function graphNodeOp(node: NodeDefJson, index: GraphIndex): { op: NeutralOp; data: string[] } {
+export function graphNodeOp(node: NodeDefJson, index: GraphIndex, pool?: Float32Pool): { op: NeutralOp; data: string[] } {
   const inputs = (node.input ?? []).map(parseInput).filter((i) => !i.control).map((i) => i.tensor);
   const data = inputs.filter((t) => !index.isConstant(t));
   const consts = inputs.filter((t) => index.isConstant(t));
@@ -49,7 +50,7 @@ export function graphNodeOp(node: NodeDefJson, index: GraphIndex): { op: Neutral
     const w = t === undefined ? undefined : index.constWeight(t);
     return isChannelWeight(w) ? weightConst(w, "flat") : undefined;
   };
-  if (CONVS.has(node.op)) return result(convOp(node, inputs, data, index) ?? OTHER);
+  if (CONVS.has(node.op)) return result(convOp(node, inputs, data, index, pool) ?? OTHER);
   if (BATCH_NORMS.has(node.op)) {
     const [gamma, beta, mean, variance] = inputs.slice(1, 5).map(flat);
     if (inputs.length !== 5 || data.length !== 1 || inputs[0] !== data[0] || attrBool(node, "is_training") === true || !isNhwc(node)) return result(OTHER);
@@ -83,7 +84,7 @@ function negated(c: ConstRef): ConstRef {
   return { shape: c.shape, values: async () => (await c.values()).map((v) => -v) };
 }
 
-function convOp(node: NodeDefJson, inputs: readonly string[], data: readonly string[], index: GraphIndex): NeutralOp | undefined {
+function convOp(node: NodeDefJson, inputs: readonly string[], data: readonly string[], index: GraphIndex, pool: Float32Pool | undefined): NeutralOp | undefined {
   if (data.length !== 1 || inputs[0] !== data[0] || !isNhwc(node)) return undefined;
   const fused = node.op.startsWith("_") || node.op.startsWith("Fused");
   const ops = fused ? attrTexts(node, "fused_ops") : [];
@@ -114,7 +115,7 @@ function convOp(node: NodeDefJson, inputs: readonly string[], data: readonly str
   } else return undefined;
   return {
     kind: "conv",
-    kernel: weightConst(kernel, depthwise ? "hwcm" : "hwio"),
+    kernel: weightConst(kernel, depthwise ? "hwcm" : "hwio", pool),
     ...(bias ? { bias } : {}),
     stride,
     padding,

@@ -1,4 +1,5 @@
 import { graphView, type GraphNodeView, type GraphView } from "@reparam/core";
+import type { Float32Pool } from "./_float32-pool.js";
 import { graphIndex, parseInput, producerName, type GraphIndex } from "./_graph-index.js";
 import { graphNodeOp } from "./_graph-node-op.js";
 import { graphSizes } from "./_graph-sizes.js";
@@ -17,9 +18,9 @@ export interface GraphModelView {
  * manifest), tensors named `node` (output 0) or `node:k`. A node with a
  * control input, or whose outputs other than the first are read, is "other".
  * Model outputs are the signature's outputs, or (without a signature) the
- * nodes nothing reads.
+ * nodes nothing reads. Kernels load into arrays from `pool` when one is given.
  */
-export function graphModelView(model: TfjsModel): GraphModelView {
+export function graphModelView(model: TfjsModel, pool?: Float32Pool): GraphModelView {
   const index = graphIndex(model.json.modelTopology as GraphDefJson, model.weights);
   const signature = model.json.signature;
   const nodes = index.nodes.filter((n) => !index.isConstant(n.name));
@@ -31,7 +32,7 @@ export function graphModelView(model: TfjsModel): GraphModelView {
   }
   const views = nodes.map((n): GraphNodeView => {
     const parsed = (n.input ?? []).map(parseInput);
-    const { op, data } = graphNodeOp(n, index);
+    const { op, data } = graphNodeOp(n, index, pool);
     const controls = parsed.filter((i) => i.control).map((i) => i.tensor);
     const extra = extraOutputs.get(n.name) ?? [];
     const plain = controls.length === 0 && extra.length === 0;

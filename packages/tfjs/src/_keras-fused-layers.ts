@@ -1,4 +1,4 @@
-import type { FusedConv, Pair } from "@reparam/core";
+import type { FusePlan, Pair } from "@reparam/core";
 import { isDepthwise } from "./_fused-weights.js";
 import { tfPadMode } from "./_tf-padding.js";
 import type { KerasLayerJson } from "./layers-topology.js";
@@ -24,14 +24,14 @@ export interface FusedLayers {
  * input; Sequential models pass a function returning undefined).
  */
 export function kerasFusedLayers(
-  conv: FusedConv,
+  conv: FusePlan,
   inChannels: number,
   inputSize: Pair | undefined,
   names: { conv: string; pad: string },
   template: readonly KerasLayerJson[],
   inbound: (from: string | undefined) => unknown[] | undefined,
 ): FusedLayers {
-  const [o, , kh, kw] = conv.kernel.shape;
+  const [o, , kh, kw] = conv.kernelShape;
   const depthwise = isDepthwise(conv, inChannels);
   const cls = depthwise ? "DepthwiseConv2D" : "Conv2D";
   const mode = tfPadMode(conv.pads, [kh, kw], conv.stride, conv.dilation, inputSize);

@@ -1,5 +1,6 @@
 import type { ConstRef, NeutralOp, Pair } from "@reparam/core";
 import { configPair, convPaddingName, isChannelAxis, isChannelsLast, isLinear, zeroPaddingPads } from "./_keras-config.js";
+import type { Float32Pool } from "./_float32-pool.js";
 import { filledConst, isChannelWeight, isKernelWeight, weightConst } from "./_weight-const.js";
 import { tfPadding } from "./_tf-padding.js";
 import type { KerasLayerJson } from "./layers-topology.js";
@@ -23,13 +24,14 @@ const OTHER: LayerOp = { op: { kind: "other" }, weights: [] };
  * 1/0), `ZeroPadding2D`, `Add`, and `AveragePooling2D` with 'valid'
  * padding (Keras' 'same' pooling excludes pads, which a kernel cannot).
  * Anything else, or anything malformed or not channels-last, is "other".
+ * Conv kernels are permuted into arrays from `pool` when one is given.
  */
-export function kerasLayerOp(layer: KerasLayerJson, find: LayerWeightFinder): LayerOp {
+export function kerasLayerOp(layer: KerasLayerJson, find: LayerWeightFinder, pool?: Float32Pool): LayerOp {
   const c = layer.config;
   switch (layer.class_name) {
     case "Conv2D":
     case "DepthwiseConv2D":
-      return convOp(layer, find);
+      return convOp(layer, find, pool);
     case "BatchNormalization":
       return batchNormOp(c, find);
     case "ZeroPadding2D": {
@@ -49,7 +51,7 @@ export function kerasLayerOp(layer: KerasLayerJson, find: LayerWeightFinder): La
   }
 }
 
-function convOp(layer: KerasLayerJson, find: LayerWeightFinder): LayerOp {
+function convOp(layer: KerasLayerJson, find: LayerWeightFinder, pool: Float32Pool | undefined): LayerOp {
   const c = layer.config;
   const depthwise = layer.class_name === "DepthwiseConv2D";
   const size = configPair(c["kernel_size"]);
@@ -73,7 +75,7 @@ function convOp(layer: KerasLayerJson, find: LayerWeightFinder): LayerOp {
   }
   const op: NeutralOp = {
     kind: "conv",
-    kernel: weightConst(kernel, depthwise ? "hwcm" : "hwio"),
+    kernel: weightConst(kernel, depthwise ? "hwcm" : "hwio", pool),
     ...(bias ? { bias } : {}),
     stride,
     padding: tfPadding(padding, size as Pair, stride, dilation),

@@ -1,4 +1,5 @@
 import { graphView, type GraphNodeView, type GraphView } from "@reparam/core";
+import type { Float32Pool } from "./_float32-pool.js";
 import { kerasGraph, layerName, type KerasGraph } from "./_keras-graph.js";
 import { kerasLayerOp } from "./_keras-layer-op.js";
 import { tensorId, type TensorRef } from "./_keras-refs.js";
@@ -22,8 +23,9 @@ export interface LayersView {
  * named by {@link tensorId}, NHWC layers read with core's NCHW/OIHW
  * semantics, spatial sizes propagated from the input shape. A layer called
  * more than once shares its weights between calls and is never fused.
+ * Kernels load into arrays from `pool` when one is given.
  */
-export function layersView(model: TfjsModel): LayersView {
+export function layersView(model: TfjsModel, pool?: Float32Pool): LayersView {
   const graph = kerasGraph(model.json.modelTopology as LayersTopologyJson);
   const find = layerWeights(model.weights);
   const refs = new Map<string, TensorRef>();
@@ -44,7 +46,7 @@ export function layersView(model: TfjsModel): LayersView {
     const name = layerName(n.layer);
     const first = note({ layer: name, node: n.call, tensor: 0 });
     const outputs = [first, ...[...(extra.get(`${name}#${n.call}`) ?? [])].filter((t) => t !== first)];
-    const read = n.shared ? { op: { kind: "other" as const }, weights: [] } : kerasLayerOp(n.layer, (short) => find(name, short));
+    const read = n.shared ? { op: { kind: "other" as const }, weights: [] } : kerasLayerOp(n.layer, (short) => find(name, short), pool);
     weightsOf.set(n.id, read.weights);
     return { id: n.id, op: read.op, inputs: n.inputs.map(note), outputs };
   });

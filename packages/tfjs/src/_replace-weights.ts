@@ -1,10 +1,10 @@
-import type { EncodableWeight } from "./encode-weights.js";
+import type { RewrittenWeight } from "./rewrite-tfjs-model.js";
 import type { TfjsWeight } from "./tfjs-weight.js";
 
 /** Weights one rewrite drops, and the new ones that take their place. */
 export interface WeightSwap {
   readonly drop: ReadonlySet<string>;
-  readonly add: readonly EncodableWeight[];
+  readonly add: readonly RewrittenWeight[];
 }
 
 /**
@@ -12,8 +12,8 @@ export interface WeightSwap {
  * bytes and quantization), in order; each swap's new weights where its first
  * dropped weight was (at the end when it drops none).
  */
-export function replaceWeights(weights: readonly TfjsWeight[], swaps: readonly WeightSwap[]): EncodableWeight[] {
-  const out: EncodableWeight[] = [];
+export function replaceWeights(weights: readonly TfjsWeight[], swaps: readonly WeightSwap[]): RewrittenWeight[] {
+  const out: RewrittenWeight[] = [];
   const placed = new Set<WeightSwap>();
   const owner = new Map<string, WeightSwap>();
   for (const s of swaps) for (const name of s.drop) owner.set(name, s);

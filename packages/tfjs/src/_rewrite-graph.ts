@@ -1,13 +1,12 @@
-import { fusedWeights } from "./_fused-weights.js";
+import type { FusedWeightMaker } from "./_fused-weights.js";
 import { constNode, fusedConvNode } from "./_graph-fused-nodes.js";
 import { parseInput, producerName } from "./_graph-index.js";
 import { graphModelView } from "./_graph-view.js";
 import { replaceWeights, type WeightSwap } from "./_replace-weights.js";
 import { uniqueNames } from "./_unique-names.js";
 import { unknownBlock } from "./_unknown-block.js";
-import type { EncodableWeight } from "./encode-weights.js";
 import type { GraphDefJson, NodeDefJson } from "./graph-topology.js";
-import type { RewriteOptions } from "./rewrite-tfjs-model.js";
+import type { RewrittenWeight } from "./rewrite-tfjs-model.js";
 import type { TfjsFusion } from "./tfjs-fusion.js";
 import type { TfjsModel } from "./tfjs-model.js";
 
@@ -19,7 +18,7 @@ import type { TfjsModel } from "./tfjs-model.js";
  * output (data and control edges) read the conv. The block's nodes go, and
  * so do the Const / Identity nodes and weights only they read.
  */
-export function rewriteGraph(model: TfjsModel, fusions: readonly TfjsFusion[], options: RewriteOptions): { topology: GraphDefJson; weights: EncodableWeight[] } {
+export function rewriteGraph(model: TfjsModel, fusions: readonly TfjsFusion[], fused: FusedWeightMaker): { topology: GraphDefJson; weights: RewrittenWeight[] } {
   const { view, index } = graphModelView(model);
   const fresh = uniqueNames(index.nodes.map((n) => n.name));
   const position = new Map(index.nodes.map((n, i) => [n.name, i] as const));
@@ -27,17 +26,18 @@ export function rewriteGraph(model: TfjsModel, fusions: readonly TfjsFusion[], o
   const replaced = new Map<string, string>(); // block output node -> fused conv
   const insertAt = new Map<number, NodeDefJson[]>();
   const maybeDead = new Set<string>();
-  const reads: { consts: Set<string>; add: EncodableWeight[] }[] = [];
-  for (const { candidate, conv } of fusions) {
+  const reads: { consts: Set<string>; add: RewrittenWeight[] }[] = [];
+  for (const fusion of fusions) {
+    const { candidate, plan } = fusion;
     const site = candidate.site;
     const nodes = site.nodes.map((id) => index.byName.get(id));
     if (nodes.some((n) => n === undefined) || producerName(site.output) !== site.output) throw unknownBlock(candidate, `nodes ${site.nodes.join(", ")}`);
     const name = view.isGraphOutput(site.output) ? site.output : fresh(`${candidate.name}/reparam_conv`);
     const kernel = fresh(`${name}/kernel`);
     const bias = fresh(`${name}/bias`);
-    const add = fusedWeights(conv, candidate.layout.inChannels, { kernel, bias }, options.dtype ?? "f32");
+    const add = fused(fusion, { kernel, bias });
     const size = view.spatialSize(site.input) ?? candidate.layout.inputSize;
-    const node = fusedConvNode(conv, candidate.layout.inChannels, size, { node: name, input: site.input, kernel, bias }, nodes as NodeDefJson[]);
+    const node = fusedConvNode(plan, candidate.layout.inChannels, size, { node: name, input: site.input, kernel, bias }, nodes as NodeDefJson[]);
     insertAt.set(Math.min(...site.nodes.map((id) => position.get(id)!)), [constNode(kernel, add[0]!.shape), constNode(bias, add[1]!.shape), node]);
     const consts = new Set<string>();
     for (const n of nodes as NodeDefJson[]) {

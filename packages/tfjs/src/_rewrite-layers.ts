@@ -1,4 +1,4 @@
-import { fusedWeights } from "./_fused-weights.js";
+import type { FusedWeightMaker } from "./_fused-weights.js";
 import { layerName, type KerasNode } from "./_keras-graph.js";
 import { kerasFusedLayers } from "./_keras-fused-layers.js";
 import { mapRefs, tensorId, type TensorRef } from "./_keras-refs.js";
@@ -6,9 +6,8 @@ import { layersView } from "./_layers-view.js";
 import { replaceWeights, type WeightSwap } from "./_replace-weights.js";
 import { uniqueNames } from "./_unique-names.js";
 import { unknownBlock } from "./_unknown-block.js";
-import type { EncodableWeight } from "./encode-weights.js";
 import type { KerasLayerJson, LayersTopologyJson } from "./layers-topology.js";
-import type { RewriteOptions } from "./rewrite-tfjs-model.js";
+import type { RewrittenWeight } from "./rewrite-tfjs-model.js";
 import type { TfjsFusion } from "./tfjs-fusion.js";
 import type { TfjsModel } from "./tfjs-model.js";
 
@@ -22,7 +21,7 @@ const CARRY = ["batch_input_shape", "batch_shape", "dtype"];
  * `<conv>/kernel` (or `depthwise_kernel`) and `<conv>/bias`. In a Sequential
  * model the first layer's input shape moves to the first new layer.
  */
-export function rewriteLayers(model: TfjsModel, fusions: readonly TfjsFusion[], options: RewriteOptions): { topology: LayersTopologyJson; weights: EncodableWeight[] } {
+export function rewriteLayers(model: TfjsModel, fusions: readonly TfjsFusion[], fused: FusedWeightMaker): { topology: LayersTopologyJson; weights: RewrittenWeight[] } {
   const lv = layersView(model);
   const { graph } = lv;
   const byId = new Map(graph.nodes.map((n) => [n.id, n] as const));
@@ -32,7 +31,8 @@ export function rewriteLayers(model: TfjsModel, fusions: readonly TfjsFusion[], 
   const insertAt = new Map<number, KerasLayerJson[]>();
   const removed = new Set<number>();
   const swaps: WeightSwap[] = [];
-  for (const { candidate, conv } of fusions) {
+  for (const fusion of fusions) {
+    const { candidate, plan } = fusion;
     const site = candidate.site;
     const nodes = site.nodes.map((id) => byId.get(id)).filter((n): n is KerasNode => n !== undefined);
     const x = lv.refs.get(site.input);
@@ -46,7 +46,7 @@ export function rewriteLayers(model: TfjsModel, fusions: readonly TfjsFusion[], 
       return [mapRefs(reader.layer.inbound_nodes?.[reader.call], () => src)];
     };
     const size = lv.view.spatialSize(site.input) ?? candidate.layout.inputSize;
-    const made = kerasFusedLayers(conv, candidate.layout.inChannels, size, { conv: name, pad: fresh(pad) }, nodes.map((n) => n.layer), inbound);
+    const made = kerasFusedLayers(plan, candidate.layout.inChannels, size, { conv: name, pad: fresh(pad) }, nodes.map((n) => n.layer), inbound);
     const first = Math.min(...nodes.map((n) => n.index));
     let added = [...made.layers];
     if (graph.sequential && first === 0) {
@@ -57,7 +57,7 @@ export function rewriteLayers(model: TfjsModel, fusions: readonly TfjsFusion[], 
     for (const n of nodes) removed.add(n.index);
     replaced.set(site.output, { layer: name, node: 0, tensor: 0 });
     const kernelName = `${name}/${made.kernelName}`;
-    const add = fusedWeights(conv, candidate.layout.inChannels, { kernel: kernelName, bias: `${name}/bias` }, options.dtype ?? "f32");
+    const add = fused(fusion, { kernel: kernelName, bias: `${name}/bias` });
     swaps.push({ drop: new Set(nodes.flatMap((n) => lv.weightsOf.get(n.id) ?? [])), add });
   }
   const rewire = (v: unknown): unknown => mapRefs(v, (r) => replaced.get(tensorId(r)) ?? r);

@@ -2,14 +2,13 @@ import { ReparamError } from "@reparam/core";
 import type { WeightsGroup } from "./weights-manifest.js";
 
 /**
- * The `TFJS_SHARD_SIZE` error for a group whose shards hold `found` bytes in
- * total where its weights need `need`. The manifest gives no per-shard sizes,
+ * The `TFJS_SHARD_SIZE` error for a group whose shards (of the given sizes)
+ * hold `found` bytes in total where its weights need `need`. The manifest gives no per-shard sizes,
  * so the culprit is guessed from the converter's layout (every shard but the
  * last has the same size): a shard before the last that differs from the
  * common size, else the last shard.
  */
-export function shardSizeError(group: WeightsGroup, g: number, shards: readonly Uint8Array[], need: number): ReparamError {
-  const sizes = shards.map((s) => s.byteLength);
+export function shardSizeError(group: WeightsGroup, g: number, sizes: readonly number[], need: number): ReparamError {
   const found = sizes.reduce((a, b) => a + b, 0);
   const listed = group.paths.map((p, i) => `${p} ${sizes[i]}`).join(", ");
   const n = sizes.length;

@@ -1,4 +1,6 @@
-import { hwcmToOihw, hwioToOihw, type ConstRef } from "@reparam/core";
+import type { ConstRef } from "@reparam/core";
+import type { Float32Pool } from "./_float32-pool.js";
+import { tfToOihw } from "./_kernel-layout.js";
 import type { TfjsWeight } from "./tfjs-weight.js";
 import { weightValues } from "./weight-values.js";
 
@@ -10,25 +12,28 @@ import { weightValues } from "./weight-values.js";
  */
 export type ConstLayout = "hwio" | "hwcm" | "flat";
 
-type Shape4 = readonly [number, number, number, number];
-
 /**
  * A {@link ConstRef} over a float32 weight (dequantized as TF.js does), in
- * core's layout. Values are read and permuted on every call, never cached:
- * the matcher asks once per constant.
+ * core's layout, as float32 (core widens it exactly). Values are read and
+ * permuted on every call, never cached: the matcher asks once per constant,
+ * and the copy lives only while its block is fused. Permuted kernels are
+ * taken from `pool` when one is given (see {@link TfjsCandidate.recycle}).
  */
-export function weightConst(weight: TfjsWeight, layout: ConstLayout): ConstRef {
+export function weightConst(weight: TfjsWeight, layout: ConstLayout, pool?: Float32Pool): ConstRef {
   const s = weight.shape;
   if (layout === "flat") {
     const n = s.reduce((a, b) => a * b, 1);
     return { shape: [n], values: () => Promise.resolve(weightValues(weight) as Float32Array) };
   }
-  const shape4: Shape4 = [s[0]!, s[1]!, s[2]!, s[3]!];
-  const [kh, kw, i, o] = shape4;
-  const permute = layout === "hwio" ? hwioToOihw : hwcmToOihw;
+  const [kh, kw, i, o] = [s[0]!, s[1]!, s[2]!, s[3]!];
+  // HWIO is [P][I][O]; a depthwise [kh, kw, C, M] is [P][1][C * M].
+  const dims = layout === "hwio" ? { p: kh * kw, i, o } : { p: kh * kw, i: 1, o: i * o };
   return {
     shape: layout === "hwio" ? [o, i, kh, kw] : [i * o, 1, kh, kw],
-    values: () => Promise.resolve(permute(weightValues(weight), shape4).data),
+    values: () => {
+      const src = weightValues(weight) as Float32Array;
+      return Promise.resolve(tfToOihw(src, pool?.take(src.length) ?? new Float32Array(src.length), dims));
+    },
   };
 }
 

@@ -66,6 +66,22 @@ describe("decodeWeights", () => {
     expect(cat(w[0]!.bytes, w[1]!.bytes)).toEqual(a);
   });
 
+  it("reads the same weights from files that can only be read whole (no open())", async () => {
+    const bytes = cat(f32(1, 2, 3), new Uint8Array(new Int32Array([7, -1]).buffer));
+    const shards = split(bytes, 8).map((b, i) => ({ path: `s${i}.bin`, bytes: b }));
+    const manifest: WeightsManifest = [{ paths: shards.map((x) => x.path), weights: twoWeights[0]!.weights }];
+    const mem = memoryFiles(shards);
+    expect(await decodeWeights(manifest, { read: (p) => mem.read(p) })).toEqual(await decodeWeights(manifest, mem));
+  });
+
+  it("with open(), checks shard sizes before reading any byte", async () => {
+    const mem = memoryFiles({ "group1-shard1of1.bin": f32(1, 2, 3) }); // 8 bytes short
+    let reads = 0;
+    const files = { read: mem.read, open: async (p: string) => ({ ...(await mem.open!(p)), read: () => (++reads, Promise.resolve(new Uint8Array(0))) }) };
+    expect(await codeOf(decodeWeights(twoWeights, files))).toBe("TFJS_SHARD_SIZE");
+    expect(reads).toBe(0);
+  });
+
   it("allows empty shards and zero-size weights", async () => {
     const manifest: WeightsManifest = [
       { paths: ["e.bin", "w.bin", "e2.bin"], weights: [{ name: "empty", shape: [0, 3], dtype: "float32" }, { name: "s", shape: [], dtype: "float32" }] },

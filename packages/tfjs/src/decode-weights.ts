@@ -1,6 +1,6 @@
-import { ReparamError, isReparamError } from "@reparam/core";
+import { ReparamError, bytesSource, isReparamError, type ByteSource } from "@reparam/core";
 import { checkManifest } from "./_check-manifest.js";
-import { shardReader } from "./_shard-reader.js";
+import { readGroup } from "./_read-group.js";
 import { shardSizeError } from "./_shard-size-error.js";
 import type { TfjsFiles } from "./tfjs-files.js";
 import type { TfjsWeight } from "./tfjs-weight.js";
@@ -9,12 +9,16 @@ import type { TfjsDtype, WeightsManifest } from "./weights-manifest.js";
 
 /**
  * Reads every weight of a manifest from its shards. Each group's shards are
- * read in order and treated as one concatenation (kept as a list, never
- * joined); the group's weights follow each other from offset 0 and must end
- * exactly at the end of its last shard. A weight may straddle shards.
+ * treated as one concatenation (never joined); the group's weights follow
+ * each other from offset 0 and must end exactly at the end of its last shard.
+ * A weight may straddle shards.
  *
  * Everything about the manifest (structure, paths, dtypes, quantization,
- * sizes) is checked before any file is read.
+ * sizes) is checked before any file is read. When `files` can open files
+ * ({@link TfjsFiles.open}), shard sizes are checked before any byte is read,
+ * and each weight is read on its own (those inside one shard together), so
+ * that only the weights are held, never whole shards; otherwise each shard
+ * is read whole first.
  *
  * @param manifest - `weightsManifest` of a model from {@link decodeModelJson}.
  * @param files - access to the files next to `model.json`.
@@ -33,32 +37,37 @@ export async function decodeWeights(manifest: WeightsManifest, files: TfjsFiles)
   );
   const out: TfjsWeight[] = [];
   for (const [g, group] of manifest.entries()) {
-    const shards: Uint8Array[] = [];
-    for (const path of group.paths) shards.push(await readShard(files, path, g));
+    const shards: ByteSource[] = [];
+    for (const path of group.paths) shards.push(await shardOf(path, g, () => open(files, path)));
     const groupLengths = lengths[g]!;
     const need = groupLengths.reduce((a, b) => a + b, 0);
-    const reader = shardReader(shards);
-    if (reader.size !== need) throw shardSizeError(group, g, shards, need);
-    let offset = 0;
+    const sizes = shards.map((s) => s.size);
+    if (sizes.reduce((a, b) => a + b, 0) !== need) throw shardSizeError(group, g, sizes, need);
+    const read = (k: number, offset: number, length: number): Promise<Uint8Array> =>
+      shardOf(group.paths[k]!, g, () => shards[k]!.read(offset, length));
+    const bytes = await readGroup(shards, groupLengths, read);
     group.weights.forEach((w, i) => {
-      const length = groupLengths[i]!;
       out.push({
         name: w.name,
         shape: w.shape,
         dtype: w.dtype as TfjsDtype,
         ...(w.quantization === undefined ? {} : { quantization: w.quantization }),
         ...(w.group === undefined ? {} : { group: w.group }),
-        bytes: reader.slice(offset, length),
+        bytes: bytes[i]!,
       });
-      offset += length;
     });
   }
   return out;
 }
 
-async function readShard(files: TfjsFiles, path: string, g: number): Promise<Uint8Array> {
+async function open(files: TfjsFiles, path: string): Promise<ByteSource> {
+  return files.open === undefined ? bytesSource(await files.read(path)) : files.open(path);
+}
+
+/** Runs a step on shard `path`, reporting a failure other than a ReparamError as `TFJS_MISSING_SHARD`. */
+async function shardOf<T>(path: string, g: number, step: () => Promise<T>): Promise<T> {
   try {
-    return await files.read(path);
+    return await step();
   } catch (cause) {
     if (isReparamError(cause)) throw cause;
     throw new ReparamError("TFJS_MISSING_SHARD", `weight shard ${JSON.stringify(path)} cannot be read`, {

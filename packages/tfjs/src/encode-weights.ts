@@ -1,9 +1,6 @@
-import { ReparamError } from "@reparam/core";
-import { checkManifest } from "./_check-manifest.js";
-import { checkWeightPath } from "./check-weight-path.js";
+import { checkedBytes, shardLayout, storedBytes } from "./_shard-layout.js";
 import type { TfjsWeight } from "./tfjs-weight.js";
-import { weightByteLength } from "./weight-byte-length.js";
-import type { WeightSpec, WeightsGroup } from "./weights-manifest.js";
+import type { WeightsGroup } from "./weights-manifest.js";
 
 /** A weight with new values, written unquantized as `float32` (or `int32` from an `Int32Array`). */
 export interface NewTfjsWeight {
@@ -50,24 +47,10 @@ export interface EncodedWeights {
  *   `TFJS_BAD_MANIFEST`, `TFJS_UNKNOWN_DTYPE`, `TFJS_BAD_QUANTIZATION`.
  */
 export function encodeWeights(weights: readonly EncodableWeight[], options: EncodeWeightsOptions = {}): EncodedWeights {
-  const { shardBytes = 4 * 1024 * 1024, groupName = "group1" } = options;
-  if (!Number.isSafeInteger(shardBytes) || shardBytes <= 0) {
-    throw new ReparamError("TFJS_BAD_OPTION", "shardBytes must be a positive integer", {
-      where: "encodeWeights options.shardBytes",
-      expected: "a positive integer number of bytes",
-      found: String(shardBytes),
-    });
-  }
-  checkWeightPath(`${groupName}-shard1of1.bin`, "encodeWeights options.groupName");
-  const specs: WeightSpec[] = weights.map(specOf);
-  checkManifest([{ paths: [], weights: specs }], "encodeWeights weights");
-  const parts = weights.map((w, i) => bytesOf(w, specs[i]!, i));
-  const total = parts.reduce((a, p) => a + p.byteLength, 0);
-  const n = Math.ceil(total / shardBytes);
-  const shards = Array.from({ length: n }, (_, i) => ({
-    path: `${groupName}-shard${i + 1}of${n}.bin`,
-    bytes: new Uint8Array(Math.min(shardBytes, total - i * shardBytes)),
-  }));
+  const layout = shardLayout(weights, options);
+  const parts = weights.map((w, i) => checkedBytes(w, storedBytes(w), layout, i));
+  const { manifest, shardBytes, total } = layout;
+  const shards = manifest[0]!.paths.map((path, i) => ({ path, bytes: new Uint8Array(Math.min(shardBytes, total - i * shardBytes)) }));
   let offset = 0;
   for (const part of parts) {
     // Copy the weight into as many shards as it spans.
@@ -82,30 +65,5 @@ export function encodeWeights(weights: readonly EncodableWeight[], options: Enco
     }
     offset += part.byteLength;
   }
-  return { manifest: [{ paths: shards.map((s) => s.path), weights: specs }], shards };
-}
-
-function specOf(w: EncodableWeight): WeightSpec {
-  const dtype = "values" in w ? (w.values instanceof Int32Array ? "int32" : "float32") : w.dtype;
-  return {
-    name: w.name,
-    shape: [...w.shape],
-    dtype,
-    ...("values" in w || w.quantization === undefined ? {} : { quantization: { ...w.quantization } }),
-    ...(w.group === undefined ? {} : { group: w.group }),
-  };
-}
-
-function bytesOf(w: EncodableWeight, spec: WeightSpec, i: number): Uint8Array {
-  const where = `encodeWeights weights[${i}] ${JSON.stringify(w.name)}`;
-  const need = weightByteLength(spec, where);
-  const bytes = "values" in w ? new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength) : w.bytes;
-  if (bytes.byteLength !== need) {
-    throw new ReparamError("TFJS_BAD_WEIGHT", `weight ${JSON.stringify(w.name)} does not match its shape`, {
-      where,
-      expected: `${need} bytes for shape [${spec.shape.join(", ")}] ${spec.quantization?.dtype ?? spec.dtype}`,
-      found: `${bytes.byteLength} bytes`,
-    });
-  }
-  return bytes;
+  return { manifest, shards };
 }

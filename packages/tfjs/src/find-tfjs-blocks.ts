@@ -1,4 +1,5 @@
-import { matchBlocks, planBlock, refusal, type Candidate, type GraphView, type Refusal, type RefusalReason } from "@reparam/core";
+import { matchBlocks, planBlock, refusal, type Block, type Candidate, type GraphView, type Refusal, type RefusalReason } from "@reparam/core";
+import { float32Pool } from "./_float32-pool.js";
 import { graphModelView } from "./_graph-view.js";
 import { layersView } from "./_layers-view.js";
 import type { TfjsModel } from "./tfjs-model.js";
@@ -16,6 +17,14 @@ export interface TfjsBlockSite {
 /** A core {@link Candidate} that also says where the block is, for {@link tfjsAdapter}'s encode. */
 export interface TfjsCandidate extends Candidate {
   readonly site: TfjsBlockSite;
+  /**
+   * Gives back a block from this candidate's `load()` once it is no longer
+   * used: its kernel arrays are reused by the next `load()` of a candidate of
+   * the same {@link findTfjsBlocks} call, so that big models do not fault in
+   * fresh memory block after block. Optional; never call it on a block still
+   * in use (arrays it did not lend are ignored).
+   */
+  recycle(block: Block): void;
 }
 
 // core has no refusal reason for "the format cannot express the fused conv";
@@ -32,7 +41,14 @@ const FORMAT_UNSUPPORTED: RefusalReason = "FORMAT_UNSUPPORTED";
  * NHWC, since a Dense output can be summed the same way.
  */
 export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: TfjsCandidate[]; refused: Refusal[] }> {
-  const view: GraphView = model.format === "layers-model" ? layersView(model).view : graphModelView(model).view;
+  const pool = float32Pool();
+  const recycle = (block: Block): void => {
+    for (const b of block.branches) {
+      if (b.kind === "conv" && b.kernel.data instanceof Float32Array) pool.give(b.kernel.data);
+      if (b.kind === "sequential") for (const k of [b.first.kernel, b.second.kernel]) if (k.data instanceof Float32Array) pool.give(k.data);
+    }
+  };
+  const view: GraphView = model.format === "layers-model" ? layersView(model, pool).view : graphModelView(model, pool).view;
   const { matches, refused } = await matchBlocks(view);
   const candidates: TfjsCandidate[] = [];
   for (const m of matches) {
@@ -54,7 +70,7 @@ export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: Tf
         continue;
       }
     }
-    candidates.push({ ...m.candidate, site: { input: m.input, output: m.output, nodes: m.nodes.map((n) => n.id) } });
+    candidates.push({ ...m.candidate, site: { input: m.input, output: m.output, nodes: m.nodes.map((n) => n.id) }, recycle });
   }
   return { candidates, refused };
 }

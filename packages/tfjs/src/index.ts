@@ -38,6 +38,7 @@ export { modelInputFiles } from "./model-input-files.js";
 export { findTfjsBlocks } from "./find-tfjs-blocks.js";
 export type { TfjsBlockSite, TfjsCandidate } from "./find-tfjs-blocks.js";
 export { rewriteTfjsModel } from "./rewrite-tfjs-model.js";
-export type { RewriteOptions } from "./rewrite-tfjs-model.js";
+export type { RewriteOptions, RewrittenWeight } from "./rewrite-tfjs-model.js";
+export type { FusedTfjsWeight } from "./fused-tfjs-weight.js";
 export type { TfjsFusion } from "./tfjs-fusion.js";
 export type { TfjsModel } from "./tfjs-model.js";

@@ -3,7 +3,7 @@ import type { TfjsFiles } from "./tfjs-files.js";
 
 /**
  * {@link TfjsFiles} over core's {@link ModelInput}: each shard is opened
- * beside `model.json` and read whole. Paths reach here only after
+ * beside `model.json`, and read in ranges (`open`) or whole (`read`). Paths reach here only after
  * {@link checkWeightPath} (done by {@link decodeModelJson}); the host still
  * refuses anything outside the model's folder.
  */
@@ -13,5 +13,6 @@ export function modelInputFiles(input: ModelInput): TfjsFiles {
       const source = await input.open(path);
       return source.read(0, source.size);
     },
+    open: (path) => input.open(path),
   };
 }

@@ -1,15 +1,20 @@
+import { fusedWeightMaker } from "./_fused-weights.js";
 import { rewriteGraph } from "./_rewrite-graph.js";
 import { rewriteLayers } from "./_rewrite-layers.js";
-import type { EncodableWeight } from "./encode-weights.js";
+import type { FusedTfjsWeight } from "./fused-tfjs-weight.js";
 import type { TfjsModelJson } from "./model-json.js";
 import type { TfjsFusion } from "./tfjs-fusion.js";
 import type { TfjsModel } from "./tfjs-model.js";
+import type { TfjsWeight } from "./tfjs-weight.js";
 
 /** Options of {@link rewriteTfjsModel}. */
 export interface RewriteOptions {
   /** Storage of the fused weights: float32 (default), or float32 quantized to float16. */
   readonly dtype?: "f32" | "f16";
 }
+
+/** A weight of a rewritten model: one kept byte for byte, or a fused one computed when written. */
+export type RewrittenWeight = TfjsWeight | FusedTfjsWeight;
 
 /**
  * The deploy form of a TF.js model, in memory: each fused block replaced by
@@ -18,18 +23,21 @@ export interface RewriteOptions {
  * BiasAdd), readers rewired, dead layers, nodes and weights removed. Every
  * other model.json field (`signature`, `userDefinedMetadata`,
  * `modelInitializer`, ...) is kept as it is; untouched weights keep their
- * exact bytes and quantization; fused weights are new float32 values (or
- * float16-quantized with `dtype: "f16"`). The input model is not changed.
+ * exact bytes and quantization; fused weights are new float32 weights (or
+ * float16-quantized with `dtype: "f16"`) whose values are computed only when
+ * asked ({@link FusedTfjsWeight}), so that a writer can stream them one block
+ * at a time. The input model is not changed.
  *
- * @param fusions - blocks from {@link findTfjsBlocks} of this model, with their fused convs.
+ * @param fusions - blocks from {@link findTfjsBlocks} of this model, with their fusion plans.
  * @returns `json` (its `weightsManifest` still the old one: replace it with
- *   the one {@link encodeWeights} makes from `weights`) and the weights in order.
+ *   the one the written shards have) and the weights in storage order.
  */
 export function rewriteTfjsModel(
   model: TfjsModel,
   fusions: readonly TfjsFusion[],
   options: RewriteOptions = {},
-): { json: TfjsModelJson; weights: EncodableWeight[] } {
-  const { topology, weights } = model.format === "layers-model" ? rewriteLayers(model, fusions, options) : rewriteGraph(model, fusions, options);
+): { json: TfjsModelJson; weights: RewrittenWeight[] } {
+  const fused = fusedWeightMaker(options.dtype ?? "f32");
+  const { topology, weights } = model.format === "layers-model" ? rewriteLayers(model, fusions, fused) : rewriteGraph(model, fusions, fused);
   return { json: { ...model.json, modelTopology: topology }, weights };
 }

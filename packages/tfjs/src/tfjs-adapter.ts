@@ -1,8 +1,9 @@
 import type { EncodeStats, FormatAdapter } from "@reparam/core";
+import { shardLayout, type ShardWeight } from "./_shard-layout.js";
+import { streamShards } from "./_stream-shards.js";
 import { unknownBlock } from "./_unknown-block.js";
 import { decodeTfjsModel } from "./decode-tfjs-model.js";
 import { encodeModelJson } from "./encode-model-json.js";
-import { encodeWeights, type EncodableWeight } from "./encode-weights.js";
 import { findTfjsBlocks, type TfjsCandidate } from "./find-tfjs-blocks.js";
 import { rewriteTfjsModel } from "./rewrite-tfjs-model.js";
 import type { TfjsFusion } from "./tfjs-fusion.js";
@@ -10,10 +11,10 @@ import type { TfjsModel } from "./tfjs-model.js";
 
 const MARKERS = ['"modelTopology"', '"weightsManifest"', '"layers-model"', '"graph-model"'];
 
-const isFloat = (w: EncodableWeight): boolean => ("values" in w ? w.values instanceof Float32Array : w.dtype === "float32");
+const isFloat = (w: ShardWeight): boolean => ("values" in w ? w.values instanceof Float32Array : w.dtype === "float32");
 
 /** Number of float32 parameters (int32 / bool constants such as Pad paddings are not parameters). */
-function count(weights: readonly EncodableWeight[]): number {
+function count(weights: readonly ShardWeight[]): number {
   return weights.filter(isFloat).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
 }
 
@@ -22,9 +23,15 @@ function count(weights: readonly EncodableWeight[]): number {
  * (Keras config, functional or Sequential) and graph models (GraphDef), read
  * from `model.json` and its shards, written back the same way (one group of
  * 4 MB shards `group1-shardKofN.bin`, as the Python converter writes them),
- * model.json last. Nothing is written until the whole result is built, so a
- * failure leaves no partial output. Option `dtype: "f16"` stores the fused
- * weights as float16-quantized float32; anything else writes float32.
+ * model.json last. The new topology, manifest and model.json are made (and
+ * checked) before anything is written; then the shards stream out, each
+ * fused block computed when its weights' turn comes, so that only one block's
+ * kernels are in memory besides the model. A failure after that leaves
+ * shards without model.json, which the host discards (a {@link ModelOutput}
+ * appears as a whole or not at all). `reparameterize`'s `fuse` progress is
+ * not reported: blocks are fused through their plans, not `fused()`.
+ * Option `dtype: "f16"` stores the fused weights as float16-quantized
+ * float32; anything else writes float32.
  */
 export const tfjsAdapter: FormatAdapter<TfjsModel> = {
   format: "tfjs",
@@ -42,20 +49,19 @@ export const tfjsAdapter: FormatAdapter<TfjsModel> = {
       if (d.kind !== "fuse") continue;
       const candidate = d.candidate as Partial<TfjsCandidate>;
       if (candidate.site === undefined) throw unknownBlock(d.candidate, "a candidate without a TF.js site (not from tfjsAdapter.findBlocks)");
-      fusions.push({ candidate: candidate as TfjsCandidate, conv: await d.fused() });
+      fusions.push({ candidate: candidate as TfjsCandidate, plan: d.plan });
     }
     const dtype = options.dtype === "f16" ? "f16" : "f32";
     const { json, weights } = rewriteTfjsModel(model, fusions, { dtype });
-    const { manifest, shards } = encodeWeights(weights);
-    const modelJson = encodeModelJson({ ...json, weightsManifest: manifest });
-    let bytesWritten = 0;
-    for (const file of [...shards, { path: output.name, bytes: modelJson }]) {
-      const sink = await output.create(file.path);
-      await sink.write(file.bytes);
-      await sink.close();
-      bytesWritten += file.bytes.byteLength;
-    }
-    const notes = [`${model.format}: ${fusions.length} block(s) fused; ${weights.length} weights in ${shards.length} shard(s); fused weights ${dtype === "f16" ? "float16-quantized" : "float32"}`];
+    const layout = shardLayout(weights);
+    const modelJson = encodeModelJson({ ...json, weightsManifest: layout.manifest });
+    let bytesWritten = await streamShards(weights, layout, output);
+    const sink = await output.create(output.name);
+    await sink.write(modelJson);
+    await sink.close();
+    bytesWritten += modelJson.byteLength;
+    const shards = layout.manifest[0]!.paths.length;
+    const notes = [`${model.format}: ${fusions.length} block(s) fused; ${weights.length} weights in ${shards} shard(s); fused weights ${dtype === "f16" ? "float16-quantized" : "float32"}`];
     return { parametersAfter: count(weights), bytesWritten, notes };
   },
   describe(model) {

@@ -1,9 +1,12 @@
-import type { FusedConv } from "@reparam/core";
+import type { FusePlan } from "@reparam/core";
 import type { TfjsCandidate } from "./find-tfjs-blocks.js";
 
-/** A block to replace, and the conv it fuses into (from a fuse decision's `fused()`). */
+/** A block to replace, and the plan of the conv it fuses into (a fuse decision's `plan`). */
 export interface TfjsFusion {
   readonly candidate: TfjsCandidate;
-  /** The fused conv, float64, OIHW; rounded once when written. */
-  readonly conv: FusedConv;
+  /**
+   * Kernel shape and geometry of the fused conv; its values are computed
+   * from `candidate.load()` only when its weights are written.
+   */
+  readonly plan: FusePlan;
 }

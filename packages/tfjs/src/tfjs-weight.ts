@@ -18,9 +18,10 @@ export interface TfjsWeight {
   readonly group?: string;
   /**
    * The stored bytes, exactly as in the shards: `product(shape)` elements of
-   * the quantization dtype if quantized, else of `dtype`, little-endian. A
-   * view into a shard when the weight lies in one shard (do not mutate), a
-   * copy when it straddles two or more.
+   * the quantization dtype if quantized, else of `dtype`, little-endian. May
+   * be a view of a larger buffer (the weights read together from one shard, or
+   * the shard itself; do not mutate); a weight that straddles shards has an
+   * array of its own.
    */
   readonly bytes: Uint8Array;
 }
