@@ -57,32 +57,19 @@ export function tfToOihw<T extends KernelStorage>(src: T, dst: T, { p: P, i: I, 
 /**
  * OIHW `[O][I][P]` to TF layout `[P][I][O]`, exactly: the inverse of
  * {@link tfToOihw}, `dst[(p * I + i) * O + o] = src[(o * I + i) * P + p]`.
+ * Tiled over (o, i) (64 x 32: the tile's source rows stay in L1) with the
+ * writes running along o, whole cache lines at a time.
  */
 export function oihwToTf<T extends KernelStorage>(src: T, dst: T, { p: P, i: I, o: O }: KernelDims): T {
-  const IO = I * O;
-  for (let o0 = 0; o0 < O; o0 += B) {
-    const o1 = Math.min(O, o0 + B);
+  const IP = I * P;
+  for (let o0 = 0; o0 < O; o0 += 2 * B) {
+    const o1 = Math.min(O, o0 + 2 * B);
     for (let i0 = 0; i0 < I; i0 += B) {
       const i1 = Math.min(I, i0 + B);
-      for (let o = o0; o < o1; o++) {
-        let s = (o * I + i0) * P;
-        let d = i0 * O + o;
-        if (P === 9) {
-          for (let i = i0; i < i1; i++, d += O, s += 9) {
-            dst[d] = src[s]!;
-            dst[d + IO] = src[s + 1]!;
-            dst[d + 2 * IO] = src[s + 2]!;
-            dst[d + 3 * IO] = src[s + 3]!;
-            dst[d + 4 * IO] = src[s + 4]!;
-            dst[d + 5 * IO] = src[s + 5]!;
-            dst[d + 6 * IO] = src[s + 6]!;
-            dst[d + 7 * IO] = src[s + 7]!;
-            dst[d + 8 * IO] = src[s + 8]!;
-          }
-        } else if (P === 1) {
-          for (let i = i0; i < i1; i++, d += O) dst[d] = src[s++]!;
-        } else {
-          for (let i = i0; i < i1; i++, d += O) for (let q = d, k = 0; k < P; k++, q += IO) dst[q] = src[s++]!;
+      for (let i = i0; i < i1; i++) {
+        for (let p = 0; p < P; p++) {
+          let d = (p * I + i) * O + o0;
+          for (let o = o0, s = (o0 * I + i) * P + p; o < o1; o++, s += IP) dst[d++] = src[s]!;
         }
       }
     }
