@@ -2,7 +2,8 @@ import type { ByteSink, ModelOutput } from "@reparam/core";
 import { checkedBytes, storedBytes, type ShardLayout, type ShardWeight } from "./_shard-layout.js";
 
 // Shard files whose writes may still be in flight while the next weight is
-// computed: bounds the memory held by pending writes (about 4 MB each).
+// computed (bounds the memory held by pending writes, about 4 MB each), and
+// files created ahead of their turn.
 const IN_FLIGHT = 8;
 
 type Sink = ByteSink & { close(): Promise<void> };
@@ -34,14 +35,15 @@ export async function streamShards(weights: readonly ShardWeight[], layout: Shar
     return p;
   };
   let sink: Sink | undefined;
-  // The next file is created while this one fills: creating waits for a free
-  // I/O thread of the host, which pending writes may hold for a while.
-  let ahead: Promise<Sink> | undefined;
-  const create = (k: number): Promise<Sink> | undefined => {
-    if (k >= paths.length) return undefined;
-    const p = output.create(paths[k]!);
-    p.catch(() => undefined); // rejections surface where the sink is awaited
-    return p;
+  // The next files are created before they are needed: creating one waits for
+  // a free I/O thread of the host, which pending writes may hold for a while.
+  const ahead: Promise<Sink>[] = [];
+  const createUpTo = (end: number): void => {
+    for (let k = closed.length + ahead.length; k < Math.min(end, paths.length); k++) {
+      const p = output.create(paths[k]!);
+      p.catch(() => undefined); // a rejection surfaces where the sink is awaited
+      ahead.push(p);
+    }
   };
   let chain: Promise<void> = Promise.resolve();
   let room = 0;
@@ -66,8 +68,8 @@ export async function streamShards(weights: readonly ShardWeight[], layout: Shar
         finish();
         if (unfinished.length >= IN_FLIGHT) await unfinished.shift();
         const k = closed.length;
-        sink = await (ahead ?? create(k)!);
-        ahead = create(k + 1);
+        createUpTo(k + 1 + IN_FLIGHT);
+        sink = await ahead.shift()!;
         chain = Promise.resolve();
         room = Math.min(layout.shardBytes, layout.total - k * layout.shardBytes);
       }
