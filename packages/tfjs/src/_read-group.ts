@@ -11,8 +11,8 @@ const EMPTY = new Uint8Array(0);
  * Reads a group's weights from its shards, as if the shards were one
  * concatenation, without ever holding a whole shard for nothing: the weights
  * that lie inside one shard are read together in one range and handed out as
- * views of it; a weight that straddles shards is read piece by piece into an
- * array of its own size. The caller has checked that the shards hold exactly
+ * views of it; a weight that straddles shards gets an array of its own size,
+ * its pieces read (in parallel) and copied into place. The caller has checked that the shards hold exactly
  * `sum(lengths)` bytes.
  *
  * @param shards - the group's shards, in storage order.
@@ -57,17 +57,16 @@ export async function readGroup(
       continue;
     }
     flush();
-    const first = k;
-    tasks.push(async () => {
-      const bytes = new Uint8Array(length);
-      for (let j = first, at = from; at < from + length; j++) {
-        const start = j === 0 ? 0 : ends[j - 1]!;
-        const n = Math.min(ends[j]!, from + length) - at;
-        if (n > 0) bytes.set(await read(j, at - start, n), at - from);
-        at += n;
-      }
-      out[w] = bytes;
-    });
+    // Its pieces are read independently (in parallel), each copied into place.
+    const bytes = new Uint8Array(length);
+    out[w] = bytes;
+    for (let j = k, at = from; at < offset; j++) {
+      const start = j === 0 ? 0 : ends[j - 1]!;
+      const n = Math.min(ends[j]!, offset) - at;
+      const [shard, skip, into] = [j, at - start, at - from];
+      if (n > 0) tasks.push(async () => bytes.set(await read(shard, skip, n), into));
+      at += n;
+    }
   }
   flush();
   let next = 0;
