@@ -15,7 +15,7 @@ export type FusedWeightMaker = (fusion: TfjsFusion, names: { kernel: string; bia
 type Fused = { readonly kernel: Float32Array | Uint16Array; readonly bias: Float32Array | Uint16Array };
 
 /**
- * For a set of fusions: each one's kernel in TF layout (HWIO, or
+ * Makes, fusion by fusion, the fused kernel in TF layout (HWIO, or
  * `[kh, kw, C, M]` when depthwise) and its bias, as new weights named
  * `kernel` and `bias` whose values are computed when written. One fusion
  * serves both: the block is loaded and fused (core's float64 arithmetic, each
@@ -24,10 +24,11 @@ type Fused = { readonly kernel: Float32Array | Uint16Array; readonly bias: Float
  * into float32; `f16` fuses into float64 and rounds that to float16, so no
  * value is rounded twice.
  *
- * Big float32 arrays come from one pool and go back to it: the loaded
- * block's kernels ({@link TfjsCandidate.recycle}) and the OIHW fused kernel
- * right after the transpose, the TF-layout kernel when its weight is
- * released, so that a big model does not fault in fresh memory per block.
+ * Big float32 arrays are reused from block to block, so that a big model does
+ * not fault in fresh memory per block: the loaded block's kernels go back to
+ * their candidates ({@link TfjsCandidate.recycle}); the OIHW fused kernel (no
+ * await between fusing and transposing) and the TF-layout kernel (once its
+ * weight is released) come from one pool per maker.
  */
 export function fusedWeightMaker(dtype: "f32" | "f16"): FusedWeightMaker {
   const pool = float32Pool();

@@ -27,7 +27,7 @@ function count(weights: readonly ShardWeight[]): number {
  * checked) before anything is written; then the shards stream out, each
  * fused block computed when its weights' turn comes, so that only one block's
  * kernels are in memory besides the model. A failure after that leaves
- * shards without model.json, which the host discards (a {@link ModelOutput}
+ * shards without model.json, which the host discards (core's `ModelOutput`
  * appears as a whole or not at all). `reparameterize`'s `fuse` progress is
  * not reported: blocks are fused through their plans, not `fused()`.
  * Option `dtype: "f16"` stores the fused weights as float16-quantized
