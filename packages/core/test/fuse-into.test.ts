@@ -19,9 +19,9 @@ function viaRows(block: Block): { kernel: Float64Array; bias: Float64Array } {
 }
 
 describe("fuseInto's fast path computes exactly what the row engine computes", () => {
-  it("bit for bit, float64 and float32, across RepVGG / QARepVGG / ACNet / grouped / MobileOne shapes (300 runs)", () => {
+  it("bit for bit, float64 and float32, across RepVGG / QARepVGG / ACNet / grouped / MobileOne / avg-pool shapes (300 runs)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 4 }), fc.constantFrom(1, 2, 4), (s, kind, g) => {
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 5 }), fc.constantFrom(1, 2, 4), (s, kind, g) => {
         const r = seededRandom(s);
         const c = 8;
         const branches: Block["branches"][number][] = [convBranch(r, c, c, 3, 3, { groups: g })];
@@ -29,6 +29,7 @@ describe("fuseInto's fast path computes exactly what the row engine computes", (
         if (kind === 1) branches.push(convBranch(r, c, c, 1, 1, { bn: false }), identityBranch(r, c, true));
         if (kind === 2) branches.push(convBranch(r, c, c, 3, 1, { pads: [1, 0, 1, 0] }), convBranch(r, c, c, 1, 3, { pads: [0, 1, 0, 1] }));
         if (kind === 3) branches.push(convBranch(r, c, c, 3, 3, { groups: g }), identityBranch(r, c));
+        if (kind === 4) branches.push({ kind: "avgpool", size: [3, 3], stride: [1, 1], pads: [1, 1, 1, 1], bn: bn(r, c) }, convBranch(r, c, c, 1, 1, { groups: g }));
         const block: Block = { name: "b", inChannels: c, branches, ...(kind === 1 ? { postBn: bn(r, c) } : {}) };
         const plan = planBlock(block);
         if (!plan.ok) throw new Error(plan.refusal.message);
