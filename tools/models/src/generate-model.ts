@@ -3,13 +3,14 @@ import { join } from "node:path";
 import type { Arch } from "./arch/arch.js";
 import { emitOnnx } from "./emit/emit-onnx.js";
 import { emitSafetensors } from "./emit/emit-safetensors.js";
+import { emitTfjsGraph } from "./emit/emit-tfjs-graph.js";
 import { emitTfjsLayers } from "./emit/emit-tfjs-layers.js";
 import { fileSink } from "./emit/file-sink.js";
 import type { TfjsPadding } from "./emit/tfjs-layers-graph.js";
 import { deployArch } from "./arch/deploy-arch.js";
 
 /** Output formats of {@link generateModel} (and the CLI's `--format`). */
-export const MODEL_FORMATS = ["onnx", "onnx-folded", "onnx-deploy", "safetensors", "safetensors-deploy", "tfjs-layers", "tfjs-layers-deploy"] as const;
+export const MODEL_FORMATS = ["onnx", "onnx-folded", "onnx-deploy", "safetensors", "safetensors-deploy", "tfjs-layers", "tfjs-layers-deploy", "tfjs-graph"] as const;
 export type ModelFormat = (typeof MODEL_FORMATS)[number];
 
 /** Options of {@link generateModel}. */
@@ -29,13 +30,17 @@ export interface GenerateOptions {
  */
 export async function generateModel(arch: Arch, o: GenerateOptions): Promise<number> {
   const size = o.inputSize === undefined ? {} : { inputSize: o.inputSize };
-  if (o.format === "tfjs-layers" || o.format === "tfjs-layers-deploy") {
+  if (o.format.startsWith("tfjs-")) {
     await mkdir(o.out, { recursive: true });
     let total = 0;
     const open = async (path: string) => {
       const sink = await fileSink(join(o.out, path));
       return { write: sink.write, close: async () => (total += await sink.close()) };
     };
+    if (o.format === "tfjs-graph") {
+      await emitTfjsGraph(arch, { seed: o.seed, ...size }, open);
+      return total;
+    }
     const form = o.format === "tfjs-layers" ? "train" : "deploy";
     await emitTfjsLayers(arch, { seed: o.seed, form, ...size, ...(o.tfjsPadding === undefined ? {} : { padding: o.tfjsPadding }) }, open);
     return total;

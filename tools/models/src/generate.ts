@@ -9,7 +9,7 @@ const USAGE = `usage: generate --arch NAME --format FORMAT --out PATH [options]
 
   --arch NAME        ${ARCHITECTURE_NAMES.join(", ")}
   --format FORMAT    ${MODEL_FORMATS.join(", ")}
-  --out PATH         output file (a folder for tfjs-layers*)
+  --out PATH         output file (a folder for tfjs-*)
   --seed N           random seed (default 0); same seed, same bytes
   --size N           input height = width (default 224; 32 for repvgg-sample)
   --dynamic-batch    ONNX input [batch, 3, N, N] instead of [1, 3, N, N]

@@ -14,7 +14,7 @@ export interface WriteTfjsShardsOptions {
 }
 
 /**
- * Writes float32 weights back to back into shards `<group>-shard<i>of<n>.bin`
+ * Writes float32 (or int32) weights back to back into shards `<group>-shard<i>of<n>.bin`
  * of `shardBytes` each (the last shorter; a weight may straddle shards), as
  * `encodeWeights` of `@reparam/tfjs` lays them out, but streaming: one
  * weight's values exist at a time. Returns the weights manifest.
@@ -44,5 +44,5 @@ export async function writeTfjsShards(weights: readonly LazyWeight[], open: Open
     }
   }
   await shard?.close();
-  return [{ paths, weights: weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: "float32" })) }];
+  return [{ paths, weights: weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype ?? "float32" })) }];
 }
