@@ -21,6 +21,7 @@ const FORMATS: ReadonlyArray<{ format: string; gen: string; ext: string; folder:
   { format: "onnx (Conv+BN)", gen: "onnx", ext: ".onnx", folder: false },
   { format: "onnx (PyTorch export)", gen: "onnx-folded", ext: ".folded.onnx", folder: false },
   { format: "tfjs layers", gen: "tfjs-layers", ext: "-tfjs", folder: true },
+  { format: "tfjs graph", gen: "tfjs-graph", ext: "-tfjs-graph", folder: true },
 ];
 
 function size(p: string): number {
