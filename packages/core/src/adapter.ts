@@ -53,7 +53,15 @@ export interface Candidate {
 
 /** What happens to a candidate. */
 export type Decision =
-  | { readonly kind: "fuse"; readonly candidate: Candidate; readonly plan: FusePlan; fused(): Promise<FusedConv> }
+  | {
+      readonly kind: "fuse";
+      readonly candidate: Candidate;
+      readonly plan: FusePlan;
+      /** The full block (kernels read); adapters that fuse into their own storage call this, so progress counts it. */
+      load(): Promise<Block>;
+      /** The float64 fused conv (load + fuse). */
+      fused(): Promise<FusedConv>;
+    }
   | { readonly kind: "refuse"; readonly candidate: Candidate; readonly refusal: Refusal }
   | { readonly kind: "skip"; readonly candidate: Candidate; readonly why: string };
 

@@ -38,7 +38,7 @@ export function decide(candidates: readonly Candidate[], options: ConvertOptions
     const planned = planBlock(candidate.layout);
     if (!planned.ok) return { kind: "refuse", candidate, refusal: planned.refusal };
     const plan = planned.plan;
-    return { kind: "fuse", candidate, plan, fused: async () => fuseWithPlan(await candidate.load(), plan) };
+    return { kind: "fuse", candidate, plan, load: () => candidate.load(), fused: async () => fuseWithPlan(await candidate.load(), plan) };
   });
 }
 
@@ -63,11 +63,18 @@ export async function reparameterize<M>(
   const total = decisions.filter((d) => d.kind === "fuse").length;
   const tracked = decisions.map((d): Decision => {
     if (d.kind !== "fuse") return d;
+    // A block counts once, whether the adapter asks for its float64 conv or loads it to fuse itself.
+    const tick = () => onProgress?.({ phase: "fuse", done: ++done, total });
     return {
       ...d,
+      load: async () => {
+        const block = await d.load();
+        tick();
+        return block;
+      },
       fused: async () => {
         const conv = await d.fused();
-        onProgress?.({ phase: "fuse", done: ++done, total });
+        tick();
         return conv;
       },
     };

@@ -70,7 +70,7 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
       const view = block.graph;
       graph = view;
       // FLOAT blocks are fused straight into float32 storage (load + plan) as they are written, one at a time; others through fused().
-      fusions.push({ match: block.match, source: { plan: d.plan, load: () => d.candidate.load(), fused: () => d.fused(), loaded: (b) => view.reuse(b) } });
+      fusions.push({ match: block.match, source: { plan: d.plan, load: () => d.load(), fused: () => d.fused(), loaded: (b) => view.reuse(b) } });
     }
     const { model: proto, pending } = graph === undefined ? { model: model.proto, pending: new Map() } : applyFusions(model.proto, graph, fusions);
     checkGraph(proto);

@@ -24,7 +24,7 @@ function fusedDtype(model: SafetensorsModel, c: SafetensorsCandidate, options: R
 export async function encodeModel(model: SafetensorsModel, decisions: readonly Decision[], output: ModelOutput, options: ResolvedOptions): Promise<EncodeStats> {
   const fused: FusedOutput[] = [];
   for (const d of decisions) {
-    if (d.kind === "fuse" && isSafetensorsCandidate(d.candidate)) fused.push({ candidate: d.candidate, plan: d.plan, dtype: fusedDtype(model, d.candidate, options) });
+    if (d.kind === "fuse" && isSafetensorsCandidate(d.candidate)) fused.push({ candidate: d.candidate, plan: d.plan, dtype: fusedDtype(model, d.candidate, options), load: () => d.load() });
   }
   const entries = outputEntries(model, fused, options.fuseChunkBytes);
   let bytesWritten = 0;

@@ -1,4 +1,4 @@
-import { type FusePlan, planBlock } from "@reparam/core";
+import { type Block, type FusePlan, planBlock } from "@reparam/core";
 import { type FusedDtype, fuseToBytes } from "./_fuse-to-bytes.js";
 import { biasBlock, rowBlock, rowChunkable } from "./_row-chunks.js";
 import type { SafetensorsEntry } from "./encode-safetensors.js";
@@ -10,6 +10,8 @@ export interface FusedOutput {
   readonly candidate: SafetensorsCandidate;
   readonly plan: FusePlan;
   readonly dtype: FusedDtype;
+  /** Reads the whole block (the decision's counted `load`). */
+  readonly load: () => Promise<Block>;
 }
 
 /** An output tensor and the shard it goes to. */
@@ -50,7 +52,7 @@ export function outputEntries(model: SafetensorsModel, fused: readonly FusedOutp
   const whole = async (f: FusedOutput) => {
     if (last?.f !== f) {
       last = undefined; // let the previous block's bytes go before computing the next
-      last = { f, bytes: fuseToBytes(await f.candidate.load(), f.plan, f.dtype) };
+      last = { f, bytes: fuseToBytes(await f.load(), f.plan, f.dtype) };
     }
     return last.bytes;
   };

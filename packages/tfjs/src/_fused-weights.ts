@@ -41,7 +41,7 @@ export function fusedWeightMaker(dtype: "f32" | "f16"): FusedWeightMaker {
     const dims: KernelDims = { p: kh * kw, i: depthwise ? 1 : iPer, o };
     const n = o * iPer * kh * kw;
     const fuse = async (): Promise<Fused> => {
-      const block = await candidate.load();
+      const block = await (fusion.load ?? (() => candidate.load()))();
       let fused: Fused;
       if (dtype === "f32") {
         const oihw = pool.take(n);

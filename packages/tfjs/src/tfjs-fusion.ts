@@ -1,4 +1,4 @@
-import type { FusePlan } from "@reparam/core";
+import type { Block, FusePlan } from "@reparam/core";
 import type { TfjsCandidate } from "./find-tfjs-blocks.js";
 
 /** A block to replace, and the plan of the conv it fuses into (a fuse decision's `plan`). */
@@ -9,4 +9,6 @@ export interface TfjsFusion {
    * from `candidate.load()` only when its weights are written.
    */
   readonly plan: FusePlan;
+  /** Reads the block (the decision's counted `load`); `candidate.load()` when absent. */
+  readonly load?: () => Promise<Block>;
 }
