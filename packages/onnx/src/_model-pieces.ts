@@ -2,7 +2,7 @@ import { isFieldSet, toBinary } from "@bufbuild/protobuf";
 import { ModelProtoSchema, TensorProtoSchema, type ModelProto } from "onnx-buf";
 import { copyMessage } from "./_copy-message.js";
 import type { PendingData, PendingTensors } from "./_pending-data.js";
-import { findFields, varint, varintLength } from "./_wire-fields.js";
+import { findFields, varint, varintLength } from "./wire-fields.js";
 
 /** A piece of an encoded model: bytes, or bytes made when the piece is written. */
 export type Piece = Uint8Array | PendingData;

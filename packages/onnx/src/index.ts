@@ -34,3 +34,5 @@ export type { AttributeValue } from "./attribute-value.js";
 
 export { AttributeProto_AttributeType, TensorProto_DataLocation, TensorProto_DataType } from "onnx-buf";
 export type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from "onnx-buf";
+export { findFields, varint, varintLength, wireFields } from "./wire-fields.js";
+export type { WireField } from "./wire-fields.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { varint, varintLength, wireFields } from "./_protobuf-wire.js";
+import { varint, varintLength, wireFields } from "./wire-fields.js";
 
 describe("protobuf wire helpers", () => {
   it.each([0, 1, 127, 128, 300, 2 ** 31, 2 ** 40 + 5])("encodes %d as a varint of the predicted length", (n) => {

@@ -1,5 +1,6 @@
 // Just enough of the protobuf wire format to splice bytes into a message
-// that @bufbuild/protobuf encoded (see modelPieces).
+// that @bufbuild/protobuf encoded (the adapter's streamed output, and the
+// model generators in tools/models).
 
 /** Bytes of `value` (a non-negative safe integer) as a varint. */
 export function varint(value: number): Uint8Array {
@@ -20,21 +21,19 @@ export function varintLength(value: number): number {
   return n;
 }
 
-/** A length-delimited field of a message: where its tag, its value and its end are. */
+/** A top-level field of a message: its number, and where its tag, its value and its end are. */
 export interface WireField {
+  readonly number: number;
   readonly start: number;
   readonly valueStart: number;
   readonly end: number;
 }
 
 /**
- * The first `count` length-delimited fields numbered `number` among the
- * top-level fields of `bytes`, in order. The walk stops there, so it never
- * reaches the unknown fields an encoder writes last: it meets only the
- * known fields of ONNX messages, which use wire types 0, 1, 2 and 5.
+ * Walks the top-level fields of `bytes` in order (wire types 0, 1, 2 and 5:
+ * the known fields of ONNX messages) until `visit` returns false.
  */
-export function findFields(bytes: Uint8Array, number: number, count: number): WireField[] {
-  const found: WireField[] = [];
+function walkFields(bytes: Uint8Array, visit: (field: WireField, wire: number) => boolean): void {
   let pos = 0;
   const read = () => {
     let value = 0;
@@ -45,7 +44,7 @@ export function findFields(bytes: Uint8Array, number: number, count: number): Wi
       if (b < 0x80) return value;
     }
   };
-  while (found.length < count && pos < bytes.byteLength) {
+  while (pos < bytes.byteLength) {
     const start = pos;
     const tag = read();
     const wire = tag % 8;
@@ -58,8 +57,29 @@ export function findFields(bytes: Uint8Array, number: number, count: number): Wi
       valueStart = pos;
       pos += length;
     } else throw new RangeError(`unexpected wire type ${wire}`);
-    if (Math.floor(tag / 8) === number && wire === 2) found.push({ start, valueStart, end: pos });
+    if (!visit({ number: Math.floor(tag / 8), start, valueStart, end: pos }, wire)) return;
   }
+}
+
+/** Every top-level field of `bytes`, in order (for messages without groups). */
+export function wireFields(bytes: Uint8Array): WireField[] {
+  const fields: WireField[] = [];
+  walkFields(bytes, (f) => (fields.push(f), true));
+  return fields;
+}
+
+/**
+ * The first `count` length-delimited fields numbered `number` among the
+ * top-level fields of `bytes`, in order. The walk stops there, so it never
+ * reaches the unknown fields an encoder writes last: it meets only the
+ * known fields of ONNX messages, which use wire types 0, 1, 2 and 5.
+ */
+export function findFields(bytes: Uint8Array, number: number, count: number): WireField[] {
+  const found: WireField[] = [];
+  walkFields(bytes, (f, wire) => {
+    if (f.number === number && wire === 2) found.push(f);
+    return found.length < count;
+  });
   if (found.length < count) throw new RangeError(`field ${number}: ${found.length} of ${count} found`);
   return found;
 }
