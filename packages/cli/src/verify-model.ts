@@ -1,4 +1,4 @@
-import { decide, reparameterize, type ByteSink, type ConvertOptions } from "@reparam/core";
+import { decide, memoryOutput, type ConvertOptions } from "@reparam/core";
 import { formatBlockCheckReport, formatValidationReport, validateConversion, verifyBlocks, type BlockCheckReport, type ValidateOptions, type ValidationReport } from "@reparam/validate";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
@@ -29,20 +29,15 @@ async function verifyStateDict(original: string, converted: string, opts: Valida
   try {
     const decoded = await model.adapter.decode(opened.input, convertOptions);
     const { candidates } = await model.adapter.findBlocks(decoded, convertOptions);
-    const blocks = await verifyBlocks(decide(candidates, convertOptions), { ...(opts.backend ? { backend: opts.backend } : {}), ...(opts.tolerances ? { tolerances: opts.tolerances } : {}) });
-    const chunks: Uint8Array[] = [];
-    const expectedName = basename(converted);
-    await reparameterize(model.adapter, opened.input, {
-      name: expectedName,
-      create: async (rel) => {
-        const parts: Uint8Array[] = rel === expectedName ? chunks : [];
-        const sink: ByteSink & { close(): Promise<void> } = { write: async (c) => void parts.push(c.slice()), close: async () => undefined };
-        return sink;
-      },
-    }, convertOptions);
-    const fresh = Buffer.concat(chunks);
+    const decisions = decide(candidates, convertOptions);
+    const blocks = await verifyBlocks(decisions, { ...(opts.backend ? { backend: opts.backend } : {}), ...(opts.tolerances ? { tolerances: opts.tolerances } : {}) });
+    // The same decisions, encoded again in memory: the converted file must be exactly this.
+    const name = basename(converted);
+    const output = memoryOutput(name);
+    await model.adapter.encode(decoded, decisions, output, convertOptions);
+    const fresh = output.files.get(name) ?? new Uint8Array();
     const actual = await readFile(converted);
-    const identical = fresh.equals(actual);
+    const identical = Buffer.from(fresh.buffer, fresh.byteOffset, fresh.byteLength).equals(actual);
     return { command: "verify", format: "safetensors", passed: blocks.passed && identical, blocks, identical };
   } finally {
     await opened.close();

@@ -2,6 +2,8 @@ export { ReparamError, isReparamError } from "./reparam-error.js";
 export type { ReparamErrorDetails } from "./reparam-error.js";
 export { bytesSource, collectSink } from "./byte-source.js";
 export type { ByteSource, ByteSink } from "./byte-source.js";
+export { memoryInput, memoryOutput } from "./memory-model-io.js";
+export type { MemoryOutput } from "./memory-model-io.js";
 
 export { shapeSize, toKernel64, zeroKernel } from "./kernel.js";
 export type { Kernel, Kernel64, KernelShape } from "./kernel.js";

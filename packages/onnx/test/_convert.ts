@@ -1,34 +1,13 @@
 /// <reference types="node" />
 // In-memory model files, a one-call conversion through core's reparameterize,
 // and onnxruntime runs, for the adapter tests.
-import { bytesSource, collectSink, reparameterize, type ConversionReport, type ConvertOptions, type ModelInput, type ModelOutput } from "@reparam/core";
+import { memoryInput, memoryOutput as coreMemoryOutput, reparameterize, type ConversionReport, type ConvertOptions } from "@reparam/core";
 import * as ort from "onnxruntime-node";
 import { decodeModel, encodeModel, onnxAdapter, type ModelProto } from "../src/index.js";
 
-/** A model input held in memory: the main bytes and named side files. */
-export function memoryInput(name: string, main: Uint8Array, files: Readonly<Record<string, Uint8Array>> = {}): ModelInput {
-  return {
-    name,
-    main: bytesSource(main),
-    open: (p) => (p in files ? Promise.resolve(bytesSource(files[p]!)) : Promise.reject(new Error(`no file '${p}'`))),
-  };
-}
-
-/** An output that keeps what is written, by file name, and records every create. */
-export function memoryOutput(name = "out.onnx"): ModelOutput & { readonly files: Map<string, Uint8Array>; readonly created: string[] } {
-  const files = new Map<string, Uint8Array>();
-  const created: string[] = [];
-  return {
-    name,
-    files,
-    created,
-    create(p) {
-      created.push(p);
-      const sink = collectSink();
-      return Promise.resolve({ write: (c: Uint8Array) => sink.write(c), close: () => Promise.resolve(void files.set(p, sink.bytes())) });
-    },
-  };
-}
+/** In-memory model files for the tests: core's helpers (the ONNX tests' output is called out.onnx by default). */
+export { memoryInput };
+export const memoryOutput = (name = "out.onnx") => coreMemoryOutput(name);
 
 /** What {@link convert} returns. */
 export interface Converted {

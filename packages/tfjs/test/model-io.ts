@@ -2,7 +2,7 @@
 // In-memory core ModelInput / ModelOutput for the adapter tests: a model.json
 // plus a TfjsFiles in, a map of written files out (so a test can check that a
 // failed conversion wrote nothing).
-import { bytesSource, collectSink, type ModelInput, type ModelOutput } from "@reparam/core";
+import { bytesSource, memoryOutput as coreMemoryOutput, type MemoryOutput, type ModelInput } from "@reparam/core";
 import { memoryFiles, type TfjsFiles } from "../src/index.js";
 import type { TfjsModelSource } from "./run-model.js";
 
@@ -17,28 +17,15 @@ export function modelInput(source: TfjsModelSource): ModelInput {
   };
 }
 
-/** A {@link ModelOutput} that keeps what is written (after close) in `files`; `created` lists every create call. */
-export function memoryOutput(name = "model.json"): ModelOutput & { files: Map<string, Uint8Array>; created: string[]; source(): TfjsModelSource } {
-  const files = new Map<string, Uint8Array>();
-  const created: string[] = [];
+/** Core's in-memory {@link ModelOutput} (files kept on close, `created` lists every create call) plus the written model as a TF.js source. */
+export function memoryOutput(name = "model.json"): MemoryOutput & { source(): TfjsModelSource } {
+  const out = coreMemoryOutput(name);
   return {
-    name,
-    files,
-    created,
-    async create(path) {
-      created.push(path);
-      const sink = collectSink();
-      return {
-        write: (chunk: Uint8Array) => sink.write(chunk),
-        close: async () => {
-          files.set(path, sink.bytes());
-        },
-      };
-    },
+    ...out,
     source() {
-      const modelJson = files.get(name);
+      const modelJson = out.files.get(name);
       if (modelJson === undefined) throw new Error(`no ${name} written`);
-      const shards: TfjsFiles = memoryFiles(files);
+      const shards: TfjsFiles = memoryFiles(out.files);
       return { modelJson, files: shards };
     },
   };
