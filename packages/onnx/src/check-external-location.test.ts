@@ -1,19 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import { isReparamError } from "@reparam/core";
 import { StringStringEntryProtoSchema, TensorProtoSchema } from "onnx-buf";
+import { errorCode } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
 import { checkExternalLocation } from "./check-external-location.js";
 import { externalDataInfo } from "./external-data-info.js";
 
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (isReparamError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+const code = errorCode;
 
 describe("checkExternalLocation", () => {
   it("accepts relative paths inside the folder and normalises them", () => {

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
-import { isReparamError } from "@reparam/core";
 import { TensorProtoSchema, TensorProto_DataLocation, TensorProto_DataType as DT } from "onnx-buf";
+import { errorCode } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
 import { buildModel } from "./build-model.js";
 import { decodeModel } from "./decode-model.js";
@@ -15,15 +15,7 @@ function le(values: number[], set: (v: DataView, o: number, x: number) => void, 
   return b.subarray(shift);
 }
 
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (isReparamError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+const code = errorCode;
 
 describe("tensorValues from raw_data", () => {
   const f32 = [1.5, -2, 0.1, 3.4028234663852886e38];

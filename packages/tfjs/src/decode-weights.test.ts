@@ -1,4 +1,4 @@
-import { isReparamError } from "@reparam/core";
+import { errorCodeOf } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
 import { decodeWeights } from "./decode-weights.js";
 import { memoryFiles } from "./tfjs-files.js";
@@ -19,14 +19,7 @@ const cat = (...parts: Uint8Array[]): Uint8Array => {
 const split = (bytes: Uint8Array, n: number): Uint8Array[] =>
   Array.from({ length: Math.ceil(bytes.byteLength / n) }, (_, i) => bytes.slice(i * n, (i + 1) * n));
 
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return isReparamError(e) ? e.code : `not a ReparamError: ${String(e)}`;
-  }
-}
+const codeOf = errorCodeOf;
 
 const twoWeights: WeightsManifest = [
   {

@@ -1,4 +1,4 @@
-import { isReparamError } from "@reparam/core";
+import { errorCode } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
 import { decodeWeights } from "./decode-weights.js";
 import { encodeWeights } from "./encode-weights.js";
@@ -6,14 +6,7 @@ import { memoryFiles } from "./tfjs-files.js";
 import type { TfjsWeight } from "./tfjs-weight.js";
 import { weightValues } from "./weight-values.js";
 
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return isReparamError(e) ? e.code : `not a ReparamError: ${String(e)}`;
-  }
-}
+const codeOf = errorCode;
 
 const kept: TfjsWeight = {
   name: "q/kernel",
