@@ -1,6 +1,7 @@
 // Small architectures of every family and option, for fast tests (32x32 inputs, 10 classes).
 import type { Arch } from "../src/arch/arch.js";
 import { acnetArch } from "../src/arch/acnet.js";
+import { dbbArch } from "../src/arch/dbb.js";
 import { architecture } from "../src/arch/architectures.js";
 import { mobileOneArch } from "../src/arch/mobileone.js";
 import { repvggArch } from "../src/arch/repvgg.js";
@@ -18,6 +19,10 @@ export const SMALL_ARCHS: Readonly<Record<string, Arch>> = {
   mobileone: mobileOneArch({ widths: [0.25, 0.25, 0.25, 0.125], branches: 4, se: true, depths: [1, 1, 2, 1] }, { name: "mobileone", classes: 10, inputSize: 32 }),
   "mobileone-timm": mobileOneArch({ widths: [0.25, 0.25, 0.25, 0.125], branches: 2, depths: [1, 1, 1, 1] }, { name: "mobileone-timm", classes: 10, inputSize: 32, naming: "timm" }),
   acnet: acnetArch({ name: "acnet", stem: 8, widths: [16, 32], depths: [2, 2], classes: 10, inputSize: 32 }),
+  dbb: architecture("dbb-sample"),
+  // A depthwise block (stage1.1: no dbb_1x1, the pool over the input, conv1 to 2x channels) and a grouped one.
+  "dbb-dw": dbbArch({ depths: [2, 1], widths: [16, 32], stem: 16, groups: "depthwise" }, { name: "dbb-dw", classes: 10, inputSize: 32 }),
+  "dbb-g2": dbbArch({ depths: [2, 2], widths: [16, 32], stem: 8, groups: 2 }, { name: "dbb-g2", classes: 10, inputSize: 32 }),
   yolov7: yolov7RepconvArch({ name: "yolov7", layers: [[8, 2], [16, 2], [16, 1]], inputSize: 32 }),
 };
 

@@ -28,7 +28,7 @@ export interface Arch {
 }
 
 /** Families whose key names the generators reproduce. */
-export type ArchFamily = "repvgg" | "mobileone" | "qarepvgg" | "acnet" | "yolov7";
+export type ArchFamily = "repvgg" | "mobileone" | "qarepvgg" | "acnet" | "yolov7" | "dbb";
 
 /** Non-linearity after a block: `silu` is x * sigmoid(x) (YOLOv7). */
 export type Activation = "relu" | "silu" | "none";
@@ -55,9 +55,10 @@ export interface ArchBlock {
 /**
  * A branch: a conv (kernel `[kh, kw]`, symmetric padding `kh >> 1`,
  * `kw >> 1`, PyTorch style) with an optional bias and an optional BN after
- * it, or the identity with or without a BN on the input.
+ * it, the identity with or without a BN on the input, or one of DBB's
+ * composite branches (1x1 -> kxk, average pool).
  */
-export type Branch = ConvBranch | IdentityBranch;
+export type Branch = ConvBranch | IdentityBranch | SequentialBranch | AvgBranch;
 
 /** A conv branch; `conv` and `bn` are full module paths (`stage1.0.rbr_dense.conv`, `stage1.0.rbr_dense.bn`). */
 export interface ConvBranch {
@@ -74,6 +75,44 @@ export interface ConvBranch {
 export interface IdentityBranch {
   readonly kind: "identity";
   readonly bn?: string | undefined;
+}
+
+/**
+ * DBB's `dbb_1x1_kxk`: a 1x1 conv (stride 1, no bias) to `internal`
+ * channels, a `BNAndPadLayer` (BN at `<bnAndPad>.bn`, then padded by
+ * (kh >> 1, kw >> 1) with the BN's output for a zero input), then the kxk
+ * conv `second` (no bias, no padding of its own, the block's stride) and
+ * its BN `secondBn`. Both convs have the block's groups. With
+ * `identityBased` the 1x1 is an `IdentityBasedConv1x1` (`idconv1`): its
+ * kernel is its stored weight plus an identity (`internal` = in channels).
+ */
+export interface SequentialBranch {
+  readonly kind: "sequential";
+  /** Kernel of the kxk conv. */
+  readonly kernel: readonly [number, number];
+  readonly internal: number;
+  /** Module path of the 1x1 conv (`stage1.0.dbb_1x1_kxk.idconv1` or `.conv1`). */
+  readonly first: string;
+  readonly identityBased: boolean;
+  /** Module path of the `BNAndPadLayer` (`stage1.0.dbb_1x1_kxk.bn1`); its BN is `<bnAndPad>.bn`. */
+  readonly bnAndPad: string;
+  readonly second: string;
+  readonly secondBn: string;
+}
+
+/**
+ * DBB's `dbb_avg`: with `conv` (groups < out channels), a 1x1 conv (stride
+ * 1, no bias), a `BNAndPadLayer` at `bnAndPad`, then a kxk average pool
+ * (the block's stride, no padding of its own); without, the pool reads the
+ * block input with padding (kh >> 1, kw >> 1), counted in the divisor
+ * (PyTorch's `count_include_pad`). Then the BN `bn` (`avgbn`).
+ */
+export interface AvgBranch {
+  readonly kind: "avg";
+  readonly kernel: readonly [number, number];
+  readonly conv?: string | undefined;
+  readonly bnAndPad?: string | undefined;
+  readonly bn: string;
 }
 
 /**

@@ -1,13 +1,14 @@
 import { ReparamError } from "@reparam/core";
 import { acnetArch } from "./acnet.js";
 import type { Arch } from "./arch.js";
+import { DBB_VARIANTS, dbbArch } from "./dbb.js";
 import { MOBILEONE_VARIANTS, mobileOneArch } from "./mobileone.js";
 import { REPVGG_VARIANTS, repvggArch } from "./repvgg.js";
 import { yolov7RepconvArch } from "./yolov7-repconv.js";
 
 /** Options every architecture accepts. */
 export interface ArchOptions {
-  /** Default input height = width (224; 32 for `repvgg-sample`). */
+  /** Default input height = width (224; 32 for `repvgg-sample` and `dbb-sample`). */
   readonly inputSize?: number;
   /** Block key names: `timm` for RepVGG and MobileOne; the family's official names otherwise. */
   readonly naming?: "official" | "timm";
@@ -33,6 +34,8 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   "qarepvgg-a0": (name, o) => repvggArch(REPVGG_VARIANTS["repvgg-a0"], { name, ...size(o), quantAware: true }),
   "acnet-vgg": (name, o) => acnetArch({ name, ...size(o) }),
   "yolov7-repconv": (name, o) => yolov7RepconvArch({ name, ...size(o) }),
+  "dbb-a0": (name, o) => dbbArch(DBB_VARIANTS["dbb-a0"], { name, ...size(o) }),
+  "dbb-sample": (name, o) => dbbArch(DBB_VARIANTS["dbb-sample"], { name, classes: 10, inputSize: o.inputSize ?? 32 }),
   "repvgg-sample": (name, o) =>
     repvggArch(
       { depths: [2, 2, 2], a: 1, b: 1 },

@@ -15,7 +15,7 @@ function deployBlock(b: ArchBlock): ArchBlock {
   let kh = 1;
   let kw = 1;
   for (const br of b.branches) {
-    if (br.kind !== "conv") continue;
+    if (br.kind === "identity") continue;
     kh = Math.max(kh, br.kernel[0]);
     kw = Math.max(kw, br.kernel[1]);
   }

@@ -65,10 +65,10 @@ describe("RepVGG layout", () => {
   it("builds MobileOne S0 with 4 kxk branches, a 1x1 scale branch on 3x3 blocks and depthwise/pointwise pairs", () => {
     const s0 = architecture("mobileone-s0").blocks;
     expect(s0).toHaveLength(1 + 2 * (2 + 8 + 10 + 1));
-    expect(s0[0]!.branches.map((b) => (b.kind === "conv" ? b.conv : b.bn))).toEqual(["stage0.rbr_scale.conv", "stage0.rbr_conv.0.conv"]);
+    expect(s0[0]!.branches.map((b) => (b.kind === "conv" ? b.conv : b.kind === "identity" ? b.bn : b.kind))).toEqual(["stage0.rbr_scale.conv", "stage0.rbr_conv.0.conv"]);
     const dw = s0[3]!;
     expect(dw.groups).toBe(dw.inChannels);
-    expect(dw.branches.map((b) => (b.kind === "conv" ? b.conv : b.bn))).toEqual([
+    expect(dw.branches.map((b) => (b.kind === "conv" ? b.conv : b.kind === "identity" ? b.bn : b.kind))).toEqual([
       "stage1.2.rbr_scale.conv",
       "stage1.2.rbr_skip",
       "stage1.2.rbr_conv.0.conv",

@@ -28,9 +28,21 @@ export function paramCounts(arch: Arch, options: ParamCountOptions = {}): { trai
 
 function blockParams(b: ArchBlock, perBn: number): number {
   let n = 0;
+  const cin = b.inChannels / b.groups;
   for (const br of b.branches) {
     if (br.kind === "identity") {
       if (br.bn !== undefined) n += perBn * b.inChannels;
+      continue;
+    }
+    if (br.kind === "sequential") {
+      // 1x1 (IdentityBasedConv1x1's identity is a constant, not a parameter), BNAndPad's BN, kxk, BN.
+      n += br.internal * cin + perBn * br.internal;
+      n += b.outChannels * (br.internal / b.groups) * br.kernel[0] * br.kernel[1] + perBn * b.outChannels;
+      continue;
+    }
+    if (br.kind === "avg") {
+      if (br.conv !== undefined) n += b.outChannels * cin + perBn * b.outChannels;
+      n += perBn * b.outChannels;
       continue;
     }
     n += b.outChannels * (b.inChannels / b.groups) * br.kernel[0] * br.kernel[1];

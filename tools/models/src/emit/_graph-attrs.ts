@@ -21,10 +21,15 @@ export const tensorShape = (shape: readonly number[]) => ({ dim: shape.map((d) =
 
 /**
  * Attributes of a conv (`_FusedConv2D`, `FusedDepthwiseConv2dNative`,
- * `Conv2D`): NHWC, square stride, TF padding `SAME` / `VALID`, and the
- * fused ops (`[]` for a plain `Conv2D`).
+ * `Conv2D`): NHWC, square stride, TF padding `SAME` / `VALID` / `EXPLICIT`
+ * (with `explicit` = symmetric (ph, pw)), and the fused ops (`[]` for a plain `Conv2D`).
  */
-export function convAttrs(stride: number, padding: "SAME" | "VALID", fusedOps: readonly string[] | undefined): Record<string, AttrValueJson> {
+export function convAttrs(
+  stride: number,
+  padding: "SAME" | "VALID" | "EXPLICIT",
+  fusedOps: readonly string[] | undefined,
+  explicit?: readonly [number, number],
+): Record<string, AttrValueJson> {
   const attr: Record<string, AttrValueJson> = {
     T: dtypeAttr("DT_FLOAT"),
     strides: intsAttr([1, stride, stride, 1]),
@@ -32,10 +37,11 @@ export function convAttrs(stride: number, padding: "SAME" | "VALID", fusedOps: r
     data_format: sAttr("NHWC"),
     dilations: intsAttr([1, 1, 1, 1]),
   };
-  if (fusedOps === undefined) return { ...attr, explicit_paddings: { list: {} }, use_cudnn_on_gpu: { b: true } };
+  const pads = explicit === undefined ? { list: {} } : intsAttr([0, 0, explicit[0], explicit[0], explicit[1], explicit[1], 0, 0]);
+  if (fusedOps === undefined) return { ...attr, explicit_paddings: pads, use_cudnn_on_gpu: { b: true } };
   return {
     ...attr,
-    explicit_paddings: { list: {} },
+    explicit_paddings: pads,
     fused_ops: stringsAttr(fusedOps),
     num_args: { i: String(fusedOps.includes("BiasAdd") ? 1 : 0) },
     epsilon: { f: 0 },

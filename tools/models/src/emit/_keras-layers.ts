@@ -129,3 +129,8 @@ export function dense(name: string, input: string, units: number): KerasLayerJso
     bias_constraint: null,
   });
 }
+
+/** `AveragePooling2D` (`valid`: TF.js divides by the window size, so a zero-padded input counts its pads). */
+export function averagePooling(name: string, input: string, size: readonly [number, number], stride: number): KerasLayerJson {
+  return layer("AveragePooling2D", name, [input], { pool_size: [...size], padding: "valid", strides: [stride, stride], data_format: "channels_last" });
+}

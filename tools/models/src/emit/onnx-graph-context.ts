@@ -39,42 +39,48 @@ export class OnnxGraphContext {
     return spec.name;
   }
 
+  /** A float32 initializer whose values are made when written (a folded or derived constant); returns its name. */
+  derived(name: string, dims: readonly number[], values: () => Float32Array): string {
+    const byteLength = 4 * dims.reduce((a, d) => a * d, 1);
+    this.initializers.push({ name, dims, dataType: 1, byteLength, bytes: () => valueBytes(values()) });
+    return name;
+  }
+
+  /** An int64 initializer with fixed values (Pad's `pads`); returns its name. */
+  int64s(name: string, values: readonly number[]): string {
+    const data = BigInt64Array.from(values.map(BigInt));
+    this.initializers.push({ name, dims: [values.length], dataType: 7, byteLength: 8 * values.length, bytes: () => valueBytes(data) });
+    return name;
+  }
+
+  /** The next name PyTorch gives a folded constant, `onnx::Conv_<n>`. */
+  foldedName(): string {
+    return `onnx::Conv_${100 + this.folded++}`;
+  }
+
   /** Conv over `x` with the branch's own weight (and bias, if it has one). */
   conv(x: string, b: ArchBlock, br: ConvBranch): string {
     const specs = convTensors(br.conv, [b.outChannels, b.inChannels / b.groups, ...br.kernel], br.bias);
-    return this.node(br.conv, "Conv", [x, ...specs.map((s) => this.tensor(s))], convAttrs(b, br));
+    return this.node(br.conv, "Conv", [x, ...specs.map((s) => this.tensor(s))], convAttrs(br.kernel, b.stride, [br.kernel[0] >> 1, br.kernel[1] >> 1], b.groups));
   }
 
   /**
    * Conv over `x` with the branch's BN folded in (float64, rounded once to
    * float32): the PyTorch eval export, initializers named `onnx::Conv_<n>`.
+   * `pads` default to the branch's own (k // 2); DBB's `conv2` has none.
    */
-  foldedConv(x: string, b: ArchBlock, br: ConvBranch & { bn: string }): string {
-    const [w] = convTensors(br.conv, [b.outChannels, b.inChannels / b.groups, ...br.kernel], false) as [TensorSpec];
+  foldedConv(x: string, b: ArchBlock, br: ConvBranch & { bn: string }, inPerGroup = b.inChannels / b.groups, pads: readonly [number, number] = [br.kernel[0] >> 1, br.kernel[1] >> 1]): string {
+    const [w] = convTensors(br.conv, [b.outChannels, inPerGroup, ...br.kernel], false) as [TensorSpec];
     const bnSpecs = bnTensors(br.bn, b.outChannels);
     const bn = () => {
       const [gamma, beta, mean, variance] = bnSpecs.slice(0, 4).map((s) => floatValues(s, this.seed));
       return { gamma: gamma!, beta: beta!, mean: mean!, variance: variance!, eps: this.bnEps };
     };
-    const seed = this.seed;
-    const o = b.outChannels;
-    const wName = `onnx::Conv_${100 + this.folded++}`;
-    const bName = `onnx::Conv_${100 + this.folded++}`;
-    this.initializers.push({
-      name: wName,
-      dims: w.shape,
-      dataType: 1,
-      byteLength: 4 * w.shape.reduce((a, d) => a * d, 1),
-      bytes: () => {
-        const k = floatValues(w, seed);
-        const shape = w.shape as [number, number, number, number];
-        return valueBytes(Float32Array.from(foldBatchNorm({ data: k, shape }, undefined, bn(), br.bn).kernel.data));
-      },
-    });
+    const shape = w.shape as [number, number, number, number];
+    const wName = this.derived(this.foldedName(), w.shape, () => Float32Array.from(foldBatchNorm({ data: floatValues(w, this.seed), shape }, undefined, bn(), br.bn).kernel.data));
     // b' = beta - mean * gamma / sqrt(var + eps): the conv has no bias of its own.
-    const shift = () => valueBytes(Float32Array.from(batchNormAffine(bn(), br.bn).shift));
-    this.initializers.push({ name: bName, dims: [o], dataType: 1, byteLength: 4 * o, bytes: shift });
-    return this.node(br.conv, "Conv", [x, wName, bName], convAttrs(b, br));
+    const bName = this.derived(this.foldedName(), [b.outChannels], () => Float32Array.from(batchNormAffine(bn(), br.bn).shift));
+    return this.node(br.conv, "Conv", [x, wName, bName], convAttrs(br.kernel, b.stride, pads, b.groups));
   }
 
   /** BatchNormalization (inference) of `x` with the BN at module path `path`. */
@@ -84,13 +90,15 @@ export class OnnxGraphContext {
   }
 }
 
-function convAttrs(b: ArchBlock, br: ConvBranch): NodeSpec["attrs"] {
-  const [kh, kw] = br.kernel;
+/** Conv attributes (opset 13, PyTorch's order): symmetric `pads` (h, w), square `stride`. */
+export function convAttrs(kernel: readonly [number, number], stride: number, pads: readonly [number, number], groups: number): NodeSpec["attrs"] {
+  const [kh, kw] = kernel;
+  const [ph, pw] = pads;
   return {
     dilations: intsAttr([1, 1]),
-    group: intAttr(b.groups),
+    group: intAttr(groups),
     kernel_shape: intsAttr([kh, kw]),
-    pads: intsAttr([kh >> 1, kw >> 1, kh >> 1, kw >> 1]),
-    strides: intsAttr([b.stride, b.stride]),
+    pads: intsAttr([ph, pw, ph, pw]),
+    strides: intsAttr([stride, stride]),
   };
 }

@@ -2,6 +2,7 @@ import { type NodeSpec, floatAttr, intAttr, intsAttr } from "@reparam/onnx";
 import type { Arch, ArchBlock, ArchFamily } from "../arch/arch.js";
 import { convTensors, linearTensors } from "../weights/state-dict-tensors.js";
 import type { LazyTensor } from "./lazy-tensor.js";
+import { avgNodes, sequentialNodes } from "./onnx-dbb-branches.js";
 import { OnnxGraphContext } from "./onnx-graph-context.js";
 
 /**
@@ -29,13 +30,15 @@ const ACT_MODULE: Readonly<Record<ArchFamily, string>> = {
   mobileone: "activation",
   yolov7: "act",
   acnet: "relu",
+  dbb: "nonlinear",
 };
 
 /**
  * The ONNX graph of `arch` from input `input` (NCHW): per block, the branches
  * (in order) summed by a chain of Add, then post-sum BN, SE
  * (GlobalAveragePool, Conv, Relu, Conv, Sigmoid, Mul), activation (Relu, or
- * Sigmoid + Mul for SiLU); then GlobalAveragePool, Flatten, Gemm.
+ * Sigmoid + Mul for SiLU); then GlobalAveragePool, Flatten, Gemm. DBB's
+ * 1x1 -> kxk and average branches: see `sequentialNodes` and `avgNodes`.
  */
 export function onnxGraph(arch: Arch, variant: OnnxVariant, seed: number): OnnxGraph {
   const ctx = new OnnxGraphContext(seed, arch.bnEps);
@@ -56,6 +59,8 @@ export function onnxGraph(arch: Arch, variant: OnnxVariant, seed: number): OnnxG
 function blockNodes(ctx: OnnxGraphContext, b: ArchBlock, x: string, variant: OnnxVariant, act: string): string {
   const outs = b.branches.map((br) => {
     if (br.kind === "identity") return br.bn === undefined ? x : ctx.batchNorm(x, br.bn, b.inChannels);
+    if (br.kind === "sequential") return sequentialNodes(ctx, x, b, br, variant);
+    if (br.kind === "avg") return avgNodes(ctx, x, b, br);
     if (br.bn === undefined) return ctx.conv(x, b, br);
     if (variant === "folded") return ctx.foldedConv(x, b, { ...br, bn: br.bn });
     return ctx.batchNorm(ctx.conv(x, b, br), br.bn, b.outChannels);

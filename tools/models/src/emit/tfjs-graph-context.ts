@@ -10,6 +10,16 @@ import { layerName } from "./tfjs-layers-context.js";
 
 const T = { T: dtypeAttr("DT_FLOAT") };
 
+/** Options of {@link TfjsGraphContext.conv}. */
+export interface GraphConvOptions {
+  /** Fused ops after BiasAdd (`Relu`). */
+  readonly extra?: readonly string[];
+  /** How a strided padded conv pads: a `Pad` node (default), nothing, or EXPLICIT attributes. */
+  readonly pad?: "node" | "none" | "attr";
+  /** Changes the OIHW kernel values before folding and the layout transpose. */
+  readonly kernel?: (oihw: Float32Array) => Float32Array;
+}
+
 /**
  * Collects the nodes of a TF.js GraphDef (Consts apart, as the converter
  * lists them first) and their weights (manifest order = Const order), with
@@ -55,12 +65,16 @@ export class TfjsGraphContext {
    * (`_FusedConv2D` / `FusedDepthwiseConv2dNative`, fused_ops BiasAdd,
    * W' = W * gamma / sqrt(var + eps), b' = beta + (b - mean) * gamma / sqrt(var + eps)),
    * with its own bias (BiasAdd, plus `extra` fused ops), or bare (`Conv2D`).
-   * Strided padded convs get an explicit `Pad` then VALID; others SAME
-   * (exact at stride 1 for odd kernels) or VALID (1x1).
+   * Padding (`pad`): `node` (default), strided padded convs after an
+   * explicit `Pad` then VALID, others SAME (exact at stride 1 for odd
+   * kernels) or VALID (1x1); `none`, VALID (a conv that pads nothing
+   * itself); `attr`, as `node` but strided padded convs EXPLICIT with
+   * `explicit_paddings` (what `tfjsAdapter` writes for a fused block).
+   * `kernel` changes the OIHW values first.
    *
    * @throws ReparamError `MODELS_UNSUPPORTED` for grouped, not depthwise, convs.
    */
-  conv(x: string, b: ArchBlock, br: ConvBranch, extra: readonly string[] = []): string {
+  conv(x: string, b: ArchBlock, br: ConvBranch, o: GraphConvOptions = {}): string {
     const layer = layerName(br.conv);
     const depthwise = b.groups > 1 && b.groups === b.inChannels && b.inChannels === b.outChannels;
     if (b.groups > 1 && !depthwise) unsupported(br.conv, b.groups);
@@ -71,10 +85,11 @@ export class TfjsGraphContext {
     const kernelShape = depthwise ? [kh, kw, b.inChannels, 1] : [kh, kw, shape[1], b.outChannels];
     const toTf = (v: ArrayLike<number>) => Float32Array.from((depthwise ? oihwToHwcm(v, shape, b.inChannels) : oihwToHwio(v, shape)).data);
     const k = this.constant(`${layer}/Conv2D_weights`, kernelShape, () => {
-      const v = floatValues(w, this.seed);
+      const v = (o.kernel ?? ((u: Float32Array) => u))(floatValues(w, this.seed));
       return toTf(bn === undefined ? v : foldBatchNorm({ data: v, shape: [...shape] }, undefined, bn(), br.bn).kernel.data);
     });
-    const inputs = [this.padded(x, layer, b.stride, kh, kw), k];
+    const padded = kh * kw > 1 && b.stride > 1 && (o.pad ?? "node") !== "none";
+    const inputs = [padded && o.pad !== "attr" ? this.pad(x, `${layer}_pad`, kh >> 1, kw >> 1) : x, k];
     if (bn !== undefined || bias !== undefined) {
       inputs.push(
         this.constant(`${layer}/Conv2D_bn_offset`, [b.outChannels], () => {
@@ -86,11 +101,12 @@ export class TfjsGraphContext {
         }),
       );
     }
-    const padding = b.stride > 1 || kh * kw === 1 ? "VALID" : "SAME";
-    const fused = inputs.length === 3 ? ["BiasAdd", ...extra] : undefined;
+    const explicit = padded && o.pad === "attr" ? ([kh >> 1, kw >> 1] as const) : undefined;
+    const padding = explicit !== undefined ? "EXPLICIT" : b.stride > 1 || kh * kw === 1 || o.pad === "none" ? "VALID" : "SAME";
+    const fused = inputs.length === 3 ? ["BiasAdd", ...(o.extra ?? [])] : undefined;
     const op = depthwise ? (fused === undefined ? "DepthwiseConv2dNative" : "FusedDepthwiseConv2dNative") : fused === undefined ? "Conv2D" : "_FusedConv2D";
     const name = br.bn === undefined ? `${layer}/${fused === undefined ? "Conv2D" : fused.at(-1)!}` : `${layerName(br.bn)}/FusedBatchNormV3`;
-    return this.op(name, op, inputs, convAttrs(b.stride, padding, fused));
+    return this.op(name, op, inputs, convAttrs(b.stride, padding, fused, explicit));
   }
 
   /**
@@ -119,12 +135,10 @@ export class TfjsGraphContext {
     return this.op(`${name}/Mean`, "Mean", [x, axes], { Tidx: dtypeAttr("DT_INT32"), keep_dims: { b: keepDims } });
   }
 
-  /** `x` after a zero `Pad` of (kh/2, kw/2) when strided and padded; `x` otherwise. */
-  private padded(x: string, layer: string, stride: number, kh: number, kw: number): string {
-    if (stride === 1 || kh * kw === 1) return x;
-    const [ph, pw] = [kh >> 1, kw >> 1];
-    const p = this.constant(`${layer}_pad/Pad/paddings`, [4, 2], () => Int32Array.from([0, 0, ph, ph, pw, pw, 0, 0]), "int32");
-    return this.op(`${layer}_pad/Pad`, "Pad", [x, p], { Tpaddings: dtypeAttr("DT_INT32") });
+  /** `x` after a zero `Pad` (`<name>/Pad`) of (ph, pw) on each side of H and W. */
+  pad(x: string, name: string, ph: number, pw: number): string {
+    const p = this.constant(`${name}/Pad/paddings`, [4, 2], () => Int32Array.from([0, 0, ph, ph, pw, pw, 0, 0]), "int32");
+    return this.op(`${name}/Pad`, "Pad", [x, p], { Tpaddings: dtypeAttr("DT_INT32") });
   }
 
   private bnValues(path: string, channels: number) {

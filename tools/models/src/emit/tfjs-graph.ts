@@ -4,6 +4,8 @@ import { linearTensors } from "../weights/state-dict-tensors.js";
 import type { TensorSpec } from "../weights/tensor-spec.js";
 import { dtypeAttr, tensorShape } from "./_graph-attrs.js";
 import type { LazyWeight } from "./lazy-weight.js";
+import { checkTfjsDbb } from "./_dbb-unsupported.js";
+import { avgNodes, sequentialNodes } from "./tfjs-graph-dbb.js";
 import { TfjsGraphContext } from "./tfjs-graph-context.js";
 import { layerName } from "./tfjs-layers-context.js";
 
@@ -25,15 +27,20 @@ export interface TfjsGraph {
  * `FusedBatchNormV3` and `Mul` + `AddV2`; an `AddV2` chain, SE (Mean, conv
  * BiasAdd+Relu, conv BiasAdd, Sigmoid, Mul), `Relu` (SiLU: Sigmoid + Mul);
  * then Mean over H, W and `_FusedMatMul` (BiasAdd); output `Identity`.
+ * DBB blocks: see `sequentialNodes` and `avgNodes`. A deploy-form `arch`
+ * gives what `tfjsAdapter` writes for a converted model: one conv with
+ * BiasAdd per block reading the block input, strided padded convs with
+ * EXPLICIT padding instead of a `Pad`, the activation after it.
  *
- * @throws ReparamError `MODELS_UNSUPPORTED` for grouped (not depthwise) convs.
+ * @throws ReparamError `MODELS_UNSUPPORTED` for grouped (not depthwise)
+ *   convs, and grouped or depthwise DBB blocks.
  */
 export function tfjsGraph(arch: Arch, seed: number, size: number): TfjsGraph {
   const ctx = new TfjsGraphContext(`StatefulPartitionedCall/${arch.name.replaceAll("-", "_")}`, seed, arch.bnEps);
   const input = "input_1";
   const placeholder = { name: input, op: "Placeholder", attr: { dtype: dtypeAttr("DT_FLOAT"), shape: { shape: tensorShape([-1, size, size, arch.inChannels]) } } };
   let x = input;
-  for (const b of arch.blocks) x = block(ctx, b, x);
+  for (const b of arch.blocks) x = block(ctx, b, x, arch.form === "deploy");
   if (arch.head !== undefined) {
     const { path, inFeatures, classes } = arch.head;
     const L = layerName(path);
@@ -49,11 +56,14 @@ export function tfjsGraph(arch: Arch, seed: number, size: number): TfjsGraph {
   return { nodes: [...ctx.consts, placeholder, ...ctx.ops], weights: ctx.weights, input, output };
 }
 
-function block(ctx: TfjsGraphContext, b: ArchBlock, x: string): string {
+function block(ctx: TfjsGraphContext, b: ArchBlock, x: string, deploy: boolean): string {
   const L = layerName(b.path);
+  if (b.branches.some((br) => br.kind === "sequential" || br.kind === "avg")) checkTfjsDbb(b, "tfjs-graph");
   const outs = b.branches.map((br) => {
     if (br.kind === "identity") return br.bn === undefined ? x : ctx.batchNorm(x, br.bn, b.inChannels);
-    return ctx.conv(x, b, br);
+    if (br.kind === "sequential") return sequentialNodes(ctx, x, b, br);
+    if (br.kind === "avg") return avgNodes(ctx, x, b, br);
+    return ctx.conv(x, b, br, deploy ? { pad: "attr" } : {});
   });
   let y = outs[0]!;
   outs.slice(1).forEach((o, i) => (y = ctx.op(`${L}_add/add${i === 0 ? "" : `_${i}`}`, "AddV2", [y, o])));
@@ -62,7 +72,7 @@ function block(ctx: TfjsGraphContext, b: ArchBlock, x: string): string {
     const { down, up, channels, reduced } = b.se;
     const one = (cin: number, cout: number): ArchBlock => ({ ...b, inChannels: cin, outChannels: cout, stride: 1, groups: 1 });
     const pooled = ctx.mean(y, `${L}_se_pool`, true);
-    const d = ctx.conv(pooled, one(channels, reduced), { kind: "conv", kernel: [1, 1], conv: down, bias: true }, ["Relu"]);
+    const d = ctx.conv(pooled, one(channels, reduced), { kind: "conv", kernel: [1, 1], conv: down, bias: true }, { extra: ["Relu"] });
     const u = ctx.conv(d, one(reduced, channels), { kind: "conv", kernel: [1, 1], conv: up, bias: true });
     y = ctx.op(`${L}_se_mul/mul`, "Mul", [y, ctx.op(`${L}_se_sigmoid/Sigmoid`, "Sigmoid", [u])]);
   }

@@ -17,6 +17,16 @@ export type TfjsPadding = "explicit" | "same";
 /** A layer name from a module path: `stage1.0.rbr_dense.conv` -> `stage1_0_rbr_dense_conv`. */
 export const layerName = (path: string): string => path.replaceAll(".", "_");
 
+/** Options of {@link TfjsLayersContext.conv}. */
+export interface ConvOptions {
+  /** Keras activation of the layer (`relu`, `sigmoid`); default linear. */
+  readonly activation?: string;
+  /** No padding at all (`valid`, no ZeroPadding2D): a conv that pads nothing itself. */
+  readonly valid?: boolean;
+  /** Changes the OIHW kernel values before the layout transpose. */
+  readonly kernel?: (oihw: Float32Array) => Float32Array;
+}
+
 /**
  * Collects Keras layers (functional order) and their weights (manifest
  * order), the values being the PyTorch state dict's for `seed` in TF
@@ -49,30 +59,33 @@ export class TfjsLayersContext {
 
   /**
    * Conv2D (or DepthwiseConv2D, kernel `[kh, kw, C, 1]`) of a branch, after a
-   * ZeroPadding2D when strided with explicit padding.
+   * ZeroPadding2D when strided with explicit padding; `valid` for a conv
+   * without padding of its own (DBB's `conv2`); `kernel` changes the OIHW
+   * values first (DBB's `idconv1`: weight + identity).
    *
    * @throws ReparamError `MODELS_UNSUPPORTED` for grouped, not depthwise, convs.
    */
-  conv(x: string, b: ArchBlock, br: ConvBranch, activation?: string): string {
+  conv(x: string, b: ArchBlock, br: ConvBranch, o: ConvOptions = {}): string {
     const name = layerName(br.conv);
     const depthwise = b.groups > 1 && b.groups === b.inChannels && b.inChannels === b.outChannels;
     if (b.groups > 1 && !depthwise) unsupported(br.conv, b.groups);
     const [kh, kw] = br.kernel;
     const explicit = b.stride > 1 && this.padding === "explicit";
     let input = x;
-    if (explicit && kh * kw > 1) this.layers.push(k.zeroPadding((input = `${name}_pad`), x, kh >> 1, kw >> 1));
-    const o = {
+    if (explicit && kh * kw > 1 && o.valid !== true) this.layers.push(k.zeroPadding((input = `${name}_pad`), x, kh >> 1, kw >> 1));
+    const layer = {
       kernel: br.kernel,
       stride: b.stride,
-      padding: explicit ? "valid" : "same",
+      padding: explicit || o.valid === true ? "valid" : "same",
       useBias: br.bias,
-      ...(activation === undefined ? {} : { activation }),
+      ...(o.activation === undefined ? {} : { activation: o.activation }),
     } as const;
-    this.layers.push(depthwise ? k.depthwiseConv2d(name, input, o) : k.conv2d(name, input, b.outChannels, o));
+    this.layers.push(depthwise ? k.depthwiseConv2d(name, input, layer) : k.conv2d(name, input, b.outChannels, layer));
     const shape = [b.outChannels, b.inChannels / b.groups, kh, kw] as const;
     const [w, bias] = convTensors(br.conv, shape, br.bias);
-    if (depthwise) this.weight(w!, `${name}/depthwise_kernel`, [kh, kw, b.inChannels, 1], (v) => Float32Array.from(oihwToHwcm(v, shape, b.inChannels).data));
-    else this.weight(w!, `${name}/kernel`, [kh, kw, shape[1], b.outChannels], (v) => Float32Array.from(oihwToHwio(v, shape).data));
+    const oihw = o.kernel ?? ((v: Float32Array) => v);
+    if (depthwise) this.weight(w!, `${name}/depthwise_kernel`, [kh, kw, b.inChannels, 1], (v) => Float32Array.from(oihwToHwcm(oihw(v), shape, b.inChannels).data));
+    else this.weight(w!, `${name}/kernel`, [kh, kw, shape[1], b.outChannels], (v) => Float32Array.from(oihwToHwio(oihw(v), shape).data));
     if (bias !== undefined) this.weight(bias, `${name}/bias`);
     return name;
   }
@@ -92,8 +105,8 @@ export class TfjsLayersContext {
       reparam: "",
       activation: "none",
     });
-    const d = this.conv(`${block}_se_reshape`, one(channels, reduced), { kind: "conv", kernel: [1, 1], conv: down, bias: true }, "relu");
-    const u = this.conv(d, one(reduced, channels), { kind: "conv", kernel: [1, 1], conv: up, bias: true }, "sigmoid");
+    const d = this.conv(`${block}_se_reshape`, one(channels, reduced), { kind: "conv", kernel: [1, 1], conv: down, bias: true }, { activation: "relu" });
+    const u = this.conv(d, one(reduced, channels), { kind: "conv", kernel: [1, 1], conv: up, bias: true }, { activation: "sigmoid" });
     this.layers.push(k.merge("Multiply", `${block}_se_mul`, [y, u]));
     return `${block}_se_mul`;
   }

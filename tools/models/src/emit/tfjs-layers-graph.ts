@@ -2,7 +2,9 @@ import type { KerasLayerJson } from "@reparam/tfjs";
 import type { Arch } from "../arch/arch.js";
 import * as k from "./_keras-layers.js";
 import type { LazyWeight } from "./lazy-weight.js";
+import { checkTfjsDbb } from "./_dbb-unsupported.js";
 import { type TfjsPadding, TfjsLayersContext, layerName } from "./tfjs-layers-context.js";
+import { avgLayers, sequentialLayers } from "./tfjs-layers-dbb.js";
 
 export type { TfjsPadding } from "./tfjs-layers-context.js";
 
@@ -23,16 +25,22 @@ export interface TfjsLayersGraph {
  * BN, SE, Activation (`relu`, or `swish` for SiLU); then
  * GlobalAveragePooling2D and Dense.
  *
+ * DBB blocks: see `sequentialLayers` and `avgLayers`.
+ *
  * @throws ReparamError `MODELS_UNSUPPORTED` for grouped (not depthwise)
- *   convs: tfjs-layers' Conv2D has no `groups`.
+ *   convs: tfjs-layers' Conv2D has no `groups`; for grouped or depthwise
+ *   DBB blocks and DBB with `same` padding (see `checkTfjsDbb`).
  */
 export function tfjsLayersGraph(arch: Arch, seed: number, size: number, padding: TfjsPadding): TfjsLayersGraph {
   const ctx = new TfjsLayersContext(seed, arch.bnEps, padding);
   ctx.layers.push(k.inputLayer("input_1", [size, size, arch.inChannels]));
   let x = "input_1";
   for (const b of arch.blocks) {
+    if (b.branches.some((br) => br.kind === "sequential" || br.kind === "avg")) checkTfjsDbb(b, "tfjs-layers", padding);
     const outs = b.branches.map((br) => {
       if (br.kind === "identity") return br.bn === undefined ? x : ctx.batchNorm(x, br.bn, b.inChannels);
+      if (br.kind === "sequential") return sequentialLayers(ctx, x, b, br);
+      if (br.kind === "avg") return avgLayers(ctx, x, b, br);
       const c = ctx.conv(x, b, br);
       return br.bn === undefined ? c : ctx.batchNorm(c, br.bn, b.outChannels);
     });

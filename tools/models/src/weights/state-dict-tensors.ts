@@ -1,4 +1,5 @@
-import type { Arch, ArchBlock } from "../arch/arch.js";
+import type { Arch, ArchBlock, AvgBranch, SequentialBranch } from "../arch/arch.js";
+import { bnAndPadBn } from "../arch/dbb-block.js";
 import type { TensorSpec } from "./tensor-spec.js";
 
 /** The keys of the BN at module path `path`, in PyTorch's order. */
@@ -46,10 +47,33 @@ export function convTensors(path: string, shape: readonly [number, number, numbe
   return bias ? [w, { name: `${path}.bias`, shape: [shape[0]], dtype: "F32", init }] : [w];
 }
 
+/**
+ * The tensors of DBB's `dbb_1x1_kxk`: the 1x1 weight (`idconv1.weight`,
+ * drawn like any conv weight: the identity is added when the kernel is
+ * used, see `identityBasedKernel`, or `conv1.weight`), `bn1.bn.*`, `conv2.weight`, `bn2.*`.
+ */
+export function sequentialTensors(b: ArchBlock, br: SequentialBranch): TensorSpec[] {
+  const g = b.groups;
+  return [
+    ...convTensors(br.first, [br.internal, b.inChannels / g, 1, 1], false),
+    ...bnTensors(bnAndPadBn(br.bnAndPad), br.internal),
+    ...convTensors(br.second, [b.outChannels, br.internal / g, ...br.kernel], false),
+    ...bnTensors(br.secondBn, b.outChannels),
+  ];
+}
+
+/** The tensors of DBB's `dbb_avg`: `conv.weight` and `bn.bn.*` when it has the 1x1, then `avgbn.*`. */
+export function avgTensors(b: ArchBlock, br: AvgBranch): TensorSpec[] {
+  const first = br.conv === undefined ? [] : [...convTensors(br.conv, [b.outChannels, b.inChannels / b.groups, 1, 1], false), ...bnTensors(bnAndPadBn(br.bnAndPad!), b.outChannels)];
+  return [...first, ...bnTensors(br.bn, b.outChannels)];
+}
+
 function blockTensors(b: ArchBlock, out: TensorSpec[]): void {
   const cin = b.inChannels / b.groups;
   for (const br of b.branches) {
-    if (br.kind === "conv") {
+    if (br.kind === "sequential") out.push(...sequentialTensors(b, br));
+    else if (br.kind === "avg") out.push(...avgTensors(b, br));
+    else if (br.kind === "conv") {
       out.push(...convTensors(br.conv, [b.outChannels, cin, br.kernel[0], br.kernel[1]], br.bias));
       if (br.bn !== undefined) out.push(...bnTensors(br.bn, b.outChannels));
     } else if (br.bn !== undefined) {
