@@ -9,7 +9,7 @@ import { encodeOnnxStream } from "../src/emit/encode-onnx-stream.js";
 import { emitSafetensors } from "../src/emit/emit-safetensors.js";
 import { convertModel } from "./convert-model.js";
 import { runOnnx } from "./run-onnx.js";
-import { SMALL_ARCHS, relativeError, sampleInput } from "./small-archs.js";
+import { SMALL_ARCHS, relativeError, sameBytes, sampleInput } from "./small-archs.js";
 
 const DBB_ARCHS = ["dbb", "dbb-dw", "dbb-g2"] as const;
 const DIMS = [1, 3, 32, 32];
@@ -73,6 +73,14 @@ describe("DBB as ONNX", () => {
     expect(pool.attribute.find((a) => a.name === "pads")!.ints).toEqual([1n, 1n, 1n, 1n]);
     expect(dw.node.map((n) => n.name)).toContain("/stage1/stage1.1/dbb_1x1_kxk/conv1/Conv");
     expect(dw.node.map((n) => n.name)).not.toContain("/stage1/stage1.1/dbb_1x1/conv/Conv");
+  });
+
+  it("gives the same bytes for the same seed and different ones for another", async () => {
+    for (const variant of ["train", "folded"] as const) {
+      const a = await onnxBytes(SMALL_ARCHS["dbb-dw"]!, variant, 3);
+      expect(sameBytes(await onnxBytes(SMALL_ARCHS["dbb-dw"]!, variant, 3), a)).toBe(true);
+      expect(sameBytes(await onnxBytes(SMALL_ARCHS["dbb-dw"]!, variant, 4), a)).toBe(false);
+    }
   });
 
   it.each(DBB_ARCHS)("%s: the train and folded forms pass checkGraph and compute the same in onnxruntime", async (name) => {

@@ -9,7 +9,7 @@ import { tfjsLayersGraph } from "../src/emit/tfjs-layers-graph.js";
 import { convertModel } from "./convert-model.js";
 import { runOnnx } from "./run-onnx.js";
 import { type Files, emitted, runTfjs } from "./run-tfjs.js";
-import { SMALL_ARCHS, nchwToNhwc, relativeError, sampleInput } from "./small-archs.js";
+import { SMALL_ARCHS, nchwToNhwc, relativeError, sameBytes, sampleInput } from "./small-archs.js";
 
 const arch = SMALL_ARCHS["dbb"]!;
 const NHWC = [1, 32, 32, 3];
@@ -70,6 +70,15 @@ describe("DBB as TF.js", () => {
   it("the graph model computes what the layers model computes", async () => {
     const want = await runTfjs(await layersFiles(8), xt, NHWC);
     expect(relativeError(await runTfjs(await graphFiles(8), xt, NHWC), want)).toBeLessThan(1e-4);
+  });
+
+  it("gives the same files for the same seed and other shards for another", async () => {
+    for (const emit of [layersFiles, graphFiles]) {
+      const [a, b, c] = [await emit(5), await emit(5), await emit(6)];
+      expect([...b.keys()]).toEqual([...a.keys()]);
+      for (const [path, bytes] of a) expect(sameBytes(b.get(path)!, bytes), path).toBe(true);
+      expect(sameBytes(c.get("group1-shard1of1.bin")!, a.get("group1-shard1of1.bin")!)).toBe(false);
+    }
   });
 
   it("refuses grouped and depthwise DBB blocks (a grouped conv2) and TF 'same' padding", () => {

@@ -62,10 +62,18 @@ describe("emitSafetensors", () => {
     ["qarepvgg", ["stage1.1.rbr_dense.conv.weight", "stage1.1.rbr_1x1.weight", "stage1.1.bn.running_var"]],
     ["yolov7", ["model.0.rbr_dense.0.weight", "model.0.rbr_dense.1.running_mean", "model.0.rbr_1x1.1.bias", "model.2.rbr_identity.weight"]],
     ["acnet", ["stem.square_conv.weight", "stem.ver_bn.weight", "stage2.1.hor_bn.num_batches_tracked"]],
+    [
+      "dbb",
+      ["stage0.dbb_origin.conv.weight", "stage0.dbb_1x1.bn.running_var", "stage0.dbb_avg.conv.weight", "stage0.dbb_avg.bn.bn.running_mean", "stage0.dbb_avg.avgbn.weight"],
+    ],
+    ["dbb", ["stage1.1.dbb_1x1_kxk.idconv1.weight", "stage1.1.dbb_1x1_kxk.bn1.bn.bias", "stage1.1.dbb_1x1_kxk.conv2.weight", "stage1.1.dbb_1x1_kxk.bn2.num_batches_tracked"]],
+    ["dbb-dw", ["stage1.1.dbb_1x1_kxk.conv1.weight", "stage1.1.dbb_avg.avgbn.running_var"]],
   ])("uses %s's key names", async (name, expected) => {
     const { keys } = await decoded(SMALL_ARCHS[name]!);
     for (const k of expected) expect(keys).toContain(k);
     if (name === "qarepvgg") expect(keys.some((k) => k.includes("rbr_identity") || k.includes("rbr_1x1.bn"))).toBe(false);
+    // Depthwise DBB: no dbb_1x1, no avg 1x1; a plain conv1 to twice the channels.
+    if (name === "dbb-dw") expect(keys.filter((k) => k.startsWith("stage1.1.") && /dbb_1x1\.|dbb_avg\.conv|dbb_avg\.bn\.|idconv1/.test(k))).toEqual([]);
   });
 
   it("gives ACNet's kx1 and 1xk kernels their shapes", async () => {
@@ -81,6 +89,8 @@ describe("emitSafetensors", () => {
     ["qarepvgg", "rbr_reparam"],
     ["yolov7", "rbr_reparam"],
     ["acnet", "fused_conv"],
+    ["dbb", "dbb_reparam"],
+    ["dbb-g2", "dbb_reparam"],
   ])("writes %s's deploy state dict with %s keys", async (name, reparam) => {
     const { keys } = await decoded(deployArch(SMALL_ARCHS[name]!));
     const blockKeys = keys.filter((k) => !k.startsWith("linear.") && !k.includes(".se."));
@@ -88,8 +98,16 @@ describe("emitSafetensors", () => {
     expect(blockKeys).toHaveLength(2 * SMALL_ARCHS[name]!.blocks.length);
   });
 
-  it("gives the same bytes for the same seed and different ones for another", async () => {
-    const arch = SMALL_ARCHS["repvgg-g2"]!;
+  it("gives DBB's kernels their shapes (depthwise: conv1 to 2x channels, grouped conv2)", async () => {
+    const { file } = await decoded(SMALL_ARCHS["dbb-dw"]!);
+    expect(file.tensor("stage1.1.dbb_origin.conv.weight")!.shape).toEqual([16, 1, 3, 3]);
+    expect(file.tensor("stage1.1.dbb_1x1_kxk.conv1.weight")!.shape).toEqual([32, 1, 1, 1]);
+    expect(file.tensor("stage1.1.dbb_1x1_kxk.conv2.weight")!.shape).toEqual([16, 2, 3, 3]);
+    expect(file.tensor("stage0.dbb_1x1_kxk.idconv1.weight")!.shape).toEqual([3, 3, 1, 1]);
+  });
+
+  it.each(["repvgg-g2", "dbb-g2"])("%s: the same bytes for the same seed and different ones for another", async (name) => {
+    const arch = SMALL_ARCHS[name]!;
     const a = await emitted(arch, 5);
     expect(sameBytes(await emitted(arch, 5), a)).toBe(true);
     expect(sameBytes(await emitted(arch, 6), a)).toBe(false);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ARCHITECTURE_NAMES, architecture } from "./architectures.js";
+import { dbbArch } from "./dbb.js";
 import { paramCount, paramCounts } from "./param-count.js";
 
 const millions = (n: number, digits = 2) => (n / 1e6).toFixed(digits);
@@ -76,5 +77,41 @@ describe("RepVGG layout", () => {
       "stage1.2.rbr_conv.2.conv",
       "stage1.2.rbr_conv.3.conv",
     ]);
+  });
+});
+
+describe("DBB", () => {
+  // By hand, per block of C -> O channels, groups 1, 3x3, internal width C (IdentityBasedConv1x1):
+  //   train  = origin 9OC + 1x1 OC + avg conv OC + idconv1 C^2 + conv2 9OC = 20OC + C^2 (weights)
+  //            + BNs: origin, 1x1, avg.bn.bn, avgbn, bn2 (2O each), bn1 (2C) = 10O + 2C
+  //   deploy = 9OC + O.
+  // dbb-sample, blocks (3,16) (16,16)x2 (16,32) (32,32) (32,64) (64,64), linear 64 -> 10 (650):
+  //   train  1135 + 2 * 5568 + 10848 + 21888 + 42688 + 86784 + 650 = 175,129
+  //   deploy  448 + 2 * 2320 +  4640 +  9248 + 18496 + 36928 + 650 =  75,050 (= repvgg-sample's)
+  // dbb-a0 (RepVGG-A0's layout), (3,48) (48,48)x2 (48,96) (96,96)x3 (96,192) (192,192)x13 (192,1280), linear 1280 -> 1000:
+  //   train  3375 + 2 * 48960 + 95520 + 3 * 194688 + 379968 + 13 * 776448 + 4965248 + 1281000 = 17,500,919
+  //   deploy = RepVGG-A0's deploy net: 8,309,384.
+  it.each([
+    ["dbb-sample", 175_129, 75_050],
+    ["dbb-a0", 17_500_919, 8_309_384],
+  ])("%s: %i train, %i deploy", (name, train, deploy) => {
+    expect(paramCounts(architecture(name))).toEqual({ train, deploy });
+  });
+
+  it("follows DiverseBranchBlock.__init__: dbb_1x1 and the avg 1x1 only when groups < out, idconv1 when internal = in", () => {
+    const a0 = architecture("dbb-a0");
+    expect(a0.family).toBe("dbb");
+    expect(a0.blocks).toHaveLength(1 + 2 + 4 + 14 + 1);
+    const stem = a0.blocks[0]!;
+    expect(stem.reparam).toBe("stage0.dbb_reparam");
+    expect(stem.branches.map((b) => b.kind)).toEqual(["conv", "conv", "avg", "sequential"]);
+    const seq = stem.branches[3]!;
+    expect(seq.kind === "sequential" && [seq.first, seq.internal, seq.bnAndPad]).toEqual(["stage0.dbb_1x1_kxk.idconv1", 3, "stage0.dbb_1x1_kxk.bn1"]);
+    const dw = dbbArch({ depths: [2], widths: [8], stem: 8, groups: "depthwise" }, { name: "dw" }).blocks[2]!;
+    expect(dw.groups).toBe(8);
+    expect(dw.branches.map((b) => b.kind)).toEqual(["conv", "avg", "sequential"]);
+    const [, avg, s] = dw.branches;
+    expect(avg!.kind === "avg" && avg!.conv).toBeUndefined();
+    expect(s!.kind === "sequential" && [s!.first, s!.internal, s!.identityBased]).toEqual(["stage1.1.dbb_1x1_kxk.conv1", 16, false]);
   });
 });
