@@ -10,7 +10,7 @@ import type { TfjsPadding } from "./emit/tfjs-layers-graph.js";
 import { deployArch } from "./arch/deploy-arch.js";
 
 /** Output formats of {@link generateModel} (and the CLI's `--format`). */
-export const MODEL_FORMATS = ["onnx", "onnx-folded", "onnx-deploy", "safetensors", "safetensors-deploy", "tfjs-layers", "tfjs-layers-deploy", "tfjs-graph"] as const;
+export const MODEL_FORMATS = ["onnx", "onnx-folded", "onnx-deploy", "safetensors", "safetensors-deploy", "tfjs-layers", "tfjs-layers-deploy", "tfjs-graph", "tfjs-graph-deploy"] as const;
 export type ModelFormat = (typeof MODEL_FORMATS)[number];
 
 /** Options of {@link generateModel}. */
@@ -37,8 +37,8 @@ export async function generateModel(arch: Arch, o: GenerateOptions): Promise<num
       const sink = await fileSink(join(o.out, path));
       return { write: sink.write, close: async () => (total += await sink.close()) };
     };
-    if (o.format === "tfjs-graph") {
-      await emitTfjsGraph(arch, { seed: o.seed, ...size }, open);
+    if (o.format === "tfjs-graph" || o.format === "tfjs-graph-deploy") {
+      await emitTfjsGraph(arch, { seed: o.seed, form: o.format === "tfjs-graph" ? "train" : "deploy", ...size }, open);
       return total;
     }
     const form = o.format === "tfjs-layers" ? "train" : "deploy";

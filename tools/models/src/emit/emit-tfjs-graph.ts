@@ -1,5 +1,6 @@
 import { encodeModelJson } from "@reparam/tfjs";
 import type { Arch } from "../arch/arch.js";
+import { deployArch } from "../arch/deploy-arch.js";
 import { outputShape } from "../arch/output-shape.js";
 import { dtypeAttr, tensorShape } from "./_graph-attrs.js";
 import { tfjsGraph } from "./tfjs-graph.js";
@@ -8,6 +9,12 @@ import { type OpenFile, writeTfjsShards } from "./write-tfjs-shards.js";
 /** Options of {@link emitTfjsGraph}. */
 export interface EmitTfjsGraphOptions {
   readonly seed: number;
+  /**
+   * `train` (default): the converter's form of the train-time net;
+   * `deploy`: the deploy architecture, one `_FusedConv2D` (BiasAdd) per block,
+   * with its own random weights (not the fusion of the train form's).
+   */
+  readonly form?: "train" | "deploy";
   /** Input height = width; default the architecture's. */
   readonly inputSize?: number;
   /** Default 4 MiB. */
@@ -15,7 +22,7 @@ export interface EmitTfjsGraphOptions {
 }
 
 /**
- * Writes a TF.js graph model of the train-form `arch` (see `tfjsGraph`):
+ * Writes a TF.js graph model of `arch` in `form` (see `tfjsGraph`):
  * `model.json` (format `graph-model`, GraphDef JSON, a signature with input
  * `input_1:0` NHWC `[-1, size, size, 3]` and output `Identity:0`) and its
  * shards `group1-shard<i>of<n>.bin`, through `open`. Streaming: one weight's
@@ -25,7 +32,7 @@ export interface EmitTfjsGraphOptions {
  */
 export async function emitTfjsGraph(arch: Arch, o: EmitTfjsGraphOptions, open: OpenFile): Promise<{ modelJson: Uint8Array; shards: number }> {
   const size = o.inputSize ?? arch.inputSize;
-  const { nodes, weights, input, output } = tfjsGraph(arch, o.seed, size);
+  const { nodes, weights, input, output } = tfjsGraph(o.form === "deploy" ? deployArch(arch) : arch, o.seed, size);
   const manifest = await writeTfjsShards(weights, open, o.shardBytes === undefined ? {} : { shardBytes: o.shardBytes });
   const out = outputShape(arch, size);
   // A backbone's [C, H, W] is NHWC [H, W, C] here.

@@ -14,8 +14,10 @@ const T = { T: dtypeAttr("DT_FLOAT") };
 export interface GraphConvOptions {
   /** Fused ops after BiasAdd (`Relu`). */
   readonly extra?: readonly string[];
-  /** How a strided padded conv pads: a `Pad` node (default), nothing, or EXPLICIT attributes. */
+  /** How a strided padded conv pads: a `Pad` node (default), nothing, or attributes (see {@link tfPadding}). */
   readonly pad?: "node" | "none" | "attr";
+  /** Input height = width, for `pad: "attr"`. */
+  readonly size?: number;
   /** Changes the OIHW kernel values before folding and the layout transpose. */
   readonly kernel?: (oihw: Float32Array) => Float32Array;
 }
@@ -68,8 +70,9 @@ export class TfjsGraphContext {
    * Padding (`pad`): `node` (default), strided padded convs after an
    * explicit `Pad` then VALID, others SAME (exact at stride 1 for odd
    * kernels) or VALID (1x1); `none`, VALID (a conv that pads nothing
-   * itself); `attr`, as `node` but strided padded convs EXPLICIT with
-   * `explicit_paddings` (what `tfjsAdapter` writes for a fused block).
+   * itself); `attr`, the pads k // 2 spelled as `tfjsAdapter` spells a fused
+   * block's: SAME when TF's SAME pads equal them at this input size, else
+   * VALID when zero, else EXPLICIT with `explicit_paddings`.
    * `kernel` changes the OIHW values first.
    *
    * @throws ReparamError `MODELS_UNSUPPORTED` for grouped, not depthwise, convs.
@@ -88,8 +91,8 @@ export class TfjsGraphContext {
       const v = (o.kernel ?? ((u: Float32Array) => u))(floatValues(w, this.seed));
       return toTf(bn === undefined ? v : foldBatchNorm({ data: v, shape: [...shape] }, undefined, bn(), br.bn).kernel.data);
     });
-    const padded = kh * kw > 1 && b.stride > 1 && (o.pad ?? "node") !== "none";
-    const inputs = [padded && o.pad !== "attr" ? this.pad(x, `${layer}_pad`, kh >> 1, kw >> 1) : x, k];
+    const padded = kh * kw > 1 && b.stride > 1 && o.pad !== "none" && o.pad !== "attr";
+    const inputs = [padded ? this.pad(x, `${layer}_pad`, kh >> 1, kw >> 1) : x, k];
     if (bn !== undefined || bias !== undefined) {
       inputs.push(
         this.constant(`${layer}/Conv2D_bn_offset`, [b.outChannels], () => {
@@ -101,8 +104,9 @@ export class TfjsGraphContext {
         }),
       );
     }
-    const explicit = padded && o.pad === "attr" ? ([kh >> 1, kw >> 1] as const) : undefined;
-    const padding = explicit !== undefined ? "EXPLICIT" : b.stride > 1 || kh * kw === 1 || o.pad === "none" ? "VALID" : "SAME";
+    const attr = o.pad === "attr" ? tfPadding(br.kernel, b.stride, o.size) : undefined;
+    const explicit = attr === "EXPLICIT" ? ([kh >> 1, kw >> 1] as const) : undefined;
+    const padding = attr ?? (b.stride > 1 || kh * kw === 1 || o.pad === "none" ? "VALID" : "SAME");
     const fused = inputs.length === 3 ? ["BiasAdd", ...(o.extra ?? [])] : undefined;
     const op = depthwise ? (fused === undefined ? "DepthwiseConv2dNative" : "FusedDepthwiseConv2dNative") : fused === undefined ? "Conv2D" : "_FusedConv2D";
     const name = br.bn === undefined ? `${layer}/${fused === undefined ? "Conv2D" : fused.at(-1)!}` : `${layerName(br.bn)}/FusedBatchNormV3`;
@@ -148,6 +152,21 @@ export class TfjsGraphContext {
       return { gamma, beta, mean, variance, eps: this.bnEps };
     };
   }
+}
+
+/**
+ * TF's spelling of symmetric pads k // 2 at `stride` for an input of `size`:
+ * SAME when TF's SAME pads (total max((ceil(n / s) - 1) * s + k - n, 0),
+ * the odd one at the end) are those, else VALID when they are zero, else EXPLICIT.
+ */
+function tfPadding(kernel: readonly [number, number], stride: number, size: number | undefined): "SAME" | "VALID" | "EXPLICIT" {
+  const same = (k: number) => {
+    if (size === undefined) return stride === 1;
+    const total = Math.max((Math.ceil(size / stride) - 1) * stride + k - size, 0);
+    return Math.floor(total / 2) === k >> 1 && total - Math.floor(total / 2) === k >> 1;
+  };
+  if (same(kernel[0]) && same(kernel[1])) return "SAME";
+  return kernel[0] === 1 && kernel[1] === 1 ? "VALID" : "EXPLICIT";
 }
 
 function unsupported(path: string, groups: number): never {

@@ -29,8 +29,8 @@ export interface TfjsGraph {
  * then Mean over H, W and `_FusedMatMul` (BiasAdd); output `Identity`.
  * DBB blocks: see `sequentialNodes` and `avgNodes`. A deploy-form `arch`
  * gives what `tfjsAdapter` writes for a converted model: one conv with
- * BiasAdd per block reading the block input, strided padded convs with
- * EXPLICIT padding instead of a `Pad`, the activation after it.
+ * BiasAdd per block reading the block input, padding SAME, VALID or
+ * EXPLICIT (no `Pad`) as the adapter spells it, the activation after it.
  *
  * @throws ReparamError `MODELS_UNSUPPORTED` for grouped (not depthwise)
  *   convs, and grouped or depthwise DBB blocks.
@@ -40,7 +40,11 @@ export function tfjsGraph(arch: Arch, seed: number, size: number): TfjsGraph {
   const input = "input_1";
   const placeholder = { name: input, op: "Placeholder", attr: { dtype: dtypeAttr("DT_FLOAT"), shape: { shape: tensorShape([-1, size, size, arch.inChannels]) } } };
   let x = input;
-  for (const b of arch.blocks) x = block(ctx, b, x, arch.form === "deploy");
+  let h = size;
+  for (const b of arch.blocks) {
+    x = block(ctx, b, x, arch.form === "deploy", h);
+    h = Math.floor((h - 1) / b.stride) + 1;
+  }
   if (arch.head !== undefined) {
     const { path, inFeatures, classes } = arch.head;
     const L = layerName(path);
@@ -56,14 +60,14 @@ export function tfjsGraph(arch: Arch, seed: number, size: number): TfjsGraph {
   return { nodes: [...ctx.consts, placeholder, ...ctx.ops], weights: ctx.weights, input, output };
 }
 
-function block(ctx: TfjsGraphContext, b: ArchBlock, x: string, deploy: boolean): string {
+function block(ctx: TfjsGraphContext, b: ArchBlock, x: string, deploy: boolean, size: number): string {
   const L = layerName(b.path);
   if (b.branches.some((br) => br.kind === "sequential" || br.kind === "avg")) checkTfjsDbb(b, "tfjs-graph");
   const outs = b.branches.map((br) => {
     if (br.kind === "identity") return br.bn === undefined ? x : ctx.batchNorm(x, br.bn, b.inChannels);
     if (br.kind === "sequential") return sequentialNodes(ctx, x, b, br);
     if (br.kind === "avg") return avgNodes(ctx, x, b, br);
-    return ctx.conv(x, b, br, deploy ? { pad: "attr" } : {});
+    return ctx.conv(x, b, br, deploy ? { pad: "attr", size } : {});
   });
   let y = outs[0]!;
   outs.slice(1).forEach((o, i) => (y = ctx.op(`${L}_add/add${i === 0 ? "" : `_${i}`}`, "AddV2", [y, o])));
