@@ -16,8 +16,10 @@ const affineOf = (bn: BatchNorm | undefined, where: string): Affine => (bn === u
  * engine; the rest lets the engine skip work:
  * - a branch that `covers` the whole row (same kernel size and groups as the
  *   block) can `assign` it, or write a channel `direct`ly into the output,
- *   and tell its float64 value at one position (`valueAt`);
+ *   and give its float64 values at listed positions (`gather`);
  * - a branch that `touches` few positions can list them (`touch`).
+ * A conv branch's kernel may hold only a window of output channels (rows
+ * `rowBase`.. of the block's): channel o is then its row o - rowBase.
  * Implemented as classes, not per-block closures: the optimizing compiler
  * then keeps one compiled copy per branch kind instead of deoptimizing on
  * every new block's closures.
@@ -30,8 +32,10 @@ export interface BranchAccumulator {
   assign(o: number, row: Float64Array): number;
   /** Only when `covers`: out[base + j] = (w_j t) * post for every j of the row; returns the bias. */
   direct(o: number, out: Float32Array | Float64Array, base: number, post: number): number;
-  /** Only when `covers`: the float64 value w_q t at row position q. */
-  valueAt(o: number, q: number): number;
+  /** Only when `covers`: row[q] = w_q t (float64) for each q in list[0, n). */
+  gather(o: number, list: Int32Array, n: number, row: Float64Array): void;
+  /** Only when `covers`: row[i] = w_q t for q = start + i step, i in [0, row.length). */
+  gatherStrided(o: number, start: number, step: number, row: Float64Array): void;
   readonly touches: boolean;
   /** Only when `touches`: writes the row positions channel o touches into `list` from `n`; returns the new length. */
   touch(o: number, list: Int32Array, n: number): number;
@@ -59,8 +63,9 @@ class ConvAccumulator implements BranchAccumulator {
   private readonly oPer: number;
   private readonly oy: number;
   private readonly ox: number;
+  private readonly rowBase: number;
 
-  constructor(b: Extract<Branch, { kind: "conv" }>, p: Placement, plan: FusePlan, where: string) {
+  constructor(b: Extract<Branch, { kind: "conv" }>, p: Placement, plan: FusePlan, where: string, rowBase: number) {
     const [, iPerB, h, w] = b.kernel.shape;
     const [o, iPer, kh, kw] = plan.kernelShape;
     const { scale, shift } = affineOf(b.bn, where);
@@ -80,6 +85,7 @@ class ConvAccumulator implements BranchAccumulator {
     this.oy = p.offsetY;
     this.ox = p.offsetX;
     this.covers = h === kh && w === kw && iPerB === iPer;
+    this.rowBase = rowBase;
   }
 
   private t(oc: number): number {
@@ -101,7 +107,7 @@ class ConvAccumulator implements BranchAccumulator {
     const t = this.t(oc);
     const slot = this.slotOf(oc);
     const { data, n, h, w, kh, kw, iPerB } = this;
-    const src0 = oc * n;
+    const src0 = (oc - this.rowBase) * n;
     if (h === kh && w === kw) {
       // Same size as the block kernel (offset 0): one contiguous run.
       const dst0 = slot * kh * kw;
@@ -124,7 +130,7 @@ class ConvAccumulator implements BranchAccumulator {
   assign(oc: number, row: Float64Array): number {
     const t = this.t(oc);
     const { data, n } = this;
-    const src0 = oc * n;
+    const src0 = (oc - this.rowBase) * n;
     for (let j = 0; j < n; j++) row[j] = data[src0 + j]! * t;
     return this.biasOf(oc, t);
   }
@@ -132,16 +138,29 @@ class ConvAccumulator implements BranchAccumulator {
   direct(oc: number, out: Float32Array | Float64Array, base: number, post: number): number {
     const t = this.t(oc);
     const { data, n } = this;
-    const end = oc * n + n;
-    let k = base;
+    const shift = (oc - this.rowBase) * n - base; // data index - out index
+    const end = base + n;
     // Two float64 operations, as the row engine does: (w t) then * post.
-    if (post === 1) for (let j = oc * n; j < end; j++) out[k++] = data[j]! * t;
-    else for (let j = oc * n; j < end; j++) out[k++] = data[j]! * t * post;
+    if (post === 1) for (let k = base; k < end; k++) out[k] = data[k + shift]! * t;
+    else for (let k = base; k < end; k++) out[k] = data[k + shift]! * t * post;
     return this.biasOf(oc, t);
   }
 
-  valueAt(oc: number, q: number): number {
-    return this.data[oc * this.n + q]! * this.t(oc);
+  gather(oc: number, list: Int32Array, n: number, row: Float64Array): void {
+    const t = this.t(oc);
+    const { data } = this;
+    const src0 = (oc - this.rowBase) * this.n;
+    for (let k = 0; k < n; k++) {
+      const q = list[k]!;
+      row[q] = data[src0 + q]! * t;
+    }
+  }
+
+  gatherStrided(oc: number, start: number, step: number, row: Float64Array): void {
+    const t = this.t(oc);
+    const { data } = this;
+    const src0 = (oc - this.rowBase) * this.n + start;
+    for (let i = 0, q = src0; i < row.length; i++, q += step) row[i] = data[q]! * t;
   }
 
   touch(oc: number, list: Int32Array, n: number): number {
@@ -191,7 +210,8 @@ class DiagonalAccumulator implements BranchAccumulator {
 
   assign = unsupported;
   direct = unsupported;
-  valueAt = unsupported;
+  gather = unsupported;
+  gatherStrided = unsupported;
 }
 
 /** DBB's 1x1 -> kxk, composed per output channel. */
@@ -200,17 +220,18 @@ class SequentialAccumulator implements BranchAccumulator {
   readonly touches = false;
   readonly add: (oc: number, row: Float64Array) => number;
 
-  constructor(b: Extract<Branch, { kind: "sequential" }>, p: Placement, plan: FusePlan, where: string) {
-    this.add = sequentialAdd(b, p, plan, where);
+  constructor(b: Extract<Branch, { kind: "sequential" }>, p: Placement, plan: FusePlan, where: string, rowBase: number) {
+    this.add = sequentialAdd(b, p, plan, where, rowBase);
   }
 
   assign = unsupported;
   direct = unsupported;
-  valueAt = unsupported;
+  gather = unsupported;
+  gatherStrided = unsupported;
   touch = unsupported;
 }
 
-function sequentialAdd(b: Extract<Branch, { kind: "sequential" }>, p: Placement, plan: FusePlan, where: string): (oc: number, row: Float64Array) => number {
+function sequentialAdd(b: Extract<Branch, { kind: "sequential" }>, p: Placement, plan: FusePlan, where: string, rowBase: number): (oc: number, row: Float64Array) => number {
   const first = foldConvBranch(b.first, `${where} (1x1)`); // [M, C/g, 1, 1], small
   const [, mPer, h, w] = b.second.kernel.shape;
   const [o, iPer, kh, kw] = plan.kernelShape;
@@ -229,7 +250,7 @@ function sequentialAdd(b: Extract<Branch, { kind: "sequential" }>, p: Placement,
     for (let mi = 0; mi < mPer; mi++) {
       const m = g * mPer + mi;
       for (let j = 0; j < h * w; j++) {
-        const w2 = k2[(oc * mPer + mi) * h * w + j]! * t;
+        const w2 = k2[((oc - rowBase) * mPer + mi) * h * w + j]! * t;
         composedBias += w2 * first.bias[m]!;
         const y = Math.floor(j / w);
         const x = j % w;
@@ -241,16 +262,21 @@ function sequentialAdd(b: Extract<Branch, { kind: "sequential" }>, p: Placement,
   };
 }
 
-/** The accumulator of one branch of a planned block. */
-export function branchAccumulator(b: Branch, p: Placement, plan: FusePlan, where: string): BranchAccumulator {
+/**
+ * The accumulator of one branch of a planned block.
+ *
+ * @param rowBase - the first output channel the branch's kernels hold (a
+ *   window of rows; 0: all of them).
+ */
+export function branchAccumulator(b: Branch, p: Placement, plan: FusePlan, where: string, rowBase = 0): BranchAccumulator {
   switch (b.kind) {
     case "conv":
-      return new ConvAccumulator(b, p, plan, where);
+      return new ConvAccumulator(b, p, plan, where, rowBase);
     case "identity":
       return new DiagonalAccumulator([1, 1], 1, b.bn, p, plan, where);
     case "avgpool":
       return new DiagonalAccumulator(b.size, 1 / (b.size[0] * b.size[1]), b.bn, p, plan, where);
     case "sequential":
-      return new SequentialAccumulator(b, p, plan, where);
+      return new SequentialAccumulator(b, p, plan, where, rowBase);
   }
 }

@@ -1,6 +1,7 @@
 import { batchNormAffine } from "./batch-norm.js";
 import type { Block } from "./block.js";
 import { branchAccumulator } from "./branch-accumulator.js";
+import { checkWindow, type FuseWindow } from "./fuse-window.js";
 import type { FusePlan } from "./plan-block.js";
 
 /** Receives one fused output channel: its kernel row [in/groups, kh, kw] in float64 (reused between calls) and bias. */
@@ -16,16 +17,20 @@ export type ChannelSink = (o: number, row: Float64Array, bias: number) => void;
  *
  * @param range - output channels [from, to) to compute (default all), so a
  *   caller can fuse a large block a few channels at a time.
+ * @param window - instead of `range`: the block's kernels hold only the
+ *   window's rows ({@link FuseWindow}); `sink` still gets absolute channels.
  */
-export function fuseChannels(block: Block, plan: FusePlan, sink: ChannelSink, range?: readonly [number, number]): void {
+export function fuseChannels(block: Block, plan: FusePlan, sink: ChannelSink, range?: readonly [number, number], window?: FuseWindow): void {
   const [o, iPer, kh, kw] = plan.kernelShape;
-  const accs = block.branches.map((b, i) => branchAccumulator(b, plan.placements[i]!, plan, `${block.name} branch ${i}`));
+  if (window !== undefined) checkWindow(block, plan, window);
+  const rowBase = window?.from ?? 0;
+  const accs = block.branches.map((b, i) => branchAccumulator(b, plan.placements[i]!, plan, `${block.name} branch ${i}`, rowBase));
   // Branch 0 may write the row instead of adding to zeros (same order: 0 + x == x).
   const lead = accs[0]!;
   const biases = new Float64Array(accs.length);
   const post = block.postBn === undefined ? undefined : batchNormAffine(block.postBn, `${block.name} (post-BN)`);
   const row = new Float64Array(iPer * kh * kw);
-  const [from, to] = range ?? [0, o];
+  const [from, to] = window === undefined ? (range ?? [0, o]) : [window.from, window.to];
   for (let oc = from; oc < to; oc++) {
     if (lead.covers) biases[0] = lead.assign(oc, row);
     else {

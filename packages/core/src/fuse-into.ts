@@ -2,47 +2,61 @@ import { batchNormAffine } from "./batch-norm.js";
 import type { Block } from "./block.js";
 import { branchAccumulator } from "./branch-accumulator.js";
 import { fuseChannels } from "./fuse-channels.js";
+import type { FastFuse } from "./fuse-engine.js";
+import { fuseLattice } from "./fuse-lattice.js";
+import { fuseSparse } from "./fuse-sparse.js";
+import { checkWindow, type FuseWindow } from "./fuse-window.js";
 import type { FusePlan } from "./plan-block.js";
+
+/** The offset every branch after the first sits at, when all of them are 1x1 (convs, identity) at one offset. */
+function latticeOffset(block: Block, plan: FusePlan): { y: number; x: number } | undefined {
+  const rest = block.branches.slice(1);
+  const p = plan.placements[1];
+  if (p === undefined) return { y: 0, x: 0 };
+  const small = rest.every((b) => b.kind === "identity" || (b.kind === "conv" && b.kernel.shape[2] === 1 && b.kernel.shape[3] === 1));
+  const aligned = plan.placements.slice(1).every((q) => q.offsetY === p.offsetY && q.offsetX === p.offsetX);
+  return small && aligned ? { y: p.offsetY, x: p.offsetX } : undefined;
+}
 
 /**
  * Fuses a planned block into `kernel` (OIHW, float32 or float64 storage: each
  * value rounded once) and `bias`, with the same float64 arithmetic, in the
- * same order, as {@link fuseChannels}. Fast path for the common shape (the
- * first branch covers the whole kernel, the others touch few positions:
- * RepVGG, QARepVGG, ACNet, conv+BN): the first branch is written straight into
- * the output, and only the positions the other branches touch go through a
- * float64 row. Anything else takes the row engine.
+ * same order, as {@link fuseChannels}, so with the same result bit for bit.
+ * When the first branch covers the whole kernel and the others touch few
+ * positions (RepVGG, QARepVGG, ACNet, YOLO RepConv, conv+BN), the first is
+ * written straight into the output and only the touched positions go through
+ * float64 ({@link fuseLattice} when the others are all 1x1 at one offset,
+ * else {@link fuseSparse}); anything else takes the row engine.
+ *
+ * @param window - compute only output channels [from, to): the block's
+ *   kernels hold only those rows ({@link FuseWindow}), and so do `kernel`
+ *   and `bias` (channel o at row o - from).
  */
-export function fuseInto(block: Block, plan: FusePlan, kernel: Float32Array | Float64Array, bias: Float32Array | Float64Array): void {
+export function fuseInto(block: Block, plan: FusePlan, kernel: Float32Array | Float64Array, bias: Float32Array | Float64Array, window?: FuseWindow): void {
   const [o, iPer, kh, kw] = plan.kernelShape;
   const per = iPer * kh * kw;
-  const accs = block.branches.map((b, i) => branchAccumulator(b, plan.placements[i]!, plan, `${block.name} branch ${i}`));
+  if (window !== undefined) checkWindow(block, plan, window);
+  const from = window?.from ?? 0;
+  const to = window?.to ?? o;
+  const where = (i: number) => `${block.name} branch ${i}`;
+  const accs = block.branches.map((b, i) => branchAccumulator(b, plan.placements[i]!, plan, where(i), from));
   const lead = accs[0];
   const rest = accs.slice(1);
   if (lead === undefined || !lead.covers || rest.some((a) => !a.touches || a.covers)) {
-    fuseChannels(block, plan, (oc, row, b) => {
-      const base = oc * per;
+    const sink = (oc: number, row: Float64Array, b: number) => {
+      const base = (oc - from) * per;
       for (let j = 0; j < per; j++) kernel[base + j] = row[j]!;
-      bias[oc] = b;
-    });
+      bias[oc - from] = b;
+    };
+    fuseChannels(block, plan, sink, undefined, window);
     return;
   }
   const post = block.postBn === undefined ? undefined : batchNormAffine(block.postBn, `${block.name} (post-BN)`);
-  const row = new Float64Array(per);
-  const touched = new Int32Array(per * rest.length); // each branch touches at most a whole row
-  for (let oc = 0; oc < o; oc++) {
-    const t = post === undefined ? 1 : post.scale[oc]!;
-    const base = oc * per;
-    let b = lead.direct(oc, kernel, base, t);
-    let n = 0;
-    for (const a of rest) n = a.touch(oc, touched, n);
-    // Row positions the other branches touch start from the lead's float64 value, as in the row engine.
-    for (let k = 0; k < n; k++) row[touched[k]!] = lead.valueAt(oc, touched[k]!);
-    for (const a of rest) b += a.add(oc, row);
-    for (let k = 0; k < n; k++) {
-      const q = touched[k]!;
-      kernel[base + q] = post === undefined ? row[q]! : row[q]! * t;
-    }
-    bias[oc] = post === undefined ? b : b * t + post.shift[oc]!;
-  }
+  const fast: FastFuse = { kernel, bias, from, to, per, lead, rest, post };
+  const at = latticeOffset(block, plan);
+  if (at === undefined) return fuseSparse(fast);
+  // The other branches as a 1x1 block over a compact row of in/groups values.
+  const compact: FusePlan = { ...plan, kernelShape: [o, iPer, 1, 1], placements: plan.placements.map(() => ({ offsetY: 0, offsetX: 0 })) };
+  const restCompact = block.branches.slice(1).map((b, i) => branchAccumulator(b, compact.placements[i + 1]!, compact, where(i + 1), from));
+  fuseLattice({ ...fast, rest: restCompact }, at.y * kw + at.x, kh * kw, iPer);
 }

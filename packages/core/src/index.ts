@@ -44,6 +44,7 @@ export type { FusePlan, PlanResult } from "./plan-block.js";
 export { fuseBlock, fuseWithPlan, fuseToFloat32 } from "./fuse-block.js";
 export { fuseChannels } from "./fuse-channels.js";
 export { fuseInto } from "./fuse-into.js";
+export type { FuseWindow } from "./fuse-window.js";
 export type { ChannelSink } from "./fuse-channels.js";
 export type { FuseResult } from "./fuse-block.js";
 export { branchKernel, foldConvBranch } from "./branch-kernel.js";

@@ -1,0 +1,29 @@
+import type { FastFuse } from "./fuse-engine.js";
+
+/**
+ * The lead branch written straight into the output; the positions the other
+ * branches touch (listed per channel) recomputed in a float64 row: lead value,
+ * plus each branch in order, times the post-BN, rounded once. Any shape where
+ * the other branches are small (ACNet's 1x3 and 3x1, an average pool, 1x1s at
+ * several offsets).
+ */
+export function fuseSparse(f: FastFuse): void {
+  const { kernel, bias, from, to, per, lead, rest, post } = f;
+  const row = new Float64Array(per);
+  const touched = new Int32Array(per * rest.length); // each branch touches at most a whole row
+  for (let oc = from; oc < to; oc++) {
+    const t = post === undefined ? 1 : post.scale[oc]!;
+    const base = (oc - from) * per;
+    let b = 0; // 0 + b0 + b1 ..., as the row engine sums (-0 becomes +0 there too)
+    b += lead.direct(oc, kernel, base, t);
+    let n = 0;
+    for (const a of rest) n = a.touch(oc, touched, n);
+    lead.gather(oc, touched, n, row);
+    for (const a of rest) b += a.add(oc, row);
+    for (let k = 0; k < n; k++) {
+      const q = touched[k]!;
+      kernel[base + q] = post === undefined ? row[q]! : row[q]! * t;
+    }
+    bias[oc - from] = post === undefined ? b : b * t + post.shift[oc]!;
+  }
+}
