@@ -6,7 +6,10 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 export default defineConfig({
   resolve: {
     // Tests run against the sources of sibling packages, no build needed.
-    alias: [{ find: /^@reparam\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` }],
+    alias: [
+      { find: /^@reparam\/([a-z-]+)\/detect$/, replacement: `${root}packages/$1/src/detect-$1.ts` },
+      { find: /^@reparam\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
+    ],
   },
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "tools/*/src/**/*.test.ts", "tools/*/test/**/*.test.ts"],

@@ -1,14 +1,25 @@
 import type { FormatAdapter } from "@reparam/core";
-import { onnxAdapter } from "@reparam/onnx";
-import { safetensorsAdapter } from "@reparam/safetensors";
-import { tfjsAdapter } from "@reparam/tfjs";
+import { detectOnnx } from "@reparam/onnx/detect";
+import { detectSafetensors } from "@reparam/safetensors/detect";
+import { detectTfjs } from "@reparam/tfjs/detect";
+
+/** A format the CLI knows: how to recognise it cheaply, and its adapter, loaded only when used. */
+export interface KnownFormat {
+  readonly format: string;
+  /** The adapter's own `detect`, from the package's dependency-free `detect` entry. */
+  readonly detect: (name: string, head: Uint8Array) => boolean;
+  readonly load: () => Promise<FormatAdapter<unknown>>;
+}
 
 /**
- * The formats the CLI knows, in detection order. A new format is one package
- * implementing core's FormatAdapter plus one line here.
+ * The formats the CLI knows, in detection order. Adapters are imported when a
+ * model of their format is opened, so a run pays for one format's code (the
+ * ONNX schema alone takes a tenth of a second to load). A new format is one
+ * package implementing core's FormatAdapter, with a `detect` entry, plus one
+ * line here.
  */
-export const adapters: ReadonlyArray<FormatAdapter<unknown>> = [
-  onnxAdapter as FormatAdapter<unknown>,
-  safetensorsAdapter as FormatAdapter<unknown>,
-  tfjsAdapter as FormatAdapter<unknown>,
+export const formats: readonly KnownFormat[] = [
+  { format: "onnx", detect: detectOnnx, load: async () => (await import("@reparam/onnx")).onnxAdapter as FormatAdapter<unknown> },
+  { format: "safetensors", detect: detectSafetensors, load: async () => (await import("@reparam/safetensors")).safetensorsAdapter as FormatAdapter<unknown> },
+  { format: "tfjs", detect: detectTfjs, load: async () => (await import("@reparam/tfjs")).tfjsAdapter as FormatAdapter<unknown> },
 ];

@@ -1,7 +1,7 @@
 import { open, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { ReparamError, type FormatAdapter } from "@reparam/core";
-import { adapters } from "./adapters.js";
+import { formats } from "./known-formats.js";
 
 /** Where a model is and which adapter reads it. */
 export interface ResolvedModel {
@@ -29,17 +29,16 @@ export async function resolveModel(input: string, format: string = "auto"): Prom
   const head = new Uint8Array(HEAD_BYTES);
   const { bytesRead } = await h.read(head, 0, HEAD_BYTES, 0).finally(() => h.close());
   const name = basename(file);
-  const known = adapters.map((a) => a.format);
-  const adapter =
-    format === "auto" ? adapters.find((a) => a.detect(name, head.subarray(0, bytesRead))) : adapters.find((a) => a.format === format);
-  if (adapter === undefined) {
+  const known = formats.map((a) => a.format);
+  const found = format === "auto" ? formats.find((a) => a.detect(name, head.subarray(0, bytesRead))) : formats.find((a) => a.format === format);
+  if (found === undefined) {
     throw new ReparamError("CLI_UNKNOWN_FORMAT", format === "auto" ? "cannot tell the model's format" : `unknown format '${format}'`, {
       where: file,
       expected: known.length > 0 ? `one of ${known.join(", ")}` : "a supported format",
       hint: "pass --format, or check that the file is a model",
     });
   }
-  return { file, folder: adapter.format === "tfjs", adapter };
+  return { file, folder: found.format === "tfjs", adapter: await found.load() };
 }
 
 /** The default output: `.deploy` before the extension; a sibling `<folder>.deploy` for folder models. */

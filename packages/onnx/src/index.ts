@@ -20,6 +20,7 @@ export type { ExternalizeOptions, ExternalizeResult } from "./externalize-tensor
 export { checkGraph } from "./check-graph.js";
 export { topologicalOrder } from "./topological-order.js";
 
+export { detectOnnx } from "./detect-onnx.js";
 export { onnxAdapter } from "./onnx-adapter.js";
 export type { OnnxModel } from "./onnx-model.js";
 export type { OnnxConvertOptions } from "./onnx-convert-options.js";

@@ -5,14 +5,12 @@ import { inputFiles } from "./_input-files.js";
 import { modelFacts, weightCount } from "./_model-facts.js";
 import { writeModel } from "./_write-model.js";
 import { checkGraph } from "./check-graph.js";
+import { detectOnnx } from "./detect-onnx.js";
 import { decodeModel } from "./decode-model.js";
 import { internalizeTensors } from "./internalize-tensors.js";
 import { externalThreshold } from "./onnx-convert-options.js";
 import { onnxGraphView } from "./onnx-graph-view.js";
 import type { OnnxModel } from "./onnx-model.js";
-
-/** Tags of ModelProto fields 2-8 (length-delimited), what follows `ir_version` in a serialized model. */
-const AFTER_IR_VERSION = new Set([0x12, 0x1a, 0x22, 0x2a, 0x32, 0x3a, 0x42]);
 
 const DTYPE_OPTION: Record<string, number> = { f32: DT.FLOAT, f16: DT.FLOAT16 };
 
@@ -36,11 +34,7 @@ const DTYPE_OPTION: Record<string, number> = { f32: DT.FLOAT, f16: DT.FLOAT16 };
 export const onnxAdapter: FormatAdapter<OnnxModel> = {
   format: "onnx",
 
-  detect(name, head) {
-    if (name.toLowerCase().endsWith(".onnx")) return true;
-    // ir_version (field 1, varint 1..64) first, then another ModelProto field.
-    return head.length >= 3 && head[0] === 0x08 && head[1]! >= 1 && head[1]! <= 64 && AFTER_IR_VERSION.has(head[2]!);
-  },
+  detect: detectOnnx,
 
   async decode(input) {
     const proto = decodeModel(await input.main.read(0, input.main.size));

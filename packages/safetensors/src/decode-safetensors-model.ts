@@ -2,13 +2,10 @@ import { type ModelInput, ReparamError } from "@reparam/core";
 import { checkShardCoverage } from "./check-shard-coverage.js";
 import { decodeSafetensors } from "./decode-safetensors.js";
 import { decodeSafetensorsIndex } from "./decode-safetensors-index.js";
+import { isIndexName } from "./detect-safetensors.js";
 import type { SafetensorsModel, SafetensorsShard } from "./safetensors-model.js";
 import type { TensorInfo } from "./tensor-info.js";
 
-/** True when `name` is a sharded checkpoint's index. */
-export function isIndexName(name: string): boolean {
-  return name.endsWith(".safetensors.index.json");
-}
 
 /**
  * Decodes a state dict given as one `.safetensors` file or as a

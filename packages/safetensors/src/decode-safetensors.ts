@@ -1,9 +1,7 @@
 import { type ByteSource, ReparamError } from "@reparam/core";
 import { type DecodeSafetensorsOptions, decodeSafetensorsHeader } from "./decode-safetensors-header.js";
+import { MAX_HEADER_SIZE } from "./detect-safetensors.js";
 import type { TensorInfo } from "./tensor-info.js";
-
-/** Largest header the reference reader accepts (bytes). */
-export const MAX_HEADER_SIZE = 100_000_000;
 
 /** A validated safetensors file whose tensor bytes are read on demand. */
 export interface SafetensorsFile {

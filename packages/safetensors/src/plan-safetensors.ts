@@ -1,7 +1,7 @@
 import { ReparamError } from "@reparam/core";
 import { headerJson } from "./_header-json.js";
 import { compareCodePoints, encodeUtf8, isWellFormed } from "./_utf8.js";
-import { MAX_HEADER_SIZE } from "./decode-safetensors.js";
+import { MAX_HEADER_SIZE } from "./detect-safetensors.js";
 import { SAFETENSORS_DTYPES, type SafetensorsDtype, isSafetensorsDtype } from "./dtype.js";
 import { tensorByteLength } from "./tensor-byte-length.js";
 import type { TensorInfo } from "./tensor-info.js";

@@ -2,17 +2,11 @@ import { type FormatAdapter, shapeSize } from "@reparam/core";
 import { buildCandidate } from "./_build-candidate.js";
 import { encodeModel } from "./_encode-model.js";
 import { resolveOptions } from "./_resolve-options.js";
-import { MAX_HEADER_SIZE } from "./decode-safetensors.js";
-import { decodeSafetensorsModel, isIndexName } from "./decode-safetensors-model.js";
+import { decodeSafetensorsModel } from "./decode-safetensors-model.js";
+import { detectSafetensors } from "./detect-safetensors.js";
 import type { SafetensorsConvertOptions } from "./safetensors-convert-options.js";
 import type { SafetensorsModel } from "./safetensors-model.js";
 import { selectScheme } from "./select-scheme.js";
-
-function looksLikeSafetensors(head: Uint8Array): boolean {
-  if (head.byteLength < 9) return false;
-  const n = new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
-  return n >= 2n && n <= BigInt(MAX_HEADER_SIZE) && head[8] === 0x7b; // "{"
-}
 
 /**
  * The state-dict adapter: converts a train-time safetensors checkpoint (one
@@ -32,9 +26,7 @@ function looksLikeSafetensors(head: Uint8Array): boolean {
  */
 export const safetensorsAdapter: FormatAdapter<SafetensorsModel> = {
   format: "safetensors",
-  detect(name, head) {
-    return name.endsWith(".safetensors") || isIndexName(name) || looksLikeSafetensors(head);
-  },
+  detect: detectSafetensors,
   decode(input) {
     return decodeSafetensorsModel(input);
   },

@@ -32,6 +32,7 @@ export type {
 } from "./graph-topology.js";
 export type { TfjsErrorCode } from "./tfjs-error-code.js";
 
+export { detectTfjs } from "./detect-tfjs.js";
 export { tfjsAdapter } from "./tfjs-adapter.js";
 export { decodeTfjsModel } from "./decode-tfjs-model.js";
 export { modelInputFiles } from "./model-input-files.js";

@@ -3,13 +3,12 @@ import { shardLayout, type ShardWeight } from "./_shard-layout.js";
 import { streamShards } from "./_stream-shards.js";
 import { unknownBlock } from "./_unknown-block.js";
 import { decodeTfjsModel } from "./decode-tfjs-model.js";
+import { detectTfjs } from "./detect-tfjs.js";
 import { encodeModelJson } from "./encode-model-json.js";
 import { findTfjsBlocks, type TfjsCandidate } from "./find-tfjs-blocks.js";
 import { rewriteTfjsModel } from "./rewrite-tfjs-model.js";
 import type { TfjsFusion } from "./tfjs-fusion.js";
 import type { TfjsModel } from "./tfjs-model.js";
-
-const MARKERS = ['"modelTopology"', '"weightsManifest"', '"layers-model"', '"graph-model"'];
 
 const isFloat = (w: ShardWeight): boolean => ("values" in w ? w.values instanceof Float32Array : w.dtype === "float32");
 
@@ -35,11 +34,7 @@ function count(weights: readonly ShardWeight[]): number {
  */
 export const tfjsAdapter: FormatAdapter<TfjsModel> = {
   format: "tfjs",
-  detect(name, head) {
-    if (!/\.json$/i.test(name) || /\.index\.json$/i.test(name)) return false;
-    const text = String.fromCharCode(...head).replace(/^\uFEFF|^\xEF\xBB\xBF/, "").trimStart();
-    return text.startsWith("{") && (name === "model.json" || MARKERS.some((m) => text.includes(m)));
-  },
+  detect: detectTfjs,
   decode: (input) => decodeTfjsModel(input),
   findBlocks: (model) => findTfjsBlocks(model),
   parameterCount: (model) => count(model.weights),

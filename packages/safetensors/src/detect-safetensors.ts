@@ -1,0 +1,23 @@
+/** Largest header the reference reader accepts (bytes). */
+export const MAX_HEADER_SIZE = 100_000_000;
+
+/** True when `name` is a sharded checkpoint's index. */
+export function isIndexName(name: string): boolean {
+  return name.endsWith(".safetensors.index.json");
+}
+
+function looksLikeSafetensors(head: Uint8Array): boolean {
+  if (head.byteLength < 9) return false;
+  const n = new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
+  return n >= 2n && n <= BigInt(MAX_HEADER_SIZE) && head[8] === 0x7b; // "{"
+}
+
+/**
+ * True for a `.safetensors` file, a `*.safetensors.index.json`, or bytes that
+ * start like one (a u64 header size in range, then `{`). Imports nothing, so
+ * a host can tell formats apart before it loads the adapter
+ * (`@reparam/safetensors/detect`).
+ */
+export function detectSafetensors(name: string, head: Uint8Array): boolean {
+  return name.endsWith(".safetensors") || isIndexName(name) || looksLikeSafetensors(head);
+}
