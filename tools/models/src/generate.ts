@@ -11,7 +11,7 @@ const USAGE = `usage: generate --arch NAME --format FORMAT --out PATH [options]
   --format FORMAT    ${MODEL_FORMATS.join(", ")}
   --out PATH         output file (a folder for tfjs-*)
   --seed N           random seed (default 0); same seed, same bytes
-  --size N           input height = width (default 224; 32 for repvgg-sample)
+  --size N           input height = width (default 224; 32 for repvgg-sample, dbb-sample)
   --dynamic-batch    ONNX input [batch, 3, N, N] instead of [1, 3, N, N]
   --naming NAME      official (default) or timm block key names (RepVGG, MobileOne)
   --tfjs-padding P   explicit (default: ZeroPadding2D + valid, as PyTorch) or same

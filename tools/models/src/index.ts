@@ -1,4 +1,4 @@
-export type { Activation, Arch, ArchBlock, ArchFamily, Branch, ConvBranch, IdentityBranch, LinearHead, SqueezeExcite } from "./arch/arch.js";
+export type { Activation, Arch, ArchBlock, ArchFamily, AvgBranch, Branch, ConvBranch, IdentityBranch, LinearHead, SequentialBranch, SqueezeExcite } from "./arch/arch.js";
 export { ARCHITECTURE_NAMES, architecture } from "./arch/architectures.js";
 export type { ArchOptions } from "./arch/architectures.js";
 export { REPVGG_VARIANTS, repvggArch } from "./arch/repvgg.js";
@@ -9,6 +9,10 @@ export { acBlock, acnetArch } from "./arch/acnet.js";
 export type { AcnetOptions } from "./arch/acnet.js";
 export { yolov7RepconvArch } from "./arch/yolov7-repconv.js";
 export type { Yolov7RepconvOptions } from "./arch/yolov7-repconv.js";
+export { DBB_VARIANTS, dbbArch } from "./arch/dbb.js";
+export type { DbbOptions, DbbVariant } from "./arch/dbb.js";
+export { bnAndPadBn, dbbBlock } from "./arch/dbb-block.js";
+export type { DbbBlockOptions } from "./arch/dbb-block.js";
 export { repBlock } from "./arch/rep-block.js";
 export type { RepBlockOptions } from "./arch/rep-block.js";
 export { deployArch } from "./arch/deploy-arch.js";
@@ -19,7 +23,8 @@ export type { ParamCountOptions } from "./arch/param-count.js";
 export { seededRandom } from "./weights/seeded-random.js";
 export type { SeededRandom } from "./weights/seeded-random.js";
 export type { TensorInit, TensorSpec } from "./weights/tensor-spec.js";
-export { BN_KEYS, bnTensors, convTensors, linearTensors, stateDictTensors } from "./weights/state-dict-tensors.js";
+export { BN_KEYS, avgTensors, bnTensors, convTensors, linearTensors, sequentialTensors, stateDictTensors } from "./weights/state-dict-tensors.js";
+export { identityBasedKernel } from "./weights/identity-based-kernel.js";
 export { floatValues, tensorValues, valueBytes } from "./weights/tensor-values.js";
 
 export { emitSafetensors } from "./emit/emit-safetensors.js";

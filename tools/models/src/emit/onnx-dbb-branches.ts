@@ -8,7 +8,7 @@
 import { type NodeSpec, intAttr, intsAttr, makeTensor, stringAttr, tensorAttr } from "@reparam/onnx";
 import type { ArchBlock, AvgBranch, SequentialBranch } from "../arch/arch.js";
 import { bnAndPadBn } from "../arch/dbb-block.js";
-import { identityBasedKernel } from "../weights/first-kernel.js";
+import { identityBasedKernel } from "../weights/identity-based-kernel.js";
 import { convTensors } from "../weights/state-dict-tensors.js";
 import type { TensorSpec } from "../weights/tensor-spec.js";
 import { floatValues, valueBytes } from "../weights/tensor-values.js";

@@ -3,7 +3,7 @@
 // AddV2, as other BNs not after a conv): BN(pad0(y)) = BNAndPad(y) exactly.
 import type { ArchBlock, AvgBranch, SequentialBranch } from "../arch/arch.js";
 import { bnAndPadBn } from "../arch/dbb-block.js";
-import { identityBasedKernel } from "../weights/first-kernel.js";
+import { identityBasedKernel } from "../weights/identity-based-kernel.js";
 import { dtypeAttr, intsAttr, sAttr } from "./_graph-attrs.js";
 import type { TfjsGraphContext } from "./tfjs-graph-context.js";
 import { layerName } from "./tfjs-layers-context.js";

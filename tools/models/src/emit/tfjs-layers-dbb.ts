@@ -3,7 +3,7 @@
 // (the BN maps each zero of the border to beta - mean * gamma / sqrt(var + eps)).
 import type { ArchBlock, AvgBranch, SequentialBranch } from "../arch/arch.js";
 import { bnAndPadBn } from "../arch/dbb-block.js";
-import { identityBasedKernel } from "../weights/first-kernel.js";
+import { identityBasedKernel } from "../weights/identity-based-kernel.js";
 import * as k from "./_keras-layers.js";
 import { type TfjsLayersContext, layerName } from "./tfjs-layers-context.js";
 
