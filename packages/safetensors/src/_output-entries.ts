@@ -1,4 +1,4 @@
-import { type Block, type FusePlan, planBlock } from "@reparam/core";
+import type { Block, FusePlan } from "@reparam/core";
 import { type FusedDtype, fuseToBytes } from "./_fuse-to-bytes.js";
 import { biasBlock, rowBlock, rowChunkable } from "./_row-chunks.js";
 import type { SafetensorsEntry } from "./encode-safetensors.js";
@@ -20,14 +20,24 @@ export interface OutputEntry {
   readonly shard: string;
 }
 
-/** The fused weight's bytes, `rows` output channels at a time (each rows block read, fused, rounded, handed on). */
+/**
+ * The fused weight's bytes, `rows` output channels at a time: each window's
+ * kernel rows read, fused, rounded, handed on; the next window's rows are
+ * already being read while one is fused.
+ */
 async function* weightChunks(model: SafetensorsModel, f: FusedOutput, rows: number): AsyncGenerator<Uint8Array> {
   const o = f.plan.kernelShape[0];
+  const read = (o0: number) => {
+    const pending = rowBlock(model, f.candidate, o0, Math.min(o, o0 + rows));
+    pending.catch(() => undefined); // seen when awaited; never an unhandled rejection if the consumer stops first
+    return pending;
+  };
+  let next = read(0);
   for (let o0 = 0; o0 < o; o0 += rows) {
-    const block = await rowBlock(model, f.candidate, o0, Math.min(o, o0 + rows));
-    const planned = planBlock(block);
-    if (!planned.ok) throw new Error(`rows ${o0}+ of ${block.name}: ${planned.refusal.message}`);
-    yield fuseToBytes(block, planned.plan, f.dtype).weight;
+    const block = await next;
+    const o1 = Math.min(o, o0 + rows);
+    if (o1 < o) next = read(o1);
+    yield fuseToBytes(block, f.plan, f.dtype, { from: o0, to: o1 }).weight;
   }
 }
 
@@ -35,7 +45,7 @@ async function* weightChunks(model: SafetensorsModel, f: FusedOutput, rows: numb
  * The output tensors, each with the shard it goes to: every key no fused
  * block consumes, read from the input when the encoder reaches it; and each
  * fused block's deploy weight and bias, in the shard of the block's main
- * conv. A dense block (see `rowChunkable`) whose fused kernel is larger than
+ * conv. A block without a DBB branch (see `rowChunkable`) whose fused kernel is larger than
  * `chunkBytes` (as float32) is computed and written a few output channels at
  * a time, its bias from a kernel-free copy; any other block is fused whole
  * when the first of its two tensors is reached (bias and weight are adjacent
@@ -61,7 +71,7 @@ export function outputEntries(model: SafetensorsModel, fused: readonly FusedOutp
     const shard = model.shardOf(anchor).file;
     const [o, iPer, kh, kw] = f.plan.kernelShape;
     const rows = Math.max(1, Math.floor(chunkBytes / (iPer * kh * kw * 4)));
-    const chunked = rows < o && rowChunkable(f.candidate, f.plan);
+    const chunked = rows < o && rowChunkable(f.candidate);
     const weight = chunked ? () => Promise.resolve(weightChunks(model, f, rows)) : async () => (await whole(f)).weight;
     const bias = chunked
       ? () => {
