@@ -1,6 +1,6 @@
 import { batchNormAffine, type BatchNorm } from "./batch-norm.js";
 import type { Branch } from "./block.js";
-import { foldConvBranch } from "./branch-kernel.js";
+import { SequentialAccumulator } from "./sequential-accumulator.js";
 import type { Placement } from "./block-geometry.js";
 import type { FusePlan } from "./plan-block.js";
 
@@ -41,7 +41,7 @@ export interface BranchAccumulator {
   touch(o: number, list: Int32Array, n: number): number;
 }
 
-const unsupported = (): never => {
+export const unsupported = (): never => {
   throw new Error("branch accumulator: capability not available");
 };
 
@@ -212,54 +212,6 @@ class DiagonalAccumulator implements BranchAccumulator {
   direct = unsupported;
   gather = unsupported;
   gatherStrided = unsupported;
-}
-
-/** DBB's 1x1 -> kxk, composed per output channel. */
-class SequentialAccumulator implements BranchAccumulator {
-  readonly covers = false;
-  readonly touches = false;
-  readonly add: (oc: number, row: Float64Array) => number;
-
-  constructor(b: Extract<Branch, { kind: "sequential" }>, p: Placement, plan: FusePlan, where: string, rowBase: number) {
-    this.add = sequentialAdd(b, p, plan, where, rowBase);
-  }
-
-  assign = unsupported;
-  direct = unsupported;
-  gather = unsupported;
-  gatherStrided = unsupported;
-  touch = unsupported;
-}
-
-function sequentialAdd(b: Extract<Branch, { kind: "sequential" }>, p: Placement, plan: FusePlan, where: string, rowBase: number): (oc: number, row: Float64Array) => number {
-  const first = foldConvBranch(b.first, `${where} (1x1)`); // [M, C/g, 1, 1], small
-  const [, mPer, h, w] = b.second.kernel.shape;
-  const [o, iPer, kh, kw] = plan.kernelShape;
-  const cPer = first.kernel.shape[1];
-  const { scale, shift } = affineOf(b.second.bn, `${where} (kxk)`);
-  const k2 = b.second.kernel.data;
-  const b2 = b.second.bias;
-  const oPerB = o / b.groups;
-  const oPer = o / plan.groups;
-  return (oc, row) => {
-    const t = scale === undefined ? 1 : scale[oc]!;
-    const g = Math.floor(oc / oPerB);
-    const slot = g * cPer - Math.floor(oc / oPer) * iPer;
-    let bias = b2 === undefined ? 0 : b2[oc]!;
-    let composedBias = 0;
-    for (let mi = 0; mi < mPer; mi++) {
-      const m = g * mPer + mi;
-      for (let j = 0; j < h * w; j++) {
-        const w2 = k2[((oc - rowBase) * mPer + mi) * h * w + j]! * t;
-        composedBias += w2 * first.bias[m]!;
-        const y = Math.floor(j / w);
-        const x = j % w;
-        for (let c = 0; c < cPer; c++) row[((c + slot) * kh + y + p.offsetY) * kw + x + p.offsetX]! += w2 * first.kernel.data[m * cPer + c]!;
-      }
-    }
-    bias = scale === undefined ? bias : bias * t + shift![oc]!;
-    return bias + composedBias;
-  };
 }
 
 /**

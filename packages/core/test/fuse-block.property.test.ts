@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { maxAbs, maxAbsDiff, seededRandom, type Tensor4 } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { fuseBlock, type Block, type Branch } from "../src/index.js";
+import { avgPoolKernel, fuseBlock, type Block, type Branch } from "../src/index.js";
 import { bn, convBranch, identityBranch, randomInput } from "./block-fixtures.js";
 import { evaluateBlock, evaluateFused } from "./evaluate-block.js";
 
@@ -134,11 +134,11 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
     );
   });
 
-  it(`DBB: 1x1 -> kxk (BN-padded), kxk, 1x1, avg-pool + BN (${RUNS} runs)`, () => {
+  it(`DBB: 1x1 -> kxk (BN-padded), kxk, 1x1, avg-pool + BN, 1x1 -> BN-padded avg-pool + BN (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(seed, fc.constantFrom(1, 2), fc.constantFrom(1, 2), size, (s, g, st, h) => {
         const r = seededRandom(s);
-        const c = 4;
+        const c = 6; // 6 / g input channels per group: the four-at-a-time sums and the remainder
         const m = 4;
         const stride = [st, st] as const;
         const first = convBranch(r, m, c, 1, 1, { groups: g, bias: true });
@@ -153,10 +153,22 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
           groups: g,
           padding: "first-output",
         };
+        // DBB's dbb_avg: 1x1 conv + BNAndPad, then a 3x3 average pool (a kernel zero off its diagonal) + BN.
+        const avgFirst = convBranch(r, c, c, 1, 1, { groups: g, bias: true });
+        const avgSeq: Branch = {
+          kind: "sequential",
+          first: { kernel: avgFirst.kernel, ...(avgFirst.bias ? { bias: avgFirst.bias } : {}), ...(avgFirst.bn ? { bn: avgFirst.bn } : {}) },
+          second: { kernel: avgPoolKernel(c, g, 3, 3), bn: bn(r, c) },
+          stride,
+          pads: [1, 1, 1, 1],
+          dilation: [1, 1],
+          groups: g,
+          padding: "first-output",
+        };
         const block: Block = {
           name: "b",
           inChannels: c,
-          branches: [convBranch(r, c, c, 3, 3, { groups: g, stride }), convBranch(r, c, c, 1, 1, { groups: g, stride }), seq, { kind: "avgpool", size: [3, 3], stride, pads: [1, 1, 1, 1], bn: bn(r, c) }],
+          branches: [convBranch(r, c, c, 3, 3, { groups: g, stride }), convBranch(r, c, c, 1, 1, { groups: g, stride }), seq, { kind: "avgpool", size: [3, 3], stride, pads: [1, 1, 1, 1], bn: bn(r, c) }, avgSeq],
         };
         expectEquivalent(block, randomInput(r, 1, c, h, h + 1));
       }),
