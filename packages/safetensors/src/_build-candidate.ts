@@ -1,4 +1,5 @@
 import { type BatchNorm, type Block, type Branch, type Kernel, type KernelShape, type Pads, avgPoolKernel } from "@reparam/core";
+import { allInOrder } from "./_all-in-order.js";
 import { readBatchNorm, readVector } from "./_read-batch-norm.js";
 import { floatValues } from "./_tensor-values.js";
 import type { AvgKernel, BatchNormKeys, BlockMatch, ConvKeys } from "./block-match.js";
@@ -72,10 +73,9 @@ export async function buildCandidate(model: SafetensorsModel, match: BlockMatch,
   }
   for (const s of sources(match)) if (s.bn !== undefined) bnKeys.push(s.bn);
   if (match.postBn !== undefined) bnKeys.push(match.postBn);
-  const bns = new Map<BatchNormKeys, BatchNorm>();
-  for (const keys of bnKeys) bns.set(keys, await readBatchNorm(model, keys, eps));
-  const biases = new Map<string, Float64Array>();
-  for (const s of sources(match)) if ("weight" in s && s.bias !== undefined) biases.set(s.bias, await readVector(model, s.bias));
+  const bns = new Map<BatchNormKeys, BatchNorm>(await allInOrder(bnKeys.map(async (keys) => [keys, await readBatchNorm(model, keys, eps)] as const)));
+  const biasKeys = sources(match).flatMap((s) => ("weight" in s && s.bias !== undefined ? [s.bias] : []));
+  const biases = new Map<string, Float64Array>(await allInOrder(biasKeys.map(async (key) => [key, await readVector(model, key)] as const)));
   const parts = { bns, biases };
   return {
     name: match.name,

@@ -1,4 +1,5 @@
 import { type FormatAdapter, shapeSize } from "@reparam/core";
+import { allInOrder } from "./_all-in-order.js";
 import { buildCandidate } from "./_build-candidate.js";
 import { encodeModel } from "./_encode-model.js";
 import { resolveOptions } from "./_resolve-options.js";
@@ -33,8 +34,8 @@ export const safetensorsAdapter: FormatAdapter<SafetensorsModel> = {
   async findBlocks(model, options: SafetensorsConvertOptions) {
     const resolved = resolveOptions(options);
     const { blocks } = selectScheme(model.tensors, { scheme: resolved.scheme, keepPostBn: resolved.keepPostBn, strided: resolved.strided });
-    const candidates = [];
-    for (const match of blocks) candidates.push(await buildCandidate(model, match, resolved.eps));
+    // Every block's small tensors are read at once: many small reads, in flight together.
+    const candidates = await allInOrder(blocks.map((match) => buildCandidate(model, match, resolved.eps)));
     return { candidates, refused: [] };
   },
   parameterCount(model) {
