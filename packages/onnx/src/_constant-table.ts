@@ -9,12 +9,12 @@ import { elementCount } from "./tensor-byte-length.js";
 import { tensorValues, type FloatDType, type TensorValues } from "./tensor-values.js";
 import { topologicalOrder } from "./topological-order.js";
 
-/** A value of the graph known before it runs: an initializer, a Constant, or Identity/Cast of one. */
+/** A value of the graph known before it runs: an initializer, a Constant, Identity/Cast of one, or Add of two. */
 export interface OnnxConstant {
   readonly dims: readonly number[];
   /** Element type as its consumers see it (after any Cast). */
   readonly dataType: number;
-  /** The Constant / Identity / Cast nodes that make it, in order (empty for an initializer). */
+  /** The Constant / Identity / Cast / Add nodes that make it, in order (empty for an initializer). */
   readonly nodes: readonly NodeProto[];
   /** Its values, floats widened exactly to float64 (and rounded as a Cast would). */
   read(): TensorValues;
@@ -64,10 +64,34 @@ function constantTensor(node: NodeProto): TensorProto | undefined {
   return undefined;
 }
 
+const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * `Add` of two float constants of one type and shape (an export without
+ * constant folding: DBB's idconv1 kernel is Add(weight, Constant identity)).
+ * The model adds in its type, so the constant is fl(a + b) in that type: the
+ * float64 sum rounded once (exact for float32/16 and bfloat16: float64 has
+ * more than twice their precision plus 2 bits, so rounding the float64 sum
+ * again gives the correctly rounded sum).
+ */
+function constantSum(node: NodeProto, a: OnnxConstant | undefined, b: OnnxConstant | undefined): OnnxConstant | undefined {
+  if (node.input.length !== 2 || a === undefined || b === undefined || a.dataType !== b.dataType || !FLOATS.has(a.dataType) || !sameDims(a.dims, b.dims)) return undefined;
+  const dtype = dtypeOf(a.dataType) as FloatDType;
+  const sum = (): Float64Array => {
+    const x = floatsOf(a.read());
+    const y = floatsOf(b.read());
+    return roundTo(x.map((v, i) => v + y[i]!), a.dataType);
+  };
+  const read = (): TensorValues => ({ dtype, values: sum() });
+  const readFloats = () => (a.dataType === DT.FLOAT ? Float32Array.from(sum()) : sum());
+  return { dims: a.dims, dataType: a.dataType, nodes: [...a.nodes, ...b.nodes, node], read, readFloats };
+}
+
 /**
  * Every constant value of a graph by name: initializers that are not also
- * graph inputs (an input may override them), Constant nodes, and Identity
- * or Cast (between float types, or between int32 and int64) of a constant.
+ * graph inputs (an input may override them), Constant nodes, Identity
+ * or Cast (between float types, or between int32 and int64) of a constant,
+ * and Add of two float constants of one shape and type.
  * Tensors must already be loaded (no external data left). `readFloats`
  * copies unaligned float32 data into buffers of `pool` when given.
  */
@@ -89,6 +113,11 @@ export function constantTable(graph: GraphProto, pool?: BufferPool): Map<string,
       const t = constantTensor(node);
       if (t === undefined || dtypeOf(t.dataType) === undefined) continue;
       table.set(out, { dims: dimsOf(t), dataType: t.dataType, nodes: [node], read: () => tensorValues(t), readFloats: () => floatValues(t, pool) });
+      continue;
+    }
+    if (node.opType === "Add") {
+      const sum = constantSum(node, table.get(node.input[0] ?? ""), table.get(node.input[1] ?? ""));
+      if (sum !== undefined) table.set(out, sum);
       continue;
     }
     const src = node.input.length === 1 ? table.get(node.input[0]!) : undefined;

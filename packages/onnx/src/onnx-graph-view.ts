@@ -12,7 +12,7 @@ export interface OnnxGraphView {
   readonly view: GraphView;
   /** The ONNX node behind each view node id. */
   readonly nodes: ReadonlyMap<string, NodeProto>;
-  /** Constant values by name: initializers (not graph inputs), Constant nodes, Identity/Cast of those. */
+  /** Constant values by name: initializers (not graph inputs), Constant nodes, Identity/Cast of those, Add of two float ones. */
   readonly constants: ReadonlyMap<string, OnnxConstant>;
   /** Known or inferred shapes by tensor name (unknown dims undefined). */
   readonly shapes: ReadonlyMap<string, Dims>;

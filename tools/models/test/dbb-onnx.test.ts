@@ -127,13 +127,7 @@ describe("DBB through the ONNX converter", () => {
       expect(report.refused).toEqual([]);
     });
 
-    // BUG (packages/core/src/graph/parse-branch.ts): the graph matcher reads a 1x1 -> kxk branch only as
-    // conv_kxk([Pad] [BN] conv_1x1(X)) with zero padding ("zero"), and an average pool only over X itself, so DBB's
-    // BNAndPad (here Conv 1x1 -> Pad -> BatchNormalization -> Conv kxk with pads 0) and dbb_avg's 1x1 -> BNAndPad ->
-    // AveragePool are not branches to it: no DBB block is found (train: only the conv+BN pairs fold, "conv-bn";
-    // folded: nothing). The train form's idconv1 kernel is also Add(weight, Constant), not a constant. See
-    // "Known converter gaps" in tools/models/README.md. Remove `.fails` when the graph adapters fuse DBB.
-    it.fails.each(DBB_ARCHS)(`%s (${variant}): every block fuses into one Conv`, async (name) => {
+    it.each(DBB_ARCHS)(`%s (${variant}): every block fuses into one Conv`, async (name) => {
       const { report, out } = await converted(name, variant);
       expect(report.families).toEqual({ dbb: SMALL_ARCHS[name]!.blocks.length });
       expect(decodeModel(out).graph!.node.filter((n) => n.opType === "Conv")).toHaveLength(SMALL_ARCHS[name]!.blocks.length);

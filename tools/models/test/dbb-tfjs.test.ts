@@ -105,11 +105,7 @@ describe("DBB through the TF.js converter", () => {
       expect(report.refused).toEqual([]);
     });
 
-    // BUG (packages/core/src/graph/parse-branch.ts, as for ONNX): a 1x1 -> kxk branch is read only as
-    // conv_kxk([Pad] [BN] conv_1x1(X)) with zero padding, an average pool only over X itself; BNAndPad
-    // (1x1 -> Pad/ZeroPadding2D -> BN -> kxk VALID) and 1x1 -> BNAndPad -> AvgPool are not branches to it,
-    // so no DBB block is found. Remove `.fails` when tfjsAdapter fuses DBB.
-    it.fails(`${kind}: every block fuses`, async () => {
+    it(`${kind}: every block fuses`, async () => {
       const { report } = await converted();
       expect(report.families).toEqual({ dbb: arch.blocks.length });
     });

@@ -1,5 +1,9 @@
+import { avgPoolKernel } from "../avg-pool-kernel.js";
+import { batchNormAffine, type ChannelAffine } from "../batch-norm.js";
 import type { Branch, Pads, Pair } from "../block.js";
 import type { KernelShape } from "../kernel.js";
+import type { RefusalReason } from "../refusal.js";
+import { isReparamError } from "../reparam-error.js";
 import { affineChannels, composeAffine } from "./compose-affine.js";
 import type { ConstRef, GraphView } from "./graph-view.js";
 import type { BranchParse } from "./parse-branch.js";
@@ -11,7 +15,17 @@ export interface BranchLayout {
   readonly kernels: readonly ConstRef[];
 }
 
+/** Why a parse cannot be a branch (the block is refused). */
+export interface LayoutRefusal {
+  readonly reason: RefusalReason;
+  readonly message: string;
+}
+
+type Sequential = Extract<BranchParse, { kind: "sequential" }>;
+type Shape4 = readonly [number, number, number, number];
+
 const addPads = (a: Pads, b: Pads | undefined): Pads => (b === undefined ? a : [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]);
+const UNIT: Pair = [1, 1];
 
 function inputSize(view: GraphView, root: string, pad: Pads | undefined): Pair | undefined {
   const s = view.spatialSize(root);
@@ -19,15 +33,89 @@ function inputSize(view: GraphView, root: string, pad: Pads | undefined): Pair |
   return [s[0] + pad[0] + pad[2], s[1] + pad[1] + pad[3]];
 }
 
-const kshape = (ref: ConstRef): readonly [number, number, number, number] => [ref.shape[0]!, ref.shape[1]!, ref.shape[2]!, ref.shape[3]!];
+const kshape = (ref: ConstRef): Shape4 => [ref.shape[0]!, ref.shape[1]!, ref.shape[2]!, ref.shape[3]!];
+const unknownPads = (id: string): LayoutRefusal => ({ reason: "PADS_UNKNOWN", message: `SAME padding of '${id}' needs the input size` });
+
+/**
+ * The second stage of a sequential branch as a conv: the kxk conv itself, or
+ * the average pool as the kernel of `avgPoolKernel` over the 1x1's M outputs
+ * in the 1x1's groups (1 / (kh * kw) on each channel's own input).
+ */
+function secondStage(p: Sequential, size: Pair | undefined) {
+  const s = p.second;
+  if (s.op.kind === "conv") {
+    const shape = kshape(s.op.kernel);
+    const own = effectivePads(s.op.padding, [shape[2], shape[3]], s.op.stride, s.op.dilation, size);
+    return { shape, own, kernel: s.op.kernel, bias: s.op.bias, stride: s.op.stride, dilation: s.op.dilation, groups: s.op.groups };
+  }
+  const groups = p.first.op.groups;
+  const m = p.first.op.kernel.shape[0]!;
+  const [kh, kw] = s.op.size;
+  const shape: Shape4 = [m, m / groups, kh, kw];
+  const kernel: ConstRef = { shape, values: async () => avgPoolKernel(m, groups, kh, kw).data };
+  const own = effectivePads(s.op.padding, s.op.size, s.op.stride, UNIT, size);
+  return { shape, own, kernel, bias: undefined, stride: s.op.stride, dilation: UNIT, groups };
+}
+
+/**
+ * A sequential branch. Its Pad fills zeros before the BN nodes after it
+ * (BNAndPad), so the second stage sees the 1x1 (+BNs) output padded with
+ * afterPad(0); that is core's "first-output" padding exactly when the nodes
+ * before the Pad map the 1x1's zero-input output b1 to 0 (beforePad(b1) = 0)
+ * and the second stage adds no zero padding of its own. Without BN nodes
+ * after the Pad it is a plain zero padding ("zero", which core checks).
+ */
+async function sequentialLayout(view: GraphView, p: Sequential): Promise<BranchLayout | LayoutRefusal> {
+  const padOf = p.pad?.op.pads;
+  const stage = secondStage(p, inputSize(view, p.root, padOf));
+  if (stage.own === undefined) return unknownPads(p.second.id);
+  const f = p.first.op;
+  const fshape = kshape(f.kernel);
+  const m = fshape[0];
+  const fbias = f.bias ? await f.bias.values() : undefined;
+  const borderFilled = p.pad !== undefined && p.pad.op.pads.some((v) => v > 0) && p.afterPad.length > 0;
+  if (borderFilled) {
+    const inner = await composeAffine(p.beforePad, m);
+    let a: ChannelAffine | undefined;
+    try {
+      a = inner === undefined ? undefined : batchNormAffine(inner, `'${p.beforePad[0]!.id}'`);
+    } catch (e) {
+      if (isReparamError(e)) return { reason: "BAD_BATCH_NORM", message: e.message };
+      throw e;
+    }
+    for (let c = 0; c < m; c++) {
+      const b1 = fbias === undefined ? 0 : fbias[c]!;
+      if ((a === undefined ? b1 : b1 * a.scale[c]! + a.shift[c]!) !== 0) {
+        return { reason: "SEQUENTIAL_PADDING", message: `'${p.pad!.id}' pads with zeros where '${p.first.id}' (and the nodes up to the pad) gives a non-zero output for a zero input` };
+      }
+    }
+  }
+  const padding = borderFilled && stage.own.every((v) => v === 0) ? "first-output" : "zero";
+  const sbias = stage.bias ? await stage.bias.values() : undefined;
+  const fbn = await composeAffine([...p.beforePad, ...p.afterPad], m);
+  const bn = await composeAffine(p.after, stage.shape[0]);
+  return {
+    branch: {
+      kind: "sequential",
+      first: { kernel: { shape: fshape }, ...(fbias ? { bias: fbias } : {}), ...(fbn ? { bn: fbn } : {}) },
+      second: { kernel: { shape: stage.shape }, ...(sbias ? { bias: sbias } : {}), ...(bn ? { bn } : {}) },
+      stride: stage.stride,
+      pads: addPads(stage.own, padOf),
+      dilation: stage.dilation,
+      groups: stage.groups,
+      padding,
+    },
+    kernels: [f.kernel, stage.kernel],
+  };
+}
 
 /**
  * Turns a parse into a core branch: effective pads (the conv's own, SAME
  * resolved at its input size, plus a preceding Pad), BN chains composed,
- * bias loaded; kernels stay as references. Returns a string (why) when the
- * pads cannot be known.
+ * bias loaded; kernels stay as references. Returns why not when the pads
+ * cannot be known or a sequential branch's padding is not exact.
  */
-export async function branchLayout(view: GraphView, p: BranchParse, channels: number): Promise<BranchLayout | string> {
+export async function branchLayout(view: GraphView, p: BranchParse, channels: number): Promise<BranchLayout | LayoutRefusal> {
   const padOf = p.kind === "identity" ? undefined : p.pad?.op.pads;
   switch (p.kind) {
     case "identity": {
@@ -36,40 +124,23 @@ export async function branchLayout(view: GraphView, p: BranchParse, channels: nu
     }
     case "avgpool": {
       const op = p.pool.op;
-      const own = effectivePads(op.padding, op.size, op.stride, [1, 1], inputSize(view, p.root, padOf));
-      if (own === undefined) return `SAME padding of '${p.pool.id}' needs the input size`;
+      const own = effectivePads(op.padding, op.size, op.stride, UNIT, inputSize(view, p.root, padOf));
+      if (own === undefined) return unknownPads(p.pool.id);
       const bn = await composeAffine(p.after, channels);
       return { branch: { kind: "avgpool", size: op.size, stride: op.stride, pads: addPads(own, padOf), ...(bn ? { bn } : {}) }, kernels: [] };
     }
-    case "conv":
-    case "sequential": {
+    case "conv": {
       const op = p.conv.op;
       const shape = kshape(op.kernel);
-      const sizeAtConv = p.kind === "conv" ? inputSize(view, p.root, padOf) : inputSize(view, p.root, padOf);
-      const own = effectivePads(op.padding, [shape[2], shape[3]], op.stride, op.dilation, sizeAtConv);
-      if (own === undefined) return `SAME padding of '${p.conv.id}' needs the input size`;
-      const pads = addPads(own, padOf);
+      const own = effectivePads(op.padding, [shape[2], shape[3]], op.stride, op.dilation, inputSize(view, p.root, padOf));
+      if (own === undefined) return unknownPads(p.conv.id);
       const bias = op.bias ? await op.bias.values() : undefined;
       const bn = await composeAffine(p.after, shape[0]);
-      const geometry = { stride: op.stride, pads, dilation: op.dilation, groups: op.groups };
-      if (p.kind === "conv") {
-        return { branch: { kind: "conv", kernel: { shape }, ...geometry, ...(bias ? { bias } : {}), ...(bn ? { bn } : {}) }, kernels: [op.kernel] };
-      }
-      const f = p.first.op;
-      const fshape = kshape(f.kernel);
-      const fbias = f.bias ? await f.bias.values() : undefined;
-      const fbn = await composeAffine(p.between, fshape[0]);
-      return {
-        branch: {
-          kind: "sequential",
-          first: { kernel: { shape: fshape }, ...(fbias ? { bias: fbias } : {}), ...(fbn ? { bn: fbn } : {}) },
-          second: { kernel: { shape }, ...(bias ? { bias } : {}), ...(bn ? { bn } : {}) },
-          ...geometry,
-          padding: "zero",
-        },
-        kernels: [f.kernel, op.kernel],
-      };
+      const geometry = { stride: op.stride, pads: addPads(own, padOf), dilation: op.dilation, groups: op.groups };
+      return { branch: { kind: "conv", kernel: { shape }, ...geometry, ...(bias ? { bias } : {}), ...(bn ? { bn } : {}) }, kernels: [op.kernel] };
     }
+    case "sequential":
+      return sequentialLayout(view, p);
   }
 }
 

@@ -68,7 +68,7 @@ async function makeMatch(view: GraphView, name: string, input: string, output: s
   const layouts: BranchLayout[] = [];
   for (const p of parses) {
     const l = await branchLayout(view, p, channels);
-    if (typeof l === "string") return refusal(name, "PADS_UNKNOWN", l);
+    if ("reason" in l) return refusal(name, l.reason, l.message);
     layouts.push(l);
   }
   const postBn = await composeAffine(post, channels);

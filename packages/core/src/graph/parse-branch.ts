@@ -10,12 +10,18 @@ export type BranchParse =
   | { readonly kind: "conv"; readonly root: string; readonly pad?: NodeOf<"pad">; readonly conv: NodeOf<"conv">; readonly after: readonly AffineNode[] }
   | { readonly kind: "avgpool"; readonly root: string; readonly pad?: NodeOf<"pad">; readonly pool: NodeOf<"avgpool">; readonly after: readonly AffineNode[] }
   | {
+      /** second(afterPad(Pad(beforePad(first(X))))): DBB's 1x1 -> kxk, or 1x1 -> avg-pool. */
       readonly kind: "sequential";
       readonly root: string;
+      /** The 1x1 conv (stride 1, no pads). */
       readonly first: NodeOf<"conv">;
-      readonly between: readonly AffineNode[];
+      /** BN / affine nodes between the 1x1 and the Pad (all of them when there is no Pad). */
+      readonly beforePad: readonly AffineNode[];
       readonly pad?: NodeOf<"pad">;
-      readonly conv: NodeOf<"conv">;
+      /** BN / affine nodes between the Pad and the second op (BNAndPad's BN: its border holds their zero response). */
+      readonly afterPad: readonly AffineNode[];
+      /** The kxk conv or the average pool. */
+      readonly second: NodeOf<"conv"> | NodeOf<"avgpool">;
       readonly after: readonly AffineNode[];
     };
 
@@ -39,11 +45,34 @@ function optionalPad(view: GraphView, t: string): { pad?: NodeOf<"pad">; input: 
   return is(p, "pad") ? { pad: p, input: p.inputs[0]! } : { input: t };
 }
 
+/** A 1x1 conv at stride 1 without pads: the first conv of a sequential branch. */
+function isPlain1x1(n: GraphNodeView | undefined): n is NodeOf<"conv"> {
+  if (!is(n, "conv")) return false;
+  const op = n.op;
+  return op.kernel.shape[2] === 1 && op.kernel.shape[3] === 1 && op.stride[0] === 1 && op.stride[1] === 1 && (op.padding.kind !== "explicit" || op.padding.pads.every((v) => v === 0));
+}
+
+/**
+ * Reads what feeds `second` as [A2] [Pad] [A1] conv_1x1(X); without a Pad
+ * every affine node counts as A1 (between the 1x1 and the zero padding).
+ */
+function sequentialParse(view: GraphView, second: NodeOf<"conv"> | NodeOf<"avgpool">, after: readonly AffineNode[]): BranchParse | undefined {
+  const { start: padded, chain: outer } = affineChain(view, second.inputs[0]!);
+  const { pad, input } = optionalPad(view, padded);
+  const inner = pad === undefined ? { start: padded, chain: outer } : affineChain(view, input);
+  const first = view.producer(inner.start);
+  if (!isPlain1x1(first)) return undefined;
+  const afterPad = pad === undefined ? [] : outer;
+  return { kind: "sequential", root: first.inputs[0]!, first, beforePad: inner.chain, afterPad, second, after, ...(pad ? { pad } : {}) };
+}
+
 /**
  * Every way to read the tensor `leaf` as a linear branch: X itself (with any
- * BN/affine chain), [BN] conv([Pad] X), [BN] conv_kxk([Pad] [BN] conv_1x1(X))
- * (DBB), [BN] avgpool([Pad] X). The caller picks the one whose root is the
- * block input shared by every leaf. Consumer checks come later.
+ * BN/affine chain), [BN] conv([Pad] X), [BN] avgpool([Pad] X), and DBB's
+ * sequential branches [BN] conv_kxk([BN] [Pad] [BN] conv_1x1(X)) and
+ * [BN] avgpool([BN] [Pad] [BN] conv_1x1(X)) (BNAndPad is Pad -> BN). The
+ * caller picks the one whose root is the block input shared by every leaf.
+ * Consumer checks and whether the padding is exact come later.
  */
 export function parseBranch(view: GraphView, leaf: string): BranchParse[] {
   const { start, chain: after } = affineChain(view, leaf);
@@ -52,22 +81,13 @@ export function parseBranch(view: GraphView, leaf: string): BranchParse[] {
   if (is(p, "conv")) {
     const { pad, input } = optionalPad(view, p.inputs[0]!);
     parses.push({ kind: "conv", root: input, conv: p, after, ...(pad ? { pad } : {}) });
-    const { start: mid, chain: between } = affineChain(view, input);
-    const first = view.producer(mid);
-    const fop = first?.op;
-    const plain1x1 =
-      fop?.kind === "conv" &&
-      fop.kernel.shape[2] === 1 &&
-      fop.kernel.shape[3] === 1 &&
-      fop.stride[0] === 1 &&
-      fop.stride[1] === 1 &&
-      (fop.padding.kind !== "explicit" || fop.padding.pads.every((v) => v === 0));
-    if (plain1x1 && is(first, "conv")) {
-      parses.push({ kind: "sequential", root: first.inputs[0]!, first, between, conv: p, after, ...(pad ? { pad } : {}) });
-    }
   } else if (is(p, "avgpool")) {
     const { pad, input } = optionalPad(view, p.inputs[0]!);
     parses.push({ kind: "avgpool", root: input, pool: p, after, ...(pad ? { pad } : {}) });
+  }
+  if (is(p, "conv") || is(p, "avgpool")) {
+    const seq = sequentialParse(view, p, after);
+    if (seq !== undefined) parses.push(seq);
   }
   return parses;
 }
@@ -82,6 +102,6 @@ export function parseNodes(p: BranchParse): GraphNodeView[] {
     case "avgpool":
       return [...(p.pad ? [p.pad] : []), p.pool, ...p.after];
     case "sequential":
-      return [p.first, ...p.between, ...(p.pad ? [p.pad] : []), p.conv, ...p.after];
+      return [p.first, ...p.beforePad, ...(p.pad ? [p.pad] : []), ...p.afterPad, p.second, ...p.after];
   }
 }
