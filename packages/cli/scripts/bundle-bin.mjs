@@ -1,0 +1,25 @@
+// Bundles the `reparam` command (dist/bin.js) so that it starts fast: one
+// file instead of hundreds of modules, each format's adapter in its own chunk
+// loaded only when a model of that format is opened. The validation runtimes
+// (@reparam/validate: onnxruntime, TF.js) stay outside, imported on demand,
+// and so does commander (CommonJS).
+// The library entry (dist/index.js, from tsc) is not bundled.
+import { rmSync } from "node:fs";
+import { build } from "esbuild";
+
+const dist = new URL("../dist/", import.meta.url);
+rmSync(new URL("chunks/", dist), { recursive: true, force: true });
+await build({
+  entryPoints: { bin: new URL("../src/bin.ts", import.meta.url).pathname },
+  outdir: dist.pathname,
+  entryNames: "[name]",
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  external: ["@reparam/validate", "commander"], // commander is CommonJS: loaded by Node as it is
+  sourcemap: true,
+  logLevel: "warning",
+});
