@@ -45,6 +45,7 @@ export { fuseBlock, fuseWithPlan, fuseToFloat32 } from "./fuse-block.js";
 export { fuseChannels } from "./fuse-channels.js";
 export { fuseInto } from "./fuse-into.js";
 export type { FuseWindow } from "./fuse-window.js";
+export { fuseIntoHwio, hwioFusable } from "./fuse-hwio.js";
 export type { ChannelSink } from "./fuse-channels.js";
 export type { FuseResult } from "./fuse-block.js";
 export { branchKernel, foldConvBranch } from "./branch-kernel.js";

@@ -1,0 +1,104 @@
+import { batchNormAffine, type BatchNorm } from "./batch-norm.js";
+import type { Block, ConvBranch } from "./block.js";
+import type { KernelShape } from "./kernel.js";
+import type { FusePlan } from "./plan-block.js";
+
+/**
+ * True when {@link fuseIntoHwio} can fuse the block: groups 1 throughout, the
+ * first branch a conv covering the whole kernel, every other branch a 1x1
+ * conv or the identity, all at one offset (RepVGG, QARepVGG, YOLO RepConv,
+ * a conv+BN, dense).
+ */
+export function hwioFusable(block: Block<KernelShape>, plan: FusePlan): boolean {
+  const [o, iPer, kh, kw] = plan.kernelShape;
+  const [lead, ...rest] = block.branches;
+  if (plan.groups !== 1 || lead?.kind !== "conv" || lead.groups !== 1) return false;
+  const [lo, li, lh, lw] = lead.kernel.shape;
+  if (lo !== o || li !== iPer || lh !== kh || lw !== kw) return false;
+  const at = plan.placements[1];
+  return rest.every((b, k) => {
+    const p = plan.placements[k + 1]!;
+    const small = b.kind === "identity" || (b.kind === "conv" && b.groups === 1 && b.kernel.shape[2] === 1 && b.kernel.shape[3] === 1);
+    return small && p.offsetY === at!.offsetY && p.offsetX === at!.offsetX;
+  });
+}
+
+type Rest = { readonly conv: true; readonly data: Float32Array | Float64Array; readonly t: Float64Array } | { readonly conv: false; readonly v: Float64Array };
+
+const ones = (n: number) => new Float64Array(n).fill(1);
+
+/** Scale and shift of an optional BN (scale 1, no shift without one). */
+function affine(bn: BatchNorm | undefined, n: number, where: string): { t: Float64Array; shift: Float64Array | undefined } {
+  if (bn === undefined) return { t: ones(n), shift: undefined };
+  const a = batchNormAffine(bn, where);
+  return { t: a.scale, shift: a.shift };
+}
+
+/** A conv branch's bias for channel o, as the row engine computes it: b t + shift with a BN, else b (0 without one). */
+function convBias(b: ConvBranch, t: Float64Array, shift: Float64Array | undefined, o: number): number {
+  const b0 = b.bias === undefined ? 0 : b.bias[o]!;
+  return shift === undefined ? b0 : b0 * t[o]! + shift[o]!;
+}
+
+/**
+ * {@link fuseInto} for kernels in TF's layout: every conv kernel's `data`
+ * holds HWIO `[kh, kw, in, out]` values (its `shape` stays OIHW), and
+ * `kernel` receives the fused HWIO kernel, so that TF.js models need no
+ * transposes. Same float64 operations in the same order as `fuseInto`: the
+ * same bits, in the other layout. Only for {@link hwioFusable} blocks.
+ */
+export function fuseIntoHwio(block: Block, plan: FusePlan, kernel: Float32Array | Float64Array, bias: Float32Array | Float64Array): void {
+  if (!hwioFusable(block, plan)) throw new Error(`fuseIntoHwio: block ${block.name} is not a dense RepVGG-shaped block (check hwioFusable first)`);
+  const [O, I, kh, kw] = plan.kernelShape;
+  const P = kh * kw;
+  const lead = block.branches[0] as ConvBranch;
+  const w0 = lead.kernel.data;
+  const a0 = affine(lead.bn, O, `${block.name} branch 0`);
+  const t0 = a0.t;
+  const post = block.postBn === undefined ? undefined : batchNormAffine(block.postBn, `${block.name} (post-BN)`);
+  const rest: Rest[] = block.branches.slice(1).map((b, k) => {
+    const where = `${block.name} branch ${k + 1}`;
+    if (b.kind === "conv") return { conv: true, data: b.kernel.data, t: affine(b.bn, O, where).t };
+    return { conv: false, v: affine(b.kind === "identity" ? b.bn : undefined, O, where).t };
+  });
+  const convs = rest.filter((r): r is Extract<Rest, { conv: true }> => r.conv);
+  const hasIdentity = convs.length < rest.length;
+  const at = plan.placements[1];
+  const center = at === undefined ? -1 : at.offsetY * kw + at.offsetX;
+  const ps = post?.scale;
+  for (let p = 0; p < P; p++) {
+    for (let i = 0; i < I; i++) {
+      const base = (p * I + i) * O;
+      if (p !== center) {
+        if (ps === undefined) for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]!;
+        else for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]! * ps[o]!;
+        continue;
+      }
+      // The position the 1x1 branches and the identity share: lead value, then each branch in order.
+      const src = i * O;
+      for (let o = 0; o < O; o++) {
+        let v = w0[base + o]! * t0[o]!;
+        for (const c of convs) v += c.data[src + o]! * c.t[o]!;
+        kernel[base + o] = ps === undefined ? v : v * ps[o]!;
+      }
+      if (hasIdentity && i < O) {
+        // Output channel i also reads its own input: recompute it with every branch in block order.
+        let v = w0[base + i]! * t0[i]!;
+        for (const r of rest) v += r.conv ? r.data[src + i]! * r.t[i]! : r.v[i]!;
+        kernel[base + i] = ps === undefined ? v : v * ps[i]!;
+      }
+    }
+  }
+  const shifts = block.branches.map((b, k) => {
+    if (b.kind === "conv") return k === 0 ? a0 : affine(b.bn, O, `${block.name} branch ${k}`);
+    return affine(b.kind === "identity" ? b.bn : undefined, O, `${block.name} branch ${k}`);
+  });
+  for (let o = 0; o < O; o++) {
+    let b = 0; // 0 + b0 + b1 ..., as the row engine sums
+    block.branches.forEach((br, k) => {
+      const s = shifts[k]!;
+      b += br.kind === "conv" ? convBias(br, s.t, s.shift, o) : s.shift === undefined ? 0 : s.shift[o]!;
+    });
+    bias[o] = post === undefined ? b : b * post.scale[o]! + post.shift[o]!;
+  }
+}
