@@ -49,6 +49,13 @@ export interface Candidate {
   readonly layout: Block<KernelShape>;
   /** Reads the kernels and returns the full block. */
   load(): Promise<Block>;
+  /**
+   * Only from formats that store kernels in TF's layout, and only for blocks
+   * with conv branches alone (plus identities): the full block with every
+   * conv kernel's values in HWIO order as stored (shapes stay OIHW), for
+   * `fuseIntoHwio`, which then needs no transposes.
+   */
+  loadHwio?(): Promise<Block>;
 }
 
 /** What happens to a candidate. */
@@ -59,6 +66,8 @@ export type Decision =
       readonly plan: FusePlan;
       /** The full block (kernels read); adapters that fuse into their own storage call this, so progress counts it. */
       load(): Promise<Block>;
+      /** The candidate's `loadHwio`, counted the same way; present when the candidate has one. */
+      loadHwio?(): Promise<Block>;
       /** The float64 fused conv (load + fuse). */
       fused(): Promise<FusedConv>;
     }

@@ -11,6 +11,12 @@ export interface ByteSource {
    * against `size` first; implementations may throw on a range past the end.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: reads `target.byteLength` bytes starting at `offset` straight
+   * into `target`, so that a caller assembling a larger buffer needs no copy
+   * (the CLI's files read into it directly). Same range rules as `read`.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<void>;
 }
 
 /** A {@link ByteSource} over bytes already in memory (no copy: returns views). */
@@ -22,6 +28,12 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
         return Promise.reject(new RangeError(`read ${offset}+${length} past end ${bytes.byteLength}`));
       }
       return Promise.resolve(bytes.subarray(offset, offset + length));
+    },
+    readInto(offset, target) {
+      const length = target.byteLength;
+      if (offset < 0 || offset + length > bytes.byteLength) return Promise.reject(new RangeError(`read ${offset}+${length} past end ${bytes.byteLength}`));
+      target.set(bytes.subarray(offset, offset + length));
+      return Promise.resolve();
     },
   };
 }

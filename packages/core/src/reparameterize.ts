@@ -38,7 +38,8 @@ export function decide(candidates: readonly Candidate[], options: ConvertOptions
     const planned = planBlock(candidate.layout);
     if (!planned.ok) return { kind: "refuse", candidate, refusal: planned.refusal };
     const plan = planned.plan;
-    return { kind: "fuse", candidate, plan, load: () => candidate.load(), fused: async () => fuseWithPlan(await candidate.load(), plan) };
+    const hwio = candidate.loadHwio === undefined ? {} : { loadHwio: () => candidate.loadHwio!() };
+    return { kind: "fuse", candidate, plan, load: () => candidate.load(), ...hwio, fused: async () => fuseWithPlan(await candidate.load(), plan) };
   });
 }
 
@@ -65,13 +66,15 @@ export async function reparameterize<M>(
     if (d.kind !== "fuse") return d;
     // A block counts once, whether the adapter asks for its float64 conv or loads it to fuse itself.
     const tick = () => onProgress?.({ phase: "fuse", done: ++done, total });
+    const counted = (load: () => Promise<Block>) => async () => {
+      const block = await load();
+      tick();
+      return block;
+    };
     return {
       ...d,
-      load: async () => {
-        const block = await d.load();
-        tick();
-        return block;
-      },
+      load: counted(() => d.load()),
+      ...(d.loadHwio === undefined ? {} : { loadHwio: counted(d.loadHwio) }),
       fused: async () => {
         const conv = await d.fused();
         tick();

@@ -1,4 +1,4 @@
-import { fuseInto, narrowFloat16Array, type FusePlan } from "@reparam/core";
+import { fuseInto, fuseIntoHwio, hwioFusable, narrowFloat16Array, type FusePlan } from "@reparam/core";
 import { float32Pool } from "./_float32-pool.js";
 import { oihwToTf, type KernelDims } from "./_kernel-layout.js";
 import type { FusedTfjsWeight } from "./fused-tfjs-weight.js";
@@ -40,7 +40,22 @@ export function fusedWeightMaker(dtype: "f32" | "f16"): FusedWeightMaker {
     // OIHW [O][I][P] <-> TF [P][I][O]; depthwise [C * M, 1, kh, kw] <-> [kh, kw, C, M] is [P][1][C * M].
     const dims: KernelDims = { p: kh * kw, i: depthwise ? 1 : iPer, o };
     const n = o * iPer * kh * kw;
+    const loadHwio = fusion.loadHwio ?? candidate.loadHwio?.bind(candidate);
     const fuse = async (): Promise<Fused> => {
+      if (!depthwise && loadHwio !== undefined && hwioFusable(candidate.layout, plan)) {
+        // Dense RepVGG-shaped: fused in TF's layout straight from the stored kernels, no transposes.
+        const block = await loadHwio();
+        if (dtype === "f32") {
+          const kernel = pool.take(n);
+          const bias = new Float32Array(o);
+          fuseIntoHwio(block, plan, kernel, bias);
+          return { kernel, bias };
+        }
+        const kernel = new Float64Array(n);
+        const bias = new Float64Array(o);
+        fuseIntoHwio(block, plan, kernel, bias);
+        return { kernel: narrowFloat16Array(kernel), bias: narrowFloat16Array(bias) };
+      }
       const block = await (fusion.load ?? (() => candidate.load()))();
       let fused: Fused;
       if (dtype === "f32") {

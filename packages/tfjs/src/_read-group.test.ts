@@ -37,13 +37,31 @@ describe("readGroup", () => {
     expect(reads.every(([k]) => shards[k]!.size > 0)).toBe(true);
   });
 
-  it("gives every weight its bytes for any cut of the shards (property)", async () => {
+  it("with readInto, reads a straddling weight's pieces straight into its array (no ranged read, same bytes)", async () => {
+    const bytes = ramp(20);
+    const { shards, reads, read } = shardsOf(bytes, [10]);
+    const into: [number, number, number][] = [];
+    const readInto = (k: number, o: number, target: Uint8Array) => (into.push([k, o, target.byteLength]), shards[k]!.readInto!(o, target));
+    const out = await readGroup(shards, [4, 4, 6, 6], read, readInto);
+    expect(out).toEqual([bytes.subarray(0, 4), bytes.subarray(4, 8), bytes.subarray(8, 14), bytes.subarray(14, 20)]);
+    expect(into.sort()).toEqual([
+      [0, 8, 2],
+      [1, 0, 4],
+    ]);
+    expect(reads.sort()).toEqual([
+      [0, 0, 8],
+      [1, 4, 6],
+    ]);
+  });
+
+  it("gives every weight its bytes for any cut of the shards, with or without readInto (property)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat(40), { maxLength: 12 }), fc.array(fc.nat(300), { maxLength: 8 }), async (lengths, rawCuts) => {
+      fc.asyncProperty(fc.array(fc.nat(40), { maxLength: 12 }), fc.array(fc.nat(300), { maxLength: 8 }), fc.boolean(), async (lengths, rawCuts, direct) => {
         const total = lengths.reduce((a, b) => a + b, 0);
         const bytes = ramp(total);
         const { shards, read } = shardsOf(bytes, rawCuts.map((c) => c % (total + 1)).sort((a, b) => a - b));
-        const out = await readGroup(shards, lengths, read);
+        const readInto = (k: number, o: number, target: Uint8Array) => shards[k]!.readInto!(o, target);
+        const out = await readGroup(shards, lengths, read, direct ? readInto : undefined);
         let at = 0;
         return out.every((b, i) => {
           const ok = b.byteLength === lengths[i] && b.every((v, k) => v === bytes[at + k]);

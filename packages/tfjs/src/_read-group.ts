@@ -12,18 +12,21 @@ const EMPTY = new Uint8Array(0);
  * concatenation, without ever holding a whole shard for nothing: the weights
  * that lie inside one shard are read together in one range and handed out as
  * views of it; a weight that straddles shards gets an array of its own size,
- * its pieces read (in parallel) and copied into place. The caller has checked that the shards hold exactly
+ * its pieces read (in parallel) and copied into place, or read straight into
+ * place with `readInto`. The caller has checked that the shards hold exactly
  * `sum(lengths)` bytes.
  *
  * @param shards - the group's shards, in storage order.
  * @param lengths - stored byte length of each weight, in order.
  * @param read - reads a range of shard `k` (maps errors to the caller's codes).
+ * @param readInto - optional: reads a range of shard `k` into `target` (same errors).
  * @returns each weight's bytes, in order.
  */
 export async function readGroup(
   shards: readonly ByteSource[],
   lengths: readonly number[],
   read: (k: number, offset: number, length: number) => Promise<Uint8Array>,
+  readInto?: (k: number, offset: number, target: Uint8Array) => Promise<void>,
 ): Promise<Uint8Array[]> {
   const ends: number[] = [];
   let size = 0;
@@ -64,7 +67,7 @@ export async function readGroup(
       const start = j === 0 ? 0 : ends[j - 1]!;
       const n = Math.min(ends[j]!, offset) - at;
       const [shard, skip, into] = [j, at - start, at - from];
-      if (n > 0) tasks.push(async () => bytes.set(await read(shard, skip, n), into));
+      if (n > 0) tasks.push(readInto === undefined ? async () => bytes.set(await read(shard, skip, n), into) : () => readInto(shard, skip, bytes.subarray(into, into + n)));
       at += n;
     }
   }

@@ -28,13 +28,13 @@ export function weightConst(weight: TfjsWeight, layout: ConstLayout, pool?: Floa
   const [kh, kw, i, o] = [s[0]!, s[1]!, s[2]!, s[3]!];
   // HWIO is [P][I][O]; a depthwise [kh, kw, C, M] is [P][1][C * M].
   const dims = layout === "hwio" ? { p: kh * kw, i, o } : { p: kh * kw, i: 1, o: i * o };
-  return {
-    shape: layout === "hwio" ? [o, i, kh, kw] : [i * o, 1, kh, kw],
-    values: () => {
-      const src = weightValues(weight) as Float32Array;
-      return Promise.resolve(tfToOihw(src, pool?.take(src.length) ?? new Float32Array(src.length), dims));
-    },
+  const values = () => {
+    const src = weightValues(weight) as Float32Array;
+    return Promise.resolve(tfToOihw(src, pool?.take(src.length) ?? new Float32Array(src.length), dims));
   };
+  if (layout === "hwcm") return { shape: [i * o, 1, kh, kw], values };
+  // As stored, for core's fuseIntoHwio (a view of the weight's bytes when aligned: read only).
+  return { shape: [o, i, kh, kw], values, hwioValues: () => Promise.resolve(weightValues(weight) as Float32Array) };
 }
 
 /** A constant vector of `n` copies of `value` (a BN without gamma or beta). */

@@ -45,7 +45,9 @@ export async function decodeWeights(manifest: WeightsManifest, files: TfjsFiles)
     if (sizes.reduce((a, b) => a + b, 0) !== need) throw shardSizeError(group, g, sizes, need);
     const read = (k: number, offset: number, length: number): Promise<Uint8Array> =>
       shardOf(group.paths[k]!, g, () => shards[k]!.read(offset, length));
-    const bytes = await readGroup(shards, groupLengths, read);
+    const direct = shards.every((s) => s.readInto !== undefined);
+    const readInto = (k: number, offset: number, target: Uint8Array): Promise<void> => shardOf(group.paths[k]!, g, () => shards[k]!.readInto!(offset, target));
+    const bytes = await readGroup(shards, groupLengths, read, direct ? readInto : undefined);
     group.weights.forEach((w, i) => {
       out.push({
         name: w.name,

@@ -44,7 +44,7 @@ export const tfjsAdapter: FormatAdapter<TfjsModel> = {
       if (d.kind !== "fuse") continue;
       const candidate = d.candidate as Partial<TfjsCandidate>;
       if (candidate.site === undefined) throw unknownBlock(d.candidate, "a candidate without a TF.js site (not from tfjsAdapter.findBlocks)");
-      fusions.push({ candidate: candidate as TfjsCandidate, plan: d.plan, load: () => d.load() });
+      fusions.push({ candidate: candidate as TfjsCandidate, plan: d.plan, load: () => d.load(), loadHwio: d.loadHwio });
     }
     const dtype = options.dtype === "f16" ? "f16" : "f32";
     const { json, weights } = rewriteTfjsModel(model, fusions, { dtype });

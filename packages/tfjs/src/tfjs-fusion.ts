@@ -11,4 +11,6 @@ export interface TfjsFusion {
   readonly plan: FusePlan;
   /** Reads the block (the decision's counted `load`); `candidate.load()` when absent. */
   readonly load?: () => Promise<Block>;
+  /** The decision's counted `loadHwio` (kernels as stored, HWIO), when the candidate has one. */
+  readonly loadHwio?: (() => Promise<Block>) | undefined;
 }

@@ -2,7 +2,7 @@
 // The fused weights tfjsAdapter writes are bit for bit core's float64 fusion
 // (fuseWithPlan) permuted to TF layout and rounded once: to float32, or
 // straight to float16 with dtype f16 (never through float32).
-import { narrowFloat16Array, oihwToHwcm, oihwToHwio, planBlock, fuseWithPlan, reparameterize } from "@reparam/core";
+import { hwioFusable, narrowFloat16Array, oihwToHwcm, oihwToHwio, planBlock, fuseWithPlan, reparameterize } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { decodeModelJson, decodeTfjsModel, decodeWeights, findTfjsBlocks, tfjsAdapter } from "../src/index.js";
 import { tfjsCases, variantSource } from "./fixtures.js";
@@ -44,5 +44,28 @@ describe("fused weights are core's float64 fusion rounded once", () => {
     expect(want.length).toBeGreaterThan(0);
     expect(fresh.map((w) => b64(w.bytes)).sort()).toEqual(want.sort());
     expect(fresh.every((w) => (w.quantization?.dtype === "float16") === (dtype === "f16"))).toBe(true);
+  });
+});
+
+describe("dense RepVGG-shaped blocks are fused in TF's layout (no transposes)", () => {
+  it("their candidates hand over the stored HWIO kernels, equal to load()'s OIHW ones transposed; the tests above cover them", async () => {
+    let fusable = 0;
+    for (const c of tfjsCases()) {
+      for (const v of ["layers", "graph"] as const) {
+        const { candidates } = await findTfjsBlocks(await decodeTfjsModel(modelInput(variantSource(c, v))));
+        for (const cand of candidates) {
+          const planned = planBlock(cand.layout);
+          if (!planned.ok || cand.loadHwio === undefined || !hwioFusable(cand.layout, planned.plan)) continue;
+          fusable++;
+          const [oihw, hwio] = [await cand.load(), await cand.loadHwio()];
+          oihw.branches.forEach((b, i) => {
+            const h = hwio.branches[i]!;
+            expect(h.kind).toBe(b.kind);
+            if (b.kind === "conv" && h.kind === "conv") expect(Float64Array.from(h.kernel.data)).toEqual(oihwToHwio(b.kernel.data, b.kernel.shape).data);
+          });
+        }
+      }
+    }
+    expect(fusable).toBeGreaterThan(10);
   });
 });

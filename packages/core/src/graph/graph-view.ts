@@ -6,6 +6,8 @@ export interface ConstRef {
   readonly shape: readonly number[];
   /** The values in that layout (float32 or float64; half types widened by the adapter). */
   values(): Promise<Float32Array | Float64Array>;
+  /** Conv kernels a format stores in TF's layout: the values in HWIO order as stored, unpermuted (see `Candidate.loadHwio`). */
+  hwioValues?(): Promise<Float32Array | Float64Array>;
 }
 
 /** How a conv or pool pads: explicit pads, or resolved from the input size. */

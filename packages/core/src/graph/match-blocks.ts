@@ -90,7 +90,15 @@ async function makeMatch(view: GraphView, name: string, input: string, output: s
     );
     return { ...layout, branches };
   };
-  const candidate: Candidate = { name, family: classifyFamily(layout), layout, load };
+  // Kernels stored in TF's layout can also be handed over as stored, for blocks of conv branches alone (and identities).
+  const hwio = layouts.every((l) => (l.branch.kind === "conv" && l.kernels.every((k) => k.hwioValues !== undefined)) || l.branch.kind === "identity");
+  const loadHwio = async (): Promise<Block> => {
+    const branches = await Promise.all(
+      layouts.map(async ({ branch, kernels }): Promise<Branch> => (branch.kind === "conv" ? { ...branch, kernel: { data: await kernels[0]!.hwioValues!(), shape: branch.kernel.shape } } : (branch as Branch))),
+    );
+    return { ...layout, branches };
+  };
+  const candidate: Candidate = { name, family: classifyFamily(layout), layout, load, ...(hwio ? { loadHwio } : {}) };
   return { candidate, input, output, nodes };
 }
 
