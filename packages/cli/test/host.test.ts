@@ -78,4 +78,20 @@ describe("model input", () => {
       await opened.close();
     }
   });
+
+  it("reads a large range in parallel pieces, byte for byte", async () => {
+    const dir = fresh();
+    const n = (40 << 20) + 12345; // more than two 16 MiB pieces
+    const bytes = new Uint8Array(n);
+    for (let i = 0; i < n; i++) bytes[i] = (i * 2654435761) >>> 24;
+    writeFileSync(join(dir, "big.onnx"), bytes);
+    const opened = await openModelInput(join(dir, "big.onnx"));
+    try {
+      expect(Buffer.compare(await opened.input.main.read(0, n), bytes)).toBe(0);
+      const part = await opened.input.main.read(7, n - 100);
+      expect(Buffer.compare(part, bytes.subarray(7, n - 93))).toBe(0);
+    } finally {
+      await opened.close();
+    }
+  });
 });
