@@ -29,7 +29,7 @@ if (what === "all" || what === "core") {
 }
 if (what === "all" || what === "convert") {
   log("file-to-file conversion vs cp:");
-  for (const arch of quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b3"]) results.conversion.push(...(await conversionBench(arch, quick ? 1 : 3, log)));
+  for (const arch of quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b3", "dbb-a0"]) results.conversion.push(...(await conversionBench(arch, quick ? 1 : 3, log)));
 }
 if (what === "all" || what === "latency") {
   log("inference latency, onnxruntime-node CPU, 224x224:");
