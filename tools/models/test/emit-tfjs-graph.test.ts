@@ -1,49 +1,12 @@
-import * as tf from "@tensorflow/tfjs";
-import { type ModelInput, type ModelOutput, bytesSource, collectSink, isReparamError, reparameterize } from "@reparam/core";
+import { type ModelInput, type ModelOutput, bytesSource, isReparamError, reparameterize } from "@reparam/core";
 import { type GraphDefJson, decodeModelJson, decodeWeights, memoryFiles, tfjsAdapter } from "@reparam/tfjs";
 import { describe, expect, it } from "vitest";
 import type { Arch } from "../src/arch/arch.js";
 import { emitTfjsGraph } from "../src/emit/emit-tfjs-graph.js";
 import { emitTfjsLayers } from "../src/emit/emit-tfjs-layers.js";
 import { tfjsGraph } from "../src/emit/tfjs-graph.js";
-import type { OpenFile } from "../src/emit/write-tfjs-shards.js";
+import { type Files, emitted, memoryOpen, runTfjs } from "./run-tfjs.js";
 import { SMALL_ARCHS, nchwToNhwc, relativeError, sampleInput } from "./small-archs.js";
-
-type Files = Map<string, Uint8Array>;
-
-function memoryOpen(files: Files): OpenFile {
-  return (path) => {
-    const sink = collectSink();
-    return Promise.resolve({ write: sink.write, close: () => Promise.resolve(files.set(path, sink.bytes())) });
-  };
-}
-
-async function emitted(emit: (open: OpenFile) => Promise<unknown>): Promise<Files> {
-  const files: Files = new Map();
-  await emit(memoryOpen(files));
-  return files;
-}
-
-/** Runs a TF.js model (layers or graph) held in `files` on the cpu backend. */
-async function runTfjs(files: Files, x: Float32Array, shape: number[]): Promise<Float32Array> {
-  await tf.setBackend("cpu");
-  const json = JSON.parse(new TextDecoder().decode(files.get("model.json")!)) as tf.io.ModelJSON;
-  const handler = {
-    load: () =>
-      tf.io.getModelArtifactsForJSON(json, (manifest) => {
-        const group = manifest[0]!;
-        return Promise.resolve([group.weights, group.paths.map((p) => files.get(p)!.slice().buffer as ArrayBuffer)]);
-      }),
-  };
-  const input = tf.tensor(x, shape);
-  const graph = json.format === "graph-model";
-  const model = graph ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
-  const y = model.predict(input) as tf.Tensor;
-  const out = (await y.data()) as Float32Array;
-  tf.dispose([input, y]);
-  model.dispose();
-  return out;
-}
 
 const graphFiles = (arch: Arch, seed: number) => emitted((open) => emitTfjsGraph(arch, { seed }, open));
 const nodesOf = (files: Files) => (decodeModelJson(files.get("model.json")!).modelTopology as GraphDefJson).node ?? [];

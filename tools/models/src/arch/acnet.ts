@@ -1,4 +1,5 @@
 import type { Arch, ArchBlock } from "./arch.js";
+import { classifierArch } from "./classifier-arch.js";
 
 /** Options of {@link acnetArch}. */
 export interface AcnetOptions {
@@ -47,14 +48,5 @@ export function acnetArch(o: AcnetOptions): Arch {
       c = widths[s]!;
     }
   });
-  return {
-    name: o.name,
-    family: "acnet",
-    form: "train",
-    inChannels: 3,
-    inputSize: o.inputSize ?? 224,
-    bnEps: 1e-5,
-    blocks,
-    head: { path: "linear", inFeatures: c, classes: o.classes ?? 1000 },
-  };
+  return classifierArch("acnet", blocks, c, o);
 }

@@ -1,5 +1,6 @@
 import type { Arch } from "./arch.js";
 import { dbbBlock } from "./dbb-block.js";
+import { classifierArch } from "./classifier-arch.js";
 
 /** A RepVGG-shaped network of DBB blocks: depths and widths as {@link dbbArch} reads them. */
 export interface DbbVariant {
@@ -52,14 +53,5 @@ export function dbbArch(v: DbbVariant, o: DbbOptions): Arch {
       c = width;
     }
   });
-  return {
-    name: o.name,
-    family: "dbb",
-    form: "train",
-    inChannels: 3,
-    inputSize: o.inputSize ?? 224,
-    bnEps: 1e-5,
-    blocks,
-    head: { path: "linear", inFeatures: c, classes: o.classes ?? 1000 },
-  };
+  return classifierArch("dbb", blocks, c, o);
 }

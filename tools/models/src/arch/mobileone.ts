@@ -1,5 +1,6 @@
 import type { Arch, ArchBlock, Branch } from "./arch.js";
 import { APPLE_MOBILEONE_NAMES, type MobileOneNames, TIMM_MOBILEONE_NAMES, joinPath } from "./block-names.js";
+import { classifierArch } from "./classifier-arch.js";
 
 /** Apple ml-mobileone `PARAMS` (4 kxk branches for S0, 1 otherwise; SE for S4). */
 export const MOBILEONE_VARIANTS = {
@@ -88,14 +89,5 @@ export function mobileOneArch(v: MobileOneVariant, o: MobileOneOptions): Arch {
       c = widths[s]!;
     }
   });
-  return {
-    name: o.name,
-    family: "mobileone",
-    form: "train",
-    inChannels: 3,
-    inputSize: o.inputSize ?? 224,
-    bnEps: 1e-5,
-    blocks,
-    head: { path: "linear", inFeatures: c, classes: o.classes ?? 1000 },
-  };
+  return classifierArch("mobileone", blocks, c, o);
 }

@@ -1,6 +1,7 @@
 import type { Arch } from "./arch.js";
 import { REPVGG_NAMES, TIMM_REPVGG_NAMES } from "./block-names.js";
 import { repBlock } from "./rep-block.js";
+import { classifierArch } from "./classifier-arch.js";
 
 /** The official RepVGG variants (DingXiaoH/RepVGG `repvgg.py`). */
 export const REPVGG_VARIANTS = {
@@ -66,14 +67,5 @@ export function repvggArch(v: RepvggVariant, o: RepvggOptions): Arch {
       c = width;
     }
   });
-  return {
-    name: o.name,
-    family: o.quantAware === true ? "qarepvgg" : "repvgg",
-    form: "train",
-    inChannels: 3,
-    inputSize: o.inputSize ?? 224,
-    bnEps: 1e-5,
-    blocks,
-    head: { path: "linear", inFeatures: c, classes: o.classes ?? 1000 },
-  };
+  return classifierArch(o.quantAware === true ? "qarepvgg" : "repvgg", blocks, c, o);
 }
