@@ -33,7 +33,7 @@ if (what === "all" || what === "convert") {
 }
 if (what === "all" || what === "latency") {
   log("inference latency, onnxruntime-node CPU, 224x224:");
-  for (const arch of quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b0"]) results.latency.push(...(await latencyBench(arch, quick ? [1] : [1, 8], quick ? 5 : 40, log)));
+  for (const arch of quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b0"]) results.latency.push(...(await latencyBench(arch, quick ? [1] : [1, 8], quick ? 5 : 120, log)));
 }
 writeFileSync(`${outDir}results.json`, `${JSON.stringify(results, null, 2)}\n`);
 if (what === "all" && !quick) {
