@@ -76,10 +76,17 @@ export function fuseIntoHwio(block: Block, plan: FusePlan, kernel: Float32Array 
       }
       // The position the 1x1 branches and the identity share: lead value, then each branch in order.
       const src = i * O;
-      for (let o = 0; o < O; o++) {
-        let v = w0[base + o]! * t0[o]!;
-        for (const c of convs) v += c.data[src + o]! * c.t[o]!;
-        kernel[base + o] = ps === undefined ? v : v * ps[o]!;
+      if (convs.length === 1) {
+        // RepVGG's one 1x1 (the common case), without a loop over branches per value.
+        const { data: d1, t: t1 } = convs[0]!;
+        if (ps === undefined) for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]! + d1[src + o]! * t1[o]!;
+        else for (let o = 0; o < O; o++) kernel[base + o] = (w0[base + o]! * t0[o]! + d1[src + o]! * t1[o]!) * ps[o]!;
+      } else {
+        for (let o = 0; o < O; o++) {
+          let v = w0[base + o]! * t0[o]!;
+          for (const c of convs) v += c.data[src + o]! * c.t[o]!;
+          kernel[base + o] = ps === undefined ? v : v * ps[o]!;
+        }
       }
       if (hasIdentity && i < O) {
         // Output channel i also reads its own input: recompute it with every branch in block order.
