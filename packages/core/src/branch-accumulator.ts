@@ -39,6 +39,10 @@ export interface BranchAccumulator {
   readonly touches: boolean;
   /** Only when `touches`: writes the row positions channel o touches into `list` from `n`; returns the new length. */
   touch(o: number, list: Int32Array, n: number): number;
+  /** Conv, identity and pool branches: the factor channel o's values carry (BN scale, pool weight; 1 for a bare conv). */
+  scale(o: number): number;
+  /** Conv, identity and pool branches: the bias channel o adds (what `add` returns). */
+  bias(o: number): number;
 }
 
 export const unsupported = (): never => {
@@ -49,9 +53,9 @@ class ConvAccumulator implements BranchAccumulator {
   readonly covers: boolean;
   readonly touches = true;
   private readonly data: Float32Array | Float64Array;
-  private readonly scale: Float64Array | undefined;
+  private readonly bnScale: Float64Array | undefined;
   private readonly shift: Float64Array | undefined;
-  private readonly bias: ArrayLike<number> | undefined;
+  private readonly convBias: ArrayLike<number> | undefined;
   private readonly n: number;
   private readonly iPerB: number;
   private readonly h: number;
@@ -70,9 +74,9 @@ class ConvAccumulator implements BranchAccumulator {
     const [o, iPer, kh, kw] = plan.kernelShape;
     const { scale, shift } = affineOf(b.bn, where);
     this.data = b.kernel.data;
-    this.scale = scale;
+    this.bnScale = scale;
     this.shift = shift;
-    this.bias = b.bias;
+    this.convBias = b.bias;
     this.n = iPerB * h * w;
     this.iPerB = iPerB;
     this.h = h;
@@ -89,13 +93,13 @@ class ConvAccumulator implements BranchAccumulator {
   }
 
   private t(oc: number): number {
-    return this.scale === undefined ? 1 : this.scale[oc]!;
+    return this.bnScale === undefined ? 1 : this.bnScale[oc]!;
   }
 
   // b' = beta + (b - mean) t  ==  b t + shift, shift = beta - mean t
   private biasOf(oc: number, t: number): number {
-    const b0 = this.bias === undefined ? 0 : this.bias[oc]!;
-    return this.scale === undefined ? b0 : b0 * t + this.shift![oc]!;
+    const b0 = this.convBias === undefined ? 0 : this.convBias[oc]!;
+    return this.bnScale === undefined ? b0 : b0 * t + this.shift![oc]!;
   }
 
   // Input slot of this branch's group inside the block's (larger) group.
@@ -146,6 +150,14 @@ class ConvAccumulator implements BranchAccumulator {
     return this.biasOf(oc, t);
   }
 
+  scale(oc: number): number {
+    return this.t(oc);
+  }
+
+  bias(oc: number): number {
+    return this.biasOf(oc, this.t(oc));
+  }
+
   gather(oc: number, list: Int32Array, n: number, row: Float64Array): void {
     const t = this.t(oc);
     const { data } = this;
@@ -176,7 +188,7 @@ class ConvAccumulator implements BranchAccumulator {
 class DiagonalAccumulator implements BranchAccumulator {
   readonly covers = false;
   readonly touches = true;
-  private readonly scale: Float64Array | undefined;
+  private readonly bnScale: Float64Array | undefined;
   private readonly shift: Float64Array | undefined;
 
   constructor(
@@ -188,16 +200,24 @@ class DiagonalAccumulator implements BranchAccumulator {
     where: string,
   ) {
     const a = affineOf(bn, where);
-    this.scale = a.scale;
+    this.bnScale = a.scale;
     this.shift = a.shift;
   }
 
+  scale(oc: number): number {
+    return this.bnScale === undefined ? this.value : this.value * this.bnScale[oc]!;
+  }
+
+  bias(oc: number): number {
+    return this.shift === undefined ? 0 : this.shift[oc]!;
+  }
+
   add(oc: number, row: Float64Array): number {
-    const v = this.scale === undefined ? this.value : this.value * this.scale[oc]!;
+    const v = this.scale(oc);
     const [, iPer, kh, kw] = this.plan.kernelShape;
     const i = oc % iPer; // the output channel reads its own input channel
     for (let y = 0; y < this.size[0]; y++) for (let x = 0; x < this.size[1]; x++) row[(i * kh + y + this.p.offsetY) * kw + x + this.p.offsetX]! += v;
-    return this.shift === undefined ? 0 : this.shift[oc]!;
+    return this.bias(oc);
   }
 
   touch(oc: number, list: Int32Array, n: number): number {

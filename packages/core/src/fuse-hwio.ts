@@ -1,5 +1,6 @@
-import { batchNormAffine, type BatchNorm } from "./batch-norm.js";
+import { batchNormAffine } from "./batch-norm.js";
 import type { Block, ConvBranch } from "./block.js";
+import { branchAccumulator } from "./branch-accumulator.js";
 import type { KernelShape } from "./kernel.js";
 import type { FusePlan } from "./plan-block.js";
 
@@ -25,21 +26,6 @@ export function hwioFusable(block: Block<KernelShape>, plan: FusePlan): boolean 
 
 type Rest = { readonly conv: true; readonly data: Float32Array | Float64Array; readonly t: Float64Array } | { readonly conv: false; readonly v: Float64Array };
 
-const ones = (n: number) => new Float64Array(n).fill(1);
-
-/** Scale and shift of an optional BN (scale 1, no shift without one). */
-function affine(bn: BatchNorm | undefined, n: number, where: string): { t: Float64Array; shift: Float64Array | undefined } {
-  if (bn === undefined) return { t: ones(n), shift: undefined };
-  const a = batchNormAffine(bn, where);
-  return { t: a.scale, shift: a.shift };
-}
-
-/** A conv branch's bias for channel o, as the row engine computes it: b t + shift with a BN, else b (0 without one). */
-function convBias(b: ConvBranch, t: Float64Array, shift: Float64Array | undefined, o: number): number {
-  const b0 = b.bias === undefined ? 0 : b.bias[o]!;
-  return shift === undefined ? b0 : b0 * t[o]! + shift[o]!;
-}
-
 /**
  * {@link fuseInto} for kernels in TF's layout: every conv kernel's `data`
  * holds HWIO `[kh, kw, in, out]` values (its `shape` stays OIHW), and
@@ -51,16 +37,13 @@ export function fuseIntoHwio(block: Block, plan: FusePlan, kernel: Float32Array 
   if (!hwioFusable(block, plan)) throw new Error(`fuseIntoHwio: block ${block.name} is not a dense RepVGG-shaped block (check hwioFusable first)`);
   const [O, I, kh, kw] = plan.kernelShape;
   const P = kh * kw;
-  const lead = block.branches[0] as ConvBranch;
-  const w0 = lead.kernel.data;
-  const a0 = affine(lead.bn, O, `${block.name} branch 0`);
-  const t0 = a0.t;
+  // Per-channel factors and biases come from the branch accumulators, as in every engine.
+  const accs = block.branches.map((b, k) => branchAccumulator(b, plan.placements[k]!, plan, `${block.name} branch ${k}`));
+  const scales = accs.map((a) => Float64Array.from({ length: O }, (_, o) => a.scale(o)));
+  const w0 = (block.branches[0] as ConvBranch).kernel.data;
+  const t0 = scales[0]!;
   const post = block.postBn === undefined ? undefined : batchNormAffine(block.postBn, `${block.name} (post-BN)`);
-  const rest: Rest[] = block.branches.slice(1).map((b, k) => {
-    const where = `${block.name} branch ${k + 1}`;
-    if (b.kind === "conv") return { conv: true, data: b.kernel.data, t: affine(b.bn, O, where).t };
-    return { conv: false, v: affine(b.kind === "identity" ? b.bn : undefined, O, where).t };
-  });
+  const rest: Rest[] = block.branches.slice(1).map((b, k) => (b.kind === "conv" ? { conv: true, data: b.kernel.data, t: scales[k + 1]! } : { conv: false, v: scales[k + 1]! }));
   const convs = rest.filter((r): r is Extract<Rest, { conv: true }> => r.conv);
   const hasIdentity = convs.length < rest.length;
   const at = plan.placements[1];
@@ -96,16 +79,9 @@ export function fuseIntoHwio(block: Block, plan: FusePlan, kernel: Float32Array 
       }
     }
   }
-  const shifts = block.branches.map((b, k) => {
-    if (b.kind === "conv") return k === 0 ? a0 : affine(b.bn, O, `${block.name} branch ${k}`);
-    return affine(b.kind === "identity" ? b.bn : undefined, O, `${block.name} branch ${k}`);
-  });
   for (let o = 0; o < O; o++) {
     let b = 0; // 0 + b0 + b1 ..., as the row engine sums
-    block.branches.forEach((br, k) => {
-      const s = shifts[k]!;
-      b += br.kind === "conv" ? convBias(br, s.t, s.shift, o) : s.shift === undefined ? 0 : s.shift[o]!;
-    });
+    for (const a of accs) b += a.bias(o);
     bias[o] = post === undefined ? b : b * post.scale[o]! + post.shift[o]!;
   }
 }

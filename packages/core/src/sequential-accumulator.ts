@@ -22,7 +22,7 @@ export class SequentialAccumulator implements BranchAccumulator {
   private readonly b1: Float64Array;
   private readonly k2: Float32Array | Float64Array;
   private readonly b2: ArrayLike<number> | undefined;
-  private readonly scale: Float64Array | undefined;
+  private readonly bnScale: Float64Array | undefined;
   private readonly shift: Float64Array | undefined;
   private readonly live: Int32Array; // scratch: the m with a non-zero kxk weight
   private readonly w2: Float64Array; // scratch: their weights times t, [position][live m]
@@ -48,7 +48,7 @@ export class SequentialAccumulator implements BranchAccumulator {
     this.b2 = b.second.bias;
     if (b.second.bn !== undefined) {
       const a = batchNormAffine(b.second.bn, `${where} (kxk)`);
-      this.scale = a.scale;
+      this.bnScale = a.scale;
       this.shift = a.shift;
     }
     this.oPerB = plan.kernelShape[0] / b.groups;
@@ -70,7 +70,7 @@ export class SequentialAccumulator implements BranchAccumulator {
     const [h, w] = this.size;
     const hw = h * w;
     const [o, iPer, kh, kw] = plan.kernelShape;
-    const t = this.scale === undefined ? 1 : this.scale[oc]!;
+    const t = this.bnScale === undefined ? 1 : this.bnScale[oc]!;
     const g = Math.floor(oc / this.oPerB);
     const slot = g * cPer - Math.floor(oc / (o / plan.groups)) * iPer;
     // The m with any non-zero weight, and bias terms in the order m, then position.
@@ -132,7 +132,7 @@ export class SequentialAccumulator implements BranchAccumulator {
       }
     }
     const b2 = this.b2 === undefined ? 0 : this.b2[oc]!;
-    return (this.scale === undefined ? b2 : b2 * t + this.shift![oc]!) + composedBias;
+    return (this.bnScale === undefined ? b2 : b2 * t + this.shift![oc]!) + composedBias;
   }
 
   assign = unsupported;
@@ -140,4 +140,6 @@ export class SequentialAccumulator implements BranchAccumulator {
   gather = unsupported;
   gatherStrided = unsupported;
   touch = unsupported;
+  scale = unsupported; // a 1x1 -> kxk branch has no one factor per channel,
+  bias = unsupported; // and its bias needs its kernels (see add)
 }
