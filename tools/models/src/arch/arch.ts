@@ -132,3 +132,15 @@ export interface LinearHead {
   readonly inFeatures: number;
   readonly classes: number;
 }
+
+/** Where a block sits and its channels: what every block builder takes. */
+export interface BlockPlace {
+  /** Full module path of the block (`stage1.0`). */
+  readonly path: string;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  /** Stride of every branch (square). */
+  readonly stride: number;
+  /** Groups of every conv branch (default 1). */
+  readonly groups?: number;
+}

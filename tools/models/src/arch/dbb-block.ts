@@ -1,14 +1,8 @@
-import type { Activation, ArchBlock, Branch } from "./arch.js";
+import type { Activation, ArchBlock, BlockPlace, Branch } from "./arch.js";
 import { joinPath } from "./block-names.js";
 
 /** Arguments of {@link dbbBlock}. */
-export interface DbbBlockOptions {
-  /** Full module path of the block (`stage1.0`). */
-  readonly path: string;
-  readonly inChannels: number;
-  readonly outChannels: number;
-  readonly stride: number;
-  readonly groups?: number;
+export interface DbbBlockOptions extends BlockPlace {
   /** Kernel size of the kxk convs and the pool (default 3). */
   readonly kernel?: number;
   /** Internal channels of `dbb_1x1_kxk`; default in channels when groups < out, else twice them. */

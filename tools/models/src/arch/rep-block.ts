@@ -1,14 +1,8 @@
-import type { Activation, ArchBlock, Branch, SqueezeExcite } from "./arch.js";
+import type { Activation, ArchBlock, BlockPlace, Branch, SqueezeExcite } from "./arch.js";
 import { type RepBlockNames, joinPath } from "./block-names.js";
 
 /** Arguments of {@link repBlock}. */
-export interface RepBlockOptions {
-  /** Full module path of the block (`stage1.0`). */
-  readonly path: string;
-  readonly inChannels: number;
-  readonly outChannels: number;
-  readonly stride: number;
-  readonly groups?: number;
+export interface RepBlockOptions extends BlockPlace {
   /** Kernel size of the dense branch (default 3). */
   readonly kernel?: number;
   readonly names: RepBlockNames;
