@@ -1,3 +1,5 @@
+import type { JsonValue } from "./json-value.js";
+
 /**
  * A parsed JSON value that keeps what `JSON.parse` loses: the order of object
  * keys (as entries, never merged), the exact text of numbers, and where each
@@ -39,4 +41,26 @@ export function safeIntegerOf(node: JsonNode): number | undefined {
   if (node.kind !== "number" || !plainInteger.test(node.text)) return undefined;
   const n = Number(node.text);
   return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** The node as a plain JSON value (object keys in order; `__proto__` stays an own key). */
+export function jsonValueOf(node: JsonNode): JsonValue {
+  switch (node.kind) {
+    case "object": {
+      const out: Record<string, JsonValue> = {};
+      for (const [k, v] of node.entries) {
+        // defineProperty: "__proto__" stays an own key.
+        Object.defineProperty(out, k, { value: jsonValueOf(v), enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    case "array":
+      return node.items.map(jsonValueOf);
+    case "number":
+      return Number(node.text);
+    case "null":
+      return null;
+    default:
+      return node.value;
+  }
 }

@@ -1,27 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expectCode } from "../test/_make-file.js";
-import type { JsonNode } from "./_json-node.js";
+import { type JsonNode, jsonValueOf } from "./_json-node.js";
 import { parseStrictJson } from "./_strict-json.js";
 
 const options = { where: "test", syntaxCode: "SAFETENSORS_HEADER_NOT_JSON" };
 const parse = (text: string): JsonNode => parseStrictJson(text, options);
 
-// Back to a plain value, to compare with JSON.parse.
-function plain(node: JsonNode): unknown {
-  switch (node.kind) {
-    case "object":
-      return Object.fromEntries(node.entries.map(([k, v]) => [k, plain(v)]));
-    case "array":
-      return node.items.map(plain);
-    case "number":
-      return Number(node.text);
-    case "null":
-      return null;
-    default:
-      return node.value;
-  }
-}
 
 describe("parseStrictJson", () => {
   it("agrees with JSON.parse on valid JSON without duplicate keys", () => {
@@ -32,14 +17,14 @@ describe("parseStrictJson", () => {
       "[0, -0, 1.25, 1E3, 1e-3, 123456789012345678901234567890]",
       '{"é":"ü","😀":"\u007f"}',
     ];
-    for (const s of samples) expect(plain(parse(s))).toEqual(JSON.parse(s));
+    for (const s of samples) expect(jsonValueOf(parse(s))).toEqual(JSON.parse(s));
   });
 
   it("agrees with JSON.parse on random JSON", () => {
     fc.assert(
       fc.property(fc.json(), (text) => {
         // fc.json objects have no duplicate keys; JSON.stringify keeps that.
-        expect(plain(parse(text))).toEqual(JSON.parse(text));
+        expect(jsonValueOf(parse(text))).toEqual(JSON.parse(text));
       }),
       { numRuns: 300 },
     );

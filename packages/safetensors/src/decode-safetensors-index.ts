@@ -1,5 +1,5 @@
 import { ReparamError } from "@reparam/core";
-import { type JsonNode, describeJson, safeIntegerOf } from "./_json-node.js";
+import { type JsonNode, describeJson, jsonValueOf, safeIntegerOf } from "./_json-node.js";
 import { parseStrictJson } from "./_strict-json.js";
 import { decodeUtf8Strict } from "./_utf8.js";
 import { checkShardFileName } from "./check-shard-file-name.js";
@@ -59,33 +59,13 @@ export function decodeSafetensorsIndex(bytes: Uint8Array, where = "model.safeten
     if (totalSize === undefined) throw bad(`${where} metadata total_size`, "a non-negative integer", describeJson(sizeNode));
   }
   return {
-    metadata: metaNode === undefined ? undefined : (toValue(metaNode) as Record<string, JsonValue>),
+    metadata: metaNode === undefined ? undefined : (jsonValueOf(metaNode) as Record<string, JsonValue>),
     totalSize,
     weightMap,
     shardFiles: [...new Set(weightMap.values())],
   };
 }
 
-function toValue(node: JsonNode): JsonValue {
-  switch (node.kind) {
-    case "object": {
-      const out: Record<string, JsonValue> = {};
-      for (const [k, v] of node.entries) {
-        // defineProperty: "__proto__" stays an own key.
-        Object.defineProperty(out, k, { value: toValue(v), enumerable: true, writable: true, configurable: true });
-      }
-      return out;
-    }
-    case "array":
-      return node.items.map(toValue);
-    case "number":
-      return Number(node.text);
-    case "null":
-      return null;
-    default:
-      return node.value;
-  }
-}
 
 function bad(where: string, expected: string, found: string): ReparamError {
   return new ReparamError("SAFETENSORS_BAD_INDEX", "not a valid safetensors index", { where, expected, found });
