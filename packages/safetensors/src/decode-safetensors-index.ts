@@ -1,5 +1,5 @@
 import { ReparamError } from "@reparam/core";
-import { type JsonNode, describeJson, jsonValueOf, safeIntegerOf } from "./_json-node.js";
+import { describeJson, jsonValueOf, safeIntegerOf } from "./_json-node.js";
 import { parseStrictJson } from "./_strict-json.js";
 import { decodeUtf8Strict } from "./_utf8.js";
 import { checkShardFileName } from "./check-shard-file-name.js";
