@@ -34,16 +34,7 @@ export async function run(model: Uint8Array | string, feeds: Record<string, { da
   return out[session.outputNames[0]!]!.data as Float32Array | Uint16Array;
 }
 
-/** max|a - b| / max|b|. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    m = Math.max(m, Math.abs(b[i]!));
-  }
-  return d / m;
-}
+export { relativeError } from "@reparam/test-utils";
 
 /** The op types of a model's nodes, in order. */
 export const opTypes = (m: ModelProto): string[] => m.graph!.node.map((n) => n.opType);

@@ -47,3 +47,8 @@ export function maxAbs(a: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
   return m;
 }
+
+/** max|actual - expected| / max|expected|: how the conformance fixtures state a model output's error. */
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  return maxAbsDiff(actual, expected) / maxAbs(expected);
+}

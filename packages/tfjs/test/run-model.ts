@@ -90,14 +90,5 @@ export function encodedSource(
   return { modelJson: encodeModelJson({ ...model, weightsManifest: manifest }), files: memoryFiles(shards), shards };
 }
 
-/** max|actual - expected| / max|expected|: the conformance metric. */
-export function maxRelDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  return diff / scale;
-}
+/** max|actual - expected| / max|expected|: the conformance metric (test-utils' `relativeError`). */
+export { relativeError as maxRelDiff } from "@reparam/test-utils";

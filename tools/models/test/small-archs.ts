@@ -40,16 +40,7 @@ export function nchwToNhwc(x: Float32Array, c: number, h: number, w: number): Fl
   return out;
 }
 
-/** Largest |a - b| relative to the largest |b|. */
-export function relativeError(a: Float32Array, b: Float32Array): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return err / scale;
-}
+export { relativeError } from "@reparam/test-utils";
 
 /** Byte equality, fast (vitest's deep equality walks a typed array element by element). */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
