@@ -1,6 +1,7 @@
 import { batchNormAffine } from "./batch-norm.js";
 import type { Block, ConvBranch } from "./block.js";
 import { branchAccumulator } from "./branch-accumulator.js";
+import { latticeOffset } from "./fuse-lattice.js";
 import type { KernelShape } from "./kernel.js";
 import type { FusePlan } from "./plan-block.js";
 
@@ -16,12 +17,7 @@ export function hwioFusable(block: Block<KernelShape>, plan: FusePlan): boolean 
   if (plan.groups !== 1 || lead?.kind !== "conv" || lead.groups !== 1) return false;
   const [lo, li, lh, lw] = lead.kernel.shape;
   if (lo !== o || li !== iPer || lh !== kh || lw !== kw) return false;
-  const at = plan.placements[1];
-  return rest.every((b, k) => {
-    const p = plan.placements[k + 1]!;
-    const small = b.kind === "identity" || (b.kind === "conv" && b.groups === 1 && b.kernel.shape[2] === 1 && b.kernel.shape[3] === 1);
-    return small && p.offsetY === at!.offsetY && p.offsetX === at!.offsetX;
-  });
+  return latticeOffset(block, plan) !== undefined && rest.every((b) => b.kind !== "conv" || b.groups === 1);
 }
 
 type Rest = { readonly conv: true; readonly data: Float32Array | Float64Array; readonly t: Float64Array } | { readonly conv: false; readonly v: Float64Array };

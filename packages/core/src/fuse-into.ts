@@ -3,20 +3,10 @@ import type { Block } from "./block.js";
 import { branchAccumulator } from "./branch-accumulator.js";
 import { fuseChannels } from "./fuse-channels.js";
 import type { FastFuse } from "./fuse-engine.js";
-import { fuseLattice } from "./fuse-lattice.js";
+import { fuseLattice, latticeOffset } from "./fuse-lattice.js";
 import { fuseSparse } from "./fuse-sparse.js";
 import { checkWindow, type FuseWindow } from "./fuse-window.js";
 import type { FusePlan } from "./plan-block.js";
-
-/** The offset every branch after the first sits at, when all of them are 1x1 (convs, identity) at one offset. */
-function latticeOffset(block: Block, plan: FusePlan): { y: number; x: number } | undefined {
-  const rest = block.branches.slice(1);
-  const p = plan.placements[1];
-  if (p === undefined) return { y: 0, x: 0 };
-  const small = rest.every((b) => b.kind === "identity" || (b.kind === "conv" && b.kernel.shape[2] === 1 && b.kernel.shape[3] === 1));
-  const aligned = plan.placements.slice(1).every((q) => q.offsetY === p.offsetY && q.offsetX === p.offsetX);
-  return small && aligned ? { y: p.offsetY, x: p.offsetX } : undefined;
-}
 
 /**
  * Fuses a planned block into `kernel` (OIHW, float32 or float64 storage: each

@@ -1,4 +1,17 @@
+import type { Block } from "./block.js";
 import type { FastFuse } from "./fuse-engine.js";
+import type { KernelShape } from "./kernel.js";
+import type { FusePlan } from "./plan-block.js";
+
+/** The offset every branch after the first sits at, when all of them are 1x1 (convs, identity) at one offset. */
+export function latticeOffset(block: Block<KernelShape>, plan: FusePlan): { y: number; x: number } | undefined {
+  const rest = block.branches.slice(1);
+  const p = plan.placements[1];
+  if (p === undefined) return { y: 0, x: 0 };
+  const small = rest.every((b) => b.kind === "identity" || (b.kind === "conv" && b.kernel.shape[2] === 1 && b.kernel.shape[3] === 1));
+  const aligned = plan.placements.slice(1).every((q) => q.offsetY === p.offsetY && q.offsetX === p.offsetX);
+  return small && aligned ? { y: p.offsetY, x: p.offsetX } : undefined;
+}
 
 /**
  * The lead branch written straight into the output; the other branches all
