@@ -1,5 +1,5 @@
 import type { Block, FusedConv } from "./block.js";
-import { fuseInto } from "./fuse-into.js";
+import { fuseTo } from "./fuse-to.js";
 import { planBlock, type FusePlan } from "./plan-block.js";
 import type { Refusal } from "./refusal.js";
 
@@ -7,16 +7,13 @@ import type { Refusal } from "./refusal.js";
 export type FuseResult = { readonly ok: true; readonly conv: FusedConv } | { readonly ok: false; readonly refusal: Refusal };
 
 /**
- * Computes a planned fusion in float64 (see {@link fuseChannels}); the caller
- * rounds once when storing. For large models prefer {@link fuseToFloat32}.
+ * Computes a planned fusion in float64 ({@link fuseTo}, dtype f64); the caller
+ * rounds once when storing. For large models prefer {@link fuseTo} into the storage dtype.
  */
 export function fuseWithPlan(block: Block, plan: FusePlan): FusedConv {
-  const [o, iPer, kh, kw] = plan.kernelShape;
-  const data = new Float64Array(o * iPer * kh * kw);
-  const bias = new Float64Array(o);
-  fuseInto(block, plan, data, bias);
+  const f = fuseTo(block, plan, { dtype: "f64" });
   const { stride, pads, dilation, groups } = plan;
-  return { kernel: { data, shape: plan.kernelShape }, bias, stride, pads, dilation, groups };
+  return { kernel: { data: f.kernel as Float64Array, shape: plan.kernelShape }, bias: f.bias as Float64Array, stride, pads, dilation, groups };
 }
 
 /**
@@ -24,11 +21,7 @@ export function fuseWithPlan(block: Block, plan: FusePlan): FusedConv {
  * storage: the float64 kernel never exists whole.
  */
 export function fuseToFloat32(block: Block, plan: FusePlan): { kernel: Float32Array; bias: Float32Array } {
-  const [o, iPer, kh, kw] = plan.kernelShape;
-  const kernel = new Float32Array(o * iPer * kh * kw);
-  const bias = new Float32Array(o);
-  fuseInto(block, plan, kernel, bias);
-  return { kernel, bias };
+  return fuseTo(block, plan, { dtype: "f32" }) as { kernel: Float32Array; bias: Float32Array };
 }
 
 /**

@@ -1,8 +1,8 @@
-import { batchNormAffine, type BatchNorm } from "./batch-norm.js";
+import { batchNormAffine } from "./batch-norm.js";
 import type { Block, Branch, ConvGeometry, Pair } from "./block.js";
 import { blockGeometry, type Placement } from "./block-geometry.js";
 import type { KernelShape } from "./kernel.js";
-import { isReparamError } from "./reparam-error.js";
+import { checkVectors } from "./check-vectors.js";
 import { refusal, type Refusal } from "./refusal.js";
 
 /** What a block fuses into, known from shapes and BatchNorms alone. */
@@ -50,22 +50,6 @@ function checkChannels(block: Block<KernelShape>): Refusal | undefined {
   return undefined;
 }
 
-/** Every BatchNorm of the block must have var + eps > 0 (also checks lengths). */
-function checkBatchNorms(block: Block<KernelShape>): Refusal | undefined {
-  const bns: Array<[BatchNorm | undefined, string]> = [[block.postBn, "post-BN"]];
-  block.branches.forEach((b, i) => {
-    if (b.kind === "sequential") bns.push([b.first.bn, `branch ${i} (1x1)`], [b.second.bn, `branch ${i} (kxk)`]);
-    else bns.push([b.bn, `branch ${i}`]);
-  });
-  try {
-    for (const [bn, where] of bns) if (bn !== undefined) batchNormAffine(bn, `${block.name} ${where}`);
-  } catch (e) {
-    if (isReparamError(e)) return refusal(block.name, "BAD_BATCH_NORM", e.message);
-    throw e;
-  }
-  return undefined;
-}
-
 /** DBB's 1x1 -> kxk padded with zeros is exact only if the 1x1 (+BN) maps zero to zero. */
 function checkSequentialPadding(block: Block<KernelShape>): Refusal | undefined {
   for (const b of block.branches) {
@@ -92,7 +76,7 @@ function checkSequentialPadding(block: Block<KernelShape>): Refusal | undefined 
  */
 export function planBlock(block: Block<KernelShape>): PlanResult {
   if (block.branches.length === 0) return { ok: false, refusal: refusal(block.name, "EMPTY_BLOCK", "block has no branches") };
-  const bad = checkChannels(block) ?? checkBatchNorms(block) ?? checkSequentialPadding(block);
+  const bad = checkChannels(block) ?? checkVectors(block, branchOutChannels(block.branches[0]!, block.inChannels)) ?? checkSequentialPadding(block);
   if (bad !== undefined) return { ok: false, refusal: bad };
   const geo = blockGeometry(block);
   if (!geo.ok) return geo;

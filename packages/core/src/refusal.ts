@@ -13,7 +13,8 @@ export type RefusalReason =
   | "CHANNEL_MISMATCH" // branches disagree on in or out channels
   | "SEQUENTIAL_PADDING" // 1x1 -> kxk with zero padding and a non-zero 1x1 output for zero input
   | "SEQUENTIAL_SHAPE" // 1x1 -> kxk whose first conv is not 1x1 or whose channels do not chain
-  | "BAD_BATCH_NORM" // NaN or non-positive variance + eps
+  | "BAD_BATCH_NORM" // a non-finite BatchNorm value, or non-positive variance + eps
+  | "NON_FINITE" // a bias holds NaN or an infinity
   | "SHARED_INTERMEDIATE" // a tensor inside the block is used outside it or is a model output
   | "PADS_UNKNOWN" // SAME padding whose input size is unknown
   | "FORMAT_UNSUPPORTED"; // the fused conv cannot be written in this format (e.g. grouped conv in tfjs-layers)

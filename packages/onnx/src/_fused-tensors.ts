@@ -1,18 +1,16 @@
 import { create } from "@bufbuild/protobuf";
-import { fuseToFloat32, narrowBFloat16Array, narrowFloat16Array, type Block, type FusedConv, type FusePlan } from "@reparam/core";
+import { fuseTo, type Block, type FusedDtype, type FusePlan } from "@reparam/core";
 import { TensorProtoSchema, TensorProto_DataType as DT, type TensorProto } from "onnx-buf";
 import { hostLittleEndian } from "./_little-endian.js";
 import type { PendingData } from "./_pending-data.js";
 import { tensorDataBytes } from "./_tensor-data-bytes.js";
-import type { TensorData } from "./build-model.js";
 import { dtypeOf } from "./onnx-dtype.js";
 import { tensorByteLength } from "./tensor-byte-length.js";
 
-/** One block to fuse, as core's fuse decision gives it: its plan, its data, its float64 fusion. */
+/** One block to fuse, as core's fuse decision gives it: its plan and its data. */
 export interface FusionSource {
   readonly plan: FusePlan;
   load(): Promise<Block>;
-  fused(): Promise<FusedConv>;
   /** Called with a block from `load` once it is fused and let go. */
   loaded?(block: Block): void;
 }
@@ -23,22 +21,16 @@ export interface FusedTensors {
   readonly pending: readonly [PendingData, PendingData];
 }
 
-/** float64 values rounded once, to nearest, ties to even, into the storage of `dataType`, as little-endian bytes. */
-export function storedBytes(values: Float64Array, dataType: number, where: string): Uint8Array {
-  const stored: TensorData = dataType === DT.FLOAT16 ? narrowFloat16Array(values) : dataType === DT.BFLOAT16 ? narrowBFloat16Array(values) : values;
-  return tensorDataBytes(stored, dtypeOf(dataType), where).bytes; // FLOAT: rounded once when written; DOUBLE: exact
-}
+const CORE_DTYPE: Partial<Record<number, FusedDtype>> = { [DT.FLOAT]: "f32", [DT.DOUBLE]: "f64", [DT.FLOAT16]: "f16", [DT.BFLOAT16]: "bf16" };
 
-/** Both tensors' bytes: FLOAT fused straight into float32 storage (one rounding, as from float64), others from the float64 fusion. */
+/** Both tensors' bytes: core's `fuseTo` straight into the storage dtype (one rounding from float64, finiteness checked). */
 async function fusedBytes(source: FusionSource, dataType: number, weight: string, bias: string): Promise<[Uint8Array, Uint8Array]> {
-  if (dataType === DT.FLOAT && hostLittleEndian) {
-    const block = await source.load();
-    const f = fuseToFloat32(block, source.plan);
-    source.loaded?.(block);
-    return [new Uint8Array(f.kernel.buffer, f.kernel.byteOffset, f.kernel.byteLength), new Uint8Array(f.bias.buffer, f.bias.byteOffset, f.bias.byteLength)];
-  }
-  const conv = await source.fused();
-  return [storedBytes(conv.kernel.data, dataType, `initializer '${weight}'`), storedBytes(conv.bias, dataType, `initializer '${bias}'`)];
+  const block = await source.load();
+  const f = fuseTo(block, source.plan, { dtype: CORE_DTYPE[dataType]! });
+  source.loaded?.(block);
+  const bytes = (a: Float32Array | Float64Array | Uint16Array, where: string) =>
+    hostLittleEndian ? new Uint8Array(a.buffer, a.byteOffset, a.byteLength) : tensorDataBytes(a, dtypeOf(dataType), where).bytes;
+  return [bytes(f.kernel, `initializer '${weight}'`), bytes(f.bias, `initializer '${bias}'`)];
 }
 
 /**
@@ -49,8 +41,7 @@ async function fusedBytes(source: FusionSource, dataType: number, weight: string
  * so that a writer holds one fused block at a time.
  */
 export function fusedTensors(source: FusionSource, dataType: number, weight: string, bias: string): FusedTensors {
-  const dtype = dtypeOf(dataType);
-  if (dtype === undefined || dtype === "int32" || dtype === "int64") throw new TypeError(`fused weights cannot be stored as data type ${dataType}`);
+  if (CORE_DTYPE[dataType] === undefined) throw new TypeError(`fused weights cannot be stored as data type ${dataType}`);
   const [o] = source.plan.kernelShape;
   const tensor = (name: string, dims: readonly number[]) => create(TensorProtoSchema, { name, dims: dims.map((d) => BigInt(d)), dataType });
   const w = tensor(weight, source.plan.kernelShape);

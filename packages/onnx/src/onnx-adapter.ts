@@ -25,9 +25,9 @@ const DTYPE_OPTION: Record<string, number> = { f32: DT.FLOAT, f16: DT.FLOAT16 };
  *   untouched; external data written to `<output>.data` when the input had
  *   some (or `externalData: true`, see {@link OnnxConvertOptions}). The
  *   output is written piece by piece: untouched tensors straight from the
- *   input's bytes, each block fused as its turn comes (FLOAT blocks straight
- *   into float32 storage from `load()` and the plan, without `fused()`, so
- *   they send no fuse progress), so only about one block is held at a time.
+ *   input's bytes, each block fused as its turn comes (straight into its
+ *   storage dtype from `load()` and the plan, by core's `fuseTo`), so only
+ *   about one block is held at a time.
  * With nothing fused the output is the input, byte for byte (when it was
  * written by the reference serializer and had no external data).
  */
@@ -63,8 +63,8 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
       if (block === undefined) throw unknownBlock(d.candidate);
       const view = block.graph;
       graph = view;
-      // FLOAT blocks are fused straight into float32 storage (load + plan) as they are written, one at a time; others through fused().
-      fusions.push({ match: block.match, source: { plan: d.plan, load: () => d.load(), fused: () => d.fused(), loaded: (b) => view.reuse(b) } });
+      // Blocks are fused straight into their storage dtype (load + plan) as they are written, one at a time.
+      fusions.push({ match: block.match, source: { plan: d.plan, load: () => d.load(), loaded: (b) => view.reuse(b) } });
     }
     const { model: proto, pending } = graph === undefined ? { model: model.proto, pending: new Map() } : applyFusions(model.proto, graph, fusions);
     checkGraph(proto);

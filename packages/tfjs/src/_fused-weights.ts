@@ -1,4 +1,4 @@
-import { fuseInto, fuseIntoHwio, hwioFusable, narrowFloat16Array, type FusePlan } from "@reparam/core";
+import { fuseTo, hwioFusable, type FusePlan } from "@reparam/core";
 import { float32Pool } from "./_float32-pool.js";
 import { oihwToTf, type KernelDims } from "./_kernel-layout.js";
 import type { FusedTfjsWeight } from "./fused-tfjs-weight.js";
@@ -45,30 +45,18 @@ export function fusedWeightMaker(dtype: "f32" | "f16"): FusedWeightMaker {
       if (!depthwise && loadHwio !== undefined && hwioFusable(candidate.layout, plan)) {
         // Dense RepVGG-shaped: fused in TF's layout straight from the stored kernels, no transposes.
         const block = await loadHwio();
-        if (dtype === "f32") {
-          const kernel = pool.take(n);
-          const bias = new Float32Array(o);
-          fuseIntoHwio(block, plan, kernel, bias);
-          return { kernel, bias };
-        }
-        const kernel = new Float64Array(n);
-        const bias = new Float64Array(o);
-        fuseIntoHwio(block, plan, kernel, bias);
-        return { kernel: narrowFloat16Array(kernel), bias: narrowFloat16Array(bias) };
+        return fuseTo(block, plan, { dtype, hwio: true, ...(dtype === "f32" ? { kernel: pool.take(n) } : {}) }) as Fused;
       }
       const block = await (fusion.load ?? (() => candidate.load()))();
       let fused: Fused;
       if (dtype === "f32") {
         const oihw = pool.take(n);
-        const bias = new Float32Array(o);
-        fuseInto(block, plan, oihw, bias);
-        fused = { kernel: oihwToTf(oihw, pool.take(n), dims), bias };
+        const f = fuseTo(block, plan, { dtype, kernel: oihw });
+        fused = { kernel: oihwToTf(oihw, pool.take(n), dims), bias: f.bias as Float32Array };
         pool.give(oihw);
       } else {
-        const oihw = new Float64Array(n);
-        const bias = new Float64Array(o);
-        fuseInto(block, plan, oihw, bias);
-        fused = { kernel: oihwToTf(narrowFloat16Array(oihw), new Uint16Array(n), dims), bias: narrowFloat16Array(bias) };
+        const f = fuseTo(block, plan, { dtype });
+        fused = { kernel: oihwToTf(f.kernel as Uint16Array, new Uint16Array(n), dims), bias: f.bias as Uint16Array };
       }
       candidate.recycle(block);
       return fused;

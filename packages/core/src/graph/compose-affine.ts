@@ -1,5 +1,16 @@
 import type { BatchNorm } from "../batch-norm.js";
+import { ReparamError } from "../reparam-error.js";
 import type { AffineNode } from "./parse-branch.js";
+
+/** A vector of the chain must have one value (a scalar) or one per channel; anything else cannot be composed. */
+function checkLength(v: ArrayLike<number>, channels: number, node: AffineNode, what: string): void {
+  if (v.length === 1 || v.length === channels) return;
+  throw new ReparamError("CORE_AFFINE_CHANNELS", "a BatchNorm or constant affine node does not match the channels it applies to", {
+    where: `'${node.id}' ${what}`,
+    expected: `1 or ${channels} values`,
+    found: `${v.length}`,
+  });
+}
 
 /**
  * Loads a chain of BatchNorm / constant affine nodes (in application order)
@@ -7,6 +18,11 @@ import type { AffineNode } from "./parse-branch.js";
  * (its eps kept); anything else is composed in float64 into the exact form
  * gamma = scale, beta = shift, mean = 0, variance = 1, eps = 0.
  * Returns undefined for an empty chain.
+ *
+ * @param channels - the channels of the tensor the chain applies to (a
+ *   post-sum chain: the block's output channels, not its input's).
+ * @throws ReparamError `CORE_AFFINE_CHANNELS` when a vector of the chain has
+ *   neither one value nor `channels` values (it would read past its end).
  */
 export async function composeAffine(chain: readonly AffineNode[], channels: number): Promise<BatchNorm | undefined> {
   if (chain.length === 0) return undefined;
@@ -24,6 +40,7 @@ export async function composeAffine(chain: readonly AffineNode[], channels: numb
     let h: ArrayLike<number> = [0];
     if (n.op.kind === "batchnorm") {
       const [g, b, m, v] = await Promise.all([n.op.gamma.values(), n.op.beta.values(), n.op.mean.values(), n.op.variance.values()]);
+      for (const [vec, what] of [[g, "gamma"], [b, "beta"], [m, "mean"], [v, "variance"]] as const) checkLength(vec, channels, n, what);
       const t = new Float64Array(channels);
       const sh = new Float64Array(channels);
       for (let c = 0; c < channels; c++) {
@@ -33,8 +50,8 @@ export async function composeAffine(chain: readonly AffineNode[], channels: numb
       s = t;
       h = sh;
     } else {
-      if (n.op.scale) s = await n.op.scale.values();
-      if (n.op.shift) h = await n.op.shift.values();
+      if (n.op.scale) checkLength((s = await n.op.scale.values()), channels, n, "scale");
+      if (n.op.shift) checkLength((h = await n.op.shift.values()), channels, n, "shift");
     }
     // (x * scale + shift) * s + h
     for (let c = 0; c < channels; c++) {

@@ -1,7 +1,8 @@
 import type { Candidate } from "../adapter.js";
 import type { Block, Branch } from "../block.js";
 import type { KernelShape } from "../kernel.js";
-import { planBlock } from "../plan-block.js";
+import { branchOutChannels, planBlock } from "../plan-block.js";
+import { isReparamError } from "../reparam-error.js";
 import { refusal, type Refusal } from "../refusal.js";
 import { blockName } from "./block-name.js";
 import { branchLayout, parseChannels, type BranchLayout } from "./branch-layout.js";
@@ -66,12 +67,19 @@ async function makeMatch(view: GraphView, name: string, input: string, output: s
   // x + BN(x) with no conv is a block only on an image tensor (rank 4): a known spatial size says so.
   if (parses.every((p) => p.kind === "identity") && view.spatialSize(input) === undefined) return undefined;
   const layouts: BranchLayout[] = [];
-  for (const p of parses) {
-    const l = await branchLayout(view, p, channels);
-    if ("reason" in l) return refusal(name, l.reason, l.message);
-    layouts.push(l);
+  let postBn: Awaited<ReturnType<typeof composeAffine>>;
+  try {
+    for (const p of parses) {
+      const l = await branchLayout(view, p, channels);
+      if ("reason" in l) return refusal(name, l.reason, l.message);
+      layouts.push(l);
+    }
+    // The post-sum chain scales the sum: the branches' output channels, which differ from X's when a block widens.
+    postBn = await composeAffine(post, branchOutChannels(layouts[0]!.branch, channels));
+  } catch (e) {
+    if (isReparamError(e) && e.code === "CORE_AFFINE_CHANNELS") return refusal(name, "CHANNEL_MISMATCH", e.message);
+    throw e;
   }
-  const postBn = await composeAffine(post, channels);
   const size = view.spatialSize(input);
   const general: Block<KernelShape> = { name, inChannels: channels, branches: layouts.map((l) => l.branch), ...(postBn ? { postBn } : {}) };
   // Tie the block to its input size only when the branches line up at that size alone
