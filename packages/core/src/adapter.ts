@@ -1,5 +1,6 @@
 import type { Block, FusedConv } from "./block.js";
 import type { ByteSink, ByteSource } from "./byte-source.js";
+import type { DeployConv } from "./deploy-conv.js";
 import type { KernelShape } from "./kernel.js";
 import type { FusePlan } from "./plan-block.js";
 import type { Refusal } from "./refusal.js";
@@ -101,4 +102,13 @@ export interface FormatAdapter<M> {
   encode(model: M, decisions: readonly Decision[], output: ModelOutput, options: ConvertOptions): Promise<EncodeStats>;
   /** Format details for the report (opset, dtype, format version). */
   describe?(model: M): Record<string, string>;
+  /**
+   * For `reparam verify`: the conv that stands for `candidate` (found by this
+   * adapter's `findBlocks` in `original`) in `converted` (a model of the same
+   * format, decoded by this adapter), read from `converted` as stored; or
+   * undefined when that block is not fused there (its branches are still
+   * there, or it is absent). `plan` is the block's fusion plan, for formats
+   * that do not store geometry (state dicts).
+   */
+  deployConv?(original: M, converted: M, candidate: Candidate, plan: FusePlan): Promise<DeployConv | undefined>;
 }

@@ -57,6 +57,8 @@ export type { Refusal, RefusalReason } from "./refusal.js";
 
 export type { Candidate, ConvertOptions, Decision, EncodeStats, FormatAdapter, ModelInput, ModelOutput } from "./adapter.js";
 export type { ConversionReport, FusedBlockReport } from "./report.js";
+export { UNIT_ROUNDOFF } from "./deploy-conv.js";
+export type { DeployConv } from "./deploy-conv.js";
 export { decide, reparameterize } from "./reparameterize.js";
 export type { Progress } from "./reparameterize.js";
 

@@ -109,8 +109,9 @@ describe("planBlock checks every per-channel vector against the channels it appl
 });
 
 describe("fuseTo's finiteness guard", () => {
-  const k = Float64Array.from([1, -2, 3, 1e300]);
-  const block: Block = { name: "blk", inChannels: 2, branches: [{ kind: "conv", kernel: { data: k, shape: [2, 2, 1, 1] }, stride: [1, 1], pads: [0, 0, 0, 0], dilation: [1, 1], groups: 1, bn: { gamma: [1, 1e300], beta: [0, 0], mean: [0, 0], variance: [1, 1], eps: 0 } }] };
+  const plain = (values: number[]): Block["branches"][number] => ({ kind: "conv", kernel: { data: Float64Array.from(values), shape: [2, 2, 1, 1] }, stride: [1, 1], pads: [0, 0, 0, 0], dilation: [1, 1], groups: 1 });
+  const bn = { gamma: [1, 1e300], beta: [0, 0], mean: [0, 0], variance: [1, 1], eps: 0 };
+  const block: Block = { name: "blk", inChannels: 2, branches: [{ ...plain([1, -2, 3, 1e300]), bn } as Block["branches"][number]] };
   const planned = planBlock(block);
   if (!planned.ok) throw new Error("planned");
 
@@ -121,7 +122,7 @@ describe("fuseTo's finiteness guard", () => {
   });
 
   it("lets a NaN through that the block's own kernel already holds (the original computes it too)", () => {
-    const nan: Block = { ...block, branches: [{ ...(block.branches[0] as Extract<Block["branches"][number], { kind: "conv" }>), kernel: { data: Float64Array.from([1, NaN, 3, 4]), shape: [2, 2, 1, 1] }, bn: undefined }] };
+    const nan: Block = { ...block, branches: [plain([1, NaN, 3, 4])] };
     const p = planBlock(nan);
     if (!p.ok) throw new Error("planned");
     const f = fuseTo(nan, p.plan, { dtype: "f32" });
@@ -129,7 +130,7 @@ describe("fuseTo's finiteness guard", () => {
   });
 
   it("catches a float16 overflow of a finite float64 value (65520 rounds to infinity)", () => {
-    const big: Block = { ...block, branches: [{ ...(block.branches[0] as Extract<Block["branches"][number], { kind: "conv" }>), kernel: { data: Float64Array.from([1, 2, 3, 65520]), shape: [2, 2, 1, 1] }, bn: undefined }] };
+    const big: Block = { ...block, branches: [plain([1, 2, 3, 65520])] };
     const p = planBlock(big);
     if (!p.ok) throw new Error("planned");
     expect(() => fuseTo(big, p.plan, { dtype: "f16" })).toThrowError(expect.objectContaining({ code: "CORE_NON_FINITE" }));
