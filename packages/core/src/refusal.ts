@@ -17,6 +17,10 @@ export type RefusalReason =
   | "NON_FINITE" // a bias holds NaN or an infinity
   | "SHARED_INTERMEDIATE" // a tensor inside the block is used outside it or is a model output
   | "PADS_UNKNOWN" // SAME padding whose input size is unknown
+  | "NON_LINEAR_BRANCH" // a branch of a sum of convs over one input goes through an op that is not linear in it (or not one the matcher reads as such)
+  | "NO_COMMON_INPUT" // a branch of a sum of convs over one input starts from another tensor (a graph input, a sum of its own)
+  | "UNSUPPORTED_BRANCH" // every branch is linear in the input, one in a form that does not merge into one conv (kxk conv -> kxk conv, BN -> conv)
+  | "NON_CONSTANT_WEIGHTS" // a weight may be replaced at run time (an ONNX initializer that is also a graph input, kept as an input)
   | "FORMAT_UNSUPPORTED"; // the fused conv cannot be written in this format (e.g. grouped conv in tfjs-layers)
 
 /** A refused block: which, why, and a sentence for the user. */

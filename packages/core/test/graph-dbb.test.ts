@@ -174,10 +174,11 @@ describe("matchBlocks: DBB refusals", () => {
   const base: Dbb = { c: 3, o: 3, stride: 1, groups: 1, k: 3, bnForm: "batchnorm", after: explicit(0) };
   const replace = (nodes: GraphNodeView[], id: string, op: NeutralOp) => nodes.map((n) => (n.id === id ? { ...n, op } : n));
 
-  it("a Pad that is not a zero spatial pad (the adapter's 'other') is no branch: no DBB block, nothing refused", async () => {
+  it("a Pad that is not a zero spatial pad (the adapter's 'other') is no branch: no DBB block, refused as NON_LINEAR_BRANCH naming it", async () => {
     const nodes = replace(dbbNodes(base), "b/kxk/bn1/pad", { kind: "other" });
     const { matches, refused } = await matchBlocks(graphView(nodes, ["b/add2"], () => [5, 5]));
-    expect(refused).toEqual([]);
+    expect(refused.map((x) => [x.block, x.reason])).toEqual([["b", "NON_LINEAR_BRANCH"]]);
+    expect(refused[0]!.message).toContain("'b/kxk/bn1/pad'");
     expect(matches.map((m) => m.candidate.family)).not.toContain("dbb");
   });
 

@@ -1,27 +1,13 @@
-import type { Candidate } from "../adapter.js";
-import type { Block, Branch } from "../block.js";
-import type { KernelShape } from "../kernel.js";
-import { branchOutChannels, planBlock } from "../plan-block.js";
-import { isReparamError } from "../reparam-error.js";
 import { refusal, type Refusal } from "../refusal.js";
 import { blockName } from "./block-name.js";
-import { branchLayout, parseChannels, type BranchLayout } from "./branch-layout.js";
-import { classifyFamily } from "./classify-family.js";
-import { composeAffine } from "./compose-affine.js";
+import { explainSum } from "./explain-sum.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
+import { blockChannels, makeMatch, type GraphBlockMatch } from "./make-match.js";
+import { parseChannels } from "./branch-layout.js";
 import { parseBranch, parseNodes, type AffineNode, type BranchParse } from "./parse-branch.js";
 import { findSumTrees } from "./sum-tree.js";
 
-/** A block found in a graph: what to fuse, what to remove, where the fused conv goes. */
-export interface GraphBlockMatch {
-  readonly candidate: Candidate;
-  /** The block's input X: the fused conv reads it. */
-  readonly input: string;
-  /** The tensor the block produces (sum, or post-BN): the fused conv takes this name. */
-  readonly output: string;
-  /** Every node the fused conv replaces. */
-  readonly nodes: readonly GraphNodeView[];
-}
+export type { GraphBlockMatch } from "./make-match.js";
 
 const isAffine = (n: GraphNodeView | undefined): n is AffineNode => n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
 
@@ -52,111 +38,93 @@ function leak(view: GraphView, nodes: readonly GraphNodeView[], last: GraphNodeV
   return undefined;
 }
 
-/** Picks the block input: a root every leaf can be read from. */
+/**
+ * Picks the block input: a root every leaf can be read from, preferring one
+ * where some branch is more than BN / affine nodes (conv(x) + BN(conv(x))
+ * is a block over x, not only identities over the conv's output).
+ */
 function chooseRoot(parses: readonly BranchParse[][]): BranchParse[] | undefined {
+  let identities: BranchParse[] | undefined;
   for (const cand of parses[0] ?? []) {
     const picked = parses.map((ps) => ps.find((p) => p.root === cand.root));
-    if (picked.every((p) => p !== undefined)) return picked as BranchParse[];
+    if (!picked.every((p) => p !== undefined)) continue;
+    if (picked.some((p) => p.kind !== "identity")) return picked;
+    identities ??= picked;
   }
-  return undefined;
-}
-
-async function makeMatch(view: GraphView, name: string, input: string, output: string, nodes: GraphNodeView[], parses: readonly BranchParse[], post: readonly AffineNode[]) {
-  const channels = parses.map(parseChannels).find((c) => c !== undefined);
-  if (channels === undefined) return undefined; // e.g. a bare x + x: nothing to fuse
-  // x + BN(x) with no conv is a block only on an image tensor (rank 4): a known spatial size says so.
-  if (parses.every((p) => p.kind === "identity") && view.spatialSize(input) === undefined) return undefined;
-  const layouts: BranchLayout[] = [];
-  let postBn: Awaited<ReturnType<typeof composeAffine>>;
-  try {
-    for (const p of parses) {
-      const l = await branchLayout(view, p, channels);
-      if ("reason" in l) return refusal(name, l.reason, l.message);
-      layouts.push(l);
-    }
-    // The post-sum chain scales the sum: the branches' output channels, which differ from X's when a block widens.
-    postBn = await composeAffine(post, branchOutChannels(layouts[0]!.branch, channels));
-  } catch (e) {
-    if (isReparamError(e) && e.code === "CORE_AFFINE_CHANNELS") return refusal(name, "CHANNEL_MISMATCH", e.message);
-    throw e;
-  }
-  const size = view.spatialSize(input);
-  const general: Block<KernelShape> = { name, inChannels: channels, branches: layouts.map((l) => l.branch), ...(postBn ? { postBn } : {}) };
-  // Tie the block to its input size only when the branches line up at that size alone
-  // (SAME at stride 2): otherwise the fused pads stay the ones that hold for every size.
-  const layout: Block<KernelShape> = size === undefined || planBlock(general).ok ? general : { ...general, inputSize: size };
-  const load = async (): Promise<Block> => {
-    const branches = await Promise.all(
-      layouts.map(async ({ branch, kernels }): Promise<Branch> => {
-        const data = await Promise.all(kernels.map((k) => k.values()));
-        if (branch.kind === "conv") return { ...branch, kernel: { data: data[0]!, shape: branch.kernel.shape } };
-        if (branch.kind === "sequential") {
-          return { ...branch, first: { ...branch.first, kernel: { data: data[0]!, shape: branch.first.kernel.shape } }, second: { ...branch.second, kernel: { data: data[1]!, shape: branch.second.kernel.shape } } };
-        }
-        return branch;
-      }),
-    );
-    return { ...layout, branches };
-  };
-  // Kernels stored in TF's layout can also be handed over as stored, for blocks of conv branches alone (and identities).
-  const hwio = layouts.every((l) => (l.branch.kind === "conv" && l.kernels.every((k) => k.hwioValues !== undefined)) || l.branch.kind === "identity");
-  const loadHwio = async (): Promise<Block> => {
-    const branches = await Promise.all(
-      layouts.map(async ({ branch, kernels }): Promise<Branch> => (branch.kind === "conv" ? { ...branch, kernel: { data: await kernels[0]!.hwioValues!(), shape: branch.kernel.shape } } : (branch as Branch))),
-    );
-    return { ...layout, branches };
-  };
-  const candidate: Candidate = { name, family: classifyFamily(layout), layout, load, ...(hwio ? { loadHwio } : {}) };
-  return { candidate, input, output, nodes };
+  return identities;
 }
 
 /**
  * Finds re-parameterizable blocks in a graph: Add trees whose leaves are
  * linear branches over one common input (with an optional BN chain after the
- * sum), then single conv -> BN chains not inside a block. Blocks whose inner
- * tensors are used elsewhere or whose pads depend on an unknown size are
- * refused; add trees that are not blocks (residual adds of non-linear paths)
- * are ignored.
+ * sum), then single conv -> BN chains not inside a block.
+ *
+ * Nothing that looks like a block is left silently. An Add tree looks like a
+ * block when some tensor X is reached back from at least two of its leaves
+ * through linear ops only (conv, BatchNorm, constant affine, zero Pad,
+ * average pool) and one of those ways passes a conv. Each such tree is
+ * either matched or refused with a reason: `SHARED_INTERMEDIATE` (a tensor
+ * inside the block is read outside it or is a model output, or a node
+ * belongs to another block), `NON_LINEAR_BRANCH` / `NO_COMMON_INPUT` (a
+ * leaf does not reach X through linear ops), `UNSUPPORTED_BRANCH` (every
+ * leaf reaches X, one in a form that does not merge into one conv), or the
+ * layout's own reasons (`PADS_UNKNOWN`, `CHANNEL_MISMATCH`, ...). Any other
+ * sum is not a block and is not reported: a residual x + f(x) with f
+ * non-linear (ResNet's skip over conv-ReLU-conv), sums of identities, sums
+ * of unrelated inputs. (So a two-branch sum whose other branch passes an op
+ * the view does not read as linear, a reflect pad say, is not reported
+ * either: it cannot be told from a residual add.)
+ *
+ * Nodes shared by several branches (one Pad feeding the kxk convs of a
+ * MobileOne block, as onnx-simplifier or a Keras ZeroPadding2D leave it)
+ * belong to the block, and go with it, when nothing outside the block reads
+ * them.
  */
 export async function matchBlocks(view: GraphView): Promise<{ matches: GraphBlockMatch[]; refused: Refusal[] }> {
   const matches: GraphBlockMatch[] = [];
   const refused: Refusal[] = [];
-  const used = new Set<GraphNodeView>();
+  const owner = new Map<GraphNodeView, string>(); // node -> the block (matched or refused) that holds it
+  const hold = (nodes: readonly GraphNodeView[], name: string) => nodes.forEach((n) => owner.set(n, name));
   for (const tree of findSumTrees(view)) {
-    const parses = chooseRoot(tree.leaves.map((l) => parseBranch(view, l)));
-    if (parses === undefined) continue;
+    const leafParses = tree.leaves.map((l) => parseBranch(view, l));
+    const parses = chooseRoot(leafParses);
+    const channels = parses === undefined ? undefined : blockChannels(view, parses[0]!.root, parses);
+    if (parses === undefined || channels === undefined) {
+      const not = explainSum(view, tree, leafParses);
+      if (not !== undefined) refused.push(refusal(blockName(tree.nodes.map((n) => n.id)), not.reason, not.message));
+      continue;
+    }
     const { chain: post, output } = followingAffines(view, tree.output);
-    const nodes = [...parses.flatMap(parseNodes), ...tree.nodes, ...post];
-    if (new Set(nodes).size !== nodes.length || nodes.some((n) => used.has(n))) continue;
+    // A node shared by branches (one Pad before several kxk convs) is one node of the block.
+    const nodes = [...new Set([...parses.flatMap(parseNodes), ...tree.nodes, ...post])];
     const name = blockName(nodes.map((n) => n.id));
+    const taken = nodes.find((n) => owner.has(n));
+    if (taken !== undefined) {
+      refused.push(refusal(name, "SHARED_INTERMEDIATE", `node '${taken.id}' also belongs to block '${owner.get(taken)!}'`));
+      continue;
+    }
     const why = leak(view, nodes, post[post.length - 1] ?? tree.nodes[tree.nodes.length - 1]!);
     if (why !== undefined) {
       refused.push(refusal(name, "SHARED_INTERMEDIATE", why));
       continue;
     }
-    const m = await makeMatch(view, name, parses[0]!.root, output, nodes, parses, post);
-    if (m === undefined) continue;
-    if ("reason" in m) {
-      refused.push(m);
-      // Its conv+BN pairs would be refused again for the same reason: say it once.
-      for (const n of nodes) used.add(n);
-      continue;
-    }
-    matches.push(m);
-    for (const n of nodes) used.add(n);
+    const m = await makeMatch(view, name, parses[0]!.root, output, nodes, parses, post, channels);
+    // A refused block's conv+BN pairs would be refused again for the same reason: say it once.
+    hold(nodes, name);
+    if ("reason" in m) refused.push(m);
+    else matches.push(m);
   }
   for (const conv of view.nodes) {
-    if (conv.op.kind !== "conv" || used.has(conv) || conv.outputs.length !== 1 || conv.inputs.length !== 1) continue;
+    if (conv.op.kind !== "conv" || owner.has(conv) || conv.outputs.length !== 1 || conv.inputs.length !== 1) continue;
     const { chain, output } = followingAffines(view, conv.outputs[0]!);
-    if (chain.length === 0 || chain.some((n) => used.has(n))) continue;
+    if (chain.length === 0 || chain.some((n) => owner.has(n))) continue;
     const parse: BranchParse = { kind: "conv", root: conv.inputs[0]!, conv: conv as Extract<BranchParse, { kind: "conv" }>["conv"], after: chain };
     const nodes = [conv, ...chain];
-    const m = await makeMatch(view, blockName(nodes.map((n) => n.id)), conv.inputs[0]!, output, nodes, [parse], []);
-    if (m === undefined) continue;
+    const m = await makeMatch(view, blockName(nodes.map((n) => n.id)), conv.inputs[0]!, output, nodes, [parse], [], parseChannels(parse)!);
     if ("reason" in m) refused.push(m);
     else {
       matches.push(m);
-      for (const n of nodes) used.add(n);
+      hold(nodes, m.candidate.name);
     }
   }
   return { matches, refused };

@@ -70,9 +70,13 @@ function sequentialParse(view: GraphView, second: NodeOf<"conv"> | NodeOf<"avgpo
  * Every way to read the tensor `leaf` as a linear branch: X itself (with any
  * BN/affine chain), [BN] conv([Pad] X), [BN] avgpool([Pad] X), and DBB's
  * sequential branches [BN] conv_kxk([BN] [Pad] [BN] conv_1x1(X)) and
- * [BN] avgpool([BN] [Pad] [BN] conv_1x1(X)) (BNAndPad is Pad -> BN). The
- * caller picks the one whose root is the block input shared by every leaf.
- * Consumer checks and whether the padding is exact come later.
+ * [BN] avgpool([BN] [Pad] [BN] conv_1x1(X)) (BNAndPad is Pad -> BN). Last,
+ * the identity read from each later point of the BN/affine chain (a bare
+ * identity over a tensor that a BN made: the convs read that tensor, not
+ * the one before the BN). The caller picks the one whose root is the block
+ * input shared by every leaf. Consumer checks (a Pad or conv shared by
+ * several branches is fine when nothing outside the block reads it) and
+ * whether the padding is exact come later.
  */
 export function parseBranch(view: GraphView, leaf: string): BranchParse[] {
   const { start, chain: after } = affineChain(view, leaf);
@@ -89,6 +93,7 @@ export function parseBranch(view: GraphView, leaf: string): BranchParse[] {
     const seq = sequentialParse(view, p, after);
     if (seq !== undefined) parses.push(seq);
   }
+  for (let i = 1; i <= after.length; i++) parses.push({ kind: "identity", root: i < after.length ? after[i]!.inputs[0]! : leaf, after: after.slice(i) });
   return parses;
 }
 

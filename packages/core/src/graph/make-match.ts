@@ -1,0 +1,89 @@
+import type { Candidate } from "../adapter.js";
+import type { Block, Branch } from "../block.js";
+import type { KernelShape } from "../kernel.js";
+import { branchOutChannels, planBlock } from "../plan-block.js";
+import { isReparamError } from "../reparam-error.js";
+import { refusal, type Refusal } from "../refusal.js";
+import { branchLayout, parseChannels, type BranchLayout } from "./branch-layout.js";
+import { classifyFamily } from "./classify-family.js";
+import { composeAffine } from "./compose-affine.js";
+import type { GraphNodeView, GraphView } from "./graph-view.js";
+import type { AffineNode, BranchParse } from "./parse-branch.js";
+
+/** A block found in a graph: what to fuse, what to remove, where the fused conv goes. */
+export interface GraphBlockMatch {
+  readonly candidate: Candidate;
+  /** The block's input X: the fused conv reads it. */
+  readonly input: string;
+  /** The tensor the block produces (sum, or post-BN): the fused conv takes this name. */
+  readonly output: string;
+  /** Every node the fused conv replaces. */
+  readonly nodes: readonly GraphNodeView[];
+}
+
+/**
+ * The input channels of branches `parses` over `input`, or undefined when
+ * they are not a block after all: nothing says the channel count (a bare
+ * x + x), or they are only identities over a tensor not known to be an
+ * image (no spatial size: x + BN(x) may sum a Dense layer's output).
+ */
+export function blockChannels(view: GraphView, input: string, parses: readonly BranchParse[]): number | undefined {
+  const channels = parses.map(parseChannels).find((c) => c !== undefined);
+  if (channels === undefined) return undefined;
+  if (parses.every((p) => p.kind === "identity") && view.spatialSize(input) === undefined) return undefined;
+  return channels;
+}
+
+/**
+ * The candidate for branches `parses` over `input` with `channels` input
+ * channels (see {@link blockChannels}) and the post-sum chain `post`:
+ * layouts from shapes and BNs, kernels loaded on demand. Returns a refusal
+ * when a branch cannot be laid out (pads unknown, BN vectors of the wrong
+ * length...).
+ */
+export async function makeMatch(
+  view: GraphView, name: string, input: string, output: string, nodes: readonly GraphNodeView[], parses: readonly BranchParse[], post: readonly AffineNode[], channels: number,
+): Promise<GraphBlockMatch | Refusal> {
+  const layouts: BranchLayout[] = [];
+  let postBn: Awaited<ReturnType<typeof composeAffine>>;
+  try {
+    for (const p of parses) {
+      const l = await branchLayout(view, p, channels);
+      if ("reason" in l) return refusal(name, l.reason, l.message);
+      layouts.push(l);
+    }
+    // The post-sum chain scales the sum: the branches' output channels, which differ from X's when a block widens.
+    postBn = await composeAffine(post, branchOutChannels(layouts[0]!.branch, channels));
+  } catch (e) {
+    if (isReparamError(e) && e.code === "CORE_AFFINE_CHANNELS") return refusal(name, "CHANNEL_MISMATCH", e.message);
+    throw e;
+  }
+  const size = view.spatialSize(input);
+  const general: Block<KernelShape> = { name, inChannels: channels, branches: layouts.map((l) => l.branch), ...(postBn ? { postBn } : {}) };
+  // Tie the block to its input size only when the branches line up at that size alone
+  // (SAME at stride 2): otherwise the fused pads stay the ones that hold for every size.
+  const layout: Block<KernelShape> = size === undefined || planBlock(general).ok ? general : { ...general, inputSize: size };
+  const load = async (): Promise<Block> => {
+    const branches = await Promise.all(
+      layouts.map(async ({ branch, kernels }): Promise<Branch> => {
+        const data = await Promise.all(kernels.map((k) => k.values()));
+        if (branch.kind === "conv") return { ...branch, kernel: { data: data[0]!, shape: branch.kernel.shape } };
+        if (branch.kind === "sequential") {
+          return { ...branch, first: { ...branch.first, kernel: { data: data[0]!, shape: branch.first.kernel.shape } }, second: { ...branch.second, kernel: { data: data[1]!, shape: branch.second.kernel.shape } } };
+        }
+        return branch;
+      }),
+    );
+    return { ...layout, branches };
+  };
+  // Kernels stored in TF's layout can also be handed over as stored, for blocks of conv branches alone (and identities).
+  const hwio = layouts.every((l) => (l.branch.kind === "conv" && l.kernels.every((k) => k.hwioValues !== undefined)) || l.branch.kind === "identity");
+  const loadHwio = async (): Promise<Block> => {
+    const branches = await Promise.all(
+      layouts.map(async ({ branch, kernels }): Promise<Branch> => (branch.kind === "conv" ? { ...branch, kernel: { data: await kernels[0]!.hwioValues!(), shape: branch.kernel.shape } } : (branch as Branch))),
+    );
+    return { ...layout, branches };
+  };
+  const candidate: Candidate = { name, family: classifyFamily(layout), layout, load, ...(hwio ? { loadHwio } : {}) };
+  return { candidate, input, output, nodes };
+}
