@@ -70,8 +70,9 @@ export function blockDataType(g: OnnxGraphView, match: GraphBlockMatch): number 
  * A copy of the model where each fusion's nodes are replaced by one Conv
  * (with bias) reading the block input and writing the block output, at the
  * place of the node that made the output. Initializers and constant nodes
- * only the removed nodes used go, as do value_info entries of removed
- * tensors; new weights are stored in the dtype the block's conv kernel had,
+ * only the removed nodes used go (from the graph inputs too when they were
+ * listed there, `keep_initializers_as_inputs`, and `g` held them as
+ * constants), as do value_info entries of removed tensors; new weights are stored in the dtype the block's conv kernel had,
  * their data made only when written (see {@link fusedTensors}). The model
  * passed in is not changed (untouched tensors are shared, not copied); opset
  * and IR version are kept.
@@ -109,7 +110,8 @@ export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: reado
     node,
     initializer: [...graph.initializer.filter((t) => !dead.initializers.has(t.name)), ...added],
     valueInfo: graph.valueInfo.filter((v) => !stale.has(v.name)),
-    input: legacy ? [...graph.input, ...added.map(inputInfo)] : graph.input,
+    // Initializers that were also graph inputs and are now dead leave the inputs with them.
+    input: [...(dead.inputs.size === 0 ? graph.input : graph.input.filter((v) => !dead.inputs.has(v.name))), ...(legacy ? added.map(inputInfo) : [])],
   });
   next.node = topologicalOrder(next);
   return { model: copyMessage(model, { graph: next }), pending };

@@ -16,6 +16,12 @@ export interface OnnxConstant {
   readonly dataType: number;
   /** The Constant / Identity / Cast / Add nodes that make it, in order (empty for an initializer). */
   readonly nodes: readonly NodeProto[];
+  /**
+   * Initializers it is made from that are also graph inputs (a caller may
+   * feed other values for them at run time: `keep_initializers_as_inputs`);
+   * empty for a true constant.
+   */
+  readonly graphInputs: readonly string[];
   /** Its values, floats widened exactly to float64 (and rounded as a Cast would). */
   read(): TensorValues;
   /** Its values as core takes them: FLOAT data as a Float32Array that may alias the model (never write it), other floats as `read` gives them. */
@@ -84,18 +90,21 @@ function constantSum(node: NodeProto, a: OnnxConstant | undefined, b: OnnxConsta
   };
   const read = (): TensorValues => ({ dtype, values: sum() });
   const readFloats = () => (a.dataType === DT.FLOAT ? Float32Array.from(sum()) : sum());
-  return { dims: a.dims, dataType: a.dataType, nodes: [...a.nodes, ...b.nodes, node], read, readFloats };
+  const graphInputs = [...new Set([...a.graphInputs, ...b.graphInputs])];
+  return { dims: a.dims, dataType: a.dataType, nodes: [...a.nodes, ...b.nodes, node], graphInputs, read, readFloats };
 }
 
 /**
- * Every constant value of a graph by name: initializers that are not also
- * graph inputs (an input may override them), Constant nodes, Identity
- * or Cast (between float types, or between int32 and int64) of a constant,
- * and Add of two float constants of one shape and type.
+ * Every constant value of a graph by name: initializers, Constant nodes,
+ * Identity or Cast (between float types, or between int32 and int64) of a
+ * constant, and Add of two float constants of one shape and type.
+ * Initializers that are also graph inputs (an input may override them) are
+ * left out unless `withInputs`; then they are in, their `graphInputs` naming
+ * them (and so on for what is made from them).
  * Tensors must already be loaded (no external data left). `readFloats`
  * copies unaligned float32 data into buffers of `pool` when given.
  */
-export function constantTable(graph: GraphProto, pool?: BufferPool): Map<string, OnnxConstant> {
+export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs = false): Map<string, OnnxConstant> {
   const inputs = new Set(graph.input.map((v) => v.name));
   const table = new Map<string, OnnxConstant>();
   const dimsOf = (t: TensorProto) => {
@@ -103,8 +112,9 @@ export function constantTable(graph: GraphProto, pool?: BufferPool): Map<string,
     return t.dims.map(Number);
   };
   for (const t of graph.initializer) {
-    if (inputs.has(t.name) || dtypeOf(t.dataType) === undefined) continue;
-    table.set(t.name, { dims: dimsOf(t), dataType: t.dataType, nodes: [], read: () => tensorValues(t), readFloats: () => floatValues(t, pool) });
+    const input = inputs.has(t.name);
+    if ((input && !withInputs) || dtypeOf(t.dataType) === undefined) continue;
+    table.set(t.name, { dims: dimsOf(t), dataType: t.dataType, nodes: [], graphInputs: input ? [t.name] : [], read: () => tensorValues(t), readFloats: () => floatValues(t, pool) });
   }
   for (const node of topologicalOrder(graph)) {
     const out = node.output[0];
@@ -112,7 +122,7 @@ export function constantTable(graph: GraphProto, pool?: BufferPool): Map<string,
     if (node.opType === "Constant" && node.input.length === 0) {
       const t = constantTensor(node);
       if (t === undefined || dtypeOf(t.dataType) === undefined) continue;
-      table.set(out, { dims: dimsOf(t), dataType: t.dataType, nodes: [node], read: () => tensorValues(t), readFloats: () => floatValues(t, pool) });
+      table.set(out, { dims: dimsOf(t), dataType: t.dataType, nodes: [node], graphInputs: [], read: () => tensorValues(t), readFloats: () => floatValues(t, pool) });
       continue;
     }
     if (node.opType === "Add") {
@@ -128,7 +138,7 @@ export function constantTable(graph: GraphProto, pool?: BufferPool): Map<string,
       const to = intAttribute(node, "to", Number.NaN);
       const ok = (FLOATS.has(src.dataType) && FLOATS.has(to)) || (INTS.has(src.dataType) && INTS.has(to));
       const read = () => castValues(src.read(), to);
-      if (ok) table.set(out, { dims: src.dims, dataType: to, nodes: [...src.nodes, node], read, readFloats: () => floatsOf(read()) });
+      if (ok) table.set(out, { dims: src.dims, dataType: to, nodes: [...src.nodes, node], graphInputs: src.graphInputs, read, readFloats: () => floatsOf(read()) });
     }
   }
   return table;

@@ -1,6 +1,8 @@
-import { ReparamError, matchBlocks, type Candidate, type EncodeStats, type FormatAdapter } from "@reparam/core";
+import { ReparamError, type Candidate, type EncodeStats, type FormatAdapter } from "@reparam/core";
 import { TensorProto_DataType as DT } from "onnx-buf";
 import { applyFusions, blockDataType, type Fusion } from "./_apply-fusions.js";
+import { findOnnxBlocks } from "./_find-onnx-blocks.js";
+import { initializerInputNote } from "./_initializer-input-note.js";
 import { inputFiles } from "./_input-files.js";
 import { modelFacts, weightCount } from "./_model-facts.js";
 import { writeModel } from "./_write-model.js";
@@ -8,8 +10,7 @@ import { checkGraph } from "./check-graph.js";
 import { detectOnnx } from "./detect-onnx.js";
 import { decodeModel } from "./decode-model.js";
 import { internalizeTensors } from "./internalize-tensors.js";
-import { externalThreshold } from "./onnx-convert-options.js";
-import { onnxGraphView } from "./onnx-graph-view.js";
+import { externalThreshold, initializersAsInputs } from "./onnx-convert-options.js";
 import type { OnnxModel } from "./onnx-model.js";
 
 const DTYPE_OPTION: Record<string, number> = { f32: DT.FLOAT, f16: DT.FLOAT16 };
@@ -19,10 +20,14 @@ const DTYPE_OPTION: Record<string, number> = { f32: DT.FLOAT, f16: DT.FLOAT16 };
  * - decode: parses the `.onnx` bytes (unknown fields kept), loads external
  *   data through `input.open` (locations checked first; never outside the
  *   model's folder), and checks the graph (cycles, undefined inputs);
- * - findBlocks: core's matcher on {@link onnxGraphView};
+ * - findBlocks: core's matcher on `onnxGraphView` (see `findOnnxBlocks`);
+ *   initializers that are also graph inputs read as weights, unless
+ *   `initializersAsInputs: 'inputs'` (then blocks reading them are refused);
  * - encode: one Conv with bias per fused block, in the block's weight dtype,
- *   dead weights and stale value_info dropped, refused and skipped blocks
- *   untouched; external data written to `<output>.data` when the input had
+ *   dead weights (from the graph inputs too, where they were listed there)
+ *   and stale value_info dropped, refused and skipped blocks untouched; a
+ *   report note when initializers were also graph inputs; external data
+ *   written to `<output>.data` when the input had
  *   some (or `externalData: true`, see {@link OnnxConvertOptions}). The
  *   output is written piece by piece: untouched tensors straight from the
  *   input's bytes, each block fused as its turn comes (straight into its
@@ -43,13 +48,7 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
     return { proto, name: input.name, externalData: loaded > 0, blocks: new Map() };
   },
 
-  async findBlocks(model) {
-    const graph = onnxGraphView(model.proto);
-    const { matches, refused } = await matchBlocks(graph.view);
-    model.blocks.clear();
-    for (const match of matches) model.blocks.set(match.candidate, { match, graph });
-    return { candidates: matches.map((m) => m.candidate), refused };
-  },
+  findBlocks: findOnnxBlocks,
 
   parameterCount: (model) => weightCount(model.proto),
 
@@ -71,6 +70,8 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
     const written = await writeModel(proto, pending, output, threshold);
     const notes: string[] = [];
     if (written.external !== undefined) notes.push(`external data: ${written.external.tensors} tensors in '${written.external.location}'`);
+    const inputs = initializerInputNote(model.proto, proto, initializersAsInputs(options));
+    if (inputs !== undefined) notes.push(inputs);
     const forced = DTYPE_OPTION[String(options.dtype)];
     if (forced !== undefined && fusions.some((f) => blockDataType(graph!, f.match) !== forced)) {
       notes.push(`dtype '${String(options.dtype)}' not applied: an ONNX Conv's weights must have its input's type, so fused weights keep the block's dtype`);

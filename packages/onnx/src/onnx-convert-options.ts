@@ -9,6 +9,14 @@ export interface OnnxConvertOptions extends ConvertOptions {
   readonly externalData?: boolean;
   /** Initializers of at least this many bytes go to the side file. Default 1024, onnx's own threshold. */
   readonly externalDataThreshold?: number;
+  /**
+   * Initializers that are also graph inputs (`keep_initializers_as_inputs`,
+   * older PyTorch exports, IR 3 models): `constants` (default) fuses the
+   * blocks that read them and drops the weights those blocks no longer need
+   * from the initializers and the inputs; `inputs` keeps them as run-time
+   * inputs, and blocks that read them are refused (`NON_CONSTANT_WEIGHTS`).
+   */
+  readonly initializersAsInputs?: "constants" | "inputs";
 }
 
 /**
@@ -25,4 +33,13 @@ export function externalThreshold(options: ConvertOptions, inputHadExternal: boo
     throw new ReparamError("ONNX_BAD_OPTION", "option externalDataThreshold must be a byte count", { expected: "an integer >= 0", found: String(threshold) });
   }
   return (force ?? inputHadExternal) ? threshold : undefined;
+}
+
+/** The `initializersAsInputs` option, checked. Throws `ONNX_BAD_OPTION` for anything but `constants` or `inputs`. */
+export function initializersAsInputs(options: ConvertOptions): "constants" | "inputs" {
+  const v = options["initializersAsInputs"] ?? "constants";
+  if (v !== "constants" && v !== "inputs") {
+    throw new ReparamError("ONNX_BAD_OPTION", "option initializersAsInputs must say how to read initializers that are also graph inputs", { expected: "'constants' or 'inputs'", found: JSON.stringify(v) });
+  }
+  return v;
 }

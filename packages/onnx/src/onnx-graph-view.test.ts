@@ -38,7 +38,11 @@ describe("onnxGraphView: ONNX nodes as neutral ops", () => {
     }
     expect(opOf("Conv", ["x", "w"], { kernel_shape: intsAttr([1, 1]) }).op.kind).toBe("other");
     expect(opOf("Conv", ["x", "w1d"]).op.kind).toBe("other"); // 1-D
-    expect(opOf("Conv", ["x", "input_w"]).op.kind).toBe("other"); // an initializer that is also a graph input may be overridden
+    // An initializer that is also a graph input (keep_initializers_as_inputs) reads as a weight, marked as one a caller may override.
+    const overridable = opOf("Conv", ["x", "input_w"]);
+    expect(overridable.op.kind).toBe("conv");
+    expect(overridable.g.constants.get("input_w")?.graphInputs).toEqual(["input_w"]);
+    expect(overridable.g.constants.get("w")?.graphInputs).toEqual([]);
     expect(opOf("Conv", ["x", "w"], { auto_pad: stringAttr("SAME") }).op.kind).toBe("other");
   });
 
@@ -49,7 +53,7 @@ describe("onnxGraphView: ONNX nodes as neutral ops", () => {
     expect(opOf("BatchNormalization", bn, { training_mode: intAttr(1) }, 15).op.kind).toBe("other");
     expect(opOf("BatchNormalization", bn, { spatial: intAttr(0) }, 7).op.kind).toBe("other");
     expect(opOf("BatchNormalization", bn, {}, 9, ["y", "mean"]).op.kind).toBe("other");
-    expect(opOf("BatchNormalization", ["x", "v", "v", "v", "input_w"]).op.kind).toBe("other");
+    expect(opOf("BatchNormalization", ["x", "v", "v", "v", "w"]).op.kind).toBe("other"); // a [C, C, 3, 3] variance
     const op = opOf("BatchNormalization", bn).op;
     expect(op.kind === "batchnorm" && Array.from(await op.gamma.values())).toEqual([0.1, 0.2, 0.3].map(Math.fround));
   });

@@ -12,7 +12,12 @@ export interface OnnxGraphView {
   readonly view: GraphView;
   /** The ONNX node behind each view node id. */
   readonly nodes: ReadonlyMap<string, NodeProto>;
-  /** Constant values by name: initializers (not graph inputs), Constant nodes, Identity/Cast of those, Add of two float ones. */
+  /**
+   * Constant values by name: initializers, Constant nodes, Identity/Cast of
+   * those, Add of two float ones. Initializers that are also graph inputs
+   * are in too, marked by `graphInputs`: the adapter decides whether a block
+   * that reads them fuses or is refused (see `initializersAsInputs`).
+   */
   readonly constants: ReadonlyMap<string, OnnxConstant>;
   /** Known or inferred shapes by tensor name (unknown dims undefined). */
   readonly shapes: ReadonlyMap<string, Dims>;
@@ -47,14 +52,16 @@ function nodeIds(nodes: readonly NodeProto[]): string[] {
  * `matchBlocks`): each node's neutral op and its data inputs (constants are
  * not data), every name a node reads, subgraph captures included, so that
  * consumers are complete; graph outputs; spatial sizes from declared shapes
- * and a small shape propagation. Expects external data already loaded.
+ * and a small shape propagation. Initializers also listed as graph inputs
+ * (`keep_initializers_as_inputs`) read as constants here. Expects external
+ * data already loaded.
  */
 export function onnxGraphView(model: ModelProto): OnnxGraphView {
   const graph = model.graph;
   if (graph === undefined) throw new TypeError("onnxGraphView needs a model with a graph"); // decodeModel guarantees one
   const opset = defaultOpset(model.opsetImport);
   const pool = bufferPool();
-  const constants = constantTable(graph, pool);
+  const constants = constantTable(graph, pool, true);
   const shapes = inferShapes(graph, constants, opset);
   const ctx = { constants, opset, rank: (t: string) => shapes.get(t)?.length };
   const ids = nodeIds(graph.node);
@@ -74,4 +81,11 @@ export function onnxGraphView(model: ModelProto): OnnxGraphView {
   };
   const reuse = (block: Block) => pool.reuse(kernelsOf(block));
   return { view: graphView(views, graph.output.map((v) => v.name), sizes), nodes, constants, shapes, opset, reuse };
+}
+
+/** The graph inputs (initializers also listed as inputs) that the ONNX nodes behind `nodes` read as weights, sorted. */
+export function weightInputs(g: OnnxGraphView, nodes: readonly GraphNodeView[]): string[] {
+  const names = new Set<string>();
+  for (const n of nodes) for (const i of g.nodes.get(n.id)?.input ?? []) for (const w of g.constants.get(i)?.graphInputs ?? []) names.add(w);
+  return [...names].sort();
 }
