@@ -8,6 +8,10 @@ export interface KnownFormat {
   readonly format: string;
   /** The adapter's own `detect`, from the package's dependency-free `detect` entry. */
   readonly detect: (name: string, head: Uint8Array) => boolean;
+  /** A model of this format is a folder of files (`model.json` and its shards) rather than a main file. */
+  readonly folder: boolean;
+  /** `@reparam/validate` has a runtime for it, so verify runs the whole models too. */
+  readonly runnable: boolean;
   readonly load: () => Promise<FormatAdapter<unknown>>;
 }
 
@@ -19,7 +23,7 @@ export interface KnownFormat {
  * line here.
  */
 export const formats: readonly KnownFormat[] = [
-  { format: "onnx", detect: detectOnnx, load: async () => (await import("@reparam/onnx")).onnxAdapter as FormatAdapter<unknown> },
-  { format: "safetensors", detect: detectSafetensors, load: async () => (await import("@reparam/safetensors")).safetensorsAdapter as FormatAdapter<unknown> },
-  { format: "tfjs", detect: detectTfjs, load: async () => (await import("@reparam/tfjs")).tfjsAdapter as FormatAdapter<unknown> },
+  { format: "onnx", detect: detectOnnx, folder: false, runnable: true, load: async () => (await import("@reparam/onnx")).onnxAdapter as FormatAdapter<unknown> },
+  { format: "safetensors", detect: detectSafetensors, folder: false, runnable: false, load: async () => (await import("@reparam/safetensors")).safetensorsAdapter as FormatAdapter<unknown> },
+  { format: "tfjs", detect: detectTfjs, folder: true, runnable: true, load: async () => (await import("@reparam/tfjs")).tfjsAdapter as FormatAdapter<unknown> },
 ];

@@ -9,6 +9,8 @@ export interface ResolvedModel {
   readonly file: string;
   /** True for models that are a folder of files (TF.js). */
   readonly folder: boolean;
+  /** True when `@reparam/validate` can run models of this format (their whole-model check). */
+  readonly runnable: boolean;
   readonly adapter: FormatAdapter<unknown>;
 }
 
@@ -38,7 +40,7 @@ export async function resolveModel(input: string, format: string = "auto"): Prom
       hint: "pass --format, or check that the file is a model",
     });
   }
-  return { file, folder: found.format === "tfjs", adapter: await found.load() };
+  return { file, folder: found.folder, runnable: found.runnable, adapter: await found.load() };
 }
 
 /** The default output: `.deploy` before the extension; a sibling `<folder>.deploy` for folder models. */

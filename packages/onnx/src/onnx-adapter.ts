@@ -1,4 +1,4 @@
-import { ReparamError, type Candidate, type EncodeStats, type FormatAdapter } from "@reparam/core";
+import type { EncodeStats, FormatAdapter } from "@reparam/core";
 import { TensorProto_DataType as DT } from "onnx-buf";
 import { applyFusions, blockDataType, type Fusion } from "./_apply-fusions.js";
 import { findOnnxBlocks } from "./_find-onnx-blocks.js";
@@ -12,6 +12,8 @@ import { decodeModel } from "./decode-model.js";
 import { internalizeTensors } from "./internalize-tensors.js";
 import { externalThreshold, initializersAsInputs } from "./onnx-convert-options.js";
 import type { OnnxModel } from "./onnx-model.js";
+import { onnxDeployConv } from "./onnx-deploy-conv.js";
+import { unknownBlock } from "./_unknown-block.js";
 
 const DTYPE_OPTION: Record<string, number> = { f32: DT.FLOAT, f16: DT.FLOAT16 };
 
@@ -80,11 +82,5 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
   },
 
   describe: (model) => ({ ...modelFacts(model.proto), external_data: model.externalData ? "yes" : "no" }),
+  deployConv: (original, converted, candidate) => onnxDeployConv(original, converted, candidate),
 };
-
-function unknownBlock(c: Candidate): ReparamError {
-  return new ReparamError("ONNX_UNKNOWN_BLOCK", "a fuse decision names a block this model's findBlocks did not return", {
-    where: `block '${c.name}'`,
-    hint: "call findBlocks on the same decoded model before encode",
-  });
-}

@@ -8,6 +8,7 @@ import { detectSafetensors } from "./detect-safetensors.js";
 import type { SafetensorsConvertOptions } from "./safetensors-convert-options.js";
 import type { SafetensorsModel } from "./safetensors-model.js";
 import { selectScheme } from "./select-scheme.js";
+import { safetensorsDeployConv } from "./safetensors-deploy-conv.js";
 
 /**
  * The state-dict adapter: converts a train-time safetensors checkpoint (one
@@ -57,4 +58,5 @@ export const safetensorsAdapter: FormatAdapter<SafetensorsModel> = {
       ...(format === undefined ? {} : { format }),
     };
   },
+  deployConv: (_original, converted, candidate, plan) => safetensorsDeployConv(converted, candidate, plan),
 };

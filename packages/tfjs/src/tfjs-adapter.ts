@@ -9,6 +9,7 @@ import { findTfjsBlocks, type TfjsCandidate } from "./find-tfjs-blocks.js";
 import { rewriteTfjsModel } from "./rewrite-tfjs-model.js";
 import type { TfjsFusion } from "./tfjs-fusion.js";
 import type { TfjsModel } from "./tfjs-model.js";
+import { tfjsDeployConv } from "./tfjs-deploy-conv.js";
 
 const isFloat = (w: ShardWeight): boolean => ("values" in w ? w.values instanceof Float32Array : w.dtype === "float32");
 
@@ -69,4 +70,5 @@ export const tfjsAdapter: FormatAdapter<TfjsModel> = {
       shards: String((model.json.weightsManifest ?? []).reduce((n, g) => n + g.paths.length, 0)),
     };
   },
+  deployConv: (original, converted, candidate) => tfjsDeployConv(original, converted, candidate),
 };

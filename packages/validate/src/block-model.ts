@@ -1,4 +1,4 @@
-import { batchNormAffine, type Block, type Branch, type FusedConv, type SequentialBranch } from "@reparam/core";
+import { batchNormAffine, type Block, type Branch, type ConvGeometry, type Kernel, type SequentialBranch } from "@reparam/core";
 import { buildModel, encodeModel, intAttr, intsAttr } from "@reparam/onnx";
 import { GraphBuilder } from "./_graph-builder.js";
 
@@ -25,8 +25,14 @@ export function blockModel(block: Block, inputShape: readonly number[]): Uint8Ar
   return encode(g, inputShape);
 }
 
+/** A single conv: its OIHW kernel, bias and geometry (a `FusedConv`, a `DeployConv`). */
+export interface SingleConv extends ConvGeometry {
+  readonly kernel: Kernel;
+  readonly bias: ArrayLike<number>;
+}
+
 /** The fused conv as an ONNX model (one Conv, kernel and bias rounded once to float32), input `x`, output `y`. */
-export function fusedConvModel(conv: FusedConv, inputShape: readonly number[]): Uint8Array {
+export function fusedConvModel(conv: SingleConv, inputShape: readonly number[]): Uint8Array {
   const g = new GraphBuilder();
   g.conv("x", conv.kernel, conv.bias, conv, "y");
   return encode(g, inputShape);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compareTensors, RELATIVE_ERROR_FLOOR, unravelIndex } from "./compare-tensors.js";
 import { percentile } from "./error-stats.js";
-import { BLOCK_TOLERANCES, DEFAULT_TOLERANCES, isClose, resolveTolerances } from "./tolerances.js";
+import { DEFAULT_TOLERANCES, isClose, resolveTolerances } from "./tolerances.js";
 
 const t = (data: number[], shape = [2, 3], dtype = "float32") => ({ name: "y", dtype, shape, data });
 
@@ -13,8 +13,8 @@ describe("compareTensors on a hand-computed case", () => {
   //   -> elements 3 and 5 fail: 2 mismatched.
   const b = [1, -2, 0, 4, 0.5, 10];
   const a = [1.0005, -2, 1e-5, 3.99, 0.5, 10.02];
-  // Hand-computed below for atol 1e-4, rtol 1e-3 (the per-block defaults, BLOCK_TOLERANCES).
-  const r = compareTensors(t(a), t(b), BLOCK_TOLERANCES);
+  // Hand-computed below for atol 1e-4, rtol 1e-3.
+  const r = compareTensors(t(a), t(b), { atol: 1e-4, rtol: 1e-3 });
 
   it("counts the elements outside |a - b| <= atol + rtol * |b|", () => {
     expect(r.passed).toBe(false);
@@ -102,6 +102,31 @@ describe("compareTensors edge cases", () => {
   });
 });
 
+describe("the scale rule and per-element bounds", () => {
+  // b = [100, -0.001, 3], a = [100.0005, 0.0001, 3]: |a - b| = [5e-4, 1.1e-3, 0]
+  const b = [100, -0.001, 3];
+  const a = [100.0005, 0.0001, 3];
+
+  it("allows scale * max|b| to every element, however small the element", () => {
+    // default: 1e-5 * 100 = 1e-3 -> element 1 (1.1e-3) fails, element 0 (5e-4) passes
+    const r = compareTensors(t(a, [3]), t(b, [3]), DEFAULT_TOLERANCES);
+    expect(r).toMatchObject({ passed: false, mismatched: 1, problems: ["1 of 3 elements outside 0.00001 * max|b|"] });
+    expect(r.used).toBeCloseTo(1.1, 12);
+    const loose = compareTensors(t(a, [3]), t(b, [3]), { atol: 0, rtol: 0, scale: 2e-5 });
+    expect(loose).toMatchObject({ passed: true, mismatched: 0 });
+    expect(loose.used).toBeCloseTo(0.55, 12);
+  });
+
+  it("adds a per-element bound, and reports the share of the allowance used", () => {
+    const exact = { atol: 0, rtol: 0, scale: 0 };
+    const r = compareTensors(t(a, [3]), t(b, [3]), exact, [1e-3, 1e-3, 0]);
+    expect(r).toMatchObject({ passed: false, mismatched: 1, problems: ["1 of 3 elements outside the block's derived bound"] });
+    expect(r.used).toBeCloseTo(1.1, 12);
+    expect(compareTensors(t(a, [3]), t(b, [3]), exact, [6e-4, 1.2e-3, 0]).passed).toBe(true);
+    expect(() => compareTensors(t(a, [3]), t(b, [3]), exact, [1])).toThrow(RangeError);
+  });
+});
+
 describe("helpers", () => {
   it("isClose follows numpy.isclose", () => {
     const tol = { atol: 1e-4, rtol: 1e-3 };
@@ -112,7 +137,9 @@ describe("helpers", () => {
   });
 
   it("resolveTolerances fills defaults and refuses negatives", () => {
-    expect(resolveTolerances({ rtol: 0 })).toEqual({ atol: 1e-5, rtol: 0 });
+    expect(resolveTolerances({})).toEqual({ atol: 0, rtol: 0, scale: 1e-5 });
+    expect(resolveTolerances({ rtol: 0 })).toEqual({ atol: 1e-5, rtol: 0, scale: 0 });
+    expect(resolveTolerances({ atol: 1e-3, scale: 1e-6 })).toEqual({ atol: 1e-3, rtol: 1e-4, scale: 1e-6 });
     expect(() => resolveTolerances({ atol: -1 })).toThrow(/atol must be a finite number >= 0/);
   });
 

@@ -45,8 +45,10 @@ export interface OutputComparison {
   /** Why it failed: shape or dtype mismatch, non-finite values, elements out of tolerance. */
   readonly problems: readonly string[];
   readonly elements: number;
-  /** Elements that fail `|a - b| <= atol + rtol * |b|`. */
+  /** Elements that fail the pass rule (see {@link Tolerances}). */
   readonly mismatched: number;
+  /** The largest |a - b| / allowance over the finite elements: 1 is at the limit, above fails; `null` when some error has no allowance at all. */
+  readonly used: number | null;
   readonly absError: ErrorStats | null;
   readonly relError: ErrorStats | null;
   readonly worst: WorstElement | null;
@@ -70,13 +72,25 @@ export function unravelIndex(index: number, shape: readonly number[]): number[] 
   return at;
 }
 
+/** max|b| over the finite elements. */
+function finiteMax(b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < b.length; i++) {
+    const v = Math.abs(b[i]!);
+    if (v > m && v !== Infinity) m = v;
+  }
+  return m;
+}
+
 /**
  * Compares the converted model's output `actual` (a) with the original's
  * `expected` (b). Passes when shapes and dtypes match and every element
- * satisfies `|a - b| <= atol + rtol * |b|` (numpy.isclose: NaN fails, an
- * infinity passes only against the same infinity).
+ * satisfies `|a - b| <= atol + rtol * |b| + scale * max|b| + bound[i]`
+ * (NaN fails, an infinity passes only against the same infinity).
+ *
+ * @param bound - a per-element allowance derived from the computation (a block's, see {@link blockBound})
  */
-export function compareTensors(actual: NumericTensor, expected: NumericTensor, t: Tolerances): OutputComparison {
+export function compareTensors(actual: NumericTensor, expected: NumericTensor, t: Tolerances, bound?: ArrayLike<number>): OutputComparison {
   const problems: string[] = [];
   const base = { name: expected.name, convertedName: actual.name, dtype: expected.dtype, shape: [...expected.shape] };
   if (actual.dtype !== expected.dtype) problems.push(`dtype ${actual.dtype}, expected ${expected.dtype}`);
@@ -84,7 +98,7 @@ export function compareTensors(actual: NumericTensor, expected: NumericTensor, t
   if (!sameShape || actual.data.length !== expected.data.length) {
     problems.push(`shape [${actual.shape.join(", ")}], expected [${expected.shape.join(", ")}]`);
     const nonFinite = { actualNaN: 0, actualInf: 0, expectedNaN: 0, expectedInf: 0 };
-    const none = { absError: null, relError: null, worst: null, minAtol: null, minRtol: null };
+    const none = { absError: null, relError: null, worst: null, minAtol: null, minRtol: null, used: null };
     return { ...base, passed: false, problems, elements: expected.data.length, mismatched: expected.data.length, ...none, nonFinite };
   }
   const a = actual.data;
@@ -97,12 +111,15 @@ export function compareTensors(actual: NumericTensor, expected: NumericTensor, t
   let worstIndex = -1;
   let minAtol: number | null = 0;
   let minRtol: number | null = 0;
+  let used: number | null = 0;
   const nf = { actualNaN: 0, actualInf: 0, expectedNaN: 0, expectedInf: 0 };
+  const floor = (t.scale ?? 0) * finiteMax(b);
+  if (bound !== undefined && bound.length !== n) throw new RangeError(`compareTensors: ${bound.length} bounds for ${n} elements`);
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (!isClose(x, y, t)) mismatched++;
     if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      if (!isClose(x, y, t)) mismatched++;
       countNonFinite(x, nf, "actual");
       countNonFinite(y, nf, "expected");
       // A NaN, or an infinity against anything else, passes at no tolerance.
@@ -114,18 +131,21 @@ export function compareTensors(actual: NumericTensor, expected: NumericTensor, t
     }
     const d = Math.abs(x - y);
     const m = Math.abs(y);
+    const allowed = t.atol + t.rtol * m + floor + (bound === undefined ? 0 : bound[i]!);
+    if (!(d <= allowed)) mismatched++;
+    if (used !== null && d > 0) used = allowed > 0 ? Math.max(used, d / allowed) : null;
     abs[finite] = d;
     rel[finite] = d / Math.max(m, RELATIVE_ERROR_FLOOR);
     finite++;
     if (worstIndex < 0 || d > Math.abs(a[worstIndex]! - b[worstIndex]!)) worstIndex = i;
-    if (minAtol !== null) minAtol = Math.max(minAtol, d - t.rtol * m);
-    if (minRtol !== null && d > t.atol) minRtol = m === 0 ? null : Math.max(minRtol, (d - t.atol) / m);
+    if (minAtol !== null) minAtol = Math.max(minAtol, d - (allowed - t.atol));
+    if (minRtol !== null && d > allowed - t.rtol * m) minRtol = m === 0 ? null : Math.max(minRtol, (d - (allowed - t.rtol * m)) / m);
   }
   if (minAtol === null) {
     // Some non-finite element fails at any tolerance.
     problems.push(`non-finite values: converted ${nf.actualNaN} NaN, ${nf.actualInf} infinite; original ${nf.expectedNaN} NaN, ${nf.expectedInf} infinite`);
   }
-  if (mismatched > 0) problems.push(`${mismatched} of ${n} elements outside atol ${t.atol} + rtol ${t.rtol} * |b|`);
+  if (mismatched > 0) problems.push(`${mismatched} of ${n} elements outside ${describeRule(t, bound !== undefined)}`);
   const worst = worstIndex < 0 ? null : worstElement(a[worstIndex]!, b[worstIndex]!, worstIndex, expected.shape);
   const classifier = classifierAgreement(a, b, expected.shape);
   return {
@@ -139,6 +159,7 @@ export function compareTensors(actual: NumericTensor, expected: NumericTensor, t
     worst,
     minAtol,
     minRtol,
+    used,
     nonFinite: nf,
     ...(classifier === undefined ? {} : { classifier }),
   };
@@ -152,4 +173,15 @@ function worstElement(actual: number, expected: number, index: number, shape: re
 function countNonFinite(v: number, nf: { actualNaN: number; actualInf: number; expectedNaN: number; expectedInf: number }, side: "actual" | "expected"): void {
   if (Number.isNaN(v)) nf[`${side}NaN`]++;
   else if (!Number.isFinite(v)) nf[`${side}Inf`]++;
+}
+
+/** The pass rule in words: the terms that are not zero. */
+export function describeRule(t: Tolerances, bounded: boolean): string {
+  const terms = [
+    ...(t.atol > 0 ? [`atol ${t.atol}`] : []),
+    ...(t.rtol > 0 ? [`rtol ${t.rtol} * |b|`] : []),
+    ...((t.scale ?? 0) > 0 ? [`${t.scale} * max|b|`] : []),
+    ...(bounded ? ["the block's derived bound"] : []),
+  ];
+  return terms.length === 0 ? "0 (exact)" : terms.join(" + ");
 }

@@ -1,5 +1,5 @@
 import type { SkippedBackend } from "./backend-order.js";
-import type { OutputComparison } from "./compare-tensors.js";
+import { describeRule, type OutputComparison } from "./compare-tensors.js";
 import type { LatencyReport, LatencyStats } from "./measure-latency.js";
 import type { Tolerances } from "./tolerances.js";
 import type { ValidationReport } from "./validation-report.js";
@@ -39,9 +39,14 @@ export function formatSkipped(skipped: readonly SkippedBackend[]): string[] {
   return skipped.map((s) => `  skipped ${s.runtime} ${s.backend}: ${s.reason}`);
 }
 
-/** The tolerances and the pass rule in one line. */
-export function formatTolerances(t: Tolerances): string {
-  return `tolerances: atol ${t.atol}, rtol ${t.rtol} (pass when |a - b| <= atol + rtol * |b|, a converted, b original)`;
+/** The tolerances and the pass rule in one line; `bounded`: each element also has its block's derived bound. */
+export function formatTolerances(t: Tolerances, bounded = false): string {
+  const why = bounded
+    ? "16 u (M_branches + M_fused) + u_w M_fused per element, M the block's magnitude (every term in absolute value), u = 2^-24, u_w the fused weights' storage roundoff beyond float32"
+    : (t.scale ?? 0) > 0 && t.atol === 0 && t.rtol === 0
+      ? "relative to each output's largest magnitude: the conformance target; each fused block is checked within its own derived bound"
+      : "elementwise, as given";
+  return `tolerances: pass when |a - b| <= ${describeRule(t, bounded)} (a converted, b original; ${why})`;
 }
 
 /** One output's comparison in a few indented lines; `t` the tolerances it was compared with. */
@@ -58,7 +63,9 @@ export function formatOutput(o: OutputComparison, t: Tolerances): string[] {
   if (o.worst !== null) {
     const w = o.worst;
     lines.push(`       worst at [${w.at.join(", ")}] (index ${w.index}): converted ${w.actual}, original ${w.expected}`);
-    lines.push(`       passes from atol ${formatNumber(o.minAtol)} (at rtol ${t.rtol}) or rtol ${formatNumber(o.minRtol)} (at atol ${t.atol})`);
+    const share = `uses ${o.used === null ? "more than" : `${formatNumber(o.used * 100)}% of`} its allowance`;
+    const elementwise = (t.scale ?? 0) === 0;
+    lines.push(`       ${share}${elementwise ? `; passes from atol ${formatNumber(o.minAtol)} (at rtol ${t.rtol}) or rtol ${formatNumber(o.minRtol)} (at atol ${t.atol})` : ""}`);
   }
   if (o.classifier !== undefined) {
     const c = o.classifier;

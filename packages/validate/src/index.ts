@@ -7,12 +7,15 @@ export { verifyBlocks } from "./verify-blocks.js";
 export type { BlockCheck, BlockCheckReport, VerifyBlocksOptions } from "./verify-blocks.js";
 export { formatBlockCheckReport } from "./format-block-check-report.js";
 export { blockModel, fusedConvModel } from "./block-model.js";
+export type { SingleConv } from "./block-model.js";
+export { magnitudeBlock, magnitudeConv } from "./magnitude-block.js";
+export { BLOCK_BOUND_FACTOR, blockBound } from "./block-bound.js";
 
 export { backendOrder } from "./backend-order.js";
 export type { BackendChoice, BackendName, SkippedBackend } from "./backend-order.js";
-export { BLOCK_TOLERANCES, DEFAULT_TOLERANCES, isClose, resolveTolerances } from "./tolerances.js";
+export { DEFAULT_TOLERANCES, ELEMENTWISE_TOLERANCES, isClose, resolveTolerances } from "./tolerances.js";
 export type { Tolerances } from "./tolerances.js";
-export { compareTensors, unravelIndex, RELATIVE_ERROR_FLOOR } from "./compare-tensors.js";
+export { compareTensors, describeRule, unravelIndex, RELATIVE_ERROR_FLOOR } from "./compare-tensors.js";
 export type { NonFiniteCounts, OutputComparison, WorstElement } from "./compare-tensors.js";
 export { errorStats, percentile } from "./error-stats.js";
 export type { ErrorStats } from "./error-stats.js";

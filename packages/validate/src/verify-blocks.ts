@@ -1,13 +1,17 @@
-import { isReparamError, type Decision, type Pair } from "@reparam/core";
+import { isReparamError, UNIT_ROUNDOFF, type Decision, type DeployConv, type Pair } from "@reparam/core";
 import { backendOrder, type BackendChoice, type BackendName, type SkippedBackend } from "./backend-order.js";
+import { blockModel, fusedConvModel, type SingleConv } from "./block-model.js";
+import { blockBound } from "./block-bound.js";
+import { compareTensors, type OutputComparison } from "./compare-tensors.js";
 import { condenseReason } from "./condense-reason.js";
-import { blockModel, fusedConvModel } from "./block-model.js";
-import type { OutputComparison } from "./compare-tensors.js";
 import type { LoadedModel } from "./load-model-source.js";
+import { magnitudeBlock, magnitudeConv } from "./magnitude-block.js";
+import { makeSamples } from "./make-samples.js";
 import type { ModelSession } from "./model-session.js";
-import { runComparison } from "./run-comparison.js";
 import { runtimeFor } from "./runtime-for.js";
-import { BLOCK_TOLERANCES, resolveTolerances, type Tolerances } from "./tolerances.js";
+import { resolveTolerances, type Tolerances } from "./tolerances.js";
+
+type FuseDecision = Decision & { readonly kind: "fuse" };
 
 /** Options of {@link verifyBlocks}. */
 export interface VerifyBlocksOptions {
@@ -18,20 +22,28 @@ export interface VerifyBlocksOptions {
   /** Random samples per block (default 2), batch 1. */
   readonly count?: number;
   readonly seed?: number;
-  /** Default {@link BLOCK_TOLERANCES}. */
+  /** Elementwise tolerances instead of each block's derived bound (see {@link blockBound}). */
   readonly tolerances?: Partial<Tolerances>;
+  /**
+   * The conv that stands for the block in the converted model (a format
+   * adapter's `deployConv`), or undefined when it does not fuse the block
+   * there. Default: the block's fresh fusion, rounded to float32.
+   */
+  readonly deployConv?: (decision: FuseDecision) => Promise<DeployConv | undefined>;
 }
 
 /** One block's check. */
 export interface BlockCheck {
   readonly name: string;
   readonly family: string;
-  /** `not-fused`: the decision was to refuse or skip (see `why`); `error`: loading, fusing or every backend failed. */
+  /** `not-fused`: refused, skipped, or not one conv in the converted model (see `why`); `error`: loading or every backend failed. */
   readonly status: "passed" | "failed" | "not-fused" | "error";
   readonly why?: string;
   readonly backend?: BackendName;
   /** [1, C, H, W]. */
   readonly inputShape?: readonly number[];
+  /** The largest |fused - branches| / bound over every sample (1: at the bound); `null` when not measured. */
+  readonly used?: number | null;
   /** The block's output compared, one per sample (fused conv vs branches). */
   readonly outputs: readonly OutputComparison[];
 }
@@ -40,24 +52,30 @@ export interface BlockCheck {
 export interface BlockCheckReport {
   readonly requested: BackendChoice;
   readonly skipped: readonly SkippedBackend[];
+  /** Elementwise tolerances when given; else all zero and each block has its derived bound (`bounded`). */
   readonly tolerances: Tolerances;
+  readonly bounded: boolean;
   readonly blocks: readonly BlockCheck[];
-  /** Blocks compared (fuse decisions that ran). */
+  /** Blocks compared (fused ones that ran). */
   readonly checked: number;
-  /** True when every fuse decision was checked and passed. */
+  /** True when every block that is fused was checked and passed. */
   readonly passed: boolean;
 }
 
 /**
- * Checks fusions where the format has no runnable graph (safetensors): for
- * each fuse decision, the block's train-time branches and its fused conv
- * (from `decision.fused()`, rounded to float32) are built as two tiny ONNX
- * models ({@link blockModel}, {@link fusedConvModel}) and run in
- * onnxruntime on seeded random inputs [1, C, H, W], H x W the block's
- * `inputSize` or `options.size`. Refused and skipped blocks are listed, not run.
+ * Checks each fused block on its own, whatever the format: the block's
+ * train-time branches (as core read them from the original) and the conv
+ * that stands for it (from the converted model, or a fresh fusion) are built
+ * as two tiny ONNX models ({@link blockModel}, {@link fusedConvModel}) and run
+ * in onnxruntime on seeded random inputs [1, C, H, W], H x W the block's
+ * `inputSize` or `options.size`; so are their magnitude models on |x|
+ * ({@link magnitudeBlock}), which give each output element its bound
+ * ({@link blockBound}). An error in any block is found and named, however deep
+ * the block sits in its network. Refused and skipped blocks are listed, not run.
  */
 export async function verifyBlocks(decisions: readonly Decision[], options: VerifyBlocksOptions = {}): Promise<BlockCheckReport> {
-  const tolerances = resolveTolerances(options.tolerances, BLOCK_TOLERANCES);
+  const bounded = options.tolerances === undefined || (options.tolerances.atol === undefined && options.tolerances.rtol === undefined);
+  const tolerances = bounded ? { atol: 0, rtol: 0, scale: 0 } : resolveTolerances(options.tolerances);
   const requested = options.backend ?? "auto";
   const skipped: SkippedBackend[] = [];
   const blocks: BlockCheck[] = [];
@@ -65,46 +83,74 @@ export async function verifyBlocks(decisions: readonly Decision[], options: Veri
     const { name, family } = d.candidate;
     if (d.kind === "refuse") blocks.push({ name, family, status: "not-fused", why: `refused (${d.refusal.reason}): ${d.refusal.message}`, outputs: [] });
     else if (d.kind === "skip") blocks.push({ name, family, status: "not-fused", why: `skipped: ${d.why}`, outputs: [] });
-    else blocks.push(await checkBlock(d, { ...options, tolerances }, requested, skipped));
+    else blocks.push(await checkBlock(d, { ...options, tolerances, bounded }, requested, skipped));
   }
   const fused = blocks.filter((b) => b.status !== "not-fused");
-  return { requested, skipped, tolerances, blocks, checked: fused.filter((b) => b.outputs.length > 0).length, passed: fused.every((b) => b.status === "passed") };
+  return { requested, skipped, tolerances, bounded, blocks, checked: fused.filter((b) => b.outputs.length > 0).length, passed: fused.every((b) => b.status === "passed") };
 }
 
-async function checkBlock(
-  d: Decision & { kind: "fuse" },
-  options: VerifyBlocksOptions & { tolerances: Tolerances },
-  requested: BackendChoice,
-  skipped: SkippedBackend[],
-): Promise<BlockCheck> {
+interface BlockModels {
+  readonly train: LoadedModel;
+  readonly fused: LoadedModel;
+  readonly trainMagnitude: LoadedModel;
+  readonly fusedMagnitude: LoadedModel;
+  readonly inputShape: number[];
+  readonly unit: number;
+}
+
+type CheckOptions = VerifyBlocksOptions & { readonly tolerances: Tolerances; readonly bounded: boolean };
+
+async function blockModels(d: FuseDecision, options: CheckOptions): Promise<BlockModels | string> {
+  const name = d.candidate.name;
+  const block = await d.candidate.load();
+  const given = options.deployConv === undefined ? undefined : await options.deployConv(d);
+  if (options.deployConv !== undefined && given === undefined) return "the converted model does not have this block as one conv";
+  const conv: SingleConv & { unit: number } = given ?? { ...(await d.fused()), unit: UNIT_ROUNDOFF.float32 };
+  const [h, w] = block.inputSize ?? options.size ?? [8, 8];
+  const inputShape = [1, block.inChannels, h, w];
+  return {
+    train: onnx(`${name} (branches)`, blockModel(block, inputShape)),
+    fused: onnx(`${name} (fused)`, fusedConvModel(conv, inputShape)),
+    trainMagnitude: onnx(`${name} (branches, magnitude)`, blockModel(magnitudeBlock(block), inputShape)),
+    fusedMagnitude: onnx(`${name} (fused, magnitude)`, fusedConvModel(magnitudeConv(conv), inputShape)),
+    inputShape,
+    unit: conv.unit,
+  };
+}
+
+async function checkBlock(d: FuseDecision, options: CheckOptions, requested: BackendChoice, skipped: SkippedBackend[]): Promise<BlockCheck> {
   const { name, family } = d.candidate;
-  let models: { train: LoadedModel; fused: LoadedModel; inputShape: number[] };
+  let models: BlockModels | string;
   try {
-    const block = await d.candidate.load();
-    const conv = await d.fused();
-    const [h, w] = block.inputSize ?? options.size ?? [8, 8];
-    const inputShape = [1, block.inChannels, h, w];
-    const train = blockModel(block, inputShape);
-    const fused = fusedConvModel(conv, inputShape);
-    models = { train: onnx(`${name} (branches)`, train), fused: onnx(`${name} (fused)`, fused), inputShape };
+    models = await blockModels(d, options);
   } catch (e) {
     return { name, family, status: "error", why: isReparamError(e) ? e.message : condenseReason(e), outputs: [] };
   }
+  if (typeof models === "string") return { name, family, status: "not-fused", why: models, outputs: [] };
   const dead = new Set(skipped.map((s) => s.backend));
   for (const backend of backendOrder("onnx", requested)) {
     if (dead.has(backend)) continue;
     const runtime = runtimeFor("onnx", backend);
     const opened: ModelSession[] = [];
     try {
-      const a = await runtime.open(models.train);
-      opened.push(a);
-      const b = await runtime.open(models.fused);
-      opened.push(b);
-      const { samples, problems } = await runComparison(a, b, { ...options, count: options.count ?? 2, seed: options.seed ?? 0 });
-      const outputs = samples.flatMap((s) => s.outputs);
-      const passed = problems.length === 0 && outputs.length > 0 && outputs.every((o) => o.passed);
-      const why = problems.length > 0 ? { why: problems.join("; ") } : {};
-      return { name, family, status: passed ? "passed" : "failed", ...why, backend, inputShape: models.inputShape, outputs };
+      const open = async (m: LoadedModel) => {
+        const s = await runtime.open(m);
+        opened.push(s);
+        return s;
+      };
+      const [train, fused, trainM, fusedM] = [await open(models.train), await open(models.fused), await open(models.trainMagnitude), await open(models.fusedMagnitude)];
+      const samples = await makeSamples(train.inputs, { count: options.count ?? 2, seed: options.seed ?? 0 });
+      const outputs: OutputComparison[] = [];
+      for (const s of samples) {
+        const abs = s.feeds.map((f) => ({ ...f, data: Float32Array.from(f.data, Math.abs) }));
+        const [b] = await train.run(s.feeds);
+        const [a] = await fused.run(s.feeds);
+        const bound = options.bounded ? blockBound((await trainM.run(abs))[0]!.data, (await fusedM.run(abs))[0]!.data, models.unit) : undefined;
+        outputs.push(compareTensors(a!, b!, options.tolerances, bound));
+      }
+      const passed = outputs.length > 0 && outputs.every((o) => o.passed);
+      const used = outputs.some((o) => o.used === null) ? null : Math.max(0, ...outputs.map((o) => o.used ?? 0));
+      return { name, family, status: passed ? "passed" : "failed", backend, inputShape: models.inputShape, used, outputs };
     } catch (e) {
       skipped.push({ backend, runtime: runtime.runtime, reason: condenseReason(e) });
     } finally {

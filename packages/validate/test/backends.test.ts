@@ -86,7 +86,7 @@ describe("the report", () => {
     writeFileSync(join(dir, "x.bin"), raw);
     const report = await validateConversion(train, deploy, { inputs: [join(dir, "x.npy"), join(dir, "x.bin")], tolerances: { atol: 1e-5, rtol: 1e-5 } });
     expect(report.samples.map((s) => s.label)).toEqual([join(dir, "x.npy"), join(dir, "x.bin")]);
-    expect(report.tolerances).toEqual({ atol: 1e-5, rtol: 1e-5 });
+    expect(report.tolerances).toEqual({ atol: 1e-5, rtol: 1e-5, scale: 0 });
     expect(report.samples[0]!.outputs).toEqual(report.samples[1]!.outputs);
     expect(report.passed).toBe(true);
   });

@@ -16,7 +16,8 @@ describe("conformance ONNX pairs validate", () => {
     for (const s of report.samples) {
       expect(s.inputs[0]!.shape).toEqual(c.input.shape);
       expect(s.outputs[0]!.shape).toEqual(c.output.shape);
-      expect(s.outputs[0]!.absError!.max).toBeLessThan(1e-4);
+      // The reference deploy nets stay under 2e-6 of max|output| (fixtures README): a fifth of the 1e-5 allowance.
+      expect(s.outputs[0]!.used!).toBeLessThan(0.25);
     }
   });
 

@@ -1,0 +1,48 @@
+import type { Pads } from "../block.js";
+import type { GraphNodeView, GraphView } from "./graph-view.js";
+
+type ConvNode = GraphNodeView & { readonly op: Extract<GraphNodeView["op"], { kind: "conv" }> };
+
+/** Where a block was found in the original graph: the tensor it reads and the tensor it produces. */
+export interface BlockSite {
+  readonly input: string;
+  readonly output: string;
+}
+
+/** The conv that stands for a block in a converted graph, and the zero padding in front of it (a separate Pad / ZeroPadding2D). */
+export interface DeployConvNode {
+  readonly conv: ConvNode;
+  readonly pad: Pads;
+}
+
+/** The tensor that holds the block's result in the converted graph: the same name, or what the block's readers read instead. */
+function resultTensor(original: GraphView, converted: GraphView, output: string): string | undefined {
+  if (converted.producer(output) !== undefined) return output;
+  const byId = new Map(converted.nodes.map((n) => [n.id, n] as const));
+  for (const reader of original.consumers(output)) {
+    const now = byId.get(reader.id);
+    const k = reader.inputs.indexOf(output);
+    if (now !== undefined && k >= 0 && now.inputs[k] !== undefined) return now.inputs[k];
+  }
+  return undefined;
+}
+
+/**
+ * Finds, in a converted graph, the conv that replaced a block found at
+ * `site` in the original graph: the producer of the block's result (kept
+ * under its name, as ONNX does, or renamed and read by the block's former
+ * readers, as TF.js does), if that is a conv reading the block's input,
+ * directly or through one zero Pad. Undefined when the block is not one conv
+ * there (not fused, or something else stands in its place).
+ */
+export function findDeployConv(original: GraphView, converted: GraphView, site: BlockSite): DeployConvNode | undefined {
+  const t = resultTensor(original, converted, site.output);
+  const node = t === undefined ? undefined : converted.producer(t);
+  if (node === undefined || node.op.kind !== "conv" || node.inputs.length !== 1) return undefined;
+  const conv = node as ConvNode;
+  const x = conv.inputs[0]!;
+  if (x === site.input) return { conv, pad: [0, 0, 0, 0] };
+  const pad = converted.producer(x);
+  if (pad !== undefined && pad.op.kind === "pad" && pad.inputs.length === 1 && pad.inputs[0] === site.input) return { conv, pad: pad.op.pads };
+  return undefined;
+}

@@ -1,0 +1,48 @@
+import { effectivePads, findDeployConv, UNIT_ROUNDOFF, type Candidate, type DeployConv } from "@reparam/core";
+import { TensorProto_DataType as DT } from "onnx-buf";
+import { onnxGraphView, type OnnxGraphView } from "./onnx-graph-view.js";
+import type { OnnxModel } from "./onnx-model.js";
+import { unknownBlock } from "./_unknown-block.js";
+
+const UNIT: Partial<Record<number, number>> = {
+  [DT.FLOAT]: UNIT_ROUNDOFF.float32,
+  [DT.FLOAT16]: UNIT_ROUNDOFF.float16,
+  [DT.BFLOAT16]: UNIT_ROUNDOFF.bfloat16,
+  [DT.DOUBLE]: UNIT_ROUNDOFF.float64,
+};
+
+// One view per converted model, built on the first block asked for.
+const views = new WeakMap<OnnxModel, OnnxGraphView>();
+
+/**
+ * The Conv that stands for `candidate` (found by `findBlocks` in
+ * `original`) in `converted`: the producer of the block's output tensor
+ * (its name is kept), reading the block's input; its weights as stored,
+ * its geometry from its attributes (SAME resolved at the input's size).
+ */
+export async function onnxDeployConv(original: OnnxModel, converted: OnnxModel, candidate: Candidate): Promise<DeployConv | undefined> {
+  const entry = original.blocks.get(candidate);
+  if (entry === undefined) throw unknownBlock(candidate);
+  let graph = views.get(converted);
+  if (graph === undefined) views.set(converted, (graph = onnxGraphView(converted.proto)));
+  const found = findDeployConv(entry.graph.view, graph.view, entry.match);
+  if (found === undefined) return undefined;
+  const { op, id } = found.conv;
+  const shape = op.kernel.shape as readonly [number, number, number, number];
+  const size = graph.view.spatialSize(entry.match.input) ?? candidate.layout.inputSize;
+  const own = effectivePads(op.padding, [shape[2], shape[3]], op.stride, op.dilation, size);
+  if (own === undefined) return undefined;
+  const [data, bias] = await Promise.all([op.kernel.values(), op.bias?.values()]);
+  const weight = graph.nodes.get(id)?.input[1];
+  const dataType = weight === undefined ? undefined : graph.constants.get(weight)?.dataType;
+  const p = found.pad;
+  return {
+    kernel: { data, shape },
+    bias: bias ?? new Float64Array(shape[0]),
+    stride: op.stride,
+    pads: [own[0] + p[0], own[1] + p[1], own[2] + p[2], own[3] + p[3]],
+    dilation: op.dilation,
+    groups: op.groups,
+    unit: (dataType === undefined ? undefined : UNIT[dataType]) ?? UNIT_ROUNDOFF.float32,
+  };
+}

@@ -1,0 +1,65 @@
+import { effectivePads, findDeployConv, UNIT_ROUNDOFF, type Candidate, type DeployConv, type GraphView } from "@reparam/core";
+import { graphModelView } from "./_graph-view.js";
+import { layersView } from "./_layers-view.js";
+import { unknownBlock } from "./_unknown-block.js";
+import type { TfjsCandidate } from "./find-tfjs-blocks.js";
+import type { TfjsModel } from "./tfjs-model.js";
+import type { TfjsWeight } from "./tfjs-weight.js";
+
+interface ModelView {
+  readonly view: GraphView;
+  /** The stored weight of a conv node's kernel. */
+  kernelWeight(id: string): TfjsWeight | undefined;
+}
+
+function modelView(model: TfjsModel): ModelView {
+  const byName = new Map(model.weights.map((w) => [w.name, w] as const));
+  if (model.format === "layers-model") {
+    const v = layersView(model);
+    return { view: v.view, kernelWeight: (id) => byName.get(v.weightsOf.get(id)?.[0] ?? "") };
+  }
+  const g = graphModelView(model);
+  return { view: g.view, kernelWeight: (id) => g.index.constWeight(g.index.byName.get(id)?.input?.[1] ?? "") };
+}
+
+// One view of each model, built on the first block asked for.
+const views = new WeakMap<TfjsModel, ModelView>();
+const viewOf = (m: TfjsModel): ModelView => views.get(m) ?? (views.set(m, modelView(m)), views.get(m)!);
+
+/** Unit roundoff of a stored kernel: float32, or float16 where the manifest quantizes it so. */
+function unitOf(w: TfjsWeight | undefined): number {
+  return w?.quantization?.dtype === "float16" ? UNIT_ROUNDOFF.float16 : UNIT_ROUNDOFF.float32;
+}
+
+/**
+ * The conv that stands for `candidate` (found by `findBlocks` in
+ * `original`) in `converted`: what the block's former readers now read (a
+ * Conv2D layer, `_FusedConv2D` / `Conv2D` / depthwise node), reading the
+ * block's input directly or through one zero padding; its kernel OIHW as
+ * stored (dequantized), geometry from its attributes.
+ */
+export async function tfjsDeployConv(original: TfjsModel, converted: TfjsModel, candidate: Candidate): Promise<DeployConv | undefined> {
+  const site = (candidate as Partial<TfjsCandidate>).site;
+  if (site === undefined) throw unknownBlock(candidate, "a candidate without a TF.js site (not from tfjsAdapter.findBlocks)");
+  const before = viewOf(original);
+  const after = viewOf(converted);
+  const found = findDeployConv(before.view, after.view, site);
+  if (found === undefined) return undefined;
+  const { op, id } = found.conv;
+  const shape = op.kernel.shape as readonly [number, number, number, number];
+  const padded = after.view.producer(found.conv.inputs[0]!);
+  const size = (padded?.op.kind === "pad" ? after.view.spatialSize(padded.outputs[0]!) : after.view.spatialSize(site.input)) ?? candidate.layout.inputSize;
+  const own = effectivePads(op.padding, [shape[2], shape[3]], op.stride, op.dilation, size);
+  if (own === undefined) return undefined;
+  const [data, bias] = await Promise.all([op.kernel.values(), op.bias?.values()]);
+  const p = found.pad;
+  return {
+    kernel: { data, shape },
+    bias: bias ?? new Float64Array(shape[0]),
+    stride: op.stride,
+    pads: [own[0] + p[0], own[1] + p[1], own[2] + p[2], own[3] + p[3]],
+    dilation: op.dilation,
+    groups: op.groups,
+    unit: unitOf(after.kernelWeight(id)),
+  };
+}
