@@ -15,6 +15,7 @@ interface ConvertFlags {
   quiet?: boolean;
   verify?: boolean;
   force?: boolean;
+  keepWeightInputs?: boolean;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -38,6 +39,7 @@ export function registerConvert(program: Command): void {
     .addOption(new Option("--dtype <dtype>", "dtype of fused weights").choices(["keep", "f32", "f16"]).default("keep"))
     .addOption(new Option("--only <kind>", "only this kind of fusion: conv+BN folds (bn) or multi-branch blocks (branches)").choices(["bn", "branches"]))
     .option("--exclude <pattern>", "leave blocks whose name matches (substring or * glob); repeatable", collect, [])
+    .option("--keep-weight-inputs", "ONNX: initializers also listed as graph inputs (keep_initializers_as_inputs) stay run-time inputs; blocks reading them are refused instead of fused")
     .option("--verify", "after converting, run original and converted (or check a state dict block by block); exit 3 on a mismatch")
     .option("--json", "print one JSON object on stdout and nothing else")
     .option("-q, --quiet", "no progress display")
@@ -55,6 +57,7 @@ export function registerConvert(program: Command): void {
         ...(f.scheme !== undefined ? { scheme: f.scheme } : {}),
         ...(eps !== undefined ? { eps } : {}),
         ...(f.only !== undefined ? { only: f.only as "bn" | "branches" } : {}),
+        ...(f.keepWeightInputs === true ? { initializersAsInputs: "inputs" as const } : {}),
       };
       const result = await convertModel(input, options);
       if (f.verify !== true) {
