@@ -1,3 +1,4 @@
+import type { ConvertOptions } from "@reparam/core";
 import type { BlockSpec, Shape4 } from "./block-spec.js";
 
 /** The files of one model: `main` is the file a converter opens (`model.onnx`, `model.json`, `x.safetensors`). */
@@ -47,4 +48,20 @@ export interface Spelling {
    * the model was written from (state dicts carry no geometry).
    */
   run(model: ModelFiles, stored: BlockSpec, x: Nchw): Promise<Nchw>;
+  /** Options for `reparameterize` (a state dict's eps, its strided blocks ...); `{}` when absent. */
+  convertOptions?(stored: BlockSpec): ConvertOptions;
+  /**
+   * Refusal reasons that are true for this block in this spelling (e.g.
+   * `FORMAT_UNSUPPORTED` for a grouped block in a format without groups). A
+   * refusal for any other reason is a mismatch; none are expected when absent.
+   */
+  expectedRefusals?(stored: BlockSpec): readonly string[];
+  /**
+   * True when `converted` is the fused block (one conv where the block was,
+   * nothing else of it left), else what is left. The runner's check for the
+   * format (`fusedCheckFor`) when absent.
+   */
+  checkFused?(converted: ModelFiles, stored: BlockSpec): true | string | Promise<true | string>;
+  /** Set on a spelling the converter is known to leave unfused today: why, and the fix it waits for. */
+  readonly knownIssue?: string;
 }
