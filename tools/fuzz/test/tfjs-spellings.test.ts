@@ -76,6 +76,19 @@ describe("tfjsSpellings", () => {
     expect(sharded.files.get(paths[0]!)!.byteLength % 2).toBe(1);
   });
 
+  it("share one padding between the branches that pad alike", async () => {
+    const spec = HAND_SPECS["mobileone depthwise 6 three convs + skip"]!;
+    const pads = async (name: string, op: string) => {
+      const model = await byName(name).write(spec);
+      const text = new TextDecoder().decode(model.files.get("model.json"));
+      return text.split(`"${op}"`).length - 1;
+    };
+    expect(await pads("tfjs-layers/zero-pad", "ZeroPadding2D")).toBe(2);
+    expect(await pads("tfjs-layers/shared-zero-pad", "ZeroPadding2D")).toBe(1);
+    expect(await pads("tfjs-graph/fused-conv-mul-add", "Pad")).toBe(2);
+    expect(await pads("tfjs-graph/shared-pad", "Pad")).toBe(1);
+  });
+
   it("say why they cannot write a grouped block, or 'same' pads that TF's SAME does not give", () => {
     for (const s of tfjsSpellings) expect(s.accepts(GROUPED_SPEC)).toMatch(/grouped/);
     const torchEven = HAND_SPECS["repvgg 4->8 stride 2 even 8x8"]!;

@@ -28,6 +28,8 @@ export interface GraphForm {
    */
   readonly padding: "converter" | "pad" | "explicit" | "same";
   readonly storage: WeightStorage;
+  /** One `Pad` read by every branch with the same pads over the same tensor (MobileOne's kxk convs, DBB's avg pool). */
+  readonly sharePads?: boolean;
 }
 
 /** A conv to write: OIHW kernel, optional bias and BN, geometry over an input of `size`. */
@@ -43,11 +45,17 @@ export interface GraphConvSpec {
   readonly size: readonly [number, number];
 }
 
-/** `x` after a zero `Pad` node `<name>/Pad` of `pads` [top, left, bottom, right]. */
+/** `x` after a zero `Pad` node `<name>/Pad` of `pads` [top, left, bottom, right] (the shared one, when shared). */
 export function graphPad(g: GraphWriter, x: string, name: string, pads: Pads4): string {
   if (noPads(pads)) return x;
+  const key = `${x}/${pads.join("_")}`;
+  const shared = g.padded?.get(key);
+  if (shared !== undefined) return shared;
+  // A shared Pad keeps the name of its first reader's.
   const p = g.intConst(`${name}/Pad/paddings`, [4, 2], [0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0]);
-  return g.op(`${name}/Pad`, "Pad", [x, p], { Tpaddings: dtypeAttr("DT_INT32") });
+  const y = g.op(`${name}/Pad`, "Pad", [x, p], { Tpaddings: dtypeAttr("DT_INT32") });
+  g.padded?.set(key, y);
+  return y;
 }
 
 function padding(g: GraphWriter, x: string, name: string, c: GraphConvSpec, form: GraphForm): { input: string; padding: TfConvPadding } {

@@ -12,12 +12,17 @@ export class GraphWriter {
   readonly consts: NodeDefJson[] = [];
   readonly ops: NodeDefJson[] = [];
   readonly weights: WeightWriter;
+  /** With `sharePads`: the `Pad` node made for each (input, pads), reused. */
+  readonly padded: Map<string, string> | undefined;
 
+  /** `sharePads`: one `Pad` per input and pads, read by every branch that pads so (else one per branch). */
   constructor(
     readonly scope: string,
     storage: WeightStorage,
+    sharePads = false,
   ) {
     this.weights = new WeightWriter(storage);
+    this.padded = sharePads ? new Map() : undefined;
   }
 
   private constNode(name: string, shape: readonly number[], dtype: "DT_FLOAT" | "DT_INT32"): string {

@@ -22,9 +22,13 @@ export interface LayerConvGeometry {
 export class LayersWriter {
   readonly layers: KerasLayerJson[] = [];
   readonly weights: WeightWriter;
+  /** With `sharePads`: the ZeroPadding2D made for each (input, pads), reused. */
+  private readonly padded: Map<string, string> | undefined;
 
-  constructor(storage: WeightStorage) {
+  /** `sharePads`: one ZeroPadding2D per input and pads, read by every branch that pads so (else one per branch). */
+  constructor(storage: WeightStorage, sharePads = false) {
     this.weights = new WeightWriter(storage);
+    this.padded = sharePads ? new Map() : undefined;
   }
 
   /** Adds a layer without weights; returns its name. */
@@ -59,8 +63,14 @@ export class LayersWriter {
     return bn === undefined ? { y: x } : this.batchNorm(x, name, bn);
   }
 
-  /** ZeroPadding2D of `x` by `pads`; `x` itself when they are all zero. */
+  /** ZeroPadding2D of `x` by `pads` (the shared one, when shared); `x` itself when they are all zero. */
   pad(x: string, name: string, pads: Pads4): string {
-    return noPads(pads) ? x : this.push(k.zeroPadding(name, x, pads));
+    if (noPads(pads)) return x;
+    if (this.padded === undefined) return this.push(k.zeroPadding(name, x, pads));
+    const key = `${x}/${pads.join("_")}`;
+    // A shared ZeroPadding2D keeps the name of its first reader's.
+    const shared = this.padded.get(key) ?? this.push(k.zeroPadding(name, x, pads));
+    this.padded.set(key, shared);
+    return shared;
   }
 }

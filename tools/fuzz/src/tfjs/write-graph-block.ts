@@ -97,7 +97,7 @@ function branch(g: GraphWriter, x: string, i: number, spec: BlockSpec, b: Branch
  * nodes, an `AddV2` chain, the post-sum BN, `Relu`, output `Identity`.
  */
 export function writeGraphBlock(spec: BlockSpec, form: GraphForm): SpelledModel {
-  const g = new GraphWriter("StatefulPartitionedCall/block", form.storage);
+  const g = new GraphWriter("StatefulPartitionedCall/block", form.storage, form.sharePads === true);
   const [h, w] = spec.inputSize;
   const input = "input_1";
   const outs = spec.branches.map((b, i) => branch(g, input, i, spec, b, form));

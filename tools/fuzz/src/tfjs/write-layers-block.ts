@@ -14,6 +14,8 @@ export interface LayersForm {
   readonly storage: WeightStorage;
   /** `small`: shards of an odd size, ~6 of them, so that tensors and even float32 values straddle shards. Default 4 MiB. */
   readonly shards?: "small";
+  /** One ZeroPadding2D read by every branch with the same pads over the same tensor (MobileOne's kxk convs, DBB's avg pool). */
+  readonly sharePads?: boolean;
 }
 
 const layerName = (i: number, role: string): string => `b${i}_${role.replace(/[^A-Za-z0-9_]/g, "_")}`;
@@ -105,7 +107,7 @@ function branch(w: LayersWriter, x: string, i: number, spec: BlockSpec, b: Branc
  * one Add, the post-sum BatchNormalization, Activation relu.
  */
 export function writeLayersBlock(spec: BlockSpec, form: LayersForm): SpelledModel {
-  const w = new LayersWriter(form.storage);
+  const w = new LayersWriter(form.storage, form.sharePads === true);
   const [h, wd] = spec.inputSize;
   const x = w.push(k.inputLayer("input_1", [h, wd, spec.inChannels]));
   const outs = spec.branches.map((b, i) => branch(w, x, i, spec, b, form));
