@@ -1,4 +1,4 @@
-import { decide, memoryOutput, ReparamError, type ConvertOptions, type FormatAdapter } from "@reparam/core";
+import { decide, memoryOutput, ReparamError, type ConvertOptions, type Decision, type DeployConv, type FormatAdapter } from "@reparam/core";
 import { formatBlockCheckReport, formatValidationReport, validateConversion, verifyBlocks, type BlockCheckReport, type ValidateOptions, type ValidationReport } from "@reparam/validate";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -23,7 +23,7 @@ export interface VerifyResult {
 }
 
 /** The converted model's files equal what converting the original again gives, byte for byte (every shard). */
-async function sameAsFresh(adapter: FormatAdapter<unknown>, decoded: unknown, decisions: Parameters<FormatAdapter<unknown>["encode"]>[1], converted: ResolvedModel, options: ConvertOptions): Promise<boolean> {
+async function sameAsFresh(adapter: FormatAdapter<unknown>, decoded: unknown, decisions: readonly Decision[], converted: ResolvedModel, options: ConvertOptions): Promise<boolean> {
   const output = memoryOutput(basename(converted.file));
   await adapter.encode(decoded, decisions, output, options);
   for (const [rel, fresh] of output.files) {
@@ -31,6 +31,45 @@ async function sameAsFresh(adapter: FormatAdapter<unknown>, decoded: unknown, de
     if (actual === undefined || !Buffer.from(fresh.buffer, fresh.byteOffset, fresh.byteLength).equals(actual)) return false;
   }
   return output.files.size > 0;
+}
+
+/** Both models of a verification decoded by their adapter, the original's decisions, and each block's conv in the converted model. */
+export interface Verification {
+  readonly model: ResolvedModel;
+  readonly target: ResolvedModel;
+  readonly original: unknown;
+  readonly converted: unknown;
+  readonly decisions: readonly Decision[];
+  /** The adapter's `deployConv` for a decision of the original, when the format has one. */
+  readonly deployConv?: (d: Decision & { kind: "fuse" }) => Promise<DeployConv | undefined>;
+  close(): Promise<void>;
+}
+
+/** Resolves, opens and decodes both models with the original's adapter, and decides the original's blocks as `convertOptions` would. */
+export async function openVerification(original: string, converted: string, convertOptions: ConvertOptions = {}): Promise<Verification> {
+  const model = await resolveModel(original);
+  const target = await resolveModel(converted);
+  const { adapter } = model;
+  if (target.adapter.format !== adapter.format) {
+    throw new ReparamError("CLI_FORMAT_MISMATCH", "the two models are of different formats", { where: converted, expected: adapter.format, found: target.adapter.format });
+  }
+  const opened: OpenedInput[] = [];
+  const close = async () => void (await Promise.all(opened.map((o) => o.close())));
+  try {
+    const open = async (m: ResolvedModel) => {
+      const o = await openModelInput(m.file);
+      opened.push(o);
+      return adapter.decode(o.input, convertOptions);
+    };
+    const [a, b] = [await open(model), await open(target)];
+    const { candidates } = await adapter.findBlocks(a, convertOptions);
+    const decisions = decide(candidates, convertOptions);
+    const deploy = adapter.deployConv?.bind(adapter);
+    return { model, target, original: a, converted: b, decisions, ...(deploy ? { deployConv: (d: Decision & { kind: "fuse" }) => deploy(a, b, d.candidate, d.plan) } : {}), close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }
 
 /**
@@ -42,37 +81,24 @@ async function sameAsFresh(adapter: FormatAdapter<unknown>, decoded: unknown, de
  * fresh conversion. `convertOptions` are the ones the conversion used.
  */
 export async function verifyModel(original: string, converted: string, opts: ValidateOptions = {}, convertOptions: ConvertOptions = {}): Promise<VerifyResult> {
-  const model = await resolveModel(original);
-  const target = await resolveModel(converted);
-  const { adapter } = model;
-  if (target.adapter.format !== adapter.format) {
-    throw new ReparamError("CLI_FORMAT_MISMATCH", "the two models are of different formats", { where: converted, expected: adapter.format, found: target.adapter.format });
-  }
-  const opened: OpenedInput[] = [];
+  const v = await openVerification(original, converted, convertOptions);
   try {
-    const open = async (m: ResolvedModel) => {
-      const o = await openModelInput(m.file);
-      opened.push(o);
-      return adapter.decode(o.input, convertOptions);
-    };
-    const [a, b] = [await open(model), await open(target)];
-    const { candidates } = await adapter.findBlocks(a, convertOptions);
-    const decisions = decide(candidates, convertOptions);
-    const deployConv = adapter.deployConv?.bind(adapter);
+    const { model, target, decisions, deployConv } = v;
+    const format = model.adapter.format;
     const blocks = await verifyBlocks(decisions, {
       ...(opts.backend ? { backend: opts.backend } : {}),
       ...(opts.tolerances ? { tolerances: opts.tolerances } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-      ...(deployConv ? { deployConv: (d) => deployConv(a, b, d.candidate, d.plan) } : {}),
+      ...(deployConv ? { deployConv } : {}),
     });
     if (!model.runnable) {
-      const identical = await sameAsFresh(adapter, a, decisions, target, convertOptions);
-      return { command: "verify", format: adapter.format, passed: blocks.passed && identical, blocks, identical };
+      const identical = await sameAsFresh(model.adapter, v.original, decisions, target, convertOptions);
+      return { command: "verify", format, passed: blocks.passed && identical, blocks, identical };
     }
     const report = await validateConversion(model.folder ? dirname(model.file) : model.file, target.folder ? dirname(target.file) : target.file, opts);
-    return { command: "verify", format: adapter.format, passed: blocks.passed && report.passed, blocks, report };
+    return { command: "verify", format, passed: blocks.passed && report.passed, blocks, report };
   } finally {
-    for (const o of opened) await o.close();
+    await v.close();
   }
 }
 

@@ -18,11 +18,16 @@ type SequentialFirst = SequentialBranch["first"];
  */
 export function blockModel(block: Block, inputShape: readonly number[]): Uint8Array {
   const g = new GraphBuilder();
-  const outs = block.branches.map((b) => branch(g, "x", b));
+  addBlock(g, "x", block, "y");
+  return encode(g, inputShape, ["x"], ["y"]);
+}
+
+/** Adds a block's train-time computation (see {@link blockModel}) reading `x`; its result is named `y`. */
+function addBlock(g: GraphBuilder, x: string, block: Block, y: string): void {
+  const outs = block.branches.map((b) => branch(g, x, b));
   const post = block.postBn;
-  if (post === undefined) g.sum(outs, "y");
-  else g.node("Identity", [g.batchNorm(g.sum(outs, "sum"), post)], {}, "y");
-  return encode(g, inputShape);
+  if (post === undefined) g.sum(outs, y);
+  else g.node("Identity", [g.batchNorm(g.sum(outs, `${y}_sum`), post)], {}, y);
 }
 
 /** A single conv: its OIHW kernel, bias and geometry (a `FusedConv`, a `DeployConv`). */
@@ -35,14 +40,33 @@ export interface SingleConv extends ConvGeometry {
 export function fusedConvModel(conv: SingleConv, inputShape: readonly number[]): Uint8Array {
   const g = new GraphBuilder();
   g.conv("x", conv.kernel, conv.bias, conv, "y");
-  return encode(g, inputShape);
+  return encode(g, inputShape, ["x"], ["y"]);
 }
 
-function encode(g: GraphBuilder, inputShape: readonly number[]): Uint8Array {
+/** Output names of {@link blockCheckModel}, in order. */
+export const BLOCK_CHECK_OUTPUTS = ["branches", "fused", "branches_magnitude", "fused_magnitude"] as const;
+
+/**
+ * Everything one block's check runs, as one model (one session, one run per
+ * sample): inputs `x` and `ax` (= |x|); outputs the block's branches and
+ * `conv` on x, and their magnitude models (`magnitude.block`,
+ * `magnitude.conv`: see `magnitudeBlock`) on |x|.
+ */
+export function blockCheckModel(block: Block, conv: SingleConv, magnitude: { readonly block: Block; readonly conv: SingleConv }, inputShape: readonly number[]): Uint8Array {
+  const g = new GraphBuilder();
+  const [branches, fused, mBranches, mFused] = BLOCK_CHECK_OUTPUTS;
+  addBlock(g, "x", block, branches);
+  g.conv("x", conv.kernel, conv.bias, conv, fused);
+  addBlock(g, "ax", magnitude.block, mBranches);
+  g.conv("ax", magnitude.conv.kernel, magnitude.conv.bias, magnitude.conv, mFused);
+  return encode(g, inputShape, ["x", "ax"], BLOCK_CHECK_OUTPUTS);
+}
+
+function encode(g: GraphBuilder, inputShape: readonly number[], inputs: readonly string[], outputs: readonly string[]): Uint8Array {
   const model = buildModel({
     opset: OPSET,
-    inputs: [{ name: "x", dims: inputShape }],
-    outputs: [{ name: "y" }],
+    inputs: inputs.map((name) => ({ name, dims: inputShape })),
+    outputs: outputs.map((name) => ({ name })),
     nodes: g.nodes,
     initializers: g.initializers,
   });

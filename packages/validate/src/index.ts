@@ -6,7 +6,7 @@ export { formatValidationReport, formatNumber } from "./format-validation-report
 export { verifyBlocks } from "./verify-blocks.js";
 export type { BlockCheck, BlockCheckReport, VerifyBlocksOptions } from "./verify-blocks.js";
 export { formatBlockCheckReport } from "./format-block-check-report.js";
-export { blockModel, fusedConvModel } from "./block-model.js";
+export { blockCheckModel, blockModel, fusedConvModel } from "./block-model.js";
 export type { SingleConv } from "./block-model.js";
 export { magnitudeBlock, magnitudeConv } from "./magnitude-block.js";
 export { BLOCK_BOUND_FACTOR, blockBound } from "./block-bound.js";

@@ -1,6 +1,6 @@
 import { isReparamError, UNIT_ROUNDOFF, type Decision, type DeployConv, type Pair } from "@reparam/core";
 import { backendOrder, type BackendChoice, type BackendName, type SkippedBackend } from "./backend-order.js";
-import { blockModel, fusedConvModel, type SingleConv } from "./block-model.js";
+import { BLOCK_CHECK_OUTPUTS, blockCheckModel, type SingleConv } from "./block-model.js";
 import { blockBound } from "./block-bound.js";
 import { compareTensors, type OutputComparison } from "./compare-tensors.js";
 import { condenseReason } from "./condense-reason.js";
@@ -66,10 +66,10 @@ export interface BlockCheckReport {
  * Checks each fused block on its own, whatever the format: the block's
  * train-time branches (as core read them from the original) and the conv
  * that stands for it (from the converted model, or a fresh fusion) are built
- * as two tiny ONNX models ({@link blockModel}, {@link fusedConvModel}) and run
- * in onnxruntime on seeded random inputs [1, C, H, W], H x W the block's
- * `inputSize` or `options.size`; so are their magnitude models on |x|
- * ({@link magnitudeBlock}), which give each output element its bound
+ * into one tiny ONNX model with their magnitude models on |x|
+ * ({@link blockCheckModel}, {@link magnitudeBlock}) and run in onnxruntime on
+ * seeded random inputs [1, C, H, W], H x W the block's `inputSize` or
+ * `options.size`; the magnitudes give each output element its bound
  * ({@link blockBound}). An error in any block is found and named, however deep
  * the block sits in its network. Refused and skipped blocks are listed, not run.
  */
@@ -90,10 +90,8 @@ export async function verifyBlocks(decisions: readonly Decision[], options: Veri
 }
 
 interface BlockModels {
-  readonly train: LoadedModel;
-  readonly fused: LoadedModel;
-  readonly trainMagnitude: LoadedModel;
-  readonly fusedMagnitude: LoadedModel;
+  /** {@link blockCheckModel}: branches, fused conv and both magnitude models in one. */
+  readonly check: LoadedModel;
   readonly inputShape: number[];
   readonly unit: number;
 }
@@ -108,14 +106,8 @@ async function blockModels(d: FuseDecision, options: CheckOptions): Promise<Bloc
   const conv: SingleConv & { unit: number } = given ?? { ...(await d.fused()), unit: UNIT_ROUNDOFF.float32 };
   const [h, w] = block.inputSize ?? options.size ?? [8, 8];
   const inputShape = [1, block.inChannels, h, w];
-  return {
-    train: onnx(`${name} (branches)`, blockModel(block, inputShape)),
-    fused: onnx(`${name} (fused)`, fusedConvModel(conv, inputShape)),
-    trainMagnitude: onnx(`${name} (branches, magnitude)`, blockModel(magnitudeBlock(block), inputShape)),
-    fusedMagnitude: onnx(`${name} (fused, magnitude)`, fusedConvModel(magnitudeConv(conv), inputShape)),
-    inputShape,
-    unit: conv.unit,
-  };
+  const magnitude = { block: magnitudeBlock(block), conv: magnitudeConv(conv) };
+  return { check: onnx(`${name} (block check)`, blockCheckModel(block, conv, magnitude, inputShape)), inputShape, unit: conv.unit };
 }
 
 async function checkBlock(d: FuseDecision, options: CheckOptions, requested: BackendChoice, skipped: SkippedBackend[]): Promise<BlockCheck> {
@@ -131,22 +123,18 @@ async function checkBlock(d: FuseDecision, options: CheckOptions, requested: Bac
   for (const backend of backendOrder("onnx", requested)) {
     if (dead.has(backend)) continue;
     const runtime = runtimeFor("onnx", backend);
-    const opened: ModelSession[] = [];
+    let session: ModelSession | undefined;
     try {
-      const open = async (m: LoadedModel) => {
-        const s = await runtime.open(m);
-        opened.push(s);
-        return s;
-      };
-      const [train, fused, trainM, fusedM] = [await open(models.train), await open(models.fused), await open(models.trainMagnitude), await open(models.fusedMagnitude)];
-      const samples = await makeSamples(train.inputs, { count: options.count ?? 2, seed: options.seed ?? 0 });
+      session = await runtime.open(models.check);
+      const x = session.inputs.find((i) => i.name === "x")!;
+      const samples = await makeSamples([x], { count: options.count ?? 2, seed: options.seed ?? 0 });
       const outputs: OutputComparison[] = [];
       for (const s of samples) {
-        const abs = s.feeds.map((f) => ({ ...f, data: Float32Array.from(f.data, Math.abs) }));
-        const [b] = await train.run(s.feeds);
-        const [a] = await fused.run(s.feeds);
-        const bound = options.bounded ? blockBound((await trainM.run(abs))[0]!.data, (await fusedM.run(abs))[0]!.data, models.unit) : undefined;
-        outputs.push(compareTensors(a!, b!, options.tolerances, bound));
+        const f = s.feeds[0]!;
+        const out = await session.run([f, { ...f, name: "ax", data: Float32Array.from(f.data, Math.abs) }]);
+        const [b, a, mb, ma] = BLOCK_CHECK_OUTPUTS.map((n) => out[session!.outputs.findIndex((o) => o.name === n)]!);
+        const bound = options.bounded ? blockBound(mb!.data, ma!.data, models.unit) : undefined;
+        outputs.push(compareTensors({ ...a!, name: "y" }, { ...b!, name: "y" }, options.tolerances, bound));
       }
       const passed = outputs.length > 0 && outputs.every((o) => o.passed);
       const used = outputs.some((o) => o.used === null) ? null : Math.max(0, ...outputs.map((o) => o.used ?? 0));
@@ -154,7 +142,7 @@ async function checkBlock(d: FuseDecision, options: CheckOptions, requested: Bac
     } catch (e) {
       skipped.push({ backend, runtime: runtime.runtime, reason: condenseReason(e) });
     } finally {
-      for (const s of opened) await s.dispose().catch(() => undefined);
+      await session?.dispose().catch(() => undefined);
     }
   }
   return { name, family, status: "error", why: "no backend could run the block's models", inputShape: models.inputShape, outputs: [] };

@@ -12,12 +12,12 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 export function registerVerify(program: Command): void {
   program
     .command("verify")
-    .description("run the original and the converted model on the same inputs (GPU first, CPU fallback) and compare their outputs; exits 3 on a mismatch")
+    .description("check every fused block against its branches and run the original and the converted model on the same inputs (GPU first, CPU fallback); exits 3 on a mismatch, naming the block")
     .argument("<original>", "the train-time model")
     .argument("<converted>", "the converted model")
     .option("--input <file>", "an input: raw float32 little-endian or .npy (repeatable; default: seeded random)", collect, [])
-    .option("--atol <n>", "absolute tolerance (default 1e-5; per-block check of state dicts 1e-4)", positive("--atol"))
-    .option("--rtol <n>", "relative tolerance (default 1e-4; per-block 1e-3); an element passes when |a - b| <= atol + rtol |b|", positive("--rtol"))
+    .option("--atol <n>", "use elementwise tolerances |a - b| <= atol + rtol |b| instead of the derived bounds (default atol 1e-5 when only --rtol is given)", positive("--atol"))
+    .option("--rtol <n>", "elementwise relative tolerance (default 1e-4 when only --atol is given); by default each block is checked within a bound derived from its computation, and the whole model within 1e-5 * max|output|", positive("--rtol"))
     .addOption(new Option("--backend <backend>", "runtime backend to start from").choices(["auto", "gpu", "cpu", "wasm"]).default("auto"))
     .option("--count <n>", "random inputs to try (default 2)", positive("--count"))
     .option("--seed <n>", "seed of the random inputs", positive("--seed"))
