@@ -23,16 +23,17 @@ class Draw {
     const variance = this.vec(n, 0.05, 2).map((v, i) => (i % 5 === 3 ? Math.fround(v * 1e-4) : v));
     return { gamma: this.vec(n, 0.5, 1.5).map((g, i) => (i % 4 === 1 ? -g : g)), beta: this.vec(n, -0.5, 0.5), mean: this.vec(n, -0.5, 0.5), variance, eps };
   }
-  conv(role: string, shape: Shape4, pads: Pads4, o: { groups?: number; bn?: boolean; bias?: boolean; eps?: number } = {}): ConvBranchSpec {
+  conv(role: string, shape: Shape4, pads: Pads4, o: { groups?: number; bn?: boolean; bias?: boolean; eps?: number; dilation?: number } = {}): ConvBranchSpec {
     const bias = o.bias === true ? { bias: this.vec(shape[0]) } : {};
     const bn = o.bn === false ? {} : { bn: this.bn(shape[0], o.eps) };
-    return { kind: "conv", kernel: this.kernel(shape), ...bias, ...bn, groups: o.groups ?? 1, pads, dilation: [1, 1], role };
+    const d = o.dilation ?? 1;
+    return { kind: "conv", kernel: this.kernel(shape), ...bias, ...bn, groups: o.groups ?? 1, pads, dilation: [d, d], role };
   }
-  /** DBB's 1x1 (C -> m, + BN, optional bias) -> BNAndPad -> k x k conv (+ BN) or avg pool (+ BN). */
-  sequential(role: string, c: number, m: number, o: number, k: number, pads: Pads4, pool: boolean, bias = false): SequentialBranchSpec {
-    const first = { kernel: this.kernel([m, c, 1, 1]), ...(bias ? { bias: this.vec(m) } : {}), bn: this.bn(m) };
-    if (pool) return { kind: "sequential", first, pool: { size: [k, k], bn: this.bn(o) }, groups: 1, pads, role };
-    return { kind: "sequential", first, second: { kernel: this.kernel([o, m, k, k]), bn: this.bn(o) }, groups: 1, pads, role };
+  /** DBB's 1x1 (C -> m, + BN unless `bn1` false, optional bias) -> BNAndPad -> k x k conv (+ BN) or avg pool (+ BN). */
+  sequential(role: string, c: number, m: number, o: number, k: number, pads: Pads4, pool: boolean, bias = false, groups = 1, bn1 = true): SequentialBranchSpec {
+    const first = { kernel: this.kernel([m, c / groups, 1, 1]), ...(bias ? { bias: this.vec(m) } : {}), ...(bn1 ? { bn: this.bn(m) } : {}) };
+    if (pool) return { kind: "sequential", first, pool: { size: [k, k], bn: this.bn(o) }, groups, pads, role };
+    return { kind: "sequential", first, second: { kernel: this.kernel([o, m / groups, k, k]), bn: this.bn(o) }, groups, pads, role };
   }
 }
 
@@ -100,6 +101,40 @@ export const HAND_SPECS: Readonly<Record<string, BlockSpec>> = {
   })),
   "repvgg identity 16->16 11x11 7x7": block(14, { family: "repvgg", inChannels: 16, outChannels: 16, inputSize: [11, 11], stride: 1, activation: "relu" }, (d) => ({
     branches: [d.conv("rbr_dense", [16, 16, 7, 7], torch(7)), d.conv("rbr_1x1", [16, 16, 1, 1], [0, 0, 0, 0]), { kind: "identity", role: "rbr_identity" }],
+  })),
+};
+
+const g = (family: BlockSpec["family"], c: number, o: number, inputSize: [number, number], stride: number): Geometry => ({ family, inChannels: c, outChannels: o, inputSize, stride, activation: "none" });
+const NONE: Pads4 = [0, 0, 0, 0];
+
+/** Blocks the random generator does not make (depthwise multipliers, dilation, odd pads, bare or biased 1x1s before BNAndPad, tiny sizes). */
+export const EDGE_SPECS: Readonly<Record<string, BlockSpec>> = {
+  "depthwise multiplier 2, stride 2 odd 7x6": block(30, g("mobileone", 3, 6, [7, 6], 2), (d) => ({
+    branches: [d.conv("rbr_conv.0", [6, 1, 3, 3], torch(3), { groups: 3 }), d.conv("rbr_scale", [6, 1, 1, 1], NONE, { groups: 3 })],
+  })),
+  "dilation 2 3x3 + 1x1": block(31, g("repvgg", 3, 4, [7, 7], 1), (d) => ({
+    branches: [d.conv("rbr_dense", [4, 3, 3, 3], [2, 2, 2, 2], { dilation: 2 }), d.conv("rbr_1x1", [4, 3, 1, 1], NONE)],
+  })),
+  "unused bottom pads, stride 2 odd 7x7": block(32, g("repvgg", 3, 4, [7, 7], 2), (d) => ({
+    branches: [d.conv("rbr_dense", [4, 3, 3, 3], [1, 1, 2, 2]), d.conv("rbr_1x1", [4, 3, 1, 1], [0, 0, 1, 1])],
+  })),
+  "dbb 1x1 with bias, no BN, before the pad": block(33, g("dbb", 3, 4, [5, 5], 1), (d) => ({
+    branches: [d.conv("dbb_origin", [4, 3, 3, 3], torch(3)), d.sequential("dbb_1x1_kxk", 3, 3, 4, 3, torch(3), false, true, 1, false)],
+  })),
+  "dbb bare 1x1 before the pad": block(34, g("dbb", 3, 4, [5, 5], 1), (d) => ({
+    branches: [d.conv("dbb_origin", [4, 3, 3, 3], torch(3)), d.sequential("dbb_1x1_kxk", 3, 3, 4, 3, torch(3), false, false, 1, false)],
+  })),
+  "dbb depthwise 1x1 -> depthwise 3x3": block(35, g("dbb", 4, 4, [6, 6], 1), (d) => ({
+    branches: [d.conv("dbb_origin", [4, 1, 3, 3], torch(3), { groups: 4 }), d.sequential("dbb_1x1_kxk", 4, 4, 4, 3, torch(3), false, false, 4)],
+  })),
+  "dbb depthwise avg pool, stride 2 7x8": block(36, g("dbb", 4, 4, [7, 8], 2), (d) => ({
+    branches: [d.conv("dbb_origin", [4, 1, 3, 3], torch(3), { groups: 4 }), { kind: "avgpool", size: [3, 3], pads: torch(3), bn: d.bn(4), role: "dbb_avg" }],
+  })),
+  "7x7 on a 1x1 input": block(37, g("repvgg", 2, 3, [1, 1], 1), (d) => ({
+    branches: [d.conv("rbr_dense", [3, 2, 7, 7], torch(7)), d.conv("rbr_1x1", [3, 2, 1, 1], NONE)],
+  })),
+  "one channel, identity": block(38, g("repvgg", 1, 1, [4, 4], 1), (d) => ({
+    branches: [d.conv("rbr_dense", [1, 1, 3, 3], torch(3)), d.conv("rbr_1x1", [1, 1, 1, 1], NONE), { kind: "identity", bn: d.bn(1), role: "rbr_identity" }],
   })),
 };
 
