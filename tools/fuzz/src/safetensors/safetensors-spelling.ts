@@ -24,6 +24,20 @@ function torchPads(spec: BlockSpec): boolean {
 }
 
 /**
+ * Why a QARepVGG state dict cannot say whether the block has its bare
+ * identity (which has no keys): shapes give C / g, not C, so a grouped block
+ * with C == O or C / g == O looks like a dense one with in == out, which the
+ * family builds with an identity (at stride 1). Undefined when unambiguous.
+ */
+export function qarepvggAmbiguity(spec: BlockSpec): string | undefined {
+  const g = spec.branches.reduce((m, b) => (b.kind === "conv" ? Math.max(m, b.groups) : m), 1);
+  const c = spec.inChannels;
+  const o = spec.outChannels;
+  if (g === 1 || spec.stride !== 1 || (c !== o && c / g !== o)) return undefined;
+  return `grouped QARepVGG (C ${c}, g ${g}, O ${o}): a state dict cannot tell whether it has its bare identity`;
+}
+
+/**
  * A state dict under one naming scheme, in one float dtype: every tensor of
  * the block under a random module prefix (BN `num_batches_tracked` too,
  * sometimes keys outside the block and `__metadata__`). Its `run` reads the
@@ -41,9 +55,10 @@ export function safetensorsSpelling(layout: SchemeLayout, dtype: FloatDtype): Sp
     name: `safetensors/${layout.scheme}/${dtype.toLowerCase()}`,
     accepts(spec) {
       if (!torchPads(spec)) return "pads are not k // 2 (a state dict assumes PyTorch's)";
-      const multiGroup = spec.branches.some((b) => b.kind !== "identity" && "groups" in b && b.groups > 1);
-      // Shapes cannot tell a grouped block's C from a dense one's: QARepVGG's bare identity (no keys) is then unknowable.
-      if (layout.scheme === "qarepvgg" && multiGroup && spec.branches.some((b) => b.kind === "identity")) return "grouped QARepVGG with a bare identity: C is not in the state dict";
+      if (layout.scheme === "qarepvgg") {
+        const why = qarepvggAmbiguity(spec);
+        if (why !== undefined) return why;
+      }
       const { walked } = walk(spec, (_k, v) => v);
       if (typeof walked === "string") return walked;
       // A fused kernel past float16's range cannot be written back in F16 (the converter says CORE_NON_FINITE).
