@@ -19,7 +19,12 @@ function* blockArrays(spec: BlockSpec): Generator<Float64Array> {
   yield* arrays(spec.postBn);
 }
 
-/** Why a block's values do not fit float16 (one would be stored as infinity), or undefined. */
+/**
+ * Why a block's values do not fit float16 storage (one would be stored as
+ * infinity), or undefined. Only storage: TF.js dequantizes float16 weights
+ * to float32 and computes in float32, so the block's magnitude is no limit
+ * here (unlike `fitsFloat16` for models that compute in float16).
+ */
 export function float16Problem(spec: BlockSpec): string | undefined {
   for (const a of blockArrays(spec)) for (const v of a) if (!(Math.abs(v) < FLOAT16_MAX + 16)) return `a value ${v} is out of float16's range`;
   return undefined;

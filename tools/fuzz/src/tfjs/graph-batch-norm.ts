@@ -1,7 +1,8 @@
 import type { BnSpec } from "../block-spec.js";
 import { dtypeAttr, sAttr } from "./_graph-attrs.js";
 import type { GraphWriter } from "./graph-writer.js";
-import { affineBn, tfBnAffine } from "./tf-fold-conv.js";
+import { affineBn } from "../map-spec.js";
+import { tfBnAffine } from "./tf-fold-conv.js";
 
 /** How a BN that is not folded into a conv is written: `FusedBatchNormV3`, or `Mul` + `AddV2` with constants. */
 export type GraphBnForm = "fbn" | "muladd";

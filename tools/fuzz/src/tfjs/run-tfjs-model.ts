@@ -56,10 +56,14 @@ export async function runTfjsModel(model: ModelFiles, x: Nchw): Promise<Nchw> {
   const input = tf.tensor4d(nchwToNhwc(x), [n, h, w, c], "float32");
   try {
     const y = net instanceof tf.GraphModel ? net.execute(input) : net.predict(input);
-    if (Array.isArray(y) || y.rank !== 4) throw new Error(`the model gives ${Array.isArray(y) ? `${y.length} outputs` : `rank ${y.rank}`}, not one NHWC tensor`);
-    const data = y.dataSync();
-    y.dispose();
-    return nhwcToNchw(data, y.shape as [number, number, number, number]);
+    const ys = Array.isArray(y) ? y : [y];
+    try {
+      const out = ys[0];
+      if (ys.length !== 1 || out === undefined || out.rank !== 4) throw new Error(`the model gives ${ys.length} outputs of ranks [${ys.map((t) => t.rank).join(", ")}], not one NHWC tensor`);
+      return nhwcToNchw(out.dataSync(), out.shape as [number, number, number, number]);
+    } finally {
+      tf.dispose(ys);
+    }
   } finally {
     input.dispose();
     net.dispose();

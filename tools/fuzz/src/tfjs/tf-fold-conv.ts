@@ -34,9 +34,3 @@ export function tfFoldConv(kernel: KernelSpec, bias: Float64Array | undefined, b
   for (let c = 0; c < o; c++) b[c] = f(f(bn.beta[c]!) + f(f(f(bias?.[c] ?? 0) - f(bn.mean[c]!)) * inv[c]!));
   return { kernel: { data, shape: kernel.shape }, bias: b };
 }
-
-/** A BnSpec that is the affine y = scale * x + shift exactly (mean 0, variance 1, eps 0). */
-export function affineBn(scale: ArrayLike<number>, shift: ArrayLike<number>): BnSpec {
-  const n = scale.length;
-  return { gamma: Float64Array.from(scale), beta: Float64Array.from(shift), mean: new Float64Array(n), variance: new Float64Array(n).fill(1), eps: 0 };
-}
