@@ -69,5 +69,5 @@ export { matchBlocks } from "./graph/match-blocks.js";
 export type { GraphBlockMatch } from "./graph/match-blocks.js";
 export { blockName } from "./graph/block-name.js";
 export { classifyFamily } from "./graph/classify-family.js";
-export { findDeployConv } from "./graph/find-deploy-conv.js";
+export { findDeployConv, readDeployConv } from "./graph/find-deploy-conv.js";
 export type { BlockSite, DeployConvNode } from "./graph/find-deploy-conv.js";

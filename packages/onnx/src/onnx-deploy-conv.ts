@@ -1,4 +1,4 @@
-import { effectivePads, findDeployConv, UNIT_ROUNDOFF, type Candidate, type DeployConv } from "@reparam/core";
+import { findDeployConv, readDeployConv, UNIT_ROUNDOFF, type Candidate, type DeployConv } from "@reparam/core";
 import { TensorProto_DataType as DT } from "onnx-buf";
 import { onnxGraphView, type OnnxGraphView } from "./onnx-graph-view.js";
 import type { OnnxModel } from "./onnx-model.js";
@@ -27,22 +27,8 @@ export async function onnxDeployConv(original: OnnxModel, converted: OnnxModel, 
   if (graph === undefined) views.set(converted, (graph = onnxGraphView(converted.proto)));
   const found = findDeployConv(entry.graph.view, graph.view, entry.match);
   if (found === undefined) return undefined;
-  const { op, id } = found.conv;
-  const shape = op.kernel.shape as readonly [number, number, number, number];
-  const size = graph.view.spatialSize(entry.match.input) ?? candidate.layout.inputSize;
-  const own = effectivePads(op.padding, [shape[2], shape[3]], op.stride, op.dilation, size);
-  if (own === undefined) return undefined;
-  const [data, bias] = await Promise.all([op.kernel.values(), op.bias?.values()]);
-  const weight = graph.nodes.get(id)?.input[1];
+  const weight = graph.nodes.get(found.conv.id)?.input[1];
   const dataType = weight === undefined ? undefined : graph.constants.get(weight)?.dataType;
-  const p = found.pad;
-  return {
-    kernel: { data, shape },
-    bias: bias ?? new Float64Array(shape[0]),
-    stride: op.stride,
-    pads: [own[0] + p[0], own[1] + p[1], own[2] + p[2], own[3] + p[3]],
-    dilation: op.dilation,
-    groups: op.groups,
-    unit: (dataType === undefined ? undefined : UNIT[dataType]) ?? UNIT_ROUNDOFF.float32,
-  };
+  const size = graph.view.spatialSize(entry.match.input) ?? candidate.layout.inputSize;
+  return readDeployConv(found, size, (dataType === undefined ? undefined : UNIT[dataType]) ?? UNIT_ROUNDOFF.float32);
 }

@@ -1,4 +1,4 @@
-import { effectivePads, findDeployConv, UNIT_ROUNDOFF, type Candidate, type DeployConv, type GraphView } from "@reparam/core";
+import { findDeployConv, readDeployConv, UNIT_ROUNDOFF, type Candidate, type DeployConv, type GraphView } from "@reparam/core";
 import { graphModelView } from "./_graph-view.js";
 import { layersView } from "./_layers-view.js";
 import { unknownBlock } from "./_unknown-block.js";
@@ -45,21 +45,8 @@ export async function tfjsDeployConv(original: TfjsModel, converted: TfjsModel, 
   const after = viewOf(converted);
   const found = findDeployConv(before.view, after.view, site);
   if (found === undefined) return undefined;
-  const { op, id } = found.conv;
-  const shape = op.kernel.shape as readonly [number, number, number, number];
+  // The size of what the conv reads: the padded tensor when a pad layer stands in front of it.
   const padded = after.view.producer(found.conv.inputs[0]!);
   const size = (padded?.op.kind === "pad" ? after.view.spatialSize(padded.outputs[0]!) : after.view.spatialSize(site.input)) ?? candidate.layout.inputSize;
-  const own = effectivePads(op.padding, [shape[2], shape[3]], op.stride, op.dilation, size);
-  if (own === undefined) return undefined;
-  const [data, bias] = await Promise.all([op.kernel.values(), op.bias?.values()]);
-  const p = found.pad;
-  return {
-    kernel: { data, shape },
-    bias: bias ?? new Float64Array(shape[0]),
-    stride: op.stride,
-    pads: [own[0] + p[0], own[1] + p[1], own[2] + p[2], own[3] + p[3]],
-    dilation: op.dilation,
-    groups: op.groups,
-    unit: unitOf(after.kernelWeight(id)),
-  };
+  return readDeployConv(found, size, unitOf(after.kernelWeight(found.conv.id)));
 }

@@ -1,5 +1,7 @@
-import type { Pads } from "../block.js";
+import type { Pads, Pair } from "../block.js";
+import type { DeployConv } from "../deploy-conv.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
+import { effectivePads } from "./same-pads.js";
 
 type ConvNode = GraphNodeView & { readonly op: Extract<GraphNodeView["op"], { kind: "conv" }> };
 
@@ -45,4 +47,29 @@ export function findDeployConv(original: GraphView, converted: GraphView, site: 
   const pad = converted.producer(x);
   if (pad !== undefined && pad.op.kind === "pad" && pad.inputs.length === 1 && pad.inputs[0] === site.input) return { conv, pad: pad.op.pads };
   return undefined;
+}
+
+/**
+ * Reads a found conv as a {@link DeployConv}: kernel and bias values as
+ * stored (the adapter's constants), pads its own (SAME resolved at `size`,
+ * the size of what it reads) plus the Pad in front of it, and `unit`, the
+ * roundoff of the dtype its weights are stored in. Undefined when SAME
+ * padding needs a size nobody knows.
+ */
+export async function readDeployConv(found: DeployConvNode, size: Pair | undefined, unit: number): Promise<DeployConv | undefined> {
+  const op = found.conv.op;
+  const shape = op.kernel.shape as readonly [number, number, number, number];
+  const own = effectivePads(op.padding, [shape[2], shape[3]], op.stride, op.dilation, size);
+  if (own === undefined) return undefined;
+  const [data, bias] = await Promise.all([op.kernel.values(), op.bias?.values()]);
+  const p = found.pad;
+  return {
+    kernel: { data, shape },
+    bias: bias ?? new Float64Array(shape[0]),
+    stride: op.stride,
+    pads: [own[0] + p[0], own[1] + p[1], own[2] + p[2], own[3] + p[3]],
+    dilation: op.dilation,
+    groups: op.groups,
+    unit,
+  };
 }
