@@ -77,6 +77,8 @@ export function elementBound(m: number, unit: number, tiny: number): number {
 /** The worst element of a comparison (largest excess over its bound). */
 export interface OutputCheck {
   readonly ok: boolean;
+  /** max |y - R| / bound over the elements: <= 1 when ok. */
+  readonly excess: number;
   /** Elements that are NaN or infinite (in `actual`). */
   readonly nonFinite: number;
   readonly worst: { readonly index: number; readonly actual: number; readonly expected: number; readonly diff: number; readonly bound: number };
@@ -89,7 +91,7 @@ export function checkOutput(actual: Nchw, ref: Reference, unit: number, tiny: nu
   const want = ref.value;
   const worst = { index: -1, actual: 0, expected: 0, diff: 0, bound: 0 };
   if (actual.shape.join() !== want.shape.join()) {
-    return { ok: false, nonFinite: 0, worst, shapeError: `shape [${actual.shape.join(",")}], expected [${want.shape.join(",")}]` };
+    return { ok: false, excess: Infinity, nonFinite: 0, worst, shapeError: `shape [${actual.shape.join(",")}], expected [${want.shape.join(",")}]` };
   }
   let nonFinite = 0;
   let excess = -Infinity;
@@ -105,5 +107,5 @@ export function checkOutput(actual: Nchw, ref: Reference, unit: number, tiny: nu
       Object.assign(worst, { index: i, actual: a, expected: e, diff, bound });
     }
   }
-  return { ok: nonFinite === 0 && excess <= 1, nonFinite, worst };
+  return { ok: nonFinite === 0 && excess <= 1, excess, nonFinite, worst };
 }

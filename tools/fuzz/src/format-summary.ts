@@ -26,8 +26,9 @@ export function mismatchLine(r: CaseResult): string {
  */
 export function formatSummary(s: FuzzSummary, notes: ReadonlyMap<string, string> = new Map()): string {
   const lines: string[] = [];
+  const worst = (c: Counts) => `; worst |y - R| / bound: original ${c.worst.original.toFixed(3)}, converted ${c.worst.converted.toFixed(3)}`;
   for (const [format, c] of [...s.byFormat].sort()) {
-    lines.push(`${format}: ${countsLine(c)}`);
+    lines.push(`${format}: ${countsLine(c)}${worst(c)}`);
     for (const [name, sc] of [...s.bySpelling].filter(([n]) => n.startsWith(`${format}`)).sort()) {
       const skipped = [...sc.skipped.values()].reduce((a, n) => a + n, 0);
       const note = notes.get(name);

@@ -1,6 +1,6 @@
 import { generateBlock } from "./generate-block.js";
 import { Rng } from "./rng.js";
-import { type Outcome, runCase } from "./run-case.js";
+import { type CaseCheck, type Outcome, checkCase } from "./run-case.js";
 import type { Spelling } from "./spelling.js";
 
 /** One block run in one spelling. */
@@ -10,6 +10,8 @@ export interface CaseResult {
   readonly format: Spelling["format"];
   readonly spelling: string;
   readonly outcome: Outcome;
+  /** For fused blocks: largest |y - R| / bound of the original and converted outputs. */
+  readonly errors?: CaseCheck["errors"];
 }
 
 /** Counts of one spelling (or format, or all). */
@@ -21,6 +23,8 @@ export interface Counts {
   /** Blocks this spelling declined or the converter skipped, by why. */
   skipped: Map<string, number>;
   mismatches: number;
+  /** Largest |y - R| / bound seen in fused blocks, original and converted outputs. */
+  worst: { original: number; converted: number };
 }
 
 /** What {@link fuzzBlocks} found. */
@@ -45,15 +49,20 @@ export interface FuzzOptions {
 
 const FORMAT_SALT: Record<Spelling["format"], number> = { onnx: 1, safetensors: 2, tfjs: 3 };
 
+/** Zero counts. */
 export function emptyCounts(): Counts {
-  return { blocks: 0, fused: 0, refused: new Map(), skipped: new Map(), mismatches: 0 };
+  return { blocks: 0, fused: 0, refused: new Map(), skipped: new Map(), mismatches: 0, worst: { original: 0, converted: 0 } };
 }
 
-function count(c: Counts, o: Outcome): void {
+function count(c: Counts, { outcome: o, errors }: CaseResult): void {
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   if (o.kind === "skipped") return void bump(c.skipped, o.why);
   c.blocks++;
-  if (o.kind === "fused") c.fused++;
+  if (o.kind === "fused") {
+    c.fused++;
+    c.worst.original = Math.max(c.worst.original, errors?.original ?? 0);
+    c.worst.converted = Math.max(c.worst.converted, errors?.converted ?? 0);
+  }
   else if (o.kind === "refused") bump(c.refused, o.reasons[0]!);
   else c.mismatches++;
 }
@@ -82,9 +91,9 @@ export async function fuzzBlocks(opts: FuzzOptions): Promise<FuzzSummary> {
     const seed = opts.seed + i;
     const spec = generateBlock(seed);
     for (const spelling of choose(opts.spellings, seed, opts.only, (s) => s.accepts(spec) === true)) {
-      const outcome = await runCase(spelling, spec);
-      const result: CaseResult = { seed, family: spec.family, format: spelling.format, spelling: spelling.name, outcome };
-      for (const c of [summary.total, counts(summary.byFormat, spelling.format), counts(summary.bySpelling, spelling.name)]) count(c, outcome);
+      const { outcome, errors } = await checkCase(spelling, spec);
+      const result: CaseResult = { seed, family: spec.family, format: spelling.format, spelling: spelling.name, outcome, ...(errors === undefined ? {} : { errors }) };
+      for (const c of [summary.total, counts(summary.byFormat, spelling.format), counts(summary.bySpelling, spelling.name)]) count(c, result);
       if (outcome.kind === "mismatch") summary.mismatches.push(result);
       opts.onCase?.(result);
     }

@@ -35,6 +35,18 @@ async function fusedCheck(spelling: Spelling, converted: ModelFiles, stored: Blo
   throw new Error(`spelling ${spelling.name} has no fused check`);
 }
 
+/** A case's {@link Outcome}, and for a fused block how close its outputs came to the bound. */
+export interface CaseCheck {
+  readonly outcome: Outcome;
+  /** Largest |y - R| / bound of the original and of the converted output (each <= 1), for fused blocks. */
+  readonly errors?: { readonly original: number; readonly converted: number };
+}
+
+/** {@link checkCase}'s outcome alone. */
+export async function runCase(spelling: Spelling, spec: BlockSpec): Promise<Outcome> {
+  return (await checkCase(spelling, spec)).outcome;
+}
+
 /**
  * Runs one block in one spelling: writes it; runs the original on the real
  * runtime against the float64 reference (a miss there is the spelling's
@@ -42,13 +54,14 @@ async function fusedCheck(spelling: Spelling, converted: ModelFiles, stored: Blo
  * (one conv, nothing of the block left) whose output is within the bound, or
  * a refusal whose reason the spelling says is true, and no NaN anywhere.
  */
-export async function runCase(spelling: Spelling, spec: BlockSpec): Promise<Outcome> {
+export async function checkCase(spelling: Spelling, spec: BlockSpec): Promise<CaseCheck> {
   const accepted = spelling.accepts(spec);
-  if (accepted !== true) return { kind: "skipped", why: accepted };
-  const mismatch = (what: string, detail: string): Outcome => ({ kind: "mismatch", what, detail });
+  if (accepted !== true) return { outcome: { kind: "skipped", why: accepted } };
+  const mismatch = (what: string, detail: string): CaseCheck => ({ outcome: { kind: "mismatch", what, detail } });
   let model;
   let ref;
   let tiny = 0;
+  let originalError = 0;
   const x = blockInput(spec);
   try {
     model = await spelling.write(spec);
@@ -56,6 +69,7 @@ export async function runCase(spelling: Spelling, spec: BlockSpec): Promise<Outc
     tiny = tinyTerm(model.stored, model.unit);
     const original = checkOutput(await spelling.run(model, model.stored, x), ref, model.unit, tiny);
     if (!original.ok) return mismatch("original", `the spelled model misses the reference: ${describe(original)}`);
+    originalError = original.excess;
   } catch (e) {
     return mismatch("original", `writing or running the spelled model failed: ${errorText(e)}`);
   }
@@ -70,17 +84,18 @@ export async function runCase(spelling: Spelling, spec: BlockSpec): Promise<Outc
     const allowed = spelling.expectedRefusals?.(model.stored) ?? [];
     const wrong = report.refused.filter((r) => !allowed.includes(r.reason));
     if (wrong.length > 0) return mismatch("refusal", wrong.map((r) => `${r.reason}: ${r.message}`).join("; "));
-    return { kind: "refused", reasons: report.refused.map((r) => r.reason) };
+    return { outcome: { kind: "refused", reasons: report.refused.map((r) => r.reason) } };
   }
-  if (report.skipped.length > 0) return { kind: "skipped", why: report.skipped.map((s) => s.why).join("; ") };
+  if (report.skipped.length > 0) return { outcome: { kind: "skipped", why: report.skipped.map((s) => s.why).join("; ") } };
   if (report.fused.length !== 1) return mismatch("unfused", `${report.fused.length} blocks fused, ${report.blocksFound} found`);
   const fused = await fusedCheck(spelling, converted, model.stored);
   if (fused !== true) return mismatch("unfused", fused);
+  let out;
   try {
-    const out = checkOutput(await spelling.run(converted, model.stored, x), ref, model.unit, tiny);
-    if (!out.ok) return mismatch("converted", describe(out));
+    out = checkOutput(await spelling.run(converted, model.stored, x), ref, model.unit, tiny);
   } catch (e) {
     return mismatch("converted", `running the converted model failed: ${errorText(e)}`);
   }
-  return { kind: "fused" };
+  if (!out.ok) return mismatch("converted", describe(out));
+  return { outcome: { kind: "fused" }, errors: { original: originalError, converted: out.excess } };
 }
