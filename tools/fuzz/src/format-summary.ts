@@ -32,7 +32,9 @@ export function formatSummary(s: FuzzSummary, notes: ReadonlyMap<string, string>
     for (const [name, sc] of [...s.bySpelling].filter(([n]) => n.startsWith(`${format}`)).sort()) {
       const skipped = [...sc.skipped.values()].reduce((a, n) => a + n, 0);
       const note = notes.get(name);
-      lines.push(`  ${name}: ${countsLine(sc)}${skipped === 0 ? "" : `; skipped ${skipped}`}${note === undefined ? "" : ` [known: ${note}]`}`);
+      // A few skips (a reproduction run) say why; many are only counted.
+      const why = skipped > 0 && skipped <= 3 ? ` (${[...sc.skipped.keys()].join("; ")})` : "";
+      lines.push(`  ${name}: ${countsLine(sc)}${skipped === 0 ? "" : `; skipped ${skipped}${why}`}${note === undefined ? "" : ` [known: ${note}]`}`);
     }
   }
   for (const m of s.mismatches) lines.push(mismatchLine(m));
