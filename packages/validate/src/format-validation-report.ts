@@ -42,7 +42,7 @@ export function formatSkipped(skipped: readonly SkippedBackend[]): string[] {
 /** The tolerances and the pass rule in one line; `bounded`: each element also has its block's derived bound. */
 export function formatTolerances(t: Tolerances, bounded = false): string {
   const why = bounded
-    ? "16 u (M_branches + M_fused) + u_w M_fused per element, M the block's magnitude (every term in absolute value), u = 2^-24, u_w the fused weights' storage roundoff beyond float32"
+    ? "(16 + 2 sqrt(n)) u (M_branches + M_fused) + u_w M_fused per element, M the block's magnitude (every term in absolute value), n its products per output, u = 2^-24, u_w the fused weights' storage roundoff beyond float32"
     : (t.scale ?? 0) > 0 && t.atol === 0 && t.rtol === 0
       ? "relative to each output's largest magnitude: the conformance target; each fused block is checked within its own derived bound"
       : "elementwise, as given";

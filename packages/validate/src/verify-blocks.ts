@@ -94,6 +94,8 @@ interface BlockModels {
   readonly check: LoadedModel;
   readonly inputShape: number[];
   readonly unit: number;
+  /** Products per output element of the fused conv (in/groups * kh * kw). */
+  readonly terms: number;
 }
 
 type CheckOptions = VerifyBlocksOptions & { readonly tolerances: Tolerances; readonly bounded: boolean };
@@ -107,7 +109,8 @@ async function blockModels(d: FuseDecision, options: CheckOptions): Promise<Bloc
   const [h, w] = block.inputSize ?? options.size ?? [8, 8];
   const inputShape = [1, block.inChannels, h, w];
   const magnitude = { block: magnitudeBlock(block), conv: magnitudeConv(conv) };
-  return { check: onnx(`${name} (block check)`, blockCheckModel(block, conv, magnitude, inputShape)), inputShape, unit: conv.unit };
+  const [, iPer, kh, kw] = conv.kernel.shape;
+  return { check: onnx(`${name} (block check)`, blockCheckModel(block, conv, magnitude, inputShape)), inputShape, unit: conv.unit, terms: iPer * kh * kw };
 }
 
 async function checkBlock(d: FuseDecision, options: CheckOptions, requested: BackendChoice, skipped: SkippedBackend[]): Promise<BlockCheck> {
@@ -133,7 +136,7 @@ async function checkBlock(d: FuseDecision, options: CheckOptions, requested: Bac
         const f = s.feeds[0]!;
         const out = await session.run([f, { ...f, name: "ax", data: Float32Array.from(f.data, Math.abs) }]);
         const [b, a, mb, ma] = BLOCK_CHECK_OUTPUTS.map((n) => out[session!.outputs.findIndex((o) => o.name === n)]!);
-        const bound = options.bounded ? blockBound(mb!.data, ma!.data, models.unit) : undefined;
+        const bound = options.bounded ? blockBound(mb!.data, ma!.data, models.terms, models.unit) : undefined;
         outputs.push(compareTensors({ ...a!, name: "y" }, { ...b!, name: "y" }, options.tolerances, bound));
       }
       const passed = outputs.length > 0 && outputs.every((o) => o.passed);
