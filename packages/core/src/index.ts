@@ -1,13 +1,13 @@
-export { ReparamError, isReparamError } from "./reparam-error.js";
-export type { ReparamErrorDetails } from "./reparam-error.js";
-export { bytesSource, collectSink } from "./byte-source.js";
-export type { ByteSource, ByteSink } from "./byte-source.js";
-export { memoryInput, memoryOutput } from "./memory-model-io.js";
-export type { MemoryOutput } from "./memory-model-io.js";
+export { ReparamError, isReparamError } from "./contract/reparam-error.js";
+export type { ReparamErrorDetails } from "./contract/reparam-error.js";
+export { bytesSource, collectSink } from "./contract/byte-source.js";
+export type { ByteSource, ByteSink } from "./contract/byte-source.js";
+export { memoryInput, memoryOutput } from "./contract/memory-model-io.js";
+export type { MemoryOutput } from "./contract/memory-model-io.js";
 
-export { shapeSize, toKernel64, zeroKernel } from "./kernel.js";
-export type { Kernel, Kernel64, KernelShape } from "./kernel.js";
-export { hwioToOihw, oihwToHwio, hwcmToOihw, oihwToHwcm } from "./layout.js";
+export { shapeSize, toKernel64, zeroKernel } from "./block/kernel.js";
+export type { Kernel, Kernel64, KernelShape } from "./block/kernel.js";
+export { hwioToOihw, oihwToHwio, hwcmToOihw, oihwToHwcm } from "./numeric/layout.js";
 export {
   FLOAT16,
   BFLOAT16,
@@ -19,48 +19,48 @@ export {
   narrowFloat16Array,
   widenBFloat16Array,
   narrowBFloat16Array,
-} from "./float16.js";
-export { roundToFormat, widenFromFormat } from "./round-to-format.js";
-export type { BinaryFormat } from "./round-to-format.js";
+} from "./numeric/float16.js";
+export { roundToFormat, widenFromFormat } from "./numeric/round-to-format.js";
+export type { BinaryFormat } from "./numeric/round-to-format.js";
 
-export { batchNormAffine } from "./batch-norm.js";
-export type { BatchNorm, ChannelAffine } from "./batch-norm.js";
-export { foldBatchNorm } from "./fold-batch-norm.js";
-export type { KernelBias } from "./fold-batch-norm.js";
-export { foldPostBatchNorm } from "./fold-post-batch-norm.js";
-export { placeKernel } from "./place-kernel.js";
-export { identityKernel } from "./identity-kernel.js";
-export { avgPoolKernel } from "./avg-pool-kernel.js";
-export { expandGroups } from "./expand-groups.js";
-export { composeSequential } from "./compose-sequential.js";
-export { sumBranches } from "./sum-branches.js";
-export type { PlacedBranch } from "./sum-branches.js";
+export { batchNormAffine } from "./block/batch-norm.js";
+export type { BatchNorm, ChannelAffine } from "./block/batch-norm.js";
+export { foldBatchNorm } from "./algebra/fold-batch-norm.js";
+export type { KernelBias } from "./algebra/fold-batch-norm.js";
+export { foldPostBatchNorm } from "./algebra/fold-post-batch-norm.js";
+export { placeKernel } from "./algebra/place-kernel.js";
+export { identityKernel } from "./branch/identity/identity-kernel.js";
+export { avgPoolKernel } from "./branch/avgpool/avg-pool-kernel.js";
+export { expandGroups } from "./algebra/expand-groups.js";
+export { composeSequential } from "./branch/sequential/compose-sequential.js";
+export { sumBranches } from "./algebra/sum-branches.js";
+export type { PlacedBranch } from "./algebra/sum-branches.js";
 
-export type { Block, Branch, ConvBranch, IdentityBranch, SequentialBranch, AvgPoolBranch, ConvGeometry, FusedConv, Pads, Pair } from "./block.js";
-export { blockGeometry } from "./block-geometry.js";
-export type { BlockGeometry, Placement } from "./block-geometry.js";
-export { planBlock, branchOutChannels } from "./plan-block.js";
-export type { FusePlan, PlanResult } from "./plan-block.js";
-export { fuseBlock, fuseWithPlan, fuseToFloat32 } from "./fuse-block.js";
-export { fuseTo } from "./fuse-to.js";
-export type { FuseTarget, FusedArrays, FusedDtype } from "./fuse-to.js";
-export type { FusedStorage } from "./finite-guard.js";
-export { fuseChannels } from "./fuse-channels.js";
-export { fuseInto } from "./fuse-into.js";
-export type { FuseWindow } from "./fuse-window.js";
-export { fuseIntoHwio, hwioFusable } from "./fuse-hwio.js";
-export type { ChannelSink } from "./fuse-channels.js";
-export type { FuseResult } from "./fuse-block.js";
-export { branchKernel, foldConvBranch } from "./branch-kernel.js";
-export { refusal } from "./refusal.js";
-export type { Refusal, RefusalReason } from "./refusal.js";
+export type { Block, Branch, ConvBranch, IdentityBranch, SequentialBranch, AvgPoolBranch, ConvGeometry, FusedConv, Pads, Pair } from "./block/block.js";
+export { blockGeometry } from "./block/block-geometry.js";
+export type { BlockGeometry, Placement } from "./block/block-geometry.js";
+export { planBlock, branchOutChannels } from "./block/plan-block.js";
+export type { FusePlan, PlanResult } from "./block/plan-block.js";
+export { fuseBlock, fuseWithPlan, fuseToFloat32 } from "./engine/fuse-block.js";
+export { fuseTo } from "./engine/fuse-to.js";
+export type { FuseTarget, FusedArrays, FusedDtype } from "./engine/fuse-to.js";
+export type { FusedStorage } from "./engine/finite-guard.js";
+export { fuseChannels } from "./engine/fuse-channels.js";
+export { fuseInto } from "./engine/fuse-into.js";
+export type { FuseWindow } from "./engine/fuse-window.js";
+export { fuseIntoHwio, hwioFusable } from "./engine/fuse-hwio.js";
+export type { ChannelSink } from "./engine/fuse-channels.js";
+export type { FuseResult } from "./engine/fuse-block.js";
+export { branchKernel, foldConvBranch } from "./branch/branch-kernel.js";
+export { refusal } from "./block/refusal.js";
+export type { Refusal, RefusalReason } from "./block/refusal.js";
 
-export type { Candidate, ConvertOptions, Decision, EncodeStats, FormatAdapter, ModelInput, ModelOutput } from "./adapter.js";
-export type { ConversionReport, FusedBlockReport } from "./report.js";
-export { UNIT_ROUNDOFF } from "./deploy-conv.js";
-export type { DeployConv } from "./deploy-conv.js";
-export { decide, reparameterize } from "./reparameterize.js";
-export type { Progress } from "./reparameterize.js";
+export type { Candidate, ConvertOptions, Decision, EncodeStats, FormatAdapter, ModelInput, ModelOutput } from "./contract/adapter.js";
+export type { ConversionReport, FusedBlockReport } from "./contract/report.js";
+export { UNIT_ROUNDOFF } from "./contract/deploy-conv.js";
+export type { DeployConv } from "./contract/deploy-conv.js";
+export { decide, reparameterize } from "./contract/reparameterize.js";
+export type { Progress } from "./contract/reparameterize.js";
 
 export { graphView } from "./graph/graph-view.js";
 export type { ConstRef, GraphNodeView, GraphView, NeutralOp, Padding } from "./graph/graph-view.js";

@@ -1,9 +1,9 @@
-import { avgPoolKernel } from "../avg-pool-kernel.js";
-import { batchNormAffine, type ChannelAffine } from "../batch-norm.js";
-import type { Branch, Pads, Pair } from "../block.js";
-import type { KernelShape } from "../kernel.js";
-import type { RefusalReason } from "../refusal.js";
-import { isReparamError } from "../reparam-error.js";
+import { avgPoolKernel } from "../branch/avgpool/avg-pool-kernel.js";
+import { batchNormAffine, type ChannelAffine } from "../block/batch-norm.js";
+import type { Branch, Pads, Pair } from "../block/block.js";
+import type { KernelShape } from "../block/kernel.js";
+import type { RefusalReason } from "../block/refusal.js";
+import { isReparamError } from "../contract/reparam-error.js";
 import { affineChannels, composeAffine } from "./compose-affine.js";
 import type { ConstRef, GraphView } from "./graph-view.js";
 import type { BranchParse } from "./parse-branch.js";

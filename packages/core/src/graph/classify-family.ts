@@ -1,5 +1,5 @@
-import type { Block } from "../block.js";
-import type { KernelShape } from "../kernel.js";
+import type { Block } from "../block/block.js";
+import type { KernelShape } from "../block/kernel.js";
 
 /**
  * Names a block's family from its branches: `conv-bn` (one conv + BN),

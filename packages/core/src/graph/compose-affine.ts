@@ -1,5 +1,5 @@
-import type { BatchNorm } from "../batch-norm.js";
-import { ReparamError } from "../reparam-error.js";
+import type { BatchNorm } from "../block/batch-norm.js";
+import { ReparamError } from "../contract/reparam-error.js";
 import type { AffineNode } from "./parse-branch.js";
 
 /** A vector of the chain must have one value (a scalar) or one per channel; anything else cannot be composed. */

@@ -1,4 +1,4 @@
-import type { RefusalReason } from "../refusal.js";
+import type { RefusalReason } from "../block/refusal.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
 import type { BranchParse } from "./parse-branch.js";
 import type { SumTree } from "./sum-tree.js";

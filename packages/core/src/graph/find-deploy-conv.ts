@@ -1,5 +1,5 @@
-import type { Pads, Pair } from "../block.js";
-import type { DeployConv } from "../deploy-conv.js";
+import type { Pads, Pair } from "../block/block.js";
+import type { DeployConv } from "../contract/deploy-conv.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
 import { effectivePads } from "./same-pads.js";
 

@@ -1,4 +1,4 @@
-import type { Pads, Pair } from "../block.js";
+import type { Pads, Pair } from "../block/block.js";
 
 /** A constant tensor of the model (an initializer, a Const node), read on demand. */
 export interface ConstRef {

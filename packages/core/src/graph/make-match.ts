@@ -1,9 +1,9 @@
-import type { Candidate } from "../adapter.js";
-import type { Block, Branch } from "../block.js";
-import type { KernelShape } from "../kernel.js";
-import { branchOutChannels, planBlock } from "../plan-block.js";
-import { isReparamError } from "../reparam-error.js";
-import { refusal, type Refusal } from "../refusal.js";
+import type { Candidate } from "../contract/adapter.js";
+import type { Block, Branch } from "../block/block.js";
+import type { KernelShape } from "../block/kernel.js";
+import { branchOutChannels, planBlock } from "../block/plan-block.js";
+import { isReparamError } from "../contract/reparam-error.js";
+import { refusal, type Refusal } from "../block/refusal.js";
 import { branchLayout, parseChannels, type BranchLayout } from "./branch-layout.js";
 import { classifyFamily } from "./classify-family.js";
 import { composeAffine } from "./compose-affine.js";

@@ -1,4 +1,4 @@
-import { refusal, type Refusal } from "../refusal.js";
+import { refusal, type Refusal } from "../block/refusal.js";
 import { blockName } from "./block-name.js";
 import { explainSum } from "./explain-sum.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";

@@ -1,4 +1,4 @@
-import type { Pads, Pair } from "../block.js";
+import type { Pads, Pair } from "../block/block.js";
 import type { Padding } from "./graph-view.js";
 
 /**

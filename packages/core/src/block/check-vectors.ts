@@ -1,0 +1,63 @@
+import { batchNormAffine, type BatchNorm } from "./batch-norm.js";
+import type { Block } from "./block.js";
+import type { KernelShape } from "./kernel.js";
+import { isReparamError } from "../contract/reparam-error.js";
+import { refusal, type Refusal } from "./refusal.js";
+
+/** A per-channel vector of a block (a BatchNorm's, a bias) and the channel count it must have. */
+interface Vectors {
+  readonly where: string;
+  readonly channels: number;
+  readonly bn?: BatchNorm | undefined;
+  readonly bias?: ArrayLike<number> | undefined;
+}
+
+function vectorsOf(block: Block<KernelShape>, outChannels: number): Vectors[] {
+  const c = block.inChannels;
+  const list: Vectors[] = [{ where: "post-BN", channels: outChannels, bn: block.postBn }];
+  block.branches.forEach((b, i) => {
+    if (b.kind === "conv") list.push({ where: `branch ${i}`, channels: b.kernel.shape[0], bn: b.bn, bias: b.bias });
+    else if (b.kind === "sequential") {
+      list.push({ where: `branch ${i} (1x1)`, channels: b.first.kernel.shape[0], bn: b.first.bn, bias: b.first.bias });
+      list.push({ where: `branch ${i} (kxk)`, channels: b.second.kernel.shape[0], bn: b.second.bn, bias: b.second.bias });
+    } else list.push({ where: `branch ${i}`, channels: c, bn: b.bn });
+  });
+  return list;
+}
+
+function firstNonFinite(v: ArrayLike<number>): number {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]!)) return i;
+  return -1;
+}
+
+/**
+ * Every BatchNorm and bias of a block has one value per channel it applies to
+ * (a post-sum BN: the block's output channels), holds finite numbers only,
+ * and has var + eps > 0. A vector of another length would be read past its
+ * end (NaN in every channel beyond it); a non-finite one would put NaN or an
+ * infinity into the fused weights. Either refuses the block.
+ */
+export function checkVectors(block: Block<KernelShape>, outChannels: number): Refusal | undefined {
+  for (const { where, channels, bn, bias } of vectorsOf(block, outChannels)) {
+    const at = `${block.name} ${where}`;
+    if (bias !== undefined) {
+      if (bias.length !== channels) return refusal(block.name, "CHANNEL_MISMATCH", `${at}: bias has ${bias.length} values for ${channels} channels`);
+      const i = firstNonFinite(bias);
+      if (i >= 0) return refusal(block.name, "NON_FINITE", `${at}: bias[${i}] is ${bias[i]}`);
+    }
+    if (bn === undefined) continue;
+    for (const [name, v] of [["gamma", bn.gamma], ["beta", bn.beta], ["mean", bn.mean], ["variance", bn.variance]] as const) {
+      if (v.length !== channels) return refusal(block.name, "CHANNEL_MISMATCH", `${at}: BatchNorm ${name} has ${v.length} values for ${channels} channels`);
+      const i = firstNonFinite(v);
+      if (i >= 0) return refusal(block.name, "BAD_BATCH_NORM", `${at}: BatchNorm ${name}[${i}] is ${v[i]}`);
+    }
+    if (!Number.isFinite(bn.eps) || bn.eps < 0) return refusal(block.name, "BAD_BATCH_NORM", `${at}: BatchNorm eps is ${bn.eps}`);
+    try {
+      batchNormAffine(bn, at);
+    } catch (e) {
+      if (isReparamError(e)) return refusal(block.name, "BAD_BATCH_NORM", e.message);
+      throw e;
+    }
+  }
+  return undefined;
+}

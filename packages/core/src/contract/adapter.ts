@@ -1,0 +1,114 @@
+import type { Block, FusedConv } from "../block/block.js";
+import type { ByteSink, ByteSource } from "./byte-source.js";
+import type { DeployConv } from "./deploy-conv.js";
+import type { KernelShape } from "../block/kernel.js";
+import type { FusePlan } from "../block/plan-block.js";
+import type { Refusal } from "../block/refusal.js";
+
+/** The files of a model as an adapter sees them: the named file, and its siblings on request. */
+export interface ModelInput {
+  /** Name of the main file (`model.onnx`, `model.json`, `x.safetensors.index.json`), no folders. */
+  readonly name: string;
+  readonly main: ByteSource;
+  /**
+   * Opens a file beside the main one (external data, weight shards). The
+   * adapter validates `relativePath` (no `..`, not absolute) before calling;
+   * the host refuses anything that resolves outside the model's folder.
+   */
+  open(relativePath: string): Promise<ByteSource>;
+}
+
+/** Where an adapter writes: the main file and any siblings (shards, external data). */
+export interface ModelOutput {
+  /** Name the main output file should have. */
+  readonly name: string;
+  /** Creates (or replaces) one output file; the host makes the set appear atomically. */
+  create(relativePath: string): Promise<ByteSink & { close(): Promise<void> }>;
+}
+
+/** Options every adapter understands. */
+export interface ConvertOptions {
+  /** BatchNorm epsilon where the format does not store it (state dicts). */
+  readonly eps?: number;
+  /** Which fusions to run: only single conv+BN folds, only multi-branch blocks, or both. */
+  readonly only?: "bn" | "branches";
+  /** Blocks whose name matches any of these (substring or `*` glob) are left alone. */
+  readonly exclude?: readonly string[];
+  /** Output dtype of fused weights: as in the input, or forced. */
+  readonly dtype?: "keep" | "f32" | "f16";
+  /** Naming scheme (state dicts) chosen by name, or auto-detected when absent. */
+  readonly scheme?: string;
+  /** Adapter-specific settings, passed through. */
+  readonly [key: string]: unknown;
+}
+
+/** A block found in a model: its name, family, shapes and BNs; kernel data on demand. */
+export interface Candidate {
+  readonly name: string;
+  /** `repvgg`, `mobileone`, `acnet`, `qarepvgg`, `dbb`, `conv-bn` ... */
+  readonly family: string;
+  readonly layout: Block<KernelShape>;
+  /** Reads the kernels and returns the full block. */
+  load(): Promise<Block>;
+  /**
+   * Only from formats that store kernels in TF's layout, and only for blocks
+   * with conv branches alone (plus identities): the full block with every
+   * conv kernel's values in HWIO order as stored (shapes stay OIHW), for
+   * `fuseIntoHwio`, which then needs no transposes.
+   */
+  loadHwio?(): Promise<Block>;
+}
+
+/** What happens to a candidate. */
+export type Decision =
+  | {
+      readonly kind: "fuse";
+      readonly candidate: Candidate;
+      readonly plan: FusePlan;
+      /** The full block (kernels read); adapters that fuse into their own storage call this, so progress counts it. */
+      load(): Promise<Block>;
+      /** The candidate's `loadHwio`, counted the same way; present when the candidate has one. */
+      loadHwio?(): Promise<Block>;
+      /** The float64 fused conv (load + fuse). */
+      fused(): Promise<FusedConv>;
+    }
+  | { readonly kind: "refuse"; readonly candidate: Candidate; readonly refusal: Refusal }
+  | { readonly kind: "skip"; readonly candidate: Candidate; readonly why: string };
+
+/** What an adapter's encode reports back. */
+export interface EncodeStats {
+  readonly parametersAfter: number;
+  readonly bytesWritten: number;
+  /** Free-form lines for the report (eps used, keys passed through ...). */
+  readonly notes?: readonly string[];
+}
+
+/**
+ * The contract every format package implements; {@link reparameterize}
+ * drives it. A new format is one package implementing this plus one line in
+ * the CLI's adapter list.
+ */
+export interface FormatAdapter<M> {
+  /** `onnx`, `tfjs`, `safetensors`. */
+  readonly format: string;
+  /** True when the bytes/name look like this format. */
+  detect(name: string, head: Uint8Array): boolean;
+  decode(input: ModelInput, options: ConvertOptions): Promise<M>;
+  /** Candidates, plus blocks refused while matching (structure, not algebra). */
+  findBlocks(model: M, options: ConvertOptions): Promise<{ candidates: Candidate[]; refused: Refusal[] }>;
+  /** Parameter count of the model as decoded. */
+  parameterCount(model: M): number;
+  /** Writes the converted model, calling `fused()` of each fuse decision when it needs the data. */
+  encode(model: M, decisions: readonly Decision[], output: ModelOutput, options: ConvertOptions): Promise<EncodeStats>;
+  /** Format details for the report (opset, dtype, format version). */
+  describe?(model: M): Record<string, string>;
+  /**
+   * For `reparam verify`: the conv that stands for `candidate` (found by this
+   * adapter's `findBlocks` in `original`) in `converted` (a model of the same
+   * format, decoded by this adapter), read from `converted` as stored; or
+   * undefined when that block is not fused there (its branches are still
+   * there, or it is absent). `plan` is the block's fusion plan, for formats
+   * that do not store geometry (state dicts).
+   */
+  deployConv?(original: M, converted: M, candidate: Candidate, plan: FusePlan): Promise<DeployConv | undefined>;
+}

@@ -1,0 +1,59 @@
+import type { Block } from "../block/block.js";
+import { ReparamError } from "../contract/reparam-error.js";
+
+/** Storage of fused values: float32/float64 numbers, or float16/bfloat16 bit patterns. */
+export type FusedStorage = Float32Array | Float64Array | Uint16Array;
+
+/** Exponent bits of a 16-bit float format: all ones means an infinity or a NaN. */
+const EXPONENT = { f16: 0x7c00, bf16: 0x7f80 } as const;
+
+/** Index of the first NaN or infinity in `a` (16-bit patterns read with `half`), or -1. */
+function firstNonFinite(a: FusedStorage, half: keyof typeof EXPONENT | undefined): number {
+  if (half !== undefined) {
+    const e = EXPONENT[half];
+    for (let i = 0; i < a.length; i++) if ((a[i]! & e) === e) return i;
+    return -1;
+  }
+  // x * 0 is 0 for every finite x and NaN otherwise: one cheap pass, then find it.
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * 0;
+  if (s === 0) return -1;
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return i;
+  return -1;
+}
+
+/** True when some kernel of the block holds a NaN or an infinity (BNs and biases are checked when planning). */
+function inputsNonFinite(block: Block): boolean {
+  for (const b of block.branches) {
+    const kernels = b.kind === "conv" ? [b.kernel.data] : b.kind === "sequential" ? [b.first.kernel.data, b.second.kernel.data] : [];
+    for (const k of kernels) if (firstNonFinite(k, undefined) >= 0) return true;
+  }
+  return false;
+}
+
+/**
+ * The finiteness guard every fusion passes through: a fused weight or bias
+ * may hold a NaN or an infinity only when the block's own kernels already
+ * did (the original model computes them too). Otherwise the fusion is wrong
+ * or overflowed its storage dtype (a float16 value past 65504), and the model
+ * must not be written.
+ *
+ * @param half - the 16-bit format of `kernel` and `bias` when they hold bit patterns
+ * @param from - the absolute output channel of row 0 (a window's first)
+ * @throws ReparamError `CORE_NON_FINITE` naming the block, the tensor and the position
+ */
+export function assertFiniteFusion(block: Block, kernel: FusedStorage, bias: FusedStorage, half: "f16" | "bf16" | undefined, from = 0): void {
+  const k = firstNonFinite(kernel, half);
+  const b = k >= 0 ? -1 : firstNonFinite(bias, half);
+  if ((k < 0 && b < 0) || inputsNonFinite(block)) return;
+  const rows = bias.length;
+  const per = rows === 0 ? 1 : kernel.length / rows;
+  const [tensor, channel, value] = k >= 0 ? ["weight", from + Math.floor(k / per), kernel[k]!] : ["bias", from + b, bias[b]!];
+  const shown = half === undefined ? String(value) : `bit pattern 0x${value.toString(16)} (${half})`;
+  throw new ReparamError("CORE_NON_FINITE", `the fused ${tensor} of block '${block.name}' has a non-finite value`, {
+    where: `block '${block.name}', fused ${tensor}, output channel ${channel}`,
+    expected: "finite values (the block's kernels, biases and BatchNorms are all finite)",
+    found: shown,
+    hint: half === undefined ? "this is a bug in the fusion: please report it with the model" : `the fused value does not fit ${half}: convert with --dtype f32`,
+  });
+}

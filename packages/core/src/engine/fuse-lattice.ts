@@ -1,0 +1,44 @@
+import type { Block } from "../block/block.js";
+import type { FastFuse } from "./fuse-engine.js";
+import type { KernelShape } from "../block/kernel.js";
+import type { FusePlan } from "../block/plan-block.js";
+
+/** The offset every branch after the first sits at, when all of them are 1x1 (convs, identity) at one offset. */
+export function latticeOffset(block: Block<KernelShape>, plan: FusePlan): { y: number; x: number } | undefined {
+  const rest = block.branches.slice(1);
+  const p = plan.placements[1];
+  if (p === undefined) return { y: 0, x: 0 };
+  const small = rest.every((b) => b.kind === "identity" || (b.kind === "conv" && b.kernel.shape[2] === 1 && b.kernel.shape[3] === 1));
+  const aligned = plan.placements.slice(1).every((q) => q.offsetY === p.offsetY && q.offsetX === p.offsetX);
+  return small && aligned ? { y: p.offsetY, x: p.offsetX } : undefined;
+}
+
+/**
+ * The lead branch written straight into the output; the other branches all
+ * 1x1 (convs, the identity) at one offset, so that together they touch one
+ * position per input channel: `start + i step`. Those positions are
+ * recomputed in a compact float64 row of in/groups values (lead value, plus
+ * each branch in order, as a 1x1 block: `rest` was built for kernel
+ * [o, in/groups, 1, 1]), times the post-BN, rounded once. RepVGG, QARepVGG,
+ * YOLO RepConv, a conv+BN.
+ */
+export function fuseLattice(f: FastFuse, start: number, step: number, inPerGroup: number): void {
+  const { kernel, bias, from, to, per, lead, rest, post } = f;
+  const row = new Float64Array(inPerGroup);
+  for (let oc = from; oc < to; oc++) {
+    const t = post === undefined ? 1 : post.scale[oc]!;
+    const base = (oc - from) * per;
+    let b = 0; // 0 + b0 + b1 ..., as the row engine sums (-0 becomes +0 there too)
+    b += lead.direct(oc, kernel, base, t);
+    if (rest.length === 0) {
+      bias[oc - from] = post === undefined ? b : b * t + post.shift[oc]!;
+      continue;
+    }
+    lead.gatherStrided(oc, start, step, row);
+    for (const a of rest) b += a.add(oc, row);
+    const q0 = base + start;
+    if (post === undefined) for (let i = 0; i < inPerGroup; i++) kernel[q0 + i * step] = row[i]!;
+    else for (let i = 0; i < inPerGroup; i++) kernel[q0 + i * step] = row[i]! * t;
+    bias[oc - from] = post === undefined ? b : b * t + post.shift[oc]!;
+  }
+}
