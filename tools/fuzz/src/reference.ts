@@ -45,7 +45,7 @@ export function evaluateBlock(spec: BlockSpec, x: Tensor4, activation = true): T
   const sum = addTensors(spec.branches.map((b) => branchOutput(spec, b, x)));
   const y = bnOf(sum, spec.postBn);
   if (!activation || spec.activation === "none") return y;
-  return { data: y.data.map((v) => (v > 0 ? v : 0)), shape: y.shape };
+  return { data: y.data.map((v) => Math.max(v, 0)), shape: y.shape };
 }
 
 /** The float64 reference R of a block's output and its magnitude M, element by element. */

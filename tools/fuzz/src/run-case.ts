@@ -4,8 +4,8 @@ import { blockInput } from "./block-input.js";
 import { type OutputCheck, checkOutput, tinyTerm } from "./bound.js";
 import { convertModel } from "./convert-model.js";
 import { onnxFusedCheck } from "./onnx/onnx-fused-check.js";
-import { referenceOf } from "./reference.js";
-import type { ModelFiles, Spelling } from "./spelling.js";
+import { type Reference, referenceOf } from "./reference.js";
+import type { ModelFiles, SpelledModel, Spelling } from "./spelling.js";
 import { tfjsFusedCheck } from "./tfjs-fused-check.js";
 
 /** What happened to one block in one spelling. */
@@ -58,8 +58,8 @@ export async function checkCase(spelling: Spelling, spec: BlockSpec): Promise<Ca
   const accepted = spelling.accepts(spec);
   if (accepted !== true) return { outcome: { kind: "skipped", why: accepted } };
   const mismatch = (what: string, detail: string): CaseCheck => ({ outcome: { kind: "mismatch", what, detail } });
-  let model;
-  let ref;
+  let model: SpelledModel;
+  let ref: Reference;
   let tiny = 0;
   let originalError = 0;
   const x = blockInput(spec);
@@ -73,7 +73,7 @@ export async function checkCase(spelling: Spelling, spec: BlockSpec): Promise<Ca
   } catch (e) {
     return mismatch("original", `writing or running the spelled model failed: ${errorText(e)}`);
   }
-  let result;
+  let result: Awaited<ReturnType<typeof convertModel>>;
   try {
     result = await convertModel(spelling.format, model, spelling.convertOptions?.(model.stored) ?? {});
   } catch (e) {
@@ -90,7 +90,7 @@ export async function checkCase(spelling: Spelling, spec: BlockSpec): Promise<Ca
   if (report.fused.length !== 1) return mismatch("unfused", `${report.fused.length} blocks fused, ${report.blocksFound} found`);
   const fused = await fusedCheck(spelling, converted, model.stored);
   if (fused !== true) return mismatch("unfused", fused);
-  let out;
+  let out: OutputCheck;
   try {
     out = checkOutput(await spelling.run(converted, model.stored, x), ref, model.unit, tiny);
   } catch (e) {

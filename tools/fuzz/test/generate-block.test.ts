@@ -11,7 +11,12 @@ const blocks = SEEDS.map(generateBlock);
 /** Stored values of a block that are not float32. */
 function notFloat32(spec: BlockSpec): number {
   let n = 0;
-  mapSpec(spec, { values: (a) => (a.forEach((v) => (n += Math.fround(v) === v ? 0 : 1)), a) });
+  mapSpec(spec, {
+    values: (a) => {
+      for (const v of a) if (Math.fround(v) !== v) n++;
+      return a;
+    },
+  });
   return n;
 }
 

@@ -33,7 +33,7 @@ export async function runOnnx(model: ModelFiles, x: Nchw): Promise<Nchw> {
   const { session: s, done } = await session(model);
   try {
     const meta = s.inputMetadata.find((m) => m.name === "x");
-    const half = meta !== undefined && meta.isTensor && meta.type === "float16";
+    const half = meta?.isTensor === true && meta.type === "float16";
     const feed = half ? new ort.Tensor("float16", narrowFloat16Array(x.data), [...x.shape]) : new ort.Tensor("float32", Float32Array.from(x.data), [...x.shape]);
     const result = await s.run({ x: feed });
     const out = result[s.outputNames[0]!]!;

@@ -42,7 +42,10 @@ export async function safetensorsFusedCheck(converted: ModelFiles, stored: Block
   ]);
   for (const [name, t] of plan.extras) want.set(name, { shape: t.shape, bytes: floatBytes(roundArray(STORAGE[dtype])(t.values), dtype) });
   const blockKeys = new Set<string>();
-  walkKeys(stored, layout, plan.prefix, plan.idFirst, (k, v) => (blockKeys.add(k), v));
+  walkKeys(stored, layout, plan.prefix, plan.idFirst, (k, v) => {
+    blockKeys.add(k);
+    return v;
+  });
   const problems: string[] = [];
   const have = new Set(file.tensors.map((t) => t.name));
   for (const name of have) if (!want.has(name)) problems.push(`${blockKeys.has(name) ? "branch key left" : "unexpected key"} '${name}'`);
