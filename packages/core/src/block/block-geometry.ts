@@ -1,4 +1,6 @@
-import type { Block, Branch, Pads, Pair } from "./block.js";
+import type { Block, Pads, Pair } from "./block.js";
+import type { AxisView } from "../branch/branch-kind.js";
+import { kindOf } from "../branch/branch-kinds.js";
 import type { KernelShape } from "./kernel.js";
 import { refusal, type Refusal } from "./refusal.js";
 
@@ -15,36 +17,6 @@ export interface BlockGeometry {
   readonly pads: Pads;
   readonly dilation: Pair;
   readonly placements: readonly Placement[];
-}
-
-interface AxisView {
-  readonly k: number; // kernel extent on this axis
-  readonly d: number; // dilation (1 when k === 1: irrelevant)
-  readonly begin: number;
-  readonly end: number;
-}
-
-interface BranchGeometry {
-  readonly stride: Pair;
-  readonly axes: readonly [AxisView, AxisView];
-}
-
-function branchGeometry(b: Branch<KernelShape>): BranchGeometry {
-  const axis = (k: number, d: number, begin: number, end: number): AxisView => ({ k, d: k === 1 ? 1 : d, begin, end });
-  switch (b.kind) {
-    case "identity":
-      return { stride: [1, 1], axes: [axis(1, 1, 0, 0), axis(1, 1, 0, 0)] };
-    case "avgpool":
-      return { stride: b.stride, axes: [axis(b.size[0], 1, b.pads[0], b.pads[2]), axis(b.size[1], 1, b.pads[1], b.pads[3])] };
-    case "conv":
-    case "sequential": {
-      const shape = b.kind === "conv" ? b.kernel.shape : b.second.kernel.shape;
-      return {
-        stride: b.stride,
-        axes: [axis(shape[2], b.dilation[0], b.pads[0], b.pads[2]), axis(shape[3], b.dilation[1], b.pads[1], b.pads[3])],
-      };
-    }
-  }
 }
 
 type AxisResult = { ok: true; k: number; d: number; begin: number; end: number; offsets: number[] } | { ok: false; refusal: Refusal };
@@ -98,15 +70,15 @@ function alignAxis(name: string, views: readonly AxisView[], s: number, n: numbe
 
 /** Computes the fused conv's geometry, or why the branches cannot share one. */
 export function blockGeometry(block: Block<KernelShape>): { ok: true; geometry: BlockGeometry } | { ok: false; refusal: Refusal } {
-  const gs = block.branches.map(branchGeometry);
-  const convLike = block.branches.map((b, i) => ({ b, g: gs[i]! })).filter(({ b }) => b.kind !== "identity");
+  const gs = block.branches.map((b) => kindOf(b).geometry(b));
+  const convLike = block.branches.map((b, i) => ({ b, g: gs[i]! })).filter(({ b }) => kindOf(b).strided);
   const stride = convLike.length > 0 ? convLike[0]!.g.stride : ([1, 1] as Pair);
   for (const { b, g } of convLike) {
     if (g.stride[0] !== stride[0] || g.stride[1] !== stride[1]) {
       return { ok: false, refusal: refusal(block.name, "STRIDE_MISMATCH", `branches have strides ${stride.join("x")} and ${g.stride.join("x")} (${b.kind})`) };
     }
   }
-  if ((stride[0] !== 1 || stride[1] !== 1) && block.branches.some((b) => b.kind === "identity")) {
+  if ((stride[0] !== 1 || stride[1] !== 1) && block.branches.some((b) => !kindOf(b).strided)) {
     return { ok: false, refusal: refusal(block.name, "IDENTITY_IMPOSSIBLE", `an identity branch cannot join branches of stride ${stride.join("x")}`) };
   }
   const h = alignAxis(block.name, gs.map((g) => g.axes[0]), stride[0], block.inputSize?.[0], "height");

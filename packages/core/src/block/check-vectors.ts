@@ -1,27 +1,14 @@
-import { batchNormAffine, type BatchNorm } from "./batch-norm.js";
+import { batchNormAffine } from "./batch-norm.js";
+import type { Vectors } from "../branch/branch-kind.js";
+import { kindOf } from "../branch/branch-kinds.js";
 import type { Block } from "./block.js";
 import type { KernelShape } from "./kernel.js";
 import { isReparamError } from "../contract/reparam-error.js";
 import { refusal, type Refusal } from "./refusal.js";
 
-/** A per-channel vector of a block (a BatchNorm's, a bias) and the channel count it must have. */
-interface Vectors {
-  readonly where: string;
-  readonly channels: number;
-  readonly bn?: BatchNorm | undefined;
-  readonly bias?: ArrayLike<number> | undefined;
-}
-
 function vectorsOf(block: Block<KernelShape>, outChannels: number): Vectors[] {
-  const c = block.inChannels;
   const list: Vectors[] = [{ where: "post-BN", channels: outChannels, bn: block.postBn }];
-  block.branches.forEach((b, i) => {
-    if (b.kind === "conv") list.push({ where: `branch ${i}`, channels: b.kernel.shape[0], bn: b.bn, bias: b.bias });
-    else if (b.kind === "sequential") {
-      list.push({ where: `branch ${i} (1x1)`, channels: b.first.kernel.shape[0], bn: b.first.bn, bias: b.first.bias });
-      list.push({ where: `branch ${i} (kxk)`, channels: b.second.kernel.shape[0], bn: b.second.bn, bias: b.second.bias });
-    } else list.push({ where: `branch ${i}`, channels: c, bn: b.bn });
-  });
+  block.branches.forEach((b, i) => list.push(...kindOf(b).vectors(b, i, block.inChannels)));
   return list;
 }
 

@@ -4,6 +4,7 @@ import { fuseWithPlan } from "../engine/fuse-block.js";
 import type { KernelShape } from "../block/kernel.js";
 import { planBlock } from "../block/plan-block.js";
 import type { ConversionReport, FusedBlockReport } from "./report.js";
+import { kindOf } from "../branch/branch-kinds.js";
 
 /** Progress of a conversion: a phase and, where countable, done of total. */
 export interface Progress {
@@ -19,12 +20,7 @@ function globMatch(pattern: string, name: string): boolean {
 }
 
 function describeBranches(block: Block<KernelShape>): string[] {
-  return block.branches.map((b) => {
-    if (b.kind === "identity") return b.bn === undefined ? "identity" : "identity+bn";
-    if (b.kind === "avgpool") return `avgpool${b.size[0]}x${b.size[1]}`;
-    const s = b.kind === "conv" ? b.kernel.shape : b.second.kernel.shape;
-    return b.kind === "conv" ? `${s[2]}x${s[3]}` : `1x1-${s[2]}x${s[3]}`;
-  });
+  return block.branches.map((b) => kindOf(b).describe(b));
 }
 
 /** Decides, per candidate, whether to fuse (with its plan), refuse or skip. */

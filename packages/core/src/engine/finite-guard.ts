@@ -1,5 +1,6 @@
 import type { Block } from "../block/block.js";
 import { ReparamError } from "../contract/reparam-error.js";
+import { kindOf } from "../branch/branch-kinds.js";
 
 /** Storage of fused values: float32/float64 numbers, or float16/bfloat16 bit patterns. */
 export type FusedStorage = Float32Array | Float64Array | Uint16Array;
@@ -25,8 +26,7 @@ function firstNonFinite(a: FusedStorage, half: keyof typeof EXPONENT | undefined
 /** True when some kernel of the block holds a NaN or an infinity (BNs and biases are checked when planning). */
 function inputsNonFinite(block: Block): boolean {
   for (const b of block.branches) {
-    const kernels = b.kind === "conv" ? [b.kernel.data] : b.kind === "sequential" ? [b.first.kernel.data, b.second.kernel.data] : [];
-    for (const k of kernels) if (firstNonFinite(k, undefined) >= 0) return true;
+    for (const k of kindOf(b).kernels(b)) if (firstNonFinite(k.data, undefined) >= 0) return true;
   }
   return false;
 }

@@ -1,6 +1,6 @@
 import { batchNormAffine } from "../block/batch-norm.js";
 import type { Block } from "../block/block.js";
-import { branchAccumulator } from "../branch/branch-accumulator.js";
+import { branchAccumulator } from "../branch/branch-kinds.js";
 import { checkWindow, type FuseWindow } from "./fuse-window.js";
 import type { FusePlan } from "../block/plan-block.js";
 

@@ -1,5 +1,5 @@
 import type { ChannelAffine } from "../block/batch-norm.js";
-import type { BranchAccumulator } from "../branch/branch-accumulator.js";
+import type { BranchAccumulator } from "./branch-accumulator.js";
 
 /** What the fast engines of {@link fuseInto} share: the output, the window, the lead (covering) branch, the post-BN. */
 export interface FastFuse {

@@ -1,6 +1,6 @@
 import { batchNormAffine } from "../block/batch-norm.js";
 import type { Block, ConvBranch } from "../block/block.js";
-import { branchAccumulator } from "../branch/branch-accumulator.js";
+import { branchAccumulator } from "../branch/branch-kinds.js";
 import { latticeOffset } from "./fuse-lattice.js";
 import type { KernelShape } from "../block/kernel.js";
 import type { FusePlan } from "../block/plan-block.js";

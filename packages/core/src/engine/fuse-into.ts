@@ -1,6 +1,6 @@
 import { batchNormAffine } from "../block/batch-norm.js";
 import type { Block } from "../block/block.js";
-import { branchAccumulator } from "../branch/branch-accumulator.js";
+import { branchAccumulator } from "../branch/branch-kinds.js";
 import { fuseChannels } from "./fuse-channels.js";
 import type { FastFuse } from "./fuse-engine.js";
 import { fuseLattice, latticeOffset } from "./fuse-lattice.js";

@@ -1,6 +1,7 @@
 import type { Block } from "../block/block.js";
 import type { FusePlan } from "../block/plan-block.js";
 import { ReparamError } from "../contract/reparam-error.js";
+import { kindOf } from "../branch/branch-kinds.js";
 
 /**
  * Output channels [from, to) of a block, computed on their own: the block's
@@ -21,7 +22,7 @@ export function checkWindow(block: Block, plan: FusePlan, w: FuseWindow): void {
     throw bad(`0 <= from < to <= ${o}`, `[${w.from}, ${w.to})`);
   }
   for (const b of block.branches) {
-    const k = b.kind === "conv" ? b.kernel : b.kind === "sequential" ? b.second.kernel : undefined;
+    const k = kindOf(b).rowKernel(b);
     if (k === undefined) continue;
     const row = k.shape[1] * k.shape[2] * k.shape[3];
     if (k.data.length !== (w.to - w.from) * row) throw bad(`kernels of ${w.to - w.from} rows (${(w.to - w.from) * row} values)`, `${k.data.length} values`);

@@ -1,7 +1,8 @@
 import type { Candidate } from "../contract/adapter.js";
 import type { Block, Branch } from "../block/block.js";
 import type { KernelShape } from "../block/kernel.js";
-import { branchOutChannels, planBlock } from "../block/plan-block.js";
+import { planBlock } from "../block/plan-block.js";
+import { branchOutChannels } from "../branch/branch-kinds.js";
 import { isReparamError } from "../contract/reparam-error.js";
 import { refusal, type Refusal } from "../block/refusal.js";
 import { branchLayout, parseChannels, type BranchLayout } from "./branch-layout.js";

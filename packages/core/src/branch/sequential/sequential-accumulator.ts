@@ -1,8 +1,8 @@
 import { batchNormAffine } from "../../block/batch-norm.js";
 import type { Branch } from "../../block/block.js";
 import type { Placement } from "../../block/block-geometry.js";
-import { type BranchAccumulator, unsupported } from "../branch-accumulator.js";
-import { foldConvBranch } from "../branch-kernel.js";
+import { type BranchAccumulator, unsupported } from "../../engine/branch-accumulator.js";
+import { foldConvBranch } from "../conv/fold-conv-branch.js";
 import type { FusePlan } from "../../block/plan-block.js";
 
 /**
