@@ -1,16 +1,17 @@
 import { open, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { ReparamError, type FormatAdapter } from "@reparam/core";
+import type { RuntimeFamilyName } from "@reparam/validate";
 import { formats } from "./known-formats.js";
 
 /** Where a model is and which adapter reads it. */
 export interface ResolvedModel {
-  /** The main file (model.onnx, model.json, x.safetensors, x.safetensors.index.json). */
+  /** The main file (for example `model.json` in a folder model, or the model file itself). */
   readonly file: string;
   /** True for models that are a folder of files (TF.js). */
   readonly folder: boolean;
-  /** True when `@reparam/validate` can run models of this format (their whole-model check). */
-  readonly runnable: boolean;
+  /** The `@reparam/validate` runtime family that runs models of this format (their whole-model check), if any. */
+  readonly runtime: RuntimeFamilyName | undefined;
   readonly adapter: FormatAdapter<unknown>;
 }
 
@@ -40,7 +41,7 @@ export async function resolveModel(input: string, format: string = "auto"): Prom
       hint: "pass --format, or check that the file is a model",
     });
   }
-  return { file, folder: found.folder, runnable: found.runnable, adapter: await found.load() };
+  return { file, folder: found.folder, runtime: found.runtime, adapter: await found.load() };
 }
 
 /** The default output: `.deploy` before the extension; a sibling `<folder>.deploy` for folder models. */
@@ -50,7 +51,7 @@ export function defaultOutput(model: ResolvedModel): string {
     return join(dirname(dir), `${basename(dir)}.deploy`);
   }
   const name = basename(model.file);
-  const multi = [".safetensors.index.json"].find((e) => name.endsWith(e));
+  const multi = formats.flatMap((f) => f.suffixes).find((e) => name.endsWith(e));
   const ext = multi ?? extname(name);
   return join(dirname(model.file), `${name.slice(0, name.length - ext.length)}.deploy${ext}`);
 }

@@ -91,11 +91,11 @@ export async function verifyModel(original: string, converted: string, opts: Val
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(deployConv ? { deployConv } : {}),
     });
-    if (!model.runnable) {
+    if (model.runtime === undefined) {
       const identical = await sameAsFresh(model.adapter, v.original, decisions, target, convertOptions);
       return { command: "verify", format, passed: blocks.passed && identical, blocks, identical };
     }
-    const report = await validateConversion(model.folder ? dirname(model.file) : model.file, target.folder ? dirname(target.file) : target.file, opts);
+    const report = await validateConversion(model.folder ? dirname(model.file) : model.file, target.folder ? dirname(target.file) : target.file, { ...opts, family: model.runtime });
     return { command: "verify", format, passed: blocks.passed && report.passed, blocks, report };
   } finally {
     await v.close();

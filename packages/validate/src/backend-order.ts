@@ -1,10 +1,10 @@
+import { runtimeFamilies, type RuntimeFamilyName } from "./runtime-families.js";
+
 /**
  * Which backend to run on. `auto` and `gpu` try the GPU first and fall back
  * to slower backends (the report says why each was skipped); `cpu` and `wasm`
  * start at that backend, still falling back to slower ones when it fails.
- *
- * ONNX: onnxruntime-node WebGPU EP > onnxruntime-node CPU > onnxruntime-web (wasm).
- * TF.js: tfjs-backend-webgpu (Dawn) > tfjs-backend-wasm > tfjs cpu.
+ * Each runtime family's order is in {@link runtimeFamilies}.
  */
 export type BackendChoice = "auto" | "gpu" | "cpu" | "wasm";
 
@@ -20,14 +20,9 @@ export interface SkippedBackend {
   readonly reason: string;
 }
 
-const ORDER: Record<"onnx" | "tfjs", readonly BackendName[]> = {
-  onnx: ["webgpu", "cpu", "wasm"],
-  tfjs: ["webgpu", "wasm", "cpu"],
-};
-
-/** The backends to try, fastest first, for a format and a choice. */
-export function backendOrder(format: "onnx" | "tfjs", choice: BackendChoice): readonly BackendName[] {
-  const order = ORDER[format];
+/** The backends to try, fastest first, for a runtime family and a choice. */
+export function backendOrder(family: RuntimeFamilyName, choice: BackendChoice): readonly BackendName[] {
+  const order: readonly BackendName[] = runtimeFamilies[family].order;
   if (choice === "auto" || choice === "gpu") return order;
   return order.slice(order.indexOf(choice));
 }

@@ -1,8 +1,12 @@
 import { batchNormAffine, type Block, type Branch, type ConvGeometry, type Kernel, type SequentialBranch } from "@reparam/core";
 import { buildModel, encodeModel, intAttr, intsAttr } from "@reparam/onnx";
 import { GraphBuilder } from "./_graph-builder.js";
+import type { RuntimeFamilyName } from "./runtime-families.js";
 
 const OPSET = 13;
+
+/** The runtime family that runs the models built here: they are ONNX graphs (see {@link runtimeFamilies}). */
+export const BLOCK_MODEL_FAMILY: RuntimeFamilyName = "onnx";
 
 type SequentialFirst = SequentialBranch["first"];
 

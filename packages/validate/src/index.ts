@@ -37,4 +37,6 @@ export { loadModelSource } from "./load-model-source.js";
 export type { LoadedModel, ModelSource, TfjsModelFiles } from "./load-model-source.js";
 export type { ModelSession, Runtime } from "./model-session.js";
 export { runtimeFor } from "./runtime-for.js";
+export { familyByShape, runtimeFamilies } from "./runtime-families.js";
+export type { RuntimeFamily, RuntimeFamilyName } from "./runtime-families.js";
 export type { ValidateErrorCode } from "./validate-error-code.js";

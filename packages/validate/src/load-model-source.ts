@@ -1,6 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, relative, isAbsolute, resolve } from "node:path";
 import { ReparamError } from "@reparam/core";
+import { familyByShape, runtimeFamilies, type RuntimeFamilyName } from "./runtime-families.js";
 
 /** A TF.js model in memory or behind any storage: the bytes of model.json and a reader for the files its manifest names. */
 export interface TfjsModelFiles {
@@ -15,28 +16,29 @@ export interface TfjsModelFiles {
  */
 export type ModelSource = string | Uint8Array | TfjsModelFiles;
 
-/** A model source resolved to its format. */
+/** A model source resolved to the runtime family that runs it: one file of bytes, or a folder of files. */
 export type LoadedModel =
-  | { readonly format: "onnx"; readonly label: string; readonly path?: string; bytes(): Promise<Uint8Array> }
-  | { readonly format: "tfjs"; readonly label: string; readonly files: TfjsModelFiles };
+  | { readonly format: RuntimeFamilyName; readonly label: string; readonly path?: string; bytes(): Promise<Uint8Array> }
+  | { readonly format: RuntimeFamilyName; readonly label: string; readonly files: TfjsModelFiles };
 
 /**
- * Resolves a {@link ModelSource}: folders and `*.json` paths are TF.js models
- * (weight paths confined to the model's folder: `VALIDATE_PATH_ESCAPE`),
- * other paths and bytes are ONNX. Throws `VALIDATE_BAD_MODEL` for a path
- * that cannot be read.
+ * Resolves a {@link ModelSource} to a runtime family (see {@link runtimeFamilies}):
+ * `family` when given, otherwise by its shape: folders, `*.json` paths and
+ * in-memory files go to the family of folder models (TF.js; weight paths
+ * confined to the model's folder: `VALIDATE_PATH_ESCAPE`), other paths and
+ * bytes to the family of single-file models (ONNX). Throws
+ * `VALIDATE_BAD_MODEL` for a path that cannot be read.
  */
-export async function loadModelSource(source: ModelSource): Promise<LoadedModel> {
-  if (source instanceof Uint8Array) return { format: "onnx", label: `<${source.byteLength} bytes>`, bytes: async () => source };
-  if (typeof source !== "string") return { format: "tfjs", label: "<TF.js model in memory>", files: source };
+export async function loadModelSource(source: ModelSource, family?: RuntimeFamilyName): Promise<LoadedModel> {
+  if (source instanceof Uint8Array) return { format: family ?? familyByShape(false), label: `<${source.byteLength} bytes>`, bytes: async () => source };
+  if (typeof source !== "string") return { format: family ?? familyByShape(true), label: "<TF.js model in memory>", files: source };
   const info = await stat(source).catch((e: unknown) => {
     throw new ReparamError("VALIDATE_BAD_MODEL", "cannot read model", { where: source, found: (e as Error).message, cause: e });
   });
   const json = info.isDirectory() ? join(source, "model.json") : source;
-  if (info.isDirectory() || basename(json).endsWith(".json")) {
-    return { format: "tfjs", label: source, files: await folderFiles(json) };
-  }
-  return { format: "onnx", label: source, path: source, bytes: async () => fileBytes(source) };
+  const folder = family !== undefined ? runtimeFamilies[family].folder : info.isDirectory() || basename(json).endsWith(".json");
+  if (folder) return { format: family ?? familyByShape(true), label: source, files: await folderFiles(json) };
+  return { format: family ?? familyByShape(false), label: source, path: source, bytes: async () => fileBytes(source) };
 }
 
 async function folderFiles(modelJsonPath: string): Promise<TfjsModelFiles> {

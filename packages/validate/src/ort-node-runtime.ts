@@ -11,7 +11,7 @@ export function ortNodeRuntime(ep: "webgpu" | "cpu"): Runtime {
     backend: ep,
     runtime: "onnxruntime-node",
     async open(model) {
-      if (model.format !== "onnx") throw new Error("onnxruntime runs ONNX models only");
+      if (!("bytes" in model)) throw new Error("onnxruntime runs ONNX models only");
       const ort = await import("onnxruntime-node");
       const options = { executionProviders: [ep] };
       const session = model.path !== undefined ? await ort.InferenceSession.create(model.path, options) : await ort.InferenceSession.create(await model.bytes(), options);

@@ -14,7 +14,7 @@ export function ortWebRuntime(): Runtime {
     backend: "wasm",
     runtime: "onnxruntime-web",
     async open(model) {
-      if (model.format !== "onnx") throw new Error("onnxruntime runs ONNX models only");
+      if (!("bytes" in model)) throw new Error("onnxruntime runs ONNX models only");
       const ort = (await import("onnxruntime-web")) as unknown as OrtApi & { env: { wasm: { wasmPaths?: unknown; numThreads?: number } } };
       if (ort.env.wasm.wasmPaths === undefined) {
         const dist = dirname(createRequire(import.meta.url).resolve("onnxruntime-web/ort-wasm-simd-threaded.wasm"));

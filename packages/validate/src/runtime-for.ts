@@ -1,11 +1,8 @@
 import type { BackendName } from "./backend-order.js";
 import type { Runtime } from "./model-session.js";
-import { ortNodeRuntime } from "./ort-node-runtime.js";
-import { ortWebRuntime } from "./ort-web-runtime.js";
-import { tfjsRuntime } from "./tfjs-runtime.js";
+import { runtimeFamilies, type RuntimeFamilyName } from "./runtime-families.js";
 
-/** The runtime that runs a format on a backend: onnxruntime-node (webgpu, cpu) or onnxruntime-web (wasm) for ONNX, TF.js for TF.js. */
-export function runtimeFor(format: "onnx" | "tfjs", backend: BackendName): Runtime {
-  if (format === "tfjs") return tfjsRuntime(backend);
-  return backend === "wasm" ? ortWebRuntime() : ortNodeRuntime(backend);
+/** The runtime that runs a runtime family's models on a backend (see {@link runtimeFamilies}). */
+export function runtimeFor(family: RuntimeFamilyName, backend: BackendName): Runtime {
+  return runtimeFamilies[family].runtime(backend);
 }

@@ -17,7 +17,7 @@ export function tfjsRuntime(backend: BackendName): Runtime {
     backend,
     runtime: "tfjs",
     async open(model) {
-      if (model.format !== "tfjs") throw new Error("TF.js runs TF.js models only");
+      if (!("files" in model)) throw new Error("TF.js runs TF.js models only");
       const tf = await useTfjsBackend(backend);
       const json = JSON.parse(new TextDecoder().decode(model.files.modelJson)) as { format?: string; modelTopology?: object };
       const graph = json.format === "graph-model" || (json.format === undefined && json.modelTopology !== undefined && "node" in json.modelTopology);

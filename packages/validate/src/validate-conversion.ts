@@ -6,6 +6,7 @@ import { loadModelSource, type LoadedModel, type ModelSource } from "./load-mode
 import type { ModelSession } from "./model-session.js";
 import type { DynamicDims } from "./resolve-shape.js";
 import { runComparison } from "./run-comparison.js";
+import type { RuntimeFamilyName } from "./runtime-families.js";
 import { runtimeFor } from "./runtime-for.js";
 import { resolveTolerances, type Tolerances } from "./tolerances.js";
 import type { ValidationReport } from "./validation-report.js";
@@ -28,6 +29,8 @@ export interface ValidateOptions {
   readonly latencyRuns?: number;
   /** Untimed runs of each model before timing (default 3). */
   readonly warmupRuns?: number;
+  /** The runtime family to run both models with (default: from each model's shape, see {@link loadModelSource}). */
+  readonly family?: RuntimeFamilyName;
 }
 
 /**
@@ -49,7 +52,7 @@ export async function validateConversion(original: ModelSource, converted: Model
   const tolerances = resolveTolerances(options.tolerances);
   const runs = options.latencyRuns ?? 0;
   if (!(Number.isInteger(runs) && runs >= 0)) throw new ReparamError("VALIDATE_BAD_OPTION", "latencyRuns must be an integer >= 0", { found: String(runs) });
-  const [a, b] = await Promise.all([loadModelSource(original), loadModelSource(converted)]);
+  const [a, b] = await Promise.all([loadModelSource(original, options.family), loadModelSource(converted, options.family)]);
   if (a.format !== b.format) {
     throw new ReparamError("VALIDATE_FORMAT_MISMATCH", "the two models are of different formats", { where: b.label, expected: a.format, found: b.format });
   }

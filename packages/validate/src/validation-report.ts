@@ -1,6 +1,7 @@
 import type { BackendChoice, BackendName, SkippedBackend } from "./backend-order.js";
 import type { OutputComparison } from "./compare-tensors.js";
 import type { LatencyReport } from "./measure-latency.js";
+import type { RuntimeFamilyName } from "./runtime-families.js";
 import type { Tolerances } from "./tolerances.js";
 
 /** One sample fed to both models, and every output compared. */
@@ -20,7 +21,8 @@ export interface SampleReport {
  * and the verdict. Plain data: `JSON.stringify` gives the whole report.
  */
 export interface ValidationReport {
-  readonly format: "onnx" | "tfjs";
+  /** The runtime family that ran both models, named after their format. */
+  readonly format: RuntimeFamilyName;
   /** The original model: its path, or `<N bytes>`. */
   readonly original: string;
   readonly converted: string;

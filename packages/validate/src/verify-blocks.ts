@@ -1,6 +1,6 @@
 import { isReparamError, UNIT_ROUNDOFF, type Decision, type DeployConv, type Pair } from "@reparam/core";
 import { backendOrder, type BackendChoice, type BackendName, type SkippedBackend } from "./backend-order.js";
-import { BLOCK_CHECK_OUTPUTS, blockCheckModel, type SingleConv } from "./block-model.js";
+import { BLOCK_CHECK_OUTPUTS, BLOCK_MODEL_FAMILY, blockCheckModel, type SingleConv } from "./block-model.js";
 import { blockBound } from "./block-bound.js";
 import { compareTensors, type OutputComparison } from "./compare-tensors.js";
 import { condenseReason } from "./condense-reason.js";
@@ -110,7 +110,7 @@ async function blockModels(d: FuseDecision, options: CheckOptions): Promise<Bloc
   const inputShape = [1, block.inChannels, h, w];
   const magnitude = { block: magnitudeBlock(block), conv: magnitudeConv(conv) };
   const [, iPer, kh, kw] = conv.kernel.shape;
-  return { check: onnx(`${name} (block check)`, blockCheckModel(block, conv, magnitude, inputShape)), inputShape, unit: conv.unit, terms: iPer * kh * kw };
+  return { check: bytesModel(`${name} (block check)`, blockCheckModel(block, conv, magnitude, inputShape)), inputShape, unit: conv.unit, terms: iPer * kh * kw };
 }
 
 async function checkBlock(d: FuseDecision, options: CheckOptions, requested: BackendChoice, skipped: SkippedBackend[]): Promise<BlockCheck> {
@@ -123,9 +123,9 @@ async function checkBlock(d: FuseDecision, options: CheckOptions, requested: Bac
   }
   if (typeof models === "string") return { name, family, status: "not-fused", why: models, outputs: [] };
   const dead = new Set(skipped.map((s) => s.backend));
-  for (const backend of backendOrder("onnx", requested)) {
+  for (const backend of backendOrder(BLOCK_MODEL_FAMILY, requested)) {
     if (dead.has(backend)) continue;
-    const runtime = runtimeFor("onnx", backend);
+    const runtime = runtimeFor(BLOCK_MODEL_FAMILY, backend);
     let session: ModelSession | undefined;
     try {
       session = await runtime.open(models.check);
@@ -151,6 +151,6 @@ async function checkBlock(d: FuseDecision, options: CheckOptions, requested: Bac
   return { name, family, status: "error", why: "no backend could run the block's models", inputShape: models.inputShape, outputs: [] };
 }
 
-function onnx(label: string, bytes: Uint8Array): LoadedModel {
-  return { format: "onnx", label, bytes: async () => bytes };
+function bytesModel(label: string, bytes: Uint8Array): LoadedModel {
+  return { format: BLOCK_MODEL_FAMILY, label, bytes: async () => bytes };
 }

@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option, type Command } from "commander";
 import { convertModel } from "../convert-model.js";
 import { EXIT } from "../exit-codes.js";
 import { formatSummary } from "../print-summary.js";
+import { examplesHelp, formatChoices, formatsTaking, inputHelp } from "../format-help.js";
 
 interface ConvertFlags {
   output?: string;
@@ -31,11 +32,11 @@ export function registerConvert(program: Command): void {
   program
     .command("convert")
     .description("fuse every re-parameterizable block of a model and write its deploy form")
-    .argument("<input>", "model file (.onnx, .safetensors, .safetensors.index.json) or TF.js model.json / its folder")
+    .argument("<input>", inputHelp())
     .option("-o, --output <path>", "output path (default: next to the input, with .deploy before the extension; TF.js: a sibling folder)")
-    .addOption(new Option("--format <format>", "input format").choices(["auto", "onnx", "tfjs", "safetensors"]).default("auto"))
-    .option("--scheme <name>", "state-dict naming scheme (safetensors): repvgg, timm-repvgg, mobileone, ... (default: detected)")
-    .option("--eps <number>", "BatchNorm epsilon where the format does not store it (safetensors; default 1e-5, YOLO uses 1e-3)", parseEps)
+    .addOption(new Option("--format <format>", "input format").choices(formatChoices).default("auto"))
+    .option("--scheme <name>", `state-dict naming scheme (${formatsTaking("--scheme")}): repvgg, timm-repvgg, mobileone, ... (default: detected)`)
+    .option("--eps <number>", `BatchNorm epsilon where the format does not store it (${formatsTaking("--eps")}; default 1e-5, YOLO uses 1e-3)`, parseEps)
     .addOption(new Option("--dtype <dtype>", "dtype of fused weights").choices(["keep", "f32", "f16"]).default("keep"))
     .addOption(new Option("--only <kind>", "only this kind of fusion: conv+BN folds (bn) or multi-branch blocks (branches)").choices(["bn", "branches"]))
     .option("--exclude <pattern>", "leave blocks whose name matches (substring or * glob); repeatable", collect, [])
@@ -44,7 +45,7 @@ export function registerConvert(program: Command): void {
     .option("--json", "print one JSON object on stdout and nothing else")
     .option("-q, --quiet", "no progress display")
     .option("-f, --force", "overwrite an existing output")
-    .addHelpText("after", "\nExamples:\n  reparam convert model.onnx\n  reparam convert yolo.safetensors --eps 1e-3 -o deploy.safetensors\n  reparam convert web_model/ -o web_model_deploy/\n  reparam convert model.onnx --only bn --json")
+    .addHelpText("after", examplesHelp("convert"))
     .action(async (input: string, f: ConvertFlags) => {
       const eps = f.eps === undefined ? undefined : Number(f.eps);
       const options = {

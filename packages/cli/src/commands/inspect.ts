@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import { formatTable } from "../format-table.js";
 import { inspectModel, type InspectResult } from "../inspect-model.js";
+import { examplesHelp, formatChoices } from "../format-help.js";
 
 function formatInspect(r: InspectResult): string {
   const head = `${r.input} (${r.format}${Object.entries(r.details).map(([k, v]) => `, ${k} ${v}`).join("")})`;
@@ -20,9 +21,9 @@ export function registerInspect(program: Command): void {
     .command("inspect")
     .description("list the re-parameterizable blocks of a model, what each would fuse into, and what would be refused and why")
     .argument("<input>", "model file or TF.js folder")
-    .addOption(new Option("--format <format>", "input format").choices(["auto", "onnx", "tfjs", "safetensors"]).default("auto"))
+    .addOption(new Option("--format <format>", "input format").choices(formatChoices).default("auto"))
     .option("--json", "print one JSON object on stdout")
-    .addHelpText("after", "\nExamples:\n  reparam inspect model.onnx\n  reparam inspect checkpoint.safetensors --json")
+    .addHelpText("after", examplesHelp("inspect"))
     .action(async (input: string, f: { format: string; json?: boolean }) => {
       const r = await inspectModel(input, f.format);
       process.stdout.write(f.json === true ? `${JSON.stringify(r)}\n` : `${formatInspect(r)}\n`);

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { EXIT } from "../exit-codes.js";
+import { examplesHelp, formatsTaking } from "../format-help.js";
 
 const positive = (name: string) => (v: string) => {
   const n = Number(v);
@@ -22,12 +23,12 @@ export function registerVerify(program: Command): void {
     .option("--count <n>", "random inputs to try (default 2)", positive("--count"))
     .option("--seed <n>", "seed of the random inputs", positive("--seed"))
     .option("--latency <runs>", "also time each model over this many runs", positive("--latency"))
-    .option("--eps <number>", "safetensors: BatchNorm epsilon used for the conversion", positive("--eps"))
+    .option("--eps <number>", `${formatsTaking("--eps")}: BatchNorm epsilon used for the conversion`, positive("--eps"))
     .option("--json", "print one JSON object on stdout")
-    .addHelpText("after", "\nExamples:\n  reparam verify model.onnx model.deploy.onnx\n  reparam verify web_model/ web_model.deploy/ --backend cpu --latency 20\n  reparam verify ckpt.safetensors ckpt.deploy.safetensors --json")
+    .addHelpText("after", examplesHelp("verify"))
     .action(async (original: string, converted: string, f: { input: string[]; atol?: number; rtol?: number; backend: string; count?: number; seed?: number; latency?: number; eps?: number; json?: boolean }) => {
       const tolerances = { ...(f.atol !== undefined ? { atol: f.atol } : {}), ...(f.rtol !== undefined ? { rtol: f.rtol } : {}) };
-      // Loaded on demand: the runtimes (onnxruntime, TF.js, Dawn) are heavy and only verify needs them.
+      // Loaded on demand: the runtimes (ONNX Runtime, TF.js, Dawn) are heavy and only verify needs them.
       const { verifyModel, formatVerify } = await import("../verify-model.js");
       const r = await verifyModel(original, converted, {
         backend: f.backend as "auto" | "gpu" | "cpu" | "wasm",
