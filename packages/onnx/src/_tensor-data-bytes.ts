@@ -1,5 +1,5 @@
 import { ReparamError } from "@reparam/core";
-import type { TensorData } from "./build-model.js";
+import type { TensorData } from "./tensor-data.js";
 import type { OnnxDType } from "./onnx-dtype.js";
 
 /** The dtype a typed array stands for when none is given (Uint16Array needs one). */

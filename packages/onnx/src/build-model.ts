@@ -7,6 +7,7 @@ import {
 import { tensorDataBytes } from "./_tensor-data-bytes.js";
 import { makeAttribute, type AttributeValue } from "./attribute-value.js";
 import { makeTensor } from "./make-tensor.js";
+import type { TensorData } from "./tensor-data.js";
 import { dataTypeOf, type OnnxDType } from "./onnx-dtype.js";
 
 /** A graph input or output: a tensor of `type` (default float32); `dims` may name symbolic dims; no dims, no shape. */
@@ -25,9 +26,6 @@ export interface NodeSpec {
   readonly name?: string;
   readonly domain?: string;
 }
-
-/** Typed arrays accepted as tensor data; a Uint16Array holds float16 or bfloat16 bit patterns. */
-export type TensorData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint16Array;
 
 /** A constant, row-major in `dims` order; `type` defaults to the one `data` implies. */
 export interface InitializerSpec {

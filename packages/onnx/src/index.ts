@@ -29,7 +29,8 @@ export type { OnnxGraphView } from "./onnx-graph-view.js";
 export type { OnnxConstant } from "./_constant-table.js";
 
 export { buildModel } from "./build-model.js";
-export type { InitializerSpec, ModelSpec, NodeSpec, TensorData, ValueSpec } from "./build-model.js";
+export type { InitializerSpec, ModelSpec, NodeSpec, ValueSpec } from "./build-model.js";
+export type { TensorData } from "./tensor-data.js";
 export { floatAttr, floatsAttr, intAttr, intsAttr, makeAttribute, stringAttr, stringsAttr, tensorAttr } from "./attribute-value.js";
 export type { AttributeValue } from "./attribute-value.js";
 

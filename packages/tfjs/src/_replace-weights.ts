@@ -1,4 +1,4 @@
-import type { RewrittenWeight } from "./rewrite-tfjs-model.js";
+import type { RewrittenWeight } from "./rewritten-weight.js";
 import type { TfjsWeight } from "./tfjs-weight.js";
 
 /** Weights one rewrite drops, and the new ones that take their place. */

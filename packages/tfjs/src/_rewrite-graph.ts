@@ -6,7 +6,7 @@ import { replaceWeights, type WeightSwap } from "./_replace-weights.js";
 import { uniqueNames } from "./_unique-names.js";
 import { unknownBlock } from "./_unknown-block.js";
 import type { GraphDefJson, NodeDefJson } from "./graph-topology.js";
-import type { RewrittenWeight } from "./rewrite-tfjs-model.js";
+import type { RewrittenWeight } from "./rewritten-weight.js";
 import type { TfjsFusion } from "./tfjs-fusion.js";
 import type { TfjsModel } from "./tfjs-model.js";
 

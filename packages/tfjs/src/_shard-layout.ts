@@ -1,7 +1,7 @@
 import { ReparamError } from "@reparam/core";
 import { checkManifest } from "./_check-manifest.js";
 import { checkWeightPath } from "./check-weight-path.js";
-import type { EncodableWeight, EncodeWeightsOptions } from "./encode-weights.js";
+import type { EncodableWeight, EncodeWeightsOptions } from "./encodable-weight.js";
 import type { FusedTfjsWeight } from "./fused-tfjs-weight.js";
 import { weightByteLength } from "./weight-byte-length.js";
 import type { WeightSpec, WeightsGroup } from "./weights-manifest.js";

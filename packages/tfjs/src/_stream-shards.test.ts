@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { shardLayout, type ShardWeight } from "./_shard-layout.js";
 import { streamShards } from "./_stream-shards.js";
-import { encodeWeights, type EncodableWeight } from "./encode-weights.js";
+import type { EncodableWeight } from "./encodable-weight.js";
+import { encodeWeights } from "./encode-weights.js";
 import type { FusedTfjsWeight } from "./fused-tfjs-weight.js";
 
 /** An output whose writes settle later (a macrotask), recording events, overlapping writes and closed files. */

@@ -1,20 +1,16 @@
 import { fusedWeightMaker } from "./_fused-weights.js";
 import { rewriteGraph } from "./_rewrite-graph.js";
 import { rewriteLayers } from "./_rewrite-layers.js";
-import type { FusedTfjsWeight } from "./fused-tfjs-weight.js";
 import type { TfjsModelJson } from "./model-json.js";
+import type { RewrittenWeight } from "./rewritten-weight.js";
 import type { TfjsFusion } from "./tfjs-fusion.js";
 import type { TfjsModel } from "./tfjs-model.js";
-import type { TfjsWeight } from "./tfjs-weight.js";
 
 /** Options of {@link rewriteTfjsModel}. */
 export interface RewriteOptions {
   /** Storage of the fused weights: float32 (default), or float32 quantized to float16. */
   readonly dtype?: "f32" | "f16";
 }
-
-/** A weight of a rewritten model: one kept byte for byte, or a fused one computed when written. */
-export type RewrittenWeight = TfjsWeight | FusedTfjsWeight;
 
 /**
  * The deploy form of a TF.js model, in memory: each fused block replaced by

@@ -12,8 +12,8 @@ import { identityBasedKernel } from "../weights/identity-based-kernel.js";
 import { convTensors } from "../weights/state-dict-tensors.js";
 import type { TensorSpec } from "../weights/tensor-spec.js";
 import { floatValues, valueBytes } from "../weights/tensor-values.js";
-import type { OnnxVariant } from "./onnx-graph.js";
 import { type OnnxGraphContext, convAttrs } from "./onnx-graph-context.js";
+import type { OnnxVariant } from "./onnx-variant.js";
 
 /** A `Constant` node in the scope of `path` holding `data`; returns its output. */
 function constant(ctx: OnnxGraphContext, path: string, dims: readonly number[], data: Float32Array | BigInt64Array): string {
