@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { maxAbs, maxAbsDiff, seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { branchKernel, expandGroups, foldPostBatchNorm, fuseBlock, placeKernel, planBlock, sumBranches, type Block } from "../src/index.js";
+import { fuseBlock, planBlock, type Block } from "../src/index.js";
+import { branchKernel } from "../src/branch/branch-kinds.js";
+import { expandGroups } from "../src/algebra/expand-groups.js";
+import { foldPostBatchNorm } from "../src/algebra/fold-post-batch-norm.js";
+import { placeKernel } from "../src/algebra/place-kernel.js";
+import { sumBranches } from "../src/algebra/sum-branches.js";
 import { bn, convBranch, identityBranch } from "./block-fixtures.js";
 
 /** The fusion written with the public building blocks, one step each, as DESIGN.md describes it. */

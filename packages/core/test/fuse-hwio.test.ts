@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { fuseInto, fuseIntoHwio, hwioFusable, oihwToHwio, planBlock, type Block, type Branch } from "../src/index.js";
+import { hwioFusable, oihwToHwio, planBlock, type Block, type Branch } from "../src/index.js";
+import { fuseInto } from "../src/engine/fuse-into.js";
+import { fuseIntoHwio } from "../src/engine/fuse-hwio.js";
 import { bn, convBranch, identityBranch } from "./block-fixtures.js";
 
 /** The block with every conv kernel's values in HWIO order (shapes stay OIHW): what fuseIntoHwio reads. */

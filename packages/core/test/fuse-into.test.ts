@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { fuseChannels, fuseInto, isReparamError, planBlock, type Block, type Branch } from "../src/index.js";
+import { isReparamError, planBlock, type Block, type Branch } from "../src/index.js";
+import { fuseChannels } from "../src/engine/fuse-channels.js";
+import { fuseInto } from "../src/engine/fuse-into.js";
 import { bn, convBranch, identityBranch } from "./block-fixtures.js";
 
 /** The row engine's result, collected into float64 arrays. */
