@@ -9,7 +9,7 @@ export { affineBn, bnAffine, magnitudeSpec, mapSpec } from "./map-spec.js";
 export type { SpecMapper } from "./map-spec.js";
 export { evaluateBlock, referenceOf } from "./reference.js";
 export type { Reference } from "./reference.js";
-export { UNIT, checkOutput, elementBound, tinyTerm } from "./bound.js";
+export { UNIT, checkOutput, elementBound, productsPerOutput, tinyTerm } from "./bound.js";
 export type { OutputCheck } from "./bound.js";
 export { roundArray, roundValue, unitOf } from "./round-values.js";
 export type { StorageDtype } from "./round-values.js";

@@ -1,7 +1,7 @@
 import { isReparamError } from "@reparam/core";
 import type { BlockSpec } from "./block-spec.js";
 import { blockInput } from "./block-input.js";
-import { type OutputCheck, checkOutput, tinyTerm } from "./bound.js";
+import { type OutputCheck, checkOutput, productsPerOutput, tinyTerm } from "./bound.js";
 import { convertModel } from "./convert-model.js";
 import { onnxFusedCheck } from "./onnx/onnx-fused-check.js";
 import { type Reference, referenceOf } from "./reference.js";
@@ -67,7 +67,7 @@ export async function checkCase(spelling: Spelling, spec: BlockSpec): Promise<Ca
     model = await spelling.write(spec);
     ref = referenceOf(model.stored, { data: Float64Array.from(x.data), shape: x.shape });
     tiny = tinyTerm(model.stored, model.unit);
-    const original = checkOutput(await spelling.run(model, model.stored, x), ref, model.unit, tiny);
+    const original = checkOutput(await spelling.run(model, model.stored, x), ref, model.unit, tiny, productsPerOutput(model.stored));
     if (!original.ok) return mismatch("original", `the spelled model misses the reference: ${describe(original)}`);
     originalError = original.excess;
   } catch (e) {
@@ -92,7 +92,7 @@ export async function checkCase(spelling: Spelling, spec: BlockSpec): Promise<Ca
   if (fused !== true) return mismatch("unfused", fused);
   let out: OutputCheck;
   try {
-    out = checkOutput(await spelling.run(converted, model.stored, x), ref, model.unit, tiny);
+    out = checkOutput(await spelling.run(converted, model.stored, x), ref, model.unit, tiny, productsPerOutput(model.stored));
   } catch (e) {
     return mismatch("converted", `running the converted model failed: ${errorText(e)}`);
   }
