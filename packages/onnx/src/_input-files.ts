@@ -1,5 +1,5 @@
 import type { ByteSource, ModelInput } from "@reparam/core";
-import type { ExternalDataFiles } from "./external-data-files.js";
+import type { ExternalDataFiles } from "./codec/external-data-files.js";
 
 /**
  * The files beside a model, read through core's `ModelInput`: each

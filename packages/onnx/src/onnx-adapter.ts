@@ -1,19 +1,19 @@
 import type { EncodeStats, FormatAdapter } from "@reparam/core";
 import { TensorProto_DataType as DT } from "onnx-buf";
-import { applyFusions, blockDataType, type Fusion } from "./_apply-fusions.js";
-import { findOnnxBlocks } from "./_find-onnx-blocks.js";
-import { initializerInputNote } from "./_initializer-input-note.js";
+import { applyFusions, blockDataType, type Fusion } from "./write/_apply-fusions.js";
+import { findOnnxBlocks } from "./view/_find-onnx-blocks.js";
+import { initializerInputNote } from "./view/_initializer-input-note.js";
 import { inputFiles } from "./_input-files.js";
-import { modelFacts, weightCount } from "./_model-facts.js";
-import { writeModel } from "./_write-model.js";
-import { checkGraph } from "./check-graph.js";
+import { modelFacts, weightCount } from "./view/_model-facts.js";
+import { writeModel } from "./write/_write-model.js";
+import { checkGraph } from "./view/check-graph.js";
 import { detectOnnx } from "./detect-onnx.js";
-import { decodeModel } from "./decode-model.js";
-import { internalizeTensors } from "./internalize-tensors.js";
+import { decodeModel } from "./codec/decode-model.js";
+import { internalizeTensors } from "./codec/internalize-tensors.js";
 import { externalThreshold, initializersAsInputs } from "./onnx-convert-options.js";
-import type { OnnxModel } from "./onnx-model.js";
-import { onnxDeployConv } from "./onnx-deploy-conv.js";
-import { unknownBlock } from "./_unknown-block.js";
+import type { OnnxModel } from "./codec/onnx-model.js";
+import { onnxDeployConv } from "./write/onnx-deploy-conv.js";
+import { unknownBlock } from "./write/_unknown-block.js";
 
 const DTYPE_OPTION: Record<string, number> = { f32: DT.FLOAT, f16: DT.FLOAT16 };
 

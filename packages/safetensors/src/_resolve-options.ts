@@ -1,6 +1,6 @@
 import { ReparamError } from "@reparam/core";
 import { globMatch } from "./_glob-match.js";
-import type { NamingScheme } from "./naming-scheme.js";
+import type { NamingScheme } from "./view/schemes/naming-scheme.js";
 import type { SafetensorsConvertOptions } from "./safetensors-convert-options.js";
 
 /** Options checked, with defaults filled in. */

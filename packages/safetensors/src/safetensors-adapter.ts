@@ -1,13 +1,13 @@
 import { type FormatAdapter, shapeSize } from "@reparam/core";
-import { allInOrder } from "./_all-in-order.js";
-import { buildCandidate } from "./_build-candidate.js";
-import { encodeModel } from "./_encode-model.js";
+import { allInOrder } from "./view/_all-in-order.js";
+import { buildCandidate } from "./view/_build-candidate.js";
+import { encodeModel } from "./write/_encode-model.js";
 import { resolveOptions } from "./_resolve-options.js";
-import { decodeSafetensorsModel } from "./decode-safetensors-model.js";
+import { decodeSafetensorsModel } from "./codec/decode-safetensors-model.js";
 import { detectSafetensors } from "./detect-safetensors.js";
 import type { SafetensorsConvertOptions } from "./safetensors-convert-options.js";
-import type { SafetensorsModel } from "./safetensors-model.js";
-import { selectScheme } from "./select-scheme.js";
+import type { SafetensorsModel } from "./codec/safetensors-model.js";
+import { selectScheme } from "./view/select-scheme.js";
 import { safetensorsDeployConv } from "./safetensors-deploy-conv.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { Candidate } from "@reparam/core";
-import type { BlockMatch } from "./block-match.js";
+import type { BlockMatch } from "./view/block-match.js";
 
 /** A block candidate of `safetensorsAdapter`: core's {@link Candidate} plus the keys it came from. */
 export interface SafetensorsCandidate extends Candidate {

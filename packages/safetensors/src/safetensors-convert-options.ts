@@ -1,5 +1,5 @@
 import type { ConvertOptions } from "@reparam/core";
-import type { NamingScheme } from "./naming-scheme.js";
+import type { NamingScheme } from "./view/schemes/naming-scheme.js";
 
 /**
  * Options of `safetensorsAdapter`: core's {@link ConvertOptions} plus

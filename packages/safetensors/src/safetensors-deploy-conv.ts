@@ -1,7 +1,7 @@
 import { ReparamError, UNIT_ROUNDOFF, type Candidate, type DeployConv, type FusePlan } from "@reparam/core";
-import { floatValues } from "./_tensor-values.js";
+import { floatValues } from "./codec/_tensor-values.js";
 import { isSafetensorsCandidate } from "./safetensors-candidate.js";
-import type { SafetensorsModel } from "./safetensors-model.js";
+import type { SafetensorsModel } from "./codec/safetensors-model.js";
 
 const UNIT: Partial<Record<string, number>> = { F32: UNIT_ROUNDOFF.float32, F16: UNIT_ROUNDOFF.float16, BF16: UNIT_ROUNDOFF.bfloat16, F64: UNIT_ROUNDOFF.float64 };
 

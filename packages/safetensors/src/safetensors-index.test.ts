@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { expectCode } from "../test/_make-file.js";
-import { decodeUtf8Strict, encodeUtf8 } from "./_utf8.js";
-import { checkShardCoverage } from "./check-shard-coverage.js";
-import { checkShardFileName } from "./check-shard-file-name.js";
-import { decodeSafetensorsIndex } from "./decode-safetensors-index.js";
-import { encodeSafetensorsIndex } from "./encode-safetensors-index.js";
-import { planShards } from "./plan-shards.js";
+import { decodeUtf8Strict, encodeUtf8 } from "./codec/_utf8.js";
+import { checkShardCoverage } from "./codec/check-shard-coverage.js";
+import { checkShardFileName } from "./codec/check-shard-file-name.js";
+import { decodeSafetensorsIndex } from "./codec/decode-safetensors-index.js";
+import { encodeSafetensorsIndex } from "./codec/encode-safetensors-index.js";
+import { planShards } from "./write/plan-shards.js";
 
 const A = "model-00001-of-00002.safetensors";
 const B = "model-00002-of-00002.safetensors";

@@ -1,14 +1,14 @@
 import type { EncodeStats, FormatAdapter } from "@reparam/core";
-import { shardLayout, type ShardWeight } from "./_shard-layout.js";
-import { streamShards } from "./_stream-shards.js";
-import { unknownBlock } from "./_unknown-block.js";
-import { decodeTfjsModel } from "./decode-tfjs-model.js";
+import { shardLayout, type ShardWeight } from "./write/_shard-layout.js";
+import { streamShards } from "./codec/_stream-shards.js";
+import { unknownBlock } from "./write/_unknown-block.js";
+import { decodeTfjsModel } from "./codec/decode-tfjs-model.js";
 import { detectTfjs } from "./detect-tfjs.js";
-import { encodeModelJson } from "./encode-model-json.js";
-import { findTfjsBlocks, type TfjsCandidate } from "./find-tfjs-blocks.js";
-import { rewriteTfjsModel } from "./rewrite-tfjs-model.js";
-import type { TfjsFusion } from "./tfjs-fusion.js";
-import type { TfjsModel } from "./tfjs-model.js";
+import { encodeModelJson } from "./codec/encode-model-json.js";
+import { findTfjsBlocks, type TfjsCandidate } from "./view/find-tfjs-blocks.js";
+import { rewriteTfjsModel } from "./write/rewrite-tfjs-model.js";
+import type { TfjsFusion } from "./write/tfjs-fusion.js";
+import type { TfjsModel } from "./codec/tfjs-model.js";
 import { tfjsDeployConv } from "./tfjs-deploy-conv.js";
 
 const isFloat = (w: ShardWeight): boolean => ("values" in w ? w.values instanceof Float32Array : w.dtype === "float32");

@@ -1,10 +1,10 @@
 import { findDeployConv, readDeployConv, UNIT_ROUNDOFF, type Candidate, type DeployConv, type GraphView } from "@reparam/core";
-import { graphModelView } from "./_graph-view.js";
-import { layersView } from "./_layers-view.js";
-import { unknownBlock } from "./_unknown-block.js";
-import type { TfjsCandidate } from "./find-tfjs-blocks.js";
-import type { TfjsModel } from "./tfjs-model.js";
-import type { TfjsWeight } from "./tfjs-weight.js";
+import { graphModelView } from "./view/_graph-view.js";
+import { layersView } from "./view/_layers-view.js";
+import { unknownBlock } from "./write/_unknown-block.js";
+import type { TfjsCandidate } from "./view/find-tfjs-blocks.js";
+import type { TfjsModel } from "./codec/tfjs-model.js";
+import type { TfjsWeight } from "./codec/tfjs-weight.js";
 
 interface ModelView {
   readonly view: GraphView;

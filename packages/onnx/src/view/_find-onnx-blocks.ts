@@ -1,0 +1,29 @@
+import { matchBlocks, refusal, type Candidate, type ConvertOptions, type Refusal } from "@reparam/core";
+import { initializersAsInputs } from "../onnx-convert-options.js";
+import { onnxGraphView, weightInputs } from "./onnx-graph-view.js";
+import type { OnnxModel } from "../codec/onnx-model.js";
+
+function runTimeWeights(inputs: readonly string[]): string {
+  const some = inputs.slice(0, 3).map((n) => `'${n}'`).join(", ") + (inputs.length > 3 ? ` and ${inputs.length - 3} more` : "");
+  return `its weights ${some} are also graph inputs, which a caller may replace at run time, and initializersAsInputs is 'inputs' (CLI --keep-weight-inputs); convert without it to fuse them as constants`;
+}
+
+/**
+ * The ONNX adapter's findBlocks: core's matcher on {@link onnxGraphView},
+ * the matches kept in `model.blocks` for encode. Initializers that are also
+ * graph inputs read as weights; with `initializersAsInputs: 'inputs'` every
+ * block that reads one is refused (`NON_CONSTANT_WEIGHTS`, naming them)
+ * instead, so that none is left silently.
+ */
+export async function findOnnxBlocks(model: OnnxModel, options: ConvertOptions): Promise<{ candidates: Candidate[]; refused: Refusal[] }> {
+  const asInputs = initializersAsInputs(options) === "inputs";
+  const graph = onnxGraphView(model.proto);
+  const { matches, refused } = await matchBlocks(graph.view);
+  model.blocks.clear();
+  for (const match of matches) {
+    const inputs = asInputs ? weightInputs(graph, match.nodes) : [];
+    if (inputs.length > 0) refused.push(refusal(match.candidate.name, "NON_CONSTANT_WEIGHTS", runTimeWeights(inputs)));
+    else model.blocks.set(match.candidate, { match, graph });
+  }
+  return { candidates: [...model.blocks.keys()], refused };
+}

@@ -1,0 +1,118 @@
+import { create } from "@bufbuild/protobuf";
+import type { FusePlan, GraphBlockMatch } from "@reparam/core";
+import {
+  NodeProtoSchema, TensorShapeProtoSchema, TensorShapeProto_DimensionSchema, TypeProtoSchema, TypeProto_TensorSchema, ValueInfoProtoSchema,
+  type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto,
+} from "onnx-buf";
+import { isFloatType } from "../view/_constant-table.js";
+import { copyMessage } from "../codec/_copy-message.js";
+import { deadValues } from "./_dead-values.js";
+import { fusedNames } from "./_fused-names.js";
+import { fusedTensors, type FusionSource } from "./_fused-tensors.js";
+import { nodeReads } from "../view/_graph-names.js";
+import type { PendingData, PendingTensors } from "./_pending-data.js";
+import { intAttr, intsAttr, makeAttribute } from "../codec/attribute-value.js";
+import type { OnnxGraphView } from "../view/onnx-graph-view.js";
+import { topologicalOrder } from "../view/topological-order.js";
+
+/** One block to replace: the matcher's match and where its fused conv comes from. */
+export interface Fusion {
+  readonly match: GraphBlockMatch;
+  readonly source: FusionSource;
+}
+
+/** The rewritten model; the new weights' data is pending (made when written). */
+export interface Fused {
+  readonly model: ModelProto;
+  readonly pending: PendingTensors;
+}
+
+function convNode(name: string, input: string, output: string, weight: string, bias: string, conv: FusePlan): NodeProto {
+  const [, , kh, kw] = conv.kernelShape;
+  return create(NodeProtoSchema, {
+    name,
+    opType: "Conv",
+    input: [input, weight, bias],
+    output: [output],
+    attribute: [
+      makeAttribute("dilations", intsAttr(conv.dilation)),
+      makeAttribute("group", intAttr(conv.groups)),
+      makeAttribute("kernel_shape", intsAttr([kh, kw])),
+      makeAttribute("pads", intsAttr(conv.pads)),
+      makeAttribute("strides", intsAttr(conv.stride)),
+    ],
+  });
+}
+
+function inputInfo(t: TensorProto): ValueInfoProto {
+  const dim = t.dims.map((d) => create(TensorShapeProto_DimensionSchema, { value: { case: "dimValue", value: d } }));
+  const tensorType = create(TypeProto_TensorSchema, { elemType: t.dataType, shape: create(TensorShapeProtoSchema, { dim }) });
+  return create(ValueInfoProtoSchema, { name: t.name, type: create(TypeProtoSchema, { value: { case: "tensorType", value: tensorType } }) });
+}
+
+/**
+ * The fused weights' element type: that of the block's first conv kernel as
+ * the conv sees it, or, in a block without convs, of its first float
+ * constant (a BN's scale). ONNX gives a node's weights its input's type.
+ */
+export function blockDataType(g: OnnxGraphView, match: GraphBlockMatch): number {
+  const ordered = [...match.nodes.filter((n) => n.op.kind === "conv"), ...match.nodes];
+  for (const n of ordered) {
+    for (const name of g.nodes.get(n.id)!.input) {
+      const c = g.constants.get(name);
+      if (c !== undefined && isFloatType(c.dataType)) return c.dataType;
+    }
+  }
+  throw new TypeError(`block '${match.candidate.name}' reads no float constant`); // the matcher needs one for the channel count
+}
+
+/**
+ * A copy of the model where each fusion's nodes are replaced by one Conv
+ * (with bias) reading the block input and writing the block output, at the
+ * place of the node that made the output. Initializers and constant nodes
+ * only the removed nodes used go (from the graph inputs too when they were
+ * listed there, `keep_initializers_as_inputs`, and `g` held them as
+ * constants), as do value_info entries of removed tensors; new weights are stored in the dtype the block's conv kernel had,
+ * their data made only when written (see {@link fusedTensors}). The model
+ * passed in is not changed (untouched tensors are shared, not copied); opset
+ * and IR version are kept.
+ */
+export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: readonly Fusion[]): Fused {
+  const graph = model.graph!;
+  const proto = (id: string) => g.nodes.get(id)!;
+  const removed = new Set(fusions.flatMap((f) => f.match.nodes.map((n) => proto(n.id))));
+  const dead = deadValues(graph, removed, g.constants, fusions.map((f) => f.match.input));
+  const kept = graph.node.filter((n) => !removed.has(n) && !dead.nodes.has(n));
+  const taken = new Set([...graph.input, ...graph.output, ...graph.valueInfo].map((v) => v.name));
+  for (const t of graph.initializer) if (!dead.initializers.has(t.name)) taken.add(t.name);
+  for (const n of kept) for (const name of [...nodeReads(n), ...n.output]) taken.add(name);
+  const takenNodes = new Set(kept.map((n) => n.name));
+  const replacing = new Map<NodeProto, NodeProto>();
+  const added: TensorProto[] = [];
+  const pending = new Map<TensorProto, PendingData>();
+  for (const { match, source } of fusions) {
+    const first = match.nodes.find((n) => n.op.kind === "conv")!;
+    const single = match.candidate.family === "conv-bn" ? proto(first.id).name || first.id : undefined;
+    const names = fusedNames(match.candidate.name, match.nodes.map((n) => n.id), single, taken, takenNodes);
+    taken.add(names.weight).add(names.bias);
+    takenNodes.add(names.node);
+    const fused = fusedTensors(source, blockDataType(g, match), names.weight, names.bias);
+    fused.tensors.forEach((t, i) => pending.set(t, fused.pending[i]!));
+    added.push(...fused.tensors);
+    const last = match.nodes.find((n) => n.outputs.includes(match.output))!;
+    replacing.set(proto(last.id), convNode(names.node, match.input, match.output, names.weight, names.bias, source.plan));
+  }
+  const stale = new Set([...dead.initializers, ...[...removed, ...dead.nodes].flatMap((n) => n.output)]);
+  for (const f of fusions) stale.delete(f.match.output);
+  const node = graph.node.flatMap((n) => (replacing.has(n) ? [replacing.get(n)!] : removed.has(n) || dead.nodes.has(n) ? [] : [n]));
+  const legacy = model.irVersion < 4n; // IR 3 lists every initializer among the graph inputs
+  const next = copyMessage(graph, {
+    node,
+    initializer: [...graph.initializer.filter((t) => !dead.initializers.has(t.name)), ...added],
+    valueInfo: graph.valueInfo.filter((v) => !stale.has(v.name)),
+    // Initializers that were also graph inputs and are now dead leave the inputs with them.
+    input: [...(dead.inputs.size === 0 ? graph.input : graph.input.filter((v) => !dead.inputs.has(v.name))), ...(legacy ? added.map(inputInfo) : [])],
+  });
+  next.node = topologicalOrder(next);
+  return { model: copyMessage(model, { graph: next }), pending };
+}

@@ -1,0 +1,60 @@
+import { create } from "@bufbuild/protobuf";
+import { fuseTo, type Block, type FusedDtype, type FusePlan } from "@reparam/core";
+import { TensorProtoSchema, TensorProto_DataType as DT, type TensorProto } from "onnx-buf";
+import { hostLittleEndian } from "../codec/_little-endian.js";
+import type { PendingData } from "./_pending-data.js";
+import { tensorDataBytes } from "../codec/_tensor-data-bytes.js";
+import { dtypeOf } from "../codec/onnx-dtype.js";
+import { tensorByteLength } from "../codec/tensor-byte-length.js";
+
+/** One block to fuse, as core's fuse decision gives it: its plan and its data. */
+export interface FusionSource {
+  readonly plan: FusePlan;
+  load(): Promise<Block>;
+  /** Called with a block from `load` once it is fused and let go. */
+  loaded?(block: Block): void;
+}
+
+/** The fused weight and bias initializers, with no data yet, and their pending data. */
+export interface FusedTensors {
+  readonly tensors: readonly [TensorProto, TensorProto];
+  readonly pending: readonly [PendingData, PendingData];
+}
+
+const CORE_DTYPE: Partial<Record<number, FusedDtype>> = { [DT.FLOAT]: "f32", [DT.DOUBLE]: "f64", [DT.FLOAT16]: "f16", [DT.BFLOAT16]: "bf16" };
+
+/** Both tensors' bytes: core's `fuseTo` straight into the storage dtype (one rounding from float64, finiteness checked). */
+async function fusedBytes(source: FusionSource, dataType: number, weight: string, bias: string): Promise<[Uint8Array, Uint8Array]> {
+  const block = await source.load();
+  const f = fuseTo(block, source.plan, { dtype: CORE_DTYPE[dataType]! });
+  source.loaded?.(block);
+  const bytes = (a: Float32Array | Float64Array | Uint16Array, where: string) =>
+    hostLittleEndian ? new Uint8Array(a.buffer, a.byteOffset, a.byteLength) : tensorDataBytes(a, dtypeOf(dataType), where).bytes;
+  return [bytes(f.kernel, `initializer '${weight}'`), bytes(f.bias, `initializer '${bias}'`)];
+}
+
+/**
+ * The weight [O, I/g, kh, kw] and bias [O] initializers of a fused block, in
+ * `dataType` (FLOAT, FLOAT16, BFLOAT16 or DOUBLE), each value rounded once
+ * to nearest, ties to even. Their data is pending: the block is fused when
+ * the first of the two is asked for, and each part is let go once taken,
+ * so that a writer holds one fused block at a time.
+ */
+export function fusedTensors(source: FusionSource, dataType: number, weight: string, bias: string): FusedTensors {
+  if (CORE_DTYPE[dataType] === undefined) throw new TypeError(`fused weights cannot be stored as data type ${dataType}`);
+  const [o] = source.plan.kernelShape;
+  const tensor = (name: string, dims: readonly number[]) => create(TensorProtoSchema, { name, dims: dims.map((d) => BigInt(d)), dataType });
+  const w = tensor(weight, source.plan.kernelShape);
+  const b = tensor(bias, [o]);
+  let made: (Uint8Array | undefined)[] = [];
+  const part = (k: 0 | 1, t: TensorProto): PendingData => ({
+    byteLength: tensorByteLength(t.dims, dataType, `initializer '${t.name}'`),
+    async bytes() {
+      if (made[k] === undefined) made = await fusedBytes(source, dataType, weight, bias);
+      const bytes = made[k]!;
+      made[k] = undefined;
+      return bytes;
+    },
+  });
+  return { tensors: [w, b], pending: [part(0, w), part(1, b)] };
+}

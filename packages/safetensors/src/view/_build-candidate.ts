@@ -1,0 +1,91 @@
+import { type BatchNorm, type Block, type Branch, type Kernel, type KernelShape, type Pads, avgPoolKernel } from "@reparam/core";
+import { allInOrder } from "./_all-in-order.js";
+import { readBatchNorm, readVector } from "./_read-batch-norm.js";
+import { floatValues } from "../codec/_tensor-values.js";
+import type { AvgKernel, BatchNormKeys, BlockMatch, ConvKeys } from "./block-match.js";
+import type { SafetensorsCandidate } from "../safetensors-candidate.js";
+import type { SafetensorsModel } from "../codec/safetensors-model.js";
+
+type Source = ConvKeys | AvgKernel;
+
+/** The small tensors of a block (BNs, biases), read once when the candidate is made. */
+interface Parts {
+  readonly bns: ReadonlyMap<BatchNormKeys, BatchNorm>;
+  readonly biases: ReadonlyMap<string, Float64Array>;
+}
+
+const centred = (k: number, w: number): Pads => [k >> 1, w >> 1, k >> 1, w >> 1];
+const UNIT = [1, 1] as const;
+
+function assemble<K extends KernelShape>(match: BlockMatch, parts: Parts, kernel: (s: Source) => K): Block<K> {
+  const bn = (keys: BatchNormKeys | undefined) => (keys === undefined ? {} : { bn: parts.bns.get(keys)! });
+  const bias = (s: Source) => ("weight" in s && s.bias !== undefined ? { bias: parts.biases.get(s.bias)! } : {});
+  const stage = (s: Source) => ({ kernel: kernel(s), ...bias(s), ...bn(s.bn) });
+  const branches = match.branches.map((b): Branch<K> => {
+    switch (b.kind) {
+      case "conv": {
+        const [, , kh, kw] = b.conv.shape;
+        return { kind: "conv", ...stage(b.conv), stride: UNIT, pads: centred(kh, kw), dilation: UNIT, groups: b.groups };
+      }
+      case "identity":
+        return { kind: "identity", ...bn(b.bn) };
+      case "sequential": {
+        const [, , kh, kw] = b.second.shape;
+        // DBB's BNAndPadLayer pads the kxk input with the 1x1 + BN output for zeros.
+        return { kind: "sequential", first: stage(b.first), second: stage(b.second), stride: UNIT, pads: centred(kh, kw), dilation: UNIT, groups: b.groups, padding: "first-output" };
+      }
+      case "avgpool":
+        return { kind: "avgpool", size: b.size, stride: UNIT, pads: centred(b.size[0], b.size[1]), bn: parts.bns.get(b.bn)! };
+    }
+  });
+  const post = match.postBn === undefined ? {} : { postBn: parts.bns.get(match.postBn)! };
+  return { name: match.name, inChannels: match.inChannels, branches, ...post };
+}
+
+function sources(match: BlockMatch): Source[] {
+  return match.branches.flatMap((b) => (b.kind === "conv" ? [b.conv] : b.kind === "sequential" ? [b.first, b.second] : []));
+}
+
+async function readKernel(model: SafetensorsModel, s: Source): Promise<Kernel> {
+  if ("avg" in s) return avgPoolKernel(s.shape[0], s.shape[0] / s.shape[1], s.shape[2], s.shape[3]);
+  const values = floatValues(await model.read(s.weight), model.tensors.get(s.weight)!.dtype);
+  if (s.identityBased !== true) return { data: values, shape: s.shape };
+  // IdentityBasedConv1x1: kernel = weight + I, I[i, i mod (C/g)] = 1 (1x1, so one element per row).
+  const data = Float64Array.from(values);
+  const per = s.shape[1];
+  for (let i = 0; i < s.shape[0]; i++) data[i * per + (i % per)]! += 1;
+  return { data, shape: s.shape };
+}
+
+/**
+ * Makes the core candidate of a matched block: reads its BatchNorms (checked,
+ * with `eps`) and biases now, and its kernels only when `load()` is called.
+ * Branch geometry is the family convention: stride 1, centred pads k // 2
+ * (see `blockShapes` for why stride 1 is exact).
+ *
+ * @throws ReparamError `SAFETENSORS_BAD_BN`.
+ */
+export async function buildCandidate(model: SafetensorsModel, match: BlockMatch, eps: number): Promise<SafetensorsCandidate> {
+  const bnKeys: BatchNormKeys[] = [];
+  for (const b of match.branches) {
+    if (b.kind === "identity" && b.bn !== undefined) bnKeys.push(b.bn);
+    if (b.kind === "avgpool") bnKeys.push(b.bn);
+  }
+  for (const s of sources(match)) if (s.bn !== undefined) bnKeys.push(s.bn);
+  if (match.postBn !== undefined) bnKeys.push(match.postBn);
+  const bns = new Map<BatchNormKeys, BatchNorm>(await allInOrder(bnKeys.map(async (keys) => [keys, await readBatchNorm(model, keys, eps)] as const)));
+  const biasKeys = sources(match).flatMap((s) => ("weight" in s && s.bias !== undefined ? [s.bias] : []));
+  const biases = new Map<string, Float64Array>(await allInOrder(biasKeys.map(async (key) => [key, await readVector(model, key)] as const)));
+  const parts = { bns, biases };
+  return {
+    name: match.name,
+    family: match.scheme.family,
+    layout: assemble(match, parts, (s) => ({ shape: s.shape })),
+    match,
+    async load() {
+      const kernels = new Map<Source, Kernel>();
+      for (const s of sources(match)) kernels.set(s, await readKernel(model, s));
+      return assemble(match, parts, (s) => kernels.get(s)!);
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { ReparamError } from "@reparam/core";
+import { batchNormKeys } from "./_batch-norm-keys.js";
+import type { BatchNormKeys } from "./block-match.js";
+import type { BranchRule, NamingScheme } from "./schemes/naming-scheme.js";
+
+/** A conv's keys before shapes are looked at. */
+export interface RawConv {
+  readonly weight: string;
+  readonly bias?: string;
+  readonly bn?: BatchNormKeys;
+  readonly identityBased?: boolean;
+}
+
+/** A branch's keys before shapes are looked at. */
+export type RawBranch =
+  | { readonly kind: "conv"; readonly conv: RawConv }
+  | { readonly kind: "identity"; readonly bn: BatchNormKeys }
+  | { readonly kind: "bareIdentity" }
+  | { readonly kind: "sequential"; readonly first: RawConv; readonly second: RawConv }
+  | { readonly kind: "avgpool"; readonly bn: BatchNormKeys; readonly conv?: RawConv };
+
+/** What the keys under one block prefix say, rule by rule. */
+export interface RawBlock {
+  readonly branches: readonly RawBranch[];
+  readonly postBn?: BatchNormKeys;
+}
+
+function incomplete(block: string, where: string, expected: string, found: string): ReparamError {
+  return new ReparamError("SAFETENSORS_INCOMPLETE_BLOCK", "a branch of the block is incomplete", {
+    where: `block ${JSON.stringify(block)}, ${JSON.stringify(where)}`,
+    expected,
+    found,
+  });
+}
+
+/** A conv at `path` whose weight exists; its BN (when the rule names one) must too. */
+function convAt(has: (k: string) => boolean, path: string, bnPath: string | undefined, block: string): RawConv {
+  const bias = has(`${path}.bias`) ? { bias: `${path}.bias` } : {};
+  if (bnPath === undefined) return { weight: `${path}.weight`, ...bias };
+  const bn = batchNormKeys(has, bnPath, block);
+  if (bn === undefined) throw incomplete(block, bnPath, `the BatchNorm that follows ${path}`, "none of its keys");
+  return { weight: `${path}.weight`, ...bias, bn };
+}
+
+function matchRule(rule: BranchRule, prefix: string, indices: readonly string[] | undefined, has: (k: string) => boolean, block: string): RawBranch[] {
+  const p = (path: string) => prefix + path;
+  if ("conv" in rule) {
+    const at = indices ?? [""];
+    return at
+      .filter((i) => has(`${p(rule.conv.replace("{i}", i))}.weight`))
+      .map((i) => ({ kind: "conv", conv: convAt(has, p(rule.conv.replace("{i}", i)), rule.bn === undefined ? undefined : p(rule.bn.replace("{i}", i)), block) }));
+  }
+  if ("identity" in rule) {
+    const bn = batchNormKeys(has, p(rule.identity), block);
+    return bn === undefined ? [] : [{ kind: "identity", bn }];
+  }
+  if ("bareIdentity" in rule) return [{ kind: "bareIdentity" }];
+  if ("sequential" in rule) {
+    const s = rule.sequential;
+    if (!has(`${p(s.first)}.weight`)) return [];
+    const first = { ...convAt(has, p(s.first), s.firstBn === undefined ? undefined : p(s.firstBn), block), ...(s.identityBased === true ? { identityBased: true } : {}) };
+    if (!has(`${p(s.second)}.weight`)) throw incomplete(block, `${p(s.second)}.weight`, `the kxk conv after ${p(s.first)}`, "no such key");
+    return [{ kind: "sequential", first, second: convAt(has, p(s.second), s.secondBn === undefined ? undefined : p(s.secondBn), block) }];
+  }
+  const a = rule.avgpool;
+  const bn = batchNormKeys(has, p(a.bn), block);
+  if (bn === undefined) return [];
+  const conv = a.conv !== undefined && has(`${p(a.conv)}.weight`) ? { conv: convAt(has, p(a.conv), a.convBn === undefined ? undefined : p(a.convBn), block) } : {};
+  return [{ kind: "avgpool", bn, ...conv }];
+}
+
+/** The rule's own marker, for "required branch missing" messages. */
+function ruleName(rule: BranchRule): string {
+  if ("conv" in rule) return `${rule.conv}.weight`;
+  if ("identity" in rule) return `${rule.identity}.running_var`;
+  if ("sequential" in rule) return `${rule.sequential.first}.weight`;
+  if ("avgpool" in rule) return `${rule.avgpool.bn}.running_var`;
+  return rule.bareIdentity;
+}
+
+/**
+ * Reads, rule by rule, which branches a block has from the keys under its
+ * prefix (names only). A branch is there when its own weight is (its BN for
+ * identity and average-pool branches); once there, all its parts must be.
+ *
+ * @param indices - per rule, the `{i}` indices found under this prefix (conv rules with `{i}`).
+ * @throws ReparamError `SAFETENSORS_INCOMPLETE_BLOCK`.
+ */
+export function matchBranches(scheme: NamingScheme, prefix: string, indices: readonly (readonly string[] | undefined)[], has: (k: string) => boolean, block: string): RawBlock {
+  const branches: RawBranch[] = [];
+  scheme.branches.forEach((rule, r) => {
+    const found = matchRule(rule, prefix, indices[r], has, block);
+    const required = r === 0 || ("required" in rule && rule.required === true);
+    if (found.length === 0 && required) throw incomplete(block, prefix + ruleName(rule), "this branch, which the family always has", "no such key");
+    branches.push(...found);
+  });
+  const postBn = scheme.postBn === undefined ? undefined : batchNormKeys(has, prefix + scheme.postBn, block);
+  return postBn === undefined ? { branches } : { branches, postBn };
+}

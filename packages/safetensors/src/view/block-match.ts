@@ -1,0 +1,62 @@
+import type { Pair } from "@reparam/core";
+import type { NamingScheme } from "./schemes/naming-scheme.js";
+
+/** The keys of one BatchNorm (`gamma`/`beta` absent: `affine=False`). */
+export interface BatchNormKeys {
+  readonly gamma?: string;
+  readonly beta?: string;
+  readonly mean: string;
+  readonly variance: string;
+  /** `num_batches_tracked`, dropped when the block is fused. */
+  readonly tracked?: string;
+}
+
+/** A conv's keys and kernel shape (OIHW). */
+export interface ConvKeys {
+  readonly weight: string;
+  readonly shape: readonly [number, number, number, number];
+  readonly bias?: string;
+  readonly bn?: BatchNormKeys;
+  /** DBB's `IdentityBasedConv1x1`: the kernel is the stored weight plus an identity. */
+  readonly identityBased?: boolean;
+}
+
+/** The kernel of a kh x kw average pool over `shape[0]` channels, made up rather than read (DBB's `transV_avg`). */
+export interface AvgKernel {
+  readonly avg: true;
+  readonly shape: readonly [number, number, number, number];
+  readonly bn?: BatchNormKeys;
+}
+
+/** One branch of a matched block, by key (groups resolved from shapes). */
+export type BranchMatch =
+  | { readonly kind: "conv"; readonly conv: ConvKeys; readonly groups: number }
+  | { readonly kind: "identity"; readonly bn?: BatchNormKeys }
+  | { readonly kind: "sequential"; readonly first: ConvKeys; readonly second: ConvKeys | AvgKernel; readonly groups: number }
+  | { readonly kind: "avgpool"; readonly size: Pair; readonly bn: BatchNormKeys };
+
+/**
+ * A block found in a state dict by a naming scheme: which keys make each
+ * branch, the channels, and what the deploy conv will be called. Shapes only;
+ * values are read later.
+ */
+export interface BlockMatch {
+  /** The block prefix without its trailing dot (`backbone.stage1.0`), or `(root)` for an empty prefix. */
+  readonly name: string;
+  /** The block prefix as found, with its trailing dot (`backbone.stage1.0.`), or `""`. */
+  readonly prefix: string;
+  readonly scheme: NamingScheme;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  /** Branches in rule order; the first is the scheme's main conv. */
+  readonly branches: readonly BranchMatch[];
+  readonly postBn?: BatchNormKeys;
+  /** Every key the deploy conv replaces (`num_batches_tracked` included). */
+  readonly consumed: readonly string[];
+  /** Keys of the block kept as they are (the post-BN under `keepPostBn`). */
+  readonly kept: readonly string[];
+  /** Output names: `${prefix}${scheme.deploy}.weight` and `.bias`. */
+  readonly deploy: { readonly weight: string; readonly bias: string };
+  /** The main conv's weight key: its dtype and shard are the deploy conv's. */
+  readonly anchor: string;
+}

@@ -1,0 +1,122 @@
+import { ReparamError, isReparamError } from "@reparam/core";
+import { batchNormKeyList } from "./_batch-norm-keys.js";
+import { blockShapes } from "./_block-shapes.js";
+import { findLeftovers } from "./_check-leftovers.js";
+import { type RawBlock, type RawConv, matchBranches } from "./_match-branches.js";
+import { schemeRoots, weightPrefixes } from "./schemes/_scheme-paths.js";
+import type { BlockMatch } from "./block-match.js";
+import type { NamingScheme } from "./schemes/naming-scheme.js";
+import type { TensorInfo } from "../codec/tensor-info.js";
+
+/** Options of {@link matchScheme}. */
+export interface MatchSchemeOptions {
+  /** Keep the post-sum BatchNorm (QARepVGG `bn`) as it is, for QAT, instead of folding it. */
+  readonly keepPostBn?: boolean;
+  /** True for blocks known to have stride != 1: no bare identity is assumed there. */
+  readonly strided?: (blockName: string) => boolean;
+}
+
+function convKeys(c: RawConv): string[] {
+  return [c.weight, ...(c.bias === undefined ? [] : [c.bias]), ...batchNormKeyList(c.bn)];
+}
+
+function rawKeys(raw: RawBlock): string[] {
+  return raw.branches.flatMap((b) => {
+    if (b.kind === "conv") return convKeys(b.conv);
+    if (b.kind === "identity") return batchNormKeyList(b.bn);
+    if (b.kind === "sequential") return [...convKeys(b.first), ...convKeys(b.second)];
+    if (b.kind === "avgpool") return [...batchNormKeyList(b.bn), ...(b.conv === undefined ? [] : convKeys(b.conv))];
+    return [];
+  });
+}
+
+/**
+ * Finds every block of one naming scheme in a state dict, from names, dtypes
+ * and shapes alone (no tensor is read): each key ending in the first rule's
+ * `.weight` makes a block whose prefix is what precedes it; the other rules
+ * are looked up under that prefix. Keys left over that look like branches
+ * are errors (see `findLeftovers`).
+ *
+ * @param tensors - every tensor of the state dict (all shards), by name.
+ * @returns the blocks, in the order of their main weight in `tensors`.
+ * @throws ReparamError `SAFETENSORS_INCOMPLETE_BLOCK`, `SAFETENSORS_AMBIGUOUS_BLOCK`,
+ *   `SAFETENSORS_SHAPE_MISMATCH`, `SAFETENSORS_MIXED_FORMS`, `SAFETENSORS_UNSUPPORTED_DTYPE`.
+ */
+export function matchScheme(tensors: ReadonlyMap<string, TensorInfo>, scheme: NamingScheme, options: MatchSchemeOptions = {}): BlockMatch[] {
+  const scan = scanScheme(tensors, scheme, options);
+  if (scan.errors[0] !== undefined) throw scan.errors[0].error;
+  return scan.blocks;
+}
+
+/** What {@link scanScheme} finds: the blocks that match cleanly, and the errors of the others (by block prefix). */
+export interface SchemeScan {
+  readonly blocks: BlockMatch[];
+  readonly errors: { readonly prefix: string; readonly error: ReparamError }[];
+}
+
+/** {@link matchScheme} that collects one error per broken block instead of throwing the first. */
+export function scanScheme(tensors: ReadonlyMap<string, TensorInfo>, scheme: NamingScheme, options: MatchSchemeOptions = {}): SchemeScan {
+  const has = (k: string) => tensors.has(k);
+  const info = (k: string) => tensors.get(k) as TensorInfo;
+  const indexed = scheme.branches.map((rule) => ("conv" in rule && rule.conv.includes("{i}") ? weightPrefixes(tensors.keys(), rule.conv) : undefined));
+  const prefixes = indexed[0] ?? weightPrefixes(tensors.keys(), scheme.branches[0].conv);
+  const deploy = { weight: `${scheme.deploy}.weight`, bias: `${scheme.deploy}.bias` };
+  const claims = new Map<string, string>();
+  const blocks: BlockMatch[] = [];
+  const errors: SchemeScan["errors"] = [];
+  const names = new Map<string, string>();
+  const matchBlock = (prefix: string, name: string): BlockMatch => {
+    for (const k of [deploy.weight, deploy.bias]) {
+      if (has(prefix + k)) {
+        throw new ReparamError("SAFETENSORS_MIXED_FORMS", "a block has both its train-time and its deploy-time keys", {
+          where: `block ${JSON.stringify(name)}`,
+          expected: "either the train-time branches or the deploy conv",
+          found: `${JSON.stringify(prefix + scheme.branches[0].conv.replace("{i}", prefixes.get(prefix)![0]!))}.weight and ${JSON.stringify(prefix + k)}`,
+        });
+      }
+    }
+    const raw = matchBranches(scheme, prefix, indexed.map((m) => (m === undefined ? undefined : (m.get(prefix) ?? []))), has, name);
+    const shapes = blockShapes(raw, info, name, options.strided?.(name) ?? false);
+    const postKeys = batchNormKeyList(raw.postBn);
+    const keep = options.keepPostBn === true;
+    const consumed = [...rawKeys(raw), ...(keep ? [] : postKeys)];
+    for (const k of [...consumed, ...(keep ? postKeys : [])]) {
+      const other = claims.get(k);
+      if (other !== undefined) {
+        throw new ReparamError("SAFETENSORS_AMBIGUOUS_BLOCK", "a key would be used by two branches", {
+          where: JSON.stringify(k),
+          expected: "each key in one branch of one block (one form of each branch)",
+          found: other === name ? `used twice in block ${JSON.stringify(name)}` : `used by blocks ${JSON.stringify(other)} and ${JSON.stringify(name)}`,
+        });
+      }
+      claims.set(k, name);
+    }
+    const post = raw.postBn !== undefined && !keep ? { postBn: raw.postBn } : {};
+    return {
+      name,
+      prefix,
+      scheme,
+      ...shapes,
+      ...post,
+      consumed,
+      kept: keep ? postKeys : [],
+      deploy: { weight: prefix + deploy.weight, bias: prefix + deploy.bias },
+      anchor: convKeys((raw.branches[0] as { conv: RawConv }).conv)[0]!,
+    };
+  };
+  for (const prefix of prefixes.keys()) {
+    const name = prefix === "" ? "(root)" : prefix.slice(0, -1);
+    names.set(prefix, name);
+    try {
+      blocks.push(matchBlock(prefix, name));
+    } catch (error) {
+      if (!isReparamError(error)) throw error;
+      errors.push({ prefix, error });
+    }
+  }
+  const broken = new Set(errors.map((e) => e.prefix));
+  const leftovers = findLeftovers(tensors.keys(), new Set(claims.keys()), names, scheme, schemeRoots(scheme), has);
+  errors.push(...leftovers.filter((l) => !broken.has(l.prefix)));
+  const bad = new Set(errors.map((e) => e.prefix));
+  return { blocks: blocks.filter((b) => !bad.has(b.prefix)), errors };
+}

@@ -1,0 +1,86 @@
+import type { Block, FusePlan } from "@reparam/core";
+import { type FusedDtype, fuseToBytes } from "./_fuse-to-bytes.js";
+import { biasBlock, rowBlock, rowChunkable } from "./_row-chunks.js";
+import type { SafetensorsEntry } from "../codec/encode-safetensors.js";
+import type { SafetensorsCandidate } from "../safetensors-candidate.js";
+import type { SafetensorsModel } from "../codec/safetensors-model.js";
+
+/** A fused block to write. */
+export interface FusedOutput {
+  readonly candidate: SafetensorsCandidate;
+  readonly plan: FusePlan;
+  readonly dtype: FusedDtype;
+  /** Reads the whole block (the decision's counted `load`). */
+  readonly load: () => Promise<Block>;
+}
+
+/** An output tensor and the shard it goes to. */
+export interface OutputEntry {
+  readonly entry: SafetensorsEntry;
+  readonly shard: string;
+}
+
+/**
+ * The fused weight's bytes, `rows` output channels at a time: each window's
+ * kernel rows read, fused, rounded, handed on; the next window's rows are
+ * already being read while one is fused.
+ */
+async function* weightChunks(model: SafetensorsModel, f: FusedOutput, rows: number): AsyncGenerator<Uint8Array> {
+  const o = f.plan.kernelShape[0];
+  const read = (o0: number) => {
+    const pending = rowBlock(model, f.candidate, o0, Math.min(o, o0 + rows));
+    pending.catch(() => undefined); // seen when awaited; never an unhandled rejection if the consumer stops first
+    return pending;
+  };
+  let next = read(0);
+  for (let o0 = 0; o0 < o; o0 += rows) {
+    const block = await next;
+    const o1 = Math.min(o, o0 + rows);
+    if (o1 < o) next = read(o1);
+    yield fuseToBytes(block, f.plan, f.dtype, { from: o0, to: o1 }).weight;
+  }
+}
+
+/**
+ * The output tensors, each with the shard it goes to: every key no fused
+ * block consumes, read from the input when the encoder reaches it; and each
+ * fused block's deploy weight and bias, in the shard of the block's main
+ * conv. A block without a DBB branch (see `rowChunkable`) whose fused kernel is larger than
+ * `chunkBytes` (as float32) is computed and written a few output channels at
+ * a time, its bias from a kernel-free copy; any other block is fused whole
+ * when the first of its two tensors is reached (bias and weight are adjacent
+ * in file order) and its bytes are kept for the other.
+ */
+export function outputEntries(model: SafetensorsModel, fused: readonly FusedOutput[], chunkBytes: number): OutputEntry[] {
+  const consumed = new Set(fused.flatMap((f) => f.candidate.match.consumed));
+  const out: OutputEntry[] = [];
+  for (const t of model.tensors.values()) {
+    if (consumed.has(t.name)) continue;
+    out.push({ entry: { name: t.name, dtype: t.dtype, shape: t.shape, data: () => model.read(t.name) }, shard: model.shardOf(t.name).file });
+  }
+  let last: { f: FusedOutput; bytes: { weight: Uint8Array; bias: Uint8Array } } | undefined;
+  const whole = async (f: FusedOutput) => {
+    if (last?.f !== f) {
+      last = undefined; // let the previous block's bytes go before computing the next
+      last = { f, bytes: fuseToBytes(await f.load(), f.plan, f.dtype) };
+    }
+    return last.bytes;
+  };
+  for (const f of fused) {
+    const { deploy, anchor } = f.candidate.match;
+    const shard = model.shardOf(anchor).file;
+    const [o, iPer, kh, kw] = f.plan.kernelShape;
+    const rows = Math.max(1, Math.floor(chunkBytes / (iPer * kh * kw * 4)));
+    const chunked = rows < o && rowChunkable(f.candidate);
+    const weight = chunked ? () => Promise.resolve(weightChunks(model, f, rows)) : async () => (await whole(f)).weight;
+    const bias = chunked
+      ? () => {
+          const { block, plan } = biasBlock(f.candidate.layout);
+          return Promise.resolve(fuseToBytes(block, plan, f.dtype).bias);
+        }
+      : async () => (await whole(f)).bias;
+    out.push({ entry: { name: deploy.weight, dtype: f.dtype, shape: f.plan.kernelShape, data: weight }, shard });
+    out.push({ entry: { name: deploy.bias, dtype: f.dtype, shape: [o], data: bias }, shard });
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+import { graphView, type GraphNodeView, type GraphView } from "@reparam/core";
+import type { Float32Pool } from "../codec/_float32-pool.js";
+import { graphIndex, parseInput, producerName, type GraphIndex } from "./_graph-index.js";
+import { graphNodeOp } from "./_graph-node-op.js";
+import { graphSizes } from "./_graph-sizes.js";
+import type { GraphDefJson } from "../codec/graph-topology.js";
+import type { TfjsModel } from "../codec/tfjs-model.js";
+
+/** A graph model as a graph view, with the index its rewrite uses. */
+export interface GraphModelView {
+  readonly view: GraphView;
+  readonly index: GraphIndex;
+}
+
+/**
+ * The matcher's view of a graph model: one node per non-constant NodeDef
+ * (Const and Identity-of-Const are constants, read from the weights
+ * manifest), tensors named `node` (output 0) or `node:k`. A node with a
+ * control input, or whose outputs other than the first are read, is "other".
+ * Model outputs are the signature's outputs, or (without a signature) the
+ * nodes nothing reads. Kernels load into arrays from `pool` when one is given.
+ */
+export function graphModelView(model: TfjsModel, pool?: Float32Pool): GraphModelView {
+  const index = graphIndex(model.json.modelTopology as GraphDefJson, model.weights);
+  const signature = model.json.signature;
+  const nodes = index.nodes.filter((n) => !index.isConstant(n.name));
+  const read = new Set(index.nodes.flatMap((n) => (n.input ?? []).map((i) => parseInput(i).tensor)));
+  const extraOutputs = new Map<string, string[]>();
+  for (const t of read) {
+    const p = producerName(t);
+    if (p !== t) extraOutputs.set(p, [...(extraOutputs.get(p) ?? []), t]);
+  }
+  const views = nodes.map((n): GraphNodeView => {
+    const parsed = (n.input ?? []).map(parseInput);
+    const { op, data } = graphNodeOp(n, index, pool);
+    const controls = parsed.filter((i) => i.control).map((i) => i.tensor);
+    const extra = extraOutputs.get(n.name) ?? [];
+    const plain = controls.length === 0 && extra.length === 0;
+    return { id: n.name, op: plain ? op : { kind: "other" }, inputs: [...data, ...controls], outputs: [n.name, ...extra] };
+  });
+  const sigOutputs = Object.values(signature?.outputs ?? {}).flatMap((o) => (o.name === undefined ? [] : [parseInput(o.name).tensor]));
+  const outputs = sigOutputs.length > 0 ? sigOutputs : nodes.filter((n) => !read.has(n.name)).map((n) => n.name);
+  const sizes = graphSizes(index, signature);
+  const view = graphView(views, outputs, (t) => (producerName(t) === t ? sizes.get(t) : undefined));
+  return { view, index };
+}

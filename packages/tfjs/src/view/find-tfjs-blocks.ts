@@ -1,0 +1,76 @@
+import { matchBlocks, planBlock, refusal, type Block, type Candidate, type GraphView, type Refusal, type RefusalReason } from "@reparam/core";
+import { float32Pool } from "../codec/_float32-pool.js";
+import { graphModelView } from "./_graph-view.js";
+import { layersView } from "./_layers-view.js";
+import type { TfjsModel } from "../codec/tfjs-model.js";
+
+/** Where a block sits in a TF.js model, in the ids of its graph view. */
+export interface TfjsBlockSite {
+  /** The tensor the fused conv reads (a layer output `layer` / `layer:node:tensor`, or a node output `node` / `node:k`). */
+  readonly input: string;
+  /** The tensor the block produces; its readers are rewired to the fused conv. */
+  readonly output: string;
+  /** Ids of the nodes the fused conv replaces: layer names (layers models) or node names (graph models). */
+  readonly nodes: readonly string[];
+}
+
+/** A core {@link Candidate} that also says where the block is, for {@link tfjsAdapter}'s encode. */
+export interface TfjsCandidate extends Candidate {
+  readonly site: TfjsBlockSite;
+  /**
+   * Gives back a block from this candidate's `load()` once it is no longer
+   * used: its kernel arrays are reused by the next `load()` of a candidate of
+   * the same {@link findTfjsBlocks} call, so that big models do not fault in
+   * fresh memory block after block. Optional; never call it on a block still
+   * in use (arrays it did not lend are ignored).
+   */
+  recycle(block: Block): void;
+}
+
+// core has no refusal reason for "the format cannot express the fused conv";
+// this one is reported verbatim (see the package README / report).
+const FORMAT_UNSUPPORTED: RefusalReason = "FORMAT_UNSUPPORTED";
+
+/**
+ * Finds re-parameterizable blocks in a TF.js model with core's matcher, over
+ * a view of its Keras layers or GraphDef nodes. Blocks whose fused conv TF.js
+ * cannot express (groups other than 1 or depthwise: tfjs-layers' Conv2D has
+ * no `groups`, TF.js's conv2d none either) are refused here, with reason
+ * `FORMAT_UNSUPPORTED`, along with the matcher's own refusals. Sums of
+ * identity branches only (x + BN(x)) are kept only over tensors known to be
+ * NHWC, since a Dense output can be summed the same way.
+ */
+export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: TfjsCandidate[]; refused: Refusal[] }> {
+  const pool = float32Pool();
+  const recycle = (block: Block): void => {
+    for (const b of block.branches) {
+      if (b.kind === "conv" && b.kernel.data instanceof Float32Array) pool.give(b.kernel.data);
+      if (b.kind === "sequential") for (const k of [b.first.kernel, b.second.kernel]) if (k.data instanceof Float32Array) pool.give(k.data);
+    }
+  };
+  const view: GraphView = model.format === "layers-model" ? layersView(model, pool).view : graphModelView(model, pool).view;
+  const { matches, refused } = await matchBlocks(view);
+  const candidates: TfjsCandidate[] = [];
+  for (const m of matches) {
+    // x + BN(x) with no conv proves nothing about the rank: only a tensor known
+    // to be NHWC (it has a spatial size) may become a 1x1 depthwise conv.
+    if (m.candidate.layout.branches.every((b) => b.kind === "identity") && view.spatialSize(m.input) === undefined) continue;
+    const planned = planBlock(m.candidate.layout);
+    const c = m.candidate.layout.inChannels;
+    if (planned.ok) {
+      const { groups, kernelShape } = planned.plan;
+      if (groups !== 1 && !(groups === c && kernelShape[1] === 1)) {
+        refused.push(
+          refusal(
+            m.candidate.name,
+            FORMAT_UNSUPPORTED,
+            `the fused conv would have ${groups} groups over ${c} channels; TF.js convolutions have groups 1 or depthwise (groups = channels) only (tfjs-layers' Conv2D has no 'groups')`,
+          ),
+        );
+        continue;
+      }
+    }
+    candidates.push({ ...m.candidate, site: { input: m.input, output: m.output, nodes: m.nodes.map((n) => n.id) }, recycle });
+  }
+  return { candidates, refused };
+}

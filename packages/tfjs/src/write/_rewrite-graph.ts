@@ -1,0 +1,81 @@
+import type { FusedWeightMaker } from "./_fused-weights.js";
+import { constNode, fusedConvNode } from "./_graph-fused-nodes.js";
+import { parseInput, producerName } from "../view/_graph-index.js";
+import { graphModelView } from "../view/_graph-view.js";
+import { replaceWeights, type WeightSwap } from "./_replace-weights.js";
+import { uniqueNames } from "./_unique-names.js";
+import { unknownBlock } from "./_unknown-block.js";
+import type { GraphDefJson, NodeDefJson } from "../codec/graph-topology.js";
+import type { RewrittenWeight } from "./rewritten-weight.js";
+import type { TfjsFusion } from "./tfjs-fusion.js";
+import type { TfjsModel } from "../codec/tfjs-model.js";
+
+/**
+ * Replaces each fused block of a graph model by one fused conv node and two
+ * new Const nodes (kernel, bias) where the block's first node was. The conv
+ * is named `<block>/reparam_conv`, or takes the block output's name when that
+ * is a model output (so the signature stays valid); readers of the block
+ * output (data and control edges) read the conv. The block's nodes go, and
+ * so do the Const / Identity nodes and weights only they read.
+ */
+export function rewriteGraph(model: TfjsModel, fusions: readonly TfjsFusion[], fused: FusedWeightMaker): { topology: GraphDefJson; weights: RewrittenWeight[] } {
+  const { view, index } = graphModelView(model);
+  const fresh = uniqueNames(index.nodes.map((n) => n.name));
+  const position = new Map(index.nodes.map((n, i) => [n.name, i] as const));
+  const removed = new Set<string>();
+  const replaced = new Map<string, string>(); // block output node -> fused conv
+  const insertAt = new Map<number, NodeDefJson[]>();
+  const maybeDead = new Set<string>();
+  const reads: { consts: Set<string>; add: RewrittenWeight[] }[] = [];
+  for (const fusion of fusions) {
+    const { candidate, plan } = fusion;
+    const site = candidate.site;
+    const nodes = site.nodes.map((id) => index.byName.get(id));
+    if (nodes.some((n) => n === undefined) || producerName(site.output) !== site.output) throw unknownBlock(candidate, `nodes ${site.nodes.join(", ")}`);
+    const name = view.isGraphOutput(site.output) ? site.output : fresh(`${candidate.name}/reparam_conv`);
+    const kernel = fresh(`${name}/kernel`);
+    const bias = fresh(`${name}/bias`);
+    const add = fused(fusion, { kernel, bias });
+    const size = view.spatialSize(site.input) ?? candidate.layout.inputSize;
+    const node = fusedConvNode(plan, candidate.layout.inChannels, size, { node: name, input: site.input, kernel, bias }, nodes as NodeDefJson[]);
+    insertAt.set(Math.min(...site.nodes.map((id) => position.get(id)!)), [constNode(kernel, add[0]!.shape), constNode(bias, add[1]!.shape), node]);
+    const consts = new Set<string>();
+    for (const n of nodes as NodeDefJson[]) {
+      removed.add(n.name);
+      for (const i of n.input ?? []) for (const c of index.constChain(parseInput(i).tensor)) consts.add(c);
+    }
+    for (const c of consts) maybeDead.add(c);
+    replaced.set(site.output, name);
+    reads.push({ consts, add });
+  }
+  const rewire = (input: string): string => {
+    const { tensor, control } = parseInput(input);
+    const to = replaced.get(tensor);
+    return to === undefined ? input : control ? `^${to}` : to;
+  };
+  // New nodes are rewired too: a block may read the output of the block before it.
+  const rewired = (n: NodeDefJson): NodeDefJson => (n.input === undefined ? n : { ...n, input: n.input.map(rewire) });
+  let nodes: NodeDefJson[] = [];
+  index.nodes.forEach((n, i) => {
+    nodes.push(...(insertAt.get(i) ?? []).map(rewired));
+    if (!removed.has(n.name)) nodes.push(rewired(n));
+  });
+  // Drop the constants only the removed nodes read (through Identity chains).
+  const dead = new Set<string>();
+  for (;;) {
+    const read = new Set(nodes.flatMap((n) => (n.input ?? []).map((i) => producerName(parseInput(i).tensor))));
+    const now = nodes.filter((n) => maybeDead.has(n.name) && !read.has(n.name) && !view.isGraphOutput(n.name));
+    if (now.length === 0) break;
+    for (const n of now) dead.add(n.name);
+    nodes = nodes.filter((n) => !dead.has(n.name));
+  }
+  // Each block's new weights take the place of the first dead weight it read.
+  const claimed = new Set<string>();
+  const swaps: WeightSwap[] = reads.map(({ consts, add }) => {
+    const drop = new Set([...consts].filter((c) => dead.has(c) && !claimed.has(c)));
+    for (const c of drop) claimed.add(c);
+    return { drop, add };
+  });
+  const topology = { ...(model.json.modelTopology as GraphDefJson), node: nodes };
+  return { topology, weights: replaceWeights(model.weights, swaps) };
+}
