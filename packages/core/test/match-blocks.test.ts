@@ -40,6 +40,7 @@ describe("matchBlocks on a neutral graph view", () => {
   it("finds a RepVGG block through an Add tree, names it, and its fusion equals the branches", async () => {
     const nodes = repvggNodes("/stage1/stage1.0", "x", 4);
     const { matches, refused } = await matchBlocks(graphView(nodes, ["/stage1/stage1.0/relu"], () => [6, 5]));
+    for (const m of matches) expect(m.candidate.plan).toEqual(planBlock(m.candidate.layout)); // planned once, while matching
     expect(refused).toEqual([]);
     expect(matches).toHaveLength(1);
     const m = matches[0]!;

@@ -2,7 +2,7 @@ import type { Block, FusedConv } from "../block/block.js";
 import type { ByteSink, ByteSource } from "./byte-source.js";
 import type { DeployConv } from "./deploy-conv.js";
 import type { KernelShape } from "../block/kernel.js";
-import type { FusePlan } from "../block/plan-block.js";
+import type { FusePlan, PlanResult } from "../block/plan-block.js";
 import type { Refusal } from "../block/refusal.js";
 
 /** The files of a model as an adapter sees them: the named file, and its siblings on request. */
@@ -48,6 +48,13 @@ export interface Candidate {
   /** `repvgg`, `mobileone`, `acnet`, `qarepvgg`, `dbb`, `conv-bn` ... */
   readonly family: string;
   readonly layout: Block<KernelShape>;
+  /**
+   * `planBlock(layout)`, when the adapter has already made it (`matchBlocks`
+   * plans every block it finds): `decide` then reuses it instead of planning
+   * again, and so can the adapter. It must be the plan of this very
+   * `layout`: a candidate copied with another layout must drop it.
+   */
+  readonly plan?: PlanResult;
   /** Reads the kernels and returns the full block. */
   load(): Promise<Block>;
   /**

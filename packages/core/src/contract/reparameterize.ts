@@ -23,7 +23,10 @@ function describeBranches(block: Block<KernelShape>): string[] {
   return block.branches.map((b) => kindOf(b).describe(b));
 }
 
-/** Decides, per candidate, whether to fuse (with its plan), refuse or skip. */
+/**
+ * Decides, per candidate, whether to fuse (with its plan), refuse or skip;
+ * a candidate's own `plan` is used as it is, the others are planned here.
+ */
 export function decide(candidates: readonly Candidate[], options: ConvertOptions): Decision[] {
   return candidates.map((candidate): Decision => {
     const excluded = options.exclude?.find((p) => globMatch(p, candidate.name));
@@ -31,7 +34,7 @@ export function decide(candidates: readonly Candidate[], options: ConvertOptions
     const single = candidate.layout.branches.length === 1 && candidate.layout.postBn === undefined;
     if (options.only === "bn" && !single) return { kind: "skip", candidate, why: "multi-branch fusion turned off (--only bn)" };
     if (options.only === "branches" && single) return { kind: "skip", candidate, why: "single conv+BN folding turned off (--only branches)" };
-    const planned = planBlock(candidate.layout);
+    const planned = candidate.plan ?? planBlock(candidate.layout);
     if (!planned.ok) return { kind: "refuse", candidate, refusal: planned.refusal };
     const plan = planned.plan;
     const hwio = candidate.loadHwio === undefined ? {} : { loadHwio: () => candidate.loadHwio!() };

@@ -63,7 +63,11 @@ export async function makeMatch(
   const general: Block<KernelShape> = { name, inChannels: channels, branches: layouts.map((l) => l.branch), ...(postBn ? { postBn } : {}) };
   // Tie the block to its input size only when the branches line up at that size alone
   // (SAME at stride 2): otherwise the fused pads stay the ones that hold for every size.
-  const layout: Block<KernelShape> = size === undefined || planBlock(general).ok ? general : { ...general, inputSize: size };
+  // The candidate carries the plan of the layout it keeps, so nobody plans it again.
+  const planned = planBlock(general);
+  const sized: Block<KernelShape> | undefined = size === undefined || planned.ok ? undefined : { ...general, inputSize: size };
+  const layout = sized ?? general;
+  const plan = sized === undefined ? planned : planBlock(sized);
   const load = async (): Promise<Block> => {
     const branches = await Promise.all(
       layouts.map(async ({ branch, kernels }): Promise<Branch> => {
@@ -85,6 +89,6 @@ export async function makeMatch(
     );
     return { ...layout, branches };
   };
-  const candidate: Candidate = { name, family: classifyFamily(layout), layout, load, ...(hwio ? { loadHwio } : {}) };
+  const candidate: Candidate = { name, family: classifyFamily(layout), layout, plan, load, ...(hwio ? { loadHwio } : {}) };
   return { candidate, input, output, nodes };
 }
