@@ -36,10 +36,13 @@ export async function convertModel(inputPath: string, opts: ConvertModelOptions)
   const target = resolve(opts.output ?? defaultOutput(model));
   const inputRoot = model.folder ? dirname(model.file) : model.file;
   if (target === inputRoot || target === model.file) {
-    throw new ReparamError("CLI_OUTPUT_IS_INPUT", "the output would overwrite the input", { where: target, hint: "choose another path with -o" });
+    throw new ReparamError("CLI_OUTPUT_IS_INPUT", "the output would overwrite the input", {
+      where: target,
+      hint: "choose another path with -o",
+    });
   }
   const opened = await openModelInput(model.file);
-  let staged;
+  let staged: Awaited<ReturnType<typeof stageOutput>>;
   try {
     staged = await stageOutput(target, { folder: model.folder, force: opts.force === true });
   } catch (e) {

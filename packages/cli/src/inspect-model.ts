@@ -40,7 +40,8 @@ function blockParams(b: Block<KernelShape>): number {
   let n = bn(b.postBn);
   for (const br of b.branches) {
     if (br.kind === "conv") n += k(br.kernel.shape) + (br.bias?.length ?? 0) + bn(br.bn);
-    else if (br.kind === "sequential") n += k(br.first.kernel.shape) + k(br.second.kernel.shape) + bn(br.first.bn) + bn(br.second.bn);
+    else if (br.kind === "sequential")
+      n += k(br.first.kernel.shape) + k(br.second.kernel.shape) + bn(br.first.bn) + bn(br.second.bn);
     else n += bn(br.bn);
   }
   return n;
@@ -59,13 +60,23 @@ export async function inspectModel(inputPath: string, format = "auto"): Promise<
     const blocks = decisions.map((d): InspectedBlock => {
       const { name, family, layout } = d.candidate;
       const conv = layout.branches.find((b) => b.kind === "conv" || b.kind === "sequential");
-      const base = { name, family, branches: layout.branches.map(branchLabel), stride: conv && "stride" in conv ? conv.stride.join("x") : "1x1", groups: conv && "groups" in conv ? String(conv.groups) : "-" };
+      const base = {
+        name,
+        family,
+        branches: layout.branches.map(branchLabel),
+        stride: conv && "stride" in conv ? conv.stride.join("x") : "1x1",
+        groups: conv && "groups" in conv ? String(conv.groups) : "-",
+      };
       if (d.kind === "fuse") {
         const [o, i, kh, kw] = d.plan.kernelShape;
         after += o * i * kh * kw + o - blockParams(layout);
         return { ...base, status: "fuse", detail: `${kh}x${kw} conv, groups ${d.plan.groups}` };
       }
-      return { ...base, status: d.kind, detail: d.kind === "refuse" ? `${d.refusal.reason}: ${d.refusal.message}` : d.why };
+      return {
+        ...base,
+        status: d.kind,
+        detail: d.kind === "refuse" ? `${d.refusal.reason}: ${d.refusal.message}` : d.why,
+      };
     });
     return {
       command: "inspect",

@@ -40,7 +40,11 @@ export const formats: readonly KnownFormat[] = [
     suffixes: [],
     input: ".onnx",
     flags: [],
-    examples: { convert: ["model.onnx", "model.onnx --only bn --json"], inspect: ["model.onnx"], verify: ["model.onnx model.deploy.onnx"] },
+    examples: {
+      convert: ["model.onnx", "model.onnx --only bn --json"],
+      inspect: ["model.onnx"],
+      verify: ["model.onnx model.deploy.onnx"],
+    },
     load: async () => (await import("@reparam/onnx")).onnxAdapter as FormatAdapter<unknown>,
   },
   {
@@ -65,7 +69,11 @@ export const formats: readonly KnownFormat[] = [
     suffixes: [],
     input: "TF.js model.json / its folder",
     flags: [],
-    examples: { convert: ["web_model/ -o web_model_deploy/"], inspect: [], verify: ["web_model/ web_model.deploy/ --backend cpu --latency 20"] },
+    examples: {
+      convert: ["web_model/ -o web_model_deploy/"],
+      inspect: [],
+      verify: ["web_model/ web_model.deploy/ --backend cpu --latency 20"],
+    },
     load: async () => (await import("@reparam/tfjs")).tfjsAdapter as FormatAdapter<unknown>,
   },
 ];

@@ -10,7 +10,9 @@ import { version } from "./version.js";
 /** Builds the `reparam` program (commander). */
 export function buildProgram(): Command {
   const program = new Command("reparam")
-    .description("Re-parameterize train-time multi-branch vision models (RepVGG, MobileOne, ACNet, ...) into their single-branch deploy form.")
+    .description(
+      "Re-parameterize train-time multi-branch vision models (RepVGG, MobileOne, ACNet, ...) into their single-branch deploy form.",
+    )
     .version(version, "-v, --version")
     .showHelpAfterError()
     .exitOverride();

@@ -2,18 +2,30 @@ import type { ConvertResult } from "./convert-model.js";
 import { formatTable } from "./format-table.js";
 
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 3 : 1)} MiB`;
-const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
+const count = (n: number) =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 
 /** The human summary after `reparam convert`. */
 export function formatSummary(r: ConvertResult): string {
   const rep = r.report;
   const lines: string[] = [];
-  lines.push(`converted ${r.input} -> ${r.output} (${r.format}${Object.entries(rep.details).map(([k, v]) => `, ${k} ${v}`).join("")})`);
+  lines.push(
+    `converted ${r.input} -> ${r.output} (${r.format}${Object.entries(rep.details)
+      .map(([k, v]) => `, ${k} ${v}`)
+      .join("")})`,
+  );
   const fams = Object.entries(rep.families).map(([f, n]) => `${n} ${f}`);
-  lines.push(`blocks: ${rep.blocksFound} found, ${rep.fused.length} fused${fams.length ? ` (${fams.join(", ")})` : ""}, ${rep.refused.length} refused, ${rep.skipped.length} skipped`);
+  lines.push(
+    `blocks: ${rep.blocksFound} found, ${rep.fused.length} fused${fams.length ? ` (${fams.join(", ")})` : ""}, ${rep.refused.length} refused, ${rep.skipped.length} skipped`,
+  );
   if (rep.refused.length > 0) {
     lines.push("refused (left as they were):");
-    lines.push(formatTable(["block", "reason", "why"], rep.refused.map((x) => [x.block, x.reason, x.message])).replace(/^/gm, "  "));
+    lines.push(
+      formatTable(
+        ["block", "reason", "why"],
+        rep.refused.map((x) => [x.block, x.reason, x.message]),
+      ).replace(/^/gm, "  "),
+    );
   }
   for (const s of rep.skipped) lines.push(`skipped ${s.name}: ${s.why}`);
   lines.push(`parameters: ${count(rep.parameters.before)} -> ${count(rep.parameters.after)}`);

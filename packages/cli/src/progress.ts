@@ -1,7 +1,10 @@
 import type { Progress } from "@reparam/core";
 
 /** A one-line progress display on stderr, shown only on a TTY and only once work passes ~1 s. */
-export function progressReporter(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): { update(p: Progress): void; done(): void } {
+export function progressReporter(
+  enabled: boolean,
+  stream: NodeJS.WriteStream = process.stderr,
+): { update(p: Progress): void; done(): void } {
   if (!enabled || !stream.isTTY) return { update: () => undefined, done: () => undefined };
   const start = Date.now();
   let shown = false;

@@ -21,11 +21,15 @@ const HEAD_BYTES = 64;
 export async function resolveModel(input: string, format: string = "auto"): Promise<ResolvedModel> {
   let file = resolve(input);
   const info = await stat(file).catch(() => undefined);
-  if (info === undefined) throw new ReparamError("CLI_FILE_NOT_FOUND", "input not found", { where: file, hint: "check the path" });
+  if (info === undefined)
+    throw new ReparamError("CLI_FILE_NOT_FOUND", "input not found", { where: file, hint: "check the path" });
   if (info.isDirectory()) {
     file = join(file, "model.json");
     if (!(await stat(file).catch(() => undefined))?.isFile()) {
-      throw new ReparamError("CLI_UNKNOWN_FORMAT", "a folder input must hold a TF.js model.json", { where: resolve(input), found: "no model.json" });
+      throw new ReparamError("CLI_UNKNOWN_FORMAT", "a folder input must hold a TF.js model.json", {
+        where: resolve(input),
+        found: "no model.json",
+      });
     }
   }
   const h = await open(file, "r");
@@ -33,13 +37,20 @@ export async function resolveModel(input: string, format: string = "auto"): Prom
   const { bytesRead } = await h.read(head, 0, HEAD_BYTES, 0).finally(() => h.close());
   const name = basename(file);
   const known = formats.map((a) => a.format);
-  const found = format === "auto" ? formats.find((a) => a.detect(name, head.subarray(0, bytesRead))) : formats.find((a) => a.format === format);
+  const found =
+    format === "auto"
+      ? formats.find((a) => a.detect(name, head.subarray(0, bytesRead)))
+      : formats.find((a) => a.format === format);
   if (found === undefined) {
-    throw new ReparamError("CLI_UNKNOWN_FORMAT", format === "auto" ? "cannot tell the model's format" : `unknown format '${format}'`, {
-      where: file,
-      expected: known.length > 0 ? `one of ${known.join(", ")}` : "a supported format",
-      hint: "pass --format, or check that the file is a model",
-    });
+    throw new ReparamError(
+      "CLI_UNKNOWN_FORMAT",
+      format === "auto" ? "cannot tell the model's format" : `unknown format '${format}'`,
+      {
+        where: file,
+        expected: known.length > 0 ? `one of ${known.join(", ")}` : "a supported format",
+        hint: "pass --format, or check that the file is a model",
+      },
+    );
   }
   return { file, folder: found.folder, runtime: found.runtime, adapter: await found.load() };
 }

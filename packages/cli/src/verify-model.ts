@@ -1,5 +1,21 @@
-import { decide, memoryOutput, ReparamError, type ConvertOptions, type Decision, type DeployConv, type FormatAdapter } from "@reparam/core";
-import { formatBlockCheckReport, formatValidationReport, validateConversion, verifyBlocks, type BlockCheckReport, type ValidateOptions, type ValidationReport } from "@reparam/validate";
+import {
+  decide,
+  memoryOutput,
+  ReparamError,
+  type ConvertOptions,
+  type Decision,
+  type DeployConv,
+  type FormatAdapter,
+} from "@reparam/core";
+import {
+  formatBlockCheckReport,
+  formatValidationReport,
+  validateConversion,
+  verifyBlocks,
+  type BlockCheckReport,
+  type ValidateOptions,
+  type ValidationReport,
+} from "@reparam/validate";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { openModelInput, type OpenedInput } from "./host/model-input.js";
@@ -23,12 +39,19 @@ export interface VerifyResult {
 }
 
 /** The converted model's files equal what converting the original again gives, byte for byte (every shard). */
-async function sameAsFresh(adapter: FormatAdapter<unknown>, decoded: unknown, decisions: readonly Decision[], converted: ResolvedModel, options: ConvertOptions): Promise<boolean> {
+async function sameAsFresh(
+  adapter: FormatAdapter<unknown>,
+  decoded: unknown,
+  decisions: readonly Decision[],
+  converted: ResolvedModel,
+  options: ConvertOptions,
+): Promise<boolean> {
   const output = memoryOutput(basename(converted.file));
   await adapter.encode(decoded, decisions, output, options);
   for (const [rel, fresh] of output.files) {
     const actual = await readFile(join(dirname(converted.file), rel)).catch(() => undefined);
-    if (actual === undefined || !Buffer.from(fresh.buffer, fresh.byteOffset, fresh.byteLength).equals(actual)) return false;
+    if (actual === undefined || !Buffer.from(fresh.buffer, fresh.byteOffset, fresh.byteLength).equals(actual))
+      return false;
   }
   return output.files.size > 0;
 }
@@ -46,12 +69,20 @@ export interface Verification {
 }
 
 /** Resolves, opens and decodes both models with the original's adapter, and decides the original's blocks as `convertOptions` would. */
-export async function openVerification(original: string, converted: string, convertOptions: ConvertOptions = {}): Promise<Verification> {
+export async function openVerification(
+  original: string,
+  converted: string,
+  convertOptions: ConvertOptions = {},
+): Promise<Verification> {
   const model = await resolveModel(original);
   const target = await resolveModel(converted);
   const { adapter } = model;
   if (target.adapter.format !== adapter.format) {
-    throw new ReparamError("CLI_FORMAT_MISMATCH", "the two models are of different formats", { where: converted, expected: adapter.format, found: target.adapter.format });
+    throw new ReparamError("CLI_FORMAT_MISMATCH", "the two models are of different formats", {
+      where: converted,
+      expected: adapter.format,
+      found: target.adapter.format,
+    });
   }
   const opened: OpenedInput[] = [];
   const close = async () => void (await Promise.all(opened.map((o) => o.close())));
@@ -65,7 +96,15 @@ export async function openVerification(original: string, converted: string, conv
     const { candidates } = await adapter.findBlocks(a, convertOptions);
     const decisions = decide(candidates, convertOptions);
     const deploy = adapter.deployConv?.bind(adapter);
-    return { model, target, original: a, converted: b, decisions, ...(deploy ? { deployConv: (d: Decision & { kind: "fuse" }) => deploy(a, b, d.candidate, d.plan) } : {}), close };
+    return {
+      model,
+      target,
+      original: a,
+      converted: b,
+      decisions,
+      ...(deploy ? { deployConv: (d: Decision & { kind: "fuse" }) => deploy(a, b, d.candidate, d.plan) } : {}),
+      close,
+    };
   } catch (e) {
     await close();
     throw e;
@@ -80,7 +119,12 @@ export async function openVerification(original: string, converted: string, conv
  * format has a runtime, or (state dicts) checks the converted files against a
  * fresh conversion. `convertOptions` are the ones the conversion used.
  */
-export async function verifyModel(original: string, converted: string, opts: ValidateOptions = {}, convertOptions: ConvertOptions = {}): Promise<VerifyResult> {
+export async function verifyModel(
+  original: string,
+  converted: string,
+  opts: ValidateOptions = {},
+  convertOptions: ConvertOptions = {},
+): Promise<VerifyResult> {
   const v = await openVerification(original, converted, convertOptions);
   try {
     const { model, target, decisions, deployConv } = v;
@@ -95,7 +139,11 @@ export async function verifyModel(original: string, converted: string, opts: Val
       const identical = await sameAsFresh(model.adapter, v.original, decisions, target, convertOptions);
       return { command: "verify", format, passed: blocks.passed && identical, blocks, identical };
     }
-    const report = await validateConversion(model.folder ? dirname(model.file) : model.file, target.folder ? dirname(target.file) : target.file, { ...opts, family: model.runtime });
+    const report = await validateConversion(
+      model.folder ? dirname(model.file) : model.file,
+      target.folder ? dirname(target.file) : target.file,
+      { ...opts, family: model.runtime },
+    );
     return { command: "verify", format, passed: blocks.passed && report.passed, blocks, report };
   } finally {
     await v.close();
@@ -104,9 +152,19 @@ export async function verifyModel(original: string, converted: string, opts: Val
 
 /** Human text for a verify result: the blocks, then the whole models (or the file comparison), then the verdict. */
 export function formatVerify(r: VerifyResult): string {
-  const lines = [`blocks (each fused block's branches vs its conv in the converted model):`, formatBlockCheckReport(r.blocks), ""];
+  const lines = [
+    `blocks (each fused block's branches vs its conv in the converted model):`,
+    formatBlockCheckReport(r.blocks),
+    "",
+  ];
   if (r.report !== undefined) lines.push(`whole model:`, formatValidationReport(r.report), "");
-  if (r.identical !== undefined) lines.push(r.identical ? "converted files: identical to a fresh conversion of the original" : "converted files: DIFFER from a fresh conversion of the original", "");
+  if (r.identical !== undefined)
+    lines.push(
+      r.identical
+        ? "converted files: identical to a fresh conversion of the original"
+        : "converted files: DIFFER from a fresh conversion of the original",
+      "",
+    );
   lines.push(r.passed ? "PASSED" : "FAILED");
   return lines.join("\n");
 }

@@ -19,18 +19,34 @@ const epsOf = (name: string) => (name === "repvgg_se_eps" ? 1e-3 : 1e-5);
 export function conformanceCorpus(): CorpusEntry[] {
   const out: CorpusEntry[] = [];
   for (const c of conformanceCases()) {
-    for (const v of ["train", "train_unfolded"] as const) out.push({ label: `conformance ${c.name} onnx ${v}`, path: `${fixturesDir}${c.onnx[v]}` });
-    for (const v of ["train", "train_f16"] as const) out.push({ label: `conformance ${c.name} safetensors ${v}`, path: `${fixturesDir}${c.safetensors[v]}`, eps: epsOf(c.name) });
+    for (const v of ["train", "train_unfolded"] as const)
+      out.push({ label: `conformance ${c.name} onnx ${v}`, path: `${fixturesDir}${c.onnx[v]}` });
+    for (const v of ["train", "train_f16"] as const)
+      out.push({
+        label: `conformance ${c.name} safetensors ${v}`,
+        path: `${fixturesDir}${c.safetensors[v]}`,
+        eps: epsOf(c.name),
+      });
     if (c.name === "repvgg_groups") continue; // no TF.js version: tfjs-layers has no grouped Conv2D
-    for (const v of ["layers", "layers-sharded", "graph"]) out.push({ label: `conformance ${c.name} tfjs ${v}`, path: `${fixturesDir}tfjs/${c.name}/${v}` });
+    for (const v of ["layers", "layers-sharded", "graph"])
+      out.push({ label: `conformance ${c.name} tfjs ${v}`, path: `${fixturesDir}tfjs/${c.name}/${v}` });
   }
   return out;
 }
 
-const FORMATS = { onnx: "m.onnx", "onnx-folded": "f.onnx", safetensors: "m.safetensors", "tfjs-layers": "layers", "tfjs-graph": "graph" } as const;
+const FORMATS = {
+  onnx: "m.onnx",
+  "onnx-folded": "f.onnx",
+  safetensors: "m.safetensors",
+  "tfjs-layers": "layers",
+  "tfjs-graph": "graph",
+} as const;
 
 /** Every small architecture of tools/models in every format, written under `dir` (TF.js skips grouped ones: it has no grouped conv). */
-export async function generatedCorpus(dir: string, names: readonly string[] = Object.keys(SMALL_ARCHS)): Promise<CorpusEntry[]> {
+export async function generatedCorpus(
+  dir: string,
+  names: readonly string[] = Object.keys(SMALL_ARCHS),
+): Promise<CorpusEntry[]> {
   const out: CorpusEntry[] = [];
   for (const name of names) {
     const arch = SMALL_ARCHS[name]!;

@@ -13,7 +13,12 @@ describe("reparam convert / inspect / verify, per format (built CLI, real files)
     copyFileSync(`${F}${name}.train.onnx`, join(dir, "m.onnx"));
     const conv = reparam("convert", join(dir, "m.onnx"), "--json");
     expect(conv.code).toBe(0);
-    const out = JSON.parse(conv.stdout) as { command: string; output: string; format: string; report: { fused: unknown[]; refused: unknown[]; parameters: { before: number; after: number } } };
+    const out = JSON.parse(conv.stdout) as {
+      command: string;
+      output: string;
+      format: string;
+      report: { fused: unknown[]; refused: unknown[]; parameters: { before: number; after: number } };
+    };
     expect(out.command).toBe("convert");
     expect(out.format).toBe("onnx");
     expect(out.output).toBe(join(dir, "m.deploy.onnx"));
@@ -33,7 +38,9 @@ describe("reparam convert / inspect / verify, per format (built CLI, real files)
     const dir = tempDir();
     const r = reparam("convert", `${F}timm_repvgg.train.safetensors`, "-o", join(dir, "d.safetensors"), "--json");
     expect(r.code).toBe(0);
-    expect(readFileSync(join(dir, "d.safetensors")).equals(readFileSync(`${F}timm_repvgg.deploy.safetensors`))).toBe(true);
+    expect(readFileSync(join(dir, "d.safetensors")).equals(readFileSync(`${F}timm_repvgg.deploy.safetensors`))).toBe(
+      true,
+    );
     const v = reparam("verify", `${F}timm_repvgg.train.safetensors`, join(dir, "d.safetensors"), "--json");
     expect(v.code).toBe(0);
     expect(JSON.parse(v.stdout)).toMatchObject({ format: "safetensors", passed: true, identical: true });

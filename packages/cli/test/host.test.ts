@@ -7,7 +7,11 @@ import { openModelInput } from "../src/host/model-input.js";
 import { stageOutput } from "../src/host/staged-output.js";
 
 const fresh = () => mkdtempSync(join(tmpdir(), "reparam-host-"));
-const codeOf = async (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (isReparamError(e) ? e.code : String(e)));
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => "resolved",
+    (e: unknown) => (isReparamError(e) ? e.code : String(e)),
+  );
 
 describe("staged output", () => {
   it("writes nothing at the target until commit, then moves main and side files", async () => {

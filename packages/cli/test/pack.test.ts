@@ -11,7 +11,9 @@ const root = fileURLToPath(new URL("../../../", import.meta.url));
 function runtimePackages(): string[] {
   const seen = new Set<string>();
   const visit = (dir: string) => {
-    const pkg = JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+    };
     seen.add(dir);
     for (const [name, range] of Object.entries(pkg.dependencies ?? {})) {
       if (range.startsWith("workspace:")) {
@@ -27,11 +29,16 @@ function runtimePackages(): string[] {
 describe("packed CLI", () => {
   it("installs from tarballs into an empty folder and `npx reparam --help` works", () => {
     const out = mkdtempSync(join(tmpdir(), "reparam-pack-"));
-    for (const p of runtimePackages()) execFileSync("pnpm", ["pack", "--pack-destination", out], { cwd: join(root, "packages", p), stdio: "pipe" });
+    for (const p of runtimePackages())
+      execFileSync("pnpm", ["pack", "--pack-destination", out], { cwd: join(root, "packages", p), stdio: "pipe" });
     const tarballs = readdirSync(out).filter((f) => f.endsWith(".tgz"));
     const app = mkdtempSync(join(tmpdir(), "reparam-app-"));
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true }));
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", ...tarballs.map((t) => join(out, t))], { cwd: app, stdio: "pipe" });
+    execFileSync(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--ignore-scripts", ...tarballs.map((t) => join(out, t))],
+      { cwd: app, stdio: "pipe" },
+    );
     const r = spawnSync("npx", ["--no-install", "reparam", "--help"], { cwd: app, encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);

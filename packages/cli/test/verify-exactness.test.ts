@@ -15,7 +15,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function convertAndVerify(e: CorpusEntry, i: number): Promise<{ passed: boolean; text: string; fused: number }> {
   const options = e.eps === undefined ? {} : { eps: e.eps };
   const base = e.path.replace(/\/$/, "").split("/").pop()!;
-  const output = join(dir, `out-${i}`, base.includes(".") ? base.replace(/(\.safetensors|\.onnx)$/, ".deploy$1") : `${base}.deploy`);
+  const output = join(
+    dir,
+    `out-${i}`,
+    base.includes(".") ? base.replace(/(\.safetensors|\.onnx)$/, ".deploy$1") : `${base}.deploy`,
+  );
   const converted = await convertModel(e.path, { ...options, output });
   const r = await verifyModel(e.path, converted.output, { backend: "cpu" }, options);
   return { passed: r.passed, text: formatVerify(r), fused: r.blocks.checked };
@@ -31,7 +35,9 @@ describe("verify passes every correct conversion", () => {
       blocks += r.fused;
       if (!r.passed) rejected.push(`${e.label}\n${r.text}`);
     }
-    console.log(`verify: ${corpus.length} conformance conversions, ${blocks} fused blocks checked, false rejects ${rejected.length}`);
+    console.log(
+      `verify: ${corpus.length} conformance conversions, ${blocks} fused blocks checked, false rejects ${rejected.length}`,
+    );
     expect(rejected).toEqual([]);
     expect(blocks).toBeGreaterThan(150);
   }, 600_000);
@@ -45,7 +51,9 @@ describe("verify passes every correct conversion", () => {
       blocks += r.fused;
       if (!r.passed) rejected.push(`${e.label}\n${r.text}`);
     }
-    console.log(`verify: ${corpus.length} generated conversions, ${blocks} fused blocks checked, false rejects ${rejected.length}`);
+    console.log(
+      `verify: ${corpus.length} generated conversions, ${blocks} fused blocks checked, false rejects ${rejected.length}`,
+    );
     expect(rejected).toEqual([]);
     expect(corpus.length).toBeGreaterThan(50);
   }, 600_000);

@@ -48,8 +48,13 @@ describe("verify names the block of a changed weight in a real file", () => {
     expect(reparam("convert", `${F}timm_repvgg.train.safetensors`, "-o", join(dir, "d.safetensors")).code).toBe(0);
     const bytes = new Uint8Array(readFileSync(join(dir, "d.safetensors")));
     const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, { data_offsets: [number, number] }>;
-    const key = Object.keys(header).filter((k) => k.endsWith("reparam_conv.weight")).sort()[1]!;
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<
+      string,
+      { data_offsets: [number, number] }
+    >;
+    const key = Object.keys(header)
+      .filter((k) => k.endsWith("reparam_conv.weight"))
+      .sort()[1]!;
     const [begin, end] = header[key]!.data_offsets;
     nudge(bytes.subarray(8 + n + begin, 8 + n + end), 7);
     writeFileSync(join(dir, "bad.safetensors"), bytes);
@@ -64,21 +69,28 @@ describe("verify names the block of a changed weight in a real file", () => {
       cpSync(`${F}tfjs/qarepvgg/${variant}`, join(dir, "web"), { recursive: true });
       expect(reparam("convert", join(dir, "web")).code).toBe(0);
       const out = join(dir, "web.deploy");
-      const json = JSON.parse(readFileSync(join(out, "model.json"), "utf8")) as { weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[] }> }> };
+      const json = JSON.parse(readFileSync(join(out, "model.json"), "utf8")) as {
+        weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[] }> }>;
+      };
       const [group] = json.weightsManifest;
       expect(group!.paths).toHaveLength(1);
       let offset = 0;
       let target: { name: string; offset: number; bytes: number } | undefined;
       for (const w of group!.weights) {
         const bytes = w.shape.reduce((a, b) => a * b, 1) * 4;
-        if (target === undefined && /reparam_conv\/kernel$/.test(w.name) && offset > 0) target = { name: w.name, offset, bytes };
+        if (target === undefined && /reparam_conv\/kernel$/.test(w.name) && offset > 0)
+          target = { name: w.name, offset, bytes };
         offset += bytes;
       }
       const shard = join(out, group!.paths[0]!);
       const data = new Uint8Array(readFileSync(shard));
       nudge(data.subarray(target!.offset, target!.offset + target!.bytes), 3);
       writeFileSync(shard, data);
-      expectOneFailed(join(dir, "web"), out, new RegExp(`^${target!.name.replace(/[_/]reparam_conv\/kernel$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+      expectOneFailed(
+        join(dir, "web"),
+        out,
+        new RegExp(`^${target!.name.replace(/[_/]reparam_conv\/kernel$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`),
+      );
     }
   });
 });

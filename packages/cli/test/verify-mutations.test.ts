@@ -18,8 +18,8 @@ import { generatedCorpus, type CorpusEntry } from "./_exactness-corpus.js";
 const dir = mkdtempSync(join(tmpdir(), "reparam-mutations-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const PER_TENSOR = process.env["MUTATION_POSITIONS"] ?? "2";
-const FULL = process.env["MUTATION_FULL"] === "1";
+const PER_TENSOR = process.env.MUTATION_POSITIONS ?? "2";
+const FULL = process.env.MUTATION_FULL === "1";
 
 /** Positions to change in a tensor of n values: all, or the first, the last and evenly spread ones between. */
 function positions(n: number): number[] {
@@ -44,7 +44,14 @@ interface Walk {
 
 async function walk(e: CorpusEntry, i: number, out: Walk): Promise<void> {
   const options = e.eps === undefined ? {} : { eps: e.eps };
-  const converted = await convertModel(e.path, { ...options, output: join(dir, `m${i}`, e.path.endsWith(".onnx") ? "d.onnx" : e.path.endsWith(".safetensors") ? "d.safetensors" : "d") });
+  const converted = await convertModel(e.path, {
+    ...options,
+    output: join(
+      dir,
+      `m${i}`,
+      e.path.endsWith(".onnx") ? "d.onnx" : e.path.endsWith(".safetensors") ? "d.safetensors" : "d",
+    ),
+  });
   const v = await openVerification(e.path, converted.output, options);
   try {
     for (const d of v.decisions.filter((x): x is Decision & { kind: "fuse" } => x.kind === "fuse")) {
@@ -56,10 +63,15 @@ async function walk(e: CorpusEntry, i: number, out: Walk): Promise<void> {
         const scale = maxAbs(values);
         for (const at of positions(values.length)) {
           for (const delta of [1e-2, -1e-3 * scale]) {
-            const report = await verifyBlocks([d], { backend: "cpu", count: 1, deployConv: async () => mutated(conv!, part, at, delta) });
+            const report = await verifyBlocks([d], {
+              backend: "cpu",
+              count: 1,
+              deployConv: async () => mutated(conv!, part, at, delta),
+            });
             out.tried++;
             const b = report.blocks[0]!;
-            if (report.passed || b.status !== "failed" || b.name !== d.candidate.name) out.falseAccepts.push(`${e.label} ${d.candidate.name} ${part}[${at}] ${delta}: ${b.status}`);
+            if (report.passed || b.status !== "failed" || b.name !== d.candidate.name)
+              out.falseAccepts.push(`${e.label} ${d.candidate.name} ${part}[${at}] ${delta}: ${b.status}`);
           }
         }
       }
@@ -83,7 +95,9 @@ describe("verify rejects any single changed weight of a fused conv, naming its b
     ];
     const out: Walk = { tried: 0, falseAccepts: [], blocks: 0 };
     for (const [i, e] of corpus.entries()) await walk(e, i, out);
-    console.log(`mutations: ${corpus.length} models, ${out.blocks} fused blocks, ${out.tried} single-weight changes, false accepts ${out.falseAccepts.length}`);
+    console.log(
+      `mutations: ${corpus.length} models, ${out.blocks} fused blocks, ${out.tried} single-weight changes, false accepts ${out.falseAccepts.length}`,
+    );
     expect(out.falseAccepts).toEqual([]);
     expect(out.blocks).toBeGreaterThan(FULL ? 150 : 60);
   }, 900_000);

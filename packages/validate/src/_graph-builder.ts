@@ -22,7 +22,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node and returns its (single) output name. */
-  node(op: string, inputs: readonly string[], attrs: Readonly<Record<string, AttributeValue>> = {}, output?: string): string {
+  node(
+    op: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, AttributeValue>> = {},
+    output?: string,
+  ): string {
     const out = output ?? this.fresh(op.toLowerCase());
     this.nodes.push({ op, inputs, outputs: [out], attrs });
     return out;
@@ -33,7 +38,12 @@ export class GraphBuilder {
     x: string,
     kernel: { readonly data: ArrayLike<number>; readonly shape: readonly number[] },
     bias: ArrayLike<number> | undefined,
-    g: { readonly stride: readonly number[]; readonly pads: readonly number[]; readonly dilation: readonly number[]; readonly groups: number },
+    g: {
+      readonly stride: readonly number[];
+      readonly pads: readonly number[];
+      readonly dilation: readonly number[];
+      readonly groups: number;
+    },
     output?: string,
   ): string {
     const w = this.constant("w", kernel.shape, kernel.data);
@@ -55,7 +65,13 @@ export class GraphBuilder {
   /** Inference-mode BatchNormalization over channels. */
   batchNorm(x: string, bn: BatchNorm): string {
     const c = bn.gamma.length;
-    const inputs = [x, this.constant("gamma", [c], bn.gamma), this.constant("beta", [c], bn.beta), this.constant("mean", [c], bn.mean), this.constant("var", [c], bn.variance)];
+    const inputs = [
+      x,
+      this.constant("gamma", [c], bn.gamma),
+      this.constant("beta", [c], bn.beta),
+      this.constant("mean", [c], bn.mean),
+      this.constant("var", [c], bn.variance),
+    ];
     return this.node("BatchNormalization", inputs, { epsilon: floatAttr(bn.eps) });
   }
 
@@ -63,7 +79,8 @@ export class GraphBuilder {
   sum(values: readonly string[], output: string): string {
     if (values.length === 1) return this.node("Identity", values, {}, output);
     let acc = values[0]!;
-    for (let i = 1; i < values.length; i++) acc = this.node("Add", [acc, values[i]!], {}, i === values.length - 1 ? output : undefined);
+    for (let i = 1; i < values.length; i++)
+      acc = this.node("Add", [acc, values[i]!], {}, i === values.length - 1 ? output : undefined);
     return acc;
   }
 

@@ -34,7 +34,8 @@ function spec(m: OrtNode.InferenceSession.ValueMetadata): TensorSpec {
 
 function numbers(t: OrtNode.Tensor): ArrayLike<number> {
   const d = t.data;
-  if (t.type === "float16") return widenFloat16Array(d instanceof Uint16Array ? d : new Uint16Array((d as ArrayBufferView).buffer));
+  if (t.type === "float16")
+    return widenFloat16Array(d instanceof Uint16Array ? d : new Uint16Array((d as ArrayBufferView).buffer));
   if (d instanceof BigInt64Array || d instanceof BigUint64Array) return Float64Array.from(d, Number);
   if (Array.isArray(d)) throw new Error(`cannot compare ${t.type} outputs`);
   return d as ArrayLike<number>;

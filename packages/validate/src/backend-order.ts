@@ -1,24 +1,6 @@
-import { runtimeFamilies, type RuntimeFamilyName } from "./runtime-families.js";
-
-/**
- * Which backend to run on. `auto` and `gpu` try the GPU first and fall back
- * to slower backends (the report says why each was skipped); `cpu` and `wasm`
- * start at that backend, still falling back to slower ones when it fails.
- * Each runtime family's order is in {@link runtimeFamilies}.
- */
-export type BackendChoice = "auto" | "gpu" | "cpu" | "wasm";
-
-/** A backend that runs: the GPU (WebGPU), native CPU code, or WebAssembly. */
-export type BackendName = "webgpu" | "cpu" | "wasm";
-
-/** A backend that was tried and not used, and why. */
-export interface SkippedBackend {
-  readonly backend: BackendName;
-  /** `onnxruntime-node`, `onnxruntime-web`, `tfjs`. */
-  readonly runtime: string;
-  /** The runtime's own error, condensed to one line. */
-  readonly reason: string;
-}
+import type { BackendChoice, BackendName } from "./backend-name.js";
+import { runtimeFamilies } from "./runtime-families.js";
+import type { RuntimeFamilyName } from "./runtime-family-name.js";
 
 /** The backends to try, fastest first, for a runtime family and a choice. */
 export function backendOrder(family: RuntimeFamilyName, choice: BackendChoice): readonly BackendName[] {

@@ -33,7 +33,12 @@ export const BLOCK_BOUND_FACTOR = 16;
  * first term; 2^-11 for float16, 2^-8 for bfloat16): rounding each weight
  * moves the output by at most u_w sum |W||x| <= u_w M_fused.
  */
-export function blockBound(mBranches: ArrayLike<number>, mFused: ArrayLike<number>, terms: number, weightUnit: number = UNIT_ROUNDOFF.float32): Float64Array {
+export function blockBound(
+  mBranches: ArrayLike<number>,
+  mFused: ArrayLike<number>,
+  terms: number,
+  weightUnit: number = UNIT_ROUNDOFF.float32,
+): Float64Array {
   const u = UNIT_ROUNDOFF.float32;
   const c = (BLOCK_BOUND_FACTOR + 2 * Math.sqrt(terms)) * u;
   const uw = weightUnit > u ? weightUnit : 0;

@@ -1,7 +1,14 @@
-import { batchNormAffine, type Block, type Branch, type ConvGeometry, type Kernel, type SequentialBranch } from "@reparam/core";
+import {
+  batchNormAffine,
+  type Block,
+  type Branch,
+  type ConvGeometry,
+  type Kernel,
+  type SequentialBranch,
+} from "@reparam/core";
 import { buildModel, encodeModel, intAttr, intsAttr } from "@reparam/onnx";
 import { GraphBuilder } from "./_graph-builder.js";
-import type { RuntimeFamilyName } from "./runtime-families.js";
+import type { RuntimeFamilyName } from "./runtime-family-name.js";
 
 const OPSET = 13;
 
@@ -56,7 +63,12 @@ export const BLOCK_CHECK_OUTPUTS = ["branches", "fused", "branches_magnitude", "
  * `conv` on x, and their magnitude models (`magnitude.block`,
  * `magnitude.conv`: see `magnitudeBlock`) on |x|.
  */
-export function blockCheckModel(block: Block, conv: SingleConv, magnitude: { readonly block: Block; readonly conv: SingleConv }, inputShape: readonly number[]): Uint8Array {
+export function blockCheckModel(
+  block: Block,
+  conv: SingleConv,
+  magnitude: { readonly block: Block; readonly conv: SingleConv },
+  inputShape: readonly number[],
+): Uint8Array {
   const g = new GraphBuilder();
   const [branches, fused, mBranches, mFused] = BLOCK_CHECK_OUTPUTS;
   addBlock(g, "x", block, branches);
@@ -66,7 +78,12 @@ export function blockCheckModel(block: Block, conv: SingleConv, magnitude: { rea
   return encode(g, inputShape, ["x", "ax"], BLOCK_CHECK_OUTPUTS);
 }
 
-function encode(g: GraphBuilder, inputShape: readonly number[], inputs: readonly string[], outputs: readonly string[]): Uint8Array {
+function encode(
+  g: GraphBuilder,
+  inputShape: readonly number[],
+  inputs: readonly string[],
+  outputs: readonly string[],
+): Uint8Array {
   const model = buildModel({
     opset: OPSET,
     inputs: inputs.map((name) => ({ name, dims: inputShape })),
@@ -86,7 +103,12 @@ function branch(g: GraphBuilder, x: string, b: Branch): string {
     case "identity":
       return b.bn === undefined ? x : g.batchNorm(x, b.bn);
     case "avgpool": {
-      const attrs = { kernel_shape: intsAttr(b.size), strides: intsAttr(b.stride), pads: intsAttr(b.pads), count_include_pad: intAttr(1) };
+      const attrs = {
+        kernel_shape: intsAttr(b.size),
+        strides: intsAttr(b.stride),
+        pads: intsAttr(b.pads),
+        count_include_pad: intAttr(1),
+      };
       const y = g.node("AveragePool", [x], attrs);
       return b.bn === undefined ? y : g.batchNorm(y, b.bn);
     }

@@ -17,7 +17,11 @@ export interface ClassifierAgreement {
  * K >= 2, compared row by row (ties go to the lower index). `undefined` for
  * any other shape.
  */
-export function classifierAgreement(a: ArrayLike<number>, b: ArrayLike<number>, shape: readonly number[]): ClassifierAgreement | undefined {
+export function classifierAgreement(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  shape: readonly number[],
+): ClassifierAgreement | undefined {
   if (shape.length !== 2) return undefined;
   const [rows, classes] = shape as [number, number];
   if (classes < 2 || rows < 1) return undefined;

@@ -90,16 +90,30 @@ function finiteMax(b: ArrayLike<number>): number {
  *
  * @param bound - a per-element allowance derived from the computation (a block's, see {@link blockBound})
  */
-export function compareTensors(actual: NumericTensor, expected: NumericTensor, t: Tolerances, bound?: ArrayLike<number>): OutputComparison {
+export function compareTensors(
+  actual: NumericTensor,
+  expected: NumericTensor,
+  t: Tolerances,
+  bound?: ArrayLike<number>,
+): OutputComparison {
   const problems: string[] = [];
   const base = { name: expected.name, convertedName: actual.name, dtype: expected.dtype, shape: [...expected.shape] };
   if (actual.dtype !== expected.dtype) problems.push(`dtype ${actual.dtype}, expected ${expected.dtype}`);
-  const sameShape = actual.shape.length === expected.shape.length && actual.shape.every((d, i) => d === expected.shape[i]);
+  const sameShape =
+    actual.shape.length === expected.shape.length && actual.shape.every((d, i) => d === expected.shape[i]);
   if (!sameShape || actual.data.length !== expected.data.length) {
     problems.push(`shape [${actual.shape.join(", ")}], expected [${expected.shape.join(", ")}]`);
     const nonFinite = { actualNaN: 0, actualInf: 0, expectedNaN: 0, expectedInf: 0 };
     const none = { absError: null, relError: null, worst: null, minAtol: null, minRtol: null, used: null };
-    return { ...base, passed: false, problems, elements: expected.data.length, mismatched: expected.data.length, ...none, nonFinite };
+    return {
+      ...base,
+      passed: false,
+      problems,
+      elements: expected.data.length,
+      mismatched: expected.data.length,
+      ...none,
+      nonFinite,
+    };
   }
   const a = actual.data;
   const b = expected.data;
@@ -114,7 +128,8 @@ export function compareTensors(actual: NumericTensor, expected: NumericTensor, t
   let used: number | null = 0;
   const nf = { actualNaN: 0, actualInf: 0, expectedNaN: 0, expectedInf: 0 };
   const floor = (t.scale ?? 0) * finiteMax(b);
-  if (bound !== undefined && bound.length !== n) throw new RangeError(`compareTensors: ${bound.length} bounds for ${n} elements`);
+  if (bound !== undefined && bound.length !== n)
+    throw new RangeError(`compareTensors: ${bound.length} bounds for ${n} elements`);
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
     const y = b[i]!;
@@ -139,11 +154,14 @@ export function compareTensors(actual: NumericTensor, expected: NumericTensor, t
     finite++;
     if (worstIndex < 0 || d > Math.abs(a[worstIndex]! - b[worstIndex]!)) worstIndex = i;
     if (minAtol !== null) minAtol = Math.max(minAtol, d - (allowed - t.atol));
-    if (minRtol !== null && d > allowed - t.rtol * m) minRtol = m === 0 ? null : Math.max(minRtol, (d - (allowed - t.rtol * m)) / m);
+    if (minRtol !== null && d > allowed - t.rtol * m)
+      minRtol = m === 0 ? null : Math.max(minRtol, (d - (allowed - t.rtol * m)) / m);
   }
   if (minAtol === null) {
     // Some non-finite element fails at any tolerance.
-    problems.push(`non-finite values: converted ${nf.actualNaN} NaN, ${nf.actualInf} infinite; original ${nf.expectedNaN} NaN, ${nf.expectedInf} infinite`);
+    problems.push(
+      `non-finite values: converted ${nf.actualNaN} NaN, ${nf.actualInf} infinite; original ${nf.expectedNaN} NaN, ${nf.expectedInf} infinite`,
+    );
   }
   if (mismatched > 0) problems.push(`${mismatched} of ${n} elements outside ${describeRule(t, bound !== undefined)}`);
   const worst = worstIndex < 0 ? null : worstElement(a[worstIndex]!, b[worstIndex]!, worstIndex, expected.shape);
@@ -167,10 +185,21 @@ export function compareTensors(actual: NumericTensor, expected: NumericTensor, t
 
 function worstElement(actual: number, expected: number, index: number, shape: readonly number[]): WorstElement {
   const absError = Math.abs(actual - expected);
-  return { index, at: unravelIndex(index, shape), actual, expected, absError, relError: absError / Math.max(Math.abs(expected), RELATIVE_ERROR_FLOOR) };
+  return {
+    index,
+    at: unravelIndex(index, shape),
+    actual,
+    expected,
+    absError,
+    relError: absError / Math.max(Math.abs(expected), RELATIVE_ERROR_FLOOR),
+  };
 }
 
-function countNonFinite(v: number, nf: { actualNaN: number; actualInf: number; expectedNaN: number; expectedInf: number }, side: "actual" | "expected"): void {
+function countNonFinite(
+  v: number,
+  nf: { actualNaN: number; actualInf: number; expectedNaN: number; expectedInf: number },
+  side: "actual" | "expected",
+): void {
   if (Number.isNaN(v)) nf[`${side}NaN`]++;
   else if (!Number.isFinite(v)) nf[`${side}Inf`]++;
 }

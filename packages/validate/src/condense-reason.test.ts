@@ -7,7 +7,9 @@ describe("condenseReason", () => {
       "/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters\n",
     );
     expect(condenseReason(ort)).toBe("no GPU adapter: Failed to get a WebGPU adapter: No supported adapters");
-    expect(condenseReason(new Error(`original model: ${condenseReason(ort)}`))).toBe("original model: no GPU adapter: Failed to get a WebGPU adapter: No supported adapters");
+    expect(condenseReason(new Error(`original model: ${condenseReason(ort)}`))).toBe(
+      "original model: no GPU adapter: Failed to get a WebGPU adapter: No supported adapters",
+    );
     expect(condenseReason("x".repeat(500))).toHaveLength(403);
   });
 });

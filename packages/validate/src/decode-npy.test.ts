@@ -6,7 +6,7 @@ import { decodeNpy, isNpy } from "./decode-npy.js";
 function npy(header: string, data: Float32Array | Float64Array, version = 1): Uint8Array {
   const lenSize = version === 1 ? 2 : 4;
   const unpadded = 8 + lenSize + header.length + 1;
-  const text = header + " ".repeat((64 - (unpadded % 64)) % 64) + "\n";
+  const text = `${header + " ".repeat((64 - (unpadded % 64)) % 64)}\n`;
   const out = new Uint8Array(8 + lenSize + text.length + data.byteLength);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
   const view = new DataView(out.buffer);
@@ -41,7 +41,9 @@ describe("decodeNpy", () => {
 
   it("reads 1-D and scalar shapes, and an unaligned buffer", () => {
     expect(decodeNpy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }", values)).shape).toEqual([6]);
-    expect(decodeNpy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", new Float32Array([7]))).data[0]).toBe(7);
+    expect(
+      decodeNpy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", new Float32Array([7]))).data[0],
+    ).toBe(7);
     const b = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }", values);
     const shifted = new Uint8Array(b.length + 1).subarray(1);
     shifted.set(b);
@@ -49,10 +51,18 @@ describe("decodeNpy", () => {
   });
 
   it("refuses other dtypes, Fortran order, bad sizes and non-npy bytes", () => {
-    expect(code(() => decodeNpy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (6,), }", new Float64Array(6))))).toMatch(/^VALIDATE_BAD_INPUT: unsupported dtype .* found <f8/);
-    expect(code(() => decodeNpy(npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", values)))).toMatch(/unsupported layout/);
-    expect(code(() => decodeNpy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (7,), }", values)))).toMatch(/data size does not match the shape/);
-    expect(code(() => decodeNpy(new Uint8Array([1, 2, 3]), "x.npy"))).toMatch(/no magic string in .npy file; at x\.npy/);
+    expect(
+      code(() => decodeNpy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (6,), }", new Float64Array(6)))),
+    ).toMatch(/^VALIDATE_BAD_INPUT: unsupported dtype .* found <f8/);
+    expect(code(() => decodeNpy(npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", values)))).toMatch(
+      /unsupported layout/,
+    );
+    expect(code(() => decodeNpy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (7,), }", values)))).toMatch(
+      /data size does not match the shape/,
+    );
+    expect(code(() => decodeNpy(new Uint8Array([1, 2, 3]), "x.npy"))).toMatch(
+      /no magic string in .npy file; at x\.npy/,
+    );
     const truncated = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }", values).subarray(0, 30);
     expect(code(() => decodeNpy(truncated))).toMatch(/truncated header/);
   });

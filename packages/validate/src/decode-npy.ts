@@ -38,15 +38,24 @@ export function decodeNpy(bytes: Uint8Array, where = ".npy"): NpyArray {
   if (start > bytes.length) bad("truncated header", `${start} bytes`, `${bytes.length}`);
   const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(8 + lenSize, start));
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
-  if (descr === undefined || !["<f4", "|f4", "=f4"].includes(descr)) bad("unsupported dtype", "float32 ('<f4')", descr ?? header.trim());
+  if (descr === undefined || !["<f4", "|f4", "=f4"].includes(descr))
+    bad("unsupported dtype", "float32 ('<f4')", descr ?? header.trim());
   if (!/'fortran_order'\s*:\s*False/.test(header)) bad("unsupported layout", "'fortran_order': False", header.trim());
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (shapeText === undefined) bad("no shape", "'shape': (...)", header.trim());
-  const parts = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = shapeText
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (!parts.every((p) => /^\d+$/.test(p))) bad("malformed shape", "non-negative integers", `(${shapeText})`);
   const shape = parts.map(Number);
   const count = shape.reduce((p, d) => p * d, 1);
-  if (bytes.length - start !== count * 4) bad("data size does not match the shape", `${count * 4} bytes for (${shape.join(", ")})`, `${bytes.length - start}`);
+  if (bytes.length - start !== count * 4)
+    bad(
+      "data size does not match the shape",
+      `${count * 4} bytes for (${shape.join(", ")})`,
+      `${bytes.length - start}`,
+    );
   const data = new Float32Array(count);
   const body = new DataView(bytes.buffer, bytes.byteOffset + start, count * 4);
   for (let i = 0; i < count; i++) data[i] = body.getFloat32(i * 4, true);

@@ -13,9 +13,15 @@ export function formatBlockCheckReport(report: BlockCheckReport): string {
     const maxAbs = Math.max(0, ...b.outputs.map((o) => o.absError?.max ?? 0));
     const maxRel = Math.max(0, ...b.outputs.map((o) => o.relError?.max ?? 0));
     const where = b.backend === undefined ? "" : ` on ${b.backend}, input [${(b.inputShape ?? []).join(", ")}]`;
-    const share = b.used === undefined ? "" : `, ${b.used === null ? "beyond" : `${formatNumber(b.used * 100)}% of`} its ${report.bounded ? "bound" : "tolerance"}`;
-    const errors = b.outputs.length > 0 ? `: max abs ${formatNumber(maxAbs)}, max rel ${formatNumber(maxRel)}${share}` : "";
-    lines.push(`  ${b.status.padEnd(9)} ${b.name} (${b.family})${where}${errors}${b.why === undefined ? "" : ` - ${b.why}`}`);
+    const share =
+      b.used === undefined
+        ? ""
+        : `, ${b.used === null ? "beyond" : `${formatNumber(b.used * 100)}% of`} its ${report.bounded ? "bound" : "tolerance"}`;
+    const errors =
+      b.outputs.length > 0 ? `: max abs ${formatNumber(maxAbs)}, max rel ${formatNumber(maxRel)}${share}` : "";
+    lines.push(
+      `  ${b.status.padEnd(9)} ${b.name} (${b.family})${where}${errors}${b.why === undefined ? "" : ` - ${b.why}`}`,
+    );
     for (const o of b.outputs) for (const p of o.problems) lines.push(`            ${p}`);
   }
   return lines.join("\n");

@@ -1,4 +1,4 @@
-import type { SkippedBackend } from "./backend-order.js";
+import type { SkippedBackend } from "./backend-name.js";
 import { describeRule, type OutputComparison } from "./compare-tensors.js";
 import type { LatencyReport, LatencyStats } from "./measure-latency.js";
 import type { Tolerances } from "./tolerances.js";
@@ -27,7 +27,9 @@ export function formatValidationReport(report: ValidationReport): string {
     ...report.problems.map((p) => `problem: ${p}`),
   ];
   for (const s of report.samples) {
-    lines.push(`sample ${s.index} (${s.label}): ${s.inputs.map((i) => `${i.name} [${i.shape.join(", ")}]`).join(", ")}`);
+    lines.push(
+      `sample ${s.index} (${s.label}): ${s.inputs.map((i) => `${i.name} [${i.shape.join(", ")}]`).join(", ")}`,
+    );
     for (const o of s.outputs) lines.push(...formatOutput(o, report.tolerances));
   }
   if (report.latency !== undefined) lines.push(...formatLatency(report.latency));
@@ -57,26 +59,37 @@ export function formatOutput(o: OutputComparison, t: Tolerances): string[] {
   if (o.absError !== null && o.relError !== null) {
     const e = o.absError;
     const r = o.relError;
-    lines.push(`       abs error max ${formatNumber(e.max)} mean ${formatNumber(e.mean)} median ${formatNumber(e.median)} p99 ${formatNumber(e.p99)}`);
-    lines.push(`       rel error max ${formatNumber(r.max)} mean ${formatNumber(r.mean)} median ${formatNumber(r.median)} p99 ${formatNumber(r.p99)}`);
+    lines.push(
+      `       abs error max ${formatNumber(e.max)} mean ${formatNumber(e.mean)} median ${formatNumber(e.median)} p99 ${formatNumber(e.p99)}`,
+    );
+    lines.push(
+      `       rel error max ${formatNumber(r.max)} mean ${formatNumber(r.mean)} median ${formatNumber(r.median)} p99 ${formatNumber(r.p99)}`,
+    );
   }
   if (o.worst !== null) {
     const w = o.worst;
-    lines.push(`       worst at [${w.at.join(", ")}] (index ${w.index}): converted ${w.actual}, original ${w.expected}`);
+    lines.push(
+      `       worst at [${w.at.join(", ")}] (index ${w.index}): converted ${w.actual}, original ${w.expected}`,
+    );
     const share = `uses ${o.used === null ? "more than" : `${formatNumber(o.used * 100)}% of`} its allowance`;
     const elementwise = (t.scale ?? 0) === 0;
-    lines.push(`       ${share}${elementwise ? `; passes from atol ${formatNumber(o.minAtol)} (at rtol ${t.rtol}) or rtol ${formatNumber(o.minRtol)} (at atol ${t.atol})` : ""}`);
+    lines.push(
+      `       ${share}${elementwise ? `; passes from atol ${formatNumber(o.minAtol)} (at rtol ${t.rtol}) or rtol ${formatNumber(o.minRtol)} (at atol ${t.atol})` : ""}`,
+    );
   }
   if (o.classifier !== undefined) {
     const c = o.classifier;
-    lines.push(`       argmax agrees ${c.argmaxAgree}/${c.rows}, top-${c.k} agrees ${c.topKAgree}/${c.rows} (overlap ${(c.topKOverlap * 100).toFixed(1)}%)`);
+    lines.push(
+      `       argmax agrees ${c.argmaxAgree}/${c.rows}, top-${c.k} agrees ${c.topKAgree}/${c.rows} (overlap ${(c.topKOverlap * 100).toFixed(1)}%)`,
+    );
   }
   for (const p of o.problems) lines.push(`       ${p}`);
   return lines;
 }
 
 function formatLatency(l: LatencyReport): string[] {
-  const f = (s: LatencyStats) => `median ${s.medianMs.toFixed(3)} ms (p10 ${s.p10Ms.toFixed(3)}, p90 ${s.p90Ms.toFixed(3)}, min ${s.minMs.toFixed(3)}, max ${s.maxMs.toFixed(3)})`;
+  const f = (s: LatencyStats) =>
+    `median ${s.medianMs.toFixed(3)} ms (p10 ${s.p10Ms.toFixed(3)}, p90 ${s.p90Ms.toFixed(3)}, min ${s.minMs.toFixed(3)}, max ${s.maxMs.toFixed(3)})`;
   return [
     `latency (${l.runs} runs after ${l.warmup} warm-up, same backend and process):`,
     `  original  ${f(l.original)}`,

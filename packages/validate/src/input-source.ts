@@ -13,7 +13,12 @@ export type InputSource =
   | string
   | { readonly name?: string; readonly path: string }
   | { readonly name?: string; readonly bytes: Uint8Array; readonly label?: string }
-  | { readonly name?: string; readonly data: Float32Array; readonly shape?: readonly number[]; readonly label?: string };
+  | {
+      readonly name?: string;
+      readonly data: Float32Array;
+      readonly shape?: readonly number[];
+      readonly label?: string;
+    };
 
 /** An input value loaded: float32 values, their shape when the source says it, and a label for reports. */
 export interface LoadedInput {
@@ -51,6 +56,10 @@ async function readInput(path: string): Promise<Uint8Array> {
     const b = await readFile(path);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
-    throw new ReparamError("VALIDATE_BAD_INPUT", "cannot read input file", { where: path, found: (e as Error).message, cause: e });
+    throw new ReparamError("VALIDATE_BAD_INPUT", "cannot read input file", {
+      where: path,
+      found: (e as Error).message,
+      cause: e,
+    });
   }
 }

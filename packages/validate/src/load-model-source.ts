@@ -1,25 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, relative, isAbsolute, resolve } from "node:path";
 import { ReparamError } from "@reparam/core";
-import { familyByShape, runtimeFamilies, type RuntimeFamilyName } from "./runtime-families.js";
-
-/** A TF.js model in memory or behind any storage: the bytes of model.json and a reader for the files its manifest names. */
-export interface TfjsModelFiles {
-  readonly modelJson: Uint8Array;
-  /** Reads a weight file by its manifest path (relative to model.json). */
-  read(path: string): Promise<Uint8Array>;
-}
-
-/**
- * A model to validate: a path (an `.onnx` file; a TF.js `model.json` or the
- * folder holding it), the bytes of an ONNX model, or TF.js files.
- */
-export type ModelSource = string | Uint8Array | TfjsModelFiles;
-
-/** A model source resolved to the runtime family that runs it: one file of bytes, or a folder of files. */
-export type LoadedModel =
-  | { readonly format: RuntimeFamilyName; readonly label: string; readonly path?: string; bytes(): Promise<Uint8Array> }
-  | { readonly format: RuntimeFamilyName; readonly label: string; readonly files: TfjsModelFiles };
+import type { LoadedModel, ModelSource, TfjsModelFiles } from "./loaded-model.js";
+import { familyByShape, runtimeFamilies } from "./runtime-families.js";
+import type { RuntimeFamilyName } from "./runtime-family-name.js";
 
 /**
  * Resolves a {@link ModelSource} to a runtime family (see {@link runtimeFamilies}):
@@ -30,13 +14,20 @@ export type LoadedModel =
  * `VALIDATE_BAD_MODEL` for a path that cannot be read.
  */
 export async function loadModelSource(source: ModelSource, family?: RuntimeFamilyName): Promise<LoadedModel> {
-  if (source instanceof Uint8Array) return { format: family ?? familyByShape(false), label: `<${source.byteLength} bytes>`, bytes: async () => source };
-  if (typeof source !== "string") return { format: family ?? familyByShape(true), label: "<TF.js model in memory>", files: source };
+  if (source instanceof Uint8Array)
+    return { format: family ?? familyByShape(false), label: `<${source.byteLength} bytes>`, bytes: async () => source };
+  if (typeof source !== "string")
+    return { format: family ?? familyByShape(true), label: "<TF.js model in memory>", files: source };
   const info = await stat(source).catch((e: unknown) => {
-    throw new ReparamError("VALIDATE_BAD_MODEL", "cannot read model", { where: source, found: (e as Error).message, cause: e });
+    throw new ReparamError("VALIDATE_BAD_MODEL", "cannot read model", {
+      where: source,
+      found: (e as Error).message,
+      cause: e,
+    });
   });
   const json = info.isDirectory() ? join(source, "model.json") : source;
-  const folder = family !== undefined ? runtimeFamilies[family].folder : info.isDirectory() || basename(json).endsWith(".json");
+  const folder =
+    family !== undefined ? runtimeFamilies[family].folder : info.isDirectory() || basename(json).endsWith(".json");
   if (folder) return { format: family ?? familyByShape(true), label: source, files: await folderFiles(json) };
   return { format: family ?? familyByShape(false), label: source, path: source, bytes: async () => fileBytes(source) };
 }
@@ -44,7 +35,11 @@ export async function loadModelSource(source: ModelSource, family?: RuntimeFamil
 async function folderFiles(modelJsonPath: string): Promise<TfjsModelFiles> {
   const folder = resolve(dirname(modelJsonPath));
   const modelJson = await fileBytes(modelJsonPath).catch((e: unknown) => {
-    throw new ReparamError("VALIDATE_BAD_MODEL", "no model.json in the TF.js model folder", { where: modelJsonPath, found: (e as Error).message, cause: e });
+    throw new ReparamError("VALIDATE_BAD_MODEL", "no model.json in the TF.js model folder", {
+      where: modelJsonPath,
+      found: (e as Error).message,
+      cause: e,
+    });
   });
   return {
     modelJson,

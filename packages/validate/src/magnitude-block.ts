@@ -9,7 +9,13 @@ const abs = (v: ArrayLike<number>): Float64Array => Float64Array.from(v as Array
  * beta (the subtraction, the product, the sum) when y bounds |y|.
  */
 function magnitudeBn(bn: BatchNorm): BatchNorm {
-  return { gamma: abs(bn.gamma), beta: abs(bn.beta), mean: Float64Array.from(bn.mean as ArrayLike<number>, (m) => -Math.abs(m)), variance: bn.variance, eps: bn.eps };
+  return {
+    gamma: abs(bn.gamma),
+    beta: abs(bn.beta),
+    mean: Float64Array.from(bn.mean as ArrayLike<number>, (m) => -Math.abs(m)),
+    variance: bn.variance,
+    eps: bn.eps,
+  };
 }
 
 interface Parts {
@@ -19,7 +25,12 @@ interface Parts {
 }
 
 function magnitudeParts<P extends Parts>(p: P): P {
-  return { ...p, kernel: { data: abs(p.kernel.data), shape: p.kernel.shape }, ...(p.bias ? { bias: abs(p.bias) } : {}), ...(p.bn ? { bn: magnitudeBn(p.bn) } : {}) };
+  return {
+    ...p,
+    kernel: { data: abs(p.kernel.data), shape: p.kernel.shape },
+    ...(p.bias ? { bias: abs(p.bias) } : {}),
+    ...(p.bn ? { bn: magnitudeBn(p.bn) } : {}),
+  };
 }
 
 function magnitudeBranch(b: Branch): Branch {
@@ -43,7 +54,11 @@ function magnitudeBranch(b: Branch): Branch {
  * order of operations, are bounded by a multiple of u * M.
  */
 export function magnitudeBlock(block: Block): Block {
-  return { ...block, branches: block.branches.map(magnitudeBranch), ...(block.postBn ? { postBn: magnitudeBn(block.postBn) } : {}) };
+  return {
+    ...block,
+    branches: block.branches.map(magnitudeBranch),
+    ...(block.postBn ? { postBn: magnitudeBn(block.postBn) } : {}),
+  };
 }
 
 /** The fused conv with |W| and |b|: run on |x| it gives sum |W||x| + |b| per output element. */

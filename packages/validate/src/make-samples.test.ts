@@ -13,7 +13,10 @@ describe("makeSamples", () => {
     const b = await makeSamples([image, mask], { seed: 7, count: 3 });
     expect(a).toEqual(b);
     expect(a).toHaveLength(3);
-    expect(a[0]!.feeds.map((f) => f.shape)).toEqual([[1, 3, 4, 4], [1, 2]]);
+    expect(a[0]!.feeds.map((f) => f.shape)).toEqual([
+      [1, 3, 4, 4],
+      [1, 2],
+    ]);
     expect(a[0]!.feeds[0]!.data).not.toEqual(a[1]!.feeds[0]!.data);
     const c = await makeSamples([image], { seed: 8, count: 1 });
     expect(c[0]!.feeds[0]!.data).not.toEqual(a[0]!.feeds[0]!.data);
@@ -37,12 +40,26 @@ describe("makeSamples", () => {
   });
 
   it("refuses values that do not fit, uneven counts and non-float32 inputs", async () => {
-    const code = async (p: Promise<unknown>) => p.then(() => "no error", (e: unknown) => (isReparamError(e) ? e.code + ": " + e.message : String(e)));
-    expect(await code(makeSamples([image], { inputs: [{ data: new Float32Array(5) }] }))).toMatch(/^VALIDATE_BAD_INPUT: input value does not fit/);
-    expect(await code(makeSamples([image], { inputs: [{ data: new Float32Array(96), shape: [2, 3, 4, 4] }] }))).toBe("no error");
-    expect(await code(makeSamples([image], { inputs: [{ data: new Float32Array(48), shape: [1, 4, 3, 4] }] }))).toMatch(/does not fit/);
-    expect(await code(makeSamples([image, mask], { inputs: [{ data: new Float32Array(48) }] }))).toMatch(/same number of values/);
-    expect(await code(makeSamples([image], { inputs: [{ name: "nope", data: new Float32Array(48) }] }))).toMatch(/names no model input/);
+    const code = async (p: Promise<unknown>) =>
+      p.then(
+        () => "no error",
+        (e: unknown) => (isReparamError(e) ? `${e.code}: ${e.message}` : String(e)),
+      );
+    expect(await code(makeSamples([image], { inputs: [{ data: new Float32Array(5) }] }))).toMatch(
+      /^VALIDATE_BAD_INPUT: input value does not fit/,
+    );
+    expect(await code(makeSamples([image], { inputs: [{ data: new Float32Array(96), shape: [2, 3, 4, 4] }] }))).toBe(
+      "no error",
+    );
+    expect(await code(makeSamples([image], { inputs: [{ data: new Float32Array(48), shape: [1, 4, 3, 4] }] }))).toMatch(
+      /does not fit/,
+    );
+    expect(await code(makeSamples([image, mask], { inputs: [{ data: new Float32Array(48) }] }))).toMatch(
+      /same number of values/,
+    );
+    expect(await code(makeSamples([image], { inputs: [{ name: "nope", data: new Float32Array(48) }] }))).toMatch(
+      /names no model input/,
+    );
     expect(await code(makeSamples([{ ...mask, dtype: "int64" }]))).toMatch(/only float32 model inputs/);
     expect(await code(makeSamples([image], { count: 0 }))).toMatch(/^VALIDATE_BAD_OPTION/);
   });

@@ -28,13 +28,17 @@ export interface SampleOptions {
 export async function makeSamples(specs: readonly TensorSpec[], options: SampleOptions = {}): Promise<Sample[]> {
   for (const s of specs) {
     if (s.dtype !== "float32") {
-      throw new ReparamError("VALIDATE_BAD_INPUT", "only float32 model inputs are supported", { where: `input '${s.name}'`, found: s.dtype });
+      throw new ReparamError("VALIDATE_BAD_INPUT", "only float32 model inputs are supported", {
+        where: `input '${s.name}'`,
+        found: s.dtype,
+      });
     }
   }
   const seed = options.seed ?? 0;
   if (options.inputs === undefined || options.inputs.length === 0) {
     const count = options.count ?? 2;
-    if (!(Number.isInteger(count) && count >= 1)) throw new ReparamError("VALIDATE_BAD_OPTION", "count must be an integer >= 1", { found: String(count) });
+    if (!(Number.isInteger(count) && count >= 1))
+      throw new ReparamError("VALIDATE_BAD_OPTION", "count must be an integer >= 1", { found: String(count) });
     return Array.from({ length: count }, (_, s) => ({
       label: `random, seed ${seed}, sample ${s}`,
       feeds: specs.map((spec, i) => {
@@ -47,18 +51,27 @@ export async function makeSamples(specs: readonly TensorSpec[], options: SampleO
   const lists = assign(specs, loaded);
   return lists[0]!.map((_, s) => {
     const feeds = specs.map((spec, i) => toFeed(spec, lists[i]![s]!, options.dims));
-    return { label: feeds.length === 1 ? lists[0]![s]!.label : specs.map((sp, i) => `${sp.name}=${lists[i]![s]!.label}`).join(", "), feeds };
+    return {
+      label:
+        feeds.length === 1 ? lists[0]![s]!.label : specs.map((sp, i) => `${sp.name}=${lists[i]![s]!.label}`).join(", "),
+      feeds,
+    };
   });
 }
 
 function mixSeed(seed: number, sample: number, input: number): number {
-  return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(sample + 1, 0x85ebca77) ^ Math.imul(input + 1, 0xc2b2ae3d)) >>> 0;
+  return (
+    (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(sample + 1, 0x85ebca77) ^ Math.imul(input + 1, 0xc2b2ae3d)) >>> 0
+  );
 }
 
 function assign(specs: readonly TensorSpec[], loaded: readonly LoadedInput[]): LoadedInput[][] {
   const lists = specs.map((): LoadedInput[] => []);
   for (const input of loaded) {
-    const i = input.name === undefined ? lists.reduce((best, l, j) => (l.length < lists[best]!.length ? j : best), 0) : specs.findIndex((s) => s.name === input.name);
+    const i =
+      input.name === undefined
+        ? lists.reduce((best, l, j) => (l.length < lists[best]!.length ? j : best), 0)
+        : specs.findIndex((s) => s.name === input.name);
     if (i < 0) {
       throw new ReparamError("VALIDATE_BAD_INPUT", "input value names no model input", {
         where: input.label,

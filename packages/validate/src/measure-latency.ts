@@ -54,7 +54,14 @@ export async function measureLatency(
 export function latencyStats(times: readonly number[]): LatencyStats {
   const s = Float64Array.from(times).sort();
   const mean = s.reduce((x, y) => x + y, 0) / s.length;
-  return { medianMs: percentile(s, 50), meanMs: mean, minMs: s[0]!, maxMs: s[s.length - 1]!, p10Ms: percentile(s, 10), p90Ms: percentile(s, 90) };
+  return {
+    medianMs: percentile(s, 50),
+    meanMs: mean,
+    minMs: s[0]!,
+    maxMs: s[s.length - 1]!,
+    p10Ms: percentile(s, 10),
+    p90Ms: percentile(s, 90),
+  };
 }
 
 async function timed(f: () => Promise<unknown>): Promise<number> {

@@ -1,5 +1,5 @@
-import type { BackendName } from "./backend-order.js";
-import type { LoadedModel } from "./load-model-source.js";
+import type { BackendName } from "./backend-name.js";
+import type { LoadedModel } from "./loaded-model.js";
 import type { NumericTensor, TensorSpec } from "./numeric-tensor.js";
 
 /** A model loaded on one backend, ready to run. */

@@ -14,7 +14,10 @@ export function ortNodeRuntime(ep: "webgpu" | "cpu"): Runtime {
       if (!("bytes" in model)) throw new Error("onnxruntime runs ONNX models only");
       const ort = await import("onnxruntime-node");
       const options = { executionProviders: [ep] };
-      const session = model.path !== undefined ? await ort.InferenceSession.create(model.path, options) : await ort.InferenceSession.create(await model.bytes(), options);
+      const session =
+        model.path !== undefined
+          ? await ort.InferenceSession.create(model.path, options)
+          : await ort.InferenceSession.create(await model.bytes(), options);
       return ortSession(ort, session);
     },
   };

@@ -15,7 +15,9 @@ export function ortWebRuntime(): Runtime {
     runtime: "onnxruntime-web",
     async open(model) {
       if (!("bytes" in model)) throw new Error("onnxruntime runs ONNX models only");
-      const ort = (await import("onnxruntime-web")) as unknown as OrtApi & { env: { wasm: { wasmPaths?: unknown; numThreads?: number } } };
+      const ort = (await import("onnxruntime-web")) as unknown as OrtApi & {
+        env: { wasm: { wasmPaths?: unknown; numThreads?: number } };
+      };
       if (ort.env.wasm.wasmPaths === undefined) {
         const dist = dirname(createRequire(import.meta.url).resolve("onnxruntime-web/ort-wasm-simd-threaded.wasm"));
         ort.env.wasm.wasmPaths = pathToFileURL(`${dist}/`).href;

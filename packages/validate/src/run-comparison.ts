@@ -44,12 +44,22 @@ export async function runComparison(
   if (runs <= 0 || samples.length === 0) return { samples: reports, problems };
   const first = samples[0]!.feeds;
   const counts = { warmup: options.warmupRuns ?? 3, runs };
-  const latency = await measureLatency(original, converted, { original: first, converted: convertedFeeds(first, inPairs, converted.inputs, []) }, counts);
+  const latency = await measureLatency(
+    original,
+    converted,
+    { original: first, converted: convertedFeeds(first, inPairs, converted.inputs, []) },
+    counts,
+  );
   return { samples: reports, problems, latency };
 }
 
 /** Index pairs [original, converted]: by name when every original name exists on the other side, else by position. */
-function pair(a: readonly TensorSpec[], b: readonly TensorSpec[], what: string, problems: string[]): [number, number][] {
+function pair(
+  a: readonly TensorSpec[],
+  b: readonly TensorSpec[],
+  what: string,
+  problems: string[],
+): [number, number][] {
   const byName = a.map((s) => b.findIndex((t) => t.name === s.name));
   if (byName.every((j) => j >= 0) && a.length === b.length) return byName.map((j, i) => [i, j]);
   if (a.length !== b.length) {
@@ -63,11 +73,19 @@ function names(specs: readonly TensorSpec[]): string {
   return specs.map((s) => `'${s.name}'`).join(", ");
 }
 
-function convertedFeeds(feeds: readonly NumericTensor[], pairs: readonly [number, number][], specs: readonly TensorSpec[], problems: string[]): NumericTensor[] {
+function convertedFeeds(
+  feeds: readonly NumericTensor[],
+  pairs: readonly [number, number][],
+  specs: readonly TensorSpec[],
+  problems: string[],
+): NumericTensor[] {
   return pairs.map(([i, j]) => {
     const f = feeds[i]!;
     const spec = specs[j]!;
-    if (!shapeFits(spec, f.shape)) problems.push(`converted input '${spec.name}' takes [${(spec.dims ?? []).map((d) => d ?? "?").join(", ")}], fed [${f.shape.join(", ")}]`);
+    if (!shapeFits(spec, f.shape))
+      problems.push(
+        `converted input '${spec.name}' takes [${(spec.dims ?? []).map((d) => d ?? "?").join(", ")}], fed [${f.shape.join(", ")}]`,
+      );
     return { ...f, name: spec.name };
   });
 }

@@ -1,7 +1,8 @@
-import type { BackendName } from "./backend-order.js";
+import type { BackendName } from "./backend-name.js";
 import type { Runtime } from "./model-session.js";
 import { ortNodeRuntime } from "./ort-node-runtime.js";
 import { ortWebRuntime } from "./ort-web-runtime.js";
+import type { RuntimeFamilyName } from "./runtime-family-name.js";
 import { tfjsRuntime } from "./tfjs-runtime.js";
 
 /** The runtimes that run one kind of model, one per backend. */
@@ -29,10 +30,7 @@ export const runtimeFamilies = {
     runtime: (backend) => (backend === "wasm" ? ortWebRuntime() : ortNodeRuntime(backend)),
   },
   tfjs: { folder: true, order: ["webgpu", "wasm", "cpu"], runtime: tfjsRuntime },
-} as const satisfies Record<string, RuntimeFamily>;
-
-/** The name of a runtime family: the model format it runs. */
-export type RuntimeFamilyName = keyof typeof runtimeFamilies;
+} as const satisfies Record<RuntimeFamilyName, RuntimeFamily>;
 
 /** The family whose models are (`folder` true) or are not a folder of files. */
 export function familyByShape(folder: boolean): RuntimeFamilyName {

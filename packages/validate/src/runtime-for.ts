@@ -1,6 +1,7 @@
-import type { BackendName } from "./backend-order.js";
+import type { BackendName } from "./backend-name.js";
 import type { Runtime } from "./model-session.js";
-import { runtimeFamilies, type RuntimeFamilyName } from "./runtime-families.js";
+import { runtimeFamilies } from "./runtime-families.js";
+import type { RuntimeFamilyName } from "./runtime-family-name.js";
 
 /** The runtime that runs a runtime family's models on a backend (see {@link runtimeFamilies}). */
 export function runtimeFor(family: RuntimeFamilyName, backend: BackendName): Runtime {

@@ -1,7 +1,7 @@
 import type * as TF from "@tensorflow/tfjs";
-import type { BackendName } from "./backend-order.js";
+import type { BackendName } from "./backend-name.js";
 import type { ModelSession, Runtime } from "./model-session.js";
-import type { TfjsModelFiles } from "./load-model-source.js";
+import type { TfjsModelFiles } from "./loaded-model.js";
 import type { TensorSpec } from "./numeric-tensor.js";
 import { useTfjsBackend, type Tfjs } from "./use-tfjs-backend.js";
 
@@ -19,8 +19,13 @@ export function tfjsRuntime(backend: BackendName): Runtime {
     async open(model) {
       if (!("files" in model)) throw new Error("TF.js runs TF.js models only");
       const tf = await useTfjsBackend(backend);
-      const json = JSON.parse(new TextDecoder().decode(model.files.modelJson)) as { format?: string; modelTopology?: object };
-      const graph = json.format === "graph-model" || (json.format === undefined && json.modelTopology !== undefined && "node" in json.modelTopology);
+      const json = JSON.parse(new TextDecoder().decode(model.files.modelJson)) as {
+        format?: string;
+        modelTopology?: object;
+      };
+      const graph =
+        json.format === "graph-model" ||
+        (json.format === undefined && json.modelTopology !== undefined && "node" in json.modelTopology);
       const handler = ioHandler(tf, model.files);
       return session(tf, graph ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler));
     },
@@ -53,10 +58,19 @@ function session(tf: Tfjs, model: TfModel): ModelSession {
     async run(feeds) {
       const xs = feeds.map((f) => tf.tensor(Float32Array.from(f.data), [...f.shape], "float32"));
       try {
-        const y = isGraph ? await (model as TF.GraphModel).executeAsync(xs) : (model as TF.LayersModel).predict(xs.length === 1 ? xs[0]! : xs);
+        const y = isGraph
+          ? await (model as TF.GraphModel).executeAsync(xs)
+          : (model as TF.LayersModel).predict(xs.length === 1 ? xs[0]! : xs);
         const ys = Array.isArray(y) ? y : [y as TF.Tensor];
         try {
-          return await Promise.all(ys.map(async (t, i) => ({ name: outputs[i]?.name ?? `output_${i}`, dtype: t.dtype, shape: [...t.shape], data: (await t.data()) as Float32Array })));
+          return await Promise.all(
+            ys.map(async (t, i) => ({
+              name: outputs[i]?.name ?? `output_${i}`,
+              dtype: t.dtype,
+              shape: [...t.shape],
+              data: (await t.data()) as Float32Array,
+            })),
+          );
         } finally {
           for (const t of ys) t.dispose();
         }

@@ -41,13 +41,23 @@ export const ELEMENTWISE_TOLERANCES: Tolerances = { atol: 1e-5, rtol: 1e-4 };
  * {@link ELEMENTWISE_TOLERANCES}, `scale` 0 unless set too. Throws
  * `VALIDATE_BAD_OPTION` for a negative or non-finite value.
  */
-export function resolveTolerances(partial: Partial<Tolerances> = {}, defaults: Tolerances = DEFAULT_TOLERANCES): Tolerances {
+export function resolveTolerances(
+  partial: Partial<Tolerances> = {},
+  defaults: Tolerances = DEFAULT_TOLERANCES,
+): Tolerances {
   const elementwise = partial.atol !== undefined || partial.rtol !== undefined;
   const base = elementwise ? { ...ELEMENTWISE_TOLERANCES, scale: 0 } : defaults;
-  const t = { atol: partial.atol ?? base.atol, rtol: partial.rtol ?? base.rtol, scale: partial.scale ?? base.scale ?? 0 };
+  const t = {
+    atol: partial.atol ?? base.atol,
+    rtol: partial.rtol ?? base.rtol,
+    scale: partial.scale ?? base.scale ?? 0,
+  };
   for (const [key, value] of Object.entries(t)) {
     if (!(Number.isFinite(value) && value >= 0)) {
-      throw new ReparamError("VALIDATE_BAD_OPTION", `tolerance ${key} must be a finite number >= 0`, { where: key, found: String(value) });
+      throw new ReparamError("VALIDATE_BAD_OPTION", `tolerance ${key} must be a finite number >= 0`, {
+        where: key,
+        found: String(value),
+      });
     }
   }
   return t;

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import type { BackendName } from "./backend-order.js";
+import type { BackendName } from "./backend-name.js";
 
 /** The `@tensorflow/tfjs` module. */
 export type Tfjs = typeof import("@tensorflow/tfjs");
@@ -32,9 +32,13 @@ async function installWebgpu(): Promise<void> {
     const { create, globals } = await import("webgpu");
     const gpu = create([]);
     const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
-    if (adapter === null) throw new Error("no GPU adapter: Dawn (webgpu for Node) found none (on Linux it needs libvulkan.so.1 and a Vulkan driver)");
+    if (adapter === null)
+      throw new Error(
+        "no GPU adapter: Dawn (webgpu for Node) found none (on Linux it needs libvulkan.so.1 and a Vulkan driver)",
+      );
     Object.assign(globalThis, globals);
-    if (g.navigator === undefined) Object.defineProperty(globalThis, "navigator", { value: {}, configurable: true, writable: true });
+    if (g.navigator === undefined)
+      Object.defineProperty(globalThis, "navigator", { value: {}, configurable: true, writable: true });
     Object.defineProperty(g.navigator, "gpu", { value: gpu, configurable: true });
   }
   // Registers the backend on import, only when navigator.gpu exists.

@@ -1,12 +1,14 @@
 import { isReparamError, ReparamError } from "@reparam/core";
-import { backendOrder, type BackendChoice, type SkippedBackend } from "./backend-order.js";
+import type { BackendChoice, SkippedBackend } from "./backend-name.js";
+import { backendOrder } from "./backend-order.js";
 import { condenseReason } from "./condense-reason.js";
 import type { InputSource } from "./input-source.js";
-import { loadModelSource, type LoadedModel, type ModelSource } from "./load-model-source.js";
+import { loadModelSource } from "./load-model-source.js";
+import type { LoadedModel, ModelSource } from "./loaded-model.js";
 import type { ModelSession } from "./model-session.js";
 import type { DynamicDims } from "./resolve-shape.js";
 import { runComparison } from "./run-comparison.js";
-import type { RuntimeFamilyName } from "./runtime-families.js";
+import type { RuntimeFamilyName } from "./runtime-family-name.js";
 import { runtimeFor } from "./runtime-for.js";
 import { resolveTolerances, type Tolerances } from "./tolerances.js";
 import type { ValidationReport } from "./validation-report.js";
@@ -48,13 +50,25 @@ export interface ValidateOptions {
  *   `VALIDATE_BAD_MODEL`, `VALIDATE_FORMAT_MISMATCH`, `VALIDATE_BAD_INPUT`,
  *   `VALIDATE_INPUT_SHAPE`, `VALIDATE_BAD_OPTION`.
  */
-export async function validateConversion(original: ModelSource, converted: ModelSource, options: ValidateOptions = {}): Promise<ValidationReport> {
+export async function validateConversion(
+  original: ModelSource,
+  converted: ModelSource,
+  options: ValidateOptions = {},
+): Promise<ValidationReport> {
   const tolerances = resolveTolerances(options.tolerances);
   const runs = options.latencyRuns ?? 0;
-  if (!(Number.isInteger(runs) && runs >= 0)) throw new ReparamError("VALIDATE_BAD_OPTION", "latencyRuns must be an integer >= 0", { found: String(runs) });
-  const [a, b] = await Promise.all([loadModelSource(original, options.family), loadModelSource(converted, options.family)]);
+  if (!(Number.isInteger(runs) && runs >= 0))
+    throw new ReparamError("VALIDATE_BAD_OPTION", "latencyRuns must be an integer >= 0", { found: String(runs) });
+  const [a, b] = await Promise.all([
+    loadModelSource(original, options.family),
+    loadModelSource(converted, options.family),
+  ]);
   if (a.format !== b.format) {
-    throw new ReparamError("VALIDATE_FORMAT_MISMATCH", "the two models are of different formats", { where: b.label, expected: a.format, found: b.format });
+    throw new ReparamError("VALIDATE_FORMAT_MISMATCH", "the two models are of different formats", {
+      where: b.label,
+      expected: a.format,
+      found: b.format,
+    });
   }
   const requested = options.backend ?? "auto";
   const skipped: SkippedBackend[] = [];
@@ -66,7 +80,18 @@ export async function validateConversion(original: ModelSource, converted: Model
       const sb = await open(runtime.open.bind(runtime), b, "converted", opened);
       const body = await runComparison(sa, sb, { ...options, tolerances });
       const passed = body.problems.length === 0 && body.samples.length > 0 && body.samples.every((s) => s.passed);
-      return { format: a.format, original: a.label, converted: b.label, requested, backend, runtime: runtime.runtime, skipped, tolerances, ...body, passed };
+      return {
+        format: a.format,
+        original: a.label,
+        converted: b.label,
+        requested,
+        backend,
+        runtime: runtime.runtime,
+        skipped,
+        tolerances,
+        ...body,
+        passed,
+      };
     } catch (e) {
       // The caller's inputs or options: no other backend would do better.
       if (isReparamError(e)) throw e;

@@ -1,7 +1,7 @@
-import type { BackendChoice, BackendName, SkippedBackend } from "./backend-order.js";
+import type { BackendChoice, BackendName, SkippedBackend } from "./backend-name.js";
 import type { OutputComparison } from "./compare-tensors.js";
 import type { LatencyReport } from "./measure-latency.js";
-import type { RuntimeFamilyName } from "./runtime-families.js";
+import type { RuntimeFamilyName } from "./runtime-family-name.js";
 import type { Tolerances } from "./tolerances.js";
 
 /** One sample fed to both models, and every output compared. */

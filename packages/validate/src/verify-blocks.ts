@@ -1,10 +1,11 @@
 import { isReparamError, UNIT_ROUNDOFF, type Decision, type DeployConv, type Pair } from "@reparam/core";
-import { backendOrder, type BackendChoice, type BackendName, type SkippedBackend } from "./backend-order.js";
+import type { BackendChoice, BackendName, SkippedBackend } from "./backend-name.js";
+import { backendOrder } from "./backend-order.js";
 import { BLOCK_CHECK_OUTPUTS, BLOCK_MODEL_FAMILY, blockCheckModel, type SingleConv } from "./block-model.js";
 import { blockBound } from "./block-bound.js";
 import { compareTensors, type OutputComparison } from "./compare-tensors.js";
 import { condenseReason } from "./condense-reason.js";
-import type { LoadedModel } from "./load-model-source.js";
+import type { LoadedModel } from "./loaded-model.js";
 import { magnitudeBlock, magnitudeConv } from "./magnitude-block.js";
 import { makeSamples } from "./make-samples.js";
 import type { ModelSession } from "./model-session.js";
@@ -73,20 +74,41 @@ export interface BlockCheckReport {
  * ({@link blockBound}). An error in any block is found and named, however deep
  * the block sits in its network. Refused and skipped blocks are listed, not run.
  */
-export async function verifyBlocks(decisions: readonly Decision[], options: VerifyBlocksOptions = {}): Promise<BlockCheckReport> {
-  const bounded = options.tolerances === undefined || (options.tolerances.atol === undefined && options.tolerances.rtol === undefined);
+export async function verifyBlocks(
+  decisions: readonly Decision[],
+  options: VerifyBlocksOptions = {},
+): Promise<BlockCheckReport> {
+  const bounded =
+    options.tolerances === undefined ||
+    (options.tolerances.atol === undefined && options.tolerances.rtol === undefined);
   const tolerances = bounded ? { atol: 0, rtol: 0, scale: 0 } : resolveTolerances(options.tolerances);
   const requested = options.backend ?? "auto";
   const skipped: SkippedBackend[] = [];
   const blocks: BlockCheck[] = [];
   for (const d of decisions) {
     const { name, family } = d.candidate;
-    if (d.kind === "refuse") blocks.push({ name, family, status: "not-fused", why: `refused (${d.refusal.reason}): ${d.refusal.message}`, outputs: [] });
-    else if (d.kind === "skip") blocks.push({ name, family, status: "not-fused", why: `skipped: ${d.why}`, outputs: [] });
+    if (d.kind === "refuse")
+      blocks.push({
+        name,
+        family,
+        status: "not-fused",
+        why: `refused (${d.refusal.reason}): ${d.refusal.message}`,
+        outputs: [],
+      });
+    else if (d.kind === "skip")
+      blocks.push({ name, family, status: "not-fused", why: `skipped: ${d.why}`, outputs: [] });
     else blocks.push(await checkBlock(d, { ...options, tolerances, bounded }, requested, skipped));
   }
   const fused = blocks.filter((b) => b.status !== "not-fused");
-  return { requested, skipped, tolerances, bounded, blocks, checked: fused.filter((b) => b.outputs.length > 0).length, passed: fused.every((b) => b.status === "passed") };
+  return {
+    requested,
+    skipped,
+    tolerances,
+    bounded,
+    blocks,
+    checked: fused.filter((b) => b.outputs.length > 0).length,
+    passed: fused.every((b) => b.status === "passed"),
+  };
 }
 
 interface BlockModels {
@@ -104,16 +126,27 @@ async function blockModels(d: FuseDecision, options: CheckOptions): Promise<Bloc
   const name = d.candidate.name;
   const block = await d.candidate.load();
   const given = options.deployConv === undefined ? undefined : await options.deployConv(d);
-  if (options.deployConv !== undefined && given === undefined) return "the converted model does not have this block as one conv";
+  if (options.deployConv !== undefined && given === undefined)
+    return "the converted model does not have this block as one conv";
   const conv: SingleConv & { unit: number } = given ?? { ...(await d.fused()), unit: UNIT_ROUNDOFF.float32 };
   const [h, w] = block.inputSize ?? options.size ?? [8, 8];
   const inputShape = [1, block.inChannels, h, w];
   const magnitude = { block: magnitudeBlock(block), conv: magnitudeConv(conv) };
   const [, iPer, kh, kw] = conv.kernel.shape;
-  return { check: bytesModel(`${name} (block check)`, blockCheckModel(block, conv, magnitude, inputShape)), inputShape, unit: conv.unit, terms: iPer * kh * kw };
+  return {
+    check: bytesModel(`${name} (block check)`, blockCheckModel(block, conv, magnitude, inputShape)),
+    inputShape,
+    unit: conv.unit,
+    terms: iPer * kh * kw,
+  };
 }
 
-async function checkBlock(d: FuseDecision, options: CheckOptions, requested: BackendChoice, skipped: SkippedBackend[]): Promise<BlockCheck> {
+async function checkBlock(
+  d: FuseDecision,
+  options: CheckOptions,
+  requested: BackendChoice,
+  skipped: SkippedBackend[],
+): Promise<BlockCheck> {
   const { name, family } = d.candidate;
   let models: BlockModels | string;
   try {
@@ -141,14 +174,29 @@ async function checkBlock(d: FuseDecision, options: CheckOptions, requested: Bac
       }
       const passed = outputs.length > 0 && outputs.every((o) => o.passed);
       const used = outputs.some((o) => o.used === null) ? null : Math.max(0, ...outputs.map((o) => o.used ?? 0));
-      return { name, family, status: passed ? "passed" : "failed", backend, inputShape: models.inputShape, used, outputs };
+      return {
+        name,
+        family,
+        status: passed ? "passed" : "failed",
+        backend,
+        inputShape: models.inputShape,
+        used,
+        outputs,
+      };
     } catch (e) {
       skipped.push({ backend, runtime: runtime.runtime, reason: condenseReason(e) });
     } finally {
       await session?.dispose().catch(() => undefined);
     }
   }
-  return { name, family, status: "error", why: "no backend could run the block's models", inputShape: models.inputShape, outputs: [] };
+  return {
+    name,
+    family,
+    status: "error",
+    why: "no backend could run the block's models",
+    inputShape: models.inputShape,
+    outputs: [],
+  };
 }
 
 function bytesModel(label: string, bytes: Uint8Array): LoadedModel {

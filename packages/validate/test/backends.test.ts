@@ -51,7 +51,9 @@ describe("explicit backends", () => {
     const garbage = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
     const err = await validateConversion(train, garbage, { backend: "cpu" }).catch((e: unknown) => e);
     expect(isReparamError(err) && err.code).toBe("VALIDATE_NO_BACKEND");
-    expect((err as Error).message).toMatch(/onnxruntime-node cpu: converted model: .*; onnxruntime-web wasm: converted model: /);
+    expect((err as Error).message).toMatch(
+      /onnxruntime-node cpu: converted model: .*; onnxruntime-web wasm: converted model: /,
+    );
   });
 
   it("models of two formats are refused", async () => {
@@ -77,14 +79,17 @@ describe("the report", () => {
   it("takes .npy and raw inputs, several per run, and tighter tolerances", async () => {
     const dir = mkdtempSync(join(tmpdir(), "validate-"));
     const raw = fixtureBytes(c.input.file);
-    const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${c.input.shape.join(", ")}), }`.padEnd(118, " ") + "\n";
+    const header = `${`{'descr': '<f4', 'fortran_order': False, 'shape': (${c.input.shape.join(", ")}), }`.padEnd(118, " ")}\n`;
     const npy = new Uint8Array(10 + header.length + raw.length);
     npy.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length, 0]);
     npy.set(new TextEncoder().encode(header), 10);
     npy.set(raw, 10 + header.length);
     writeFileSync(join(dir, "x.npy"), npy);
     writeFileSync(join(dir, "x.bin"), raw);
-    const report = await validateConversion(train, deploy, { inputs: [join(dir, "x.npy"), join(dir, "x.bin")], tolerances: { atol: 1e-5, rtol: 1e-5 } });
+    const report = await validateConversion(train, deploy, {
+      inputs: [join(dir, "x.npy"), join(dir, "x.bin")],
+      tolerances: { atol: 1e-5, rtol: 1e-5 },
+    });
     expect(report.samples.map((s) => s.label)).toEqual([join(dir, "x.npy"), join(dir, "x.bin")]);
     expect(report.tolerances).toEqual({ atol: 1e-5, rtol: 1e-5, scale: 0 });
     expect(report.samples[0]!.outputs).toEqual(report.samples[1]!.outputs);
@@ -92,7 +97,9 @@ describe("the report", () => {
   });
 
   it("refuses an input file of the wrong size before running anything", async () => {
-    const err = await validateConversion(train, deploy, { inputs: [{ bytes: new Uint8Array(12), label: "short.bin" }] }).catch((e: unknown) => e);
+    const err = await validateConversion(train, deploy, {
+      inputs: [{ bytes: new Uint8Array(12), label: "short.bin" }],
+    }).catch((e: unknown) => e);
     expect(isReparamError(err) && err.code).toBe("VALIDATE_BAD_INPUT");
     expect((err as Error).message).toMatch(/short\.bin for input 'input'/);
   });

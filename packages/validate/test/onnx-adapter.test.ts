@@ -24,7 +24,9 @@ async function convert(bytes: Uint8Array): Promise<{ bytes: Uint8Array; fused: n
   return { bytes: files.get("out.onnx")!, fused: report.fused.length };
 }
 
-const cases = conformanceCases().flatMap((c) => (["train", "train_unfolded"] as const).map((v) => [c.name, v, c] as const));
+const cases = conformanceCases().flatMap((c) =>
+  (["train", "train_unfolded"] as const).map((v) => [c.name, v, c] as const),
+);
 
 describe("reparam's own ONNX conversions validate", () => {
   it.each(cases)("%s (%s)", async (_n, variant, c) => {
@@ -34,11 +36,14 @@ describe("reparam's own ONNX conversions validate", () => {
     expect(report.passed, formatValidationReport(report)).toBe(true);
   });
 
-  it.each(conformanceCases().map((c) => [c.name, c] as const))("%s: verifyBlocks on the adapter's decisions", async (_n, c) => {
-    const model = await onnxAdapter.decode(input(fixtureBytes(c.onnx.train_unfolded)), {});
-    const { candidates } = await onnxAdapter.findBlocks(model, {});
-    const report = await verifyBlocks(decide(candidates, {}), { backend: "cpu", count: 1 });
-    expect(report.passed, formatBlockCheckReport(report)).toBe(true);
-    expect(report.checked).toBeGreaterThan(0);
-  });
+  it.each(conformanceCases().map((c) => [c.name, c] as const))(
+    "%s: verifyBlocks on the adapter's decisions",
+    async (_n, c) => {
+      const model = await onnxAdapter.decode(input(fixtureBytes(c.onnx.train_unfolded)), {});
+      const { candidates } = await onnxAdapter.findBlocks(model, {});
+      const report = await verifyBlocks(decide(candidates, {}), { backend: "cpu", count: 1 });
+      expect(report.passed, formatBlockCheckReport(report)).toBe(true);
+      expect(report.checked).toBeGreaterThan(0);
+    },
+  );
 });

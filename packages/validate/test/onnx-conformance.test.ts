@@ -9,7 +9,9 @@ const cases = conformanceCases();
 
 describe("conformance ONNX pairs validate", () => {
   it.each(cases.map((c) => [c.name, c] as const))("%s: train vs deploy", async (_name, c) => {
-    const report = await validateConversion(`${fixturesDir}${c.onnx.train}`, `${fixturesDir}${c.onnx.deploy}`, { count: 3 });
+    const report = await validateConversion(`${fixturesDir}${c.onnx.train}`, `${fixturesDir}${c.onnx.deploy}`, {
+      count: 3,
+    });
     expect(report.problems).toEqual([]);
     expect(report.passed, formatValidationReport(report)).toBe(true);
     expect(report.samples).toHaveLength(3);

@@ -16,7 +16,10 @@ const table = cases.flatMap((c) => (["cpu", "wasm"] as const).map((b) => [c.name
 
 describe("TF.js layers vs layers-deploy validate", () => {
   it.each(table)("%s on %s", async (name, backend, c) => {
-    const report = await validateConversion(`${dir}${name}/layers`, `${dir}${name}/layers-deploy/model.json`, { backend, count: 2 });
+    const report = await validateConversion(`${dir}${name}/layers`, `${dir}${name}/layers-deploy/model.json`, {
+      backend,
+      count: 2,
+    });
     expect(report.passed, formatValidationReport(report)).toBe(true);
     expect(report).toMatchObject({ format: "tfjs", backend, runtime: "tfjs", skipped: [] });
     const first = report.samples[0]!;
@@ -33,7 +36,10 @@ describe("TF.js layers vs layers-deploy validate", () => {
   });
 
   it("the graph model (converter-style, BN folded) validates against layers-deploy", async () => {
-    const report = await validateConversion(`${dir}acnet/graph`, `${dir}acnet/layers-deploy`, { backend: "cpu", count: 1 });
+    const report = await validateConversion(`${dir}acnet/graph`, `${dir}acnet/layers-deploy`, {
+      backend: "cpu",
+      count: 1,
+    });
     expect(report.passed, formatValidationReport(report)).toBe(true);
   });
 

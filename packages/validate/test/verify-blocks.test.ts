@@ -1,13 +1,27 @@
 // verifyBlocks on blocks built here from core's Block model: every family's
 // branches, run in onnxruntime as a tiny graph against the fused conv.
 import { describe, expect, it } from "vitest";
-import { decide, type Block, type Branch, type Candidate, type ConvBranch, type Decision, type Pads, type Pair } from "@reparam/core";
+import {
+  decide,
+  type Block,
+  type Branch,
+  type Candidate,
+  type ConvBranch,
+  type Decision,
+  type Pads,
+  type Pair,
+} from "@reparam/core";
 import { randomBatchNorm, randomFloat32, seededRandom } from "@reparam/test-utils";
 import { formatBlockCheckReport, verifyBlocks } from "../src/index.js";
 
 const rand = seededRandom(2024);
 
-function conv(o: number, c: number, k: Pair, opts: { stride?: Pair; pads?: Pads; groups?: number; bn?: boolean; bias?: boolean } = {}): ConvBranch {
+function conv(
+  o: number,
+  c: number,
+  k: Pair,
+  opts: { stride?: Pair; pads?: Pads; groups?: number; bn?: boolean; bias?: boolean } = {},
+): ConvBranch {
   const g = opts.groups ?? 1;
   const [kh, kw] = k;
   return {
@@ -40,7 +54,12 @@ const blocks: Record<string, Block> = {
   "mobileone-depthwise": {
     name: "mobileone-depthwise",
     inChannels: 4,
-    branches: [conv(4, 4, [3, 3], { groups: 4 }), conv(4, 4, [3, 3], { groups: 4 }), conv(4, 4, [1, 1], { groups: 4 }), idBn(4)],
+    branches: [
+      conv(4, 4, [3, 3], { groups: 4 }),
+      conv(4, 4, [3, 3], { groups: 4 }),
+      conv(4, 4, [1, 1], { groups: 4 }),
+      idBn(4),
+    ],
   },
   dbb: {
     name: "dbb",
@@ -67,7 +86,10 @@ const blocks: Record<string, Block> = {
     name: "tf-same-stride2",
     inChannels: 3,
     inputSize: [8, 8],
-    branches: [conv(4, 3, [3, 3], { stride: [2, 2], pads: [0, 0, 1, 1] }), conv(4, 3, [1, 1], { stride: [2, 2], pads: [0, 0, 0, 0] })],
+    branches: [
+      conv(4, 3, [3, 3], { stride: [2, 2], pads: [0, 0, 1, 1] }),
+      conv(4, 3, [1, 1], { stride: [2, 2], pads: [0, 0, 0, 0] }),
+    ],
   },
 };
 
@@ -77,7 +99,10 @@ function candidate(block: Block, family = block.name): Candidate {
 
 describe("verifyBlocks", () => {
   it("passes every fused block of every family", async () => {
-    const decisions = decide(Object.values(blocks).map((b) => candidate(b)), {});
+    const decisions = decide(
+      Object.values(blocks).map((b) => candidate(b)),
+      {},
+    );
     expect(decisions.every((d) => d.kind === "fuse")).toBe(true);
     const report = await verifyBlocks(decisions, { backend: "cpu", count: 2 });
     expect(report.passed, formatBlockCheckReport(report)).toBe(true);
@@ -104,7 +129,11 @@ describe("verifyBlocks", () => {
         return { ...conv, kernel: { ...conv.kernel, data } };
       },
     };
-    const mismatched: Block = { name: "stride-mismatch", inChannels: 4, branches: [conv(4, 4, [3, 3], { stride: [2, 2] }), conv(4, 4, [1, 1])] };
+    const mismatched: Block = {
+      name: "stride-mismatch",
+      inChannels: 4,
+      branches: [conv(4, 4, [3, 3], { stride: [2, 2] }), conv(4, 4, [1, 1])],
+    };
     const decisions = [broken, ...decide([candidate(mismatched)], {})];
     const report = await verifyBlocks(decisions, { size: [6, 6] });
     expect(report.passed).toBe(false);
@@ -130,7 +159,11 @@ describe("verifyBlocks", () => {
 
   it("reports a block whose load fails as an error, not a crash", async () => {
     const [d] = decide([candidate(blocks.repvgg!)], {}) as [Decision & { kind: "fuse" }];
-    const failing: Decision = { ...d, candidate: { ...d.candidate, load: async () => Promise.reject(new Error("shard missing")) }, fused: async () => Promise.reject(new Error("shard missing")) };
+    const failing: Decision = {
+      ...d,
+      candidate: { ...d.candidate, load: async () => Promise.reject(new Error("shard missing")) },
+      fused: async () => Promise.reject(new Error("shard missing")),
+    };
     const report = await verifyBlocks([failing], { backend: "cpu" });
     expect(report.passed).toBe(false);
     expect(report.blocks[0]).toMatchObject({ status: "error", why: "shard missing" });

@@ -33,15 +33,36 @@ export function registerConvert(program: Command): void {
     .command("convert")
     .description("fuse every re-parameterizable block of a model and write its deploy form")
     .argument("<input>", inputHelp())
-    .option("-o, --output <path>", "output path (default: next to the input, with .deploy before the extension; TF.js: a sibling folder)")
+    .option(
+      "-o, --output <path>",
+      "output path (default: next to the input, with .deploy before the extension; TF.js: a sibling folder)",
+    )
     .addOption(new Option("--format <format>", "input format").choices(formatChoices).default("auto"))
-    .option("--scheme <name>", `state-dict naming scheme (${formatsTaking("--scheme")}): repvgg, timm-repvgg, mobileone, ... (default: detected)`)
-    .option("--eps <number>", `BatchNorm epsilon where the format does not store it (${formatsTaking("--eps")}; default 1e-5, YOLO uses 1e-3)`, parseEps)
+    .option(
+      "--scheme <name>",
+      `state-dict naming scheme (${formatsTaking("--scheme")}): repvgg, timm-repvgg, mobileone, ... (default: detected)`,
+    )
+    .option(
+      "--eps <number>",
+      `BatchNorm epsilon where the format does not store it (${formatsTaking("--eps")}; default 1e-5, YOLO uses 1e-3)`,
+      parseEps,
+    )
     .addOption(new Option("--dtype <dtype>", "dtype of fused weights").choices(["keep", "f32", "f16"]).default("keep"))
-    .addOption(new Option("--only <kind>", "only this kind of fusion: conv+BN folds (bn) or multi-branch blocks (branches)").choices(["bn", "branches"]))
+    .addOption(
+      new Option(
+        "--only <kind>",
+        "only this kind of fusion: conv+BN folds (bn) or multi-branch blocks (branches)",
+      ).choices(["bn", "branches"]),
+    )
     .option("--exclude <pattern>", "leave blocks whose name matches (substring or * glob); repeatable", collect, [])
-    .option("--keep-weight-inputs", "ONNX: initializers also listed as graph inputs (keep_initializers_as_inputs) stay run-time inputs; blocks reading them are refused instead of fused")
-    .option("--verify", "after converting, run original and converted (or check a state dict block by block); exit 3 on a mismatch")
+    .option(
+      "--keep-weight-inputs",
+      "ONNX: initializers also listed as graph inputs (keep_initializers_as_inputs) stay run-time inputs; blocks reading them are refused instead of fused",
+    )
+    .option(
+      "--verify",
+      "after converting, run original and converted (or check a state dict block by block); exit 3 on a mismatch",
+    )
     .option("--json", "print one JSON object on stdout and nothing else")
     .option("-q, --quiet", "no progress display")
     .option("-f, --force", "overwrite an existing output")
@@ -68,7 +89,11 @@ export function registerConvert(program: Command): void {
       // Loaded on demand: the runtimes are heavy and only verification needs them.
       const { verifyModel, formatVerify } = await import("../verify-model.js");
       const verify = await verifyModel(result.input, result.output, {}, options);
-      process.stdout.write(f.json === true ? `${JSON.stringify({ ...result, verify })}\n` : `${formatSummary(result)}\n\n${formatVerify(verify)}\n`);
+      process.stdout.write(
+        f.json === true
+          ? `${JSON.stringify({ ...result, verify })}\n`
+          : `${formatSummary(result)}\n\n${formatVerify(verify)}\n`,
+      );
       if (!verify.passed) process.exitCode = EXIT.mismatch;
     });
 }

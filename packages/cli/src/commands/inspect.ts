@@ -4,22 +4,38 @@ import { inspectModel, type InspectResult } from "../inspect-model.js";
 import { examplesHelp, formatChoices } from "../format-help.js";
 
 function formatInspect(r: InspectResult): string {
-  const head = `${r.input} (${r.format}${Object.entries(r.details).map(([k, v]) => `, ${k} ${v}`).join("")})`;
+  const head = `${r.input} (${r.format}${Object.entries(r.details)
+    .map(([k, v]) => `, ${k} ${v}`)
+    .join("")})`;
   const table = formatTable(
     ["block", "family", "branches", "stride", "groups", "result"],
-    r.blocks.map((b) => [b.name, b.family, b.branches.join(" + "), b.stride, b.groups, b.status === "fuse" ? `-> ${b.detail}` : `${b.status}: ${b.detail}`]),
+    r.blocks.map((b) => [
+      b.name,
+      b.family,
+      b.branches.join(" + "),
+      b.stride,
+      b.groups,
+      b.status === "fuse" ? `-> ${b.detail}` : `${b.status}: ${b.detail}`,
+    ]),
   );
   const matchRefused = r.refused.filter((x) => !r.blocks.some((b) => b.name === x.block));
   const extra = matchRefused.map((x) => `refused ${x.block}: ${x.reason}: ${x.message}`);
   const fused = r.blocks.filter((b) => b.status === "fuse").length;
-  return [head, table, ...extra, `${r.blocks.length + matchRefused.length} blocks, ${fused} would fuse; parameters ${r.parameters.before} -> ~${r.parameters.afterEstimate}`].join("\n");
+  return [
+    head,
+    table,
+    ...extra,
+    `${r.blocks.length + matchRefused.length} blocks, ${fused} would fuse; parameters ${r.parameters.before} -> ~${r.parameters.afterEstimate}`,
+  ].join("\n");
 }
 
 /** `reparam inspect`: what convert would do, without writing. */
 export function registerInspect(program: Command): void {
   program
     .command("inspect")
-    .description("list the re-parameterizable blocks of a model, what each would fuse into, and what would be refused and why")
+    .description(
+      "list the re-parameterizable blocks of a model, what each would fuse into, and what would be refused and why",
+    )
     .argument("<input>", "model file or TF.js folder")
     .addOption(new Option("--format <format>", "input format").choices(formatChoices).default("auto"))
     .option("--json", "print one JSON object on stdout")

@@ -13,32 +13,75 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 export function registerVerify(program: Command): void {
   program
     .command("verify")
-    .description("check every fused block against its branches and run the original and the converted model on the same inputs (GPU first, CPU fallback); exits 3 on a mismatch, naming the block")
+    .description(
+      "check every fused block against its branches and run the original and the converted model on the same inputs (GPU first, CPU fallback); exits 3 on a mismatch, naming the block",
+    )
     .argument("<original>", "the train-time model")
     .argument("<converted>", "the converted model")
-    .option("--input <file>", "an input: raw float32 little-endian or .npy (repeatable; default: seeded random)", collect, [])
-    .option("--atol <n>", "use elementwise tolerances |a - b| <= atol + rtol |b| instead of the derived bounds (default atol 1e-5 when only --rtol is given)", positive("--atol"))
-    .option("--rtol <n>", "elementwise relative tolerance (default 1e-4 when only --atol is given); by default each block is checked within a bound derived from its computation, and the whole model within 1e-5 * max|output|", positive("--rtol"))
-    .addOption(new Option("--backend <backend>", "runtime backend to start from").choices(["auto", "gpu", "cpu", "wasm"]).default("auto"))
+    .option(
+      "--input <file>",
+      "an input: raw float32 little-endian or .npy (repeatable; default: seeded random)",
+      collect,
+      [],
+    )
+    .option(
+      "--atol <n>",
+      "use elementwise tolerances |a - b| <= atol + rtol |b| instead of the derived bounds (default atol 1e-5 when only --rtol is given)",
+      positive("--atol"),
+    )
+    .option(
+      "--rtol <n>",
+      "elementwise relative tolerance (default 1e-4 when only --atol is given); by default each block is checked within a bound derived from its computation, and the whole model within 1e-5 * max|output|",
+      positive("--rtol"),
+    )
+    .addOption(
+      new Option("--backend <backend>", "runtime backend to start from")
+        .choices(["auto", "gpu", "cpu", "wasm"])
+        .default("auto"),
+    )
     .option("--count <n>", "random inputs to try (default 2)", positive("--count"))
     .option("--seed <n>", "seed of the random inputs", positive("--seed"))
     .option("--latency <runs>", "also time each model over this many runs", positive("--latency"))
     .option("--eps <number>", `${formatsTaking("--eps")}: BatchNorm epsilon used for the conversion`, positive("--eps"))
     .option("--json", "print one JSON object on stdout")
     .addHelpText("after", examplesHelp("verify"))
-    .action(async (original: string, converted: string, f: { input: string[]; atol?: number; rtol?: number; backend: string; count?: number; seed?: number; latency?: number; eps?: number; json?: boolean }) => {
-      const tolerances = { ...(f.atol !== undefined ? { atol: f.atol } : {}), ...(f.rtol !== undefined ? { rtol: f.rtol } : {}) };
-      // Loaded on demand: the runtimes (ONNX Runtime, TF.js, Dawn) are heavy and only verify needs them.
-      const { verifyModel, formatVerify } = await import("../verify-model.js");
-      const r = await verifyModel(original, converted, {
-        backend: f.backend as "auto" | "gpu" | "cpu" | "wasm",
-        tolerances,
-        ...(f.input.length > 0 ? { inputs: f.input } : {}),
-        ...(f.count !== undefined ? { count: f.count } : {}),
-        ...(f.seed !== undefined ? { seed: f.seed } : {}),
-        ...(f.latency !== undefined ? { latencyRuns: f.latency } : {}),
-      }, f.eps !== undefined ? { eps: f.eps } : {});
-      process.stdout.write(f.json === true ? `${JSON.stringify(r)}\n` : `${formatVerify(r)}\n`);
-      if (!r.passed) process.exitCode = EXIT.mismatch;
-    });
+    .action(
+      async (
+        original: string,
+        converted: string,
+        f: {
+          input: string[];
+          atol?: number;
+          rtol?: number;
+          backend: string;
+          count?: number;
+          seed?: number;
+          latency?: number;
+          eps?: number;
+          json?: boolean;
+        },
+      ) => {
+        const tolerances = {
+          ...(f.atol !== undefined ? { atol: f.atol } : {}),
+          ...(f.rtol !== undefined ? { rtol: f.rtol } : {}),
+        };
+        // Loaded on demand: the runtimes (ONNX Runtime, TF.js, Dawn) are heavy and only verify needs them.
+        const { verifyModel, formatVerify } = await import("../verify-model.js");
+        const r = await verifyModel(
+          original,
+          converted,
+          {
+            backend: f.backend as "auto" | "gpu" | "cpu" | "wasm",
+            tolerances,
+            ...(f.input.length > 0 ? { inputs: f.input } : {}),
+            ...(f.count !== undefined ? { count: f.count } : {}),
+            ...(f.seed !== undefined ? { seed: f.seed } : {}),
+            ...(f.latency !== undefined ? { latencyRuns: f.latency } : {}),
+          },
+          f.eps !== undefined ? { eps: f.eps } : {},
+        );
+        process.stdout.write(f.json === true ? `${JSON.stringify(r)}\n` : `${formatVerify(r)}\n`);
+        if (!r.passed) process.exitCode = EXIT.mismatch;
+      },
+    );
 }

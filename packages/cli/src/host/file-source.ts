@@ -14,15 +14,28 @@ const PARALLEL = 4;
 export function fileSource(handle: FileHandle, size: number, path: string): ByteSource {
   // Checked before anything is allocated or read: lengths come from the model's own headers.
   const check = (offset: number, length: number): void => {
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
-      throw new ReparamError("CLI_READ_PAST_END", "read outside the file", { where: path, expected: `a range inside ${size} bytes`, found: `${offset}+${length}` });
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      offset + length > size
+    ) {
+      throw new ReparamError("CLI_READ_PAST_END", "read outside the file", {
+        where: path,
+        expected: `a range inside ${size} bytes`,
+        found: `${offset}+${length}`,
+      });
     }
   };
   const fillRange = async (offset: number, length: number, buf: Uint8Array, at: number): Promise<void> => {
     let done = 0;
     while (done < length) {
       const { bytesRead } = await handle.read(buf, at + done, length - done, offset + done);
-      if (bytesRead === 0) throw new ReparamError("CLI_FILE_CHANGED", "file ended early while reading (changed on disk?)", { where: path });
+      if (bytesRead === 0)
+        throw new ReparamError("CLI_FILE_CHANGED", "file ended early while reading (changed on disk?)", {
+          where: path,
+        });
       done += bytesRead;
     }
   };

@@ -27,7 +27,7 @@ export async function openModelInput(mainPath: string): Promise<OpenedInput> {
   const realFolder = await realpath(folder);
   const handles: Array<{ close(): Promise<void> }> = [];
   const openFile = async (p: string): Promise<ByteSource> => {
-    let info;
+    let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(p);
     } catch {
@@ -45,7 +45,10 @@ export async function openModelInput(mainPath: string): Promise<OpenedInput> {
     async open(rel) {
       const target = resolve(folder, rel);
       if (isAbsolute(rel) || rel.split(/[\\/]/).includes("..") || !inside(folder, target)) {
-        throw new ReparamError("CLI_PATH_ESCAPE", "a file the model refers to lies outside its folder", { where: rel, expected: `a path inside ${folder}` });
+        throw new ReparamError("CLI_PATH_ESCAPE", "a file the model refers to lies outside its folder", {
+          where: rel,
+          expected: `a path inside ${folder}`,
+        });
       }
       let real: string;
       try {
@@ -54,7 +57,11 @@ export async function openModelInput(mainPath: string): Promise<OpenedInput> {
         throw new ReparamError("CLI_FILE_NOT_FOUND", "a file the model refers to is missing", { where: target });
       }
       if (!inside(realFolder, real)) {
-        throw new ReparamError("CLI_PATH_ESCAPE", "a file the model refers to resolves (through a symlink) outside its folder", { where: rel, found: real });
+        throw new ReparamError(
+          "CLI_PATH_ESCAPE",
+          "a file the model refers to resolves (through a symlink) outside its folder",
+          { where: rel, found: real },
+        );
       }
       return openFile(real);
     },

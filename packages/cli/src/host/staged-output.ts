@@ -32,7 +32,10 @@ async function exists(p: string): Promise<boolean> {
 export async function stageOutput(target: string, opts: { folder: boolean; force: boolean }): Promise<StagedOutput> {
   const final = resolve(target);
   if (!opts.force && (await exists(final))) {
-    throw new ReparamError("CLI_OUTPUT_EXISTS", "the output already exists", { where: final, hint: "pass --force to overwrite it, or -o to choose another path" });
+    throw new ReparamError("CLI_OUTPUT_EXISTS", "the output already exists", {
+      where: final,
+      hint: "pass --force to overwrite it, or -o to choose another path",
+    });
   }
   const parent = dirname(final);
   await mkdir(parent, { recursive: true });
@@ -76,7 +79,11 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
       const main = basename(final);
       for (const n of [...names.filter((x) => x !== main), ...names.filter((x) => x === main)]) {
         const to = n === main ? final : join(parent, n);
-        if (!opts.force && n !== main && (await exists(to))) throw new ReparamError("CLI_OUTPUT_EXISTS", "an output side file already exists", { where: to, hint: "pass --force" });
+        if (!opts.force && n !== main && (await exists(to)))
+          throw new ReparamError("CLI_OUTPUT_EXISTS", "an output side file already exists", {
+            where: to,
+            hint: "pass --force",
+          });
         await rename(join(tmp, n), to);
         moved.push(to);
       }

@@ -1,0 +1,7 @@
+/**
+ * The name of a runtime family: the model format it runs, and the name a
+ * validation report's `format` carries. What each family is (its backends and
+ * runtimes) is in `runtimeFamilies`; this type stands apart so that model
+ * types can name a family without importing the runtimes.
+ */
+export type RuntimeFamilyName = "onnx" | "tfjs";
