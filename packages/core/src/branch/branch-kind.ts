@@ -57,6 +57,8 @@ export interface BranchKind<T extends Branch["kind"]> {
   checkExact?(b: BranchOf<T, KernelShape>, name: string): Refusal | undefined;
   /** The kernel whose rows are the block's output channels (a window holds only some), if any. */
   rowKernel(b: BranchOf<T>): Kernel | undefined;
+  /** The branch with its kernels' values, given in the order of {@link BranchKind.kernels} (shapes stay). */
+  withData(b: BranchOf<T, KernelShape>, data: readonly (Float32Array | Float64Array)[]): BranchOf<T>;
   /** Every kernel of the branch (for the finiteness guard). */
   kernels(b: BranchOf<T>): Kernel[];
   /** The accumulator the fusion engines use; `rowBase` is the first output channel the branch's kernels hold. */

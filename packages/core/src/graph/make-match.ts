@@ -2,7 +2,7 @@ import type { Candidate } from "../contract/adapter.js";
 import type { Block, Branch } from "../block/block.js";
 import type { KernelShape } from "../block/kernel.js";
 import { planBlock } from "../block/plan-block.js";
-import { branchOutChannels } from "../branch/branch-kinds.js";
+import { branchOutChannels, kindOf } from "../branch/branch-kinds.js";
 import { isReparamError } from "../contract/reparam-error.js";
 import { refusal, type Refusal } from "../block/refusal.js";
 import { branchLayout, parseChannels, type BranchLayout } from "./branch-layout.js";
@@ -72,11 +72,7 @@ export async function makeMatch(
     const branches = await Promise.all(
       layouts.map(async ({ branch, kernels }): Promise<Branch> => {
         const data = await Promise.all(kernels.map((k) => k.values()));
-        if (branch.kind === "conv") return { ...branch, kernel: { data: data[0]!, shape: branch.kernel.shape } };
-        if (branch.kind === "sequential") {
-          return { ...branch, first: { ...branch.first, kernel: { data: data[0]!, shape: branch.first.kernel.shape } }, second: { ...branch.second, kernel: { data: data[1]!, shape: branch.second.kernel.shape } } };
-        }
-        return branch;
+        return kindOf(branch).withData(branch, data);
       }),
     );
     return { ...layout, branches };

@@ -13,6 +13,7 @@ export const avgPoolKind: BranchKind<"avgpool"> = {
   checkChannels: (b, name, c, out) => checkSameChannels(b.kind, name, c, out),
   vectors: (b, i, c) => perChannelVectors(b.bn, i, c),
   rowKernel: () => undefined,
+  withData: (b) => b,
   kernels: () => [],
   accumulator: (b, p, plan, where) => new DiagonalAccumulator(b.size, 1 / (b.size[0] * b.size[1]), b.bn, p, plan, where),
   kernel: (b, channels, groups, where) => scaleByBatchNorm(avgPoolKernel(channels, groups, b.size[0], b.size[1]), b.bn, where),

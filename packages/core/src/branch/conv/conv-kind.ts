@@ -30,6 +30,7 @@ export const convKind: BranchKind<"conv"> = {
   checkChannels: (b, name, c) => checkGroupedInput(b.kind, b.kernel, b.groups, name, c),
   vectors: (b, i) => [{ where: `branch ${i}`, channels: b.kernel.shape[0], bn: b.bn, bias: b.bias }],
   rowKernel: (b) => b.kernel,
+  withData: (b, data) => ({ ...b, kernel: { data: data[0]!, shape: b.kernel.shape } }),
   kernels: (b) => [b.kernel],
   accumulator: (b, p, plan, where, rowBase) => new ConvAccumulator(b, p, plan, where, rowBase),
   kernel: (b, _channels, _groups, where) => foldConvBranch(b, where),

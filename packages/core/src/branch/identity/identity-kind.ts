@@ -13,6 +13,7 @@ export const identityKind: BranchKind<"identity"> = {
   checkChannels: (b, name, c, out) => checkSameChannels(b.kind, name, c, out),
   vectors: (b, i, c) => perChannelVectors(b.bn, i, c),
   rowKernel: () => undefined,
+  withData: (b) => b,
   kernels: () => [],
   accumulator: (b, p, plan, where) => new DiagonalAccumulator([1, 1], 1, b.bn, p, plan, where),
   kernel: (b, channels, groups, where) => scaleByBatchNorm(identityKernel(channels, groups), b.bn, where),

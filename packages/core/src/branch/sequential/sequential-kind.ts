@@ -47,6 +47,7 @@ export const sequentialKind: BranchKind<"sequential"> = {
   ],
   checkExact: checkZeroPadding,
   rowKernel: (b) => b.second.kernel,
+  withData: (b, data) => ({ ...b, first: { ...b.first, kernel: { data: data[0]!, shape: b.first.kernel.shape } }, second: { ...b.second, kernel: { data: data[1]!, shape: b.second.kernel.shape } } }),
   kernels: (b) => [b.first.kernel, b.second.kernel],
   accumulator: (b, p, plan, where, rowBase) => new SequentialAccumulator(b, p, plan, where, rowBase),
   kernel: (b, _channels, _groups, where) => {
