@@ -16,7 +16,7 @@ export { avgPoolKernel } from "./branch/avgpool/avg-pool-kernel.js";
 
 export type { Block, Branch, ConvBranch, SequentialBranch, ConvGeometry, FusedConv, Pads, Pair } from "./block/block.js";
 export { planBlock } from "./block/plan-block.js";
-export type { FusePlan } from "./block/plan-block.js";
+export type { FusePlan } from "./block/fuse-plan.js";
 export { fuseBlock, fuseWithPlan, fuseToFloat32 } from "./engine/fuse-block.js";
 export { fuseTo } from "./engine/fuse-to.js";
 export type { FusedDtype } from "./engine/fuse-to.js";

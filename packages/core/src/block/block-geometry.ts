@@ -2,13 +2,8 @@ import type { Block, Pads, Pair } from "./block.js";
 import type { AxisView } from "../branch/branch-kind.js";
 import { kindOf } from "../branch/branch-kinds.js";
 import type { KernelShape } from "./kernel.js";
+import type { Placement } from "./fuse-plan.js";
 import { refusal, type Refusal } from "./refusal.js";
-
-/** Where one branch's kernel lands in the block kernel (index units). */
-export interface Placement {
-  readonly offsetY: number;
-  readonly offsetX: number;
-}
 
 /** The fused conv's geometry and each branch's placement. */
 export interface BlockGeometry {

@@ -1,20 +1,10 @@
-import type { Block, ConvGeometry, Pair } from "./block.js";
-import { blockGeometry, type Placement } from "./block-geometry.js";
+import type { Block, Pair } from "./block.js";
+import { blockGeometry } from "./block-geometry.js";
+import type { FusePlan, PlanResult } from "./fuse-plan.js";
 import type { KernelShape } from "./kernel.js";
 import { checkVectors } from "./check-vectors.js";
 import { refusal, type Refusal } from "./refusal.js";
 import { branchOutChannels, kindOf } from "../branch/branch-kinds.js";
-
-/** What a block fuses into, known from shapes and BatchNorms alone. */
-export interface FusePlan extends ConvGeometry {
-  /** OIHW shape of the fused kernel. */
-  readonly kernelShape: readonly [number, number, number, number];
-  /** Where each branch's kernel lands, in branch order. */
-  readonly placements: readonly Placement[];
-}
-
-/** The result of {@link planBlock}. */
-export type PlanResult = { readonly ok: true; readonly plan: FusePlan } | { readonly ok: false; readonly refusal: Refusal };
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);

@@ -1,6 +1,5 @@
 import type { BatchNorm } from "../block/batch-norm.js";
-import type { Placement } from "../block/block-geometry.js";
-import type { FusePlan } from "../block/plan-block.js";
+import type { FusePlan, Placement } from "../block/fuse-plan.js";
 import { type BranchAccumulator, unsupported } from "../engine/branch-accumulator.js";
 import { affineOf } from "./_affine.js";
 

@@ -1,9 +1,8 @@
 import type { KernelBias } from "../algebra/fold-batch-norm.js";
 import type { BatchNorm } from "../block/batch-norm.js";
 import type { Branch, Pair } from "../block/block.js";
-import type { Placement } from "../block/block-geometry.js";
 import type { Kernel, KernelShape } from "../block/kernel.js";
-import type { FusePlan } from "../block/plan-block.js";
+import type { FusePlan, Placement } from "../block/fuse-plan.js";
 import type { Refusal } from "../block/refusal.js";
 import type { BranchAccumulator } from "../engine/branch-accumulator.js";
 

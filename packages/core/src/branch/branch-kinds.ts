@@ -1,8 +1,7 @@
 import type { KernelBias } from "../algebra/fold-batch-norm.js";
 import type { Branch } from "../block/block.js";
-import type { Placement } from "../block/block-geometry.js";
 import type { KernelShape } from "../block/kernel.js";
-import type { FusePlan } from "../block/plan-block.js";
+import type { FusePlan, Placement } from "../block/fuse-plan.js";
 import type { BranchAccumulator } from "../engine/branch-accumulator.js";
 import { avgPoolKind } from "./avgpool/avgpool-kind.js";
 import type { BranchKind } from "./branch-kind.js";

@@ -2,7 +2,7 @@ import type { Block, FusedConv } from "../block/block.js";
 import type { ByteSink, ByteSource } from "./byte-source.js";
 import type { DeployConv } from "./deploy-conv.js";
 import type { KernelShape } from "../block/kernel.js";
-import type { FusePlan, PlanResult } from "../block/plan-block.js";
+import type { FusePlan, PlanResult } from "../block/fuse-plan.js";
 import type { Refusal } from "../block/refusal.js";
 
 /** The files of a model as an adapter sees them: the named file, and its siblings on request. */

@@ -1,6 +1,7 @@
 import type { Block, FusedConv } from "../block/block.js";
 import { fuseTo } from "./fuse-to.js";
-import { planBlock, type FusePlan } from "../block/plan-block.js";
+import type { FusePlan } from "../block/fuse-plan.js";
+import { planBlock } from "../block/plan-block.js";
 import type { Refusal } from "../block/refusal.js";
 
 /** The result of {@link fuseBlock}: the deploy conv, or why there is none. */

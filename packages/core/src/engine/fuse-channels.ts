@@ -2,7 +2,7 @@ import { batchNormAffine } from "../block/batch-norm.js";
 import type { Block } from "../block/block.js";
 import { branchAccumulator } from "../branch/branch-kinds.js";
 import { checkWindow, type FuseWindow } from "./fuse-window.js";
-import type { FusePlan } from "../block/plan-block.js";
+import type { FusePlan } from "../block/fuse-plan.js";
 
 /** Receives one fused output channel: its kernel row [in/groups, kh, kw] in float64 (reused between calls) and bias. */
 export type ChannelSink = (o: number, row: Float64Array, bias: number) => void;

@@ -3,7 +3,7 @@ import type { Block, ConvBranch } from "../block/block.js";
 import { branchAccumulator } from "../branch/branch-kinds.js";
 import { latticeOffset } from "./fuse-lattice.js";
 import type { KernelShape } from "../block/kernel.js";
-import type { FusePlan } from "../block/plan-block.js";
+import type { FusePlan } from "../block/fuse-plan.js";
 
 /**
  * True when {@link fuseIntoHwio} can fuse the block: groups 1 throughout, the

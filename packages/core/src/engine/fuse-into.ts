@@ -6,7 +6,7 @@ import type { FastFuse } from "./fuse-engine.js";
 import { fuseLattice, latticeOffset } from "./fuse-lattice.js";
 import { fuseSparse } from "./fuse-sparse.js";
 import { checkWindow, type FuseWindow } from "./fuse-window.js";
-import type { FusePlan } from "../block/plan-block.js";
+import type { FusePlan } from "../block/fuse-plan.js";
 
 /**
  * Fuses a planned block into `kernel` (OIHW, float32 or float64 storage: each

@@ -1,7 +1,7 @@
 import type { Block } from "../block/block.js";
 import type { FastFuse } from "./fuse-engine.js";
 import type { KernelShape } from "../block/kernel.js";
-import type { FusePlan } from "../block/plan-block.js";
+import type { FusePlan } from "../block/fuse-plan.js";
 
 /** The offset every branch after the first sits at, when all of them are 1x1 (convs, identity) at one offset. */
 export function latticeOffset(block: Block<KernelShape>, plan: FusePlan): { y: number; x: number } | undefined {

@@ -5,7 +5,7 @@ import { fuseIntoHwio } from "./fuse-hwio.js";
 import { fuseInto } from "./fuse-into.js";
 import type { FuseWindow } from "./fuse-window.js";
 import { assertFiniteFusion, type FusedStorage } from "./finite-guard.js";
-import type { FusePlan } from "../block/plan-block.js";
+import type { FusePlan } from "../block/fuse-plan.js";
 
 /** The dtype fused values are stored in: float32, float64, or float16/bfloat16 bit patterns. */
 export type FusedDtype = "f32" | "f64" | "f16" | "bf16";

@@ -1,5 +1,5 @@
 import type { Block } from "../block/block.js";
-import type { FusePlan } from "../block/plan-block.js";
+import type { FusePlan } from "../block/fuse-plan.js";
 import { ReparamError } from "../contract/reparam-error.js";
 import { kindOf } from "../branch/branch-kinds.js";
 

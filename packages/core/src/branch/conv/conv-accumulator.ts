@@ -1,6 +1,5 @@
 import type { ConvBranch } from "../../block/block.js";
-import type { Placement } from "../../block/block-geometry.js";
-import type { FusePlan } from "../../block/plan-block.js";
+import type { FusePlan, Placement } from "../../block/fuse-plan.js";
 import type { BranchAccumulator } from "../../engine/branch-accumulator.js";
 import { affineOf } from "../_affine.js";
 

@@ -1,9 +1,8 @@
 import { batchNormAffine } from "../../block/batch-norm.js";
 import type { Branch } from "../../block/block.js";
-import type { Placement } from "../../block/block-geometry.js";
 import { type BranchAccumulator, unsupported } from "../../engine/branch-accumulator.js";
 import { foldConvBranch } from "../conv/fold-conv-branch.js";
-import type { FusePlan } from "../../block/plan-block.js";
+import type { FusePlan, Placement } from "../../block/fuse-plan.js";
 
 /**
  * DBB's 1x1 -> kxk branch, composed per output channel o:

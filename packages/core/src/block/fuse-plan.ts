@@ -1,0 +1,19 @@
+import type { ConvGeometry } from "./block.js";
+import type { Refusal } from "./refusal.js";
+
+/** Where one branch's kernel lands in the block kernel (index units). */
+export interface Placement {
+  readonly offsetY: number;
+  readonly offsetX: number;
+}
+
+/** What a block fuses into, known from shapes and BatchNorms alone. */
+export interface FusePlan extends ConvGeometry {
+  /** OIHW shape of the fused kernel. */
+  readonly kernelShape: readonly [number, number, number, number];
+  /** Where each branch's kernel lands, in branch order. */
+  readonly placements: readonly Placement[];
+}
+
+/** The result of `planBlock`: the plan, or why the block does not fuse. */
+export type PlanResult = { readonly ok: true; readonly plan: FusePlan } | { readonly ok: false; readonly refusal: Refusal };
