@@ -1,7 +1,8 @@
 /// <reference types="node" />
 import { readdirSync } from "node:fs";
 import { isReparamError } from "@reparam/core";
-import { checkGraph, decodeModel, encodeModel, tensorValues, topologicalOrder } from "../src/index.js";
+import { checkGraph, decodeModel, encodeModel, tensorValues } from "../src/index.js";
+import { topologicalOrder } from "../src/view/topological-order.js";
 import { describe, expect, it } from "vitest";
 import { conformanceCases, fixtureBytes, fixturesDir } from "../../../tools/conformance/src/index.js";
 import { editField, encodeVarint, lenField } from "./_wire.js";

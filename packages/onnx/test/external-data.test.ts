@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { collectSink, type ByteSink } from "@reparam/core";
 import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  buildModel, decodeModel, encodeModel, externalizeTensors, internalizeTensors, intsAttr, readExternalData,
-  tensorValues, TensorProto_DataLocation, type ExternalDataFiles, type ModelProto, type TensorProto,
-} from "../src/index.js";
+import { buildModel, decodeModel, encodeModel, externalizeTensors, intsAttr, tensorValues, type ModelProto, type TensorProto } from "../src/index.js";
+import { internalizeTensors } from "../src/codec/internalize-tensors.js";
+import { readExternalData } from "../src/codec/read-external-data.js";
+import { TensorProto_DataLocation } from "onnx-buf";
+import { type ExternalDataFiles } from "../src/codec/external-data-files.js";
 import { nodeExternalDataFiles } from "./node-external-data-files.js";
 
 const dir = mkdtempSync(join(tmpdir(), "reparam-onnx-"));

@@ -1,10 +1,7 @@
 import { narrowFloat16Array, widenFloat16Array } from "@reparam/core";
 import { seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import {
-  buildModel, encodeModel, floatAttr, intAttr, intsAttr, makeTensor, stringAttr, tensorAttr, tensorValues, TensorProto_DataType as DT,
-  type InitializerSpec, type ModelProto, type NodeSpec,
-} from "../src/index.js";
+import { buildModel, encodeModel, floatAttr, intAttr, intsAttr, makeTensor, stringAttr, tensorAttr, tensorValues, TensorProto_DataType as DT, type InitializerSpec, type ModelProto, type NodeSpec } from "../src/index.js";
 import { bn, convWeights, inputData, repvggBlock } from "./_blocks.js";
 import { convert, opTypes, relativeError, run } from "./_convert.js";
 

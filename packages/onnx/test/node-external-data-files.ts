@@ -6,7 +6,8 @@
 import { open, realpath } from "node:fs/promises";
 import { join, sep } from "node:path";
 import { ReparamError } from "@reparam/core";
-import { checkExternalLocation, type ExternalDataFiles } from "../src/index.js";
+import { checkExternalLocation } from "../src/codec/check-external-location.js";
+import { type ExternalDataFiles } from "../src/codec/external-data-files.js";
 
 /**
  * External data files of the model in `folder`: reads `length` bytes at

@@ -13,7 +13,8 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { basename } from "node:path";
 import { type ByteSink, type ByteSource, reparameterize } from "@reparam/core";
-import { planSafetensors, safetensorsAdapter, type SafetensorsTensorSpec } from "../src/index.js";
+import { safetensorsAdapter } from "../src/index.js";
+import { planSafetensors, type SafetensorsTensorSpec } from "../src/write/plan-safetensors.js";
 
 function specs(): SafetensorsTensorSpec[] {
   const out: SafetensorsTensorSpec[] = [];

@@ -1,5 +1,6 @@
 import { bytesSource } from "@reparam/core";
-import { decodeSafetensors, encodeSafetensorsBytes, entriesFromFile } from "../src/index.js";
+import { decodeSafetensors, encodeSafetensorsBytes } from "../src/index.js";
+import { entriesFromFile } from "../src/codec/entries-from-file.js";
 
 /** Re-encodes a safetensors file with every tensor renamed by `rename` (bytes unchanged). */
 export async function renameKeys(bytes: Uint8Array, rename: (name: string) => string): Promise<Uint8Array> {

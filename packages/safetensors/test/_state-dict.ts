@@ -1,6 +1,7 @@
 import { narrowBFloat16, narrowFloat16 } from "@reparam/core";
 import { encodeSafetensorsBytes } from "../src/index.js";
-import type { SafetensorsDtype, SafetensorsEntry } from "../src/index.js";
+import type { SafetensorsEntry } from "../src/index.js";
+import type { SafetensorsDtype } from "../src/codec/dtype.js";
 
 /** One tensor of a state dict built in a test: float values and a shape. */
 export interface TestTensor {

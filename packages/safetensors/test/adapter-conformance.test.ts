@@ -2,7 +2,8 @@
 import { bytesSource, narrowFloat16, widenFloat16 } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { conformanceCases, fixtureBytes } from "../../../tools/conformance/src/index.js";
-import { type SafetensorsFile, decodeSafetensors } from "../src/index.js";
+import { decodeSafetensors } from "../src/index.js";
+import { type SafetensorsFile } from "../src/codec/decode-safetensors.js";
 import { convertBytes } from "./_memory-io.js";
 import { ulpDistance16, ulpDistance32 } from "./_ulp.js";
 

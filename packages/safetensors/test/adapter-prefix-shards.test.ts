@@ -2,7 +2,10 @@
 import { bytesSource, reparameterize } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { fixtureBytes } from "../../../tools/conformance/src/index.js";
-import { decodeSafetensors, decodeSafetensorsIndex, encodeSafetensorsBytes, encodeSafetensorsIndex, entriesFromFile, safetensorsAdapter } from "../src/index.js";
+import { decodeSafetensors, encodeSafetensorsBytes, safetensorsAdapter } from "../src/index.js";
+import { decodeSafetensorsIndex } from "../src/codec/decode-safetensors-index.js";
+import { encodeSafetensorsIndex } from "../src/codec/encode-safetensors-index.js";
+import { entriesFromFile } from "../src/codec/entries-from-file.js";
 import { convertBytes, memoryInput, memoryOutput } from "./_memory-io.js";
 import { renameKeys, tensorsOf } from "./_rename.js";
 

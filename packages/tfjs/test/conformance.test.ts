@@ -3,7 +3,8 @@
 // decodes, its weights match the manifest, and decode -> encode -> decode is
 // the identity on entries, bytes and every model.json field.
 import { describe, expect, it } from "vitest";
-import { decodeModelJson, decodeWeights, encodeModelJson, encodeWeights, kerasModel, memoryFiles, modelFormat, weightValues } from "../src/index.js";
+import { decodeModelJson, decodeWeights, encodeModelJson, encodeWeights, kerasModel, memoryFiles, weightValues } from "../src/index.js";
+import { modelFormat } from "../src/codec/model-format.js";
 import type { GraphDefJson, TfjsWeight } from "../src/index.js";
 import { VARIANTS, tfjsCases, variantSource } from "./fixtures.js";
 

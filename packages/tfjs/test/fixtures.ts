@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TfjsFiles } from "../src/index.js";
+import type { TfjsFiles } from "../src/codec/tfjs-files.js";
 
 /** The folder of the conformance TF.js fixtures. */
 export const TFJS_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../../tools/conformance/fixtures/tfjs");

@@ -4,7 +4,9 @@
 // straight to float16 with dtype f16 (never through float32).
 import { hwioFusable, narrowFloat16Array, oihwToHwcm, oihwToHwio, planBlock, fuseWithPlan, reparameterize } from "@reparam/core";
 import { describe, expect, it } from "vitest";
-import { decodeModelJson, decodeTfjsModel, decodeWeights, findTfjsBlocks, tfjsAdapter } from "../src/index.js";
+import { decodeModelJson, decodeWeights, tfjsAdapter } from "../src/index.js";
+import { decodeTfjsModel } from "../src/codec/decode-tfjs-model.js";
+import { findTfjsBlocks } from "../src/view/find-tfjs-blocks.js";
 import { tfjsCases, variantSource } from "./fixtures.js";
 import { memoryOutput, modelInput } from "./model-io.js";
 

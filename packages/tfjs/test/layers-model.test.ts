@@ -4,8 +4,10 @@
 // output, and the blocks the adapter must refuse or skip.
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { decodeModelJson, decodeWeights, encodeWeights, findTfjsBlocks, memoryFiles, tfjsAdapter } from "../src/index.js";
-import type { TfjsModel, TfjsWeight } from "../src/index.js";
+import { decodeModelJson, decodeWeights, encodeWeights, memoryFiles, tfjsAdapter } from "../src/index.js";
+import { findTfjsBlocks } from "../src/view/find-tfjs-blocks.js";
+import type { TfjsWeight } from "../src/index.js";
+import type { TfjsModel } from "../src/codec/tfjs-model.js";
 import { convertAndRun, countConvs } from "./convert.js";
 import { addRelu, convBn, functional, randomInput, randomizeWeights, saveLayersModel } from "./keras-models.js";
 import { quantizeFloat16, quantizeUint8, sameBytes } from "./quantize.js";

@@ -3,7 +3,8 @@
 // plus a TfjsFiles in, a map of written files out (so a test can check that a
 // failed conversion wrote nothing).
 import { bytesSource, memoryOutput as coreMemoryOutput, type MemoryOutput, type ModelInput } from "@reparam/core";
-import { memoryFiles, type TfjsFiles } from "../src/index.js";
+import { memoryFiles } from "../src/index.js";
+import { type TfjsFiles } from "../src/codec/tfjs-files.js";
 import type { TfjsModelSource } from "./run-model.js";
 
 /** A {@link ModelInput} over model.json bytes and the files beside it. */

@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { decodeWeights, memoryFiles, weightValues } from "../src/index.js";
-import type { WeightSpec } from "../src/index.js";
+import type { WeightSpec } from "../src/codec/weights-manifest.js";
 import { useBackend } from "./run-model.js";
 
 /** Deterministic bytes (xorshift32). */

@@ -5,7 +5,9 @@
 // one float32 input. Reusable by the block-rewriting tests.
 import * as tf from "@tensorflow/tfjs";
 import { encodeModelJson, encodeWeights, memoryFiles } from "../src/index.js";
-import type { EncodableWeight, EncodeWeightsOptions, TfjsFiles, TfjsModelJson } from "../src/index.js";
+import type { EncodableWeight, TfjsModelJson } from "../src/index.js";
+import type { EncodeWeightsOptions } from "../src/write/encodable-weight.js";
+import type { TfjsFiles } from "../src/codec/tfjs-files.js";
 
 /** A model as files: the bytes of model.json and access to the shards next to it. */
 export interface TfjsModelSource {
