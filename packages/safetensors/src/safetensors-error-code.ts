@@ -34,6 +34,8 @@
  * - `SAFETENSORS_BAD_BN`: a BatchNorm of a block with a NaN or infinite value or a negative variance.
  * - `SAFETENSORS_UNSUPPORTED_DTYPE`: a block tensor that is not F32, F16, BF16 or F64.
  * - `SAFETENSORS_BAD_OPTION`: a conversion option with a value this adapter cannot use.
+ * - `SAFETENSORS_UNKNOWN_BLOCK`: a fuse decision whose block is not one of this
+ *   state dict's (from another model, or not made by this adapter's findBlocks).
  */
 export const SAFETENSORS_ERROR_CODES = [
   "SAFETENSORS_TRUNCATED",
@@ -59,6 +61,7 @@ export const SAFETENSORS_ERROR_CODES = [
   "SAFETENSORS_BAD_BN",
   "SAFETENSORS_UNSUPPORTED_DTYPE",
   "SAFETENSORS_BAD_OPTION",
+  "SAFETENSORS_UNKNOWN_BLOCK",
 ] as const;
 
 /** A `ReparamError.code` thrown by `@reparam/safetensors`. */

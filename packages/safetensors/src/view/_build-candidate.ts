@@ -1,5 +1,6 @@
 import { type BatchNorm, type Block, type Branch, type Kernel, type KernelShape, type Pads, avgPoolKernel } from "@reparam/core";
 import { allInOrder } from "./_all-in-order.js";
+import { loadStub } from "./_load-stub.js";
 import { readBatchNorm, readVector } from "./_read-batch-norm.js";
 import { floatValues } from "../codec/_tensor-values.js";
 import type { AvgKernel, BatchNormKeys, BlockMatch, ConvKeys } from "./block-match.js";
@@ -77,15 +78,18 @@ export async function buildCandidate(model: SafetensorsModel, match: BlockMatch,
   const biasKeys = sources(match).flatMap((s) => ("weight" in s && s.bias !== undefined ? [s.bias] : []));
   const biases = new Map<string, Float64Array>(await allInOrder(biasKeys.map(async (key) => [key, await readVector(model, key)] as const)));
   const parts = { bns, biases };
-  return {
+  const candidate: SafetensorsCandidate = {
     name: match.name,
     family: match.scheme.family,
     layout: assemble(match, parts, (s) => ({ shape: s.shape })),
     match,
     async load() {
+      const stub = loadStub(candidate);
+      if (stub !== undefined) return stub();
       const kernels = new Map<Source, Kernel>();
       for (const s of sources(match)) kernels.set(s, await readKernel(model, s));
       return assemble(match, parts, (s) => kernels.get(s)!);
     },
   };
+  return candidate;
 }

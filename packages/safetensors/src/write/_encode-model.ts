@@ -6,7 +6,8 @@ import type { ResolvedOptions } from "../_resolve-options.js";
 import { encodeSafetensors, type SafetensorsEntry } from "../codec/encode-safetensors.js";
 import { encodeSafetensorsIndex } from "../codec/encode-safetensors-index.js";
 import { planShards } from "./plan-shards.js";
-import { type SafetensorsCandidate, isSafetensorsCandidate } from "../safetensors-candidate.js";
+import type { SafetensorsCandidate } from "../safetensors-candidate.js";
+import { knownBlock } from "./_known-block.js";
 import type { SafetensorsModel } from "../codec/safetensors-model.js";
 
 function fusedDtype(model: SafetensorsModel, c: SafetensorsCandidate, options: ResolvedOptions): FusedDtype {
@@ -24,7 +25,9 @@ function fusedDtype(model: SafetensorsModel, c: SafetensorsCandidate, options: R
 export async function encodeModel(model: SafetensorsModel, decisions: readonly Decision[], output: ModelOutput, options: ResolvedOptions): Promise<EncodeStats> {
   const fused: FusedOutput[] = [];
   for (const d of decisions) {
-    if (d.kind === "fuse" && isSafetensorsCandidate(d.candidate)) fused.push({ candidate: d.candidate, plan: d.plan, dtype: fusedDtype(model, d.candidate, options), load: () => d.load() });
+    if (d.kind !== "fuse") continue;
+    const candidate = knownBlock(model, d.candidate);
+    fused.push({ candidate, plan: d.plan, dtype: fusedDtype(model, candidate, options), load: () => d.load() });
   }
   const entries = outputEntries(model, fused, options.fuseChunkBytes);
   let bytesWritten = 0;

@@ -1,6 +1,7 @@
 import type { Block, FusePlan } from "@reparam/core";
 import { type FusedDtype, fuseToBytes } from "./_fuse-to-bytes.js";
 import { biasBlock, rowBlock, rowChunkable } from "./_row-chunks.js";
+import { loadWithStub } from "../view/_load-stub.js";
 import type { SafetensorsEntry } from "../codec/encode-safetensors.js";
 import type { SafetensorsCandidate } from "../safetensors-candidate.js";
 import type { SafetensorsModel } from "../codec/safetensors-model.js";
@@ -74,9 +75,11 @@ export function outputEntries(model: SafetensorsModel, fused: readonly FusedOutp
     const chunked = rows < o && rowChunkable(f.candidate);
     const weight = chunked ? () => Promise.resolve(weightChunks(model, f, rows)) : async () => (await whole(f)).weight;
     const bias = chunked
-      ? () => {
+      ? async () => {
           const { block, plan } = biasBlock(f.candidate.layout);
-          return Promise.resolve(fuseToBytes(block, plan, f.dtype).bias);
+          // The block counts once in core's progress (its decision's load), without reading a kernel.
+          await loadWithStub(f.candidate, f.load, () => block);
+          return fuseToBytes(block, plan, f.dtype).bias;
         }
       : async () => (await whole(f)).bias;
     out.push({ entry: { name: deploy.weight, dtype: f.dtype, shape: f.plan.kernelShape, data: weight }, shard });

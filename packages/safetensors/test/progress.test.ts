@@ -1,0 +1,29 @@
+import { type Progress, reparameterize } from "@reparam/core";
+import { describe, expect, it } from "vitest";
+import { conformanceCases, fixtureBytes } from "../../../tools/conformance/src/index.js";
+import { safetensorsAdapter } from "../src/index.js";
+import { memoryInput, memoryOutput } from "./_memory-io.js";
+
+const NAME = "model.safetensors";
+
+async function fuseEvents(file: string, fuseChunkBytes?: number) {
+  const events: Progress[] = [];
+  const options = fuseChunkBytes === undefined ? {} : { fuseChunkBytes };
+  const input = memoryInput(NAME, { [NAME]: fixtureBytes(file) });
+  const report = await reparameterize(safetensorsAdapter, input, memoryOutput(NAME), options, (p) => events.push(p));
+  return { report, fuse: events.filter((e) => e.phase === "fuse") };
+}
+
+describe("progress", () => {
+  // fuseChunkBytes 1: every block without a DBB branch is written one output channel at a time.
+  it.each(conformanceCases().flatMap((c) => [[c.safetensors.train, "whole"], [c.safetensors.train, "row windows"]] as const))(
+    "%s (%s): one 'fuse' event per fused block, counting up to the total",
+    async (file, how) => {
+      const { report, fuse } = await fuseEvents(file, how === "whole" ? undefined : 1);
+      expect(report.fused.length).toBeGreaterThan(0);
+      expect(fuse).toHaveLength(report.fused.length);
+      expect(fuse.map((e) => e.done)).toEqual(report.fused.map((_, i) => i + 1));
+      expect(fuse.every((e) => e.total === report.fused.length)).toBe(true);
+    },
+  );
+});
