@@ -38,17 +38,3 @@ export function narrowFloat16Array(values: ArrayLike<number>): Uint16Array {
   for (let i = 0; i < values.length; i++) out[i] = narrowFloat16(values[i]!);
   return out;
 }
-
-/** Widens an array of bfloat16 bit patterns to float64. */
-export function widenBFloat16Array(bits: Uint16Array): Float64Array {
-  const out = new Float64Array(bits.length);
-  for (let i = 0; i < bits.length; i++) out[i] = widenBFloat16(bits[i]!);
-  return out;
-}
-
-/** Narrows float64 values to bfloat16 bit patterns (one rounding each). */
-export function narrowBFloat16Array(values: ArrayLike<number>): Uint16Array {
-  const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = narrowBFloat16(values[i]!);
-  return out;
-}
