@@ -1,4 +1,13 @@
-import { matchBlocks, planBlock, refusal, type Block, type Candidate, type GraphView, type Refusal, type RefusalReason } from "@reparam/core";
+import {
+  matchBlocks,
+  planBlock,
+  refusal,
+  type Block,
+  type Candidate,
+  type GraphView,
+  type Refusal,
+  type RefusalReason,
+} from "@reparam/core";
 import { float32Pool } from "../codec/_float32-pool.js";
 import { graphModelView } from "./_graph-view.js";
 import { layersView } from "./_layers-view.js";
@@ -45,17 +54,20 @@ export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: Tf
   const recycle = (block: Block): void => {
     for (const b of block.branches) {
       if (b.kind === "conv" && b.kernel.data instanceof Float32Array) pool.give(b.kernel.data);
-      if (b.kind === "sequential") for (const k of [b.first.kernel, b.second.kernel]) if (k.data instanceof Float32Array) pool.give(k.data);
+      if (b.kind === "sequential")
+        for (const k of [b.first.kernel, b.second.kernel]) if (k.data instanceof Float32Array) pool.give(k.data);
     }
   };
-  const view: GraphView = model.format === "layers-model" ? layersView(model, pool).view : graphModelView(model, pool).view;
+  const view: GraphView =
+    model.format === "layers-model" ? layersView(model, pool).view : graphModelView(model, pool).view;
   const { matches, refused } = await matchBlocks(view);
   const candidates: TfjsCandidate[] = [];
   for (const m of matches) {
     // x + BN(x) with no conv proves nothing about the rank: only a tensor known
     // to be NHWC (it has a spatial size) may become a 1x1 depthwise conv.
-    if (m.candidate.layout.branches.every((b) => b.kind === "identity") && view.spatialSize(m.input) === undefined) continue;
-    const planned = planBlock(m.candidate.layout);
+    if (m.candidate.layout.branches.every((b) => b.kind === "identity") && view.spatialSize(m.input) === undefined)
+      continue;
+    const planned = m.candidate.plan ?? planBlock(m.candidate.layout);
     const c = m.candidate.layout.inChannels;
     if (planned.ok) {
       const { groups, kernelShape } = planned.plan;
@@ -70,7 +82,11 @@ export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: Tf
         continue;
       }
     }
-    candidates.push({ ...m.candidate, site: { input: m.input, output: m.output, nodes: m.nodes.map((n) => n.id) }, recycle });
+    candidates.push({
+      ...m.candidate,
+      site: { input: m.input, output: m.output, nodes: m.nodes.map((n) => n.id) },
+      recycle,
+    });
   }
   return { candidates, refused };
 }
