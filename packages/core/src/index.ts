@@ -7,14 +7,30 @@ export type { MemoryOutput } from "./contract/memory-model-io.js";
 export { shapeSize } from "./block/kernel.js";
 export type { Kernel, KernelShape } from "./block/kernel.js";
 export { hwioToOihw, oihwToHwio, hwcmToOihw, oihwToHwcm } from "./numeric/layout.js";
-export { widenFloat16, narrowFloat16, widenBFloat16, narrowBFloat16, widenFloat16Array, narrowFloat16Array } from "./numeric/float16.js";
+export {
+  widenFloat16,
+  narrowFloat16,
+  widenBFloat16,
+  narrowBFloat16,
+  widenFloat16Array,
+  narrowFloat16Array,
+} from "./numeric/float16.js";
 
 export { batchNormAffine } from "./block/batch-norm.js";
 export type { BatchNorm } from "./block/batch-norm.js";
 export { foldBatchNorm } from "./algebra/fold-batch-norm.js";
 export { avgPoolKernel } from "./branch/avgpool/avg-pool-kernel.js";
 
-export type { Block, Branch, ConvBranch, SequentialBranch, ConvGeometry, FusedConv, Pads, Pair } from "./block/block.js";
+export type {
+  Block,
+  Branch,
+  ConvBranch,
+  SequentialBranch,
+  ConvGeometry,
+  FusedConv,
+  Pads,
+  Pair,
+} from "./block/block.js";
 export { planBlock } from "./block/plan-block.js";
 export type { FusePlan } from "./block/fuse-plan.js";
 export { fuseBlock, fuseWithPlan, fuseToFloat32 } from "./engine/fuse-block.js";
@@ -25,7 +41,15 @@ export { hwioFusable } from "./engine/fuse-hwio.js";
 export { refusal } from "./block/refusal.js";
 export type { Refusal, RefusalReason } from "./block/refusal.js";
 
-export type { Candidate, ConvertOptions, Decision, EncodeStats, FormatAdapter, ModelInput, ModelOutput } from "./contract/adapter.js";
+export type {
+  Candidate,
+  ConvertOptions,
+  Decision,
+  EncodeStats,
+  FormatAdapter,
+  ModelInput,
+  ModelOutput,
+} from "./contract/adapter.js";
 export type { ConversionReport } from "./contract/report.js";
 export { UNIT_ROUNDOFF } from "./contract/deploy-conv.js";
 export type { DeployConv } from "./contract/deploy-conv.js";

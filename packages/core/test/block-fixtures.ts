@@ -8,7 +8,15 @@ export function convBranch(
   c: number,
   kh: number,
   kw: number,
-  opts: { stride?: Pair; pads?: Pads; dilation?: Pair; groups?: number; bn?: boolean; bias?: boolean; eps?: number } = {},
+  opts: {
+    stride?: Pair;
+    pads?: Pads;
+    dilation?: Pair;
+    groups?: number;
+    bn?: boolean;
+    bias?: boolean;
+    eps?: number;
+  } = {},
 ): ConvBranch {
   const g = opts.groups ?? 1;
   const kernel = { data: randomFloat32(rand, o * (c / g) * kh * kw), shape: [o, c / g, kh, kw] as const };

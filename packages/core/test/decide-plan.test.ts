@@ -9,7 +9,13 @@ const layout: Block<KernelShape> = {
     { kind: "identity" },
   ],
 };
-const candidate = (extra: Partial<Candidate> = {}): Candidate => ({ name: "b", family: "repvgg", layout, load: () => Promise.reject(new Error("not loaded")), ...extra });
+const candidate = (extra: Partial<Candidate> = {}): Candidate => ({
+  name: "b",
+  family: "repvgg",
+  layout,
+  load: () => Promise.reject(new Error("not loaded")),
+  ...extra,
+});
 
 describe("decide and a candidate's own plan", () => {
   it("plans a candidate that carries no plan (state dicts)", () => {

@@ -11,18 +11,38 @@ export function evaluateBranch(b: Branch, x: Tensor4): Tensor4 {
       return b.bn === undefined ? y : batchNorm(y, b.bn);
     }
     case "conv": {
-      const y = conv2d(x, { weight: b.kernel, ...(b.bias ? { bias: b.bias } : {}), stride: b.stride, pads: b.pads, dilation: b.dilation, groups: b.groups });
+      const y = conv2d(x, {
+        weight: b.kernel,
+        ...(b.bias ? { bias: b.bias } : {}),
+        stride: b.stride,
+        pads: b.pads,
+        dilation: b.dilation,
+        groups: b.groups,
+      });
       return b.bn === undefined ? y : batchNorm(y, b.bn);
     }
     case "sequential": {
-      let mid = conv2d(x, { weight: b.first.kernel, ...(b.first.bias ? { bias: b.first.bias } : {}), groups: b.groups });
+      let mid = conv2d(x, {
+        weight: b.first.kernel,
+        ...(b.first.bias ? { bias: b.first.bias } : {}),
+        groups: b.groups,
+      });
       if (b.first.bn !== undefined) mid = batchNorm(mid, b.first.bn);
       // DBB's BNAndPad: pad with what the 1x1 (+BN) gives for a zero input.
-      const zero = conv2d({ data: new Float64Array(x.shape[1]), shape: [1, x.shape[1], 1, 1] }, { weight: b.first.kernel, ...(b.first.bias ? { bias: b.first.bias } : {}), groups: b.groups });
+      const zero = conv2d(
+        { data: new Float64Array(x.shape[1]), shape: [1, x.shape[1], 1, 1] },
+        { weight: b.first.kernel, ...(b.first.bias ? { bias: b.first.bias } : {}), groups: b.groups },
+      );
       const zr = b.first.bn === undefined ? zero : batchNorm(zero, b.first.bn);
       const fill = b.padding === "first-output" ? (c: number) => zr.data[c]! : () => 0;
       const padded = padTensor(mid, b.pads, fill);
-      const y = conv2d(padded, { weight: b.second.kernel, ...(b.second.bias ? { bias: b.second.bias } : {}), stride: b.stride, dilation: b.dilation, groups: b.groups });
+      const y = conv2d(padded, {
+        weight: b.second.kernel,
+        ...(b.second.bias ? { bias: b.second.bias } : {}),
+        stride: b.stride,
+        dilation: b.dilation,
+        groups: b.groups,
+      });
       return b.second.bn === undefined ? y : batchNorm(y, b.second.bn);
     }
   }
@@ -36,5 +56,12 @@ export function evaluateBlock(block: Block, x: Tensor4): Tensor4 {
 
 /** The deploy conv on x. */
 export function evaluateFused(conv: FusedConv, x: Tensor4): Tensor4 {
-  return conv2d(x, { weight: conv.kernel, bias: conv.bias, stride: conv.stride, pads: conv.pads, dilation: conv.dilation, groups: conv.groups });
+  return conv2d(x, {
+    weight: conv.kernel,
+    bias: conv.bias,
+    stride: conv.stride,
+    pads: conv.pads,
+    dilation: conv.dilation,
+    groups: conv.groups,
+  });
 }

@@ -27,7 +27,15 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
       fc.property(seed, fc.constantFrom(1, 2, 4, 8), fc.constantFrom(4, 8), size, size, (s, g0, c, h, w) => {
         const r = seededRandom(s);
         const g = Math.min(g0, c);
-        const block: Block = { name: "b", inChannels: c, branches: [convBranch(r, c, c, 3, 3, { groups: g }), convBranch(r, c, c, 1, 1, { groups: g }), identityBranch(r, c)] };
+        const block: Block = {
+          name: "b",
+          inChannels: c,
+          branches: [
+            convBranch(r, c, c, 3, 3, { groups: g }),
+            convBranch(r, c, c, 1, 1, { groups: g }),
+            identityBranch(r, c),
+          ],
+        };
         expectEquivalent(block, randomInput(r, 1, c, h, w));
       }),
       { numRuns: RUNS },
@@ -38,7 +46,11 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
     fc.assert(
       fc.property(seed, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), size, size, (s, c, o, h, w) => {
         const r = seededRandom(s);
-        const block: Block = { name: "b", inChannels: c, branches: [convBranch(r, o, c, 3, 3, { stride: [2, 2] }), convBranch(r, o, c, 1, 1, { stride: [2, 2] })] };
+        const block: Block = {
+          name: "b",
+          inChannels: c,
+          branches: [convBranch(r, o, c, 3, 3, { stride: [2, 2] }), convBranch(r, o, c, 1, 1, { stride: [2, 2] })],
+        };
         expectEquivalent(block, randomInput(r, 1, c, h, w));
       }),
       { numRuns: RUNS },
@@ -47,16 +59,23 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
 
   it(`MobileOne: k over-parameterized kxk branches + 1x1 scale + identity, dense or depthwise (${RUNS} runs)`, () => {
     fc.assert(
-      fc.property(seed, fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.constantFrom(1, 3), size, (s, k, dw, kk, h) => {
-        const r = seededRandom(s);
-        const c = 4;
-        const g = dw ? c : 1;
-        const branches: Branch[] = [];
-        for (let i = 0; i < k; i++) branches.push(convBranch(r, c, c, kk, kk, { groups: g }));
-        if (kk > 1) branches.push(convBranch(r, c, c, 1, 1, { groups: g }));
-        branches.push(identityBranch(r, c));
-        expectEquivalent({ name: "b", inChannels: c, branches }, randomInput(r, 1, c, h, h + 1));
-      }),
+      fc.property(
+        seed,
+        fc.integer({ min: 1, max: 4 }),
+        fc.boolean(),
+        fc.constantFrom(1, 3),
+        size,
+        (s, k, dw, kk, h) => {
+          const r = seededRandom(s);
+          const c = 4;
+          const g = dw ? c : 1;
+          const branches: Branch[] = [];
+          for (let i = 0; i < k; i++) branches.push(convBranch(r, c, c, kk, kk, { groups: g }));
+          if (kk > 1) branches.push(convBranch(r, c, c, 1, 1, { groups: g }));
+          branches.push(identityBranch(r, c));
+          expectEquivalent({ name: "b", inChannels: c, branches }, randomInput(r, 1, c, h, h + 1));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -71,7 +90,11 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
         const block: Block = {
           name: "b",
           inChannels: c,
-          branches: [convBranch(r, o, c, 3, 3, { stride }), convBranch(r, o, c, 3, 1, { stride, pads: [1, 0, 1, 0] }), convBranch(r, o, c, 1, 3, { stride, pads: [0, 1, 0, 1] })],
+          branches: [
+            convBranch(r, o, c, 3, 3, { stride }),
+            convBranch(r, o, c, 3, 1, { stride, pads: [1, 0, 1, 0] }),
+            convBranch(r, o, c, 1, 3, { stride, pads: [0, 1, 0, 1] }),
+          ],
         };
         expectEquivalent(block, randomInput(r, 1, c, h, w));
       }),
@@ -101,8 +124,19 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
       fc.property(seed, size, (s, h) => {
         const r = seededRandom(s);
         const c = 4;
-        const id = { kind: "identity" as const, bn: { ...bn(r, c, 1e-3), variance: Float32Array.from([1e-6, 0, 2, 1e-6]) } };
-        const block: Block = { name: "b", inChannels: c, branches: [convBranch(r, c, c, 3, 3, { bias: true, eps: 1e-3 }), convBranch(r, c, c, 1, 1, { bias: true, eps: 1e-3 }), id] };
+        const id = {
+          kind: "identity" as const,
+          bn: { ...bn(r, c, 1e-3), variance: Float32Array.from([1e-6, 0, 2, 1e-6]) },
+        };
+        const block: Block = {
+          name: "b",
+          inChannels: c,
+          branches: [
+            convBranch(r, c, c, 3, 3, { bias: true, eps: 1e-3 }),
+            convBranch(r, c, c, 1, 1, { bias: true, eps: 1e-3 }),
+            id,
+          ],
+        };
         expectEquivalent(block, randomInput(r, 1, c, h, h));
       }),
       { numRuns: RUNS },
@@ -122,7 +156,10 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
             name: "b",
             inChannels: 3,
             inputSize: [n, n],
-            branches: [convBranch(r, 4, 3, 3, 3, { stride: [2, 2], pads: [p0, p0, p1, p1] }), convBranch(r, 4, 3, 1, 1, { stride: [2, 2], pads: [0, 0, 0, 0] })],
+            branches: [
+              convBranch(r, 4, 3, 3, 3, { stride: [2, 2], pads: [p0, p0, p1, p1] }),
+              convBranch(r, 4, 3, 1, 1, { stride: [2, 2], pads: [0, 0, 0, 0] }),
+            ],
           };
           const res = fuseBlock(block);
           expect(res.ok).toBe(true);
@@ -145,7 +182,11 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
         const second = convBranch(r, c, m, 3, 3, { groups: g });
         const seq: Branch = {
           kind: "sequential",
-          first: { kernel: first.kernel, ...(first.bias ? { bias: first.bias } : {}), ...(first.bn ? { bn: first.bn } : {}) },
+          first: {
+            kernel: first.kernel,
+            ...(first.bias ? { bias: first.bias } : {}),
+            ...(first.bn ? { bn: first.bn } : {}),
+          },
           second: { kernel: second.kernel, ...(second.bn ? { bn: second.bn } : {}) },
           stride,
           pads: [1, 1, 1, 1],
@@ -157,7 +198,11 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
         const avgFirst = convBranch(r, c, c, 1, 1, { groups: g, bias: true });
         const avgSeq: Branch = {
           kind: "sequential",
-          first: { kernel: avgFirst.kernel, ...(avgFirst.bias ? { bias: avgFirst.bias } : {}), ...(avgFirst.bn ? { bn: avgFirst.bn } : {}) },
+          first: {
+            kernel: avgFirst.kernel,
+            ...(avgFirst.bias ? { bias: avgFirst.bias } : {}),
+            ...(avgFirst.bn ? { bn: avgFirst.bn } : {}),
+          },
           second: { kernel: avgPoolKernel(c, g, 3, 3), bn: bn(r, c) },
           stride,
           pads: [1, 1, 1, 1],
@@ -168,7 +213,13 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
         const block: Block = {
           name: "b",
           inChannels: c,
-          branches: [convBranch(r, c, c, 3, 3, { groups: g, stride }), convBranch(r, c, c, 1, 1, { groups: g, stride }), seq, { kind: "avgpool", size: [3, 3], stride, pads: [1, 1, 1, 1], bn: bn(r, c) }, avgSeq],
+          branches: [
+            convBranch(r, c, c, 3, 3, { groups: g, stride }),
+            convBranch(r, c, c, 1, 1, { groups: g, stride }),
+            seq,
+            { kind: "avgpool", size: [3, 3], stride, pads: [1, 1, 1, 1], bn: bn(r, c) },
+            avgSeq,
+          ],
         };
         expectEquivalent(block, randomInput(r, 1, c, h, h + 1));
       }),
@@ -181,9 +232,25 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
       fc.property(seed, fc.constantFrom([2, 1], [4, 2], [2, 3], [6, 4]), size, (s, [g1, g2], h) => {
         const r = seededRandom(s);
         const c = 12;
-        const mixed: Block = { name: "b", inChannels: c, branches: [convBranch(r, c, c, 3, 3, { groups: g1! }), convBranch(r, c, c, 1, 1, { groups: g2! }), identityBranch(r, c)] };
+        const mixed: Block = {
+          name: "b",
+          inChannels: c,
+          branches: [
+            convBranch(r, c, c, 3, 3, { groups: g1! }),
+            convBranch(r, c, c, 1, 1, { groups: g2! }),
+            identityBranch(r, c),
+          ],
+        };
         expectEquivalent(mixed, randomInput(r, 1, c, h, h));
-        const dilated: Block = { name: "d", inChannels: 4, branches: [convBranch(r, 4, 4, 3, 3, { dilation: [2, 2], pads: [2, 2, 2, 2] }), convBranch(r, 4, 4, 1, 1), identityBranch(r, 4)] };
+        const dilated: Block = {
+          name: "d",
+          inChannels: 4,
+          branches: [
+            convBranch(r, 4, 4, 3, 3, { dilation: [2, 2], pads: [2, 2, 2, 2] }),
+            convBranch(r, 4, 4, 1, 1),
+            identityBranch(r, 4),
+          ],
+        };
         expectEquivalent(dilated, randomInput(r, 1, 4, h, h));
       }),
       { numRuns: RUNS },

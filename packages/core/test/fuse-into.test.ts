@@ -32,25 +32,50 @@ function shapedBlock(r: () => number, kind: number, g: number): Block {
   const branches: Branch[] = [convBranch(r, c, c, 3, 3, { groups: kind === 6 ? 1 : g })];
   if (kind === 0) branches.push(convBranch(r, c, c, 1, 1, { groups: g }), identityBranch(r, c));
   if (kind === 1) branches.push(convBranch(r, c, c, 1, 1, { bn: false }), identityBranch(r, c, true));
-  if (kind === 2) branches.push(convBranch(r, c, c, 3, 1, { pads: [1, 0, 1, 0] }), convBranch(r, c, c, 1, 3, { pads: [0, 1, 0, 1] }));
+  if (kind === 2)
+    branches.push(convBranch(r, c, c, 3, 1, { pads: [1, 0, 1, 0] }), convBranch(r, c, c, 1, 3, { pads: [0, 1, 0, 1] }));
   if (kind === 3) branches.push(convBranch(r, c, c, 3, 3, { groups: g }), identityBranch(r, c));
-  if (kind === 4) branches.push({ kind: "avgpool", size: [3, 3], stride: [1, 1], pads: [1, 1, 1, 1], bn: bn(r, c) }, convBranch(r, c, c, 1, 1, { groups: g }));
+  if (kind === 4)
+    branches.push(
+      { kind: "avgpool", size: [3, 3], stride: [1, 1], pads: [1, 1, 1, 1], bn: bn(r, c) },
+      convBranch(r, c, c, 1, 1, { groups: g }),
+    );
   if (kind === 6) branches.push(convBranch(r, c, c, 1, 1, { groups: g, bias: true }), identityBranch(r, c));
   if (kind === 7) {
     branches[0] = convBranch(r, c, c, 3, 3, { groups: g, stride: [2, 2], pads: [0, 0, 1, 1] });
-    branches.push(convBranch(r, c, c, 1, 1, { groups: g, stride: [2, 2] }), convBranch(r, c, c, 1, 1, { stride: [2, 2], bn: false }));
+    branches.push(
+      convBranch(r, c, c, 1, 1, { groups: g, stride: [2, 2] }),
+      convBranch(r, c, c, 1, 1, { stride: [2, 2], bn: false }),
+    );
   }
   if (kind === 8) {
     const first = convBranch(r, c, c, 1, 1, { groups: g, bias: true });
     const second = convBranch(r, c, c, 3, 3, { groups: g });
-    branches.push({ kind: "sequential", first, second, stride: [1, 1], pads: [1, 1, 1, 1], dilation: [1, 1], groups: g, padding: "first-output" });
+    branches.push({
+      kind: "sequential",
+      first,
+      second,
+      stride: [1, 1],
+      pads: [1, 1, 1, 1],
+      dilation: [1, 1],
+      groups: g,
+      padding: "first-output",
+    });
   }
-  return { name: "b", inChannels: c, branches, ...(kind === 1 ? { postBn: bn(r, c) } : {}), ...(kind === 7 ? { inputSize: [8, 8] as const } : {}) };
+  return {
+    name: "b",
+    inChannels: c,
+    branches,
+    ...(kind === 1 ? { postBn: bn(r, c) } : {}),
+    ...(kind === 7 ? { inputSize: [8, 8] as const } : {}),
+  };
 }
 
 /** The block with every kernel cut to output channels [from, to) (what `window` expects). */
 function windowed(block: Block, from: number, to: number): Block {
-  const rows = <K extends { data: Float32Array | Float64Array; shape: readonly [number, number, number, number] }>(k: K) => {
+  const rows = <K extends { data: Float32Array | Float64Array; shape: readonly [number, number, number, number] }>(
+    k: K,
+  ) => {
     const n = k.shape[1] * k.shape[2] * k.shape[3];
     return { data: k.data.slice(from * n, to * n), shape: k.shape };
   };
@@ -65,54 +90,72 @@ function windowed(block: Block, from: number, to: number): Block {
 describe("fuseInto's fast path computes exactly what the row engine computes", () => {
   it("bit for bit, float64 and float32, across RepVGG / QARepVGG / ACNet / grouped / MobileOne / avg-pool / DBB shapes (400 runs)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 8 }), fc.constantFrom(1, 2, 4), (s, kind, g) => {
-        const r = seededRandom(s);
-        const block = shapedBlock(r, kind, g);
-        const plan = planBlock(block);
-        if (!plan.ok) throw new Error(plan.refusal.message);
-        const want = viaRows(block);
-        const k64 = new Float64Array(want.kernel.length);
-        const b64 = new Float64Array(want.bias.length);
-        fuseInto(block, plan.plan, k64, b64);
-        expect(k64).toEqual(want.kernel);
-        expect(b64).toEqual(want.bias);
-        const k32 = new Float32Array(want.kernel.length);
-        const b32 = new Float32Array(want.bias.length);
-        fuseInto(block, plan.plan, k32, b32);
-        expect(k32).toEqual(Float32Array.from(want.kernel));
-        expect(b32).toEqual(Float32Array.from(want.bias));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.constantFrom(1, 2, 4),
+        (s, kind, g) => {
+          const r = seededRandom(s);
+          const block = shapedBlock(r, kind, g);
+          const plan = planBlock(block);
+          if (!plan.ok) throw new Error(plan.refusal.message);
+          const want = viaRows(block);
+          const k64 = new Float64Array(want.kernel.length);
+          const b64 = new Float64Array(want.bias.length);
+          fuseInto(block, plan.plan, k64, b64);
+          expect(k64).toEqual(want.kernel);
+          expect(b64).toEqual(want.bias);
+          const k32 = new Float32Array(want.kernel.length);
+          const b32 = new Float32Array(want.bias.length);
+          fuseInto(block, plan.plan, k32, b32);
+          expect(k32).toEqual(Float32Array.from(want.kernel));
+          expect(b32).toEqual(Float32Array.from(want.bias));
+        },
+      ),
       { numRuns: 400 },
     );
   });
 
   it("a window of output channels, from kernels holding only its rows, gives exactly those rows of the whole fusion (300 runs)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 8 }), fc.constantFrom(1, 2, 4), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: 8 }), (s, kind, g, a, len) => {
-        const r = seededRandom(s);
-        const block = shapedBlock(r, kind, g);
-        const plan = planBlock(block);
-        if (!plan.ok) throw new Error(plan.refusal.message);
-        const [o, i, kh, kw] = plan.plan.kernelShape;
-        const per = i * kh * kw;
-        const from = a;
-        const to = Math.min(o, a + len);
-        const whole = new Float32Array(o * per);
-        const wholeBias = new Float32Array(o);
-        fuseInto(block, plan.plan, whole, wholeBias);
-        const part = windowed(block, from, to);
-        const k = new Float32Array((to - from) * per);
-        const b = new Float32Array(to - from);
-        fuseInto(part, plan.plan, k, b, { from, to });
-        expect(k).toEqual(whole.slice(from * per, to * per));
-        expect(b).toEqual(wholeBias.slice(from, to));
-        const seen: number[] = [];
-        fuseChannels(part, plan.plan, (oc, row) => {
-          seen.push(oc);
-          expect(Float32Array.from(row)).toEqual(whole.slice(oc * per, (oc + 1) * per));
-        }, undefined, { from, to });
-        expect(seen).toEqual(Array.from({ length: to - from }, (_, j) => from + j));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.constantFrom(1, 2, 4),
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 1, max: 8 }),
+        (s, kind, g, a, len) => {
+          const r = seededRandom(s);
+          const block = shapedBlock(r, kind, g);
+          const plan = planBlock(block);
+          if (!plan.ok) throw new Error(plan.refusal.message);
+          const [o, i, kh, kw] = plan.plan.kernelShape;
+          const per = i * kh * kw;
+          const from = a;
+          const to = Math.min(o, a + len);
+          const whole = new Float32Array(o * per);
+          const wholeBias = new Float32Array(o);
+          fuseInto(block, plan.plan, whole, wholeBias);
+          const part = windowed(block, from, to);
+          const k = new Float32Array((to - from) * per);
+          const b = new Float32Array(to - from);
+          fuseInto(part, plan.plan, k, b, { from, to });
+          expect(k).toEqual(whole.slice(from * per, to * per));
+          expect(b).toEqual(wholeBias.slice(from, to));
+          const seen: number[] = [];
+          fuseChannels(
+            part,
+            plan.plan,
+            (oc, row) => {
+              seen.push(oc);
+              expect(Float32Array.from(row)).toEqual(whole.slice(oc * per, (oc + 1) * per));
+            },
+            undefined,
+            { from, to },
+          );
+          expect(seen).toEqual(Array.from({ length: to - from }, (_, j) => from + j));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -19,7 +19,14 @@ async function evaluateNode(n: GraphNodeView, ins: readonly Tensor4[]): Promise<
       const shape = op.kernel.shape as [number, number, number, number];
       const bias = op.bias ? await values(op.bias) : undefined;
       const weight = { data: await values(op.kernel), shape };
-      return conv2d(x, { weight, ...(bias ? { bias } : {}), stride: op.stride, pads: pads(op.padding, [shape[2], shape[3]], op.stride, op.dilation, x), dilation: op.dilation, groups: op.groups });
+      return conv2d(x, {
+        weight,
+        ...(bias ? { bias } : {}),
+        stride: op.stride,
+        pads: pads(op.padding, [shape[2], shape[3]], op.stride, op.dilation, x),
+        dilation: op.dilation,
+        groups: op.groups,
+      });
     }
     case "batchnorm": {
       const [gamma, beta, mean, variance] = await Promise.all([op.gamma, op.beta, op.mean, op.variance].map(values));
@@ -30,7 +37,9 @@ async function evaluateNode(n: GraphNodeView, ins: readonly Tensor4[]): Promise<
       const shift = op.shift ? await values(op.shift) : [0];
       const [, c, h, w] = x.shape;
       const at = (v: ArrayLike<number>, ch: number) => (v.length === 1 ? v[0]! : v[ch]!);
-      const data = x.data.map((v, i) => v * at(scale, Math.floor(i / (h * w)) % c) + at(shift, Math.floor(i / (h * w)) % c));
+      const data = x.data.map(
+        (v, i) => v * at(scale, Math.floor(i / (h * w)) % c) + at(shift, Math.floor(i / (h * w)) % c),
+      );
       return { data, shape: x.shape };
     }
     case "pad":
@@ -45,11 +54,21 @@ async function evaluateNode(n: GraphNodeView, ins: readonly Tensor4[]): Promise<
 }
 
 /** The value of tensor `want` for input tensors `inputs`, evaluating nodes in the order given (topological). */
-export async function evaluateGraph(nodes: readonly GraphNodeView[], inputs: Readonly<Record<string, Tensor4>>, want: string): Promise<Tensor4> {
+export async function evaluateGraph(
+  nodes: readonly GraphNodeView[],
+  inputs: Readonly<Record<string, Tensor4>>,
+  want: string,
+): Promise<Tensor4> {
   const env = new Map<string, Tensor4>(Object.entries(inputs));
   for (const n of nodes) {
     if (env.has(n.outputs[0]!) || !n.inputs.every((i) => env.has(i)) || n.op.kind === "other") continue;
-    env.set(n.outputs[0]!, await evaluateNode(n, n.inputs.map((i) => env.get(i)!)));
+    env.set(
+      n.outputs[0]!,
+      await evaluateNode(
+        n,
+        n.inputs.map((i) => env.get(i)!),
+      ),
+    );
   }
   const out = env.get(want);
   if (out === undefined) throw new Error(`evaluateGraph: '${want}' not computed`);

@@ -2,7 +2,14 @@
 // fusion equals the graph itself run with the naive reference ops (float64).
 import { maxAbs, maxAbsDiff, randomBatchNorm, randomFloat32 } from "@reparam/test-utils";
 import { expect } from "vitest";
-import { fuseBlock, type ConstRef, type GraphBlockMatch, type GraphNodeView, type NeutralOp, type Pads } from "../src/index.js";
+import {
+  fuseBlock,
+  type ConstRef,
+  type GraphBlockMatch,
+  type GraphNodeView,
+  type NeutralOp,
+  type Pads,
+} from "../src/index.js";
 import { randomInput } from "./block-fixtures.js";
 import { evaluateFused } from "./evaluate-block.js";
 import { evaluateGraph } from "./graph-evaluate.js";
@@ -11,10 +18,20 @@ type ConvOp = Extract<NeutralOp, { kind: "conv" }>;
 
 /** Makers of neutral ops drawing weights from `r`. */
 export function nodeMakers(r: () => number) {
-  const constOf = (values: Float32Array, shape: number[]): ConstRef => ({ shape, values: () => Promise.resolve(values) });
+  const constOf = (values: Float32Array, shape: number[]): ConstRef => ({
+    shape,
+    values: () => Promise.resolve(values),
+  });
   const bn = (c: number): NeutralOp => {
     const b = randomBatchNorm(r, c);
-    return { kind: "batchnorm", gamma: constOf(b.gamma, [c]), beta: constOf(b.beta, [c]), mean: constOf(b.mean, [c]), variance: constOf(b.variance, [c]), eps: 1e-5 };
+    return {
+      kind: "batchnorm",
+      gamma: constOf(b.gamma, [c]),
+      beta: constOf(b.beta, [c]),
+      mean: constOf(b.mean, [c]),
+      variance: constOf(b.variance, [c]),
+      eps: 1e-5,
+    };
   };
   const conv = (o: number, i: number, k: number, pads: number, extra: Partial<ConvOp> = {}): NeutralOp => ({
     kind: "conv",
@@ -36,7 +53,13 @@ export const node = (id: string, op: NeutralOp, inputs: string[]): GraphNodeView
 export const other = (id: string, inputs: string[]): GraphNodeView => node(id, { kind: "other" }, inputs);
 
 /** Fuses a match and checks it against the graph run on a random `x` of [1, c, h, w]: within 1e-12 relative. */
-export async function expectFusionEqualsGraph(r: () => number, nodes: readonly GraphNodeView[], m: GraphBlockMatch, c: number, size: [number, number]): Promise<void> {
+export async function expectFusionEqualsGraph(
+  r: () => number,
+  nodes: readonly GraphNodeView[],
+  m: GraphBlockMatch,
+  c: number,
+  size: [number, number],
+): Promise<void> {
   const res = fuseBlock(await m.candidate.load());
   if (!res.ok) throw new Error(res.refusal.message);
   const x = randomInput(r, 1, c, size[0], size[1]);

@@ -14,9 +14,14 @@ const { bn, conv, pad } = nodeMakers(r);
 function mobileOne(c: number, k: number, x = "x"): GraphNodeView[] {
   const nodes: GraphNodeView[] = [node("m/pad", pad(1), [x])];
   const leaves: string[] = [];
-  for (let i = 0; i < k; i++) nodes.push(node(`m/kxk.${i}/conv`, conv(c, c, 3, 0), ["m/pad"]), node(`m/kxk.${i}/bn`, bn(c), [`m/kxk.${i}/conv`]));
+  for (let i = 0; i < k; i++)
+    nodes.push(node(`m/kxk.${i}/conv`, conv(c, c, 3, 0), ["m/pad"]), node(`m/kxk.${i}/bn`, bn(c), [`m/kxk.${i}/conv`]));
   for (let i = 0; i < k; i++) leaves.push(`m/kxk.${i}/bn`);
-  nodes.push(node("m/scale/conv", conv(c, c, 1, 0), [x]), node("m/scale/bn", bn(c), ["m/scale/conv"]), node("m/skip", bn(c), [x]));
+  nodes.push(
+    node("m/scale/conv", conv(c, c, 1, 0), [x]),
+    node("m/scale/bn", bn(c), ["m/scale/conv"]),
+    node("m/skip", bn(c), [x]),
+  );
   nodes.push(node("m/sum", { kind: "add" }, [...leaves, "m/scale/bn", "m/skip"]));
   return nodes;
 }
@@ -32,7 +37,13 @@ describe("matchBlocks: nodes shared by branches", () => {
     expect(m.input).toBe("x");
     expect(m.nodes.filter((n) => n.id === "m/pad")).toHaveLength(1);
     expect(m.nodes).toHaveLength(nodes.length - 1);
-    expect(m.candidate.layout.branches.map((b) => (b.kind === "conv" ? b.pads : b.kind))).toEqual([[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [0, 0, 0, 0], "identity"]);
+    expect(m.candidate.layout.branches.map((b) => (b.kind === "conv" ? b.pads : b.kind))).toEqual([
+      [1, 1, 1, 1],
+      [1, 1, 1, 1],
+      [1, 1, 1, 1],
+      [0, 0, 0, 0],
+      "identity",
+    ]);
     await expectFusionEqualsGraph(r, nodes, m, 3, [6, 5]);
   });
 
@@ -60,13 +71,19 @@ describe("matchBlocks: nodes shared by branches", () => {
     expect(refused.map((x) => x.reason)).toEqual(["SHARED_INTERMEDIATE"]);
     expect(refused[0]!.message).toContain("'m/pad'");
     expect(refused[0]!.message).toContain("'tap'");
-    expect(matches.map((m) => [m.candidate.family, m.input])).toEqual([["conv-bn", "m/pad"], ["conv-bn", "m/pad"], ["conv-bn", "x"]]);
+    expect(matches.map((m) => [m.candidate.family, m.input])).toEqual([
+      ["conv-bn", "m/pad"],
+      ["conv-bn", "m/pad"],
+      ["conv-bn", "x"],
+    ]);
   });
 
   it("refuses the block when the Pad is a model output", async () => {
     const nodes = [...mobileOne(2, 2), other("m/act", ["m/sum"])];
     const { refused } = await matchBlocks(graphView(nodes, ["m/act", "m/pad"], () => [5, 5]));
-    expect(refused.map((x) => [x.reason, x.message])).toEqual([["SHARED_INTERMEDIATE", "tensor 'm/pad' inside the block is a model output"]]);
+    expect(refused.map((x) => [x.reason, x.message])).toEqual([
+      ["SHARED_INTERMEDIATE", "tensor 'm/pad' inside the block is a model output"],
+    ]);
   });
 
   it("reads a bare identity over a tensor a BN made (a block right after a stem BN, no activation between)", async () => {

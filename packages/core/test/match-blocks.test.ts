@@ -1,6 +1,14 @@
 import { maxAbs, maxAbsDiff, randomBatchNorm, randomFloat32, seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { fuseBlock, graphView, matchBlocks, planBlock, type ConstRef, type GraphNodeView, type NeutralOp } from "../src/index.js";
+import {
+  fuseBlock,
+  graphView,
+  matchBlocks,
+  planBlock,
+  type ConstRef,
+  type GraphNodeView,
+  type NeutralOp,
+} from "../src/index.js";
 import { randomInput } from "./block-fixtures.js";
 import { evaluateBlock, evaluateFused } from "./evaluate-block.js";
 
@@ -9,9 +17,22 @@ const constOf = (values: Float32Array, shape: number[]): ConstRef => ({ shape, v
 const kernel = (o: number, i: number, k: number) => constOf(randomFloat32(r, o * i * k * k), [o, i, k, k]);
 const bnOp = (c: number): NeutralOp => {
   const b = randomBatchNorm(r, c);
-  return { kind: "batchnorm", gamma: constOf(b.gamma, [c]), beta: constOf(b.beta, [c]), mean: constOf(b.mean, [c]), variance: constOf(b.variance, [c]), eps: 1e-5 };
+  return {
+    kind: "batchnorm",
+    gamma: constOf(b.gamma, [c]),
+    beta: constOf(b.beta, [c]),
+    mean: constOf(b.mean, [c]),
+    variance: constOf(b.variance, [c]),
+    eps: 1e-5,
+  };
 };
-const conv = (o: number, i: number, k: number, pads: number, extra: Partial<Extract<NeutralOp, { kind: "conv" }>> = {}): NeutralOp => ({
+const conv = (
+  o: number,
+  i: number,
+  k: number,
+  pads: number,
+  extra: Partial<Extract<NeutralOp, { kind: "conv" }>> = {},
+): NeutralOp => ({
   kind: "conv",
   kernel: kernel(o, i, k),
   stride: [1, 1],
@@ -20,7 +41,12 @@ const conv = (o: number, i: number, k: number, pads: number, extra: Partial<Extr
   groups: 1,
   ...extra,
 });
-const node = (id: string, op: NeutralOp, inputs: string[], outputs = [id]): GraphNodeView => ({ id, op, inputs, outputs });
+const node = (id: string, op: NeutralOp, inputs: string[], outputs = [id]): GraphNodeView => ({
+  id,
+  op,
+  inputs,
+  outputs,
+});
 
 /** x -> [conv3 -> bn, conv1 -> bn, bn] -> add -> add -> relu */
 function repvggNodes(prefix: string, x: string, c: number): GraphNodeView[] {
@@ -124,11 +150,14 @@ describe("matchBlocks on a neutral graph view", () => {
       node("b", conv(2, 2, 1, 0, { stride: [2, 2] }), ["x"]),
       node("s", { kind: "add" }, ["a", "b"]),
     ];
-    const plainPads = (await matchBlocks(graphView(block({ kind: "explicit", pads: [1, 1, 1, 1] }), ["s"], () => [32, 32]))).matches[0]!.candidate.layout;
+    const plainPads = (
+      await matchBlocks(graphView(block({ kind: "explicit", pads: [1, 1, 1, 1] }), ["s"], () => [32, 32]))
+    ).matches[0]!.candidate.layout;
     expect(plainPads.inputSize).toBeUndefined();
     const p1 = planBlock(plainPads);
     expect(p1.ok && p1.plan.pads).toEqual([1, 1, 1, 1]); // as the family's own deploy conv, not [1, 1, 0, 0]
-    const same = (await matchBlocks(graphView(block({ kind: "same-upper" }), ["s"], () => [8, 8]))).matches[0]!.candidate.layout;
+    const same = (await matchBlocks(graphView(block({ kind: "same-upper" }), ["s"], () => [8, 8]))).matches[0]!
+      .candidate.layout;
     expect(same.inputSize).toEqual([8, 8]);
     const p2 = planBlock(same);
     expect(p2.ok && p2.plan.pads).toEqual([0, 0, 1, 1]);

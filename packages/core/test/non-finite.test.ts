@@ -3,7 +3,18 @@
 // output channel from cin up read past the vectors' end and fused to NaN. Each spelling is a case.
 import { maxAbs, maxAbsDiff, randomBatchNorm, randomFloat32, seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { fuseBlock, fuseTo, graphView, matchBlocks, planBlock, type Block, type ConstRef, type GraphNodeView, type NeutralOp, type Pads } from "../src/index.js";
+import {
+  fuseBlock,
+  fuseTo,
+  graphView,
+  matchBlocks,
+  planBlock,
+  type Block,
+  type ConstRef,
+  type GraphNodeView,
+  type NeutralOp,
+  type Pads,
+} from "../src/index.js";
 import { randomInput } from "./block-fixtures.js";
 import { evaluateFused } from "./evaluate-block.js";
 import { evaluateGraph } from "./graph-evaluate.js";
@@ -22,22 +33,44 @@ const conv = (o: number, i: number, k: number, stride: number, pads: Pads): Neut
 });
 const bnOp = (c: number): NeutralOp => {
   const b = randomBatchNorm(r, c);
-  return { kind: "batchnorm", gamma: constOf(b.gamma, [c]), beta: constOf(b.beta, [c]), mean: constOf(b.mean, [c]), variance: constOf(b.variance, [c]), eps: 1e-5 };
+  return {
+    kind: "batchnorm",
+    gamma: constOf(b.gamma, [c]),
+    beta: constOf(b.beta, [c]),
+    mean: constOf(b.mean, [c]),
+    variance: constOf(b.variance, [c]),
+    eps: 1e-5,
+  };
 };
 
 /** How the post-sum BatchNorm of a QARepVGG block is spelled. */
 const POST: Record<string, (c: number) => GraphNodeView[]> = {
   "BatchNormalization node": (c) => [node("post", bnOp(c), ["sum"])],
-  "Mul + Add constants (ONNX)": (c) => [node("mul", { kind: "affine", scale: constOf(randomFloat32(r, c), [c]) }, ["sum"]), node("post", { kind: "affine", shift: constOf(randomFloat32(r, c), [c]) }, ["mul"])],
+  "Mul + Add constants (ONNX)": (c) => [
+    node("mul", { kind: "affine", scale: constOf(randomFloat32(r, c), [c]) }, ["sum"]),
+    node("post", { kind: "affine", shift: constOf(randomFloat32(r, c), [c]) }, ["mul"]),
+  ],
   "batchnorm/mul + batchnorm/sub as Mul + AddV2 (TF.js graph)": (c) => [
     node("bn/mul", { kind: "affine", scale: constOf(randomFloat32(r, c), [c]) }, ["sum"]),
     node("post", { kind: "affine", shift: constOf(randomFloat32(r, c), [c]) }, ["bn/mul"]),
   ],
-  "one affine node with scale and shift": (c) => [node("post", { kind: "affine", scale: constOf(randomFloat32(r, c), [c]), shift: constOf(randomFloat32(r, c), [c]) }, ["sum"])],
+  "one affine node with scale and shift": (c) => [
+    node(
+      "post",
+      { kind: "affine", scale: constOf(randomFloat32(r, c), [c]), shift: constOf(randomFloat32(r, c), [c]) },
+      ["sum"],
+    ),
+  ],
 };
 
 /** QARepVGG without identity (cin != cout): 3x3 (+ Pad, VALID) and a 1x1 on the unpadded input, summed, then the post chain. */
-function qarepvgg(cin: number, cout: number, stride: number, pad: Pads, post: (c: number) => GraphNodeView[]): GraphNodeView[] {
+function qarepvgg(
+  cin: number,
+  cout: number,
+  stride: number,
+  pad: Pads,
+  post: (c: number) => GraphNodeView[],
+): GraphNodeView[] {
   return [
     node("pad", { kind: "pad", pads: pad }, ["x"]),
     node("dense", conv(cout, cin, 3, stride, [0, 0, 0, 0]), ["pad"]),
@@ -58,7 +91,9 @@ describe("a post-sum affine on a block that widens (no identity) fuses over the 
     for (const [, stride, pad, size] of cases) {
       it(`${name}, stride ${stride}, pads ${pad.join(",")}, ${size}x${size}`, async () => {
         const nodes = qarepvgg(3, 13, stride, pad, spell);
-        const { matches, refused } = await matchBlocks(graphView(nodes, ["relu"], (t) => (t === "x" ? [size, size] : undefined)));
+        const { matches, refused } = await matchBlocks(
+          graphView(nodes, ["relu"], (t) => (t === "x" ? [size, size] : undefined)),
+        );
         expect(refused).toEqual([]);
         expect(matches).toHaveLength(1);
         const res = fuseBlock(await matches[0]!.candidate.load());
@@ -73,7 +108,9 @@ describe("a post-sum affine on a block that widens (no identity) fuses over the 
   }
 
   it("refuses (CHANNEL_MISMATCH) a post-sum vector of neither 1 nor the output channel count", async () => {
-    const nodes = qarepvgg(3, 13, 1, [1, 1, 1, 1], () => [node("post", { kind: "affine", scale: constOf(randomFloat32(r, 3), [3]) }, ["sum"])]);
+    const nodes = qarepvgg(3, 13, 1, [1, 1, 1, 1], () => [
+      node("post", { kind: "affine", scale: constOf(randomFloat32(r, 3), [3]) }, ["sum"]),
+    ]);
     const { matches, refused } = await matchBlocks(graphView(nodes, ["relu"]));
     expect(matches).toEqual([]);
     expect(refused.map((x) => x.reason)).toEqual(["CHANNEL_MISMATCH"]);
@@ -82,7 +119,10 @@ describe("a post-sum affine on a block that widens (no identity) fuses over the 
 });
 
 describe("planBlock checks every per-channel vector against the channels it applies to", () => {
-  const kernel = (o: number, i: number, k: number) => ({ data: Float64Array.from(randomFloat32(r, o * i * k * k)), shape: [o, i, k, k] as const });
+  const kernel = (o: number, i: number, k: number) => ({
+    data: Float64Array.from(randomFloat32(r, o * i * k * k)),
+    shape: [o, i, k, k] as const,
+  });
   const geo = { stride: [1, 1] as const, pads: [1, 1, 1, 1] as const, dilation: [1, 1] as const, groups: 1 };
   const base: Block = { name: "b", inChannels: 3, branches: [{ kind: "conv", kernel: kernel(5, 3, 3), ...geo }] };
 
@@ -92,7 +132,11 @@ describe("planBlock checks every per-channel vector against the channels it appl
   });
 
   it("refuses a bias of the wrong length (CHANNEL_MISMATCH) and a non-finite one (NON_FINITE)", () => {
-    const withBias = (bias: number[]) => planBlock({ ...base, branches: [{ ...(base.branches[0] as Extract<Block["branches"][number], { kind: "conv" }>), bias }] });
+    const withBias = (bias: number[]) =>
+      planBlock({
+        ...base,
+        branches: [{ ...(base.branches[0] as Extract<Block["branches"][number], { kind: "conv" }>), bias }],
+      });
     const short = withBias([1, 2, 3]);
     expect(short.ok ? undefined : short.refusal.reason).toBe("CHANNEL_MISMATCH");
     const nan = withBias([1, 2, NaN, 4, 5]);
@@ -109,15 +153,28 @@ describe("planBlock checks every per-channel vector against the channels it appl
 });
 
 describe("fuseTo's finiteness guard", () => {
-  const plain = (values: number[]): Block["branches"][number] => ({ kind: "conv", kernel: { data: Float64Array.from(values), shape: [2, 2, 1, 1] }, stride: [1, 1], pads: [0, 0, 0, 0], dilation: [1, 1], groups: 1 });
+  const plain = (values: number[]): Block["branches"][number] => ({
+    kind: "conv",
+    kernel: { data: Float64Array.from(values), shape: [2, 2, 1, 1] },
+    stride: [1, 1],
+    pads: [0, 0, 0, 0],
+    dilation: [1, 1],
+    groups: 1,
+  });
   const bn = { gamma: [1, 1e300], beta: [0, 0], mean: [0, 0], variance: [1, 1], eps: 0 };
-  const block: Block = { name: "blk", inChannels: 2, branches: [{ ...plain([1, -2, 3, 1e300]), bn } as Block["branches"][number]] };
+  const block: Block = {
+    name: "blk",
+    inChannels: 2,
+    branches: [{ ...plain([1, -2, 3, 1e300]), bn } as Block["branches"][number]],
+  };
   const planned = planBlock(block);
   if (!planned.ok) throw new Error("planned");
 
   it("throws CORE_NON_FINITE naming the block, the tensor and the channel when finite inputs overflow", () => {
     for (const dtype of ["f32", "f64", "f16", "bf16"] as const) {
-      expect(() => fuseTo(block, planned.plan, { dtype })).toThrowError(expect.objectContaining({ code: "CORE_NON_FINITE", where: "block 'blk', fused weight, output channel 1" }));
+      expect(() => fuseTo(block, planned.plan, { dtype })).toThrowError(
+        expect.objectContaining({ code: "CORE_NON_FINITE", where: "block 'blk', fused weight, output channel 1" }),
+      );
     }
   });
 
@@ -133,7 +190,9 @@ describe("fuseTo's finiteness guard", () => {
     const big: Block = { ...block, branches: [plain([1, 2, 3, 65520])] };
     const p = planBlock(big);
     if (!p.ok) throw new Error("planned");
-    expect(() => fuseTo(big, p.plan, { dtype: "f16" })).toThrowError(expect.objectContaining({ code: "CORE_NON_FINITE" }));
+    expect(() => fuseTo(big, p.plan, { dtype: "f16" })).toThrowError(
+      expect.objectContaining({ code: "CORE_NON_FINITE" }),
+    );
     expect(Array.from(fuseTo(big, p.plan, { dtype: "f32" }).kernel)).toEqual([1, 2, 3, 65520]);
   });
 });

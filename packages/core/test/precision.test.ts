@@ -1,4 +1,16 @@
-import { add, div, mul, real, seededRandom, sqrt, toFloat16, toFloat32, randomBatchNorm, randomFloat32, type Real } from "@reparam/test-utils";
+import {
+  add,
+  div,
+  mul,
+  real,
+  seededRandom,
+  sqrt,
+  toFloat16,
+  toFloat32,
+  randomBatchNorm,
+  randomFloat32,
+  type Real,
+} from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
 import { fuseBlock, narrowFloat16, widenFloat16, type BatchNorm, type Block } from "../src/index.js";
 
@@ -31,7 +43,11 @@ function repvggBlock(seed: number, c: number, values: (r: () => number, n: numbe
 
 /** Exact fused weights and biases of a RepVGG block, as reals. */
 function exactRepvgg(block: Block): { weights: Real[]; bias: Real[] } {
-  const [b3, b1, bid] = block.branches as [Extract<Block["branches"][number], { kind: "conv" }>, Extract<Block["branches"][number], { kind: "conv" }>, { kind: "identity"; bn: BatchNorm }];
+  const [b3, b1, bid] = block.branches as [
+    Extract<Block["branches"][number], { kind: "conv" }>,
+    Extract<Block["branches"][number], { kind: "conv" }>,
+    { kind: "identity"; bn: BatchNorm },
+  ];
   const a3 = exactAffine(b3.bn!);
   const a1 = exactAffine(b1.bn!);
   const aid = exactAffine(bid.bn);
@@ -72,7 +88,9 @@ describe("precision: one rounding from float64", () => {
         }
       }
     }
-    console.log(`precision float32: ${total} fused values, ${off} differ from the correctly rounded result by 1 ulp, ${total - off} exact`);
+    console.log(
+      `precision float32: ${total} fused values, ${off} differ from the correctly rounded result by 1 ulp, ${total - off} exact`,
+    );
     expect(total).toBe(12 * (24 * 24 * 9 + 24));
     expect(off / total).toBeLessThan(1e-4);
   });
@@ -80,7 +98,8 @@ describe("precision: one rounding from float64", () => {
   it("float16: widened, fused in float64, narrowed once; equals the correctly rounded exact value", () => {
     let total = 0;
     let off = 0;
-    const f16 = (r: () => number, n: number) => Float32Array.from(randomFloat32(r, n), (v) => widenFloat16(narrowFloat16(v)));
+    const f16 = (r: () => number, n: number) =>
+      Float32Array.from(randomFloat32(r, n), (v) => widenFloat16(narrowFloat16(v)));
     for (let seed = 100; seed < 112; seed++) {
       const block = repvggBlock(seed, 16, f16);
       const res = fuseBlock(block);

@@ -12,6 +12,7 @@ import { decodeModel } from "./codec/decode-model.js";
 import { internalizeTensors } from "./codec/internalize-tensors.js";
 import { externalThreshold, initializersAsInputs } from "./onnx-convert-options.js";
 import type { OnnxModel } from "./codec/onnx-model.js";
+import type { OnnxGraphView } from "./view/onnx-graph-view.js";
 import { onnxDeployConv } from "./write/onnx-deploy-conv.js";
 import { unknownBlock } from "./write/_unknown-block.js";
 
@@ -57,7 +58,7 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
   async encode(model, decisions, output, options): Promise<EncodeStats> {
     const threshold = externalThreshold(options, model.externalData);
     const fusions: Fusion[] = [];
-    let graph;
+    let graph: OnnxGraphView | undefined;
     for (const d of decisions) {
       if (d.kind !== "fuse") continue;
       const block = model.blocks.get(d.candidate);
@@ -65,18 +66,25 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
       const view = block.graph;
       graph = view;
       // Blocks are fused straight into their storage dtype (load + plan) as they are written, one at a time.
-      fusions.push({ match: block.match, source: { plan: d.plan, load: () => d.load(), loaded: (b) => view.reuse(b) } });
+      fusions.push({
+        match: block.match,
+        source: { plan: d.plan, load: () => d.load(), loaded: (b) => view.reuse(b) },
+      });
     }
-    const { model: proto, pending } = graph === undefined ? { model: model.proto, pending: new Map() } : applyFusions(model.proto, graph, fusions);
+    const { model: proto, pending } =
+      graph === undefined ? { model: model.proto, pending: new Map() } : applyFusions(model.proto, graph, fusions);
     checkGraph(proto);
     const written = await writeModel(proto, pending, output, threshold);
     const notes: string[] = [];
-    if (written.external !== undefined) notes.push(`external data: ${written.external.tensors} tensors in '${written.external.location}'`);
+    if (written.external !== undefined)
+      notes.push(`external data: ${written.external.tensors} tensors in '${written.external.location}'`);
     const inputs = initializerInputNote(model.proto, proto, initializersAsInputs(options));
     if (inputs !== undefined) notes.push(inputs);
     const forced = DTYPE_OPTION[String(options.dtype)];
     if (forced !== undefined && fusions.some((f) => blockDataType(graph!, f.match) !== forced)) {
-      notes.push(`dtype '${String(options.dtype)}' not applied: an ONNX Conv's weights must have its input's type, so fused weights keep the block's dtype`);
+      notes.push(
+        `dtype '${String(options.dtype)}' not applied: an ONNX Conv's weights must have its input's type, so fused weights keep the block's dtype`,
+      );
     }
     return { parametersAfter: weightCount(proto), bytesWritten: written.bytes, notes };
   },

@@ -24,22 +24,32 @@ export interface OnnxConvertOptions extends ConvertOptions {
  * self-contained file. Throws `ONNX_BAD_OPTION` for values of the wrong type.
  */
 export function externalThreshold(options: ConvertOptions, inputHadExternal: boolean): number | undefined {
-  const force = options["externalData"];
-  const threshold = options["externalDataThreshold"] ?? 1024;
+  const force = options.externalData;
+  const threshold = options.externalDataThreshold ?? 1024;
   if (force !== undefined && typeof force !== "boolean") {
-    throw new ReparamError("ONNX_BAD_OPTION", "option externalData must be a boolean", { expected: "true or false", found: JSON.stringify(force) });
+    throw new ReparamError("ONNX_BAD_OPTION", "option externalData must be a boolean", {
+      expected: "true or false",
+      found: JSON.stringify(force),
+    });
   }
   if (typeof threshold !== "number" || !Number.isSafeInteger(threshold) || threshold < 0) {
-    throw new ReparamError("ONNX_BAD_OPTION", "option externalDataThreshold must be a byte count", { expected: "an integer >= 0", found: String(threshold) });
+    throw new ReparamError("ONNX_BAD_OPTION", "option externalDataThreshold must be a byte count", {
+      expected: "an integer >= 0",
+      found: String(threshold),
+    });
   }
   return (force ?? inputHadExternal) ? threshold : undefined;
 }
 
 /** The `initializersAsInputs` option, checked. Throws `ONNX_BAD_OPTION` for anything but `constants` or `inputs`. */
 export function initializersAsInputs(options: ConvertOptions): "constants" | "inputs" {
-  const v = options["initializersAsInputs"] ?? "constants";
+  const v = options.initializersAsInputs ?? "constants";
   if (v !== "constants" && v !== "inputs") {
-    throw new ReparamError("ONNX_BAD_OPTION", "option initializersAsInputs must say how to read initializers that are also graph inputs", { expected: "'constants' or 'inputs'", found: JSON.stringify(v) });
+    throw new ReparamError(
+      "ONNX_BAD_OPTION",
+      "option initializersAsInputs must say how to read initializers that are also graph inputs",
+      { expected: "'constants' or 'inputs'", found: JSON.stringify(v) },
+    );
   }
   return v;
 }

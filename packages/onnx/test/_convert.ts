@@ -1,7 +1,13 @@
 /// <reference types="node" />
 // In-memory model files, a one-call conversion through core's reparameterize,
 // and onnxruntime runs, for the adapter tests.
-import { memoryInput, memoryOutput as coreMemoryOutput, reparameterize, type ConversionReport, type ConvertOptions } from "@reparam/core";
+import {
+  memoryInput,
+  memoryOutput as coreMemoryOutput,
+  reparameterize,
+  type ConversionReport,
+  type ConvertOptions,
+} from "@reparam/core";
 import * as ort from "onnxruntime-node";
 import { decodeModel, encodeModel, onnxAdapter, type ModelProto } from "../src/index.js";
 
@@ -18,7 +24,11 @@ export interface Converted {
 }
 
 /** Converts a model (or its bytes) in memory with the ONNX adapter. */
-export async function convert(source: ModelProto | Uint8Array, options: ConvertOptions = {}, sideFiles: Record<string, Uint8Array> = {}): Promise<Converted> {
+export async function convert(
+  source: ModelProto | Uint8Array,
+  options: ConvertOptions = {},
+  sideFiles: Record<string, Uint8Array> = {},
+): Promise<Converted> {
   const input = memoryInput("model.onnx", source instanceof Uint8Array ? source : encodeModel(source), sideFiles);
   const output = memoryOutput();
   const report = await reparameterize(onnxAdapter, input, output, options);
@@ -27,9 +37,18 @@ export async function convert(source: ModelProto | Uint8Array, options: ConvertO
 }
 
 /** Runs a model (bytes or a path) on float32 inputs, or raw typed inputs with a given type; returns the first output. */
-export async function run(model: Uint8Array | string, feeds: Record<string, { data: Float32Array | Uint16Array; dims: number[] }>): Promise<Float32Array | Uint16Array> {
-  const session = typeof model === "string" ? await ort.InferenceSession.create(model) : await ort.InferenceSession.create(model);
-  const tensors = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor(v.data instanceof Uint16Array ? "float16" : "float32", v.data, v.dims)]));
+export async function run(
+  model: Uint8Array | string,
+  feeds: Record<string, { data: Float32Array | Uint16Array; dims: number[] }>,
+): Promise<Float32Array | Uint16Array> {
+  const session =
+    typeof model === "string" ? await ort.InferenceSession.create(model) : await ort.InferenceSession.create(model);
+  const tensors = Object.fromEntries(
+    Object.entries(feeds).map(([k, v]) => [
+      k,
+      new ort.Tensor(v.data instanceof Uint16Array ? "float16" : "float32", v.data, v.dims),
+    ]),
+  );
   const out = await session.run(tensors);
   return out[session.outputNames[0]!]!.data as Float32Array | Uint16Array;
 }

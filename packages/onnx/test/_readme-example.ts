@@ -20,7 +20,9 @@ export async function runReadmeExample(
     if (!(from in modules)) throw new Error(`the README imports ${from}, not given to runReadmeExample`);
     return `const {${names}} = __modules[${JSON.stringify(from)}];`;
   });
-  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<Record<string, unknown>>;
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+    ...args: string[]
+  ) => (...args: unknown[]) => Promise<Record<string, unknown>>;
   const run = new AsyncFunction("__modules", ...Object.keys(inputs), `${body}\nreturn { ${results.join(", ")} };`);
   return run(modules, ...Object.values(inputs));
 }

@@ -5,7 +5,14 @@ import { join } from "node:path";
 import { collectSink, decide, reparameterize } from "@reparam/core";
 import { seededRandom } from "@reparam/test-utils";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildModel, decodeModel, encodeModel, externalizeTensors, onnxAdapter, type ModelProto } from "../src/index.js";
+import {
+  buildModel,
+  decodeModel,
+  encodeModel,
+  externalizeTensors,
+  onnxAdapter,
+  type ModelProto,
+} from "../src/index.js";
 import { internalizeTensors } from "../src/codec/internalize-tensors.js";
 import { TensorProto_DataLocation } from "onnx-buf";
 import { inputData, repvggBlock } from "./_blocks.js";
@@ -19,9 +26,19 @@ const rand = seededRandom(5);
 const c = 16; // 3x3 kernels of 16x16: 9216 bytes, external by default
 const b0 = repvggBlock(rand, 0, "x", "a", c);
 const model = (): ModelProto =>
-  buildModel({ opset: 13, inputs: [{ name: "x", dims: [1, c, 5, 5] }], outputs: [{ name: "y" }], nodes: [...b0.nodes, { op: "Relu", inputs: ["a"], outputs: ["y"] }], initializers: b0.initializers });
+  buildModel({
+    opset: 13,
+    inputs: [{ name: "x", dims: [1, c, 5, 5] }],
+    outputs: [{ name: "y" }],
+    nodes: [...b0.nodes, { op: "Relu", inputs: ["a"], outputs: ["y"] }],
+    initializers: b0.initializers,
+  });
 const x = { x: { data: inputData(rand, c * 25), dims: [1, c, 5, 5] } };
-const code = (p: Promise<unknown>) => p.then(() => "resolved", (e: { code?: string }) => e.code);
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => "resolved",
+    (e: { code?: string }) => e.code,
+  );
 
 /** Saves the model with external data as `folder/model.onnx` + `folder/weights.bin`. */
 async function saveExternal(folder: string): Promise<Uint8Array> {
@@ -44,12 +61,15 @@ describe("external data through the adapter", () => {
     const report = await reparameterize(onnxAdapter, input, output, {});
     expect(input.opened).toContain("weights.bin");
     expect(report.fused).toHaveLength(1);
-    expect(report.details["external_data"]).toBe("yes");
+    expect(report.details.external_data).toBe("yes");
     expect(output.created).toEqual(["deploy.onnx.data", "deploy.onnx"]);
     const written = decodeModel(new Uint8Array(readFileSync(join(outDir, "deploy.onnx"))));
     const weight = written.graph!.initializer.find((t) => t.name.endsWith(".weight"))!;
     expect(weight.dataLocation).toBe(TensorProto_DataLocation.EXTERNAL);
-    expect(Object.fromEntries(weight.externalData.map((e) => [e.key, e.value]))).toMatchObject({ location: "deploy.onnx.data", length: `${c * c * 9 * 4}` });
+    expect(Object.fromEntries(weight.externalData.map((e) => [e.key, e.value]))).toMatchObject({
+      location: "deploy.onnx.data",
+      length: `${c * c * 9 * 4}`,
+    });
     const bias = written.graph!.initializer.find((t) => t.name.endsWith(".bias"))!;
     expect(bias.dataLocation).not.toBe(TensorProto_DataLocation.EXTERNAL); // 64 bytes, under the threshold
     const want = await run(encodeModel(model()), x);
@@ -62,7 +82,9 @@ describe("external data through the adapter", () => {
     expect([...inline.files.keys()]).toEqual(["out.onnx"]);
     const forced = await convert(model(), { externalData: true, externalDataThreshold: 0 });
     expect([...forced.files.keys()].sort()).toEqual(["out.onnx", "out.onnx.data"]);
-    expect(forced.model.graph!.initializer.every((t) => t.dataLocation === TensorProto_DataLocation.EXTERNAL)).toBe(true);
+    expect(forced.model.graph!.initializer.every((t) => t.dataLocation === TensorProto_DataLocation.EXTERNAL)).toBe(
+      true,
+    );
     expect(forced.report.notes.join()).toContain("2 tensors in 'out.onnx.data'");
     expect(await code(convert(model(), { externalData: "yes" }))).toBe("ONNX_BAD_OPTION");
     // encode leaves the decoded model as it was: a second encode writes the same files
@@ -82,7 +104,10 @@ describe("external data through the adapter", () => {
     m.graph!.initializer[0]!.externalData.find((e) => e.key === "location")!.value = "../in/weights.bin";
     writeFileSync(join(folder, "escape.onnx"), encodeModel(m));
     writeFileSync(join(folder, "weights.bin"), data.subarray(0, data.byteLength - 10));
-    for (const [file, expected] of [["escape.onnx", "ONNX_EXTERNAL_PATH_ESCAPE"], ["model.onnx", "ONNX_EXTERNAL_TRUNCATED"]] as const) {
+    for (const [file, expected] of [
+      ["escape.onnx", "ONNX_EXTERNAL_PATH_ESCAPE"],
+      ["model.onnx", "ONNX_EXTERNAL_TRUNCATED"],
+    ] as const) {
       const input = nodeModelInput(join(folder, file));
       const output = nodeModelOutput(join(dir, `bad-out-${file}`), "deploy.onnx");
       expect(await code(reparameterize(onnxAdapter, input, output, {}))).toBe(expected);

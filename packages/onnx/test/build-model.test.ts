@@ -1,7 +1,17 @@
 /// <reference types="node" />
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { buildModel, checkGraph, decodeModel, encodeModel, floatAttr, intAttr, intsAttr, stringAttr, tensorValues } from "../src/index.js";
+import {
+  buildModel,
+  checkGraph,
+  decodeModel,
+  encodeModel,
+  floatAttr,
+  intAttr,
+  intsAttr,
+  stringAttr,
+  tensorValues,
+} from "../src/index.js";
 
 /** Deterministic values in [-1, 1), rounded to float32. */
 function random(n: number, seed: number): Float32Array {
@@ -15,7 +25,15 @@ function random(n: number, seed: number): Float32Array {
 }
 
 /** Naive grouped conv2d, NCHW / OIHW, stride 1, symmetric padding, float64. */
-function conv2d(x: Float32Array, [, h, w]: [number, number, number], k: Float32Array, [o, cg, kh, kw]: [number, number, number, number], bias: Float32Array, pad: number, groups: number): Float64Array {
+function conv2d(
+  x: Float32Array,
+  [, h, w]: [number, number, number],
+  k: Float32Array,
+  [o, cg, kh, kw]: [number, number, number, number],
+  bias: Float32Array,
+  pad: number,
+  groups: number,
+): Float64Array {
   const out = new Float64Array(o * h * w);
   const og = o / groups;
   for (let oc = 0; oc < o; oc++) {
@@ -54,8 +72,23 @@ describe("buildModel", () => {
     inputs: [{ name: "x", dims: ["n", C, H, W] }],
     outputs: [{ name: "y", dims: ["n", C, H, W] }],
     nodes: [
-      { op: "Conv", inputs: ["x", "w", "b"], outputs: ["conv"], attrs: { pads: intsAttr([1, 1, 1, 1]), group: intAttr(G), kernel_shape: intsAttr([3, 3]), auto_pad: stringAttr("NOTSET") } },
-      { op: "BatchNormalization", inputs: ["conv", "gamma", "beta", "mean", "var"], outputs: ["bn"], attrs: { epsilon: floatAttr(eps) } },
+      {
+        op: "Conv",
+        inputs: ["x", "w", "b"],
+        outputs: ["conv"],
+        attrs: {
+          pads: intsAttr([1, 1, 1, 1]),
+          group: intAttr(G),
+          kernel_shape: intsAttr([3, 3]),
+          auto_pad: stringAttr("NOTSET"),
+        },
+      },
+      {
+        op: "BatchNormalization",
+        inputs: ["conv", "gamma", "beta", "mean", "var"],
+        outputs: ["bn"],
+        attrs: { epsilon: floatAttr(eps) },
+      },
       { op: "Add", inputs: ["bn", "x"], outputs: ["y"] },
     ],
     initializers: [
@@ -112,8 +145,12 @@ describe("buildModel", () => {
     expect(tensorValues(d!)).toEqual({ dtype: "float64", values: new Float64Array([0.5]) });
     expect(tensorValues(r!)).toEqual({ dtype: "float32", values: new Float64Array([Math.fround(0.1)]) });
     const bits = { name: "u", dims: [1], data: new Uint16Array(1) };
-    expect(() => buildModel({ opset: 13, inputs: [], outputs: [], nodes: [], initializers: [bits] })).toThrow(expect.objectContaining({ code: "ONNX_BAD_SPEC" }));
+    expect(() => buildModel({ opset: 13, inputs: [], outputs: [], nodes: [], initializers: [bits] })).toThrow(
+      expect.objectContaining({ code: "ONNX_BAD_SPEC" }),
+    );
     const short = { name: "s", dims: [3], data: new Float32Array(2) };
-    expect(() => buildModel({ opset: 13, inputs: [], outputs: [], nodes: [], initializers: [short] })).toThrow(expect.objectContaining({ code: "ONNX_TENSOR_SIZE" }));
+    expect(() => buildModel({ opset: 13, inputs: [], outputs: [], nodes: [], initializers: [short] })).toThrow(
+      expect.objectContaining({ code: "ONNX_TENSOR_SIZE" }),
+    );
   });
 });

@@ -3,41 +3,53 @@ import { decodeModel, tensorValues, type ModelProto } from "../src/index.js";
 import { conformanceCases, fixtureBytes, fixtureFloat32 } from "../../../tools/conformance/src/index.js";
 import { convert, relativeError, run } from "./_convert.js";
 
-const variants = conformanceCases().flatMap((c) => (["train", "train_unfolded"] as const).map((v) => [c.name, v, c] as const));
+const variants = conformanceCases().flatMap((c) =>
+  (["train", "train_unfolded"] as const).map((v) => [c.name, v, c] as const),
+);
 const count = (m: ModelProto, op: string) => m.graph!.node.filter((n) => n.opType === op).length;
 const histogram = (m: ModelProto) => m.graph!.node.map((n) => n.opType).sort();
 
 describe("conformance fixtures through the ONNX adapter", () => {
-  it.each(variants)("%s.%s: one conv per block, nothing left of the branches, output within 1e-5", async (name, variant, c) => {
-    const out = await convert(fixtureBytes(c.onnx[variant]));
-    const deploy = decodeModel(fixtureBytes(c.onnx.deploy));
-    expect(out.report.fused).toHaveLength(c.blocks);
-    expect(out.report.refused).toEqual([]);
-    expect(count(out.model, "Conv")).toBe(count(deploy, "Conv"));
-    expect(count(out.model, "BatchNormalization")).toBe(0);
-    expect(count(out.model, "Add")).toBe(count(deploy, "Add"));
-    expect(histogram(out.model)).toEqual(histogram(deploy));
-    const x = fixtureFloat32(c.input.file);
-    const y = await run(out.bytes, { [out.model.graph!.input[0]!.name]: { data: x, dims: c.input.shape } });
-    const ratio = relativeError(y, fixtureFloat32(c.output.file));
-    console.log(`${name}.${variant}: max|diff|/max|output| = ${ratio.toExponential(3)}`);
-    expect(ratio).toBeLessThanOrEqual(1e-5);
-  });
+  it.each(variants)(
+    "%s.%s: one conv per block, nothing left of the branches, output within 1e-5",
+    async (name, variant, c) => {
+      const out = await convert(fixtureBytes(c.onnx[variant]));
+      const deploy = decodeModel(fixtureBytes(c.onnx.deploy));
+      expect(out.report.fused).toHaveLength(c.blocks);
+      expect(out.report.refused).toEqual([]);
+      expect(count(out.model, "Conv")).toBe(count(deploy, "Conv"));
+      expect(count(out.model, "BatchNormalization")).toBe(0);
+      expect(count(out.model, "Add")).toBe(count(deploy, "Add"));
+      expect(histogram(out.model)).toEqual(histogram(deploy));
+      const x = fixtureFloat32(c.input.file);
+      const y = await run(out.bytes, { [out.model.graph!.input[0]!.name]: { data: x, dims: c.input.shape } });
+      const ratio = relativeError(y, fixtureFloat32(c.output.file));
+      console.log(`${name}.${variant}: max|diff|/max|output| = ${ratio.toExponential(3)}`);
+      expect(ratio).toBeLessThanOrEqual(1e-5);
+    },
+  );
 
-  it.each(conformanceCases().map((c) => [c.name, c] as const))("%s.train_unfolded: fused weights equal the reference deploy weights, by name, bit for bit", async (_, c) => {
-    // Folding from the exact BN statistics and rounding once gives the correctly rounded values.
-    const out = await convert(fixtureBytes(c.onnx.train_unfolded));
-    const ours = new Map(out.model.graph!.initializer.map((t) => [t.name, t]));
-    const deploy = decodeModel(fixtureBytes(c.onnx.deploy)).graph!;
-    expect([...ours.keys()].sort()).toEqual(deploy.initializer.map((t) => t.name).sort());
-    for (const t of deploy.initializer) expect(tensorValues(ours.get(t.name)!).values, t.name).toEqual(tensorValues(t).values);
-    expect(out.model.graph!.node.map((n) => n.name)).toEqual(deploy.node.map((n) => n.name));
-  });
+  it.each(conformanceCases().map((c) => [c.name, c] as const))(
+    "%s.train_unfolded: fused weights equal the reference deploy weights, by name, bit for bit",
+    async (_, c) => {
+      // Folding from the exact BN statistics and rounding once gives the correctly rounded values.
+      const out = await convert(fixtureBytes(c.onnx.train_unfolded));
+      const ours = new Map(out.model.graph!.initializer.map((t) => [t.name, t]));
+      const deploy = decodeModel(fixtureBytes(c.onnx.deploy)).graph!;
+      expect([...ours.keys()].sort()).toEqual(deploy.initializer.map((t) => t.name).sort());
+      for (const t of deploy.initializer)
+        expect(tensorValues(ours.get(t.name)!).values, t.name).toEqual(tensorValues(t).values);
+      expect(out.model.graph!.node.map((n) => n.name)).toEqual(deploy.node.map((n) => n.name));
+    },
+  );
 
-  it.each(conformanceCases().map((c) => [c.name, c] as const))("%s.deploy has no block left: the adapter writes it back byte for byte", async (_, c) => {
-    const bytes = fixtureBytes(c.onnx.deploy);
-    const out = await convert(bytes);
-    expect(out.report.blocksFound).toBe(0);
-    expect(out.bytes).toEqual(bytes);
-  });
+  it.each(conformanceCases().map((c) => [c.name, c] as const))(
+    "%s.deploy has no block left: the adapter writes it back byte for byte",
+    async (_, c) => {
+      const bytes = fixtureBytes(c.onnx.deploy);
+      const out = await convert(bytes);
+      expect(out.report.blocksFound).toBe(0);
+      expect(out.bytes).toEqual(bytes);
+    },
+  );
 });

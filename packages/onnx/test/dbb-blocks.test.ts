@@ -2,7 +2,18 @@
 // as Add(weight, Constant identity)): one Conv per block, and onnxruntime gives the same output.
 import { seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { buildModel, encodeModel, intAttr, intsAttr, makeTensor, tensorAttr, TensorProto_DataType as DT, type InitializerSpec, type ModelProto, type NodeSpec } from "../src/index.js";
+import {
+  buildModel,
+  encodeModel,
+  intAttr,
+  intsAttr,
+  makeTensor,
+  tensorAttr,
+  TensorProto_DataType as DT,
+  type InitializerSpec,
+  type ModelProto,
+  type NodeSpec,
+} from "../src/index.js";
 import { bn, convWeights, inputData } from "./_blocks.js";
 import { convert, opTypes, relativeError, run } from "./_convert.js";
 
@@ -18,10 +29,19 @@ interface Part {
 
 /** Pad (pads from a Constant, opset 13 input form) then BatchNormalization: DBB's BNAndPad. */
 function bnAndPad(p: string, x: string, out: string, c: number, pad: number): Part {
-  const pads = makeTensor("", [8], DT.INT64, new Uint8Array(BigInt64Array.from([0, 0, pad, pad, 0, 0, pad, pad].map(BigInt)).buffer));
+  const pads = makeTensor(
+    "",
+    [8],
+    DT.INT64,
+    new Uint8Array(BigInt64Array.from([0, 0, pad, pad, 0, 0, pad, pad].map(BigInt)).buffer),
+  );
   const norm = bn(rand, `${p}.bn`, `${p}/pad`, out, c);
   return {
-    nodes: [{ op: "Constant", name: `${p}/Constant`, inputs: [], outputs: [`${p}/pads`], attrs: { value: tensorAttr(pads) } }, { op: "Pad", name: `${p}/Pad`, inputs: [x, `${p}/pads`], outputs: [`${p}/pad`] }, ...norm.nodes],
+    nodes: [
+      { op: "Constant", name: `${p}/Constant`, inputs: [], outputs: [`${p}/pads`], attrs: { value: tensorAttr(pads) } },
+      { op: "Pad", name: `${p}/Pad`, inputs: [x, `${p}/pads`], outputs: [`${p}/pad`] },
+      ...norm.nodes,
+    ],
     initializers: norm.initializers,
   };
 }
@@ -38,16 +58,63 @@ function dbbBlock(x: string, out: string, c: number, o: number, stride: number, 
   const eye = new Float32Array(c * c);
   for (let i = 0; i < c; i++) eye[i * c + i] = 1;
   const idWeight: NodeSpec = identityConst
-    ? { op: "Constant", inputs: [], outputs: ["eye"], attrs: { value: tensorAttr(makeTensor("", [c, c, 1, 1], DT.FLOAT, bytes(eye))) } }
+    ? {
+        op: "Constant",
+        inputs: [],
+        outputs: ["eye"],
+        attrs: { value: tensorAttr(makeTensor("", [c, c, 1, 1], DT.FLOAT, bytes(eye))) },
+      }
     : { op: "Identity", inputs: ["eye_in"], outputs: ["eye"] };
   const leaves = [
-    leaf({ nodes: [{ op: "Conv", inputs: [x, "b.origin.conv.weight"], outputs: ["origin"], attrs: { pads: intsAttr([1, 1, 1, 1]), strides: s } }, ...origin.nodes], initializers: [...convWeights(rand, "b.origin.conv", o, c, 3), ...origin.initializers] }, "origin_bn"),
-    leaf({ nodes: [{ op: "Conv", inputs: [x, "b.1x1.conv.weight"], outputs: ["one"], attrs: { strides: s } }, ...one.nodes], initializers: [...convWeights(rand, "b.1x1.conv", o, c, 1), ...one.initializers] }, "one_bn"),
+    leaf(
+      {
+        nodes: [
+          {
+            op: "Conv",
+            inputs: [x, "b.origin.conv.weight"],
+            outputs: ["origin"],
+            attrs: { pads: intsAttr([1, 1, 1, 1]), strides: s },
+          },
+          ...origin.nodes,
+        ],
+        initializers: [...convWeights(rand, "b.origin.conv", o, c, 3), ...origin.initializers],
+      },
+      "origin_bn",
+    ),
+    leaf(
+      {
+        nodes: [
+          { op: "Conv", inputs: [x, "b.1x1.conv.weight"], outputs: ["one"], attrs: { strides: s } },
+          ...one.nodes,
+        ],
+        initializers: [...convWeights(rand, "b.1x1.conv", o, c, 1), ...one.initializers],
+      },
+      "one_bn",
+    ),
     leaf(
       (() => {
         const bp = bnAndPad("b.avg.bn", "avg_conv", "avg_padded", o, 1);
-        const pool: NodeSpec = { op: "AveragePool", inputs: ["avg_padded"], outputs: ["pool"], attrs: { kernel_shape: intsAttr([3, 3]), strides: s, pads: intsAttr([0, 0, 0, 0]), count_include_pad: intAttr(1), ceil_mode: intAttr(0) } };
-        return { nodes: [{ op: "Conv", inputs: [x, "b.avg.conv.weight"], outputs: ["avg_conv"] }, ...bp.nodes, pool, ...avgbn.nodes], initializers: [...convWeights(rand, "b.avg.conv", o, c, 1), ...bp.initializers, ...avgbn.initializers] };
+        const pool: NodeSpec = {
+          op: "AveragePool",
+          inputs: ["avg_padded"],
+          outputs: ["pool"],
+          attrs: {
+            kernel_shape: intsAttr([3, 3]),
+            strides: s,
+            pads: intsAttr([0, 0, 0, 0]),
+            count_include_pad: intAttr(1),
+            ceil_mode: intAttr(0),
+          },
+        };
+        return {
+          nodes: [
+            { op: "Conv", inputs: [x, "b.avg.conv.weight"], outputs: ["avg_conv"] },
+            ...bp.nodes,
+            pool,
+            ...avgbn.nodes,
+          ],
+          initializers: [...convWeights(rand, "b.avg.conv", o, c, 1), ...bp.initializers, ...avgbn.initializers],
+        };
       })(),
       "avg_bn",
     ),
@@ -62,7 +129,15 @@ function dbbBlock(x: string, out: string, c: number, o: number, stride: number, 
           { op: "Conv", inputs: ["kxk_padded", "b.kxk.conv2.weight"], outputs: ["conv2"], attrs: { strides: s } },
           ...bn2.nodes,
         ];
-        return { nodes, initializers: [...convWeights(rand, "b.kxk.idconv1", c, c, 1), ...bp.initializers, ...convWeights(rand, "b.kxk.conv2", o, c, 3), ...bn2.initializers] };
+        return {
+          nodes,
+          initializers: [
+            ...convWeights(rand, "b.kxk.idconv1", c, c, 1),
+            ...bp.initializers,
+            ...convWeights(rand, "b.kxk.conv2", o, c, 3),
+            ...bn2.initializers,
+          ],
+        };
       })(),
       "kxk_bn",
     ),
@@ -75,7 +150,13 @@ function dbbBlock(x: string, out: string, c: number, o: number, stride: number, 
   return { nodes: [...parts.flatMap((p) => p.nodes), ...adds], initializers: parts.flatMap((p) => p.initializers) };
 }
 
-function dbbModel(c: number, o: number, stride: number, size: number, extra: { outputs?: string[]; identityConst?: boolean } = {}): ModelProto {
+function dbbModel(
+  c: number,
+  o: number,
+  stride: number,
+  size: number,
+  extra: { outputs?: string[]; identityConst?: boolean } = {},
+): ModelProto {
   const b = dbbBlock("x", "sum", c, o, stride, extra.identityConst);
   const eyeInput = extra.identityConst === false ? [{ name: "eye_in", dims: [c, c, 1, 1] }] : [];
   return buildModel({
@@ -87,8 +168,21 @@ function dbbModel(c: number, o: number, stride: number, size: number, extra: { o
   });
 }
 
-async function compare(model: ModelProto, dims: number[], feeds: Record<string, { data: Float32Array; dims: number[] }> = {}) {
-  const x = { x: { data: inputData(rand, dims.reduce((a, b) => a * b)), dims }, ...feeds };
+async function compare(
+  model: ModelProto,
+  dims: number[],
+  feeds: Record<string, { data: Float32Array; dims: number[] }> = {},
+) {
+  const x = {
+    x: {
+      data: inputData(
+        rand,
+        dims.reduce((a, b) => a * b),
+      ),
+      dims,
+    },
+    ...feeds,
+  };
   const out = await convert(model);
   const err = relativeError(await run(out.bytes, x), await run(encodeModel(model), x));
   expect(err).toBeLessThanOrEqual(TOLERANCE);
@@ -100,20 +194,25 @@ describe("DBB blocks in ONNX", () => {
     [4, 4, 1, 6],
     [3, 5, 2, 8],
     [3, 5, 2, 7],
-  ])("%i -> %i channels, stride %i, %i px: one Conv, the Pads, Constants and the Add of idconv1 gone", async (c, o, stride, size) => {
-    const out = await compare(dbbModel(c, o, stride, size), [1, c, size, size]);
-    expect(out.report.refused).toEqual([]);
-    expect(out.report.families).toEqual({ dbb: 1 });
-    expect(opTypes(out.model)).toEqual(["Conv", "Relu"]);
-    const conv = out.model.graph!.node[0]!;
-    expect(conv.attribute.find((a) => a.name === "pads")!.ints).toEqual([1n, 1n, 1n, 1n]);
-    expect(out.model.graph!.initializer.map((t) => t.name)).toEqual(conv.input.slice(1));
-  });
+  ])(
+    "%i -> %i channels, stride %i, %i px: one Conv, the Pads, Constants and the Add of idconv1 gone",
+    async (c, o, stride, size) => {
+      const out = await compare(dbbModel(c, o, stride, size), [1, c, size, size]);
+      expect(out.report.refused).toEqual([]);
+      expect(out.report.families).toEqual({ dbb: 1 });
+      expect(opTypes(out.model)).toEqual(["Conv", "Relu"]);
+      const conv = out.model.graph!.node[0]!;
+      expect(conv.attribute.find((a) => a.name === "pads")!.ints).toEqual([1n, 1n, 1n, 1n]);
+      expect(out.model.graph!.initializer.map((t) => t.name)).toEqual(conv.input.slice(1));
+    },
+  );
 
   it("does not read an Add with a graph input as a kernel: no block, the model unchanged", async () => {
     const eye = Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
-    const out = await compare(dbbModel(3, 3, 1, 5, { identityConst: false }), [1, 3, 5, 5], { eye_in: { data: eye, dims: [3, 3, 1, 1] } });
-    expect(out.report.families["dbb"]).toBeUndefined();
+    const out = await compare(dbbModel(3, 3, 1, 5, { identityConst: false }), [1, 3, 5, 5], {
+      eye_in: { data: eye, dims: [3, 3, 1, 1] },
+    });
+    expect(out.report.families.dbb).toBeUndefined();
     expect(opTypes(out.model)).toContain("Add");
   });
 
@@ -121,7 +220,7 @@ describe("DBB blocks in ONNX", () => {
     const model = dbbModel(3, 3, 1, 5, { outputs: ["kxk_padded"] });
     const out = await compare(model, [1, 3, 5, 5]);
     expect(out.report.refused.map((r) => r.reason)).toEqual(["SHARED_INTERMEDIATE"]);
-    expect(out.report.families["dbb"]).toBeUndefined();
+    expect(out.report.families.dbb).toBeUndefined();
     expect(opTypes(out.model)).toContain("Pad");
   });
 });

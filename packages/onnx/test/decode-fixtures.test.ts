@@ -7,7 +7,9 @@ import { describe, expect, it } from "vitest";
 import { conformanceCases, fixtureBytes, fixturesDir } from "../../../tools/conformance/src/index.js";
 import { editField, encodeVarint, lenField } from "./_wire.js";
 
-const onnxFiles = readdirSync(fixturesDir).filter((f) => f.endsWith(".onnx")).sort();
+const onnxFiles = readdirSync(fixturesDir)
+  .filter((f) => f.endsWith(".onnx"))
+  .sort();
 
 describe("conformance fixtures", () => {
   it("holds three ONNX files per case", () => {

@@ -5,11 +5,20 @@ import { join } from "node:path";
 import { collectSink, type ByteSink } from "@reparam/core";
 import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildModel, decodeModel, encodeModel, externalizeTensors, intsAttr, tensorValues, type ModelProto, type TensorProto } from "../src/index.js";
+import {
+  buildModel,
+  decodeModel,
+  encodeModel,
+  externalizeTensors,
+  intsAttr,
+  tensorValues,
+  type ModelProto,
+  type TensorProto,
+} from "../src/index.js";
 import { internalizeTensors } from "../src/codec/internalize-tensors.js";
 import { readExternalData } from "../src/codec/read-external-data.js";
 import { TensorProto_DataLocation } from "onnx-buf";
-import { type ExternalDataFiles } from "../src/codec/external-data-files.js";
+import type { ExternalDataFiles } from "../src/codec/external-data-files.js";
 import { nodeExternalDataFiles } from "./node-external-data-files.js";
 
 const dir = mkdtempSync(join(tmpdir(), "reparam-onnx-"));
@@ -36,7 +45,11 @@ function model(): ModelProto {
 }
 const original = encodeModel(model());
 const entries = (t: TensorProto) => Object.fromEntries(t.externalData.map((e) => [e.key, e.value]));
-const code = (p: Promise<unknown>) => p.then(() => "resolved", (e: { code?: string }) => e.code);
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => "resolved",
+    (e: { code?: string }) => e.code,
+  );
 
 /** Externalizes into `folder/model.onnx` + `folder/<location>`, returns the side file's bytes. */
 async function save(folder: string, options: { location: string; alignment?: number }): Promise<Uint8Array> {
@@ -50,7 +63,8 @@ async function save(folder: string, options: { location: string; alignment?: num
 }
 
 async function run(source: string | Uint8Array): Promise<Float32Array> {
-  const session = typeof source === "string" ? await ort.InferenceSession.create(source) : await ort.InferenceSession.create(source);
+  const session =
+    typeof source === "string" ? await ort.InferenceSession.create(source) : await ort.InferenceSession.create(source);
   const x = Float32Array.from({ length: 100 }, (_, i) => (i % 7) - 3);
   const { y } = await session.run({ x: new ort.Tensor("float32", x, [1, 4, 5, 5]) });
   return y!.data as Float32Array;
@@ -83,9 +97,15 @@ describe("externalizeTensors", () => {
   });
 
   it("refuses bad options and a location already in use, and leaves the model alone when the sink fails", async () => {
-    expect(await code(externalizeTensors(model(), { location: "w.bin", alignment: 3000 }, collectSink()))).toBe("ONNX_BAD_OPTION");
-    expect(await code(externalizeTensors(model(), { location: "w.bin", threshold: -1 }, collectSink()))).toBe("ONNX_BAD_OPTION");
-    expect(await code(externalizeTensors(model(), { location: "../w.bin" }, collectSink()))).toBe("ONNX_EXTERNAL_PATH_ESCAPE");
+    expect(await code(externalizeTensors(model(), { location: "w.bin", alignment: 3000 }, collectSink()))).toBe(
+      "ONNX_BAD_OPTION",
+    );
+    expect(await code(externalizeTensors(model(), { location: "w.bin", threshold: -1 }, collectSink()))).toBe(
+      "ONNX_BAD_OPTION",
+    );
+    expect(await code(externalizeTensors(model(), { location: "../w.bin" }, collectSink()))).toBe(
+      "ONNX_EXTERNAL_PATH_ESCAPE",
+    );
     const m = model();
     await externalizeTensors(m, { location: "w.bin", threshold: 2000 }, collectSink());
     expect(await code(externalizeTensors(m, { location: "./w.bin" }, collectSink()))).toBe("ONNX_EXTERNAL_CONFLICT");
@@ -114,7 +134,9 @@ describe("external data through real files", () => {
     expect(await run(join(folder, "model.onnx"))).toEqual(await run(original));
     const m = decodeModel(new Uint8Array(readFileSync(join(folder, "model.onnx"))));
     const t = m.graph!.initializer[0]!;
-    expect(tensorValues(t, await readExternalData(t, nodeExternalDataFiles(folder))).values).toEqual(new Float64Array(w1));
+    expect(tensorValues(t, await readExternalData(t, nodeExternalDataFiles(folder))).values).toEqual(
+      new Float64Array(w1),
+    );
   });
 
   it("refuses a side file shorter than declared (ONNX_EXTERNAL_TRUNCATED) and a missing one", async () => {

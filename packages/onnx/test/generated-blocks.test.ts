@@ -1,7 +1,21 @@
 import { narrowFloat16Array, widenFloat16Array } from "@reparam/core";
 import { seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { buildModel, encodeModel, floatAttr, intAttr, intsAttr, makeTensor, stringAttr, tensorAttr, tensorValues, TensorProto_DataType as DT, type InitializerSpec, type ModelProto, type NodeSpec } from "../src/index.js";
+import {
+  buildModel,
+  encodeModel,
+  floatAttr,
+  intAttr,
+  intsAttr,
+  makeTensor,
+  stringAttr,
+  tensorAttr,
+  tensorValues,
+  TensorProto_DataType as DT,
+  type InitializerSpec,
+  type ModelProto,
+  type NodeSpec,
+} from "../src/index.js";
 import { bn, convWeights, inputData, repvggBlock } from "./_blocks.js";
 import { convert, opTypes, relativeError, run } from "./_convert.js";
 
@@ -9,7 +23,15 @@ const rand = seededRandom(2024);
 
 /** Converts, checks the op types left, and that onnxruntime gives the same output. */
 async function fuseAndCompare(model: ModelProto, dims: number[], ops: string[]) {
-  const x = { x: { data: inputData(rand, dims.reduce((a, b) => a * b)), dims } };
+  const x = {
+    x: {
+      data: inputData(
+        rand,
+        dims.reduce((a, b) => a * b),
+      ),
+      dims,
+    },
+  };
   const out = await convert(model);
   expect(opTypes(out.model)).toEqual(ops);
   const want = await run(encodeModel(model), x);
@@ -28,7 +50,13 @@ describe("generated graphs", () => {
       inputs: [{ name: "x", dims: [1, 3, 8, 8] }],
       outputs: [{ name: "y" }],
       nodes: [
-        { op: "Conv", name: "/stem/Conv", inputs: ["x", "stem.weight"], outputs: ["s"], attrs: { pads: intsAttr([1, 1, 1, 1]) } },
+        {
+          op: "Conv",
+          name: "/stem/Conv",
+          inputs: ["x", "stem.weight"],
+          outputs: ["s"],
+          attrs: { pads: intsAttr([1, 1, 1, 1]) },
+        },
         { op: "Relu", inputs: ["s"], outputs: ["r"] },
         { op: "Conv", name: "/b/k3/Conv", inputs: ["r", "b.k3.weight", "b.k3.bias"], outputs: ["c3"], attrs: same },
         { op: "Conv", name: "/b/k1/Conv", inputs: ["r", "b.k1.weight", "b.k1.bias"], outputs: ["c1"], attrs: same },
@@ -64,49 +92,74 @@ describe("generated graphs", () => {
         ...id.nodes,
         { op: "Sum", inputs: ["c3", "c1", "i"], outputs: ["y"] },
       ],
-      initializers: [{ name: "pads", dims: [8], data: BigInt64Array.from([0n, 0n, 1n, 1n, 0n, 0n, 1n, 1n]) }, ...convWeights(rand, "k3", c, c, 3, 3, true), ...convWeights(rand, "k1", c, c, 1), ...id.initializers],
+      initializers: [
+        { name: "pads", dims: [8], data: BigInt64Array.from([0n, 0n, 1n, 1n, 0n, 0n, 1n, 1n]) },
+        ...convWeights(rand, "k3", c, c, 3, 3, true),
+        ...convWeights(rand, "k1", c, c, 1),
+        ...id.initializers,
+      ],
     });
     const out = await fuseAndCompare(model, [1, c, 6, 7], ["Conv"]);
     expect(out.model.graph!.node[0]!.attribute.find((a) => a.name === "pads")!.ints).toEqual([1n, 1n, 1n, 1n]);
     expect(out.model.graph!.initializer.map((t) => t.name)).toEqual(out.model.graph!.node[0]!.input.slice(1)); // the pads went too
   });
 
-  it.each([9, 11, 17])("fuses an unfolded RepVGG net at opset %i, with the Pad of that opset, keeping opset and IR version", async (opset) => {
-    const c = 4;
-    const b0 = repvggBlock(rand, 0, "x", "/blocks.0/out", c);
-    const padNode: NodeSpec =
-      opset < 11
-        ? { op: "Pad", inputs: ["r0"], outputs: ["p"], attrs: { pads: intsAttr([0, 0, 1, 1, 0, 0, 1, 1]), mode: stringAttr("constant"), value: floatAttr(0) } }
-        : { op: "Pad", inputs: ["r0", "pads", "zero"], outputs: ["p"] };
-    const k = bn(rand, "b1.bn", "k", "kb", c);
-    const model = buildModel({
-      opset,
-      inputs: [{ name: "x", dims: [1, c, 5, 5] }],
-      outputs: [{ name: "y" }],
-      nodes: [
-        ...b0.nodes,
-        { op: "Relu", inputs: ["/blocks.0/out"], outputs: ["r0"] },
-        padNode,
-        { op: "Conv", inputs: ["p", "b1.k.weight"], outputs: ["k"] },
-        ...k.nodes,
-        { op: "Add", inputs: ["kb", "r0"], outputs: ["y"] },
-      ],
-      initializers: [
-        ...b0.initializers, ...convWeights(rand, "b1.k", c, c, 3), ...k.initializers,
-        ...(opset < 11 ? [] : [{ name: "pads", dims: [8], data: BigInt64Array.from([0n, 0n, 1n, 1n, 0n, 0n, 1n, 1n]) }, { name: "zero", dims: [], data: new Float32Array([0]) }]),
-      ],
-    });
-    const out = await fuseAndCompare(model, [1, c, 5, 5], ["Conv", "Relu", "Conv"]);
-    expect(out.model.opsetImport[0]!.version).toBe(BigInt(opset));
-    expect(out.model.irVersion).toBe(model.irVersion);
-    expect(out.report.families).toEqual({ repvgg: 2 });
-  });
+  it.each([9, 11, 17])(
+    "fuses an unfolded RepVGG net at opset %i, with the Pad of that opset, keeping opset and IR version",
+    async (opset) => {
+      const c = 4;
+      const b0 = repvggBlock(rand, 0, "x", "/blocks.0/out", c);
+      const padNode: NodeSpec =
+        opset < 11
+          ? {
+              op: "Pad",
+              inputs: ["r0"],
+              outputs: ["p"],
+              attrs: { pads: intsAttr([0, 0, 1, 1, 0, 0, 1, 1]), mode: stringAttr("constant"), value: floatAttr(0) },
+            }
+          : { op: "Pad", inputs: ["r0", "pads", "zero"], outputs: ["p"] };
+      const k = bn(rand, "b1.bn", "k", "kb", c);
+      const model = buildModel({
+        opset,
+        inputs: [{ name: "x", dims: [1, c, 5, 5] }],
+        outputs: [{ name: "y" }],
+        nodes: [
+          ...b0.nodes,
+          { op: "Relu", inputs: ["/blocks.0/out"], outputs: ["r0"] },
+          padNode,
+          { op: "Conv", inputs: ["p", "b1.k.weight"], outputs: ["k"] },
+          ...k.nodes,
+          { op: "Add", inputs: ["kb", "r0"], outputs: ["y"] },
+        ],
+        initializers: [
+          ...b0.initializers,
+          ...convWeights(rand, "b1.k", c, c, 3),
+          ...k.initializers,
+          ...(opset < 11
+            ? []
+            : [
+                { name: "pads", dims: [8], data: BigInt64Array.from([0n, 0n, 1n, 1n, 0n, 0n, 1n, 1n]) },
+                { name: "zero", dims: [], data: new Float32Array([0]) },
+              ]),
+        ],
+      });
+      const out = await fuseAndCompare(model, [1, c, 5, 5], ["Conv", "Relu", "Conv"]);
+      expect(out.model.opsetImport[0]!.version).toBe(BigInt(opset));
+      expect(out.model.irVersion).toBe(model.irVersion);
+      expect(out.report.families).toEqual({ repvgg: 2 });
+    },
+  );
 
   it("reads weights from Constant nodes, through Identity and Cast, and drops those nodes", async () => {
     const c = 3;
     const [k3, k3b] = convWeights(rand, "k3", c, c, 3, 3, true) as [InitializerSpec, InitializerSpec];
     const k1 = Float64Array.from(convWeights(rand, "k1", c, c, 1)[0]!.data as Float32Array, (v) => v + 1e-9); // rounded by the Cast
-    const constant = (name: string, t: ReturnType<typeof makeTensor>): NodeSpec => ({ op: "Constant", inputs: [], outputs: [name], attrs: { value: tensorAttr(t) } });
+    const constant = (name: string, t: ReturnType<typeof makeTensor>): NodeSpec => ({
+      op: "Constant",
+      inputs: [],
+      outputs: [name],
+      attrs: { value: tensorAttr(t) },
+    });
     const bytes = (a: Float32Array | Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     const model = buildModel({
       opset: 13,
@@ -134,7 +187,12 @@ describe("generated graphs", () => {
     const [w3] = convWeights(rand, "k3", c, c, 3);
     const [w1] = convWeights(rand, "k1", c, c, 1);
     const bytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-    const constant = (name: string, w: InitializerSpec): NodeSpec => ({ op: "Constant", inputs: [], outputs: [name], attrs: { value: tensorAttr(makeTensor("", w.dims, DT.FLOAT, bytes(w.data as Float32Array))) } });
+    const constant = (name: string, w: InitializerSpec): NodeSpec => ({
+      op: "Constant",
+      inputs: [],
+      outputs: [name],
+      attrs: { value: tensorAttr(makeTensor("", w.dims, DT.FLOAT, bytes(w.data as Float32Array))) },
+    });
     const model = buildModel({
       opset: 7,
       irVersion: 3,
@@ -150,12 +208,16 @@ describe("generated graphs", () => {
     });
     const out = await fuseAndCompare(model, [1, c, 4, 4], ["Conv"]);
     expect(out.model.irVersion).toBe(3n);
-    expect(out.model.graph!.input.map((v) => v.name)).toEqual(["x", ...out.model.graph!.initializer.map((t) => t.name)]);
+    expect(out.model.graph!.input.map((v) => v.name)).toEqual([
+      "x",
+      ...out.model.graph!.initializer.map((t) => t.name),
+    ]);
   });
 
   it("keeps a float16 model float16: fused weights rounded once to float16", async () => {
     const c = 4;
-    const f16 = (specs: InitializerSpec[]) => specs.map((s) => ({ ...s, data: narrowFloat16Array(s.data as Float32Array), type: "float16" as const }));
+    const f16 = (specs: InitializerSpec[]) =>
+      specs.map((s) => ({ ...s, data: narrowFloat16Array(s.data as Float32Array), type: "float16" as const }));
     const b0 = repvggBlock(rand, 0, "x", "a", c);
     const model = buildModel({
       opset: 17,
@@ -168,7 +230,7 @@ describe("generated graphs", () => {
     const out = await convert(model);
     expect(opTypes(out.model)).toEqual(["Conv", "Relu"]);
     expect(out.model.graph!.initializer.map((t) => t.dataType)).toEqual([DT.FLOAT16, DT.FLOAT16]);
-    expect(out.report.details["dtype"]).toBe("float16");
+    expect(out.report.details.dtype).toBe("float16");
     const got = widenFloat16Array((await run(out.bytes, x)) as Uint16Array);
     const want = widenFloat16Array((await run(encodeModel(model), x)) as Uint16Array);
     expect(relativeError(got, want)).toBeLessThan(2e-3); // float16 activations on both sides
@@ -185,7 +247,12 @@ describe("generated graphs", () => {
       nodes: [
         { op: "Conv", inputs: ["x", "k.weight"], outputs: ["k"], attrs: { pads: intsAttr([1, 1, 1, 1]) } },
         ...k.nodes,
-        { op: "AveragePool", inputs: ["x"], outputs: ["ap"], attrs: { kernel_shape: intsAttr([3, 3]), pads: intsAttr([1, 1, 1, 1]), count_include_pad: intAttr(1) } },
+        {
+          op: "AveragePool",
+          inputs: ["x"],
+          outputs: ["ap"],
+          attrs: { kernel_shape: intsAttr([3, 3]), pads: intsAttr([1, 1, 1, 1]), count_include_pad: intAttr(1) },
+        },
         ...a.nodes,
         { op: "Add", inputs: ["kb", "ab"], outputs: ["y"] },
       ],
@@ -202,7 +269,16 @@ describe("generated graphs", () => {
       opset: 13,
       inputs: [{ name: "x", dims: [1, c, 4, 4] }],
       outputs: [{ name: "y" }],
-      nodes: [...id.nodes, { op: "AveragePool", inputs: ["x"], outputs: ["ap"], attrs: { kernel_shape: intsAttr([3, 3]), pads: intsAttr([1, 1, 1, 1]), count_include_pad: intAttr(1) } }, { op: "Add", inputs: ["i", "ap"], outputs: ["y"] }],
+      nodes: [
+        ...id.nodes,
+        {
+          op: "AveragePool",
+          inputs: ["x"],
+          outputs: ["ap"],
+          attrs: { kernel_shape: intsAttr([3, 3]), pads: intsAttr([1, 1, 1, 1]), count_include_pad: intAttr(1) },
+        },
+        { op: "Add", inputs: ["i", "ap"], outputs: ["y"] },
+      ],
       initializers: id.initializers,
     });
     const out = await fuseAndCompare(model, [1, c, 4, 4], ["Conv"]);

@@ -4,7 +4,14 @@
 // 'inputs'` keeps them as run-time inputs and refuses those blocks, never silently.
 import { seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { buildModel, encodeModel, intsAttr, type InitializerSpec, type ModelProto, type NodeSpec } from "../src/index.js";
+import {
+  buildModel,
+  encodeModel,
+  intsAttr,
+  type InitializerSpec,
+  type ModelProto,
+  type NodeSpec,
+} from "../src/index.js";
 import { convWeights, inputData, repvggBlock } from "./_blocks.js";
 import { convert, opTypes, relativeError, run } from "./_convert.js";
 
@@ -25,11 +32,24 @@ function twoBlocks(asInputs: (t: InitializerSpec) => boolean, opset = 13, irVers
     { op: "Relu", name: "/blocks.0/act/Relu", inputs: ["a0"], outputs: ["r0"] },
     ...b1.nodes,
     { op: "Relu", name: "/blocks.1/act/Relu", inputs: ["a1"], outputs: ["r1"] },
-    { op: "Conv", name: "/head/Conv", inputs: ["r1", "head.weight", "head.bias"], outputs: ["y"], attrs: { pads: intsAttr([1, 1, 1, 1]) } },
+    {
+      op: "Conv",
+      name: "/head/Conv",
+      inputs: ["r1", "head.weight", "head.bias"],
+      outputs: ["y"],
+      attrs: { pads: intsAttr([1, 1, 1, 1]) },
+    },
   ];
   const initializers = [...b0.initializers, ...b1.initializers, ...convWeights(rand, "head", 2, c, 3, 3, true)];
   const inputs = [{ name: "x", dims }, ...initializers.filter(asInputs).map((t) => ({ name: t.name, dims: t.dims }))];
-  return buildModel({ opset, inputs, outputs: [{ name: "y" }], nodes, initializers, ...(irVersion === undefined ? {} : { irVersion }) });
+  return buildModel({
+    opset,
+    inputs,
+    outputs: [{ name: "y" }],
+    nodes,
+    initializers,
+    ...(irVersion === undefined ? {} : { irVersion }),
+  });
 }
 
 async function maxError(original: Uint8Array, converted: Uint8Array): Promise<number> {
@@ -52,9 +72,18 @@ describe("initializers that are also graph inputs", () => {
     const g = out.model.graph!;
     for (const name of ["head.weight", "head.bias"]) {
       expect(g.input.find((v) => v.name === name)).toEqual(model.graph!.input.find((v) => v.name === name));
-      expect(g.initializer.find((t) => t.name === name)!.rawData).toEqual(model.graph!.initializer.find((t) => t.name === name)!.rawData);
+      expect(g.initializer.find((t) => t.name === name)!.rawData).toEqual(
+        model.graph!.initializer.find((t) => t.name === name)!.rawData,
+      );
     }
-    expect(g.initializer.map((t) => t.name)).toEqual(["head.weight", "head.bias", "blocks.0.rbr_reparam.weight", "blocks.0.rbr_reparam.bias", "blocks.1.rbr_reparam.weight", "blocks.1.rbr_reparam.bias"]);
+    expect(g.initializer.map((t) => t.name)).toEqual([
+      "head.weight",
+      "head.bias",
+      "blocks.0.rbr_reparam.weight",
+      "blocks.0.rbr_reparam.bias",
+      "blocks.1.rbr_reparam.weight",
+      "blocks.1.rbr_reparam.bias",
+    ]);
     expect(out.report.notes).toContain(
       "30 initializers that were also graph inputs were treated as constants (keep_initializers_as_inputs); 28 that fused blocks no longer read were removed from the inputs as well; pass initializersAsInputs: 'inputs' (CLI --keep-weight-inputs) to treat them as run-time inputs instead",
     );
@@ -70,7 +99,9 @@ describe("initializers that are also graph inputs", () => {
     expect(out.report.refused[0]!.message).toBe(
       "its weights 'blocks.1.rbr_1x1.bn.bias', 'blocks.1.rbr_1x1.bn.running_mean', 'blocks.1.rbr_1x1.bn.running_var' and 11 more are also graph inputs, which a caller may replace at run time, and initializersAsInputs is 'inputs' (CLI --keep-weight-inputs); convert without it to fuse them as constants",
     );
-    expect(out.report.notes).toContain("14 initializers that were also graph inputs were kept as run-time inputs (initializersAsInputs: 'inputs', CLI --keep-weight-inputs): blocks that read any of them are refused (NON_CONSTANT_WEIGHTS)");
+    expect(out.report.notes).toContain(
+      "14 initializers that were also graph inputs were kept as run-time inputs (initializersAsInputs: 'inputs', CLI --keep-weight-inputs): blocks that read any of them are refused (NON_CONSTANT_WEIGHTS)",
+    );
     expect(inputNames(out.model)).toEqual(inputNames(model));
     for (const t of model.graph!.initializer.filter((i) => i.name.startsWith("blocks.1."))) {
       expect(out.model.graph!.initializer.find((i) => i.name === t.name)!.rawData).toEqual(t.rawData);
@@ -95,11 +126,21 @@ describe("initializers that are also graph inputs", () => {
     const out = await convert(bytes);
     expect(out.report.fused).toHaveLength(2);
     expect(opTypes(out.model)).toEqual(["Conv", "Relu", "Conv", "Relu", "Conv"]);
-    expect(inputNames(out.model)).toEqual(["x", "head.weight", "head.bias", "blocks.0.rbr_reparam.weight", "blocks.0.rbr_reparam.bias", "blocks.1.rbr_reparam.weight", "blocks.1.rbr_reparam.bias"]);
+    expect(inputNames(out.model)).toEqual([
+      "x",
+      "head.weight",
+      "head.bias",
+      "blocks.0.rbr_reparam.weight",
+      "blocks.0.rbr_reparam.bias",
+      "blocks.1.rbr_reparam.weight",
+      "blocks.1.rbr_reparam.bias",
+    ]);
     expect(await maxError(bytes, out.bytes)).toBeLessThanOrEqual(TOLERANCE);
   });
 
   it("rejects an initializersAsInputs that is neither 'constants' nor 'inputs'", async () => {
-    await expect(convert(twoBlocks(all), { initializersAsInputs: "yes" })).rejects.toMatchObject({ code: "ONNX_BAD_OPTION" });
+    await expect(convert(twoBlocks(all), { initializersAsInputs: "yes" })).rejects.toMatchObject({
+      code: "ONNX_BAD_OPTION",
+    });
   });
 });

@@ -7,7 +7,7 @@ import { open, realpath } from "node:fs/promises";
 import { join, sep } from "node:path";
 import { ReparamError } from "@reparam/core";
 import { checkExternalLocation } from "../src/codec/check-external-location.js";
-import { type ExternalDataFiles } from "../src/codec/external-data-files.js";
+import type { ExternalDataFiles } from "../src/codec/external-data-files.js";
 
 /**
  * External data files of the model in `folder`: reads `length` bytes at
@@ -37,7 +37,10 @@ export function nodeExternalDataFiles(folder: string): ExternalDataFiles {
       const file = await open(real, "r");
       try {
         const stat = await file.stat();
-        if (!stat.isFile()) throw new ReparamError("ONNX_EXTERNAL_MISSING", "external data location is not a regular file", { where: location });
+        if (!stat.isFile())
+          throw new ReparamError("ONNX_EXTERNAL_MISSING", "external data location is not a regular file", {
+            where: location,
+          });
         const available = Math.max(0, stat.size - offset);
         // Never allocate more than the file holds, whatever length the model claims.
         const bytes = new Uint8Array(length === undefined ? available : Math.min(length, available));

@@ -16,7 +16,9 @@ function fileSource(path: string): ByteSource {
       const f = openSync(path, "r");
       try {
         const n = readSync(f, bytes, 0, length, offset);
-        return n === length ? Promise.resolve(bytes) : Promise.reject(new RangeError(`read ${offset}+${length} past end ${size}`));
+        return n === length
+          ? Promise.resolve(bytes)
+          : Promise.reject(new RangeError(`read ${offset}+${length} past end ${size}`));
       } finally {
         closeSync(f);
       }

@@ -9,7 +9,10 @@ describe("README", () => {
   it("the example converts a model in memory, as written", async () => {
     const bytes = fixtureBytes("repvgg_tiny.train_unfolded.onnx");
     const modules = { "@reparam/core": core, "@reparam/onnx": onnx };
-    const { report, deploy } = await runReadmeExample(new URL("../README.md", import.meta.url), modules, { bytes }, ["report", "deploy"]);
+    const { report, deploy } = await runReadmeExample(new URL("../README.md", import.meta.url), modules, { bytes }, [
+      "report",
+      "deploy",
+    ]);
     expect((report as core.ConversionReport).fused).toHaveLength(5);
     expect(onnx.decodeModel(deploy as Uint8Array).graph?.node.filter((n) => n.opType === "Conv")).toHaveLength(5);
   });

@@ -16,7 +16,12 @@ function twoBlocks(): ModelProto {
     opset: 13,
     inputs: [{ name: "x", dims }],
     outputs: [{ name: "y" }],
-    nodes: [...b0.nodes, { op: "Relu", name: "/blocks.0/act/Relu", inputs: ["a0"], outputs: ["r0"] }, ...b1.nodes, { op: "Relu", name: "/blocks.1/act/Relu", inputs: ["a1"], outputs: ["y"] }],
+    nodes: [
+      ...b0.nodes,
+      { op: "Relu", name: "/blocks.0/act/Relu", inputs: ["a0"], outputs: ["r0"] },
+      ...b1.nodes,
+      { op: "Relu", name: "/blocks.1/act/Relu", inputs: ["a1"], outputs: ["y"] },
+    ],
     initializers: [...b0.initializers, ...b1.initializers],
   });
 }
@@ -32,8 +37,18 @@ describe("the rewrite", () => {
     const out = await convert(model);
     expect(opTypes(out.model)).toEqual(["Conv", "Relu", "Conv", "Relu"]);
     const g = out.model.graph!;
-    expect(g.node.map((n) => n.name)).toEqual(["/blocks.0/rbr_reparam/Conv", "/blocks.0/act/Relu", "/blocks.1/rbr_reparam/Conv", "/blocks.1/act/Relu"]);
-    expect(g.initializer.map((t) => t.name)).toEqual(["blocks.0.rbr_reparam.weight", "blocks.0.rbr_reparam.bias", "blocks.1.rbr_reparam.weight", "blocks.1.rbr_reparam.bias"]);
+    expect(g.node.map((n) => n.name)).toEqual([
+      "/blocks.0/rbr_reparam/Conv",
+      "/blocks.0/act/Relu",
+      "/blocks.1/rbr_reparam/Conv",
+      "/blocks.1/act/Relu",
+    ]);
+    expect(g.initializer.map((t) => t.name)).toEqual([
+      "blocks.0.rbr_reparam.weight",
+      "blocks.0.rbr_reparam.bias",
+      "blocks.1.rbr_reparam.weight",
+      "blocks.1.rbr_reparam.bias",
+    ]);
     expect(g.node[0]!.input).toEqual(["x", "blocks.0.rbr_reparam.weight", "blocks.0.rbr_reparam.bias"]);
     expect(g.node[0]!.output).toEqual(["a0"]);
     expect(g.output.map((v) => v.name)).toEqual(["y"]);
@@ -47,7 +62,13 @@ describe("the rewrite", () => {
       inputs: [{ name: "x", dims }],
       outputs: [{ name: "y" }],
       nodes: [
-        { op: "Conv", name: "/layer/conv/Conv", inputs: ["x", "layer.conv.weight"], outputs: ["/layer/conv/Conv_output_0"], attrs: { pads: intsAttr([1, 1, 1, 1]) } },
+        {
+          op: "Conv",
+          name: "/layer/conv/Conv",
+          inputs: ["x", "layer.conv.weight"],
+          outputs: ["/layer/conv/Conv_output_0"],
+          attrs: { pads: intsAttr([1, 1, 1, 1]) },
+        },
         ...b.nodes,
         { op: "Relu", inputs: ["n"], outputs: ["r"] },
         { op: "Add", inputs: ["r", "x"], outputs: ["y"] },
@@ -75,7 +96,11 @@ describe("the rewrite", () => {
         { op: "Add", inputs: ["c3", "c1"], outputs: ["s"] },
         { op: "Add", inputs: ["s", "i"], outputs: ["y"] },
       ],
-      initializers: [...convWeights(rand, "k3", c, c, 3, 3, true), ...convWeights(rand, "k1", c, c, 1, 1, true), ...id.initializers],
+      initializers: [
+        ...convWeights(rand, "k3", c, c, 3, 3, true),
+        ...convWeights(rand, "k1", c, c, 1, 1, true),
+        ...id.initializers,
+      ],
     });
     const bytes = encodeModel(model);
     const out = await convert(bytes);
@@ -107,13 +132,20 @@ describe("the rewrite", () => {
     expect(names).toContain("k3.weight");
     expect(names).not.toContain("k1.weight");
     expect(out.model.graph!.node[2]!.input).toEqual(["r", "k3.weight"]);
-    expect(out.model.graph!.initializer.find((t) => t.name === "k3.weight")!.rawData).toEqual(model.graph!.initializer[0]!.rawData);
+    expect(out.model.graph!.initializer.find((t) => t.name === "k3.weight")!.rawData).toEqual(
+      model.graph!.initializer[0]!.rawData,
+    );
     expect(await sameOutputs(bytes, out.bytes)).toBeLessThanOrEqual(1e-5);
   });
 
   it("drops value_info of removed tensors, keeps the rest, and keeps nodes in topological order", async () => {
     const model = twoBlocks();
-    const withInfo = buildModel({ opset: 13, inputs: [], outputs: model.graph!.node.map((n) => ({ name: n.output[0]!, dims })), nodes: [] });
+    const withInfo = buildModel({
+      opset: 13,
+      inputs: [],
+      outputs: model.graph!.node.map((n) => ({ name: n.output[0]!, dims })),
+      nodes: [],
+    });
     model.graph!.valueInfo = withInfo.graph!.output;
     model.graph!.node.reverse(); // any valid order is accepted
     const out = await convert(model);
@@ -138,7 +170,13 @@ describe("the rewrite", () => {
 
   it("reports opset, IR version, producer and dtype, and notes a dtype option it cannot apply", async () => {
     const out = await convert(twoBlocks(), { dtype: "f16" });
-    expect(out.report.details).toEqual({ opset: "13", ir_version: "7", producer: "reparam", dtype: "float32", external_data: "no" });
+    expect(out.report.details).toEqual({
+      opset: "13",
+      ir_version: "7",
+      producer: "reparam",
+      dtype: "float32",
+      external_data: "no",
+    });
     expect(out.report.notes.join("\n")).toContain("dtype 'f16' not applied");
     expect(out.report.parameters.after).toBeLessThan(out.report.parameters.before);
   });

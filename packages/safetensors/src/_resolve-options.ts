@@ -20,11 +20,15 @@ export const DEFAULT_FUSE_CHUNK_BYTES = 4 << 20;
 export const DEFAULT_EPS = 1e-5;
 
 function bad(option: string, expected: string, found: unknown): ReparamError {
-  return new ReparamError("SAFETENSORS_BAD_OPTION", "a conversion option has a value the safetensors adapter cannot use", {
-    where: `option ${option}`,
-    expected,
-    found: typeof found === "string" ? JSON.stringify(found) : String(found),
-  });
+  return new ReparamError(
+    "SAFETENSORS_BAD_OPTION",
+    "a conversion option has a value the safetensors adapter cannot use",
+    {
+      where: `option ${option}`,
+      expected,
+      found: typeof found === "string" ? JSON.stringify(found) : String(found),
+    },
+  );
 }
 
 /**
@@ -40,10 +44,13 @@ export function resolveOptions(options: SafetensorsConvertOptions): ResolvedOpti
   const keep = options.keepPostBn ?? false;
   if (typeof keep !== "boolean") throw bad("keepPostBn", "true or false", keep);
   const strided = options.strided ?? [];
-  if (!Array.isArray(strided) || strided.some((s) => typeof s !== "string")) throw bad("strided", "an array of block-name patterns", strided);
-  if (options.scheme !== undefined && typeof options.scheme !== "string") throw bad("scheme", "a scheme name or the JSON text of a scheme", options.scheme);
+  if (!Array.isArray(strided) || strided.some((s) => typeof s !== "string"))
+    throw bad("strided", "an array of block-name patterns", strided);
+  if (options.scheme !== undefined && typeof options.scheme !== "string")
+    throw bad("scheme", "a scheme name or the JSON text of a scheme", options.scheme);
   const chunk = options.fuseChunkBytes ?? DEFAULT_FUSE_CHUNK_BYTES;
-  if (typeof chunk !== "number" || !Number.isSafeInteger(chunk) || chunk < 1) throw bad("fuseChunkBytes", "a positive integer", chunk);
+  if (typeof chunk !== "number" || !Number.isSafeInteger(chunk) || chunk < 1)
+    throw bad("fuseChunkBytes", "a positive integer", chunk);
   return {
     eps,
     dtype,

@@ -34,7 +34,11 @@ export const safetensorsAdapter: FormatAdapter<SafetensorsModel> = {
   },
   async findBlocks(model, options: SafetensorsConvertOptions) {
     const resolved = resolveOptions(options);
-    const { blocks } = selectScheme(model.tensors, { scheme: resolved.scheme, keepPostBn: resolved.keepPostBn, strided: resolved.strided });
+    const { blocks } = selectScheme(model.tensors, {
+      scheme: resolved.scheme,
+      keepPostBn: resolved.keepPostBn,
+      strided: resolved.strided,
+    });
     // Every block's small tensors are read at once: many small reads, in flight together.
     const candidates = await allInOrder(blocks.map((match) => buildCandidate(model, match, resolved.eps)));
     return { candidates, refused: [] };
@@ -50,7 +54,7 @@ export const safetensorsAdapter: FormatAdapter<SafetensorsModel> = {
   describe(model) {
     const dtypes = new Map<string, number>();
     for (const t of model.tensors.values()) dtypes.set(t.dtype, (dtypes.get(t.dtype) ?? 0) + 1);
-    const format = model.shards[0]?.content.metadata?.["format"];
+    const format = model.shards[0]?.content.metadata?.format;
     return {
       files: model.index === undefined ? "1 file" : `${model.shards.length} shards`,
       tensors: String(model.tensors.size),

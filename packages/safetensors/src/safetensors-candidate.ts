@@ -9,5 +9,7 @@ export interface SafetensorsCandidate extends Candidate {
 /** True for a candidate made by `safetensorsAdapter.findBlocks`. */
 export function isSafetensorsCandidate(candidate: Candidate): candidate is SafetensorsCandidate {
   const match = (candidate as { match?: Partial<BlockMatch> }).match;
-  return typeof match === "object" && match !== null && Array.isArray(match.consumed) && typeof match.deploy === "object";
+  return (
+    typeof match === "object" && match !== null && Array.isArray(match.consumed) && typeof match.deploy === "object"
+  );
 }

@@ -3,7 +3,12 @@ import { floatValues } from "./codec/_tensor-values.js";
 import { isSafetensorsCandidate } from "./safetensors-candidate.js";
 import type { SafetensorsModel } from "./codec/safetensors-model.js";
 
-const UNIT: Partial<Record<string, number>> = { F32: UNIT_ROUNDOFF.float32, F16: UNIT_ROUNDOFF.float16, BF16: UNIT_ROUNDOFF.bfloat16, F64: UNIT_ROUNDOFF.float64 };
+const UNIT: Partial<Record<string, number>> = {
+  F32: UNIT_ROUNDOFF.float32,
+  F16: UNIT_ROUNDOFF.float16,
+  BF16: UNIT_ROUNDOFF.bfloat16,
+  F64: UNIT_ROUNDOFF.float64,
+};
 
 /**
  * The deploy conv that stands for `candidate` in a converted state dict: its
@@ -13,8 +18,15 @@ const UNIT: Partial<Record<string, number>> = { F32: UNIT_ROUNDOFF.float32, F16:
  * block's train-time keys are still there). A deploy weight of another shape
  * or dtype is a typed error naming the key.
  */
-export async function safetensorsDeployConv(converted: SafetensorsModel, candidate: Candidate, plan: FusePlan): Promise<DeployConv | undefined> {
-  if (!isSafetensorsCandidate(candidate)) throw new ReparamError("SAFETENSORS_UNKNOWN_BLOCK", "a block that safetensorsAdapter.findBlocks did not return", { where: candidate.name });
+export async function safetensorsDeployConv(
+  converted: SafetensorsModel,
+  candidate: Candidate,
+  plan: FusePlan,
+): Promise<DeployConv | undefined> {
+  if (!isSafetensorsCandidate(candidate))
+    throw new ReparamError("SAFETENSORS_UNKNOWN_BLOCK", "a block that safetensorsAdapter.findBlocks did not return", {
+      where: candidate.name,
+    });
   const { weight, bias } = candidate.match.deploy;
   const w = converted.tensors.get(weight);
   if (w === undefined) return undefined;
@@ -22,12 +34,21 @@ export async function safetensorsDeployConv(converted: SafetensorsModel, candida
   const check = (name: string, shape: readonly number[]) => {
     const t = converted.tensors.get(name);
     const unit = t === undefined ? undefined : UNIT[t.dtype];
-    if (t === undefined || unit === undefined || t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      throw new ReparamError("SAFETENSORS_BAD_DEPLOY_TENSOR", "a deploy tensor does not have the shape or dtype of the block's fused conv", {
-        where: JSON.stringify(name),
-        expected: `a float tensor [${shape.join(", ")}]`,
-        found: t === undefined ? "no such tensor" : `${t.dtype} [${t.shape.join(", ")}]`,
-      });
+    if (
+      t === undefined ||
+      unit === undefined ||
+      t.shape.length !== shape.length ||
+      t.shape.some((d, i) => d !== shape[i])
+    ) {
+      throw new ReparamError(
+        "SAFETENSORS_BAD_DEPLOY_TENSOR",
+        "a deploy tensor does not have the shape or dtype of the block's fused conv",
+        {
+          where: JSON.stringify(name),
+          expected: `a float tensor [${shape.join(", ")}]`,
+          found: t === undefined ? "no such tensor" : `${t.dtype} [${t.shape.join(", ")}]`,
+        },
+      );
     }
     return { info: t, unit };
   };

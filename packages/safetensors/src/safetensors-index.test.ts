@@ -14,13 +14,13 @@ const text = (bytes: Uint8Array) => decodeUtf8Strict(bytes) ?? "";
 
 // What Python's json.dumps(index, indent=2, sort_keys=True) + "\n" wrote for this index.
 const PYTHON =
-  "{\n  \"metadata\": {\n    \"format\": \"pt\",\n    \"nested\": {\n      \"e\": {},\n      \"l\": [\n        1,\n        \"a\",\n        [],\n        true,\n        null\n      ]\n    },\n    \"ratio\": 1e-05,\n    \"total_size\": 1234,\n    \"x\": 0.0001\n  },\n  \"weight_map\": {\n    \"a.weight\": \"model-00001-of-00002.safetensors\",\n    \"b.weight\": \"model-00002-of-00002.safetensors\",\n    \"caf\\u00e9\\n\\\"\\\\\\u007f\": \"model-00001-of-00002.safetensors\",\n    \"\\uffff\": \"m.safetensors\",\n    \"\\ud83d\\ude00\": \"m.safetensors\"\n  }\n}\n";
+  '{\n  "metadata": {\n    "format": "pt",\n    "nested": {\n      "e": {},\n      "l": [\n        1,\n        "a",\n        [],\n        true,\n        null\n      ]\n    },\n    "ratio": 1e-05,\n    "total_size": 1234,\n    "x": 0.0001\n  },\n  "weight_map": {\n    "a.weight": "model-00001-of-00002.safetensors",\n    "b.weight": "model-00002-of-00002.safetensors",\n    "caf\\u00e9\\n\\"\\\\\\u007f": "model-00001-of-00002.safetensors",\n    "\\uffff": "m.safetensors",\n    "\\ud83d\\ude00": "m.safetensors"\n  }\n}\n';
 
 describe("safetensors index", () => {
   it("decodes weight_map, total_size, metadata and shard files", () => {
     const index = decode(PYTHON);
     expect(index.totalSize).toBe(1234);
-    expect(index.metadata?.["ratio"]).toBe(1e-5);
+    expect(index.metadata?.ratio).toBe(1e-5);
     expect([...index.weightMap.keys()]).toEqual(["a.weight", "b.weight", 'café\n"\\\u007f', "\uffff", "\u{1F600}"]);
     expect(index.shardFiles).toEqual([A, B, "m.safetensors"]);
   });
@@ -30,7 +30,9 @@ describe("safetensors index", () => {
     expect(text(encodeSafetensorsIndex(index))).toBe(PYTHON);
     const shuffled = new Map([...index.weightMap].reverse());
     expect(text(encodeSafetensorsIndex({ ...index, weightMap: shuffled }))).toBe(PYTHON);
-    expect(text(encodeSafetensorsIndex({ weightMap: { x: A } }))).toBe(`{\n  "weight_map": {\n    "x": "${A}"\n  }\n}\n`);
+    expect(text(encodeSafetensorsIndex({ weightMap: { x: A } }))).toBe(
+      `{\n  "weight_map": {\n    "x": "${A}"\n  }\n}\n`,
+    );
     const proto = encodeSafetensorsIndex({ weightMap: new Map([["__proto__", A]]), totalSize: 4 });
     expect(decode(text(proto)).weightMap.get("__proto__")).toBe(A);
   });
@@ -41,9 +43,17 @@ describe("safetensors index", () => {
 
   it("SAFETENSORS_BAD_INDEX: not JSON, wrong shapes and types", async () => {
     const bad = [
-      "", "{", "[]", "{}", '{"weight_map":[]}', '{"weight_map":{"a":1}}', `{"weight_map":{},"extra":1}`,
-      `{"metadata":[],"weight_map":{}}`, `{"metadata":{"total_size":-1},"weight_map":{}}`,
-      `{"metadata":{"total_size":"12"},"weight_map":{}}`, `{"metadata":{"total_size":1.5},"weight_map":{}}`,
+      "",
+      "{",
+      "[]",
+      "{}",
+      '{"weight_map":[]}',
+      '{"weight_map":{"a":1}}',
+      `{"weight_map":{},"extra":1}`,
+      `{"metadata":[],"weight_map":{}}`,
+      `{"metadata":{"total_size":-1},"weight_map":{}}`,
+      `{"metadata":{"total_size":"12"},"weight_map":{}}`,
+      `{"metadata":{"total_size":1.5},"weight_map":{}}`,
     ];
     for (const t of bad) await expectCode(() => decode(t), "SAFETENSORS_BAD_INDEX");
     await expectCode(() => decodeSafetensorsIndex(new Uint8Array([0x7b, 0xff, 0x7d])), "SAFETENSORS_BAD_INDEX");
@@ -52,9 +62,19 @@ describe("safetensors index", () => {
 
   it("SAFETENSORS_PATH_ESCAPE: shard names outside the folder", async () => {
     const escapes = [
-      "", ".", "..", "../model.safetensors", "/etc/passwd", "sub/model.safetensors", "..\\model.safetensors",
-      "C:\\model.safetensors", "C:model.safetensors", "https://example.com/model.safetensors", "file:model.safetensors",
-      "model\u0000.safetensors", "a\nb",
+      "",
+      ".",
+      "..",
+      "../model.safetensors",
+      "/etc/passwd",
+      "sub/model.safetensors",
+      "..\\model.safetensors",
+      "C:\\model.safetensors",
+      "C:model.safetensors",
+      "https://example.com/model.safetensors",
+      "file:model.safetensors",
+      "model\u0000.safetensors",
+      "a\nb",
     ];
     for (const name of escapes) {
       await expectCode(() => checkShardFileName(name), "SAFETENSORS_PATH_ESCAPE");
@@ -79,7 +99,13 @@ describe("planShards", () => {
     expect(plan.index.totalSize).toBe(72);
     expect(plan.index.metadata).toEqual({ format: "pt", total_size: 72 });
     const round = decodeSafetensorsIndex(encodeSafetensorsIndex(plan.index));
-    expect(round.weightMap).toEqual(new Map([["a", B], ["b", A], ["x", B]]));
+    expect(round.weightMap).toEqual(
+      new Map([
+        ["a", B],
+        ["b", A],
+        ["x", B],
+      ]),
+    );
     expect(round.totalSize).toBe(72);
   });
 
@@ -95,17 +121,38 @@ describe("checkShardCoverage", () => {
   const index = decode(`{"metadata":{"total_size":8},"weight_map":{"a":"${A}","b":"${B}","c":"${B}"}}`);
 
   it("accepts shards that hold exactly what the index maps to them", () => {
-    expect(() => checkShardCoverage(index, new Map([[A, ["a"]], [B, ["c", "b"]]]))).not.toThrow();
+    expect(() =>
+      checkShardCoverage(
+        index,
+        new Map([
+          [A, ["a"]],
+          [B, ["c", "b"]],
+        ]),
+      ),
+    ).not.toThrow();
   });
 
   it("SAFETENSORS_BAD_INDEX for a missing shard, a missing, extra, misplaced or doubled tensor", async () => {
     const cases: [string, string[]][][] = [
       [[A, ["a"]]],
-      [[A, ["a"]], [B, ["b"]]],
-      [[A, ["a", "d"]], [B, ["b", "c"]]],
-      [[A, ["a", "b"]], [B, ["c"]]],
-      [[A, ["a", "c"]], [B, ["b", "c"]]],
+      [
+        [A, ["a"]],
+        [B, ["b"]],
+      ],
+      [
+        [A, ["a", "d"]],
+        [B, ["b", "c"]],
+      ],
+      [
+        [A, ["a", "b"]],
+        [B, ["c"]],
+      ],
+      [
+        [A, ["a", "c"]],
+        [B, ["b", "c"]],
+      ],
     ];
-    for (const shards of cases) await expectCode(() => checkShardCoverage(index, new Map(shards)), "SAFETENSORS_BAD_INDEX");
+    for (const shards of cases)
+      await expectCode(() => checkShardCoverage(index, new Map(shards)), "SAFETENSORS_BAD_INDEX");
   });
 });

@@ -14,7 +14,11 @@ export class Dict {
   ) {}
 
   /** Adds `${path}.weight` of an OIHW shape (and `.bias` when asked). */
-  conv(path: string, shape: readonly [number, number, number, number], withBias = false): { weight: Float32Array; shape: typeof shape; bias?: Float32Array } {
+  conv(
+    path: string,
+    shape: readonly [number, number, number, number],
+    withBias = false,
+  ): { weight: Float32Array; shape: typeof shape; bias?: Float32Array } {
     const weight = randomFloat32(this.rand, shape[0] * shape[1] * shape[2] * shape[3], -0.5, 0.5);
     this.tensors[`${path}.weight`] = { shape, values: weight };
     if (!withBias) return { weight, shape };
@@ -36,7 +40,13 @@ export class Dict {
 
   /** Adds any other tensor (passed through by the conversion). */
   other(name: string, shape: readonly number[]): void {
-    this.tensors[name] = { shape, values: randomFloat32(this.rand, shape.reduce((a, b) => a * b, 1)) };
+    this.tensors[name] = {
+      shape,
+      values: randomFloat32(
+        this.rand,
+        shape.reduce((a, b) => a * b, 1),
+      ),
+    };
   }
 
   bytes(): Promise<Uint8Array> {
@@ -45,9 +55,21 @@ export class Dict {
 }
 
 /** conv (centred pads k // 2) then optional BN, the naive way. */
-export function convBn(x: Tensor4, c: { weight: Float32Array; shape: readonly [number, number, number, number]; bias?: Float32Array }, bn: Bn | undefined, stride: number, groups: number): Tensor4 {
+export function convBn(
+  x: Tensor4,
+  c: { weight: Float32Array; shape: readonly [number, number, number, number]; bias?: Float32Array },
+  bn: Bn | undefined,
+  stride: number,
+  groups: number,
+): Tensor4 {
   const [, , kh, kw] = c.shape;
-  const y = conv2d(x, { weight: { data: c.weight, shape: c.shape }, ...(c.bias === undefined ? {} : { bias: c.bias }), stride: [stride, stride], pads: [kh >> 1, kw >> 1, kh >> 1, kw >> 1], groups });
+  const y = conv2d(x, {
+    weight: { data: c.weight, shape: c.shape },
+    ...(c.bias === undefined ? {} : { bias: c.bias }),
+    stride: [stride, stride],
+    pads: [kh >> 1, kw >> 1, kh >> 1, kw >> 1],
+    groups,
+  });
   return bn === undefined ? y : batchNorm(y, bn);
 }
 

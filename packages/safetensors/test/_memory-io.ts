@@ -1,4 +1,11 @@
-import { type ConvertOptions, type ConversionReport, type ModelInput, memoryInput as coreMemoryInput, memoryOutput, reparameterize } from "@reparam/core";
+import {
+  type ConvertOptions,
+  type ConversionReport,
+  type ModelInput,
+  memoryInput as coreMemoryInput,
+  memoryOutput,
+  reparameterize,
+} from "@reparam/core";
 import { safetensorsAdapter } from "../src/index.js";
 
 /** A model input over files in memory: `main` is the file called `name`. */
@@ -12,7 +19,11 @@ export function memoryInput(name: string, files: Readonly<Record<string, Uint8Ar
 export { memoryOutput };
 
 /** Converts one in-memory safetensors file; returns the report and the output file's bytes. */
-export async function convertBytes(bytes: Uint8Array, options: ConvertOptions = {}, name = "model.safetensors"): Promise<{ report: ConversionReport; bytes: Uint8Array }> {
+export async function convertBytes(
+  bytes: Uint8Array,
+  options: ConvertOptions = {},
+  name = "model.safetensors",
+): Promise<{ report: ConversionReport; bytes: Uint8Array }> {
   const output = memoryOutput(name);
   const report = await reparameterize(safetensorsAdapter, memoryInput(name, { [name]: bytes }), output, options);
   const out = output.files.get(name);

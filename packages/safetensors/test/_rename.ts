@@ -12,15 +12,22 @@ export async function renameKeys(bytes: Uint8Array, rename: (name: string) => st
 }
 
 /** Every tensor of a file as name -> [dtype, shape, bytes]. */
-export async function tensorsOf(bytes: Uint8Array): Promise<Map<string, { dtype: string; shape: readonly number[]; bytes: Uint8Array }>> {
+export async function tensorsOf(
+  bytes: Uint8Array,
+): Promise<Map<string, { dtype: string; shape: readonly number[]; bytes: Uint8Array }>> {
   const file = await decodeSafetensors(bytesSource(bytes));
   const out = new Map<string, { dtype: string; shape: readonly number[]; bytes: Uint8Array }>();
-  for (const t of file.tensors) out.set(t.name, { dtype: t.dtype, shape: t.shape, bytes: (await file.readTensor(t.name)).slice() });
+  for (const t of file.tensors)
+    out.set(t.name, { dtype: t.dtype, shape: t.shape, bytes: (await file.readTensor(t.name)).slice() });
   return out;
 }
 
 /** Re-encodes a safetensors file without the tensors `drop` says to drop, plus `extra` ones (copies of existing tensors' bytes). */
-export async function editKeys(bytes: Uint8Array, drop: (name: string) => boolean, extra: Record<string, string> = {}): Promise<Uint8Array> {
+export async function editKeys(
+  bytes: Uint8Array,
+  drop: (name: string) => boolean,
+  extra: Record<string, string> = {},
+): Promise<Uint8Array> {
   const file = await decodeSafetensors(bytesSource(bytes));
   const entries = entriesFromFile(file).filter((e) => !drop(e.name));
   for (const [name, from] of Object.entries(extra)) {

@@ -21,8 +21,16 @@ function bytesOf(t: TestTensor): Uint8Array {
 }
 
 /** Encodes a state dict given as name -> tensor (F32 unless said). */
-export function stateDict(tensors: Readonly<Record<string, TestTensor>>, metadata: Record<string, string> = { format: "pt" }): Promise<Uint8Array> {
-  const entries: SafetensorsEntry[] = Object.entries(tensors).map(([name, t]) => ({ name, dtype: t.dtype ?? "F32", shape: t.shape, data: bytesOf(t) }));
+export function stateDict(
+  tensors: Readonly<Record<string, TestTensor>>,
+  metadata: Record<string, string> = { format: "pt" },
+): Promise<Uint8Array> {
+  const entries: SafetensorsEntry[] = Object.entries(tensors).map(([name, t]) => ({
+    name,
+    dtype: t.dtype ?? "F32",
+    shape: t.shape,
+    data: bytesOf(t),
+  }));
   return encodeSafetensorsBytes(entries, { metadata });
 }
 
@@ -43,12 +51,23 @@ export function bnTensors(path: string, c: number, rand: () => number): Record<s
 }
 
 /** A conv weight under `path` ([o, i, kh, kw]). */
-export function convTensor(path: string, shape: readonly [number, number, number, number], rand: () => number): Record<string, TestTensor> {
+export function convTensor(
+  path: string,
+  shape: readonly [number, number, number, number],
+  rand: () => number,
+): Record<string, TestTensor> {
   return { [`${path}.weight`]: { shape, values: values(rand, shape[0] * shape[1] * shape[2] * shape[3]) } };
 }
 
 /** An official RepVGG block under `prefix` (with identity when asked). */
-export function repvggBlock(prefix: string, i: number, o: number, identity: boolean, rand: () => number, groups = 1): Record<string, TestTensor> {
+export function repvggBlock(
+  prefix: string,
+  i: number,
+  o: number,
+  identity: boolean,
+  rand: () => number,
+  groups = 1,
+): Record<string, TestTensor> {
   return {
     ...convTensor(`${prefix}rbr_dense.conv`, [o, i / groups, 3, 3], rand),
     ...bnTensors(`${prefix}rbr_dense.bn`, o, rand),

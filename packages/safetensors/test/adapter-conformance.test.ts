@@ -3,7 +3,7 @@ import { bytesSource, narrowFloat16, widenFloat16 } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { conformanceCases, fixtureBytes } from "../../../tools/conformance/src/index.js";
 import { decodeSafetensors } from "../src/index.js";
-import { type SafetensorsFile } from "../src/codec/decode-safetensors.js";
+import type { SafetensorsFile } from "../src/codec/decode-safetensors.js";
 import { convertBytes } from "./_memory-io.js";
 import { ulpDistance16, ulpDistance32 } from "./_ulp.js";
 
@@ -31,7 +31,9 @@ describe("conformance: train -> deploy state dicts", () => {
       const out = await decode(bytes);
       const ref = await decode(fixtureBytes(c.safetensors.deploy));
       expect(out.metadata).toEqual(ref.metadata);
-      expect(out.tensors.map((t) => [t.name, t.dtype, t.shape])).toEqual(ref.tensors.map((t) => [t.name, t.dtype, t.shape]));
+      expect(out.tensors.map((t) => [t.name, t.dtype, t.shape])).toEqual(
+        ref.tensors.map((t) => [t.name, t.dtype, t.shape]),
+      );
       let differ = 0;
       let maxUlp = 0;
       let total = 0;

@@ -8,27 +8,48 @@ import { editKeys, tensorsOf } from "./_rename.js";
 import { repvggBlock, stateDict } from "./_state-dict.js";
 
 const train = fixtureBytes("repvgg_tiny.train.safetensors");
-const convert = (bytes: Uint8Array | Promise<Uint8Array>, options = {}) => async () => convertBytes(await bytes, options);
+const convert =
+  (bytes: Uint8Array | Promise<Uint8Array>, options = {}) =>
+  async () =>
+    convertBytes(await bytes, options);
 
 describe("SAFETENSORS_INCOMPLETE_BLOCK", () => {
   it("a BatchNorm without its running variance", async () => {
-    await expectCode(convert(editKeys(train, (n) => n === "blocks.1.rbr_dense.bn.running_var")), "SAFETENSORS_INCOMPLETE_BLOCK");
+    await expectCode(
+      convert(editKeys(train, (n) => n === "blocks.1.rbr_dense.bn.running_var")),
+      "SAFETENSORS_INCOMPLETE_BLOCK",
+    );
   });
   it("a BatchNorm with weight but no bias", async () => {
     await expectCode(convert(editKeys(train, (n) => n === "blocks.3.rbr_1x1.bn.bias")), "SAFETENSORS_INCOMPLETE_BLOCK");
   });
   it("a 1x1 branch whose block has no main conv", async () => {
-    await expectCode(convert(editKeys(train, (n) => n.startsWith("blocks.1.rbr_dense."))), "SAFETENSORS_INCOMPLETE_BLOCK");
+    await expectCode(
+      convert(editKeys(train, (n) => n.startsWith("blocks.1.rbr_dense."))),
+      "SAFETENSORS_INCOMPLETE_BLOCK",
+    );
   });
   it("a BatchNorm whose conv is missing", async () => {
-    await expectCode(convert(editKeys(train, (n) => n === "blocks.2.rbr_1x1.conv.weight")), "SAFETENSORS_INCOMPLETE_BLOCK");
+    await expectCode(
+      convert(editKeys(train, (n) => n === "blocks.2.rbr_1x1.conv.weight")),
+      "SAFETENSORS_INCOMPLETE_BLOCK",
+    );
   });
   it("an unknown key under a branch (a QAT observer)", async () => {
-    await expectCode(convert(editKeys(train, () => false, { "blocks.0.rbr_dense.conv.weight_fake_quant": "head.bias" })), "SAFETENSORS_INCOMPLETE_BLOCK");
+    await expectCode(
+      convert(editKeys(train, () => false, { "blocks.0.rbr_dense.conv.weight_fake_quant": "head.bias" })),
+      "SAFETENSORS_INCOMPLETE_BLOCK",
+    );
   });
   it("a required branch missing (QARepVGG without rbr_1x1, scheme named)", async () => {
     const qa = fixtureBytes("qarepvgg.train.safetensors");
-    await expectCode(convert(editKeys(qa, (n) => n === "blocks.2.rbr_1x1.weight"), { scheme: "qarepvgg" }), "SAFETENSORS_INCOMPLETE_BLOCK");
+    await expectCode(
+      convert(
+        editKeys(qa, (n) => n === "blocks.2.rbr_1x1.weight"),
+        { scheme: "qarepvgg" },
+      ),
+      "SAFETENSORS_INCOMPLETE_BLOCK",
+    );
   });
 });
 
@@ -37,27 +58,41 @@ describe("SAFETENSORS_SHAPE_MISMATCH", () => {
     const rand = seededRandom(1);
     const dict = repvggBlock("b.", 8, 16, false, rand);
     const id = repvggBlock("x.", 8, 8, true, rand);
-    for (const k of ["weight", "bias", "running_mean", "running_var"]) dict[`b.rbr_identity.${k}`] = id[`x.rbr_identity.${k}`]!;
+    for (const k of ["weight", "bias", "running_mean", "running_var"])
+      dict[`b.rbr_identity.${k}`] = id[`x.rbr_identity.${k}`]!;
     await expectCode(convert(stateDict(dict)), "SAFETENSORS_SHAPE_MISMATCH");
   });
   it("a BatchNorm whose length is not the conv's output channels", async () => {
-    await expectCode(convert(editKeys(train, (n) => n === "blocks.1.rbr_1x1.bn.running_mean", { "blocks.1.rbr_1x1.bn.running_mean": "blocks.0.rbr_1x1.bn.running_mean" })), "SAFETENSORS_SHAPE_MISMATCH");
+    await expectCode(
+      convert(
+        editKeys(train, (n) => n === "blocks.1.rbr_1x1.bn.running_mean", {
+          "blocks.1.rbr_1x1.bn.running_mean": "blocks.0.rbr_1x1.bn.running_mean",
+        }),
+      ),
+      "SAFETENSORS_SHAPE_MISMATCH",
+    );
   });
   it("a 1x1 branch with other output channels than the 3x3", async () => {
     const rand = seededRandom(2);
     const dict = { ...repvggBlock("b.", 8, 16, false, rand) };
     const other = repvggBlock("c.", 8, 8, false, rand);
-    for (const k of Object.keys(other).filter((k) => k.startsWith("c.rbr_1x1"))) dict[k.replace("c.", "b.")] = other[k]!;
+    for (const k of Object.keys(other).filter((k) => k.startsWith("c.rbr_1x1")))
+      dict[k.replace("c.", "b.")] = other[k]!;
     await expectCode(convert(stateDict(dict)), "SAFETENSORS_SHAPE_MISMATCH");
   });
 });
 
 describe("SAFETENSORS_MIXED_FORMS", () => {
   it("a block with both rbr_dense and rbr_reparam", async () => {
-    await expectCode(convert(editKeys(train, () => false, { "blocks.2.rbr_reparam.weight": "blocks.2.rbr_dense.conv.weight" })), "SAFETENSORS_MIXED_FORMS");
+    await expectCode(
+      convert(editKeys(train, () => false, { "blocks.2.rbr_reparam.weight": "blocks.2.rbr_dense.conv.weight" })),
+      "SAFETENSORS_MIXED_FORMS",
+    );
   });
   it("a half-converted block: rbr_reparam beside a leftover rbr_1x1", async () => {
-    const bytes = editKeys(train, (n) => n.startsWith("blocks.2.rbr_dense"), { "blocks.2.rbr_reparam.weight": "blocks.2.rbr_dense.conv.weight" });
+    const bytes = editKeys(train, (n) => n.startsWith("blocks.2.rbr_dense"), {
+      "blocks.2.rbr_reparam.weight": "blocks.2.rbr_dense.conv.weight",
+    });
     await expectCode(convert(bytes), "SAFETENSORS_MIXED_FORMS");
   });
 });
@@ -127,7 +162,11 @@ describe("other errors and refusals", () => {
     expect(report.fused.map((f) => f.name)).toEqual(["a"]);
     expect(report.refused.map((r) => [r.block, r.reason])).toEqual([["b", "BAD_BATCH_NORM"]]);
     const out = await tensorsOf(bytes);
-    expect([...out.keys()].filter((k) => k.startsWith("b.")).sort()).toEqual(Object.keys(d.tensors).filter((k) => k.startsWith("b.")).sort());
+    expect([...out.keys()].filter((k) => k.startsWith("b.")).sort()).toEqual(
+      Object.keys(d.tensors)
+        .filter((k) => k.startsWith("b."))
+        .sort(),
+    );
     expect(out.has("a.rbr_reparam.weight")).toBe(true);
   });
 });

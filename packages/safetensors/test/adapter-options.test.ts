@@ -16,7 +16,12 @@ describe("eps", () => {
     const se = fixtureBytes("repvgg_se_eps.train.safetensors");
     const ref = await tensorsOf(fixtureBytes("repvgg_se_eps.deploy.safetensors"));
     const wrong = await convertBytes(se);
-    expect(wrong.report.notes).toContain("BatchNorm eps 0.00001 (default, PyTorch's; pass eps for models trained with another, e.g. 1e-3 for YOLO)".replace("0.00001", String(1e-5)));
+    expect(wrong.report.notes).toContain(
+      "BatchNorm eps 0.00001 (default, PyTorch's; pass eps for models trained with another, e.g. 1e-3 for YOLO)".replace(
+        "0.00001",
+        String(1e-5),
+      ),
+    );
     expect(await tensorsOf(wrong.bytes)).not.toEqual(ref);
     const right = await convertBytes(se, { eps: 1e-3 });
     expect(right.report.notes).toContain("BatchNorm eps 0.001");
@@ -54,8 +59,16 @@ describe("dtype", () => {
     d.bn("rbr_1x1.bn", 4);
     d.bn("rbr_identity", 4);
     // Values exactly representable in bfloat16, so that every dtype fuses the same numbers.
-    for (const t of Object.values(d.tensors)) if (t.dtype === undefined) (t as { values: ArrayLike<number> }).values = Float32Array.from(t.values, (v) => new Float32Array(new Uint32Array([narrowBFloat16(v) << 16]).buffer)[0]!);
-    const as = (dtype: "BF16" | "F64") => stateDict(Object.fromEntries(Object.entries(d.tensors).map(([k, t]) => [k, t.dtype === undefined ? { ...t, dtype } : t])));
+    for (const t of Object.values(d.tensors))
+      if (t.dtype === undefined)
+        (t as { values: ArrayLike<number> }).values = Float32Array.from(
+          t.values,
+          (v) => new Float32Array(new Uint32Array([narrowBFloat16(v) << 16]).buffer)[0]!,
+        );
+    const as = (dtype: "BF16" | "F64") =>
+      stateDict(
+        Object.fromEntries(Object.entries(d.tensors).map(([k, t]) => [k, t.dtype === undefined ? { ...t, dtype } : t])),
+      );
     const f64 = await tensorsOf((await convertBytes(await as("F64"))).bytes);
     const bf16 = await tensorsOf((await convertBytes(await as("BF16"))).bytes);
     const wide = new Float64Array(f64.get("rbr_reparam.weight")!.bytes.buffer);
@@ -75,11 +88,22 @@ describe("QARepVGG keepPostBn and strided", () => {
     const post = d.bn("m.bn", 6);
     const { report, bytes } = await convertBytes(await d.bytes(), { keepPostBn: true });
     const out = await tensorsOf(bytes);
-    expect([...out.keys()].sort()).toEqual(["m.bn.bias", "m.bn.num_batches_tracked", "m.bn.running_mean", "m.bn.running_var", "m.bn.weight", "m.rbr_reparam.bias", "m.rbr_reparam.weight"]);
+    expect([...out.keys()].sort()).toEqual([
+      "m.bn.bias",
+      "m.bn.num_batches_tracked",
+      "m.bn.running_mean",
+      "m.bn.running_var",
+      "m.bn.weight",
+      "m.rbr_reparam.bias",
+      "m.rbr_reparam.weight",
+    ]);
     expect(report.notes.some((n) => n.includes("kept 5 post-BN keys"))).toBe(true);
     // The kept BN after the deploy conv gives the train-time output.
     const y = batchNorm(await deployForward(bytes, "m.rbr_reparam", x, 1), post);
-    const expected = batchNorm({ data: dense.data.map((v, i) => v + one.data[i]! + x.data[i]!), shape: dense.shape }, post);
+    const expected = batchNorm(
+      { data: dense.data.map((v, i) => v + one.data[i]! + x.data[i]!), shape: dense.shape },
+      post,
+    );
     expect(maxAbsDiff(y.data, expected.data)).toBeLessThanOrEqual(1e-5 * maxAbs(expected.data));
   });
 
@@ -99,13 +123,19 @@ describe("report, notes, metadata, detect", () => {
     expect(report.notes).toContain("dropped 12 num_batches_tracked of fused BatchNorms");
     expect(report.notes[0]).toBe("naming scheme repvgg (family repvgg): 5 blocks found, 5 fused into rbr_reparam");
     expect(report.details).toEqual({ files: "1 file", tensors: "72", dtypes: "I64 x12, F32 x60", format: "pt" });
-    expect(report.parameters.after).toBe(8 * 27 + 8 + 16 * 72 + 16 + 16 * 144 + 16 + 32 * 144 + 32 + 32 * 288 + 32 + 330);
+    expect(report.parameters.after).toBe(
+      8 * 27 + 8 + 16 * 72 + 16 + 16 * 144 + 16 + 32 * 144 + 32 + 32 * 288 + 32 + 330,
+    );
     const d = new Dict(seededRandom(41));
     d.conv("rbr_dense.conv", [2, 2, 3, 3]);
     d.bn("rbr_dense.bn", 2);
     const meta = await stateDict(d.tensors, { format: "pt", producer: "test", "": "empty key" });
     const out = await convertBytes(meta);
-    expect((await decodeSafetensors(bytesSource(out.bytes))).metadata).toEqual({ format: "pt", producer: "test", "": "empty key" });
+    expect((await decodeSafetensors(bytesSource(out.bytes))).metadata).toEqual({
+      format: "pt",
+      producer: "test",
+      "": "empty key",
+    });
   });
 
   it("exclude leaves a block in its train-time form", async () => {

@@ -37,20 +37,39 @@ describe("sharded checkpoints", () => {
   it("converts shards + index into the same shards + index, deploy convs in their block's shard", async () => {
     const file = await decodeSafetensors(bytesSource(train));
     // Blocks 0-2 and the head in shard 1, blocks 3-4 in shard 2 (block 2's BN split off to shard 2 too).
-    const shardOf = (n: string) => (/^blocks\.[34]\./.test(n) || n.startsWith("blocks.2.rbr_identity") ? "model-00002-of-00002.safetensors" : "model-00001-of-00002.safetensors");
+    const shardOf = (n: string) =>
+      /^blocks\.[34]\./.test(n) || n.startsWith("blocks.2.rbr_identity")
+        ? "model-00002-of-00002.safetensors"
+        : "model-00001-of-00002.safetensors";
     const entries = entriesFromFile(file);
     const files: Record<string, Uint8Array> = {};
     for (const shard of ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"]) {
-      files[shard] = await encodeSafetensorsBytes(entries.filter((e) => shardOf(e.name) === shard), { metadata: { format: "pt" } });
+      files[shard] = await encodeSafetensorsBytes(
+        entries.filter((e) => shardOf(e.name) === shard),
+        { metadata: { format: "pt" } },
+      );
     }
     const weightMap = new Map(entries.map((e) => [e.name, shardOf(e.name)]));
-    files["model.safetensors.index.json"] = encodeSafetensorsIndex({ weightMap, metadata: { note: "kept" }, totalSize: 1 });
+    files["model.safetensors.index.json"] = encodeSafetensorsIndex({
+      weightMap,
+      metadata: { note: "kept" },
+      totalSize: 1,
+    });
     const output = memoryOutput("model.safetensors.index.json");
-    const report = await reparameterize(safetensorsAdapter, memoryInput("model.safetensors.index.json", files), output, {});
+    const report = await reparameterize(
+      safetensorsAdapter,
+      memoryInput("model.safetensors.index.json", files),
+      output,
+      {},
+    );
     expect(report.fused.length).toBe(5);
-    expect([...output.files.keys()].sort()).toEqual(["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "model.safetensors.index.json"]);
+    expect([...output.files.keys()].sort()).toEqual([
+      "model-00001-of-00002.safetensors",
+      "model-00002-of-00002.safetensors",
+      "model.safetensors.index.json",
+    ]);
     const index = decodeSafetensorsIndex(output.files.get("model.safetensors.index.json")!);
-    expect(index.metadata?.["note"]).toBe("kept");
+    expect(index.metadata?.note).toBe("kept");
     const ref = await tensorsOf(deploy);
     const union = new Map();
     let total = 0;

@@ -24,12 +24,15 @@ describe("a user-supplied naming scheme", () => {
     const p = "net.stage2.1.";
     const x = randomInput(d.rand, 6, 7, 7);
     const ys = [convBn(x, d.conv(`${p}b3.conv`, [6, 6, 3, 3]), d.bn(`${p}b3.norm`, 6), 1, 1)];
-    for (const i of [0, 1]) ys.push(convBn(x, d.conv(`${p}b1.${i}.conv`, [6, 6, 1, 1]), d.bn(`${p}b1.${i}.norm`, 6), 1, 1));
+    for (const i of [0, 1])
+      ys.push(convBn(x, d.conv(`${p}b1.${i}.conv`, [6, 6, 1, 1]), d.bn(`${p}b1.${i}.norm`, 6), 1, 1));
     ys.push(batchNorm(x, d.bn(`${p}skip`, 6)));
     const bytes = await d.bytes();
     await expectCode(() => convertBytes(bytes), "SAFETENSORS_NO_SCHEME");
     const { report, bytes: out } = await convertBytes(bytes, { scheme: JSON.stringify(MYNET) });
-    expect(report.fused.map((f) => [f.name, f.branches])).toEqual([["net.stage2.1", ["3x3", "1x1", "1x1", "identity+bn"]]]);
+    expect(report.fused.map((f) => [f.name, f.branches])).toEqual([
+      ["net.stage2.1", ["3x3", "1x1", "1x1", "identity+bn"]],
+    ]);
     const y = addTensors(ys);
     const deployed = await deployForward(out, `${p}fused`, x, 1);
     expect(maxAbsDiff(deployed.data, y.data)).toBeLessThanOrEqual(1e-5 * maxAbs(y.data));
@@ -38,7 +41,9 @@ describe("a user-supplied naming scheme", () => {
   it("as an object in options.namingScheme: the official RepVGG names with another deploy name", async () => {
     const scheme = { ...BUILTIN_SCHEMES[0]!, name: "renamed", deploy: "merged" };
     const { bytes } = await convertBytes(fixtureBytes("repvgg_tiny.train.safetensors"), { namingScheme: scheme });
-    const expected = await tensorsOf(await renameKeys(fixtureBytes("repvgg_tiny.deploy.safetensors"), (n) => n.replace("rbr_reparam", "merged")));
+    const expected = await tensorsOf(
+      await renameKeys(fixtureBytes("repvgg_tiny.deploy.safetensors"), (n) => n.replace("rbr_reparam", "merged")),
+    );
     expect(await tensorsOf(bytes)).toEqual(expected);
   });
 
@@ -55,24 +60,36 @@ describe("a user-supplied naming scheme", () => {
 });
 
 describe("SAFETENSORS_BAD_SCHEME", () => {
-  const bad = (scheme: unknown) => () => parseNamingScheme(typeof scheme === "string" ? scheme : JSON.stringify(scheme));
+  const bad = (scheme: unknown) => () =>
+    parseNamingScheme(typeof scheme === "string" ? scheme : JSON.stringify(scheme));
   it("not JSON", async () => expectCode(bad("{name: mynet}"), "SAFETENSORS_BAD_SCHEME"));
   it("a key repeated", async () => expectCode(bad('{"name": "a", "name": "b"}'), "SAFETENSORS_DUPLICATE_KEY"));
   it("an unknown key (a typo)", async () => expectCode(bad({ ...MYNET, deploi: "x" }), "SAFETENSORS_BAD_SCHEME"));
-  it("a first rule that is not a conv", async () => expectCode(bad({ ...MYNET, branches: [{ identity: "skip" }] }), "SAFETENSORS_BAD_SCHEME"));
-  it("a rule of two kinds", async () => expectCode(bad({ ...MYNET, branches: [{ conv: "a", identity: "b" }] }), "SAFETENSORS_BAD_SCHEME"));
+  it("a first rule that is not a conv", async () =>
+    expectCode(bad({ ...MYNET, branches: [{ identity: "skip" }] }), "SAFETENSORS_BAD_SCHEME"));
+  it("a rule of two kinds", async () =>
+    expectCode(bad({ ...MYNET, branches: [{ conv: "a", identity: "b" }] }), "SAFETENSORS_BAD_SCHEME"));
   it("a bad module path", async () => expectCode(bad({ ...MYNET, deploy: "fused..conv" }), "SAFETENSORS_BAD_SCHEME"));
-  it("{i} in the conv but not its bn", async () => expectCode(bad({ ...MYNET, branches: [{ conv: "b.{i}.conv", bn: "b.norm" }] }), "SAFETENSORS_BAD_SCHEME"));
+  it("{i} in the conv but not its bn", async () =>
+    expectCode(bad({ ...MYNET, branches: [{ conv: "b.{i}.conv", bn: "b.norm" }] }), "SAFETENSORS_BAD_SCHEME"));
   it("no branches", async () => expectCode(bad({ ...MYNET, branches: [] }), "SAFETENSORS_BAD_SCHEME"));
   it("through the adapter", async () => {
-    await expectCode(() => convertBytes(fixtureBytes("repvgg_tiny.train.safetensors"), { scheme: '{"name": "x"}' }), "SAFETENSORS_BAD_SCHEME");
+    await expectCode(
+      () => convertBytes(fixtureBytes("repvgg_tiny.train.safetensors"), { scheme: '{"name": "x"}' }),
+      "SAFETENSORS_BAD_SCHEME",
+    );
   });
 });
 
 describe("an average-pool branch without conv (a custom scheme)", () => {
   it("fuses like the pool, whole or a few channels at a time", async () => {
     const { avgPool } = await import("@reparam/test-utils");
-    const scheme = { name: "pool", family: "dbb", deploy: "fused", branches: [{ conv: "k.conv", bn: "k.bn" }, { avgpool: { bn: "avg.bn" } }, { identity: "id" }] };
+    const scheme = {
+      name: "pool",
+      family: "dbb",
+      deploy: "fused",
+      branches: [{ conv: "k.conv", bn: "k.bn" }, { avgpool: { bn: "avg.bn" } }, { identity: "id" }],
+    };
     const d = new Dict(seededRandom(12));
     const x = randomInput(d.rand, 5, 6, 6);
     const ys = [convBn(x, d.conv("k.conv", [5, 5, 5, 5]), d.bn("k.bn", 5), 1, 1)];

@@ -16,13 +16,31 @@ async function* chunks(sizes: readonly number[]): AsyncGenerator<Uint8Array> {
 describe("encodeSafetensors with chunked tensor data", () => {
   it("writes the same bytes as whole data", async () => {
     const whole = await encodeSafetensorsBytes([{ name: "w", dtype: "F32", shape: [2, 3], data }]);
-    const chunked = await encodeSafetensorsBytes([{ name: "w", dtype: "F32", shape: [2, 3], data: () => Promise.resolve(chunks([5, 0, 12, 7])) }]);
+    const chunked = await encodeSafetensorsBytes([
+      { name: "w", dtype: "F32", shape: [2, 3], data: () => Promise.resolve(chunks([5, 0, 12, 7])) },
+    ]);
     expect(chunked).toEqual(whole);
   });
   it("refuses chunks that run past the tensor or stop short", async () => {
     const sink = collectSink();
-    await expectCode(() => encodeSafetensors([{ name: "w", dtype: "F32", shape: [2, 3], data: () => Promise.resolve(chunks([12, 12, 4])) }], {}, sink), "SAFETENSORS_SIZE_MISMATCH");
-    await expectCode(() => encodeSafetensors([{ name: "w", dtype: "F32", shape: [2, 3], data: () => Promise.resolve(chunks([12, 8])) }], {}, sink), "SAFETENSORS_SIZE_MISMATCH");
+    await expectCode(
+      () =>
+        encodeSafetensors(
+          [{ name: "w", dtype: "F32", shape: [2, 3], data: () => Promise.resolve(chunks([12, 12, 4])) }],
+          {},
+          sink,
+        ),
+      "SAFETENSORS_SIZE_MISMATCH",
+    );
+    await expectCode(
+      () =>
+        encodeSafetensors(
+          [{ name: "w", dtype: "F32", shape: [2, 3], data: () => Promise.resolve(chunks([12, 8])) }],
+          {},
+          sink,
+        ),
+      "SAFETENSORS_SIZE_MISMATCH",
+    );
   });
 });
 

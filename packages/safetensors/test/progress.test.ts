@@ -16,14 +16,19 @@ async function fuseEvents(file: string, fuseChunkBytes?: number) {
 
 describe("progress", () => {
   // fuseChunkBytes 1: every block without a DBB branch is written one output channel at a time.
-  it.each(conformanceCases().flatMap((c) => [[c.safetensors.train, "whole"], [c.safetensors.train, "row windows"]] as const))(
-    "%s (%s): one 'fuse' event per fused block, counting up to the total",
-    async (file, how) => {
-      const { report, fuse } = await fuseEvents(file, how === "whole" ? undefined : 1);
-      expect(report.fused.length).toBeGreaterThan(0);
-      expect(fuse).toHaveLength(report.fused.length);
-      expect(fuse.map((e) => e.done)).toEqual(report.fused.map((_, i) => i + 1));
-      expect(fuse.every((e) => e.total === report.fused.length)).toBe(true);
-    },
-  );
+  it.each(
+    conformanceCases().flatMap(
+      (c) =>
+        [
+          [c.safetensors.train, "whole"],
+          [c.safetensors.train, "row windows"],
+        ] as const,
+    ),
+  )("%s (%s): one 'fuse' event per fused block, counting up to the total", async (file, how) => {
+    const { report, fuse } = await fuseEvents(file, how === "whole" ? undefined : 1);
+    expect(report.fused.length).toBeGreaterThan(0);
+    expect(fuse).toHaveLength(report.fused.length);
+    expect(fuse.map((e) => e.done)).toEqual(report.fused.map((_, i) => i + 1));
+    expect(fuse.every((e) => e.total === report.fused.length)).toBe(true);
+  });
 });

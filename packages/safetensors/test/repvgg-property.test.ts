@@ -5,12 +5,32 @@ import { Dict, convBn, deployForward, randomInput } from "./_dict.js";
 import { convertBytes } from "./_memory-io.js";
 
 /** A random official-RepVGG block: its state dict and what its train-time branches compute. */
-async function block(seed: number, cin: number, cout: number, groups: number, stride: number, prefix: string, eps: number): Promise<{ bytes: Uint8Array; x: Tensor4; y: Tensor4 }> {
+async function block(
+  seed: number,
+  cin: number,
+  cout: number,
+  groups: number,
+  stride: number,
+  prefix: string,
+  eps: number,
+): Promise<{ bytes: Uint8Array; x: Tensor4; y: Tensor4 }> {
   const d = new Dict(seededRandom(seed), eps);
   const x = randomInput(d.rand, cin, 5 + (seed % 4), 4 + (seed % 3));
   const ys = [
-    convBn(x, d.conv(`${prefix}rbr_dense.conv`, [cout, cin / groups, 3, 3]), d.bn(`${prefix}rbr_dense.bn`, cout), stride, groups),
-    convBn(x, d.conv(`${prefix}rbr_1x1.conv`, [cout, cin / groups, 1, 1]), d.bn(`${prefix}rbr_1x1.bn`, cout), stride, groups),
+    convBn(
+      x,
+      d.conv(`${prefix}rbr_dense.conv`, [cout, cin / groups, 3, 3]),
+      d.bn(`${prefix}rbr_dense.bn`, cout),
+      stride,
+      groups,
+    ),
+    convBn(
+      x,
+      d.conv(`${prefix}rbr_1x1.conv`, [cout, cin / groups, 1, 1]),
+      d.bn(`${prefix}rbr_1x1.bn`, cout),
+      stride,
+      groups,
+    ),
   ];
   // RepVGG has the identity BN exactly when in == out and stride 1.
   if (cin === cout && stride === 1) ys.push(batchNorm(x, d.bn(`${prefix}rbr_identity`, cin)));

@@ -23,15 +23,26 @@ describe("SAFETENSORS_UNKNOWN_BLOCK: a fuse decision the writer cannot place is 
     const { candidates } = await safetensorsAdapter.findBlocks(other, {});
     const decisions = decide(candidates, {});
     expect(decisions.some((d) => d.kind === "fuse")).toBe(true);
-    await expectCode(() => safetensorsAdapter.encode(model, decisions, memoryOutput(NAME), {}), "SAFETENSORS_UNKNOWN_BLOCK");
+    await expectCode(
+      () => safetensorsAdapter.encode(model, decisions, memoryOutput(NAME), {}),
+      "SAFETENSORS_UNKNOWN_BLOCK",
+    );
   });
 
   it("a decision whose candidate is not a state-dict block", async () => {
     const model = await decode(a.safetensors.train);
     const { candidates } = await safetensorsAdapter.findBlocks(model, {});
     const [d] = decide(candidates, {}).filter((x) => x.kind === "fuse");
-    const foreign: Candidate = { name: "not.a.block", family: "repvgg", layout: d!.candidate.layout, load: () => d!.candidate.load() };
+    const foreign: Candidate = {
+      name: "not.a.block",
+      family: "repvgg",
+      layout: d!.candidate.layout,
+      load: () => d!.candidate.load(),
+    };
     const decisions: Decision[] = [{ ...d!, candidate: foreign }];
-    await expectCode(() => safetensorsAdapter.encode(model, decisions, memoryOutput(NAME), {}), "SAFETENSORS_UNKNOWN_BLOCK");
+    await expectCode(
+      () => safetensorsAdapter.encode(model, decisions, memoryOutput(NAME), {}),
+      "SAFETENSORS_UNKNOWN_BLOCK",
+    );
   });
 });

@@ -46,7 +46,8 @@ export function conv2d(x: Tensor4, p: Conv2dParams): Tensor4 {
               for (let kx = 0; kx < kw; kx++) {
                 const ix = xo * sw - pl + kx * dw;
                 if (ix < 0 || ix >= w) continue;
-                acc += p.weight.data[((oc * iPer + i) * kh + ky) * kw + kx]! * x.data[((b * c + ic) * h + iy) * w + ix]!;
+                acc +=
+                  p.weight.data[((oc * iPer + i) * kh + ky) * kw + kx]! * x.data[((b * c + ic) * h + iy) * w + ix]!;
               }
             }
           }
@@ -59,7 +60,13 @@ export function conv2d(x: Tensor4, p: Conv2dParams): Tensor4 {
 /** Inference BatchNorm on NCHW: gamma * (x - mean) / sqrt(var + eps) + beta. */
 export function batchNorm(
   x: Tensor4,
-  bn: { gamma: ArrayLike<number>; beta: ArrayLike<number>; mean: ArrayLike<number>; variance: ArrayLike<number>; eps: number },
+  bn: {
+    gamma: ArrayLike<number>;
+    beta: ArrayLike<number>;
+    mean: ArrayLike<number>;
+    variance: ArrayLike<number>;
+    eps: number;
+  },
 ): Tensor4 {
   const [n, c, h, w] = x.shape;
   const out = new Float64Array(x.data.length);
@@ -75,7 +82,12 @@ export function batchNorm(
 }
 
 /** Average pool counting zero padding in the divisor (ONNX count_include_pad = 1). */
-export function avgPool(x: Tensor4, size: readonly [number, number], stride: readonly [number, number], pads: readonly [number, number, number, number]): Tensor4 {
+export function avgPool(
+  x: Tensor4,
+  size: readonly [number, number],
+  stride: readonly [number, number],
+  pads: readonly [number, number, number, number],
+): Tensor4 {
   const [n, c, h, w] = x.shape;
   const [kh, kw] = size;
   const oh = Math.floor((h + pads[0] + pads[2] - kh) / stride[0]) + 1;
@@ -108,7 +120,11 @@ export function addTensors(ts: readonly Tensor4[]): Tensor4 {
 }
 
 /** Pads with a per-channel constant value (DBB's BNAndPad) or zeros. */
-export function padTensor(x: Tensor4, pads: readonly [number, number, number, number], value: (c: number) => number = () => 0): Tensor4 {
+export function padTensor(
+  x: Tensor4,
+  pads: readonly [number, number, number, number],
+  value: (c: number) => number = () => 0,
+): Tensor4 {
   const [n, c, h, w] = x.shape;
   const oh = h + pads[0] + pads[2];
   const ow = w + pads[1] + pads[3];
@@ -119,7 +135,8 @@ export function padTensor(x: Tensor4, pads: readonly [number, number, number, nu
         for (let xo = 0; xo < ow; xo++) {
           const iy = y - pads[0];
           const ix = xo - pads[1];
-          out[((b * c + ch) * oh + y) * ow + xo] = iy >= 0 && iy < h && ix >= 0 && ix < w ? x.data[((b * c + ch) * h + iy) * w + ix]! : value(ch);
+          out[((b * c + ch) * oh + y) * ow + xo] =
+            iy >= 0 && iy < h && ix >= 0 && ix < w ? x.data[((b * c + ch) * h + iy) * w + ix]! : value(ch);
         }
   return { data: out, shape: [n, c, oh, ow] };
 }

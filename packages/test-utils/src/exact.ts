@@ -5,7 +5,6 @@
  * float64, float32 or float16 result).
  */
 const P = 640n;
-const ONE = 1n << P;
 
 /** An exact-ish real: value = n / 2^640. */
 export type Real = bigint;

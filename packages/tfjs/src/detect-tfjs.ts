@@ -7,6 +7,8 @@ const MARKERS = ['"modelTopology"', '"weightsManifest"', '"layers-model"', '"gra
  */
 export function detectTfjs(name: string, head: Uint8Array): boolean {
   if (!/\.json$/i.test(name) || /\.index\.json$/i.test(name)) return false;
-  const text = String.fromCharCode(...head).replace(/^\uFEFF|^\xEF\xBB\xBF/, "").trimStart();
+  const text = String.fromCharCode(...head)
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, "")
+    .trimStart();
   return text.startsWith("{") && (name === "model.json" || MARKERS.some((m) => text.includes(m)));
 }

@@ -6,7 +6,12 @@ const head = (text: string) => new TextEncoder().encode(text).subarray(0, 64);
 describe("tfjsAdapter.detect", () => {
   it("knows a model.json by its name or its first bytes", () => {
     expect(tfjsAdapter.detect("model.json", head("{}"))).toBe(true);
-    expect(tfjsAdapter.detect("net.json", head('{"format": "graph-model", "generatedBy": "2.15.0", "convertedBy": "TensorFlow.js Converter"}'))).toBe(true);
+    expect(
+      tfjsAdapter.detect(
+        "net.json",
+        head('{"format": "graph-model", "generatedBy": "2.15.0", "convertedBy": "TensorFlow.js Converter"}'),
+      ),
+    ).toBe(true);
     expect(tfjsAdapter.detect("net.json", head('\uFEFF  {"modelTopology": {"class_name": "Model"}}'))).toBe(true);
   });
 

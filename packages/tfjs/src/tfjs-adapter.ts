@@ -44,7 +44,8 @@ export const tfjsAdapter: FormatAdapter<TfjsModel> = {
     for (const d of decisions) {
       if (d.kind !== "fuse") continue;
       const candidate = d.candidate as Partial<TfjsCandidate>;
-      if (candidate.site === undefined) throw unknownBlock(d.candidate, "a candidate without a TF.js site (not from tfjsAdapter.findBlocks)");
+      if (candidate.site === undefined)
+        throw unknownBlock(d.candidate, "a candidate without a TF.js site (not from tfjsAdapter.findBlocks)");
       fusions.push({ candidate: candidate as TfjsCandidate, plan: d.plan, load: () => d.load(), loadHwio: d.loadHwio });
     }
     const dtype = options.dtype === "f16" ? "f16" : "f32";
@@ -57,7 +58,9 @@ export const tfjsAdapter: FormatAdapter<TfjsModel> = {
     await sink.close();
     bytesWritten += modelJson.byteLength;
     const shards = layout.manifest[0]!.paths.length;
-    const notes = [`${model.format}: ${fusions.length} block(s) fused; ${weights.length} weights in ${shards} shard(s); fused weights ${dtype === "f16" ? "float16-quantized" : "float32"}`];
+    const notes = [
+      `${model.format}: ${fusions.length} block(s) fused; ${weights.length} weights in ${shards} shard(s); fused weights ${dtype === "f16" ? "float16-quantized" : "float32"}`,
+    ];
     return { parametersAfter: count(weights), bytesWritten, notes };
   },
   describe(model) {

@@ -1,4 +1,11 @@
-import { findDeployConv, readDeployConv, UNIT_ROUNDOFF, type Candidate, type DeployConv, type GraphView } from "@reparam/core";
+import {
+  findDeployConv,
+  readDeployConv,
+  UNIT_ROUNDOFF,
+  type Candidate,
+  type DeployConv,
+  type GraphView,
+} from "@reparam/core";
 import { graphModelView } from "./view/_graph-view.js";
 import { layersView } from "./view/_layers-view.js";
 import { unknownBlock } from "./write/_unknown-block.js";
@@ -38,15 +45,22 @@ function unitOf(w: TfjsWeight | undefined): number {
  * block's input directly or through one zero padding; its kernel OIHW as
  * stored (dequantized), geometry from its attributes.
  */
-export async function tfjsDeployConv(original: TfjsModel, converted: TfjsModel, candidate: Candidate): Promise<DeployConv | undefined> {
+export async function tfjsDeployConv(
+  original: TfjsModel,
+  converted: TfjsModel,
+  candidate: Candidate,
+): Promise<DeployConv | undefined> {
   const site = (candidate as Partial<TfjsCandidate>).site;
-  if (site === undefined) throw unknownBlock(candidate, "a candidate without a TF.js site (not from tfjsAdapter.findBlocks)");
+  if (site === undefined)
+    throw unknownBlock(candidate, "a candidate without a TF.js site (not from tfjsAdapter.findBlocks)");
   const before = viewOf(original);
   const after = viewOf(converted);
   const found = findDeployConv(before.view, after.view, site);
   if (found === undefined) return undefined;
   // The size of what the conv reads: the padded tensor when a pad layer stands in front of it.
   const padded = after.view.producer(found.conv.inputs[0]!);
-  const size = (padded?.op.kind === "pad" ? after.view.spatialSize(padded.outputs[0]!) : after.view.spatialSize(site.input)) ?? candidate.layout.inputSize;
+  const size =
+    (padded?.op.kind === "pad" ? after.view.spatialSize(padded.outputs[0]!) : after.view.spatialSize(site.input)) ??
+    candidate.layout.inputSize;
   return readDeployConv(found, size, unitOf(after.kernelWeight(found.conv.id)));
 }

@@ -8,7 +8,9 @@ import { tfjsCases, variantSource } from "./fixtures.js";
 import { memoryOutput, modelInput } from "./model-io.js";
 
 const base = variantSource(tfjsCases().find((c) => c.name === "repvgg_tiny")!, "layers");
-const json = JSON.parse(new TextDecoder().decode(base.modelJson)) as { weightsManifest: { paths: string[]; weights: { dtype: string }[] }[] } & Record<string, unknown>;
+const json = JSON.parse(new TextDecoder().decode(base.modelJson)) as {
+  weightsManifest: { paths: string[]; weights: { dtype: string }[] }[];
+} & Record<string, unknown>;
 const encode = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
 const withManifest = (edit: (m: typeof json.weightsManifest) => void): Uint8Array => {
   const m = structuredClone(json.weightsManifest);
@@ -17,18 +19,51 @@ const withManifest = (edit: (m: typeof json.weightsManifest) => void): Uint8Arra
 };
 
 describe("bad input: clear errors, no partial output", () => {
-  const cases: [string, string, () => Promise<{ modelJson: Uint8Array; files: ReturnType<typeof memoryFiles> }>, RegExp][] = [
-    ["a missing shard", "TFJS_MISSING_SHARD", async () => ({ modelJson: base.modelJson, files: memoryFiles({}) }), /weights\.bin/],
+  const cases: [
+    string,
+    string,
+    () => Promise<{ modelJson: Uint8Array; files: ReturnType<typeof memoryFiles> }>,
+    RegExp,
+  ][] = [
+    [
+      "a missing shard",
+      "TFJS_MISSING_SHARD",
+      async () => ({ modelJson: base.modelJson, files: memoryFiles({}) }),
+      /weights\.bin/,
+    ],
     [
       "a short shard",
       "TFJS_SHARD_SIZE",
-      async () => ({ modelJson: base.modelJson, files: memoryFiles({ "weights.bin": (await base.files.read("weights.bin")).slice(0, 1000) }) }),
+      async () => ({
+        modelJson: base.modelJson,
+        files: memoryFiles({ "weights.bin": (await base.files.read("weights.bin")).slice(0, 1000) }),
+      }),
       /too short/,
     ],
-    ["an unknown dtype", "TFJS_UNKNOWN_DTYPE", async () => ({ modelJson: withManifest((m) => (m[0]!.weights[0]!.dtype = "complex64")), files: base.files }), /complex64/],
-    ["a shard path leaving the folder", "TFJS_PATH_ESCAPE", async () => ({ modelJson: withManifest((m) => (m[0]!.paths = ["../weights.bin"])), files: base.files }), /\.\./],
-    ["model.json that is not JSON", "TFJS_BAD_JSON", async () => ({ modelJson: new TextEncoder().encode("{ not json"), files: base.files }), /not valid JSON|JSON/],
-    ["model.json without modelTopology", "TFJS_NO_TOPOLOGY", async () => ({ modelJson: encode({ weightsManifest: json.weightsManifest }), files: base.files }), /modelTopology/],
+    [
+      "an unknown dtype",
+      "TFJS_UNKNOWN_DTYPE",
+      async () => ({ modelJson: withManifest((m) => (m[0]!.weights[0]!.dtype = "complex64")), files: base.files }),
+      /complex64/,
+    ],
+    [
+      "a shard path leaving the folder",
+      "TFJS_PATH_ESCAPE",
+      async () => ({ modelJson: withManifest((m) => (m[0]!.paths = ["../weights.bin"])), files: base.files }),
+      /\.\./,
+    ],
+    [
+      "model.json that is not JSON",
+      "TFJS_BAD_JSON",
+      async () => ({ modelJson: new TextEncoder().encode("{ not json"), files: base.files }),
+      /not valid JSON|JSON/,
+    ],
+    [
+      "model.json without modelTopology",
+      "TFJS_NO_TOPOLOGY",
+      async () => ({ modelJson: encode({ weightsManifest: json.weightsManifest }), files: base.files }),
+      /modelTopology/,
+    ],
   ];
 
   it.each(cases)("%s: %s", async (_what, code, make, message) => {

@@ -3,7 +3,15 @@
 // decodes, its weights match the manifest, and decode -> encode -> decode is
 // the identity on entries, bytes and every model.json field.
 import { describe, expect, it } from "vitest";
-import { decodeModelJson, decodeWeights, encodeModelJson, encodeWeights, kerasModel, memoryFiles, weightValues } from "../src/index.js";
+import {
+  decodeModelJson,
+  decodeWeights,
+  encodeModelJson,
+  encodeWeights,
+  kerasModel,
+  memoryFiles,
+  weightValues,
+} from "../src/index.js";
 import { modelFormat } from "../src/codec/model-format.js";
 import type { GraphDefJson, TfjsWeight } from "../src/index.js";
 import { VARIANTS, tfjsCases, variantSource } from "./fixtures.js";
@@ -21,7 +29,14 @@ const table = cases.flatMap((c) => VARIANTS.map((v) => [c.name, v, c] as const))
 
 describe("conformance TF.js fixtures", () => {
   it("lists the six cases", () => {
-    expect(cases.map((c) => c.name).sort()).toEqual(["acnet", "mobileone", "qarepvgg", "repvgg_se_eps", "repvgg_tiny", "timm_repvgg"]);
+    expect(cases.map((c) => c.name).sort()).toEqual([
+      "acnet",
+      "mobileone",
+      "qarepvgg",
+      "repvgg_se_eps",
+      "repvgg_tiny",
+      "timm_repvgg",
+    ]);
   });
 
   it.each(table)("%s/%s decodes: format, weights, shapes, sizes", async (_name, v, c) => {
@@ -41,11 +56,13 @@ describe("conformance TF.js fixtures", () => {
     if (c.variants[v].format === "layers-model") {
       const layers = kerasModel(model.modelTopology).config.layers;
       // Every weight belongs to a layer of the config (`layer/kernel`, ...).
-      const names = new Set(layers.map((l) => l.name ?? l.config["name"]));
+      const names = new Set(layers.map((l) => l.name ?? l.config.name));
       for (const w of weights) expect(names).toContain(w.name.split("/")[0]);
     } else {
       // Every graph weight is the value of a Const node of the same name.
-      const consts = new Set(((model.modelTopology as GraphDefJson).node ?? []).filter((n) => n.op === "Const").map((n) => n.name));
+      const consts = new Set(
+        ((model.modelTopology as GraphDefJson).node ?? []).filter((n) => n.op === "Const").map((n) => n.name),
+      );
       for (const w of weights) expect(consts).toContain(w.name);
     }
   });

@@ -39,7 +39,8 @@ const CONV_NODES = new Set(["Conv2D", "_FusedConv2D", "DepthwiseConv2dNative", "
 
 /** Convolutions in a model: Conv2D / DepthwiseConv2D layers, or conv nodes of a GraphDef. */
 export function countConvs(json: TfjsModelJson): number {
-  if (json.format === "graph-model") return ((json.modelTopology as GraphDefJson).node ?? []).filter((n) => CONV_NODES.has(n.op)).length;
+  if (json.format === "graph-model")
+    return ((json.modelTopology as GraphDefJson).node ?? []).filter((n) => CONV_NODES.has(n.op)).length;
   return kerasModel(json.modelTopology).config.layers.filter((l) => CONV_LAYERS.has(l.class_name)).length;
 }
 

@@ -19,7 +19,10 @@ export interface TfjsCase {
   readonly name: string;
   readonly input: { readonly file: string; readonly shape: number[] };
   readonly output: { readonly file: string; readonly shape: number[] };
-  readonly variants: Record<Variant, { readonly path: string; readonly format: string; readonly weights_bytes: number }>;
+  readonly variants: Record<
+    Variant,
+    { readonly path: string; readonly format: string; readonly weights_bytes: number }
+  >;
 }
 
 /** The cases of `tfjs/manifest.json`. */
@@ -42,7 +45,11 @@ export function dirFiles(dir: string): TfjsFiles {
 export function variantSource(c: TfjsCase, v: Variant): { modelJson: Uint8Array; files: TfjsFiles; dir: string } {
   const path = join(TFJS_FIXTURES, c.variants[v].path);
   const b = readFileSync(path);
-  return { modelJson: new Uint8Array(b.buffer, b.byteOffset, b.byteLength), files: dirFiles(dirname(path)), dir: dirname(path) };
+  return {
+    modelJson: new Uint8Array(b.buffer, b.byteOffset, b.byteLength),
+    files: dirFiles(dirname(path)),
+    dir: dirname(path),
+  };
 }
 
 /** A raw little-endian float32 file of the fixtures (input or output). */

@@ -2,7 +2,15 @@
 // The fused weights tfjsAdapter writes are bit for bit core's float64 fusion
 // (fuseWithPlan) permuted to TF layout and rounded once: to float32, or
 // straight to float16 with dtype f16 (never through float32).
-import { hwioFusable, narrowFloat16Array, oihwToHwcm, oihwToHwio, planBlock, fuseWithPlan, reparameterize } from "@reparam/core";
+import {
+  hwioFusable,
+  narrowFloat16Array,
+  oihwToHwcm,
+  oihwToHwio,
+  planBlock,
+  fuseWithPlan,
+  reparameterize,
+} from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { decodeModelJson, decodeWeights, tfjsAdapter } from "../src/index.js";
 import { decodeTfjsModel } from "../src/codec/decode-tfjs-model.js";
@@ -20,7 +28,9 @@ function stored(values: Float64Array, dtype: "f32" | "f16"): string {
   return b64(bytes);
 }
 
-const table = tfjsCases().flatMap((c) => (["layers", "graph"] as const).flatMap((v) => (["f32", "f16"] as const).map((d) => [c.name, v, d, c] as const)));
+const table = tfjsCases().flatMap((c) =>
+  (["layers", "graph"] as const).flatMap((v) => (["f32", "f16"] as const).map((d) => [c.name, v, d, c] as const)),
+);
 
 describe("fused weights are core's float64 fusion rounded once", () => {
   it.each(table)("%s/%s %s", async (_name, v, dtype, c) => {
@@ -35,7 +45,10 @@ describe("fused weights are core's float64 fusion rounded once", () => {
       const k = conv.kernel;
       const inC = cand.layout.inChannels;
       const depthwise = conv.groups > 1 && conv.groups === inC && k.shape[1] === 1;
-      want.push(stored((depthwise ? oihwToHwcm(k.data, k.shape, inC) : oihwToHwio(k.data, k.shape)).data, dtype), stored(conv.bias, dtype));
+      want.push(
+        stored((depthwise ? oihwToHwcm(k.data, k.shape, inC) : oihwToHwio(k.data, k.shape)).data, dtype),
+        stored(conv.bias, dtype),
+      );
     }
     const out = memoryOutput();
     await reparameterize(tfjsAdapter, modelInput(src), out, { dtype });
@@ -63,7 +76,8 @@ describe("dense RepVGG-shaped blocks are fused in TF's layout (no transposes)", 
           oihw.branches.forEach((b, i) => {
             const h = hwio.branches[i]!;
             expect(h.kind).toBe(b.kind);
-            if (b.kind === "conv" && h.kind === "conv") expect(Float64Array.from(h.kernel.data)).toEqual(oihwToHwio(b.kernel.data, b.kernel.shape).data);
+            if (b.kind === "conv" && h.kind === "conv")
+              expect(Float64Array.from(h.kernel.data)).toEqual(oihwToHwio(b.kernel.data, b.kernel.shape).data);
           });
         }
       }

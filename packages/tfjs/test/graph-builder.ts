@@ -29,7 +29,11 @@ export class GraphBuilder {
   /** The NHWC float input (`-1` batch). */
   placeholder(name: string, hwc: readonly number[]): string {
     this.inputShape = [-1, ...hwc];
-    this.nodes.push({ name, op: "Placeholder", attr: { dtype: F32, shape: { shape: { dim: this.inputShape.map((d) => ({ size: String(d) })) } } } });
+    this.nodes.push({
+      name,
+      op: "Placeholder",
+      attr: { dtype: F32, shape: { shape: { dim: this.inputShape.map((d) => ({ size: String(d) })) } } },
+    });
     return name;
   }
 
@@ -38,7 +42,14 @@ export class GraphBuilder {
     const n = shape.reduce((a, b) => a * b, 1);
     const v = values ?? Float32Array.from({ length: n }, () => lo + (hi - lo) * this.rand());
     const dtype = v instanceof Int32Array ? "DT_INT32" : "DT_FLOAT";
-    this.nodes.push({ name, op: "Const", attr: { value: { tensor: { dtype, tensorShape: { dim: shape.map((d) => ({ size: String(d) })) } } }, dtype: { type: dtype } } });
+    this.nodes.push({
+      name,
+      op: "Const",
+      attr: {
+        value: { tensor: { dtype, tensorShape: { dim: shape.map((d) => ({ size: String(d) })) } } },
+        dtype: { type: dtype },
+      },
+    });
     this.weights.push({ name, shape, values: v });
     return name;
   }
@@ -53,13 +64,19 @@ export class GraphBuilder {
    * `Conv2D` / `DepthwiseConv2dNative`, or the fused ops with `fusedOps`
    * (a bias is added for BiasAdd).
    */
-  conv(name: string, x: string, kernel: [number, number, number, number], o: { op?: string; stride?: number; padding?: ConvPadding; fusedOps?: string[]; kernelInput?: string } = {}): string {
+  conv(
+    name: string,
+    x: string,
+    kernel: [number, number, number, number],
+    o: { op?: string; stride?: number; padding?: ConvPadding; fusedOps?: string[]; kernelInput?: string } = {},
+  ): string {
     const op = o.op ?? "Conv2D";
     const depthwise = op.includes("Depthwise");
     const k = o.kernelInput ?? this.constant(`${name}/kernel`, kernel);
     const inputs = [x, k];
     const fused = o.fusedOps ?? [];
-    if (fused.includes("BiasAdd")) inputs.push(this.constant(`${name}/bias`, [depthwise ? kernel[2] * kernel[3] : kernel[3]]));
+    if (fused.includes("BiasAdd"))
+      inputs.push(this.constant(`${name}/bias`, [depthwise ? kernel[2] * kernel[3] : kernel[3]]));
     const p = o.padding ?? "SAME";
     const s = o.stride ?? 1;
     const attr: Record<string, AttrValueJson> = {
@@ -69,7 +86,12 @@ export class GraphBuilder {
       dilations: intsAttr([1, 1, 1, 1]),
       explicit_paddings: typeof p === "string" ? { list: {} } : intsAttr([0, 0, p[0], p[1], p[2], p[3], 0, 0]),
     };
-    if (op.startsWith("_") || op.startsWith("Fused")) Object.assign(attr, { fused_ops: { list: { s: fused.map(b64) } }, num_args: { i: String(fused.length === 0 ? 0 : 1) }, epsilon: { f: 0 } });
+    if (op.startsWith("_") || op.startsWith("Fused"))
+      Object.assign(attr, {
+        fused_ops: { list: { s: fused.map(b64) } },
+        num_args: { i: String(fused.length === 0 ? 0 : 1) },
+        epsilon: { f: 0 },
+      });
     return this.op(name, op, inputs, attr);
   }
 
@@ -79,7 +101,12 @@ export class GraphBuilder {
     const b = this.constant(`${name}/beta`, [c]);
     const m = this.constant(`${name}/mean`, [c], undefined, -0.2, 0.2);
     const v = this.constant(`${name}/variance`, [c], undefined, 0.5, 2);
-    return this.op(name, "FusedBatchNormV3", [x, g, b, m, v], { U: F32, epsilon: { f: eps }, data_format: sAttr("NHWC"), is_training: { b: false } });
+    return this.op(name, "FusedBatchNormV3", [x, g, b, m, v], {
+      U: F32,
+      epsilon: { f: eps },
+      data_format: sAttr("NHWC"),
+      is_training: { b: false },
+    });
   }
 
   /** A BN the converter folded into `Mul` + `AddV2` with per-channel constants. */
@@ -90,18 +117,30 @@ export class GraphBuilder {
 
   /** NHWC zero `Pad` of [[top, bottom], [left, right]]. */
   pad(name: string, x: string, [[t, b], [l, r]]: [[number, number], [number, number]]): string {
-    return this.op(name, "Pad", [x, this.constant(`${name}/paddings`, [4, 2], Int32Array.from([0, 0, t, b, l, r, 0, 0]))], { Tpaddings: { type: "DT_INT32" } });
+    return this.op(
+      name,
+      "Pad",
+      [x, this.constant(`${name}/paddings`, [4, 2], Int32Array.from([0, 0, t, b, l, r, 0, 0]))],
+      { Tpaddings: { type: "DT_INT32" } },
+    );
   }
 
   /** The model's files; `output` is the signature's output node. */
-  build(input: string, output: string, extra: Record<string, unknown> = {}): TfjsModelSource & { json: Record<string, unknown> } {
+  build(
+    input: string,
+    output: string,
+    extra: Record<string, unknown> = {},
+  ): TfjsModelSource & { json: Record<string, unknown> } {
     const { manifest, shards } = encodeWeights(this.weights);
     const shape = { dim: this.inputShape.map((d) => ({ size: String(d) })) };
     const json = {
       format: "graph-model",
       generatedBy: "test",
       convertedBy: "graph-builder.ts",
-      signature: { inputs: { [`${input}:0`]: { name: `${input}:0`, dtype: "DT_FLOAT", tensorShape: shape } }, outputs: { [`${output}:0`]: { name: `${output}:0`, dtype: "DT_FLOAT" } } },
+      signature: {
+        inputs: { [`${input}:0`]: { name: `${input}:0`, dtype: "DT_FLOAT", tensorShape: shape } },
+        outputs: { [`${output}:0`]: { name: `${output}:0`, dtype: "DT_FLOAT" } },
+      },
       modelTopology: { node: this.nodes, library: {}, versions: { producer: 1395 } },
       weightsManifest: manifest,
       ...extra,

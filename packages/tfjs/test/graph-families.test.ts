@@ -9,7 +9,6 @@ import { GraphBuilder } from "./graph-builder.js";
 import { randomInput } from "./keras-models.js";
 
 const TOLERANCE = 1e-5;
-type K = [number, number, number, number];
 
 interface Case {
   readonly name: string;
@@ -23,14 +22,19 @@ interface Case {
 
 const fused = { op: "_FusedConv2D", fusedOps: ["BiasAdd"] };
 const relu = (g: GraphBuilder, name: string, x: string) => g.op(`${name}/Relu`, "Relu", [x]);
-const pads = (nodes: GraphDefJson["node"]) => (nodes ?? []).filter((n) => n.op === "_FusedConv2D" || n.op === "FusedDepthwiseConv2dNative").map((n) => Buffer.from(n.attr?.["padding"]?.s ?? "", "base64").toString());
+const pads = (nodes: GraphDefJson["node"]) =>
+  (nodes ?? [])
+    .filter((n) => n.op === "_FusedConv2D" || n.op === "FusedDepthwiseConv2dNative")
+    .map((n) => Buffer.from(n.attr?.padding?.s ?? "", "base64").toString());
 
 const CASES: Case[] = [
   {
     name: "RepVGG: Conv2D + BiasAdd branches, FusedBatchNormV3 identity, AddV2 tree",
     hwc: [6, 6, 4],
     body: (g, x) => {
-      const d = g.op("b/dense/BiasAdd", "BiasAdd", [g.conv("b/dense", x, [3, 3, 4, 4]), g.constant("b/dense/b", [4])], { data_format: { s: Buffer.from("NHWC").toString("base64") } });
+      const d = g.op("b/dense/BiasAdd", "BiasAdd", [g.conv("b/dense", x, [3, 3, 4, 4]), g.constant("b/dense/b", [4])], {
+        data_format: { s: Buffer.from("NHWC").toString("base64") },
+      });
       const o = g.op("b/1x1/add", "AddV2", [g.conv("b/1x1", x, [1, 1, 4, 4]), g.constant("b/1x1/b", [4])]);
       return relu(g, "b", g.op("b/add_1", "AddV2", [g.op("b/add", "AddV2", [d, o]), g.batchNorm("b/identity", x, 4)]));
     },
@@ -41,7 +45,28 @@ const CASES: Case[] = [
   {
     name: "Pad + VALID 3x3 and VALID 1x1 at stride 2, summed by AddN: EXPLICIT",
     hwc: [8, 8, 3],
-    body: (g, x) => relu(g, "b", g.op("b/sum", "AddN", [g.conv("b/dense", g.pad("b/pad", x, [[1, 1], [1, 1]]), [3, 3, 3, 6], { ...fused, stride: 2, padding: "VALID" }), g.conv("b/1x1", x, [1, 1, 3, 6], { ...fused, stride: 2, padding: "VALID" })], { N: { i: "2" } })),
+    body: (g, x) =>
+      relu(
+        g,
+        "b",
+        g.op(
+          "b/sum",
+          "AddN",
+          [
+            g.conv(
+              "b/dense",
+              g.pad("b/pad", x, [
+                [1, 1],
+                [1, 1],
+              ]),
+              [3, 3, 3, 6],
+              { ...fused, stride: 2, padding: "VALID" },
+            ),
+            g.conv("b/1x1", x, [1, 1, 3, 6], { ...fused, stride: 2, padding: "VALID" }),
+          ],
+          { N: { i: "2" } },
+        ),
+      ),
     blocks: 1,
     convs: 1,
     check: (nodes) => expect(pads(nodes)).toEqual(["EXPLICIT"]),
@@ -49,7 +74,15 @@ const CASES: Case[] = [
   {
     name: "SAME at stride 2 on an even size (1x1 top-left): SAME",
     hwc: [8, 8, 3],
-    body: (g, x) => relu(g, "b", g.op("b/add", "AddV2", [g.conv("b/dense", x, [3, 3, 3, 5], { ...fused, stride: 2 }), g.conv("b/1x1", x, [1, 1, 3, 5], { ...fused, stride: 2 })])),
+    body: (g, x) =>
+      relu(
+        g,
+        "b",
+        g.op("b/add", "AddV2", [
+          g.conv("b/dense", x, [3, 3, 3, 5], { ...fused, stride: 2 }),
+          g.conv("b/1x1", x, [1, 1, 3, 5], { ...fused, stride: 2 }),
+        ]),
+      ),
     blocks: 1,
     convs: 1,
     check: (nodes) => expect(pads(nodes)).toEqual(["SAME"]),
@@ -57,7 +90,15 @@ const CASES: Case[] = [
   {
     name: "SAME at stride 2 on an odd size (1x1 centred): SAME",
     hwc: [7, 5, 3],
-    body: (g, x) => relu(g, "b", g.op("b/add", "AddV2", [g.conv("b/dense", x, [3, 3, 3, 5], { ...fused, stride: 2 }), g.conv("b/1x1", x, [1, 1, 3, 5], { ...fused, stride: 2 })])),
+    body: (g, x) =>
+      relu(
+        g,
+        "b",
+        g.op("b/add", "AddV2", [
+          g.conv("b/dense", x, [3, 3, 3, 5], { ...fused, stride: 2 }),
+          g.conv("b/1x1", x, [1, 1, 3, 5], { ...fused, stride: 2 }),
+        ]),
+      ),
     blocks: 1,
     convs: 1,
     check: (nodes) => expect(pads(nodes)).toEqual(["SAME"]),
@@ -81,7 +122,14 @@ const CASES: Case[] = [
       const a = g.batchNorm("b/k0/bn", g.conv("b/k0", x, [3, 3, 4, 1], { op: "DepthwiseConv2dNative" }), 4);
       const b = g.conv("b/k1", x, [3, 3, 4, 1], { op: "FusedDepthwiseConv2dNative", fusedOps: ["BiasAdd"] });
       const c = g.conv("b/scale", x, [1, 1, 4, 1], { op: "FusedDepthwiseConv2dNative", fusedOps: ["BiasAdd"] });
-      return relu(g, "b", g.op("b/add_2", "AddV2", [g.op("b/add_1", "AddV2", [g.op("b/add", "AddV2", [a, b]), c]), g.mulAdd("b/identity", x, 4)]));
+      return relu(
+        g,
+        "b",
+        g.op("b/add_2", "AddV2", [
+          g.op("b/add_1", "AddV2", [g.op("b/add", "AddV2", [a, b]), c]),
+          g.mulAdd("b/identity", x, 4),
+        ]),
+      );
     },
     blocks: 1,
     convs: 1,
@@ -91,8 +139,21 @@ const CASES: Case[] = [
     name: "depthwise with multiplier 2 and EXPLICIT pads",
     hwc: [6, 7, 3],
     body: (g, x) => {
-      const a = g.conv("b/k0", g.pad("b/pad", x, [[1, 1], [1, 1]]), [3, 3, 3, 2], { op: "FusedDepthwiseConv2dNative", fusedOps: ["BiasAdd"], stride: 2, padding: "VALID" });
-      const b = g.conv("b/k1", x, [1, 1, 3, 2], { op: "FusedDepthwiseConv2dNative", fusedOps: ["BiasAdd"], stride: 2, padding: "VALID" });
+      const a = g.conv(
+        "b/k0",
+        g.pad("b/pad", x, [
+          [1, 1],
+          [1, 1],
+        ]),
+        [3, 3, 3, 2],
+        { op: "FusedDepthwiseConv2dNative", fusedOps: ["BiasAdd"], stride: 2, padding: "VALID" },
+      );
+      const b = g.conv("b/k1", x, [1, 1, 3, 2], {
+        op: "FusedDepthwiseConv2dNative",
+        fusedOps: ["BiasAdd"],
+        stride: 2,
+        padding: "VALID",
+      });
       return relu(g, "b", g.op("b/add", "AddV2", [a, b]));
     },
     blocks: 1,
@@ -103,7 +164,10 @@ const CASES: Case[] = [
     name: "QARepVGG: bare identity, post-sum FusedBatchNormV3",
     hwc: [6, 6, 4],
     body: (g, x) => {
-      const sum = g.op("b/add_1", "AddV2", [g.op("b/add", "AddV2", [g.conv("b/dense", x, [3, 3, 4, 4], fused), g.conv("b/1x1", x, [1, 1, 4, 4])]), x]);
+      const sum = g.op("b/add_1", "AddV2", [
+        g.op("b/add", "AddV2", [g.conv("b/dense", x, [3, 3, 4, 4], fused), g.conv("b/1x1", x, [1, 1, 4, 4])]),
+        x,
+      ]);
       return relu(g, "b", g.batchNorm("b/bn", sum, 4, 1e-5));
     },
     blocks: 1,
@@ -113,8 +177,18 @@ const CASES: Case[] = [
     name: "back-to-back blocks with no activation between: the second reads the first's fused conv",
     hwc: [6, 6, 4],
     body: (g, x) => {
-      const a = g.op("a/add", "AddV2", [g.conv("a/dense", x, [3, 3, 4, 4], fused), g.conv("a/1x1", x, [1, 1, 4, 4], fused)]);
-      return relu(g, "b", g.op("b/add", "AddV2", [g.conv("b/dense", a, [3, 3, 4, 4], { ...fused, stride: 2 }), g.conv("b/1x1", a, [1, 1, 4, 4], { ...fused, stride: 2 })]));
+      const a = g.op("a/add", "AddV2", [
+        g.conv("a/dense", x, [3, 3, 4, 4], fused),
+        g.conv("a/1x1", x, [1, 1, 4, 4], fused),
+      ]);
+      return relu(
+        g,
+        "b",
+        g.op("b/add", "AddV2", [
+          g.conv("b/dense", a, [3, 3, 4, 4], { ...fused, stride: 2 }),
+          g.conv("b/1x1", a, [1, 1, 4, 4], { ...fused, stride: 2 }),
+        ]),
+      );
     },
     blocks: 2,
     convs: 2,
@@ -122,7 +196,11 @@ const CASES: Case[] = [
   {
     name: "a branch conv with a fused Relu is not linear: nothing fused",
     hwc: [6, 6, 4],
-    body: (g, x) => g.op("b/add", "AddV2", [g.conv("b/dense", x, [3, 3, 4, 4], { op: "_FusedConv2D", fusedOps: ["BiasAdd", "Relu"] }), g.conv("b/1x1", x, [1, 1, 4, 4], fused)]),
+    body: (g, x) =>
+      g.op("b/add", "AddV2", [
+        g.conv("b/dense", x, [3, 3, 4, 4], { op: "_FusedConv2D", fusedOps: ["BiasAdd", "Relu"] }),
+        g.conv("b/1x1", x, [1, 1, 4, 4], fused),
+      ]),
     blocks: 0,
     convs: 2,
   },
@@ -131,7 +209,14 @@ const CASES: Case[] = [
     hwc: [6, 6, 4],
     body: (g, x) => {
       const k = g.constant("shared/kernel", [1, 1, 4, 4]);
-      const blk = relu(g, "b", g.op("b/add", "AddV2", [g.conv("b/dense", x, [3, 3, 4, 4], fused), g.conv("b/1x1", x, [1, 1, 4, 4], { kernelInput: k })]));
+      const blk = relu(
+        g,
+        "b",
+        g.op("b/add", "AddV2", [
+          g.conv("b/dense", x, [3, 3, 4, 4], fused),
+          g.conv("b/1x1", x, [1, 1, 4, 4], { kernelInput: k }),
+        ]),
+      );
       return g.op("out", "AddV2", [blk, g.conv("other", x, [1, 1, 4, 4], { kernelInput: k })]);
     },
     blocks: 1,
@@ -152,10 +237,15 @@ describe("graph models written by hand: converted output matches the original (c
     expect(res.report.fused).toHaveLength(c.blocks);
     expect(res.ratio).toBeLessThanOrEqual(TOLERANCE);
     expect(countConvs(res.json)).toBe(c.convs);
-    if (c.blocks > 0) for (const gone of ["FusedBatchNormV3", "Pad", "Mul", "BiasAdd", "AddN"]) expect(opsOf(res.json)).not.toContain(gone);
+    if (c.blocks > 0)
+      for (const gone of ["FusedBatchNormV3", "Pad", "Mul", "BiasAdd", "AddN"])
+        expect(opsOf(res.json)).not.toContain(gone);
     c.check?.((res.json.modelTopology as GraphDefJson).node);
     const nodes = (res.json.modelTopology as GraphDefJson).node ?? [];
-    const consts = nodes.filter((n) => n.op === "Const").map((n) => n.name).sort();
+    const consts = nodes
+      .filter((n) => n.op === "Const")
+      .map((n) => n.name)
+      .sort();
     expect(res.json.weightsManifest?.flatMap((w) => w.weights.map((x) => x.name)).sort()).toEqual(consts);
   });
 });

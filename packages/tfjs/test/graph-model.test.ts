@@ -18,7 +18,10 @@ describe("graph models: fields, names and weights", () => {
   it("keeps signature, userDefinedMetadata and modelInitializer; a block that is the model output keeps its name", async () => {
     const g = new GraphBuilder(3);
     const x = g.placeholder("input", [5, 5, 4]);
-    const out = g.op("b/add", "AddV2", [g.conv("b/dense", x, [3, 3, 4, 4], fused), g.conv("b/1x1", x, [1, 1, 4, 4], fused)]);
+    const out = g.op("b/add", "AddV2", [
+      g.conv("b/dense", x, [3, 3, 4, 4], fused),
+      g.conv("b/1x1", x, [1, 1, 4, 4], fused),
+    ]);
     const extra = {
       userDefinedMetadata: { labels: ["a", "b"] },
       modelInitializer: { node: [{ name: "init/table", op: "NoOp" }], versions: { producer: 1395 } },
@@ -40,13 +43,18 @@ describe("graph models: fields, names and weights", () => {
   it("names the conv <block>/reparam_conv, rewires data and control edges, keeps uint8 weights of untouched nodes", async () => {
     const g = new GraphBuilder(4);
     const x = g.placeholder("input", [6, 6, 4]);
-    const blk = g.op("blk/add", "AddV2", [g.conv("blk/dense", x, [3, 3, 4, 4], fused), g.conv("blk/1x1", x, [1, 1, 4, 4], fused)]);
+    const blk = g.op("blk/add", "AddV2", [
+      g.conv("blk/dense", x, [3, 3, 4, 4], fused),
+      g.conv("blk/1x1", x, [1, 1, 4, 4], fused),
+    ]);
     const act = g.op("blk/Relu", "Relu", [blk]);
     const head = g.conv("head", act, [3, 3, 4, 2], { op: "_FusedConv2D", fusedOps: ["BiasAdd", "Relu"] });
     g.nodes.push({ name: "after", op: "Identity", input: [head, "^blk/add"], attr: { T: { type: "DT_FLOAT" } } });
     const src = g.build(x, "after");
     const model = decodeModelJson(src.modelJson);
-    const weights: TfjsWeight[] = (await decodeWeights(model.weightsManifest ?? [], src.files)).map((w) => (w.name.startsWith("head/") ? quantizeUint8(w) : w));
+    const weights: TfjsWeight[] = (await decodeWeights(model.weightsManifest ?? [], src.files)).map((w) =>
+      w.name.startsWith("head/") ? quantizeUint8(w) : w,
+    );
     const res = await convertAndRun(encodedSource(model, weights), randomInput([1, 6, 6, 4], 2), [1, 6, 6, 4]);
     expect(res.report.fused.map((f) => f.name)).toEqual(["blk"]);
     expect(res.ratio).toBeLessThanOrEqual(1e-5);
@@ -59,6 +67,11 @@ describe("graph models: fields, names and weights", () => {
       expect(o.quantization).toEqual(w.quantization);
       expect(sameBytes(o.bytes, w.bytes)).toBe(true);
     }
-    expect(out.map((w) => w.name)).toEqual(["blk/reparam_conv/kernel", "blk/reparam_conv/bias", "head/kernel", "head/bias"]);
+    expect(out.map((w) => w.name)).toEqual([
+      "blk/reparam_conv/kernel",
+      "blk/reparam_conv/bias",
+      "head/kernel",
+      "head/bias",
+    ]);
   });
 });

@@ -4,7 +4,7 @@
 // failed conversion wrote nothing).
 import { bytesSource, memoryOutput as coreMemoryOutput, type MemoryOutput, type ModelInput } from "@reparam/core";
 import { memoryFiles } from "../src/index.js";
-import { type TfjsFiles } from "../src/codec/tfjs-files.js";
+import type { TfjsFiles } from "../src/codec/tfjs-files.js";
 import type { TfjsModelSource } from "./run-model.js";
 
 /** A {@link ModelInput} over model.json bytes and the files beside it. */

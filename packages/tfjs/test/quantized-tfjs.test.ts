@@ -32,7 +32,10 @@ describe("weightValues matches TF.js dequantization", () => {
     ];
     const data = bytes(21 + 36 + 11 + 26, 12345);
     for (let i = 21 + 36 + 11 + 1; i < data.length; i += 2) data[i] = data[i]! & 0x7b;
-    const shards = Array.from({ length: Math.ceil(data.length / 5) }, (_, i) => ({ path: `s${i}.bin`, bytes: data.slice(5 * i, 5 * i + 5) }));
+    const shards = Array.from({ length: Math.ceil(data.length / 5) }, (_, i) => ({
+      path: `s${i}.bin`,
+      bytes: data.slice(5 * i, 5 * i + 5),
+    }));
     const ours = await decodeWeights([{ paths: shards.map((s) => s.path), weights: specs }], memoryFiles(shards));
     const theirs = tf.io.decodeWeights(data.slice().buffer, specs as tf.io.WeightsManifestEntry[]);
     for (const w of ours) {

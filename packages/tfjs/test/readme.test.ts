@@ -13,7 +13,12 @@ describe("README", () => {
     const json = new Uint8Array(readFileSync(join(dir, "model.json")));
     const shard = new Uint8Array(readFileSync(join(dir, "weights.bin")));
     const modules = { "@reparam/core": core, "@reparam/tfjs": tfjs };
-    const { report, output } = await runReadmeExample(new URL("../README.md", import.meta.url), modules, { json, shard }, ["report", "output"]);
+    const { report, output } = await runReadmeExample(
+      new URL("../README.md", import.meta.url),
+      modules,
+      { json, shard },
+      ["report", "output"],
+    );
     expect((report as core.ConversionReport).fused).toHaveLength(5);
     expect([...(output as core.MemoryOutput).files.keys()].sort()).toEqual(["group1-shard1of1.bin", "model.json"]);
   });

@@ -15,18 +15,31 @@ import type { TfjsCase, Variant } from "./fixtures.js";
 
 const TOLERANCE = 1e-5;
 const cases = tfjsCases();
-const manifest = JSON.parse(readFileSync(join(TFJS_FIXTURES, "manifest.json"), "utf8")) as { cases: { name: string; blocks: unknown[] }[] };
+const manifest = JSON.parse(readFileSync(join(TFJS_FIXTURES, "manifest.json"), "utf8")) as {
+  cases: { name: string; blocks: unknown[] }[];
+};
 const blocksOf = (c: TfjsCase): number => manifest.cases.find((x) => x.name === c.name)!.blocks.length;
 const deployConvs = (c: TfjsCase): number => countConvs(decodeModelJson(variantSource(c, "layers-deploy").modelJson));
 
 const table = cases.flatMap((c) =>
-  (["layers", "layers-sharded", "graph"] as const).flatMap((v) => (["cpu", "wasm"] as const).filter((b) => b === "cpu" || v !== "layers-sharded").map((b) => [c.name, v, b, c] as const)),
+  (["layers", "layers-sharded", "graph"] as const).flatMap((v) =>
+    (["cpu", "wasm"] as const)
+      .filter((b) => b === "cpu" || v !== "layers-sharded")
+      .map((b) => [c.name, v, b, c] as const),
+  ),
 );
 
 describe("conformance TF.js fixtures re-parameterized by tfjsAdapter", () => {
   it.each(table)("%s/%s on %s", async (_name, v: Variant, backend, c) => {
     const src = variantSource(c, v);
-    const res = await convertAndRun(src, readFloat32(c.input.file), c.input.shape, {}, backend, readFloat32(c.output.file));
+    const res = await convertAndRun(
+      src,
+      readFloat32(c.input.file),
+      c.input.shape,
+      {},
+      backend,
+      readFloat32(c.output.file),
+    );
     console.log(`conformance ${c.name}/${v} ${backend}: max|diff|/max|output| = ${res.ratio.toExponential(3)}`);
     expect(res.ratio).toBeLessThanOrEqual(TOLERANCE);
     expect(res.report.refused).toEqual([]);
@@ -34,7 +47,8 @@ describe("conformance TF.js fixtures re-parameterized by tfjsAdapter", () => {
     expect(countConvs(res.json)).toBe(deployConvs(c));
     // No BN, sum or Pad is left: each block is one conv (a ZeroPadding2D may stand in front of it).
     const ops = opsOf(res.json);
-    for (const gone of ["BatchNormalization", "Add", "FusedBatchNormV3", "Pad", "AddV2"]) expect(ops).not.toContain(gone);
+    for (const gone of ["BatchNormalization", "Add", "FusedBatchNormV3", "Pad", "AddV2"])
+      expect(ops).not.toContain(gone);
     const original = JSON.parse(new TextDecoder().decode(src.modelJson)) as Record<string, unknown>;
     const { modelTopology: _t, weightsManifest: _m, ...rest } = original;
     const { modelTopology: _t2, weightsManifest: _m2, ...rest2 } = res.json;
@@ -43,7 +57,10 @@ describe("conformance TF.js fixtures re-parameterized by tfjsAdapter", () => {
     if (v === "graph") {
       const nodes = (res.json.modelTopology as GraphDefJson).node ?? [];
       // Every Const left has its weight, and every weight its Const.
-      const consts = nodes.filter((n) => n.op === "Const").map((n) => n.name).sort();
+      const consts = nodes
+        .filter((n) => n.op === "Const")
+        .map((n) => n.name)
+        .sort();
       expect(res.json.weightsManifest?.flatMap((g) => g.weights.map((w) => w.name)).sort()).toEqual(consts);
     }
   });

@@ -13,7 +13,12 @@ describe("TF.js wasm backend runs re-encoded conformance models", () => {
     const src = variantSource(c, v);
     const model = decodeModelJson(src.modelJson);
     const weights = await decodeWeights(model.weightsManifest ?? [], src.files);
-    const out = await runTfjsModel(encodedSource(model, weights, { shardBytes: 999 }), readFloat32(c.input.file), c.input.shape, "wasm");
+    const out = await runTfjsModel(
+      encodedSource(model, weights, { shardBytes: 999 }),
+      readFloat32(c.input.file),
+      c.input.shape,
+      "wasm",
+    );
     expect(maxRelDiff(out, readFloat32(c.output.file))).toBeLessThanOrEqual(1e-5);
   });
 });

@@ -43,7 +43,9 @@ describe("the TF.js check notices a changed weight", () => {
     const expected = readFloat32(c.output.file);
     const k = weights.findIndex((w) => w.dtype === "float32" && w.shape.length === 4);
     const rewrite = (scale: number): EncodableWeight[] =>
-      weights.map((w, i) => (i === k ? { name: w.name, shape: w.shape, values: (weightValues(w) as Float32Array).map((x) => x * scale) } : w));
+      weights.map((w, i) =>
+        i === k ? { name: w.name, shape: w.shape, values: (weightValues(w) as Float32Array).map((x) => x * scale) } : w,
+      );
     // Scale 1 through the new-values path: byte-identical weights, same output.
     const same = await runTfjsModel(encodedSource(model, rewrite(1)), input, c.input.shape);
     expect(maxRelDiff(same, expected)).toBeLessThanOrEqual(TOLERANCE);

@@ -30,7 +30,11 @@ function size(p: string): number {
 }
 
 /** Converts each format of `arch` with the CLI (best of `reps`) and copies it with cp, in the same run. */
-export async function conversionBench(arch: string, reps: number, log: (s: string) => void): Promise<ConversionFigure[]> {
+export async function conversionBench(
+  arch: string,
+  reps: number,
+  log: (s: string) => void,
+): Promise<ConversionFigure[]> {
   const figures: ConversionFigure[] = [];
   for (const f of FORMATS) {
     const input = generateModel(arch, f.gen, `${outDir}models/${arch}${f.ext}`);
@@ -57,7 +61,9 @@ export async function conversionBench(arch: string, reps: number, log: (s: strin
       peakRssBytes: conv.peakRss,
       rssOverSize: conv.peakRss === undefined ? undefined : conv.peakRss / bytes,
     };
-    log(`  ${arch} ${f.format}: ${(bytes / 1e6).toFixed(1)} MB, cp ${cp.seconds.toFixed(2)} s, convert ${conv.seconds.toFixed(2)} s (${fig.ratio.toFixed(2)}x), peak RSS ${((conv.peakRss ?? 0) / 2 ** 20).toFixed(0)} MiB`);
+    log(
+      `  ${arch} ${f.format}: ${(bytes / 1e6).toFixed(1)} MB, cp ${cp.seconds.toFixed(2)} s, convert ${conv.seconds.toFixed(2)} s (${fig.ratio.toFixed(2)}x), peak RSS ${((conv.peakRss ?? 0) / 2 ** 20).toFixed(0)} MiB`,
+    );
     figures.push(fig);
   }
   return figures;

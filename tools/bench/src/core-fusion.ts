@@ -24,7 +24,9 @@ function time(fn: () => void): number {
  */
 export function coreFusionBench(reps: number, log: (s: string) => void): CoreFusionFigure {
   const blocks = repvggBlocks();
-  const arrays = blocks.flatMap((b) => b.branches.flatMap((br) => (br.kind === "conv" ? [br.kernel.data as Float32Array] : [])));
+  const arrays = blocks.flatMap((b) =>
+    b.branches.flatMap((br) => (br.kind === "conv" ? [br.kernel.data as Float32Array] : [])),
+  );
   const plans = blocks.map((b) => {
     const r = planBlock(b);
     if (!r.ok) throw new Error(r.refusal.message);
@@ -56,6 +58,8 @@ export function coreFusionBench(reps: number, log: (s: string) => void): CoreFus
     fuseSeconds: Math.min(...fuses),
     ratio: Math.min(...fuses) / Math.min(...copies),
   };
-  log(`  ${fig.blocks} blocks, ${(fig.trainParameters / 1e6).toFixed(2)}M params: copy ${fig.copySeconds.toFixed(3)} s, fuse ${fig.fuseSeconds.toFixed(3)} s (${fig.ratio.toFixed(2)}x)${sink === 0.5 ? "" : ""}`);
+  log(
+    `  ${fig.blocks} blocks, ${(fig.trainParameters / 1e6).toFixed(2)}M params: copy ${fig.copySeconds.toFixed(3)} s, fuse ${fig.fuseSeconds.toFixed(3)} s (${fig.ratio.toFixed(2)}x)${sink === 0.5 ? "" : ""}`,
+  );
   return fig;
 }

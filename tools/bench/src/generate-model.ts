@@ -8,7 +8,10 @@ export function generateModel(arch: string, format: string, out: string, extra: 
   // Generate beside the target and rename, so an interrupted run leaves no half model to reuse.
   const tmp = `${out}.partial`;
   rmSync(tmp, { recursive: true, force: true });
-  const r = spawnSync("pnpm", ["exec", "tsx", generator, "--arch", arch, "--format", format, "--out", tmp, ...extra], { cwd: root, encoding: "utf8" });
+  const r = spawnSync("pnpm", ["exec", "tsx", generator, "--arch", arch, "--format", format, "--out", tmp, ...extra], {
+    cwd: root,
+    encoding: "utf8",
+  });
   if (r.status !== 0) {
     rmSync(tmp, { recursive: true, force: true });
     throw new Error(`generating ${arch} ${format} failed:\n${r.stderr}`);

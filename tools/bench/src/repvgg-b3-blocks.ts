@@ -12,7 +12,13 @@ function fill(arr: Float32Array, seed: number): Float32Array {
 
 function bn(c: number, seed: number) {
   const r = fill(new Float32Array(4 * c), seed);
-  return { gamma: r.subarray(0, c).map((v) => 1 + v), beta: r.subarray(c, 2 * c), mean: r.subarray(2 * c, 3 * c), variance: r.subarray(3 * c).map((v) => 1 + Math.abs(v)), eps: 1e-5 };
+  return {
+    gamma: r.subarray(0, c).map((v) => 1 + v),
+    beta: r.subarray(c, 2 * c),
+    mean: r.subarray(2 * c, 3 * c),
+    variance: r.subarray(3 * c).map((v) => 1 + Math.abs(v)),
+    eps: 1e-5,
+  };
 }
 
 function conv(o: number, c: number, k: number, stride: number, groups: number, seed: number): ConvBranch {
@@ -32,7 +38,11 @@ function conv(o: number, c: number, k: number, stride: number, groups: number, s
  * per stage, stem min(64, 64a), first block of every stage at stride 2):
  * B3 = depths [4, 6, 16, 1], multipliers [3, 3, 3, 5].
  */
-export function repvggBlocks(depths: readonly number[] = [4, 6, 16, 1], widths: readonly number[] = [192, 384, 768, 2560], stem = 64): Block[] {
+export function repvggBlocks(
+  depths: readonly number[] = [4, 6, 16, 1],
+  widths: readonly number[] = [192, 384, 768, 2560],
+  stem = 64,
+): Block[] {
   const blocks: Block[] = [];
   let c = 3;
   let seed = 1;

@@ -17,7 +17,13 @@ const what = args.find((a) => !a.startsWith("--")) ?? "all";
 const log = (s: string) => console.log(s);
 mkdirSync(`${outDir}models`, { recursive: true });
 
-const results: { machine: Record<string, string>; date: string; core?: CoreFusionFigure; conversion: ConversionFigure[]; latency: LatencyFigure[] } = {
+const results: {
+  machine: Record<string, string>;
+  date: string;
+  core?: CoreFusionFigure;
+  conversion: ConversionFigure[];
+  latency: LatencyFigure[];
+} = {
   machine: machine(),
   date: new Date().toISOString(),
   conversion: [],
@@ -29,11 +35,13 @@ if (what === "all" || what === "core") {
 }
 if (what === "all" || what === "convert") {
   log("file-to-file conversion vs cp:");
-  for (const arch of quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b3", "dbb-a0"]) results.conversion.push(...(await conversionBench(arch, quick ? 1 : 3, log)));
+  for (const arch of quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b3", "dbb-a0"])
+    results.conversion.push(...(await conversionBench(arch, quick ? 1 : 3, log)));
 }
 if (what === "all" || what === "latency") {
   log("inference latency, onnxruntime-node CPU, 224x224:");
-  for (const arch of quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b0"]) results.latency.push(...(await latencyBench(arch, quick ? [1] : [1, 8], quick ? 5 : 120, log)));
+  for (const arch of quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b0"])
+    results.latency.push(...(await latencyBench(arch, quick ? [1] : [1, 8], quick ? 5 : 120, log)));
 }
 writeFileSync(`${outDir}results.json`, `${JSON.stringify(results, null, 2)}\n`);
 if (what === "all" && !quick) {

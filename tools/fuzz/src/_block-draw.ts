@@ -49,7 +49,10 @@ export class BlockDraw {
    */
   sequential(role: string, k: number, m: number, pool: boolean): SequentialBranchSpec {
     const { rng, groups } = this;
-    const first = { kernel: randomKernel(rng, [m, this.inChannels / groups, 1, 1]), ...(rng.bool(0.9) ? { bn: this.bn(m) } : {}) };
+    const first = {
+      kernel: randomKernel(rng, [m, this.inChannels / groups, 1, 1]),
+      ...(rng.bool(0.9) ? { bn: this.bn(m) } : {}),
+    };
     const pads = this.pads(k, k);
     if (pool) return { kind: "sequential", first, pool: { size: [k, k], bn: this.bn() }, groups, pads, role };
     const second = { kernel: randomKernel(rng, [this.outChannels, m / groups, k, k]), bn: this.bn() };

@@ -46,9 +46,11 @@ export function familyBranches(family: FamilyName, d: BlockDraw, k: number): Fam
       const grouped = d.groups < d.outChannels;
       const branches: BranchSpec[] = [d.conv("dbb_origin", k, k, { bias: 0 })];
       if (grouped && rng.bool(0.85)) branches.push(d.conv("dbb_1x1", 1, 1, { bias: 0 }));
-      if (rng.bool(0.9)) branches.push(d.sequential("dbb_1x1_kxk", k, grouped ? d.inChannels : 2 * d.inChannels, false));
+      if (rng.bool(0.9))
+        branches.push(d.sequential("dbb_1x1_kxk", k, grouped ? d.inChannels : 2 * d.inChannels, false));
       // Without groups < out the pool reads x itself: only when in == out (DBB's depthwise case).
-      if (rng.bool(0.9) && (grouped || d.inChannels === d.outChannels)) branches.push(grouped ? d.sequential("dbb_avg", k, d.outChannels, true) : d.avgpool("dbb_avg", k));
+      if (rng.bool(0.9) && (grouped || d.inChannels === d.outChannels))
+        branches.push(grouped ? d.sequential("dbb_avg", k, d.outChannels, true) : d.avgpool("dbb_avg", k));
       return { branches };
     }
   }

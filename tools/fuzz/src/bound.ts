@@ -66,7 +66,14 @@ export function productsPerOutput(spec: BlockSpec): number {
   let kh = 1;
   let kw = 1;
   for (const b of spec.branches) {
-    const size = b.kind === "conv" ? b.kernel.shape.slice(2) : b.kind === "avgpool" ? b.size : b.kind === "sequential" ? (b.second?.kernel.shape.slice(2) ?? b.pool!.size) : [1, 1];
+    const size =
+      b.kind === "conv"
+        ? b.kernel.shape.slice(2)
+        : b.kind === "avgpool"
+          ? b.size
+          : b.kind === "sequential"
+            ? (b.second?.kernel.shape.slice(2) ?? b.pool!.size)
+            : [1, 1];
     kh = Math.max(kh, size[0]!);
     kw = Math.max(kw, size[1]!);
   }
@@ -94,7 +101,13 @@ export interface OutputCheck {
   readonly excess: number;
   /** Elements that are NaN or infinite (in `actual`). */
   readonly nonFinite: number;
-  readonly worst: { readonly index: number; readonly actual: number; readonly expected: number; readonly diff: number; readonly bound: number };
+  readonly worst: {
+    readonly index: number;
+    readonly actual: number;
+    readonly expected: number;
+    readonly diff: number;
+    readonly bound: number;
+  };
   /** Set when the shapes differ. */
   readonly shapeError?: string;
 }
@@ -104,7 +117,13 @@ export function checkOutput(actual: Nchw, ref: Reference, unit: number, tiny: nu
   const want = ref.value;
   const worst = { index: -1, actual: 0, expected: 0, diff: 0, bound: 0 };
   if (actual.shape.join() !== want.shape.join()) {
-    return { ok: false, excess: Infinity, nonFinite: 0, worst, shapeError: `shape [${actual.shape.join(",")}], expected [${want.shape.join(",")}]` };
+    return {
+      ok: false,
+      excess: Infinity,
+      nonFinite: 0,
+      worst,
+      shapeError: `shape [${actual.shape.join(",")}], expected [${want.shape.join(",")}]`,
+    };
   }
   let nonFinite = 0;
   let excess = -Infinity;

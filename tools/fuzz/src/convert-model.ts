@@ -1,4 +1,11 @@
-import { type ConversionReport, type ConvertOptions, type FormatAdapter, memoryInput, memoryOutput, reparameterize } from "@reparam/core";
+import {
+  type ConversionReport,
+  type ConvertOptions,
+  type FormatAdapter,
+  memoryInput,
+  memoryOutput,
+  reparameterize,
+} from "@reparam/core";
 import { onnxAdapter } from "@reparam/onnx";
 import { safetensorsAdapter } from "@reparam/safetensors";
 import { tfjsAdapter } from "@reparam/tfjs";
@@ -15,7 +22,11 @@ const ADAPTERS: Record<Spelling["format"], FormatAdapter<unknown>> = {
  * `reparameterize(adapter, memoryInput(...), memoryOutput(...), options)`;
  * the converted files keep the main file's name.
  */
-export async function convertModel(format: Spelling["format"], model: ModelFiles, options: ConvertOptions): Promise<{ report: ConversionReport; converted: ModelFiles }> {
+export async function convertModel(
+  format: Spelling["format"],
+  model: ModelFiles,
+  options: ConvertOptions,
+): Promise<{ report: ConversionReport; converted: ModelFiles }> {
   const main = model.files.get(model.main);
   if (main === undefined) throw new Error(`convertModel: no file '${model.main}'`);
   const others: Record<string, Uint8Array> = {};

@@ -5,7 +5,12 @@ const byCount = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] ||
 /** `blocks N, fused N, refused N (REASON n, ...), mismatches N` (the reasons only when some block was refused). */
 export function countsLine(c: Counts): string {
   const refused = [...c.refused.values()].reduce((a, n) => a + n, 0);
-  const reasons = refused === 0 ? "" : ` (${byCount(c.refused).map(([r, n]) => `${r} ${n}`).join(", ")})`;
+  const reasons =
+    refused === 0
+      ? ""
+      : ` (${byCount(c.refused)
+          .map(([r, n]) => `${r} ${n}`)
+          .join(", ")})`;
   return `blocks ${c.blocks}, fused ${c.fused}, refused ${refused}${reasons}, mismatches ${c.mismatches}`;
 }
 
@@ -26,7 +31,8 @@ export function mismatchLine(r: CaseResult): string {
  */
 export function formatSummary(s: FuzzSummary, notes: ReadonlyMap<string, string> = new Map()): string {
   const lines: string[] = [];
-  const worst = (c: Counts) => `; worst |y - R| / bound: original ${c.worst.original.toFixed(3)}, converted ${c.worst.converted.toFixed(3)}`;
+  const worst = (c: Counts) =>
+    `; worst |y - R| / bound: original ${c.worst.original.toFixed(3)}, converted ${c.worst.converted.toFixed(3)}`;
   for (const [format, c] of [...s.byFormat].sort()) {
     lines.push(`${format}: ${countsLine(c)}${worst(c)}`);
     for (const [name, sc] of [...s.bySpelling].filter(([n]) => n.startsWith(`${format}`)).sort()) {
@@ -34,7 +40,9 @@ export function formatSummary(s: FuzzSummary, notes: ReadonlyMap<string, string>
       const note = notes.get(name);
       // A few skips (a reproduction run) say why; many are only counted.
       const why = skipped > 0 && skipped <= 3 ? ` (${[...sc.skipped.keys()].join("; ")})` : "";
-      lines.push(`  ${name}: ${countsLine(sc)}${skipped === 0 ? "" : `; skipped ${skipped}${why}`}${note === undefined ? "" : ` [known: ${note}]`}`);
+      lines.push(
+        `  ${name}: ${countsLine(sc)}${skipped === 0 ? "" : `; skipped ${skipped}${why}`}${note === undefined ? "" : ` [known: ${note}]`}`,
+      );
     }
   }
   for (const m of s.mismatches) lines.push(mismatchLine(m));

@@ -51,7 +51,14 @@ const FORMAT_SALT: Record<Spelling["format"], number> = { onnx: 1, safetensors: 
 
 /** Zero counts. */
 export function emptyCounts(): Counts {
-  return { blocks: 0, fused: 0, refused: new Map(), skipped: new Map(), mismatches: 0, worst: { original: 0, converted: 0 } };
+  return {
+    blocks: 0,
+    fused: 0,
+    refused: new Map(),
+    skipped: new Map(),
+    mismatches: 0,
+    worst: { original: 0, converted: 0 },
+  };
 }
 
 function count(c: Counts, { outcome: o, errors }: CaseResult): void {
@@ -62,13 +69,17 @@ function count(c: Counts, { outcome: o, errors }: CaseResult): void {
     c.fused++;
     c.worst.original = Math.max(c.worst.original, errors?.original ?? 0);
     c.worst.converted = Math.max(c.worst.converted, errors?.converted ?? 0);
-  }
-  else if (o.kind === "refused") bump(c.refused, o.reasons[0]!);
+  } else if (o.kind === "refused") bump(c.refused, o.reasons[0]!);
   else c.mismatches++;
 }
 
 /** The spellings a block runs in: with `only`, those named; else one per format, drawn from the seed among those that accept it. */
-function choose(spellings: readonly Spelling[], seed: number, only: readonly string[] | undefined, accepts: (s: Spelling) => boolean): Spelling[] {
+function choose(
+  spellings: readonly Spelling[],
+  seed: number,
+  only: readonly string[] | undefined,
+  accepts: (s: Spelling) => boolean,
+): Spelling[] {
   if (only !== undefined) return spellings.filter((s) => only.includes(s.name));
   const chosen: Spelling[] = [];
   for (const format of ["onnx", "safetensors", "tfjs"] as const) {
@@ -92,8 +103,20 @@ export async function fuzzBlocks(opts: FuzzOptions): Promise<FuzzSummary> {
     const spec = generateBlock(seed);
     for (const spelling of choose(opts.spellings, seed, opts.only, (s) => s.accepts(spec) === true)) {
       const { outcome, errors } = await checkCase(spelling, spec);
-      const result: CaseResult = { seed, family: spec.family, format: spelling.format, spelling: spelling.name, outcome, ...(errors === undefined ? {} : { errors }) };
-      for (const c of [summary.total, counts(summary.byFormat, spelling.format), counts(summary.bySpelling, spelling.name)]) count(c, result);
+      const result: CaseResult = {
+        seed,
+        family: spec.family,
+        format: spelling.format,
+        spelling: spelling.name,
+        outcome,
+        ...(errors === undefined ? {} : { errors }),
+      };
+      for (const c of [
+        summary.total,
+        counts(summary.byFormat, spelling.format),
+        counts(summary.bySpelling, spelling.name),
+      ])
+        count(c, result);
       if (outcome.kind === "mismatch") summary.mismatches.push(result);
       opts.onCase?.(result);
     }

@@ -73,5 +73,15 @@ export function generateBlock(seed: number): BlockSpec {
   const draw = new BlockDraw(rng, c, o, g, stride, inputSize, padMode, eps);
   const { branches, postBn } = familyBranches(family, draw, k);
   const activation = rng.bool() ? "relu" : "none";
-  return { seed, family, inChannels: c, outChannels: o, inputSize, stride, branches, ...(postBn === undefined ? {} : { postBn }), activation };
+  return {
+    seed,
+    family,
+    inChannels: c,
+    outChannels: o,
+    inputSize,
+    stride,
+    branches,
+    ...(postBn === undefined ? {} : { postBn }),
+    activation,
+  };
 }

@@ -1,4 +1,16 @@
-export type { AvgPoolBranchSpec, BlockSpec, BnSpec, BranchSpec, ConvBranchSpec, FamilyName, IdentityBranchSpec, KernelSpec, Pads4, SequentialBranchSpec, Shape4 } from "./block-spec.js";
+export type {
+  AvgPoolBranchSpec,
+  BlockSpec,
+  BnSpec,
+  BranchSpec,
+  ConvBranchSpec,
+  FamilyName,
+  IdentityBranchSpec,
+  KernelSpec,
+  Pads4,
+  SequentialBranchSpec,
+  Shape4,
+} from "./block-spec.js";
 export type { ModelFiles, Nchw, SpelledModel, Spelling } from "./spelling.js";
 export { generateBlock } from "./generate-block.js";
 export { blockInput } from "./block-input.js";

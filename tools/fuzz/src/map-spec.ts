@@ -20,7 +20,13 @@ export function mapSpec(spec: BlockSpec, m: SpecMapper): BlockSpec {
   const bnValues = m.bnValues ?? values;
   const bn = (b: BnSpec): BnSpec => {
     const t = m.bn === undefined ? b : m.bn(b);
-    return { gamma: bnValues(t.gamma), beta: bnValues(t.beta), mean: bnValues(t.mean), variance: bnValues(t.variance), eps: t.eps };
+    return {
+      gamma: bnValues(t.gamma),
+      beta: bnValues(t.beta),
+      mean: bnValues(t.mean),
+      variance: bnValues(t.variance),
+      eps: t.eps,
+    };
   };
   const kernel = (k: KernelSpec): KernelSpec => ({ data: values(k.data), shape: k.shape });
   const stage = <S extends { kernel: KernelSpec; bias?: Float64Array; bn?: BnSpec }>(s: S): S => ({
@@ -41,11 +47,17 @@ export function mapSpec(spec: BlockSpec, m: SpecMapper): BlockSpec {
           ...b,
           first: stage(b.first),
           ...(b.second === undefined ? {} : { second: stage(b.second) }),
-          ...(b.pool === undefined ? {} : { pool: b.pool.bn === undefined ? b.pool : { ...b.pool, bn: bn(b.pool.bn) } }),
+          ...(b.pool === undefined
+            ? {}
+            : { pool: b.pool.bn === undefined ? b.pool : { ...b.pool, bn: bn(b.pool.bn) } }),
         };
     }
   };
-  return { ...spec, branches: spec.branches.map(branch), ...(spec.postBn === undefined ? {} : { postBn: bn(spec.postBn) }) };
+  return {
+    ...spec,
+    branches: spec.branches.map(branch),
+    ...(spec.postBn === undefined ? {} : { postBn: bn(spec.postBn) }),
+  };
 }
 
 /** t = gamma / sqrt(var + eps) and the shift beta - mean * t, per channel, in float64. */
@@ -62,7 +74,13 @@ export function bnAffine(bn: BnSpec): { scale: Float64Array; shift: Float64Array
 
 /** A BN that computes exactly scale * x + shift: mean 0, variance 1, eps 0. */
 export function affineBn(scale: Float64Array, shift: Float64Array): BnSpec {
-  return { gamma: scale, beta: shift, mean: new Float64Array(scale.length), variance: new Float64Array(scale.length).fill(1), eps: 0 };
+  return {
+    gamma: scale,
+    beta: shift,
+    mean: new Float64Array(scale.length),
+    variance: new Float64Array(scale.length).fill(1),
+    eps: 0,
+  };
 }
 
 /**

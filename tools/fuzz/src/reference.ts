@@ -20,18 +20,39 @@ function branchOutput(spec: BlockSpec, b: BranchSpec, x: Tensor4): Tensor4 {
   const s: [number, number] = [spec.stride, spec.stride];
   switch (b.kind) {
     case "conv":
-      return bnOf(conv2d(x, { weight: b.kernel, ...(b.bias ? { bias: b.bias } : {}), stride: s, pads: b.pads, dilation: b.dilation, groups: b.groups }), b.bn);
+      return bnOf(
+        conv2d(x, {
+          weight: b.kernel,
+          ...(b.bias ? { bias: b.bias } : {}),
+          stride: s,
+          pads: b.pads,
+          dilation: b.dilation,
+          groups: b.groups,
+        }),
+        b.bn,
+      );
     case "identity":
       return bnOf(x, b.bn);
     case "avgpool":
       return bnOf(avgPool(x, b.size, s, b.pads), b.bn);
     case "sequential": {
-      const y1 = bnOf(conv2d(x, { weight: b.first.kernel, ...(b.first.bias ? { bias: b.first.bias } : {}), groups: b.groups }), b.first.bn);
+      const y1 = bnOf(
+        conv2d(x, { weight: b.first.kernel, ...(b.first.bias ? { bias: b.first.bias } : {}), groups: b.groups }),
+        b.first.bn,
+      );
       const v = zeroResponse(b.first);
       const padded = padTensor(y1, b.pads, (c) => v[c]!);
       if (b.pool !== undefined) return bnOf(avgPool(padded, b.pool.size, s, [0, 0, 0, 0]), b.pool.bn);
       const second = b.second!;
-      return bnOf(conv2d(padded, { weight: second.kernel, ...(second.bias ? { bias: second.bias } : {}), stride: s, groups: b.groups }), second.bn);
+      return bnOf(
+        conv2d(padded, {
+          weight: second.kernel,
+          ...(second.bias ? { bias: second.bias } : {}),
+          stride: s,
+          groups: b.groups,
+        }),
+        second.bn,
+      );
     }
   }
 }

@@ -67,7 +67,13 @@ export async function checkCase(spelling: Spelling, spec: BlockSpec): Promise<Ca
     model = await spelling.write(spec);
     ref = referenceOf(model.stored, { data: Float64Array.from(x.data), shape: x.shape });
     tiny = tinyTerm(model.stored, model.unit);
-    const original = checkOutput(await spelling.run(model, model.stored, x), ref, model.unit, tiny, productsPerOutput(model.stored));
+    const original = checkOutput(
+      await spelling.run(model, model.stored, x),
+      ref,
+      model.unit,
+      tiny,
+      productsPerOutput(model.stored),
+    );
     if (!original.ok) return mismatch("original", `the spelled model misses the reference: ${describe(original)}`);
     originalError = original.excess;
   } catch (e) {
@@ -86,13 +92,21 @@ export async function checkCase(spelling: Spelling, spec: BlockSpec): Promise<Ca
     if (wrong.length > 0) return mismatch("refusal", wrong.map((r) => `${r.reason}: ${r.message}`).join("; "));
     return { outcome: { kind: "refused", reasons: report.refused.map((r) => r.reason) } };
   }
-  if (report.skipped.length > 0) return { outcome: { kind: "skipped", why: report.skipped.map((s) => s.why).join("; ") } };
-  if (report.fused.length !== 1) return mismatch("unfused", `${report.fused.length} blocks fused, ${report.blocksFound} found`);
+  if (report.skipped.length > 0)
+    return { outcome: { kind: "skipped", why: report.skipped.map((s) => s.why).join("; ") } };
+  if (report.fused.length !== 1)
+    return mismatch("unfused", `${report.fused.length} blocks fused, ${report.blocksFound} found`);
   const fused = await fusedCheck(spelling, converted, model.stored);
   if (fused !== true) return mismatch("unfused", fused);
   let out: OutputCheck;
   try {
-    out = checkOutput(await spelling.run(converted, model.stored, x), ref, model.unit, tiny, productsPerOutput(model.stored));
+    out = checkOutput(
+      await spelling.run(converted, model.stored, x),
+      ref,
+      model.unit,
+      tiny,
+      productsPerOutput(model.stored),
+    );
   } catch (e) {
     return mismatch("converted", `running the converted model failed: ${errorText(e)}`);
   }

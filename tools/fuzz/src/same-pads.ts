@@ -18,7 +18,12 @@ export function samePads1d(n: number, k: number, s: number, upper: boolean): [nu
 }
 
 /** Effective pads [top, left, bottom, right] of a kh x kw window over an [h, w] input. */
-export function branchPads(mode: PadMode, kernel: readonly [number, number], stride: number, size: readonly [number, number]): Pads4 {
+export function branchPads(
+  mode: PadMode,
+  kernel: readonly [number, number],
+  stride: number,
+  size: readonly [number, number],
+): Pads4 {
   const [kh, kw] = kernel;
   if (mode === "torch") return [kh >> 1, kw >> 1, kh >> 1, kw >> 1];
   const upper = mode === "same-upper";
@@ -28,7 +33,13 @@ export function branchPads(mode: PadMode, kernel: readonly [number, number], str
 }
 
 /** True when `pads` are what `mode` gives for this window, stride and input size. */
-export function padsAre(mode: PadMode, pads: Pads4, kernel: readonly [number, number], stride: number, size: readonly [number, number]): boolean {
+export function padsAre(
+  mode: PadMode,
+  pads: Pads4,
+  kernel: readonly [number, number],
+  stride: number,
+  size: readonly [number, number],
+): boolean {
   const want = branchPads(mode, kernel, stride, size);
   return want.every((p, i) => p === pads[i]);
 }

@@ -21,7 +21,8 @@ describe("differential block fuzzer", () => {
     expect(summary.mismatches.map(mismatchLine)).toEqual([]);
     expect(summary.total.blocks).toBeGreaterThanOrEqual(BLOCKS);
     // Every format took part.
-    for (const format of new Set(spellings.map((s) => s.format))) expect(summary.byFormat.get(format)?.blocks ?? 0).toBeGreaterThan(0);
+    for (const format of new Set(spellings.map((s) => s.format)))
+      expect(summary.byFormat.get(format)?.blocks ?? 0).toBeGreaterThan(0);
   });
 
   // Weights also listed as graph inputs were left unfused until e06d0a5 (#17): more blocks of this spelling alone.

@@ -20,7 +20,14 @@ function notFloat32(spec: BlockSpec): number {
   return n;
 }
 
-const kernelSize = (b: BranchSpec) => (b.kind === "conv" ? b.kernel.shape.slice(2) : b.kind === "avgpool" ? b.size : b.kind === "sequential" ? (b.second?.kernel.shape.slice(2) ?? b.pool!.size) : [1, 1]);
+const kernelSize = (b: BranchSpec) =>
+  b.kind === "conv"
+    ? b.kernel.shape.slice(2)
+    : b.kind === "avgpool"
+      ? b.size
+      : b.kind === "sequential"
+        ? (b.second?.kernel.shape.slice(2) ?? b.pool!.size)
+        : [1, 1];
 
 describe("generateBlock", () => {
   it("is deterministic in the seed", () => {
@@ -49,7 +56,9 @@ describe("generateBlock", () => {
 
   it("covers every family, groups, strides, kernels, pads, eps and tiny variances", () => {
     const seen = (f: (b: BlockSpec) => unknown) => new Set(blocks.map(f));
-    expect(seen((b) => b.family)).toEqual(new Set(["repvgg", "qarepvgg", "mobileone", "acnet", "repconv", "dbb", "conv-bn"]));
+    expect(seen((b) => b.family)).toEqual(
+      new Set(["repvgg", "qarepvgg", "mobileone", "acnet", "repconv", "dbb", "conv-bn"]),
+    );
     expect(seen((b) => b.stride)).toEqual(new Set([1, 2]));
     expect(seen((b) => kernelSize(b.branches[0]!)[0])).toEqual(new Set([1, 3, 5, 7]));
     const groups = (b: BlockSpec) => (b.branches[0]!.kind === "conv" ? b.branches[0]!.groups : 0);
@@ -59,7 +68,11 @@ describe("generateBlock", () => {
     expect(blocks.some((b) => b.branches.some((x) => x.kind === "conv" && x.pads[0] !== x.pads[2]))).toBe(true);
     expect(blocks.some((b) => b.inputSize[0] % 2 === 1 && b.stride === 2)).toBe(true);
     expect(seen((b) => (b.branches[0]!.kind === "conv" ? b.branches[0]!.bn?.eps : undefined))).toContain(1e-3);
-    expect(blocks.some((b) => b.branches.some((x) => x.kind === "conv" && x.bn !== undefined && x.bn.variance.some((v) => v < 1e-3)))).toBe(true);
+    expect(
+      blocks.some((b) =>
+        b.branches.some((x) => x.kind === "conv" && x.bn !== undefined && x.bn.variance.some((v) => v < 1e-3)),
+      ),
+    ).toBe(true);
     expect(blocks.some((b) => b.branches.some((x) => x.kind === "sequential" && x.pool !== undefined))).toBe(true);
     expect(blocks.some((b) => b.branches.some((x) => x.kind === "avgpool"))).toBe(true);
   });

@@ -26,7 +26,9 @@ describe("fuzzer regressions", () => {
     it.fails(`seed ${seed} ${name}: grouped QARepVGG with C / g == O is not fused with a phantom identity`, async () => {
       const s = spelling(name);
       const out = await runCase({ ...s, accepts: () => true }, generateBlock(seed));
-      expect(out.kind === "fused" || out.kind === "refused" || (out.kind === "mismatch" && out.what === "refusal")).toBe(true);
+      expect(
+        out.kind === "fused" || out.kind === "refused" || (out.kind === "mismatch" && out.what === "refusal"),
+      ).toBe(true);
     });
   }
 });

@@ -25,19 +25,23 @@ describe("tfjsSpellings", () => {
   });
 
   it("write every hand-made block in most of them (the checks below are not all skips)", () => {
-    for (const spec of Object.values({ ...HAND_SPECS, ...EDGE_SPECS })) expect(tfjsSpellings.filter((s) => s.accepts(spec) === true).length).toBeGreaterThanOrEqual(8);
+    for (const spec of Object.values({ ...HAND_SPECS, ...EDGE_SPECS }))
+      expect(tfjsSpellings.filter((s) => s.accepts(spec) === true).length).toBeGreaterThanOrEqual(8);
   });
 
   describe.each(Object.entries({ ...HAND_SPECS, ...EDGE_SPECS }))("%s", (_, spec) => {
     // runCase: the original within 16 u M of the float64 reference of `stored`, one block fused into one conv, the converted one within it too.
-    it.each(tfjsSpellings.map((s) => [s.name, s] as const))("%s: original and converted match the float64 reference", async (_n, spelling) => {
-      const ok = spelling.accepts(spec);
-      if (ok !== true) {
-        expect(ok).toMatch(/\w/);
-        return;
-      }
-      expect(await runCase(spelling, spec)).toEqual({ kind: "fused" });
-    });
+    it.each(tfjsSpellings.map((s) => [s.name, s] as const))(
+      "%s: original and converted match the float64 reference",
+      async (_n, spelling) => {
+        const ok = spelling.accepts(spec);
+        if (ok !== true) {
+          expect(ok).toMatch(/\w/);
+          return;
+        }
+        expect(await runCase(spelling, spec)).toEqual({ kind: "fused" });
+      },
+    );
   });
 
   it("write the QARepVGG widening stride-2 post-BN as Mul + AddV2 (the NaN of #17)", async () => {
@@ -63,15 +67,41 @@ describe("tfjsSpellings", () => {
         for (const p of ["SAME", "VALID", "EXPLICIT"]) if (text.includes(`"${btoa(p)}"`)) seen.add(p);
         for (const p of ['"same"', '"valid"']) if (text.includes(`"padding":${p}`)) seen.add(p);
       }
-    const want = ["Conv2D", "DepthwiseConv2D", "BatchNormalization", "ZeroPadding2D", "AveragePooling2D", "Add", "Activation", '"same"', '"valid"'];
-    want.push("_FusedConv2D", "FusedDepthwiseConv2dNative", "DepthwiseConv2dNative", "FusedBatchNormV3", "Mul", "AddV2", "BiasAdd", "Pad", "AvgPool", "Relu");
+    const want = [
+      "Conv2D",
+      "DepthwiseConv2D",
+      "BatchNormalization",
+      "ZeroPadding2D",
+      "AveragePooling2D",
+      "Add",
+      "Activation",
+      '"same"',
+      '"valid"',
+    ];
+    want.push(
+      "_FusedConv2D",
+      "FusedDepthwiseConv2dNative",
+      "DepthwiseConv2dNative",
+      "FusedBatchNormV3",
+      "Mul",
+      "AddV2",
+      "BiasAdd",
+      "Pad",
+      "AvgPool",
+      "Relu",
+    );
     expect([...seen]).toEqual(expect.arrayContaining([...want, "SAME", "VALID", "EXPLICIT"]));
   });
 
   it("store quantized weights dequantized, and shard small", async () => {
     const spec = HAND_SPECS["acnet 3->5 6x7"]!;
-    const square = (s: typeof spec) => (s.branches[0]!.kind === "conv" ? s.branches[0]!.kernel.data : new Float64Array());
-    for (const [name, dtype, levels] of [["uint8", "uint8", 256], ["uint16", "uint16", 65536], ["float16", "float16", Infinity]] as const) {
+    const square = (s: typeof spec) =>
+      s.branches[0]!.kind === "conv" ? s.branches[0]!.kernel.data : new Float64Array();
+    for (const [name, dtype, levels] of [
+      ["uint8", "uint8", 256],
+      ["uint16", "uint16", 65536],
+      ["float16", "float16", Infinity],
+    ] as const) {
       const model = await byName(`tfjs-layers/${name}`).write(spec);
       const manifest = decodeModelJson(model.files.get("model.json")!).weightsManifest!;
       expect(manifest[0]!.weights.every((w) => w.quantization?.dtype === dtype)).toBe(true);

@@ -12,7 +12,10 @@ const built = existsSync(fileURLToPath(new URL("../../../packages/validate/dist/
 
 describe.skipIf(!built)("gpu-check/check.mjs", () => {
   it("falls back to the CPU with the reason printed, and passes", () => {
-    const r = spawnSync(process.execPath, [script, "--runs", "2", "--size", "32"], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, [script, "--runs", "2", "--size", "32"], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ok {3}onnx repvgg_tiny +onnxruntime-node (cpu|webgpu)/m);
     expect(r.stdout).toMatch(/^ok {3}tfjs acnet +tfjs (wasm|webgpu)/m);
@@ -25,7 +28,10 @@ describe.skipIf(!built)("gpu-check/check.mjs", () => {
   });
 
   it("exits 4 with --require-gpu when something ran off the GPU", () => {
-    const r = spawnSync(process.execPath, [script, "--runs", "0", "--skip-a0", "--require-gpu"], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, [script, "--runs", "0", "--skip-a0", "--require-gpu"], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     if (/; 13\/13 ran on WebGPU/.test(r.stdout)) return;
     expect(r.status, r.stdout + r.stderr).toBe(4);
   });

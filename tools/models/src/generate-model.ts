@@ -10,7 +10,17 @@ import type { TfjsPadding } from "./emit/tfjs-layers-graph.js";
 import { deployArch } from "./arch/deploy-arch.js";
 
 /** Output formats of {@link generateModel} (and the CLI's `--format`). */
-export const MODEL_FORMATS = ["onnx", "onnx-folded", "onnx-deploy", "safetensors", "safetensors-deploy", "tfjs-layers", "tfjs-layers-deploy", "tfjs-graph", "tfjs-graph-deploy"] as const;
+export const MODEL_FORMATS = [
+  "onnx",
+  "onnx-folded",
+  "onnx-deploy",
+  "safetensors",
+  "safetensors-deploy",
+  "tfjs-layers",
+  "tfjs-layers-deploy",
+  "tfjs-graph",
+  "tfjs-graph-deploy",
+] as const;
 export type ModelFormat = (typeof MODEL_FORMATS)[number];
 
 /** Options of {@link generateModel}. */
@@ -42,7 +52,11 @@ export async function generateModel(arch: Arch, o: GenerateOptions): Promise<num
       return total;
     }
     const form = o.format === "tfjs-layers" ? "train" : "deploy";
-    await emitTfjsLayers(arch, { seed: o.seed, form, ...size, ...(o.tfjsPadding === undefined ? {} : { padding: o.tfjsPadding }) }, open);
+    await emitTfjsLayers(
+      arch,
+      { seed: o.seed, form, ...size, ...(o.tfjsPadding === undefined ? {} : { padding: o.tfjsPadding }) },
+      open,
+    );
     return total;
   }
   const partial = `${o.out}.partial`;

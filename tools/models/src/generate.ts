@@ -37,7 +37,9 @@ async function main(argv: readonly string[]): Promise<void> {
   if (values.list) {
     for (const name of ARCHITECTURE_NAMES) {
       const { train, deploy } = paramCounts(architecture(name));
-      console.log(`${name.padEnd(16)} ${(train / 1e6).toFixed(2).padStart(7)}M train  ${(deploy / 1e6).toFixed(2).padStart(7)}M deploy`);
+      console.log(
+        `${name.padEnd(16)} ${(train / 1e6).toFixed(2).padStart(7)}M train  ${(deploy / 1e6).toFixed(2).padStart(7)}M deploy`,
+      );
     }
     return;
   }
@@ -54,7 +56,9 @@ async function main(argv: readonly string[]): Promise<void> {
     seed: int(values.seed, "--seed"),
     dynamicBatch: values["dynamic-batch"],
     ...(values.size === undefined ? {} : { inputSize: int(values.size, "--size") }),
-    ...(values["tfjs-padding"] === undefined ? {} : { tfjsPadding: oneOf(values["tfjs-padding"], ["explicit", "same"] as const, "--tfjs-padding") }),
+    ...(values["tfjs-padding"] === undefined
+      ? {}
+      : { tfjsPadding: oneOf(values["tfjs-padding"], ["explicit", "same"] as const, "--tfjs-padding") }),
   });
   const seconds = ((performance.now() - start) / 1000).toFixed(2);
   console.log(`wrote ${out}: ${arch.name} ${format}, ${bytes} bytes in ${seconds} s`);
@@ -67,7 +71,8 @@ function required(value: string | undefined, flag: string): string {
 
 function int(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new ReparamError("MODELS_BAD_ARGUMENT", `${flag} must be a non-negative integer`, { found: value });
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new ReparamError("MODELS_BAD_ARGUMENT", `${flag} must be a non-negative integer`, { found: value });
   return n;
 }
 

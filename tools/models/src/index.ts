@@ -1,4 +1,16 @@
-export type { Activation, Arch, ArchBlock, ArchFamily, AvgBranch, Branch, ConvBranch, IdentityBranch, LinearHead, SequentialBranch, SqueezeExcite } from "./arch/arch.js";
+export type {
+  Activation,
+  Arch,
+  ArchBlock,
+  ArchFamily,
+  AvgBranch,
+  Branch,
+  ConvBranch,
+  IdentityBranch,
+  LinearHead,
+  SequentialBranch,
+  SqueezeExcite,
+} from "./arch/arch.js";
 export { ARCHITECTURE_NAMES, architecture } from "./arch/architectures.js";
 export type { ArchOptions } from "./arch/architectures.js";
 export { REPVGG_VARIANTS, repvggArch } from "./arch/repvgg.js";
@@ -23,7 +35,15 @@ export type { ParamCountOptions } from "./arch/param-count.js";
 export { seededRandom } from "./weights/seeded-random.js";
 export type { SeededRandom } from "./weights/seeded-random.js";
 export type { TensorInit, TensorSpec } from "./weights/tensor-spec.js";
-export { BN_KEYS, avgTensors, bnTensors, convTensors, linearTensors, sequentialTensors, stateDictTensors } from "./weights/state-dict-tensors.js";
+export {
+  BN_KEYS,
+  avgTensors,
+  bnTensors,
+  convTensors,
+  linearTensors,
+  sequentialTensors,
+  stateDictTensors,
+} from "./weights/state-dict-tensors.js";
 export { identityBasedKernel } from "./weights/identity-based-kernel.js";
 export { floatValues, tensorValues, valueBytes } from "./weights/tensor-values.js";
 

@@ -36,13 +36,17 @@ async function deployOnnxWith(arch: Arch, stateDict: Uint8Array): Promise<Uint8A
     data.set(t.name, (await file.readTensor(t.name)).slice());
   }
   const sink = collectSink();
-  await encodeOnnxStream(model, initializers.map((t) => ({ ...t, bytes: () => data.get(t.name)! })), sink);
+  await encodeOnnxStream(
+    model,
+    initializers.map((t) => ({ ...t, bytes: () => data.get(t.name)! })),
+    sink,
+  );
   return sink.bytes();
 }
 
 describe("DBB as ONNX", () => {
   it("writes the branches as Conv/BatchNormalization, BNAndPad as Pad -> BatchNormalization, the pool counting pads", async () => {
-    const g = decodeModel(await onnxBytes(SMALL_ARCHS["dbb"]!, "train", 0)).graph!;
+    const g = decodeModel(await onnxBytes(SMALL_ARCHS.dbb!, "train", 0)).graph!;
     const stage1 = g.node.filter((n) => n.name.startsWith("/stage1/stage1.1/")).map((n) => n.name);
     expect(stage1).toEqual([
       "/stage1/stage1.1/dbb_origin/conv/Conv",
@@ -83,32 +87,42 @@ describe("DBB as ONNX", () => {
     }
   });
 
-  it.each(DBB_ARCHS)("%s: the train and folded forms pass checkGraph and compute the same in onnxruntime", async (name) => {
-    const arch = SMALL_ARCHS[name]!;
-    const x = sampleInput(3, 32);
-    const train = await onnxBytes(arch, "train", 2);
-    const folded = await onnxBytes(arch, "folded", 2);
-    checkGraph(decodeModel(train));
-    checkGraph(decodeModel(folded));
-    const [a, b] = [await runOnnx(train, x, DIMS), await runOnnx(folded, x, DIMS)];
-    expect(a.dims).toEqual([1, 10]);
-    expect(relativeError(b.data, a.data)).toBeLessThan(1e-4);
-  });
+  it.each(DBB_ARCHS)(
+    "%s: the train and folded forms pass checkGraph and compute the same in onnxruntime",
+    async (name) => {
+      const arch = SMALL_ARCHS[name]!;
+      const x = sampleInput(3, 32);
+      const train = await onnxBytes(arch, "train", 2);
+      const folded = await onnxBytes(arch, "folded", 2);
+      checkGraph(decodeModel(train));
+      checkGraph(decodeModel(folded));
+      const [a, b] = [await runOnnx(train, x, DIMS), await runOnnx(folded, x, DIMS)];
+      expect(a.dims).toEqual([1, 10]);
+      expect(relativeError(b.data, a.data)).toBeLessThan(1e-4);
+    },
+  );
 
   // Checks the ONNX train form against the safetensors adapter, whose DBB fusion its own tests check against a
   // naive reference of DingXiaoH's forward: same seed, same weights, so the fused deploy net must compute what the
   // train graph computes.
-  it.each(DBB_ARCHS)("%s: the safetensors converter fuses every block into what the ONNX train form computes", async (name) => {
-    const arch = SMALL_ARCHS[name]!;
-    const { report, files } = await convertModel(safetensorsAdapter, "model.safetensors", await safetensorsBytes(arch, 4));
-    expect(report.refused).toEqual([]);
-    expect(report.families).toEqual({ dbb: arch.blocks.length });
-    const deploy = await deployOnnxWith(deployArch(arch), files.get("model.safetensors")!);
-    const x = sampleInput(3, 32);
-    const want = await runOnnx(await onnxBytes(arch, "train", 4), x, DIMS);
-    const got = await runOnnx(deploy, x, DIMS);
-    expect(relativeError(got.data, want.data)).toBeLessThan(1e-4);
-  });
+  it.each(DBB_ARCHS)(
+    "%s: the safetensors converter fuses every block into what the ONNX train form computes",
+    async (name) => {
+      const arch = SMALL_ARCHS[name]!;
+      const { report, files } = await convertModel(
+        safetensorsAdapter,
+        "model.safetensors",
+        await safetensorsBytes(arch, 4),
+      );
+      expect(report.refused).toEqual([]);
+      expect(report.families).toEqual({ dbb: arch.blocks.length });
+      const deploy = await deployOnnxWith(deployArch(arch), files.get("model.safetensors")!);
+      const x = sampleInput(3, 32);
+      const want = await runOnnx(await onnxBytes(arch, "train", 4), x, DIMS);
+      const got = await runOnnx(deploy, x, DIMS);
+      expect(relativeError(got.data, want.data)).toBeLessThan(1e-4);
+    },
+  );
 });
 
 describe("DBB through the ONNX converter", () => {
@@ -130,7 +144,9 @@ describe("DBB through the ONNX converter", () => {
     it.each(DBB_ARCHS)(`%s (${variant}): every block fuses into one Conv`, async (name) => {
       const { report, out } = await converted(name, variant);
       expect(report.families).toEqual({ dbb: SMALL_ARCHS[name]!.blocks.length });
-      expect(decodeModel(out).graph!.node.filter((n) => n.opType === "Conv")).toHaveLength(SMALL_ARCHS[name]!.blocks.length);
+      expect(decodeModel(out).graph!.node.filter((n) => n.opType === "Conv")).toHaveLength(
+        SMALL_ARCHS[name]!.blocks.length,
+      );
     });
   }
 });

@@ -11,7 +11,7 @@ import { runOnnx } from "./run-onnx.js";
 import { type Files, emitted, runTfjs } from "./run-tfjs.js";
 import { SMALL_ARCHS, nchwToNhwc, relativeError, sameBytes, sampleInput } from "./small-archs.js";
 
-const arch = SMALL_ARCHS["dbb"]!;
+const arch = SMALL_ARCHS.dbb!;
 const NHWC = [1, 32, 32, 3];
 const x = sampleInput(3, 32);
 const xt = nchwToNhwc(x, 3, 32, 32);
@@ -59,7 +59,8 @@ describe("DBB as TF.js", () => {
       "Activation:stage1_1_act",
     ]);
     const ops = new Set(nodesOf(await graphFiles(0)).map((n) => n.op));
-    for (const op of ["Conv2D", "Pad", "AvgPool", "_FusedConv2D", "FusedBatchNormV3", "Mul", "AddV2"]) expect(ops).toContain(op);
+    for (const op of ["Conv2D", "Pad", "AvgPool", "_FusedConv2D", "FusedBatchNormV3", "Mul", "AddV2"])
+      expect(ops).toContain(op);
   });
 
   it("the layers model computes in TF.js what the ONNX train form computes in onnxruntime (same seed)", async () => {
@@ -95,7 +96,12 @@ describe("DBB through the TF.js converter", () => {
     const files = (seed: number) => (kind === "layers" ? layersFiles(seed) : graphFiles(seed));
     const converted = async () => {
       const input = await files(3);
-      const { report, files: out } = await convertModel(tfjsAdapter, "model.json", input.get("model.json")!, Object.fromEntries([...input].filter(([p]) => p !== "model.json")));
+      const { report, files: out } = await convertModel(
+        tfjsAdapter,
+        "model.json",
+        input.get("model.json")!,
+        Object.fromEntries([...input].filter(([p]) => p !== "model.json")),
+      );
       return { input, report, out };
     };
 

@@ -48,8 +48,13 @@ describe("emitOnnx", () => {
     const specs = stateDictTensors(SMALL_ARCHS["repvgg-sample"]!).filter((s) => s.dtype === "F32");
     expect(g.initializer.map((t) => t.name).sort()).toEqual(specs.map((s) => s.name).sort());
     const byName = new Map(g.initializer.map((t) => [t.name, t]));
-    for (const s of specs) expect(onnxTensorValues(byName.get(s.name)!).values).toEqual(Float64Array.from(tensorValues(s, 0) as Float32Array));
-    const params = g.initializer.filter((t) => !t.name.includes("running")).reduce((a, t) => a + t.dims.reduce((p, d) => p * Number(d), 1), 0);
+    for (const s of specs)
+      expect(onnxTensorValues(byName.get(s.name)!).values).toEqual(
+        Float64Array.from(tensorValues(s, 0) as Float32Array),
+      );
+    const params = g.initializer
+      .filter((t) => !t.name.includes("running"))
+      .reduce((a, t) => a + t.dims.reduce((p, d) => p * Number(d), 1), 0);
     expect(params).toBe(paramCount(SMALL_ARCHS["repvgg-sample"]!));
   });
 
@@ -63,17 +68,27 @@ describe("emitOnnx", () => {
 
   it("writes the deploy form as one Conv with bias per block", async () => {
     const g = decodeModel(await emitted("repvgg-sample", { seed: 0, variant: "deploy" })).graph!;
-    expect(count(g.node.map((n) => n.opType), "Conv")).toBe(7);
+    expect(
+      count(
+        g.node.map((n) => n.opType),
+        "Conv",
+      ),
+    ).toBe(7);
     expect(g.node[0]!.input).toEqual(["input", "stage0.rbr_reparam.weight", "stage0.rbr_reparam.bias"]);
   });
 
   it("writes QARepVGG's bare 1x1, bare identity and post-sum BN; SE; SiLU; ACNet's kx1/1xk pads", async () => {
     const qa = decodeModel(await emitted("qarepvgg", { seed: 0, variant: "train" })).graph!;
     expect(qa.node.map((n) => n.name)).toContain("/stage1/stage1.1/bn/BatchNormalization");
-    expect(qa.node.find((n) => n.name === "/stage1/stage1.1/Add_1")!.input[1]).toBe("/stage1/stage1.0/nonlinearity/Relu_output_0");
+    expect(qa.node.find((n) => n.name === "/stage1/stage1.1/Add_1")!.input[1]).toBe(
+      "/stage1/stage1.0/nonlinearity/Relu_output_0",
+    );
     expect(ops(await emitted("repvgg-se", { seed: 0, variant: "train" }))).toContain("Sigmoid");
     const y = decodeModel(await emitted("yolov7", { seed: 0, variant: "train" })).graph!;
-    expect(y.node.map((n) => n.name).slice(0, 2)).toEqual(["/model.0/rbr_dense/rbr_dense.0/Conv", "/model.0/rbr_dense/rbr_dense.1/BatchNormalization"]);
+    expect(y.node.map((n) => n.name).slice(0, 2)).toEqual([
+      "/model.0/rbr_dense/rbr_dense.0/Conv",
+      "/model.0/rbr_dense/rbr_dense.1/BatchNormalization",
+    ]);
     const ac = decodeModel(await emitted("acnet", { seed: 0, variant: "train" })).graph!;
     const ver = ac.node.find((n) => n.name === "/stem/ver_conv/Conv")!;
     expect(ver.attribute.find((a) => a.name === "pads")!.ints).toEqual([1n, 0n, 1n, 0n]);
@@ -111,7 +126,11 @@ describe("emitted ONNX in onnxruntime-node", () => {
   it("runs a batch of 2 through the batch-dynamic model", async () => {
     const x = sampleInput(3, 32);
     const both = new Float32Array([...x, ...x]);
-    const y = await runOnnx(await emitted("repvgg-sample", { seed: 0, variant: "train", dynamicBatch: true }), both, [2, 3, 32, 32]);
+    const y = await runOnnx(
+      await emitted("repvgg-sample", { seed: 0, variant: "train", dynamicBatch: true }),
+      both,
+      [2, 3, 32, 32],
+    );
     expect(y.dims).toEqual([2, 10]);
     expect(y.data.subarray(10)).toEqual(y.data.subarray(0, 10));
   });

@@ -18,12 +18,25 @@ describe("emitTfjsGraph", () => {
     expect(model.format).toBe("graph-model");
     const nodes = nodesOf(files);
     const ops = new Set(nodes.map((n) => n.op));
-    for (const op of ["Const", "Placeholder", "Pad", "_FusedConv2D", "FusedBatchNormV3", "Mul", "AddV2", "Relu", "Mean", "_FusedMatMul", "Identity"]) expect(ops).toContain(op);
+    for (const op of [
+      "Const",
+      "Placeholder",
+      "Pad",
+      "_FusedConv2D",
+      "FusedBatchNormV3",
+      "Mul",
+      "AddV2",
+      "Relu",
+      "Mean",
+      "_FusedMatMul",
+      "Identity",
+    ])
+      expect(ops).toContain(op);
     const conv = nodes.find((n) => n.op === "_FusedConv2D")!;
     expect(conv.name).toBe("StatefulPartitionedCall/repvgg_sample/stage0_rbr_dense_bn/FusedBatchNormV3");
-    expect(conv.attr!["strides"]).toEqual({ list: { i: ["1", "2", "2", "1"] } });
-    expect(atob(conv.attr!["padding"]!.s!)).toBe("VALID");
-    expect(conv.attr!["fused_ops"]!.list!.s!.map((s) => atob(s))).toEqual(["BiasAdd"]);
+    expect(conv.attr!.strides).toEqual({ list: { i: ["1", "2", "2", "1"] } });
+    expect(atob(conv.attr!.padding!.s!)).toBe("VALID");
+    expect(conv.attr!.fused_ops!.list!.s!.map((s) => atob(s))).toEqual(["BiasAdd"]);
     const weights = await decodeWeights(model.weightsManifest!, memoryFiles(files));
     const consts = nodes.filter((n) => n.op === "Const").map((n) => n.name);
     expect(weights.map((w) => w.name)).toEqual(consts);

@@ -1,6 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { collectSink, isReparamError } from "@reparam/core";
-import { type KerasLayerJson, decodeModelJson, decodeWeights, encodeWeights, kerasModel, memoryFiles } from "@reparam/tfjs";
+import {
+  type KerasLayerJson,
+  decodeModelJson,
+  decodeWeights,
+  encodeWeights,
+  kerasModel,
+  memoryFiles,
+} from "@reparam/tfjs";
 import { describe, expect, it } from "vitest";
 import type { Arch } from "../src/arch/arch.js";
 import { outputShape } from "../src/arch/output-shape.js";
@@ -63,7 +70,7 @@ describe("emitTfjsLayers", () => {
   });
 
   it("lays shards out as encodeWeights does, weights straddling shards", async () => {
-    const arch = SMALL_ARCHS["mobileone"]!;
+    const arch = SMALL_ARCHS.mobileone!;
     const { files, model, weights } = await emitted(arch, { seed: 2, shardBytes: 10_000 });
     const reference = encodeWeights(weights, { shardBytes: 10_000 });
     expect(model.weightsManifest).toEqual(reference.manifest);
@@ -72,8 +79,8 @@ describe("emitTfjsLayers", () => {
   });
 
   it("gives the same bytes for the same seed", async () => {
-    const a = await emitted(SMALL_ARCHS["acnet"]!, { seed: 4 });
-    const b = await emitted(SMALL_ARCHS["acnet"]!, { seed: 4 });
+    const a = await emitted(SMALL_ARCHS.acnet!, { seed: 4 });
+    const b = await emitted(SMALL_ARCHS.acnet!, { seed: 4 });
     expect([...a.files.keys()]).toEqual([...b.files.keys()]);
     for (const [path, bytes] of a.files) expect(sameBytes(b.files.get(path)!, bytes)).toBe(true);
   });

@@ -16,14 +16,34 @@ export const SMALL_ARCHS: Readonly<Record<string, Arch>> = {
   "repvgg-se": repvggArch({ depths: [1, 2], a: 1, b: 1, se: true }, { ...tiny, name: "repvgg-se" }),
   "repvgg-g2": repvggArch({ depths: [2, 2], a: 1, b: 1, groups: 2 }, { ...tiny, name: "repvgg-g2" }),
   qarepvgg: repvggArch({ depths: [2, 2], a: 1, b: 1 }, { ...tiny, name: "qarepvgg", quantAware: true }),
-  mobileone: mobileOneArch({ widths: [0.25, 0.25, 0.25, 0.125], branches: 4, se: true, depths: [1, 1, 2, 1] }, { name: "mobileone", classes: 10, inputSize: 32 }),
-  "mobileone-timm": mobileOneArch({ widths: [0.25, 0.25, 0.25, 0.125], branches: 2, depths: [1, 1, 1, 1] }, { name: "mobileone-timm", classes: 10, inputSize: 32, naming: "timm" }),
+  mobileone: mobileOneArch(
+    { widths: [0.25, 0.25, 0.25, 0.125], branches: 4, se: true, depths: [1, 1, 2, 1] },
+    { name: "mobileone", classes: 10, inputSize: 32 },
+  ),
+  "mobileone-timm": mobileOneArch(
+    { widths: [0.25, 0.25, 0.25, 0.125], branches: 2, depths: [1, 1, 1, 1] },
+    { name: "mobileone-timm", classes: 10, inputSize: 32, naming: "timm" },
+  ),
   acnet: acnetArch({ name: "acnet", stem: 8, widths: [16, 32], depths: [2, 2], classes: 10, inputSize: 32 }),
   dbb: architecture("dbb-sample"),
   // A depthwise block (stage1.1: no dbb_1x1, the pool over the input, conv1 to 2x channels) and a grouped one.
-  "dbb-dw": dbbArch({ depths: [2, 1], widths: [16, 32], stem: 16, groups: "depthwise" }, { name: "dbb-dw", classes: 10, inputSize: 32 }),
-  "dbb-g2": dbbArch({ depths: [2, 2], widths: [16, 32], stem: 8, groups: 2 }, { name: "dbb-g2", classes: 10, inputSize: 32 }),
-  yolov7: yolov7RepconvArch({ name: "yolov7", layers: [[8, 2], [16, 2], [16, 1]], inputSize: 32 }),
+  "dbb-dw": dbbArch(
+    { depths: [2, 1], widths: [16, 32], stem: 16, groups: "depthwise" },
+    { name: "dbb-dw", classes: 10, inputSize: 32 },
+  ),
+  "dbb-g2": dbbArch(
+    { depths: [2, 2], widths: [16, 32], stem: 8, groups: 2 },
+    { name: "dbb-g2", classes: 10, inputSize: 32 },
+  ),
+  yolov7: yolov7RepconvArch({
+    name: "yolov7",
+    layers: [
+      [8, 2],
+      [16, 2],
+      [16, 1],
+    ],
+    inputSize: 32,
+  }),
 };
 
 /** A deterministic NCHW input in [-1, 1). */
@@ -36,7 +56,8 @@ export function sampleInput(channels: number, size: number): Float32Array {
 /** NCHW (batch 1) to NHWC. */
 export function nchwToNhwc(x: Float32Array, c: number, h: number, w: number): Float32Array {
   const out = new Float32Array(x.length);
-  for (let ci = 0; ci < c; ci++) for (let y = 0; y < h; y++) for (let xi = 0; xi < w; xi++) out[(y * w + xi) * c + ci] = x[(ci * h + y) * w + xi]!;
+  for (let ci = 0; ci < c; ci++)
+    for (let y = 0; y < h; y++) for (let xi = 0; xi < w; xi++) out[(y * w + xi) * c + ci] = x[(ci * h + y) * w + xi]!;
   return out;
 }
 

@@ -23,7 +23,10 @@ describe("hand-checked algebra", () => {
   });
 
   it("folds a post-sum BN into kernel and bias", () => {
-    const out = foldPostBatchNorm({ kernel: k([1, 2], [1, 2, 1, 1]), bias: Float64Array.from([1]) }, { gamma: [2], beta: [0], mean: [1], variance: [0], eps: 1 });
+    const out = foldPostBatchNorm(
+      { kernel: k([1, 2], [1, 2, 1, 1]), bias: Float64Array.from([1]) },
+      { gamma: [2], beta: [0], mean: [1], variance: [0], eps: 1 },
+    );
     expect([...out.kernel.data]).toEqual([2, 4]);
     expect([...out.bias]).toEqual([0]); // (1 - 1) * 2 + 0
   });

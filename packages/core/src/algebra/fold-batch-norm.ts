@@ -12,7 +12,12 @@ export interface KernelBias {
  * t = gamma / sqrt(var + eps); W' = W * t[o]; b' = beta + (b - mean) * t.
  * A missing bias counts as zero. The kernel is OIHW with O = BN channels.
  */
-export function foldBatchNorm(kernel: Kernel, bias: ArrayLike<number> | undefined, bn: BatchNorm, where?: string): KernelBias {
+export function foldBatchNorm(
+  kernel: Kernel,
+  bias: ArrayLike<number> | undefined,
+  bn: BatchNorm,
+  where?: string,
+): KernelBias {
   const k = toKernel64(kernel);
   const [o] = k.shape;
   const { scale } = batchNormAffine(bn, where);

@@ -18,6 +18,7 @@ export function placeKernel(kernel: Kernel, kh: number, kw: number, offsetY: num
   const out = zeroKernel([o, i, kh, kw]);
   for (let p = 0; p < o * i; p++)
     for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) out.data[(p * kh + y + offsetY) * kw + x + offsetX] = kernel.data[(p * h + y) * w + x]!;
+      for (let x = 0; x < w; x++)
+        out.data[(p * kh + y + offsetY) * kw + x + offsetX] = kernel.data[(p * h + y) * w + x]!;
   return out;
 }

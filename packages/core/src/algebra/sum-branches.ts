@@ -12,15 +12,27 @@ export interface PlacedBranch extends KernelBias {
  * W = sum of placed branch kernels, b = sum of branch biases. Every branch
  * kernel must have the block's O and I/groups and fit at its offset.
  */
-export function sumBranches(parts: readonly PlacedBranch[], shape: readonly [number, number, number, number]): KernelBias {
+export function sumBranches(
+  parts: readonly PlacedBranch[],
+  shape: readonly [number, number, number, number],
+): KernelBias {
   const [o, i, kh, kw] = shape;
   const data = new Float64Array(o * i * kh * kw);
   const bias = new Float64Array(o);
   for (const part of parts) {
     const k = part.kernel;
     const [po, pi, h, w] = k.shape;
-    if (po !== o || pi !== i || part.offsetY + h > kh || part.offsetX + w > kw || part.offsetY < 0 || part.offsetX < 0) {
-      throw new RangeError(`branch kernel ${k.shape.join("x")} at (${part.offsetY}, ${part.offsetX}) does not fit ${shape.join("x")}`);
+    if (
+      po !== o ||
+      pi !== i ||
+      part.offsetY + h > kh ||
+      part.offsetX + w > kw ||
+      part.offsetY < 0 ||
+      part.offsetX < 0
+    ) {
+      throw new RangeError(
+        `branch kernel ${k.shape.join("x")} at (${part.offsetY}, ${part.offsetX}) does not fit ${shape.join("x")}`,
+      );
     }
     for (let p = 0; p < o * i; p++) {
       for (let y = 0; y < h; y++) {

@@ -54,7 +54,11 @@ export interface AvgPoolBranch {
 }
 
 /** One linear branch of a block. */
-export type Branch<K extends KernelShape = Kernel> = ConvBranch<K> | IdentityBranch | SequentialBranch<K> | AvgPoolBranch;
+export type Branch<K extends KernelShape = Kernel> =
+  | ConvBranch<K>
+  | IdentityBranch
+  | SequentialBranch<K>
+  | AvgPoolBranch;
 
 /**
  * A re-parameterizable block: parallel linear branches over one input X,

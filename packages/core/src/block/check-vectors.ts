@@ -28,17 +28,33 @@ export function checkVectors(block: Block<KernelShape>, outChannels: number): Re
   for (const { where, channels, bn, bias } of vectorsOf(block, outChannels)) {
     const at = `${block.name} ${where}`;
     if (bias !== undefined) {
-      if (bias.length !== channels) return refusal(block.name, "CHANNEL_MISMATCH", `${at}: bias has ${bias.length} values for ${channels} channels`);
+      if (bias.length !== channels)
+        return refusal(
+          block.name,
+          "CHANNEL_MISMATCH",
+          `${at}: bias has ${bias.length} values for ${channels} channels`,
+        );
       const i = firstNonFinite(bias);
       if (i >= 0) return refusal(block.name, "NON_FINITE", `${at}: bias[${i}] is ${bias[i]}`);
     }
     if (bn === undefined) continue;
-    for (const [name, v] of [["gamma", bn.gamma], ["beta", bn.beta], ["mean", bn.mean], ["variance", bn.variance]] as const) {
-      if (v.length !== channels) return refusal(block.name, "CHANNEL_MISMATCH", `${at}: BatchNorm ${name} has ${v.length} values for ${channels} channels`);
+    for (const [name, v] of [
+      ["gamma", bn.gamma],
+      ["beta", bn.beta],
+      ["mean", bn.mean],
+      ["variance", bn.variance],
+    ] as const) {
+      if (v.length !== channels)
+        return refusal(
+          block.name,
+          "CHANNEL_MISMATCH",
+          `${at}: BatchNorm ${name} has ${v.length} values for ${channels} channels`,
+        );
       const i = firstNonFinite(v);
       if (i >= 0) return refusal(block.name, "BAD_BATCH_NORM", `${at}: BatchNorm ${name}[${i}] is ${v[i]}`);
     }
-    if (!Number.isFinite(bn.eps) || bn.eps < 0) return refusal(block.name, "BAD_BATCH_NORM", `${at}: BatchNorm eps is ${bn.eps}`);
+    if (!Number.isFinite(bn.eps) || bn.eps < 0)
+      return refusal(block.name, "BAD_BATCH_NORM", `${at}: BatchNorm eps is ${bn.eps}`);
     try {
       batchNormAffine(bn, at);
     } catch (e) {

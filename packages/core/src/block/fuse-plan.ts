@@ -16,4 +16,6 @@ export interface FusePlan extends ConvGeometry {
 }
 
 /** The result of `planBlock`: the plan, or why the block does not fuse. */
-export type PlanResult = { readonly ok: true; readonly plan: FusePlan } | { readonly ok: false; readonly refusal: Refusal };
+export type PlanResult =
+  | { readonly ok: true; readonly plan: FusePlan }
+  | { readonly ok: false; readonly refusal: Refusal };

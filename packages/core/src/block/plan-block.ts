@@ -1,6 +1,6 @@
 import type { Block, Pair } from "./block.js";
 import { blockGeometry } from "./block-geometry.js";
-import type { FusePlan, PlanResult } from "./fuse-plan.js";
+import type { PlanResult } from "./fuse-plan.js";
 import type { KernelShape } from "./kernel.js";
 import { checkVectors } from "./check-vectors.js";
 import { refusal, type Refusal } from "./refusal.js";
@@ -13,7 +13,8 @@ function gcd(a: number, b: number): number {
 function checkChannels(block: Block<KernelShape>): Refusal | undefined {
   const c = block.inChannels;
   const outs = block.branches.map((b) => branchOutChannels(b, c));
-  if (outs.some((o) => o !== outs[0])) return refusal(block.name, "CHANNEL_MISMATCH", `branches have ${outs.join(", ")} output channels`);
+  if (outs.some((o) => o !== outs[0]))
+    return refusal(block.name, "CHANNEL_MISMATCH", `branches have ${outs.join(", ")} output channels`);
   for (const b of block.branches) {
     const bad = kindOf(b).checkChannels(b, block.name, c, outs[0]!);
     if (bad !== undefined) return bad;
@@ -37,8 +38,12 @@ function checkExact(block: Block<KernelShape>): Refusal | undefined {
  * size and pads come from {@link blockGeometry}.
  */
 export function planBlock(block: Block<KernelShape>): PlanResult {
-  if (block.branches.length === 0) return { ok: false, refusal: refusal(block.name, "EMPTY_BLOCK", "block has no branches") };
-  const bad = checkChannels(block) ?? checkVectors(block, branchOutChannels(block.branches[0]!, block.inChannels)) ?? checkExact(block);
+  if (block.branches.length === 0)
+    return { ok: false, refusal: refusal(block.name, "EMPTY_BLOCK", "block has no branches") };
+  const bad =
+    checkChannels(block) ??
+    checkVectors(block, branchOutChannels(block.branches[0]!, block.inChannels)) ??
+    checkExact(block);
   if (bad !== undefined) return { ok: false, refusal: bad };
   const geo = blockGeometry(block);
   if (!geo.ok) return geo;

@@ -7,4 +7,5 @@ export interface Affine {
 }
 
 /** The affine map of an optional BatchNorm (y = scale x + shift), computed once per block. */
-export const affineOf = (bn: BatchNorm | undefined, where: string): Affine => (bn === undefined ? { scale: undefined, shift: undefined } : batchNormAffine(bn, where));
+export const affineOf = (bn: BatchNorm | undefined, where: string): Affine =>
+  bn === undefined ? { scale: undefined, shift: undefined } : batchNormAffine(bn, where);

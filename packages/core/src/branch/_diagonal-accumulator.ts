@@ -35,7 +35,8 @@ export class DiagonalAccumulator implements BranchAccumulator {
     const v = this.scale(oc);
     const [, iPer, kh, kw] = this.plan.kernelShape;
     const i = oc % iPer; // the output channel reads its own input channel
-    for (let y = 0; y < this.size[0]; y++) for (let x = 0; x < this.size[1]; x++) row[(i * kh + y + this.p.offsetY) * kw + x + this.p.offsetX]! += v;
+    for (let y = 0; y < this.size[0]; y++)
+      for (let x = 0; x < this.size[1]; x++) row[(i * kh + y + this.p.offsetY) * kw + x + this.p.offsetX]! += v;
     return this.bias(oc);
   }
 
@@ -43,7 +44,8 @@ export class DiagonalAccumulator implements BranchAccumulator {
     const [, iPer, kh, kw] = this.plan.kernelShape;
     const i = oc % iPer;
     let k = n;
-    for (let y = 0; y < this.size[0]; y++) for (let x = 0; x < this.size[1]; x++) list[k++] = (i * kh + y + this.p.offsetY) * kw + x + this.p.offsetX;
+    for (let y = 0; y < this.size[0]; y++)
+      for (let x = 0; x < this.size[1]; x++) list[k++] = (i * kh + y + this.p.offsetY) * kw + x + this.p.offsetX;
     return k;
   }
 

@@ -21,7 +21,12 @@ export interface BranchGeometry {
 }
 
 /** An axis view; the dilation of a kernel of extent 1 does not matter and reads as 1. */
-export const axisView = (k: number, d: number, begin: number, end: number): AxisView => ({ k, d: k === 1 ? 1 : d, begin, end });
+export const axisView = (k: number, d: number, begin: number, end: number): AxisView => ({
+  k,
+  d: k === 1 ? 1 : d,
+  begin,
+  end,
+});
 
 /** A per-channel vector of a block (a BatchNorm's, a bias) and the channel count it must have. */
 export interface Vectors {
@@ -32,7 +37,10 @@ export interface Vectors {
 }
 
 /** The branch of kind `T`, with kernels `K` (shapes only, or with data). */
-export type BranchOf<T extends Branch["kind"], K extends KernelShape = Kernel> = Extract<Branch<K>, { readonly kind: T }>;
+export type BranchOf<T extends Branch["kind"], K extends KernelShape = Kernel> = Extract<
+  Branch<K>,
+  { readonly kind: T }
+>;
 
 /**
  * Everything that is specific to one kind of branch, in one place: planning

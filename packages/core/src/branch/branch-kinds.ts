@@ -36,7 +36,13 @@ export function branchOutChannels(b: Branch<KernelShape>, inChannels: number): n
  * @param rowBase - the first output channel the branch's kernels hold (a
  *   window of rows; 0: all of them).
  */
-export function branchAccumulator(b: Branch, p: Placement, plan: FusePlan, where: string, rowBase = 0): BranchAccumulator {
+export function branchAccumulator(
+  b: Branch,
+  p: Placement,
+  plan: FusePlan,
+  where: string,
+  rowBase = 0,
+): BranchAccumulator {
   return kindOf(b).accumulator(b, p, plan, where, rowBase);
 }
 

@@ -31,7 +31,8 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
     },
     readInto(offset, target) {
       const length = target.byteLength;
-      if (offset < 0 || offset + length > bytes.byteLength) return Promise.reject(new RangeError(`read ${offset}+${length} past end ${bytes.byteLength}`));
+      if (offset < 0 || offset + length > bytes.byteLength)
+        return Promise.reject(new RangeError(`read ${offset}+${length} past end ${bytes.byteLength}`));
       target.set(bytes.subarray(offset, offset + length));
       return Promise.resolve();
     },

@@ -5,7 +5,11 @@ import { bytesSource, collectSink } from "./byte-source.js";
  * A {@link ModelInput} over bytes in memory (a browser's `File` contents, a
  * test fixture): `main` is the file called `name`, `files` the ones beside it.
  */
-export function memoryInput(name: string, main: Uint8Array, files: Readonly<Record<string, Uint8Array>> = {}): ModelInput {
+export function memoryInput(
+  name: string,
+  main: Uint8Array,
+  files: Readonly<Record<string, Uint8Array>> = {},
+): ModelInput {
   return {
     name,
     main: bytesSource(main),

@@ -15,7 +15,12 @@ export interface Progress {
 
 function globMatch(pattern: string, name: string): boolean {
   if (!pattern.includes("*")) return name.includes(pattern);
-  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
   return re.test(name);
 }
 
@@ -32,13 +37,22 @@ export function decide(candidates: readonly Candidate[], options: ConvertOptions
     const excluded = options.exclude?.find((p) => globMatch(p, candidate.name));
     if (excluded !== undefined) return { kind: "skip", candidate, why: `excluded by '${excluded}'` };
     const single = candidate.layout.branches.length === 1 && candidate.layout.postBn === undefined;
-    if (options.only === "bn" && !single) return { kind: "skip", candidate, why: "multi-branch fusion turned off (--only bn)" };
-    if (options.only === "branches" && single) return { kind: "skip", candidate, why: "single conv+BN folding turned off (--only branches)" };
+    if (options.only === "bn" && !single)
+      return { kind: "skip", candidate, why: "multi-branch fusion turned off (--only bn)" };
+    if (options.only === "branches" && single)
+      return { kind: "skip", candidate, why: "single conv+BN folding turned off (--only branches)" };
     const planned = candidate.plan ?? planBlock(candidate.layout);
     if (!planned.ok) return { kind: "refuse", candidate, refusal: planned.refusal };
     const plan = planned.plan;
     const hwio = candidate.loadHwio === undefined ? {} : { loadHwio: () => candidate.loadHwio!() };
-    return { kind: "fuse", candidate, plan, load: () => candidate.load(), ...hwio, fused: async () => fuseWithPlan(await candidate.load(), plan) };
+    return {
+      kind: "fuse",
+      candidate,
+      plan,
+      load: () => candidate.load(),
+      ...hwio,
+      fused: async () => fuseWithPlan(await candidate.load(), plan),
+    };
   });
 }
 
@@ -90,7 +104,14 @@ export async function reparameterize<M>(
     const { name, family, layout } = d.candidate;
     families[family] = (families[family] ?? 0) + 1;
     const [, , kh, kw] = d.plan.kernelShape;
-    fused.push({ name, family, branches: describeBranches(layout), kernel: `${kh}x${kw}`, stride: d.plan.stride, groups: d.plan.groups });
+    fused.push({
+      name,
+      family,
+      branches: describeBranches(layout),
+      kernel: `${kh}x${kw}`,
+      stride: d.plan.stride,
+      groups: d.plan.groups,
+    });
   }
   return {
     format: adapter.format,

@@ -42,18 +42,28 @@ function inputsNonFinite(block: Block): boolean {
  * @param from - the absolute output channel of row 0 (a window's first)
  * @throws ReparamError `CORE_NON_FINITE` naming the block, the tensor and the position
  */
-export function assertFiniteFusion(block: Block, kernel: FusedStorage, bias: FusedStorage, half: "f16" | "bf16" | undefined, from = 0): void {
+export function assertFiniteFusion(
+  block: Block,
+  kernel: FusedStorage,
+  bias: FusedStorage,
+  half: "f16" | "bf16" | undefined,
+  from = 0,
+): void {
   const k = firstNonFinite(kernel, half);
   const b = k >= 0 ? -1 : firstNonFinite(bias, half);
   if ((k < 0 && b < 0) || inputsNonFinite(block)) return;
   const rows = bias.length;
   const per = rows === 0 ? 1 : kernel.length / rows;
-  const [tensor, channel, value] = k >= 0 ? ["weight", from + Math.floor(k / per), kernel[k]!] : ["bias", from + b, bias[b]!];
+  const [tensor, channel, value] =
+    k >= 0 ? ["weight", from + Math.floor(k / per), kernel[k]!] : ["bias", from + b, bias[b]!];
   const shown = half === undefined ? String(value) : `bit pattern 0x${value.toString(16)} (${half})`;
   throw new ReparamError("CORE_NON_FINITE", `the fused ${tensor} of block '${block.name}' has a non-finite value`, {
     where: `block '${block.name}', fused ${tensor}, output channel ${channel}`,
     expected: "finite values (the block's kernels, biases and BatchNorms are all finite)",
     found: shown,
-    hint: half === undefined ? "this is a bug in the fusion: please report it with the model" : `the fused value does not fit ${half}: convert with --dtype f32`,
+    hint:
+      half === undefined
+        ? "this is a bug in the fusion: please report it with the model"
+        : `the fused value does not fit ${half}: convert with --dtype f32`,
   });
 }

@@ -5,7 +5,9 @@ import { planBlock } from "../block/plan-block.js";
 import type { Refusal } from "../block/refusal.js";
 
 /** The result of {@link fuseBlock}: the deploy conv, or why there is none. */
-export type FuseResult = { readonly ok: true; readonly conv: FusedConv } | { readonly ok: false; readonly refusal: Refusal };
+export type FuseResult =
+  | { readonly ok: true; readonly conv: FusedConv }
+  | { readonly ok: false; readonly refusal: Refusal };
 
 /**
  * Computes a planned fusion in float64 ({@link fuseTo}, dtype f64); the caller
@@ -14,7 +16,14 @@ export type FuseResult = { readonly ok: true; readonly conv: FusedConv } | { rea
 export function fuseWithPlan(block: Block, plan: FusePlan): FusedConv {
   const f = fuseTo(block, plan, { dtype: "f64" });
   const { stride, pads, dilation, groups } = plan;
-  return { kernel: { data: f.kernel as Float64Array, shape: plan.kernelShape }, bias: f.bias as Float64Array, stride, pads, dilation, groups };
+  return {
+    kernel: { data: f.kernel as Float64Array, shape: plan.kernelShape },
+    bias: f.bias as Float64Array,
+    stride,
+    pads,
+    dilation,
+    groups,
+  };
 }
 
 /**

@@ -20,11 +20,19 @@ export type ChannelSink = (o: number, row: Float64Array, bias: number) => void;
  * @param window - instead of `range`: the block's kernels hold only the
  *   window's rows ({@link FuseWindow}); `sink` still gets absolute channels.
  */
-export function fuseChannels(block: Block, plan: FusePlan, sink: ChannelSink, range?: readonly [number, number], window?: FuseWindow): void {
+export function fuseChannels(
+  block: Block,
+  plan: FusePlan,
+  sink: ChannelSink,
+  range?: readonly [number, number],
+  window?: FuseWindow,
+): void {
   const [o, iPer, kh, kw] = plan.kernelShape;
   if (window !== undefined) checkWindow(block, plan, window);
   const rowBase = window?.from ?? 0;
-  const accs = block.branches.map((b, i) => branchAccumulator(b, plan.placements[i]!, plan, `${block.name} branch ${i}`, rowBase));
+  const accs = block.branches.map((b, i) =>
+    branchAccumulator(b, plan.placements[i]!, plan, `${block.name} branch ${i}`, rowBase),
+  );
   // Branch 0 may write the row instead of adding to zeros (same order: 0 + x == x).
   const lead = accs[0]!;
   const biases = new Float64Array(accs.length);

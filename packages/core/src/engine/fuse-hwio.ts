@@ -20,7 +20,9 @@ export function hwioFusable(block: Block<KernelShape>, plan: FusePlan): boolean 
   return latticeOffset(block, plan) !== undefined && rest.every((b) => b.kind !== "conv" || b.groups === 1);
 }
 
-type Rest = { readonly conv: true; readonly data: Float32Array | Float64Array; readonly t: Float64Array } | { readonly conv: false; readonly v: Float64Array };
+type Rest =
+  | { readonly conv: true; readonly data: Float32Array | Float64Array; readonly t: Float64Array }
+  | { readonly conv: false; readonly v: Float64Array };
 
 /**
  * {@link fuseInto} for kernels in TF's layout: every conv kernel's `data`
@@ -29,17 +31,29 @@ type Rest = { readonly conv: true; readonly data: Float32Array | Float64Array; r
  * transposes. Same float64 operations in the same order as `fuseInto`: the
  * same bits, in the other layout. Only for {@link hwioFusable} blocks.
  */
-export function fuseIntoHwio(block: Block, plan: FusePlan, kernel: Float32Array | Float64Array, bias: Float32Array | Float64Array): void {
-  if (!hwioFusable(block, plan)) throw new Error(`fuseIntoHwio: block ${block.name} is not a dense RepVGG-shaped block (check hwioFusable first)`);
+export function fuseIntoHwio(
+  block: Block,
+  plan: FusePlan,
+  kernel: Float32Array | Float64Array,
+  bias: Float32Array | Float64Array,
+): void {
+  if (!hwioFusable(block, plan))
+    throw new Error(`fuseIntoHwio: block ${block.name} is not a dense RepVGG-shaped block (check hwioFusable first)`);
   const [O, I, kh, kw] = plan.kernelShape;
   const P = kh * kw;
   // Per-channel factors and biases come from the branch accumulators, as in every engine.
-  const accs = block.branches.map((b, k) => branchAccumulator(b, plan.placements[k]!, plan, `${block.name} branch ${k}`));
+  const accs = block.branches.map((b, k) =>
+    branchAccumulator(b, plan.placements[k]!, plan, `${block.name} branch ${k}`),
+  );
   const scales = accs.map((a) => Float64Array.from({ length: O }, (_, o) => a.scale(o)));
   const w0 = (block.branches[0] as ConvBranch).kernel.data;
   const t0 = scales[0]!;
   const post = block.postBn === undefined ? undefined : batchNormAffine(block.postBn, `${block.name} (post-BN)`);
-  const rest: Rest[] = block.branches.slice(1).map((b, k) => (b.kind === "conv" ? { conv: true, data: b.kernel.data, t: scales[k + 1]! } : { conv: false, v: scales[k + 1]! }));
+  const rest: Rest[] = block.branches
+    .slice(1)
+    .map((b, k) =>
+      b.kind === "conv" ? { conv: true, data: b.kernel.data, t: scales[k + 1]! } : { conv: false, v: scales[k + 1]! },
+    );
   const convs = rest.filter((r): r is Extract<Rest, { conv: true }> => r.conv);
   const hasIdentity = convs.length < rest.length;
   const at = plan.placements[1];
@@ -58,7 +72,8 @@ export function fuseIntoHwio(block: Block, plan: FusePlan, kernel: Float32Array 
       if (convs.length === 1) {
         // RepVGG's one 1x1 (the common case), without a loop over branches per value.
         const { data: d1, t: t1 } = convs[0]!;
-        if (ps === undefined) for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]! + d1[src + o]! * t1[o]!;
+        if (ps === undefined)
+          for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]! + d1[src + o]! * t1[o]!;
         else for (let o = 0; o < O; o++) kernel[base + o] = (w0[base + o]! * t0[o]! + d1[src + o]! * t1[o]!) * ps[o]!;
       } else {
         for (let o = 0; o < O; o++) {

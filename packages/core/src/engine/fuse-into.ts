@@ -22,7 +22,13 @@ import type { FusePlan } from "../block/fuse-plan.js";
  *   kernels hold only those rows ({@link FuseWindow}), and so do `kernel`
  *   and `bias` (channel o at row o - from).
  */
-export function fuseInto(block: Block, plan: FusePlan, kernel: Float32Array | Float64Array, bias: Float32Array | Float64Array, window?: FuseWindow): void {
+export function fuseInto(
+  block: Block,
+  plan: FusePlan,
+  kernel: Float32Array | Float64Array,
+  bias: Float32Array | Float64Array,
+  window?: FuseWindow,
+): void {
   const [o, iPer, kh, kw] = plan.kernelShape;
   const per = iPer * kh * kw;
   if (window !== undefined) checkWindow(block, plan, window);
@@ -44,9 +50,18 @@ export function fuseInto(block: Block, plan: FusePlan, kernel: Float32Array | Fl
   const post = block.postBn === undefined ? undefined : batchNormAffine(block.postBn, `${block.name} (post-BN)`);
   const fast: FastFuse = { kernel, bias, from, to, per, lead, rest, post };
   const at = latticeOffset(block, plan);
-  if (at === undefined) return fuseSparse(fast);
+  if (at === undefined) {
+    fuseSparse(fast);
+    return;
+  }
   // The other branches as a 1x1 block over a compact row of in/groups values.
-  const compact: FusePlan = { ...plan, kernelShape: [o, iPer, 1, 1], placements: plan.placements.map(() => ({ offsetY: 0, offsetX: 0 })) };
-  const restCompact = block.branches.slice(1).map((b, i) => branchAccumulator(b, compact.placements[i + 1]!, compact, where(i + 1), from));
+  const compact: FusePlan = {
+    ...plan,
+    kernelShape: [o, iPer, 1, 1],
+    placements: plan.placements.map(() => ({ offsetY: 0, offsetX: 0 })),
+  };
+  const restCompact = block.branches
+    .slice(1)
+    .map((b, i) => branchAccumulator(b, compact.placements[i + 1]!, compact, where(i + 1), from));
   fuseLattice({ ...fast, rest: restCompact }, at.y * kw + at.x, kh * kw, iPer);
 }

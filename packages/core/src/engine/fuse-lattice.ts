@@ -8,7 +8,9 @@ export function latticeOffset(block: Block<KernelShape>, plan: FusePlan): { y: n
   const rest = block.branches.slice(1);
   const p = plan.placements[1];
   if (p === undefined) return { y: 0, x: 0 };
-  const small = rest.every((b) => b.kind === "identity" || (b.kind === "conv" && b.kernel.shape[2] === 1 && b.kernel.shape[3] === 1));
+  const small = rest.every(
+    (b) => b.kind === "identity" || (b.kind === "conv" && b.kernel.shape[2] === 1 && b.kernel.shape[3] === 1),
+  );
   const aligned = plan.placements.slice(1).every((q) => q.offsetY === p.offsetY && q.offsetX === p.offsetX);
   return small && aligned ? { y: p.offsetY, x: p.offsetX } : undefined;
 }

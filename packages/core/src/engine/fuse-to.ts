@@ -35,7 +35,10 @@ export interface FusedArrays {
 function storage(dtype: FusedDtype, n: number, given: FusedStorage | undefined): FusedStorage {
   const want = dtype === "f32" ? Float32Array : dtype === "f64" ? Float64Array : Uint16Array;
   if (given === undefined) return new want(n);
-  if (!(given instanceof want) || given.length !== n) throw new TypeError(`fuseTo: ${dtype} storage of ${n} values expected, got ${given.constructor.name}(${given.length})`);
+  if (!(given instanceof want) || given.length !== n)
+    throw new TypeError(
+      `fuseTo: ${dtype} storage of ${n} values expected, got ${given.constructor.name}(${given.length})`,
+    );
   return given;
 }
 
@@ -59,7 +62,8 @@ export function fuseTo(block: Block, plan: FusePlan, target: FuseTarget): FusedA
   const half = target.dtype === "f16" || target.dtype === "bf16" ? target.dtype : undefined;
   if (target.hwio === true) {
     if (target.window !== undefined) throw new TypeError("fuseTo: HWIO fusion takes no window");
-    if (half === undefined) fuseIntoHwio(block, plan, kernel as Float32Array | Float64Array, bias as Float32Array | Float64Array);
+    if (half === undefined)
+      fuseIntoHwio(block, plan, kernel as Float32Array | Float64Array, bias as Float32Array | Float64Array);
     else {
       const k64 = new Float64Array(rows * per);
       const b64 = new Float64Array(rows);

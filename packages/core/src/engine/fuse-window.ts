@@ -17,7 +17,12 @@ export interface FuseWindow {
 /** Checks a window against the plan and the block's kernel data; throws `FUSE_BAD_WINDOW`. */
 export function checkWindow(block: Block, plan: FusePlan, w: FuseWindow): void {
   const o = plan.kernelShape[0];
-  const bad = (expected: string, found: string) => new ReparamError("FUSE_BAD_WINDOW", "output channel window does not fit the block", { where: block.name, expected, found });
+  const bad = (expected: string, found: string) =>
+    new ReparamError("FUSE_BAD_WINDOW", "output channel window does not fit the block", {
+      where: block.name,
+      expected,
+      found,
+    });
   if (!Number.isSafeInteger(w.from) || !Number.isSafeInteger(w.to) || w.from < 0 || w.to <= w.from || w.to > o) {
     throw bad(`0 <= from < to <= ${o}`, `[${w.from}, ${w.to})`);
   }
@@ -25,6 +30,7 @@ export function checkWindow(block: Block, plan: FusePlan, w: FuseWindow): void {
     const k = kindOf(b).rowKernel(b);
     if (k === undefined) continue;
     const row = k.shape[1] * k.shape[2] * k.shape[3];
-    if (k.data.length !== (w.to - w.from) * row) throw bad(`kernels of ${w.to - w.from} rows (${(w.to - w.from) * row} values)`, `${k.data.length} values`);
+    if (k.data.length !== (w.to - w.from) * row)
+      throw bad(`kernels of ${w.to - w.from} rows (${(w.to - w.from) * row} values)`, `${k.data.length} values`);
   }
 }

@@ -24,7 +24,8 @@ export interface LayoutRefusal {
 type Sequential = Extract<BranchParse, { kind: "sequential" }>;
 type Shape4 = readonly [number, number, number, number];
 
-const addPads = (a: Pads, b: Pads | undefined): Pads => (b === undefined ? a : [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]);
+const addPads = (a: Pads, b: Pads | undefined): Pads =>
+  b === undefined ? a : [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]];
 const UNIT: Pair = [1, 1];
 
 function inputSize(view: GraphView, root: string, pad: Pads | undefined): Pair | undefined {
@@ -34,7 +35,10 @@ function inputSize(view: GraphView, root: string, pad: Pads | undefined): Pair |
 }
 
 const kshape = (ref: ConstRef): Shape4 => [ref.shape[0]!, ref.shape[1]!, ref.shape[2]!, ref.shape[3]!];
-const unknownPads = (id: string): LayoutRefusal => ({ reason: "PADS_UNKNOWN", message: `SAME padding of '${id}' needs the input size` });
+const unknownPads = (id: string): LayoutRefusal => ({
+  reason: "PADS_UNKNOWN",
+  message: `SAME padding of '${id}' needs the input size`,
+});
 
 /**
  * The second stage of a sequential branch as a conv: the kxk conv itself, or
@@ -46,7 +50,15 @@ function secondStage(p: Sequential, size: Pair | undefined) {
   if (s.op.kind === "conv") {
     const shape = kshape(s.op.kernel);
     const own = effectivePads(s.op.padding, [shape[2], shape[3]], s.op.stride, s.op.dilation, size);
-    return { shape, own, kernel: s.op.kernel, bias: s.op.bias, stride: s.op.stride, dilation: s.op.dilation, groups: s.op.groups };
+    return {
+      shape,
+      own,
+      kernel: s.op.kernel,
+      bias: s.op.bias,
+      stride: s.op.stride,
+      dilation: s.op.dilation,
+      groups: s.op.groups,
+    };
   }
   const groups = p.first.op.groups;
   const m = p.first.op.kernel.shape[0]!;
@@ -73,7 +85,7 @@ async function sequentialLayout(view: GraphView, p: Sequential): Promise<BranchL
   const fshape = kshape(f.kernel);
   const m = fshape[0];
   const fbias = f.bias ? await f.bias.values() : undefined;
-  const borderFilled = p.pad !== undefined && p.pad.op.pads.some((v) => v > 0) && p.afterPad.length > 0;
+  const borderFilled = p.pad?.op.pads.some((v) => v > 0) && p.afterPad.length > 0;
   if (borderFilled) {
     const inner = await composeAffine(p.beforePad, m);
     let a: ChannelAffine | undefined;
@@ -86,7 +98,10 @@ async function sequentialLayout(view: GraphView, p: Sequential): Promise<BranchL
     for (let c = 0; c < m; c++) {
       const b1 = fbias === undefined ? 0 : fbias[c]!;
       if ((a === undefined ? b1 : b1 * a.scale[c]! + a.shift[c]!) !== 0) {
-        return { reason: "SEQUENTIAL_PADDING", message: `'${p.pad!.id}' pads with zeros where '${p.first.id}' (and the nodes up to the pad) gives a non-zero output for a zero input` };
+        return {
+          reason: "SEQUENTIAL_PADDING",
+          message: `'${p.pad!.id}' pads with zeros where '${p.first.id}' (and the nodes up to the pad) gives a non-zero output for a zero input`,
+        };
       }
     }
   }
@@ -115,7 +130,11 @@ async function sequentialLayout(view: GraphView, p: Sequential): Promise<BranchL
  * bias loaded; kernels stay as references. Returns why not when the pads
  * cannot be known or a sequential branch's padding is not exact.
  */
-export async function branchLayout(view: GraphView, p: BranchParse, channels: number): Promise<BranchLayout | LayoutRefusal> {
+export async function branchLayout(
+  view: GraphView,
+  p: BranchParse,
+  channels: number,
+): Promise<BranchLayout | LayoutRefusal> {
   const padOf = p.kind === "identity" ? undefined : p.pad?.op.pads;
   switch (p.kind) {
     case "identity": {
@@ -127,17 +146,29 @@ export async function branchLayout(view: GraphView, p: BranchParse, channels: nu
       const own = effectivePads(op.padding, op.size, op.stride, UNIT, inputSize(view, p.root, padOf));
       if (own === undefined) return unknownPads(p.pool.id);
       const bn = await composeAffine(p.after, channels);
-      return { branch: { kind: "avgpool", size: op.size, stride: op.stride, pads: addPads(own, padOf), ...(bn ? { bn } : {}) }, kernels: [] };
+      return {
+        branch: { kind: "avgpool", size: op.size, stride: op.stride, pads: addPads(own, padOf), ...(bn ? { bn } : {}) },
+        kernels: [],
+      };
     }
     case "conv": {
       const op = p.conv.op;
       const shape = kshape(op.kernel);
-      const own = effectivePads(op.padding, [shape[2], shape[3]], op.stride, op.dilation, inputSize(view, p.root, padOf));
+      const own = effectivePads(
+        op.padding,
+        [shape[2], shape[3]],
+        op.stride,
+        op.dilation,
+        inputSize(view, p.root, padOf),
+      );
       if (own === undefined) return unknownPads(p.conv.id);
       const bias = op.bias ? await op.bias.values() : undefined;
       const bn = await composeAffine(p.after, shape[0]);
       const geometry = { stride: op.stride, pads: addPads(own, padOf), dilation: op.dilation, groups: op.groups };
-      return { branch: { kind: "conv", kernel: { shape }, ...geometry, ...(bias ? { bias } : {}), ...(bn ? { bn } : {}) }, kernels: [op.kernel] };
+      return {
+        branch: { kind: "conv", kernel: { shape }, ...geometry, ...(bias ? { bias } : {}), ...(bn ? { bn } : {}) },
+        kernels: [op.kernel],
+      };
     }
     case "sequential":
       return sequentialLayout(view, p);

@@ -5,11 +5,15 @@ import type { AffineNode } from "./parse-branch.js";
 /** A vector of the chain must have one value (a scalar) or one per channel; anything else cannot be composed. */
 function checkLength(v: ArrayLike<number>, channels: number, node: AffineNode, what: string): void {
   if (v.length === 1 || v.length === channels) return;
-  throw new ReparamError("CORE_AFFINE_CHANNELS", "a BatchNorm or constant affine node does not match the channels it applies to", {
-    where: `'${node.id}' ${what}`,
-    expected: `1 or ${channels} values`,
-    found: `${v.length}`,
-  });
+  throw new ReparamError(
+    "CORE_AFFINE_CHANNELS",
+    "a BatchNorm or constant affine node does not match the channels it applies to",
+    {
+      where: `'${node.id}' ${what}`,
+      expected: `1 or ${channels} values`,
+      found: `${v.length}`,
+    },
+  );
 }
 
 /**
@@ -29,7 +33,12 @@ export async function composeAffine(chain: readonly AffineNode[], channels: numb
   const only = chain[0]!;
   if (chain.length === 1 && only.op.kind === "batchnorm") {
     const op = only.op;
-    const [gamma, beta, mean, variance] = await Promise.all([op.gamma.values(), op.beta.values(), op.mean.values(), op.variance.values()]);
+    const [gamma, beta, mean, variance] = await Promise.all([
+      op.gamma.values(),
+      op.beta.values(),
+      op.mean.values(),
+      op.variance.values(),
+    ]);
     return { gamma, beta, mean, variance, eps: op.eps };
   }
   const scale = new Float64Array(channels).fill(1);
@@ -39,8 +48,19 @@ export async function composeAffine(chain: readonly AffineNode[], channels: numb
     let s: ArrayLike<number> = [1];
     let h: ArrayLike<number> = [0];
     if (n.op.kind === "batchnorm") {
-      const [g, b, m, v] = await Promise.all([n.op.gamma.values(), n.op.beta.values(), n.op.mean.values(), n.op.variance.values()]);
-      for (const [vec, what] of [[g, "gamma"], [b, "beta"], [m, "mean"], [v, "variance"]] as const) checkLength(vec, channels, n, what);
+      const [g, b, m, v] = await Promise.all([
+        n.op.gamma.values(),
+        n.op.beta.values(),
+        n.op.mean.values(),
+        n.op.variance.values(),
+      ]);
+      for (const [vec, what] of [
+        [g, "gamma"],
+        [b, "beta"],
+        [m, "mean"],
+        [v, "variance"],
+      ] as const)
+        checkLength(vec, channels, n, what);
       const t = new Float64Array(channels);
       const sh = new Float64Array(channels);
       for (let c = 0; c < channels; c++) {
@@ -59,7 +79,13 @@ export async function composeAffine(chain: readonly AffineNode[], channels: numb
       shift[c] = shift[c]! * at(s, c) + at(h, c);
     }
   }
-  return { gamma: scale, beta: shift, mean: new Float64Array(channels), variance: new Float64Array(channels).fill(1), eps: 0 };
+  return {
+    gamma: scale,
+    beta: shift,
+    mean: new Float64Array(channels),
+    variance: new Float64Array(channels).fill(1),
+    eps: 0,
+  };
 }
 
 /** Channel count an affine chain implies (BN or vector length), or undefined if all scalar. */

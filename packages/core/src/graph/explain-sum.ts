@@ -11,7 +11,8 @@ export interface SumRefusal {
 
 /** The ops a branch may pass on its way back to the block input: one data input, linear in it. */
 const LINEAR: ReadonlySet<string> = new Set(["conv", "batchnorm", "affine", "pad", "avgpool"]);
-const isLinear = (n: GraphNodeView | undefined): n is GraphNodeView => n !== undefined && LINEAR.has(n.op.kind) && n.inputs.length === 1;
+const isLinear = (n: GraphNodeView | undefined): n is GraphNodeView =>
+  n !== undefined && LINEAR.has(n.op.kind) && n.inputs.length === 1;
 
 /** A leaf followed back through linear ops: the tensors met (leaf first), the nodes between them, where it stopped. */
 interface Walk {
@@ -30,13 +31,23 @@ function walk(view: GraphView, leaf: string): Walk {
   const nodes: GraphNodeView[] = [];
   let convFrom = Number.POSITIVE_INFINITY;
   const seen = new Set(tensors);
-  for (let p = view.producer(leaf); isLinear(p) && !seen.has(p.inputs[0]!); p = view.producer(tensors[tensors.length - 1]!)) {
+  for (
+    let p = view.producer(leaf);
+    isLinear(p) && !seen.has(p.inputs[0]!);
+    p = view.producer(tensors[tensors.length - 1]!)
+  ) {
     nodes.push(p);
     tensors.push(p.inputs[0]!);
     seen.add(p.inputs[0]!);
     if (p.op.kind === "conv") convFrom = Math.min(convFrom, tensors.length - 1);
   }
-  return { leaf, tensors, nodes, convFrom: Math.min(convFrom, tensors.length), stop: view.producer(tensors[tensors.length - 1]!) };
+  return {
+    leaf,
+    tensors,
+    nodes,
+    convFrom: Math.min(convFrom, tensors.length),
+    stop: view.producer(tensors[tensors.length - 1]!),
+  };
 }
 
 /** The tensor most leaves reach, of those that at least two reach with a conv on one of the ways (nearest first on ties). */
@@ -59,7 +70,8 @@ function commonInput(walks: readonly Walk[]): { tensor: string; count: number } 
   return best;
 }
 
-const FORMS = "[BN] conv or avg-pool over [Pad] X, 1x1 conv -> [BN] [Pad] [BN] kxk conv or avg-pool, or BN / constant affine nodes over X";
+const FORMS =
+  "[BN] conv or avg-pool over [Pad] X, 1x1 conv -> [BN] [Pad] [BN] kxk conv or avg-pool, or BN / constant affine nodes over X";
 
 /**
  * Says why an Add tree that looks like a block is not one, or returns
@@ -78,7 +90,11 @@ const FORMS = "[BN] conv or avg-pool over [Pad] X, 1x1 conv -> [BN] [Pad] [BN] k
  *
  * @param parses - each leaf's parses (see `parseBranch`), in leaf order.
  */
-export function explainSum(view: GraphView, tree: SumTree, parses: readonly (readonly BranchParse[])[]): SumRefusal | undefined {
+export function explainSum(
+  view: GraphView,
+  tree: SumTree,
+  parses: readonly (readonly BranchParse[])[],
+): SumRefusal | undefined {
   const walks = tree.leaves.map((l) => walk(view, l));
   const x = commonInput(walks);
   if (x === undefined) return undefined;
@@ -87,14 +103,32 @@ export function explainSum(view: GraphView, tree: SumTree, parses: readonly (rea
     const start = apart.tensors[apart.tensors.length - 1]!;
     const stop = apart.stop;
     if (stop !== undefined && stop.op.kind === "other") {
-      return { reason: "NON_LINEAR_BRANCH", message: `branch '${apart.leaf}' of the sum is not linear in '${x.tensor}', the input of the other branches: it goes through '${stop.id}', which is not a conv, BatchNorm, constant affine, zero pad or average pool` };
+      return {
+        reason: "NON_LINEAR_BRANCH",
+        message: `branch '${apart.leaf}' of the sum is not linear in '${x.tensor}', the input of the other branches: it goes through '${stop.id}', which is not a conv, BatchNorm, constant affine, zero pad or average pool`,
+      };
     }
-    const from = stop === undefined ? "" : stop.op.kind === "add" ? ` (made by '${stop.id}', a sum that is not part of this one)` : ` (made by '${stop.id}')`;
-    return { reason: "NO_COMMON_INPUT", message: `branch '${apart.leaf}' of the sum does not read '${x.tensor}', the input of the other branches: it starts from '${start}'${from}` };
+    const from =
+      stop === undefined
+        ? ""
+        : stop.op.kind === "add"
+          ? ` (made by '${stop.id}', a sum that is not part of this one)`
+          : ` (made by '${stop.id}')`;
+    return {
+      reason: "NO_COMMON_INPUT",
+      message: `branch '${apart.leaf}' of the sum does not read '${x.tensor}', the input of the other branches: it starts from '${start}'${from}`,
+    };
   }
-  const odd = walks.find((w, i) => !parses[i]!.some((p) => p.root === x.tensor));
-  if (odd === undefined) return { reason: "UNSUPPORTED_BRANCH", message: `the branches over '${x.tensor}' do not merge into one conv (branch forms that do: ${FORMS})` };
-  const path = odd.nodes.slice(0, odd.tensors.indexOf(x.tensor)).map((n) => `'${n.id}'`).join(" <- ");
+  const odd = walks.find((_w, i) => !parses[i]!.some((p) => p.root === x.tensor));
+  if (odd === undefined)
+    return {
+      reason: "UNSUPPORTED_BRANCH",
+      message: `the branches over '${x.tensor}' do not merge into one conv (branch forms that do: ${FORMS})`,
+    };
+  const path = odd.nodes
+    .slice(0, odd.tensors.indexOf(x.tensor))
+    .map((n) => `'${n.id}'`)
+    .join(" <- ");
   return {
     reason: "UNSUPPORTED_BRANCH",
     message: `branch '${odd.leaf}' reads '${x.tensor}' through ${path}, which does not merge into one conv with the other branches (branch forms that do: ${FORMS})`,

@@ -45,7 +45,8 @@ export function findDeployConv(original: GraphView, converted: GraphView, site: 
   const x = conv.inputs[0]!;
   if (x === site.input) return { conv, pad: [0, 0, 0, 0] };
   const pad = converted.producer(x);
-  if (pad !== undefined && pad.op.kind === "pad" && pad.inputs.length === 1 && pad.inputs[0] === site.input) return { conv, pad: pad.op.pads };
+  if (pad !== undefined && pad.op.kind === "pad" && pad.inputs.length === 1 && pad.inputs[0] === site.input)
+    return { conv, pad: pad.op.pads };
   return undefined;
 }
 
@@ -56,7 +57,11 @@ export function findDeployConv(original: GraphView, converted: GraphView, site: 
  * roundoff of the dtype its weights are stored in. Undefined when SAME
  * padding needs a size nobody knows.
  */
-export async function readDeployConv(found: DeployConvNode, size: Pair | undefined, unit: number): Promise<DeployConv | undefined> {
+export async function readDeployConv(
+  found: DeployConvNode,
+  size: Pair | undefined,
+  unit: number,
+): Promise<DeployConv | undefined> {
   const op = found.conv.op;
   const shape = op.kernel.shape as readonly [number, number, number, number];
   const own = effectivePads(op.padding, [shape[2], shape[3]], op.stride, op.dilation, size);

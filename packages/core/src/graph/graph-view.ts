@@ -28,7 +28,14 @@ export type NeutralOp =
       readonly dilation: Pair;
       readonly groups: number;
     }
-  | { readonly kind: "batchnorm"; readonly gamma: ConstRef; readonly beta: ConstRef; readonly mean: ConstRef; readonly variance: ConstRef; readonly eps: number }
+  | {
+      readonly kind: "batchnorm";
+      readonly gamma: ConstRef;
+      readonly beta: ConstRef;
+      readonly mean: ConstRef;
+      readonly variance: ConstRef;
+      readonly eps: number;
+    }
   /** Per-channel x * scale + shift with constants (Mul / Add / BiasAdd with a constant). */
   | { readonly kind: "affine"; readonly scale?: ConstRef; readonly shift?: ConstRef }
   /** Constant zero padding of the spatial dims only. */
@@ -64,7 +71,11 @@ export interface GraphView {
 }
 
 /** Builds producer/consumer lookups for a node list: a ready-made {@link GraphView}. */
-export function graphView(nodes: readonly GraphNodeView[], outputs: Iterable<string>, sizes: (t: string) => Pair | undefined = () => undefined): GraphView {
+export function graphView(
+  nodes: readonly GraphNodeView[],
+  outputs: Iterable<string>,
+  sizes: (t: string) => Pair | undefined = () => undefined,
+): GraphView {
   const prod = new Map<string, GraphNodeView>();
   const cons = new Map<string, GraphNodeView[]>();
   for (const n of nodes) {

@@ -43,7 +43,14 @@ export function blockChannels(view: GraphView, input: string, parses: readonly B
  * length...).
  */
 export async function makeMatch(
-  view: GraphView, name: string, input: string, output: string, nodes: readonly GraphNodeView[], parses: readonly BranchParse[], post: readonly AffineNode[], channels: number,
+  view: GraphView,
+  name: string,
+  input: string,
+  output: string,
+  nodes: readonly GraphNodeView[],
+  parses: readonly BranchParse[],
+  post: readonly AffineNode[],
+  channels: number,
 ): Promise<GraphBlockMatch | Refusal> {
   const layouts: BranchLayout[] = [];
   let postBn: Awaited<ReturnType<typeof composeAffine>>;
@@ -60,12 +67,18 @@ export async function makeMatch(
     throw e;
   }
   const size = view.spatialSize(input);
-  const general: Block<KernelShape> = { name, inChannels: channels, branches: layouts.map((l) => l.branch), ...(postBn ? { postBn } : {}) };
+  const general: Block<KernelShape> = {
+    name,
+    inChannels: channels,
+    branches: layouts.map((l) => l.branch),
+    ...(postBn ? { postBn } : {}),
+  };
   // Tie the block to its input size only when the branches line up at that size alone
   // (SAME at stride 2): otherwise the fused pads stay the ones that hold for every size.
   // The candidate carries the plan of the layout it keeps, so nobody plans it again.
   const planned = planBlock(general);
-  const sized: Block<KernelShape> | undefined = size === undefined || planned.ok ? undefined : { ...general, inputSize: size };
+  const sized: Block<KernelShape> | undefined =
+    size === undefined || planned.ok ? undefined : { ...general, inputSize: size };
   const layout = sized ?? general;
   const plan = sized === undefined ? planned : planBlock(sized);
   const load = async (): Promise<Block> => {
@@ -78,13 +91,28 @@ export async function makeMatch(
     return { ...layout, branches };
   };
   // Kernels stored in TF's layout can also be handed over as stored, for blocks of conv branches alone (and identities).
-  const hwio = layouts.every((l) => (l.branch.kind === "conv" && l.kernels.every((k) => k.hwioValues !== undefined)) || l.branch.kind === "identity");
+  const hwio = layouts.every(
+    (l) =>
+      (l.branch.kind === "conv" && l.kernels.every((k) => k.hwioValues !== undefined)) || l.branch.kind === "identity",
+  );
   const loadHwio = async (): Promise<Block> => {
     const branches = await Promise.all(
-      layouts.map(async ({ branch, kernels }): Promise<Branch> => (branch.kind === "conv" ? { ...branch, kernel: { data: await kernels[0]!.hwioValues!(), shape: branch.kernel.shape } } : (branch as Branch))),
+      layouts.map(
+        async ({ branch, kernels }): Promise<Branch> =>
+          branch.kind === "conv"
+            ? { ...branch, kernel: { data: await kernels[0]!.hwioValues!(), shape: branch.kernel.shape } }
+            : (branch as Branch),
+      ),
     );
     return { ...layout, branches };
   };
-  const candidate: Candidate = { name, family: classifyFamily(layout), layout, plan, load, ...(hwio ? { loadHwio } : {}) };
+  const candidate: Candidate = {
+    name,
+    family: classifyFamily(layout),
+    layout,
+    plan,
+    load,
+    ...(hwio ? { loadHwio } : {}),
+  };
   return { candidate, input, output, nodes };
 }

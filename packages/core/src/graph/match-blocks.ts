@@ -9,7 +9,8 @@ import { findSumTrees } from "./sum-tree.js";
 
 export type { GraphBlockMatch } from "./make-match.js";
 
-const isAffine = (n: GraphNodeView | undefined): n is AffineNode => n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
+const isAffine = (n: GraphNodeView | undefined): n is AffineNode =>
+  n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
 
 /** BN / affine nodes that alone consume `t` (and what they finally produce). */
 function followingAffines(view: GraphView, t: string): { chain: AffineNode[]; output: string } {
@@ -100,7 +101,9 @@ export async function matchBlocks(view: GraphView): Promise<{ matches: GraphBloc
     const name = blockName(nodes.map((n) => n.id));
     const taken = nodes.find((n) => owner.has(n));
     if (taken !== undefined) {
-      refused.push(refusal(name, "SHARED_INTERMEDIATE", `node '${taken.id}' also belongs to block '${owner.get(taken)!}'`));
+      refused.push(
+        refusal(name, "SHARED_INTERMEDIATE", `node '${taken.id}' also belongs to block '${owner.get(taken)!}'`),
+      );
       continue;
     }
     const why = leak(view, nodes, post[post.length - 1] ?? tree.nodes[tree.nodes.length - 1]!);
@@ -118,9 +121,23 @@ export async function matchBlocks(view: GraphView): Promise<{ matches: GraphBloc
     if (conv.op.kind !== "conv" || owner.has(conv) || conv.outputs.length !== 1 || conv.inputs.length !== 1) continue;
     const { chain, output } = followingAffines(view, conv.outputs[0]!);
     if (chain.length === 0 || chain.some((n) => owner.has(n))) continue;
-    const parse: BranchParse = { kind: "conv", root: conv.inputs[0]!, conv: conv as Extract<BranchParse, { kind: "conv" }>["conv"], after: chain };
+    const parse: BranchParse = {
+      kind: "conv",
+      root: conv.inputs[0]!,
+      conv: conv as Extract<BranchParse, { kind: "conv" }>["conv"],
+      after: chain,
+    };
     const nodes = [conv, ...chain];
-    const m = await makeMatch(view, blockName(nodes.map((n) => n.id)), conv.inputs[0]!, output, nodes, [parse], [], parseChannels(parse)!);
+    const m = await makeMatch(
+      view,
+      blockName(nodes.map((n) => n.id)),
+      conv.inputs[0]!,
+      output,
+      nodes,
+      [parse],
+      [],
+      parseChannels(parse)!,
+    );
     if ("reason" in m) refused.push(m);
     else {
       matches.push(m);

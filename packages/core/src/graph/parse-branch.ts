@@ -7,8 +7,20 @@ export type AffineNode = NodeOf<"batchnorm"> | NodeOf<"affine">;
 /** One way to read a leaf of a sum as a linear branch over `root`. */
 export type BranchParse =
   | { readonly kind: "identity"; readonly root: string; readonly after: readonly AffineNode[] }
-  | { readonly kind: "conv"; readonly root: string; readonly pad?: NodeOf<"pad">; readonly conv: NodeOf<"conv">; readonly after: readonly AffineNode[] }
-  | { readonly kind: "avgpool"; readonly root: string; readonly pad?: NodeOf<"pad">; readonly pool: NodeOf<"avgpool">; readonly after: readonly AffineNode[] }
+  | {
+      readonly kind: "conv";
+      readonly root: string;
+      readonly pad?: NodeOf<"pad">;
+      readonly conv: NodeOf<"conv">;
+      readonly after: readonly AffineNode[];
+    }
+  | {
+      readonly kind: "avgpool";
+      readonly root: string;
+      readonly pad?: NodeOf<"pad">;
+      readonly pool: NodeOf<"avgpool">;
+      readonly after: readonly AffineNode[];
+    }
   | {
       /** second(afterPad(Pad(beforePad(first(X))))): DBB's 1x1 -> kxk, or 1x1 -> avg-pool. */
       readonly kind: "sequential";
@@ -25,8 +37,10 @@ export type BranchParse =
       readonly after: readonly AffineNode[];
     };
 
-const isAffine = (n: GraphNodeView | undefined): n is AffineNode => n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
-const is = <K extends GraphNodeView["op"]["kind"]>(n: GraphNodeView | undefined, k: K): n is NodeOf<K> => n !== undefined && n.op.kind === k && n.inputs.length === 1;
+const isAffine = (n: GraphNodeView | undefined): n is AffineNode =>
+  n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
+const is = <K extends GraphNodeView["op"]["kind"]>(n: GraphNodeView | undefined, k: K): n is NodeOf<K> =>
+  n !== undefined && n.op.kind === k && n.inputs.length === 1;
 
 /** Follows BN/affine nodes backwards from `t`; returns them in application order and the tensor they start from. */
 function affineChain(view: GraphView, t: string): { start: string; chain: AffineNode[] } {
@@ -49,21 +63,40 @@ function optionalPad(view: GraphView, t: string): { pad?: NodeOf<"pad">; input: 
 function isPlain1x1(n: GraphNodeView | undefined): n is NodeOf<"conv"> {
   if (!is(n, "conv")) return false;
   const op = n.op;
-  return op.kernel.shape[2] === 1 && op.kernel.shape[3] === 1 && op.stride[0] === 1 && op.stride[1] === 1 && (op.padding.kind !== "explicit" || op.padding.pads.every((v) => v === 0));
+  return (
+    op.kernel.shape[2] === 1 &&
+    op.kernel.shape[3] === 1 &&
+    op.stride[0] === 1 &&
+    op.stride[1] === 1 &&
+    (op.padding.kind !== "explicit" || op.padding.pads.every((v) => v === 0))
+  );
 }
 
 /**
  * Reads what feeds `second` as [A2] [Pad] [A1] conv_1x1(X); without a Pad
  * every affine node counts as A1 (between the 1x1 and the zero padding).
  */
-function sequentialParse(view: GraphView, second: NodeOf<"conv"> | NodeOf<"avgpool">, after: readonly AffineNode[]): BranchParse | undefined {
+function sequentialParse(
+  view: GraphView,
+  second: NodeOf<"conv"> | NodeOf<"avgpool">,
+  after: readonly AffineNode[],
+): BranchParse | undefined {
   const { start: padded, chain: outer } = affineChain(view, second.inputs[0]!);
   const { pad, input } = optionalPad(view, padded);
   const inner = pad === undefined ? { start: padded, chain: outer } : affineChain(view, input);
   const first = view.producer(inner.start);
   if (!isPlain1x1(first)) return undefined;
   const afterPad = pad === undefined ? [] : outer;
-  return { kind: "sequential", root: first.inputs[0]!, first, beforePad: inner.chain, afterPad, second, after, ...(pad ? { pad } : {}) };
+  return {
+    kind: "sequential",
+    root: first.inputs[0]!,
+    first,
+    beforePad: inner.chain,
+    afterPad,
+    second,
+    after,
+    ...(pad ? { pad } : {}),
+  };
 }
 
 /**
@@ -93,7 +126,8 @@ export function parseBranch(view: GraphView, leaf: string): BranchParse[] {
     const seq = sequentialParse(view, p, after);
     if (seq !== undefined) parses.push(seq);
   }
-  for (let i = 1; i <= after.length; i++) parses.push({ kind: "identity", root: i < after.length ? after[i]!.inputs[0]! : leaf, after: after.slice(i) });
+  for (let i = 1; i <= after.length; i++)
+    parses.push({ kind: "identity", root: i < after.length ? after[i]!.inputs[0]! : leaf, after: after.slice(i) });
   return parses;
 }
 

@@ -7,7 +7,13 @@ import type { Padding } from "./graph-view.js";
  * the odd one at the end (upper, TF) or start (lower). SAME at a stride > 1
  * needs the input size; returns undefined when it is unknown.
  */
-export function effectivePads(padding: Padding, kernel: Pair, stride: Pair, dilation: Pair, input: Pair | undefined): Pads | undefined {
+export function effectivePads(
+  padding: Padding,
+  kernel: Pair,
+  stride: Pair,
+  dilation: Pair,
+  input: Pair | undefined,
+): Pads | undefined {
   if (padding.kind === "explicit") return padding.pads;
   if (padding.kind === "valid") return [0, 0, 0, 0];
   // At stride 1 the total, (k - 1) * d, does not depend on the input size.

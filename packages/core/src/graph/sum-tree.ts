@@ -7,12 +7,18 @@ export interface SumTree {
   readonly output: string;
 }
 
-const isAdd = (n: GraphNodeView | undefined): n is GraphNodeView => n !== undefined && n.op.kind === "add" && n.outputs.length === 1;
+const isAdd = (n: GraphNodeView | undefined): n is GraphNodeView =>
+  n !== undefined && n.op.kind === "add" && n.outputs.length === 1;
 
 /** True when `t` feeds only `consumer` and is not a graph output. */
 function onlyFeeds(view: GraphView, t: string, consumer: GraphNodeView): boolean {
   const cs = view.consumers(t);
-  return cs.length === 1 && cs[0] === consumer && !view.isGraphOutput(t) && consumer.inputs.filter((i) => i === t).length === 1;
+  return (
+    cs.length === 1 &&
+    cs[0] === consumer &&
+    !view.isGraphOutput(t) &&
+    consumer.inputs.filter((i) => i === t).length === 1
+  );
 }
 
 /**

@@ -2,7 +2,11 @@ import { shapeSize } from "../block/kernel.js";
 
 type Shape4 = readonly [number, number, number, number];
 
-function permute4(data: ArrayLike<number>, shape: Shape4, perm: Shape4): { data: Float64Array; shape: [number, number, number, number] } {
+function permute4(
+  data: ArrayLike<number>,
+  shape: Shape4,
+  perm: Shape4,
+): { data: Float64Array; shape: [number, number, number, number] } {
   const out = new Float64Array(shapeSize(shape));
   const outShape = [shape[perm[0]], shape[perm[1]], shape[perm[2]], shape[perm[3]]] as [number, number, number, number];
   const inStride = [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1];
@@ -16,12 +20,18 @@ function permute4(data: ArrayLike<number>, shape: Shape4, perm: Shape4): { data:
 }
 
 /** TF's HWIO kernel `[kh, kw, in/groups, out]` to OIHW. */
-export function hwioToOihw(data: ArrayLike<number>, shape: Shape4): { data: Float64Array; shape: [number, number, number, number] } {
+export function hwioToOihw(
+  data: ArrayLike<number>,
+  shape: Shape4,
+): { data: Float64Array; shape: [number, number, number, number] } {
   return permute4(data, shape, [3, 2, 0, 1]);
 }
 
 /** OIHW `[out, in/groups, kh, kw]` to TF's HWIO. */
-export function oihwToHwio(data: ArrayLike<number>, shape: Shape4): { data: Float64Array; shape: [number, number, number, number] } {
+export function oihwToHwio(
+  data: ArrayLike<number>,
+  shape: Shape4,
+): { data: Float64Array; shape: [number, number, number, number] } {
   return permute4(data, shape, [2, 3, 1, 0]);
 }
 
@@ -30,7 +40,10 @@ export function oihwToHwio(data: ArrayLike<number>, shape: Shape4): { data: Floa
  * kernel of the equivalent conv with groups = C: shape `[C * M, 1, kh, kw]`,
  * output channel `c * M + m`.
  */
-export function hwcmToOihw(data: ArrayLike<number>, shape: Shape4): { data: Float64Array; shape: [number, number, number, number] } {
+export function hwcmToOihw(
+  data: ArrayLike<number>,
+  shape: Shape4,
+): { data: Float64Array; shape: [number, number, number, number] } {
   const [kh, kw, c, m] = shape;
   const out = new Float64Array(shapeSize(shape));
   for (let y = 0; y < kh; y++)
@@ -41,13 +54,18 @@ export function hwcmToOihw(data: ArrayLike<number>, shape: Shape4): { data: Floa
 }
 
 /** Inverse of {@link hwcmToOihw}: OIHW `[C * M, 1, kh, kw]` to `[kh, kw, C, M]`. */
-export function oihwToHwcm(data: ArrayLike<number>, shape: Shape4, channels: number): { data: Float64Array; shape: [number, number, number, number] } {
+export function oihwToHwcm(
+  data: ArrayLike<number>,
+  shape: Shape4,
+  channels: number,
+): { data: Float64Array; shape: [number, number, number, number] } {
   const [o, , kh, kw] = shape;
   const m = o / channels;
   const out = new Float64Array(shapeSize(shape));
   for (let ci = 0; ci < channels; ci++)
     for (let mi = 0; mi < m; mi++)
       for (let y = 0; y < kh; y++)
-        for (let x = 0; x < kw; x++) out[((y * kw + x) * channels + ci) * m + mi] = data[((ci * m + mi) * kh + y) * kw + x]!;
+        for (let x = 0; x < kw; x++)
+          out[((y * kw + x) * channels + ci) * m + mi] = data[((ci * m + mi) * kh + y) * kw + x]!;
   return { data: out, shape: [kh, kw, channels, m] };
 }

@@ -35,7 +35,8 @@ function fail(message: string, path: string, at: number, expected: string, found
 function varint(b: Uint8Array, pos: number, end: number, path: string): [number, number] {
   let value = 0;
   for (let i = 0; i < 10; i++) {
-    if (pos + i >= end) fail("truncated varint", path, pos, "a varint ending before the message ends", "the end of the bytes");
+    if (pos + i >= end)
+      fail("truncated varint", path, pos, "a varint ending before the message ends", "the end of the bytes");
     const byte = b[pos + i]!;
     value += (byte & 0x7f) * 2 ** (7 * i);
     if (byte < 0x80) return [value, pos + i + 1];
@@ -77,7 +78,15 @@ function allowed(f: DescField): { wire: readonly number[]; packed?: number } {
 }
 
 /** Walks fields in [pos, end); in a group (`group` = its field number) until the end-group tag. Returns the end. */
-function walk(b: Uint8Array, pos: number, end: number, desc: DescMessage | undefined, path: string, depth: number, group: number | undefined): number {
+function walk(
+  b: Uint8Array,
+  pos: number,
+  end: number,
+  desc: DescMessage | undefined,
+  path: string,
+  depth: number,
+  group: number | undefined,
+): number {
   if (depth > MAX_DEPTH) fail("nesting too deep", path, pos, `at most ${MAX_DEPTH} nested messages`, "more");
   const seen = new Map<number, number>();
   while (pos < end) {
@@ -90,11 +99,20 @@ function walk(b: Uint8Array, pos: number, end: number, desc: DescMessage | undef
     const field = desc === undefined ? undefined : fieldOf(desc, no);
     const count = seen.get(no) ?? 0;
     seen.set(no, count + 1);
-    const here = field === undefined ? `${path}.<unknown field ${no}>` : `${path}.${field.name}${field.fieldKind === "list" ? `[${count}]` : ""}`;
+    const here =
+      field === undefined
+        ? `${path}.<unknown field ${no}>`
+        : `${path}.${field.name}${field.fieldKind === "list" ? `[${count}]` : ""}`;
     const rule = field === undefined ? undefined : allowed(field);
     if (wt === EGROUP) {
       if (group === no) return pos;
-      fail("unexpected end-group tag", here, at, group === undefined ? "no end-group tag" : `end of group ${group}`, `end of group ${no}`);
+      fail(
+        "unexpected end-group tag",
+        here,
+        at,
+        group === undefined ? "no end-group tag" : `end of group ${group}`,
+        `end of group ${no}`,
+      );
     }
     if (wt > I32) fail("invalid wire type", here, at, "wire type 0, 1, 2, 3 or 5", `wire type ${wt}`);
     if (rule !== undefined && !rule.wire.includes(wt)) {
@@ -107,7 +125,8 @@ function walk(b: Uint8Array, pos: number, end: number, desc: DescMessage | undef
       pos += size;
     } else if (wt === LEN) {
       const [len, start] = varint(b, pos, end, here);
-      if (len > end - start) fail("length prefix runs past the end", here, pos, `at most ${end - start} bytes`, `length ${len}`);
+      if (len > end - start)
+        fail("length prefix runs past the end", here, pos, `at most ${end - start} bytes`, `length ${len}`);
       pos = start + len;
       const sub = field?.fieldKind === "message" || field?.fieldKind === "list" ? field.message : undefined;
       if (sub !== undefined) walk(b, start, pos, sub, here, depth + 1, undefined);
@@ -127,5 +146,12 @@ function checkPacked(b: Uint8Array, pos: number, end: number, wire: number, path
     return;
   }
   const size = wire === I64 ? 8 : 4;
-  if ((end - pos) % size !== 0) fail("packed array length is not a multiple of its element size", path, pos, `a multiple of ${size} bytes`, `${end - pos} bytes`);
+  if ((end - pos) % size !== 0)
+    fail(
+      "packed array length is not a multiple of its element size",
+      path,
+      pos,
+      `a multiple of ${size} bytes`,
+      `${end - pos} bytes`,
+    );
 }

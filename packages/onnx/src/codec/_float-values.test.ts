@@ -10,7 +10,12 @@ const values = Float32Array.from({ length: 20_000 }, (_, i) => i / 7);
 function floats(shift: number): TensorProto {
   const buffer = new Uint8Array(values.byteLength + shift);
   buffer.set(new Uint8Array(values.buffer), shift);
-  return create(TensorProtoSchema, { name: "w", dims: [BigInt(values.length)], dataType: DT.FLOAT, rawData: buffer.subarray(shift) as Uint8Array<ArrayBuffer> });
+  return create(TensorProtoSchema, {
+    name: "w",
+    dims: [BigInt(values.length)],
+    dataType: DT.FLOAT,
+    rawData: buffer.subarray(shift) as Uint8Array<ArrayBuffer>,
+  });
 }
 
 describe("floatValues", () => {
@@ -37,7 +42,12 @@ describe("floatValues", () => {
     const typed = create(TensorProtoSchema, { name: "f", dims: [2n], dataType: DT.FLOAT, floatData: [0.5, -2] });
     expect(floatValues(typed)).toEqual(Float32Array.of(0.5, -2));
     const bits = narrowFloat16Array(Float64Array.of(1.5, 3));
-    const half = create(TensorProtoSchema, { name: "h", dims: [2n], dataType: DT.FLOAT16, rawData: new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength) as Uint8Array<ArrayBuffer> });
+    const half = create(TensorProtoSchema, {
+      name: "h",
+      dims: [2n],
+      dataType: DT.FLOAT16,
+      rawData: new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength) as Uint8Array<ArrayBuffer>,
+    });
     expect(floatValues(half)).toEqual(Float64Array.of(1.5, 3));
   });
 

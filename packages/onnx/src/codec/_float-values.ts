@@ -19,12 +19,17 @@ const POOLED_BYTES = 64 * 1024;
  */
 export function floatValues(tensor: TensorProto, pool?: BufferPool): Float32Array | Float64Array {
   // The common case, checked as tensorValues would, then read without widening.
-  if (tensor.dataType === DT.FLOAT && tensor.segment === undefined && tensor.dataLocation !== TensorProto_DataLocation.EXTERNAL) {
+  if (
+    tensor.dataType === DT.FLOAT &&
+    tensor.segment === undefined &&
+    tensor.dataLocation !== TensorProto_DataLocation.EXTERNAL
+  ) {
     const where = `tensor '${tensor.name}'`;
     if (isFieldSet(tensor, TensorProtoSchema.field.rawData)) {
       const raw = tensor.rawData;
       if (raw.byteLength === tensorByteLength(tensor.dims, DT.FLOAT, where)) {
-        if (pool === undefined || !hostLittleEndian || raw.byteOffset % 4 === 0 || raw.byteLength < POOLED_BYTES) return littleEndianArray(raw, Float32Array);
+        if (pool === undefined || !hostLittleEndian || raw.byteOffset % 4 === 0 || raw.byteLength < POOLED_BYTES)
+          return littleEndianArray(raw, Float32Array);
         const copy = pool.take(raw.byteLength);
         copy.set(raw);
         return new Float32Array(copy.buffer, 0, raw.byteLength / 4);

@@ -16,18 +16,27 @@ function implied(data: TensorData): OnnxDType | undefined {
  * Numbers convert to float32 (rounded to nearest), float64 or int64 when
  * exact; float16/bfloat16 take bit patterns only. Else `ONNX_BAD_SPEC`.
  */
-export function tensorDataBytes(data: TensorData, dtype: OnnxDType | undefined, where: string): { dtype: OnnxDType; bytes: Uint8Array } {
+export function tensorDataBytes(
+  data: TensorData,
+  dtype: OnnxDType | undefined,
+  where: string,
+): { dtype: OnnxDType; bytes: Uint8Array } {
   const type = dtype ?? implied(data);
   const accepts =
-    type === "float16" || type === "bfloat16" ? data instanceof Uint16Array
-    : type === "int64" ? data instanceof BigInt64Array || data instanceof Int32Array
-    : type === "int32" ? data instanceof Int32Array
-    : type === "float32" || type === "float64" ? !(data instanceof BigInt64Array) && !(data instanceof Uint16Array)
-    : false;
+    type === "float16" || type === "bfloat16"
+      ? data instanceof Uint16Array
+      : type === "int64"
+        ? data instanceof BigInt64Array || data instanceof Int32Array
+        : type === "int32"
+          ? data instanceof Int32Array
+          : type === "float32" || type === "float64"
+            ? !(data instanceof BigInt64Array) && !(data instanceof Uint16Array)
+            : false;
   if (type === undefined || !accepts) {
     throw new ReparamError("ONNX_BAD_SPEC", "tensor data does not fit its type", {
       where,
-      expected: type === undefined ? "a type for Uint16Array data (float16 or bfloat16)" : `data convertible to ${type}`,
+      expected:
+        type === undefined ? "a type for Uint16Array data (float16 or bfloat16)" : `data convertible to ${type}`,
       found: data.constructor.name,
     });
   }

@@ -1,7 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import { getTextEncoding } from "@bufbuild/protobuf/wire";
 import { ReparamError } from "@reparam/core";
-import { AttributeProtoSchema, AttributeProto_AttributeType as AT, type AttributeProto, type TensorProto } from "onnx-buf";
+import {
+  AttributeProtoSchema,
+  AttributeProto_AttributeType as AT,
+  type AttributeProto,
+  type TensorProto,
+} from "onnx-buf";
 
 /** A node attribute's value, tagged with its ONNX attribute type. Make one with the `*Attr` helpers. */
 export type AttributeValue =

@@ -1,8 +1,16 @@
 import { create } from "@bufbuild/protobuf";
 import {
-  GraphProtoSchema, ModelProtoSchema, NodeProtoSchema, OperatorSetIdProtoSchema, TensorShapeProtoSchema,
-  TensorShapeProto_DimensionSchema, TypeProtoSchema, TypeProto_TensorSchema, ValueInfoProtoSchema,
-  type ModelProto, type ValueInfoProto,
+  GraphProtoSchema,
+  ModelProtoSchema,
+  NodeProtoSchema,
+  OperatorSetIdProtoSchema,
+  TensorShapeProtoSchema,
+  TensorShapeProto_DimensionSchema,
+  TypeProtoSchema,
+  TypeProto_TensorSchema,
+  ValueInfoProtoSchema,
+  type ModelProto,
+  type ValueInfoProto,
 } from "onnx-buf";
 import { tensorDataBytes } from "./_tensor-data-bytes.js";
 import { makeAttribute, type AttributeValue } from "./attribute-value.js";
@@ -88,17 +96,33 @@ export function buildModel(spec: ModelSpec): ModelProto {
 
 function valueInfo(v: ValueSpec): ValueInfoProto {
   const dim = (d: number | string) =>
-    create(TensorShapeProto_DimensionSchema, { value: typeof d === "number" ? { case: "dimValue", value: BigInt(d) } : { case: "dimParam", value: d } });
+    create(TensorShapeProto_DimensionSchema, {
+      value: typeof d === "number" ? { case: "dimValue", value: BigInt(d) } : { case: "dimParam", value: d },
+    });
   const tensorType = create(TypeProto_TensorSchema, {
     elemType: dataTypeOf(v.type ?? "float32"),
     ...(v.dims === undefined ? {} : { shape: create(TensorShapeProtoSchema, { dim: v.dims.map(dim) }) }),
   });
-  return create(ValueInfoProtoSchema, { name: v.name, type: create(TypeProtoSchema, { value: { case: "tensorType", value: tensorType } }) });
+  return create(ValueInfoProtoSchema, {
+    name: v.name,
+    type: create(TypeProtoSchema, { value: { case: "tensorType", value: tensorType } }),
+  });
 }
 
 /** IR version written by the onnx release that introduced each opset (onnx's VERSION_TABLE). */
 function irVersionFor(opset: number): number {
-  const firsts: [opset: number, ir: number][] = [[25, 13], [24, 12], [23, 11], [21, 10], [19, 9], [15, 8], [12, 7], [11, 6], [10, 5], [9, 4]];
+  const firsts: [opset: number, ir: number][] = [
+    [25, 13],
+    [24, 12],
+    [23, 11],
+    [21, 10],
+    [19, 9],
+    [15, 8],
+    [12, 7],
+    [11, 6],
+    [10, 5],
+    [9, 4],
+  ];
   for (const [o, ir] of firsts) if (opset >= o) return ir;
   return 3;
 }

@@ -62,23 +62,75 @@ describe("checkExternalLocation", () => {
 
 describe("externalDataInfo", () => {
   const tensor = (entries: [string, string][]) =>
-    create(TensorProtoSchema, { name: "w", externalData: entries.map(([key, value]) => create(StringStringEntryProtoSchema, { key, value })) });
+    create(TensorProtoSchema, {
+      name: "w",
+      externalData: entries.map(([key, value]) => create(StringStringEntryProtoSchema, { key, value })),
+    });
 
   it("parses location, offset, length and checksum, ignoring basepath and unknown keys", () => {
-    const info = externalDataInfo(tensor([["location", "./w.bin"], ["offset", "4096"], ["length", "12"], ["checksum", "abc"], ["basepath", "/x"], ["x", "y"]]));
+    const info = externalDataInfo(
+      tensor([
+        ["location", "./w.bin"],
+        ["offset", "4096"],
+        ["length", "12"],
+        ["checksum", "abc"],
+        ["basepath", "/x"],
+        ["x", "y"],
+      ]),
+    );
     expect(info).toEqual({ location: "w.bin", offset: 4096, length: 12, checksum: "abc" });
-    expect(externalDataInfo(tensor([["location", "w.bin"]]))).toEqual({ location: "w.bin", offset: 0, length: undefined, checksum: undefined });
+    expect(externalDataInfo(tensor([["location", "w.bin"]]))).toEqual({
+      location: "w.bin",
+      offset: 0,
+      length: undefined,
+      checksum: undefined,
+    });
   });
 
   it.each([
     [[["offset", "0"]]],
-    [[["location", "a"], ["location", "b"]]],
-    [[["location", "a"], ["offset", "-1"]]],
-    [[["location", "a"], ["offset", "1e3"]]],
-    [[["location", "a"], ["offset", " 12"]]],
-    [[["location", "a"], ["length", "0x10"]]],
-    [[["location", "a"], ["length", ""]]],
-    [[["location", "a"], ["length", "9007199254740993"]]],
+    [
+      [
+        ["location", "a"],
+        ["location", "b"],
+      ],
+    ],
+    [
+      [
+        ["location", "a"],
+        ["offset", "-1"],
+      ],
+    ],
+    [
+      [
+        ["location", "a"],
+        ["offset", "1e3"],
+      ],
+    ],
+    [
+      [
+        ["location", "a"],
+        ["offset", " 12"],
+      ],
+    ],
+    [
+      [
+        ["location", "a"],
+        ["length", "0x10"],
+      ],
+    ],
+    [
+      [
+        ["location", "a"],
+        ["length", ""],
+      ],
+    ],
+    [
+      [
+        ["location", "a"],
+        ["length", "9007199254740993"],
+      ],
+    ],
   ] as [string, string][][][])("refuses %j with ONNX_EXTERNAL_BAD_ENTRY", (entries) => {
     expect(code(() => externalDataInfo(tensor(entries)))).toBe("ONNX_EXTERNAL_BAD_ENTRY");
   });

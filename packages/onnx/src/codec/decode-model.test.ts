@@ -49,7 +49,10 @@ describe("decodeModel / encodeModel", () => {
 
   it("refuses bytes cut anywhere inside the graph with ONNX_DECODE", () => {
     // Fields are written in number order: ir_version, producer_name, graph (7), opset_import (8).
-    const tail = toBinary(ModelProtoSchema, create(ModelProtoSchema, { opsetImport: [create(OperatorSetIdProtoSchema, { domain: "", version: 13n })] }));
+    const tail = toBinary(
+      ModelProtoSchema,
+      create(ModelProtoSchema, { opsetImport: [create(OperatorSetIdProtoSchema, { domain: "", version: 13n })] }),
+    );
     const graphEnd = bytes.byteLength - tail.byteLength;
     for (let cut = 0; cut < graphEnd; cut++) expect(decodeError(bytes.subarray(0, cut)).code).toBe("ONNX_DECODE");
   });
@@ -87,7 +90,10 @@ describe("decodeModel / encodeModel", () => {
     expect(decodeError(new Uint8Array([0x02, 0x00])).message).toContain("invalid field number");
     expect(decodeError(new Uint8Array(tag(99, 4))).message).toContain("end-group");
     expect(decodeError(new Uint8Array(tag(99, 3))).message).toContain("unterminated group");
-    expect(decodeError(new Uint8Array([...tag(99, 0), 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01])).message).toContain("longer than 10 bytes");
+    expect(
+      decodeError(new Uint8Array([...tag(99, 0), 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]))
+        .message,
+    ).toContain("longer than 10 bytes");
     // graph { initializer { float_data packed, 6 bytes } }
     const packed = field(7, field(5, field(4, [0, 0, 0x80, 0x3f, 0, 0])));
     expect(decodeError(new Uint8Array(packed)).message).toContain("packed array");

@@ -4,12 +4,31 @@ import { dataTypeLabel } from "./onnx-dtype.js";
 
 /** Bits per element of every fixed-size ONNX data type (4- and 2-bit types pack into bytes). */
 const elementBits: ReadonlyMap<number, number> = new Map([
-  [DT.FLOAT, 32], [DT.UINT8, 8], [DT.INT8, 8], [DT.UINT16, 16], [DT.INT16, 16],
-  [DT.INT32, 32], [DT.INT64, 64], [DT.BOOL, 8], [DT.FLOAT16, 16], [DT.DOUBLE, 64],
-  [DT.UINT32, 32], [DT.UINT64, 64], [DT.COMPLEX64, 64], [DT.COMPLEX128, 128],
-  [DT.BFLOAT16, 16], [DT.FLOAT8E4M3FN, 8], [DT.FLOAT8E4M3FNUZ, 8], [DT.FLOAT8E5M2, 8],
-  [DT.FLOAT8E5M2FNUZ, 8], [DT.UINT4, 4], [DT.INT4, 4], [DT.FLOAT4E2M1, 4],
-  [DT.FLOAT8E8M0, 8], [DT.UINT2, 2], [DT.INT2, 2],
+  [DT.FLOAT, 32],
+  [DT.UINT8, 8],
+  [DT.INT8, 8],
+  [DT.UINT16, 16],
+  [DT.INT16, 16],
+  [DT.INT32, 32],
+  [DT.INT64, 64],
+  [DT.BOOL, 8],
+  [DT.FLOAT16, 16],
+  [DT.DOUBLE, 64],
+  [DT.UINT32, 32],
+  [DT.UINT64, 64],
+  [DT.COMPLEX64, 64],
+  [DT.COMPLEX128, 128],
+  [DT.BFLOAT16, 16],
+  [DT.FLOAT8E4M3FN, 8],
+  [DT.FLOAT8E4M3FNUZ, 8],
+  [DT.FLOAT8E5M2, 8],
+  [DT.FLOAT8E5M2FNUZ, 8],
+  [DT.UINT4, 4],
+  [DT.INT4, 4],
+  [DT.FLOAT4E2M1, 4],
+  [DT.FLOAT8E8M0, 8],
+  [DT.UINT2, 2],
+  [DT.INT2, 2],
 ]);
 
 /**

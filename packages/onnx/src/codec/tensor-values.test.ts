@@ -21,7 +21,12 @@ describe("tensorValues from raw_data", () => {
   const f32 = [1.5, -2, 0.1, 3.4028234663852886e38];
   it("reads float32 at an aligned and an unaligned byteOffset, widening exactly", () => {
     for (const shift of [0, 1, 2, 3]) {
-      const t = makeTensor("w", [2, 2], DT.FLOAT, le(f32, (v, o, x) => v.setFloat32(o, x, true), 4, shift));
+      const t = makeTensor(
+        "w",
+        [2, 2],
+        DT.FLOAT,
+        le(f32, (v, o, x) => v.setFloat32(o, x, true), 4, shift),
+      );
       const r = tensorValues(t);
       expect(r.dtype).toBe("float32");
       expect([...r.values]).toEqual(f32.map(Math.fround));
@@ -29,20 +34,50 @@ describe("tensorValues from raw_data", () => {
   });
 
   it("reads float16, bfloat16, float64, int32 and int64", () => {
-    const h = makeTensor("h", [3], DT.FLOAT16, le([0x3c00, 0xc000, 0x0001], (v, o, x) => v.setUint16(o, x, true), 2, 1));
+    const h = makeTensor(
+      "h",
+      [3],
+      DT.FLOAT16,
+      le([0x3c00, 0xc000, 0x0001], (v, o, x) => v.setUint16(o, x, true), 2, 1),
+    );
     expect(tensorValues(h)).toEqual({ dtype: "float16", values: new Float64Array([1, -2, 2 ** -24]) });
-    const b = makeTensor("b", [2], DT.BFLOAT16, le([0x3f80, 0x3e80], (v, o, x) => v.setUint16(o, x, true), 2));
+    const b = makeTensor(
+      "b",
+      [2],
+      DT.BFLOAT16,
+      le([0x3f80, 0x3e80], (v, o, x) => v.setUint16(o, x, true), 2),
+    );
     expect(tensorValues(b)).toEqual({ dtype: "bfloat16", values: new Float64Array([1, 0.25]) });
-    const d = makeTensor("d", [2], DT.DOUBLE, le([0.1, -1e300], (v, o, x) => v.setFloat64(o, x, true), 8, 4));
+    const d = makeTensor(
+      "d",
+      [2],
+      DT.DOUBLE,
+      le([0.1, -1e300], (v, o, x) => v.setFloat64(o, x, true), 8, 4),
+    );
     expect(tensorValues(d)).toEqual({ dtype: "float64", values: new Float64Array([0.1, -1e300]) });
-    const i = makeTensor("i", [2], DT.INT32, le([-7, 2 ** 31 - 1], (v, o, x) => v.setInt32(o, x, true), 4, 2));
+    const i = makeTensor(
+      "i",
+      [2],
+      DT.INT32,
+      le([-7, 2 ** 31 - 1], (v, o, x) => v.setInt32(o, x, true), 4, 2),
+    );
     expect(tensorValues(i)).toEqual({ dtype: "int32", values: new Int32Array([-7, 2 ** 31 - 1]) });
-    const l = makeTensor("l", [2], DT.INT64, le([1, -1], (v, o, x) => v.setBigInt64(o, BigInt(x), true), 8, 3));
+    const l = makeTensor(
+      "l",
+      [2],
+      DT.INT64,
+      le([1, -1], (v, o, x) => v.setBigInt64(o, BigInt(x), true), 8, 3),
+    );
     expect(tensorValues(l)).toEqual({ dtype: "int64", values: new BigInt64Array([1n, -1n]) });
   });
 
   it("returns values that do not alias the tensor", () => {
-    const t = makeTensor("i", [1], DT.INT32, le([5], (v, o, x) => v.setInt32(o, x, true), 4));
+    const t = makeTensor(
+      "i",
+      [1],
+      DT.INT32,
+      le([5], (v, o, x) => v.setInt32(o, x, true), 4),
+    );
     const r = tensorValues(t);
     r.values[0] = 9;
     expect(tensorValues(t).values[0]).toBe(5);
@@ -72,7 +107,8 @@ describe("tensorValues from raw_data", () => {
 
 describe("tensorValues from typed fields", () => {
   it("reads float_data, int32_data (float16/bfloat16 bits, int32), double_data and int64_data", () => {
-    const t = (dataType: number, fields: object) => create(TensorProtoSchema, { name: "t", dims: [2n], dataType, ...fields });
+    const t = (dataType: number, fields: object) =>
+      create(TensorProtoSchema, { name: "t", dims: [2n], dataType, ...fields });
     expect(tensorValues(t(DT.FLOAT, { floatData: [0.5, -1] })).values).toEqual(new Float64Array([0.5, -1]));
     expect(tensorValues(t(DT.FLOAT16, { int32Data: [0x3c00, 0x7bff] })).values).toEqual(new Float64Array([1, 65504]));
     expect(tensorValues(t(DT.BFLOAT16, { int32Data: [0x3f80, 0xc000] })).values).toEqual(new Float64Array([1, -2]));
@@ -85,7 +121,9 @@ describe("tensorValues from typed fields", () => {
     const t = create(TensorProtoSchema, { name: "t", dims: [1n, 2n], dataType: DT.FLOAT, floatData: [1.25, 2.5] });
     const model = buildModel({ opset: 13, inputs: [], outputs: [{ name: "t" }], nodes: [] });
     model.graph!.initializer.push(t);
-    expect(tensorValues(decodeModel(encodeModel(model)).graph!.initializer[0]!).values).toEqual(new Float64Array([1.25, 2.5]));
+    expect(tensorValues(decodeModel(encodeModel(model)).graph!.initializer[0]!).values).toEqual(
+      new Float64Array([1.25, 2.5]),
+    );
   });
 
   it("refuses a count that does not match the dims (ONNX_TENSOR_SIZE)", () => {
@@ -94,8 +132,15 @@ describe("tensorValues from typed fields", () => {
   });
 
   it("refuses other types and unloaded external data", () => {
-    expect(code(() => tensorValues(create(TensorProtoSchema, { dataType: DT.UINT8, dims: [0n] })))).toBe("ONNX_UNSUPPORTED_DTYPE");
-    const ext = create(TensorProtoSchema, { name: "e", dims: [1n], dataType: DT.FLOAT, dataLocation: TensorProto_DataLocation.EXTERNAL });
+    expect(code(() => tensorValues(create(TensorProtoSchema, { dataType: DT.UINT8, dims: [0n] })))).toBe(
+      "ONNX_UNSUPPORTED_DTYPE",
+    );
+    const ext = create(TensorProtoSchema, {
+      name: "e",
+      dims: [1n],
+      dataType: DT.FLOAT,
+      dataLocation: TensorProto_DataLocation.EXTERNAL,
+    });
     expect(code(() => tensorValues(ext))).toBe("ONNX_EXTERNAL_NOT_LOADED");
     expect(tensorValues(ext, new Uint8Array([0, 0, 0x80, 0x3f])).values).toEqual(new Float64Array([1]));
   });

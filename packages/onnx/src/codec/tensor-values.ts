@@ -88,8 +88,22 @@ function fromRaw(dtype: OnnxDType, bytes: Uint8Array, expected: number, where: s
 }
 
 function fromTyped(tensor: TensorProto, dtype: OnnxDType, count: number, where: string): TensorValues {
-  const field = { float32: "float_data", float16: "int32_data", bfloat16: "int32_data", float64: "double_data", int32: "int32_data", int64: "int64_data" }[dtype];
-  const data = { float32: tensor.floatData, float16: tensor.int32Data, bfloat16: tensor.int32Data, float64: tensor.doubleData, int32: tensor.int32Data, int64: tensor.int64Data }[dtype];
+  const field = {
+    float32: "float_data",
+    float16: "int32_data",
+    bfloat16: "int32_data",
+    float64: "double_data",
+    int32: "int32_data",
+    int64: "int64_data",
+  }[dtype];
+  const data = {
+    float32: tensor.floatData,
+    float16: tensor.int32Data,
+    bfloat16: tensor.int32Data,
+    float64: tensor.doubleData,
+    int32: tensor.int32Data,
+    int64: tensor.int64Data,
+  }[dtype];
   if (data.length !== count) {
     throw new ReparamError("ONNX_TENSOR_SIZE", "tensor data length does not match its dims", {
       where,

@@ -10,7 +10,29 @@ describe("protobuf wire helpers", () => {
   });
 
   it("walks varint, fixed and length-delimited fields", () => {
-    const bytes = Uint8Array.of(0x08, 0x96, 0x01, 0x12, 0x02, 0x61, 0x62, 0x1d, 1, 2, 3, 4, 0x21, 1, 2, 3, 4, 5, 6, 7, 8);
+    const bytes = Uint8Array.of(
+      0x08,
+      0x96,
+      0x01,
+      0x12,
+      0x02,
+      0x61,
+      0x62,
+      0x1d,
+      1,
+      2,
+      3,
+      4,
+      0x21,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+    );
     expect(wireFields(bytes).map((f) => [f.number, f.start, f.valueStart, f.end])).toEqual([
       [1, 0, 1, 3],
       [2, 3, 5, 7],

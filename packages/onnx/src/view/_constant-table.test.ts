@@ -13,14 +13,28 @@ const A = Float32Array.of(1, 0.1, -3, 2 ** -30);
 const B = Float32Array.of(1.5 * 2 ** -24, 0.2, 3, 1);
 
 function graphOf(nodes: NodeSpec[], initializers: InitializerSpec[], inputs = ["x"]) {
-  return buildModel({ opset: 13, inputs: inputs.map((name) => ({ name, dims: [4] })), outputs: [{ name: "y" }], nodes, initializers }).graph!;
+  return buildModel({
+    opset: 13,
+    inputs: inputs.map((name) => ({ name, dims: [4] })),
+    outputs: [{ name: "y" }],
+    nodes,
+    initializers,
+  }).graph!;
 }
-const eye: NodeSpec = { op: "Constant", inputs: [], outputs: ["b"], attrs: { value: tensorAttr(makeTensor("", [4], DT.FLOAT, bytes(B))) } };
+const eye: NodeSpec = {
+  op: "Constant",
+  inputs: [],
+  outputs: ["b"],
+  attrs: { value: tensorAttr(makeTensor("", [4], DT.FLOAT, bytes(B))) },
+};
 const sum: NodeSpec = { op: "Add", inputs: ["a", "b"], outputs: ["k"] };
 
 describe("constantTable: Add of two constants (an export without constant folding)", () => {
   it("is the float32 sum the model computes, fl32(a + b), and names the nodes that make it", () => {
-    const g = graphOf([eye, sum, { op: "Mul", inputs: ["x", "k"], outputs: ["y"] }], [{ name: "a", dims: [4], data: A }]);
+    const g = graphOf(
+      [eye, sum, { op: "Mul", inputs: ["x", "k"], outputs: ["y"] }],
+      [{ name: "a", dims: [4], data: A }],
+    );
     const k = constantTable(g).get("k")!;
     const want = Float32Array.from(A, (v, i) => v + B[i]!);
     expect(want[0]).toBe(1 + 2 ** -23);
@@ -35,8 +49,19 @@ describe("constantTable: Add of two constants (an export without constant foldin
   });
 
   it("rounds a float16 sum to float16", () => {
-    const h = (v: Float32Array): InitializerSpec => ({ name: "", dims: [4], data: narrowFloat16Array(Float64Array.from(v)), type: "float16" });
-    const g = graphOf([sum, { op: "Mul", inputs: ["x", "k"], outputs: ["y"] }], [{ ...h(A), name: "a" }, { ...h(B), name: "b" }]);
+    const h = (v: Float32Array): InitializerSpec => ({
+      name: "",
+      dims: [4],
+      data: narrowFloat16Array(Float64Array.from(v)),
+      type: "float16",
+    });
+    const g = graphOf(
+      [sum, { op: "Mul", inputs: ["x", "k"], outputs: ["y"] }],
+      [
+        { ...h(A), name: "a" },
+        { ...h(B), name: "b" },
+      ],
+    );
     const wa = Array.from(narrowFloat16Array(Float64Array.from(A)), widenFloat16);
     const wb = Array.from(narrowFloat16Array(Float64Array.from(B)), widenFloat16);
     const want = Float64Array.from(wa, (v, i) => widenFloat16(narrowFloat16Array(Float64Array.of(v + wb[i]!))[0]!));
@@ -45,8 +70,12 @@ describe("constantTable: Add of two constants (an export without constant foldin
 
   it("is not a constant when a term is a graph input, or the shapes or types differ", () => {
     const mul: NodeSpec = { op: "Mul", inputs: ["x", "k"], outputs: ["y"] };
-    expect(constantTable(graphOf([eye, sum, mul], [{ name: "a", dims: [4], data: A }], ["x", "a"])).has("k")).toBe(false);
+    expect(constantTable(graphOf([eye, sum, mul], [{ name: "a", dims: [4], data: A }], ["x", "a"])).has("k")).toBe(
+      false,
+    );
     expect(constantTable(graphOf([eye, sum, mul], [{ name: "a", dims: [2, 2], data: A }])).has("k")).toBe(false);
-    expect(constantTable(graphOf([eye, sum, mul], [{ name: "a", dims: [4], data: Float64Array.from(A) }])).has("k")).toBe(false);
+    expect(
+      constantTable(graphOf([eye, sum, mul], [{ name: "a", dims: [4], data: Float64Array.from(A) }])).has("k"),
+    ).toBe(false);
   });
 });

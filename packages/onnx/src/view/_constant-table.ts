@@ -1,6 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import { narrowBFloat16, narrowFloat16, widenBFloat16, widenFloat16 } from "@reparam/core";
-import { TensorProtoSchema, TensorProto_DataType as DT, type GraphProto, type NodeProto, type TensorProto } from "onnx-buf";
+import {
+  TensorProtoSchema,
+  TensorProto_DataType as DT,
+  type GraphProto,
+  type NodeProto,
+  type TensorProto,
+} from "onnx-buf";
 import { intAttribute, isOnnxDomain, tensorAttribute } from "../codec/_attributes.js";
 import type { BufferPool } from "../codec/_buffer-pool.js";
 import { floatValues } from "../codec/_float-values.js";
@@ -38,7 +44,14 @@ export function isFloatType(dataType: number): boolean {
 
 /** Rounds float64 values as a Cast to `to` does (to nearest, ties to even). */
 function roundTo(values: Float64Array, to: number): Float64Array {
-  const r = to === DT.FLOAT ? Math.fround : to === DT.FLOAT16 ? (x: number) => widenFloat16(narrowFloat16(x)) : to === DT.BFLOAT16 ? (x: number) => widenBFloat16(narrowBFloat16(x)) : undefined;
+  const r =
+    to === DT.FLOAT
+      ? Math.fround
+      : to === DT.FLOAT16
+        ? (x: number) => widenFloat16(narrowFloat16(x))
+        : to === DT.BFLOAT16
+          ? (x: number) => widenBFloat16(narrowBFloat16(x))
+          : undefined;
   return r === undefined ? values : values.map(r);
 }
 
@@ -51,7 +64,9 @@ function castValues(v: TensorValues, to: number): TensorValues {
   const dtype = dtypeOf(to)!;
   if (v.dtype === "int32" || v.dtype === "int64") {
     const big = Array.from(v.values as ArrayLike<number | bigint>, (x) => BigInt(x));
-    return dtype === "int64" ? { dtype, values: BigInt64Array.from(big) } : { dtype: "int32", values: Int32Array.from(big, (x) => Number(BigInt.asIntN(32, x))) };
+    return dtype === "int64"
+      ? { dtype, values: BigInt64Array.from(big) }
+      : { dtype: "int32", values: Int32Array.from(big, (x) => Number(BigInt.asIntN(32, x))) };
   }
   return { dtype: dtype as FloatDType, values: roundTo(v.values, to) };
 }
@@ -61,8 +76,10 @@ function constantTensor(node: NodeProto): TensorProto | undefined {
   const a = node.attribute[0];
   if (node.attribute.length !== 1 || a === undefined) return undefined;
   if (a.name === "value") return tensorAttribute(node, "value")?.t;
-  const floats = (dims: number[], floatData: number[]) => create(TensorProtoSchema, { dims: dims.map(BigInt), dataType: DT.FLOAT, floatData });
-  const ints = (dims: number[], int64Data: bigint[]) => create(TensorProtoSchema, { dims: dims.map(BigInt), dataType: DT.INT64, int64Data });
+  const floats = (dims: number[], floatData: number[]) =>
+    create(TensorProtoSchema, { dims: dims.map(BigInt), dataType: DT.FLOAT, floatData });
+  const ints = (dims: number[], int64Data: bigint[]) =>
+    create(TensorProtoSchema, { dims: dims.map(BigInt), dataType: DT.INT64, int64Data });
   if (a.name === "value_float") return floats([], [a.f]);
   if (a.name === "value_floats") return floats([a.floats.length], [...a.floats]);
   if (a.name === "value_int") return ints([], [a.i]);
@@ -80,13 +97,28 @@ const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.
  * more than twice their precision plus 2 bits, so rounding the float64 sum
  * again gives the correctly rounded sum).
  */
-function constantSum(node: NodeProto, a: OnnxConstant | undefined, b: OnnxConstant | undefined): OnnxConstant | undefined {
-  if (node.input.length !== 2 || a === undefined || b === undefined || a.dataType !== b.dataType || !FLOATS.has(a.dataType) || !sameDims(a.dims, b.dims)) return undefined;
+function constantSum(
+  node: NodeProto,
+  a: OnnxConstant | undefined,
+  b: OnnxConstant | undefined,
+): OnnxConstant | undefined {
+  if (
+    node.input.length !== 2 ||
+    a === undefined ||
+    b === undefined ||
+    a.dataType !== b.dataType ||
+    !FLOATS.has(a.dataType) ||
+    !sameDims(a.dims, b.dims)
+  )
+    return undefined;
   const dtype = dtypeOf(a.dataType) as FloatDType;
   const sum = (): Float64Array => {
     const x = floatsOf(a.read());
     const y = floatsOf(b.read());
-    return roundTo(x.map((v, i) => v + y[i]!), a.dataType);
+    return roundTo(
+      x.map((v, i) => v + y[i]!),
+      a.dataType,
+    );
   };
   const read = (): TensorValues => ({ dtype, values: sum() });
   const readFloats = () => (a.dataType === DT.FLOAT ? Float32Array.from(sum()) : sum());
@@ -114,7 +146,14 @@ export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs =
   for (const t of graph.initializer) {
     const input = inputs.has(t.name);
     if ((input && !withInputs) || dtypeOf(t.dataType) === undefined) continue;
-    table.set(t.name, { dims: dimsOf(t), dataType: t.dataType, nodes: [], graphInputs: input ? [t.name] : [], read: () => tensorValues(t), readFloats: () => floatValues(t, pool) });
+    table.set(t.name, {
+      dims: dimsOf(t),
+      dataType: t.dataType,
+      nodes: [],
+      graphInputs: input ? [t.name] : [],
+      read: () => tensorValues(t),
+      readFloats: () => floatValues(t, pool),
+    });
   }
   for (const node of topologicalOrder(graph)) {
     const out = node.output[0];
@@ -122,7 +161,14 @@ export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs =
     if (node.opType === "Constant" && node.input.length === 0) {
       const t = constantTensor(node);
       if (t === undefined || dtypeOf(t.dataType) === undefined) continue;
-      table.set(out, { dims: dimsOf(t), dataType: t.dataType, nodes: [node], graphInputs: [], read: () => tensorValues(t), readFloats: () => floatValues(t, pool) });
+      table.set(out, {
+        dims: dimsOf(t),
+        dataType: t.dataType,
+        nodes: [node],
+        graphInputs: [],
+        read: () => tensorValues(t),
+        readFloats: () => floatValues(t, pool),
+      });
       continue;
     }
     if (node.opType === "Add") {
@@ -138,7 +184,15 @@ export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs =
       const to = intAttribute(node, "to", Number.NaN);
       const ok = (FLOATS.has(src.dataType) && FLOATS.has(to)) || (INTS.has(src.dataType) && INTS.has(to));
       const read = () => castValues(src.read(), to);
-      if (ok) table.set(out, { dims: src.dims, dataType: to, nodes: [...src.nodes, node], graphInputs: src.graphInputs, read, readFloats: () => floatsOf(read()) });
+      if (ok)
+        table.set(out, {
+          dims: src.dims,
+          dataType: to,
+          nodes: [...src.nodes, node],
+          graphInputs: src.graphInputs,
+          read,
+          readFloats: () => floatsOf(read()),
+        });
     }
   }
   return table;

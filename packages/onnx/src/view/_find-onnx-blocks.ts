@@ -4,7 +4,11 @@ import { onnxGraphView, weightInputs } from "./onnx-graph-view.js";
 import type { OnnxModel } from "../codec/onnx-model.js";
 
 function runTimeWeights(inputs: readonly string[]): string {
-  const some = inputs.slice(0, 3).map((n) => `'${n}'`).join(", ") + (inputs.length > 3 ? ` and ${inputs.length - 3} more` : "");
+  const some =
+    inputs
+      .slice(0, 3)
+      .map((n) => `'${n}'`)
+      .join(", ") + (inputs.length > 3 ? ` and ${inputs.length - 3} more` : "");
   return `its weights ${some} are also graph inputs, which a caller may replace at run time, and initializersAsInputs is 'inputs' (CLI --keep-weight-inputs); convert without it to fuse them as constants`;
 }
 
@@ -15,7 +19,10 @@ function runTimeWeights(inputs: readonly string[]): string {
  * block that reads one is refused (`NON_CONSTANT_WEIGHTS`, naming them)
  * instead, so that none is left silently.
  */
-export async function findOnnxBlocks(model: OnnxModel, options: ConvertOptions): Promise<{ candidates: Candidate[]; refused: Refusal[] }> {
+export async function findOnnxBlocks(
+  model: OnnxModel,
+  options: ConvertOptions,
+): Promise<{ candidates: Candidate[]; refused: Refusal[] }> {
   const asInputs = initializersAsInputs(options) === "inputs";
   const graph = onnxGraphView(model.proto);
   const { matches, refused } = await matchBlocks(graph.view);

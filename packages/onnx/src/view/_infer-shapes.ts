@@ -10,16 +10,20 @@ export type Dims = readonly (number | undefined)[];
 
 /** Ops whose first output has the shape of their first input. */
 const SAME_SHAPE = new Set(
-  ("Relu LeakyRelu PRelu Sigmoid HardSigmoid HardSwish Tanh Clip Elu Selu Celu Gelu Mish Softplus Softsign ThresholdedRelu " +
+  (
+    "Relu LeakyRelu PRelu Sigmoid HardSigmoid HardSwish Tanh Clip Elu Selu Celu Gelu Mish Softplus Softsign ThresholdedRelu " +
     "Erf Neg Abs Sqrt Exp Log Reciprocal Floor Ceil Round Sign Identity Cast CastLike Dropout BatchNormalization " +
-    "InstanceNormalization LayerNormalization LRN Softmax LogSoftmax Hardmax Swish").split(" "),
+    "InstanceNormalization LayerNormalization LRN Softmax LogSoftmax Hardmax Swish"
+  ).split(" "),
 );
 const BROADCAST = new Set("Add Sub Mul Div Pow Max Min Sum Mean".split(" "));
 
 function declared(v: ValueInfoProto): Dims | undefined {
   const t = v.type?.value;
   if (t?.case !== "tensorType" || t.value.shape === undefined) return undefined;
-  return t.value.shape.dim.map((d) => (d.value.case === "dimValue" && d.value.value >= 0n ? Number(d.value.value) : undefined));
+  return t.value.shape.dim.map((d) =>
+    d.value.case === "dimValue" && d.value.value >= 0n ? Number(d.value.value) : undefined,
+  );
 }
 
 function broadcast(shapes: readonly Dims[]): Dims {
@@ -40,8 +44,21 @@ function window(node: NodeProto, x: Dims, kernel: Pair, ceil: boolean): [number 
   const h = x[2];
   const w = x[3];
   if (h === undefined || w === undefined) return [undefined, undefined];
-  const kind = mode === "SAME_UPPER" ? "same-upper" : mode === "SAME_LOWER" ? "same-lower" : mode === "VALID" ? "valid" : "explicit";
-  const pads = effectivePads(kind === "explicit" ? { kind, pads: (intsAttribute(node, "pads") ?? [0, 0, 0, 0]) as never } : { kind }, kernel, stride, dilation, [h, w]);
+  const kind =
+    mode === "SAME_UPPER"
+      ? "same-upper"
+      : mode === "SAME_LOWER"
+        ? "same-lower"
+        : mode === "VALID"
+          ? "valid"
+          : "explicit";
+  const pads = effectivePads(
+    kind === "explicit" ? { kind, pads: (intsAttribute(node, "pads") ?? [0, 0, 0, 0]) as never } : { kind },
+    kernel,
+    stride,
+    dilation,
+    [h, w],
+  );
   if (pads === undefined) return [undefined, undefined];
   const axis = (n: number, i: 0 | 1): number | undefined => {
     const span = (kernel[i] - 1) * dilation[i] + 1;
@@ -54,7 +71,12 @@ function window(node: NodeProto, x: Dims, kernel: Pair, ceil: boolean): [number 
   return [axis(h, 0), axis(w, 1)];
 }
 
-function infer(node: NodeProto, ins: readonly (Dims | undefined)[], constants: ReadonlyMap<string, OnnxConstant>, opset: number): Dims | undefined {
+function infer(
+  node: NodeProto,
+  ins: readonly (Dims | undefined)[],
+  constants: ReadonlyMap<string, OnnxConstant>,
+  opset: number,
+): Dims | undefined {
   const x = ins[0];
   if (x === undefined) return undefined;
   const op = node.opType;
@@ -95,7 +117,11 @@ function infer(node: NodeProto, ins: readonly (Dims | undefined)[], constants: R
  * BatchNormalization, element-wise ops, broadcasting arithmetic). Enough to
  * resolve SAME padding in exported models that carry no value_info.
  */
-export function inferShapes(graph: GraphProto, constants: ReadonlyMap<string, OnnxConstant>, opset: number): Map<string, Dims> {
+export function inferShapes(
+  graph: GraphProto,
+  constants: ReadonlyMap<string, OnnxConstant>,
+  opset: number,
+): Map<string, Dims> {
   const shapes = new Map<string, Dims>();
   for (const v of [...graph.input, ...graph.valueInfo, ...graph.output]) {
     const d = declared(v);
@@ -105,7 +131,12 @@ export function inferShapes(graph: GraphProto, constants: ReadonlyMap<string, On
   for (const node of topologicalOrder(graph)) {
     const out = node.output[0];
     if (out === undefined || out === "" || shapes.has(out) || !isOnnxDomain(node)) continue;
-    const d = infer(node, node.input.map((i) => shapes.get(i)), constants, opset);
+    const d = infer(
+      node,
+      node.input.map((i) => shapes.get(i)),
+      constants,
+      opset,
+    );
     if (d !== undefined) shapes.set(out, d);
   }
   return shapes;

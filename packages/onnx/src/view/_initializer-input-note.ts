@@ -16,13 +16,19 @@ function initializerInputs(model: ModelProto): Set<string> {
  * @param before - the model as decoded.
  * @param after - the model as written.
  */
-export function initializerInputNote(before: ModelProto, after: ModelProto, mode: "constants" | "inputs"): string | undefined {
+export function initializerInputNote(
+  before: ModelProto,
+  after: ModelProto,
+  mode: "constants" | "inputs",
+): string | undefined {
   const was = initializerInputs(before);
   if (was.size === 0) return undefined;
   const stays = initializerInputs(after);
   const gone = [...was].filter((n) => !stays.has(n)).length;
   const one = was.size === 1;
-  const n = one ? "1 initializer that was also a graph input was" : `${was.size} initializers that were also graph inputs were`;
+  const n = one
+    ? "1 initializer that was also a graph input was"
+    : `${was.size} initializers that were also graph inputs were`;
   if (mode === "inputs") {
     return `${n} kept as run-time inputs (initializersAsInputs: 'inputs', CLI --keep-weight-inputs): blocks that read any of them are refused (NON_CONSTANT_WEIGHTS)`;
   }

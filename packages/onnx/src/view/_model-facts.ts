@@ -9,7 +9,9 @@ function weightTensors(model: ModelProto): TensorProto[] {
   const graph = model.graph;
   if (graph === undefined) return [];
   const constants = graph.node.flatMap((n) => (n.opType === "Constant" ? [tensorAttribute(n, "value")?.t] : []));
-  return [...graph.initializer, ...constants].filter((t): t is TensorProto => t !== undefined && isFloatType(t.dataType));
+  return [...graph.initializer, ...constants].filter(
+    (t): t is TensorProto => t !== undefined && isFloatType(t.dataType),
+  );
 }
 
 /** Number of float weight values (initializers and Constant tensors of the main graph). */
@@ -26,5 +28,10 @@ export function modelFacts(model: ModelProto): Record<string, string> {
   }
   const dtype = [...byType].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "none";
   const producer = `${model.producerName} ${model.producerVersion}`.trim();
-  return { opset: `${defaultOpset(model.opsetImport)}`, ir_version: `${model.irVersion}`, producer: producer === "" ? "unknown" : producer, dtype };
+  return {
+    opset: `${defaultOpset(model.opsetImport)}`,
+    ir_version: `${model.irVersion}`,
+    producer: producer === "" ? "unknown" : producer,
+    dtype,
+  };
 }

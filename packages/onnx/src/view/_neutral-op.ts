@@ -21,10 +21,15 @@ export interface NodeReading {
 }
 
 // FLOAT weights reach core as float32 (widened there, exactly, as it computes): no float64 copy of the model's kernels.
-const floatRef = (c: OnnxConstant, shape: readonly number[] = c.dims): ConstRef => ({ shape, values: async () => c.readFloats() });
+const floatRef = (c: OnnxConstant, shape: readonly number[] = c.dims): ConstRef => ({
+  shape,
+  values: async () => c.readFloats(),
+});
 
-const positive = (v: readonly number[] | undefined, n: number): v is number[] => v !== undefined && v.length === n && v.every((x) => Number.isInteger(x) && x >= 1);
-const nonNegative = (v: readonly number[] | undefined, n: number): v is number[] => v !== undefined && v.length === n && v.every((x) => Number.isInteger(x) && x >= 0);
+const positive = (v: readonly number[] | undefined, n: number): v is number[] =>
+  v !== undefined && v.length === n && v.every((x) => Number.isInteger(x) && x >= 1);
+const nonNegative = (v: readonly number[] | undefined, n: number): v is number[] =>
+  v !== undefined && v.length === n && v.every((x) => Number.isInteger(x) && x >= 0);
 
 /** auto_pad + pads as core's Padding (ONNX 2-D pads are [top, left, bottom, right] already). */
 function padding(node: NodeProto): Padding | undefined {
@@ -45,13 +50,22 @@ function padding(node: NodeProto): Padding | undefined {
 
 function conv(node: NodeProto, ctx: OpContext): NodeReading | undefined {
   const [x, w, b = ""] = node.input;
-  if (x === undefined || w === undefined || node.input.length > 3 || node.output.length !== 1 || ctx.constants.has(x)) return undefined;
+  if (x === undefined || w === undefined || node.input.length > 3 || node.output.length !== 1 || ctx.constants.has(x))
+    return undefined;
   const kernel = ctx.constants.get(w);
   if (kernel === undefined || kernel.dims.length !== 4 || !isFloatType(kernel.dataType)) return undefined;
   const bias = b === "" ? undefined : ctx.constants.get(b);
-  if (b !== "" && (bias === undefined || bias.dims.length !== 1 || bias.dims[0] !== kernel.dims[0] || bias.dataType !== kernel.dataType)) return undefined;
+  if (
+    b !== "" &&
+    (bias === undefined ||
+      bias.dims.length !== 1 ||
+      bias.dims[0] !== kernel.dims[0] ||
+      bias.dataType !== kernel.dataType)
+  )
+    return undefined;
   const shape = intsAttribute(node, "kernel_shape");
-  if (shape !== undefined && (shape.length !== 2 || shape[0] !== kernel.dims[2] || shape[1] !== kernel.dims[3])) return undefined;
+  if (shape !== undefined && (shape.length !== 2 || shape[0] !== kernel.dims[2] || shape[1] !== kernel.dims[3]))
+    return undefined;
   const stride = intsAttribute(node, "strides") ?? [1, 1];
   const dilation = intsAttribute(node, "dilations") ?? [1, 1];
   const groups = intAttribute(node, "group", 1);
@@ -72,12 +86,14 @@ function conv(node: NodeProto, ctx: OpContext): NodeReading | undefined {
 function batchNorm(node: NodeProto, ctx: OpContext): NodeReading | undefined {
   // Before opset 7 BatchNormalization had is_test / consumed_inputs; opset 7-8 `spatial`; 14+ training_mode.
   if (ctx.opset < 7 || node.output.filter((o) => o !== "").length !== 1 || node.output[0] === "") return undefined;
-  if (intAttribute(node, "training_mode", 0) !== 0 || (ctx.opset < 9 && intAttribute(node, "spatial", 1) !== 1)) return undefined;
+  if (intAttribute(node, "training_mode", 0) !== 0 || (ctx.opset < 9 && intAttribute(node, "spatial", 1) !== 1))
+    return undefined;
   const [x, ...params] = node.input;
   const refs = params.map((p) => ctx.constants.get(p));
   if (x === undefined || ctx.constants.has(x) || refs.length !== 4) return undefined;
   const c = refs[0]?.dims[0];
-  if (refs.some((r) => r === undefined || r.dims.length !== 1 || r.dims[0] !== c || !isFloatType(r.dataType))) return undefined;
+  if (refs.some((r) => r === undefined || r.dims.length !== 1 || r.dims[0] !== c || !isFloatType(r.dataType)))
+    return undefined;
   const eps = decimalOfFloat32(floatAttribute(node, "epsilon", 1e-5));
   if (!(eps >= 0 && Number.isFinite(eps))) return undefined;
   const [gamma, beta, mean, variance] = refs.map((r) => floatRef(r!)) as [ConstRef, ConstRef, ConstRef, ConstRef];
@@ -89,14 +105,22 @@ function perChannel(c: OnnxConstant): ConstRef | undefined {
   if (!isFloatType(c.dataType) || c.dims.length > 4) return undefined;
   if (c.dims.every((d) => d === 1)) return floatRef(c, [1]);
   const d = c.dims;
-  const channels = d.length === 3 && d[1] === 1 && d[2] === 1 ? d[0] : d.length === 4 && d[0] === 1 && d[2] === 1 && d[3] === 1 ? d[1] : undefined;
+  const channels =
+    d.length === 3 && d[1] === 1 && d[2] === 1
+      ? d[0]
+      : d.length === 4 && d[0] === 1 && d[2] === 1 && d[3] === 1
+        ? d[1]
+        : undefined;
   return channels === undefined ? undefined : floatRef(c, [channels]);
 }
 
 function arithmetic(node: NodeProto, ctx: OpContext): NodeReading | undefined {
   const data = node.input.filter((i) => !ctx.constants.has(i));
   if (node.output.length !== 1 || node.input.some((i) => i === "")) return undefined;
-  if (node.opType === "Sum") return node.input.length >= 2 && data.length === node.input.length ? { op: { kind: "add" }, inputs: data } : undefined;
+  if (node.opType === "Sum")
+    return node.input.length >= 2 && data.length === node.input.length
+      ? { op: { kind: "add" }, inputs: data }
+      : undefined;
   if (node.input.length !== 2) return undefined;
   if (data.length === 2 && node.opType === "Add") return { op: { kind: "add" }, inputs: data };
   const k = node.input.find((i) => ctx.constants.has(i));
@@ -120,8 +144,12 @@ function averagePool(node: NodeProto, ctx: OpContext): NodeReading | undefined {
   const stride = intsAttribute(node, "strides") ?? [1, 1];
   const dilations = intsAttribute(node, "dilations") ?? [1, 1];
   const pd = padding(node);
-  if (!positive(size, 2) || !positive(stride, 2) || dilations.some((d) => d !== 1) || pd === undefined) return undefined;
-  return { op: { kind: "avgpool", size: size as unknown as Pair, stride: stride as unknown as Pair, padding: pd }, inputs: [x] };
+  if (!positive(size, 2) || !positive(stride, 2) || dilations.some((d) => d !== 1) || pd === undefined)
+    return undefined;
+  return {
+    op: { kind: "avgpool", size: size as unknown as Pair, stride: stride as unknown as Pair, padding: pd },
+    inputs: [x],
+  };
 }
 
 /**

@@ -25,7 +25,12 @@ const ints = (c: OnnxConstant | undefined): number[] | undefined => {
  * the input's rank when `axes` is given. Returns undefined when the pads are
  * not constant or cannot be read.
  */
-export function padAmounts(node: NodeProto, constants: ReadonlyMap<string, OnnxConstant>, opset: number, rank: number | undefined): PadAmounts | undefined {
+export function padAmounts(
+  node: NodeProto,
+  constants: ReadonlyMap<string, OnnxConstant>,
+  opset: number,
+  rank: number | undefined,
+): PadAmounts | undefined {
   const mode = stringAttribute(node, "mode", "constant");
   if (mode === undefined) return undefined;
   if (opset < 11) {
@@ -62,10 +67,22 @@ export function padAmounts(node: NodeProto, constants: ReadonlyMap<string, OnnxC
  * spatial axes of an NCHW tensor (mode constant, fill 0, pads >= 0), else
  * undefined.
  */
-export function spatialZeroPad(node: NodeProto, constants: ReadonlyMap<string, OnnxConstant>, opset: number, rank: number | undefined): Pads | undefined {
+export function spatialZeroPad(
+  node: NodeProto,
+  constants: ReadonlyMap<string, OnnxConstant>,
+  opset: number,
+  rank: number | undefined,
+): Pads | undefined {
   const a = padAmounts(node, constants, opset, rank);
   const p = a?.pads;
-  if (a === undefined || p?.length !== 8 || a.mode !== "constant" || !a.zeroFill || p.some((v) => !Number.isInteger(v) || v < 0)) return undefined;
+  if (
+    a === undefined ||
+    p?.length !== 8 ||
+    a.mode !== "constant" ||
+    !a.zeroFill ||
+    p.some((v) => !Number.isInteger(v) || v < 0)
+  )
+    return undefined;
   if (p[0] !== 0 || p[1] !== 0 || p[4] !== 0 || p[5] !== 0) return undefined; // batch or channel padding
   return [p[2]!, p[3]!, p[6]!, p[7]!];
 }

@@ -1,6 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import { isReparamError } from "@reparam/core";
-import { AttributeProtoSchema, AttributeProto_AttributeType, GraphProtoSchema, NodeProtoSchema, type ModelProto } from "onnx-buf";
+import {
+  AttributeProtoSchema,
+  AttributeProto_AttributeType,
+  GraphProtoSchema,
+  NodeProtoSchema,
+  type ModelProto,
+} from "onnx-buf";
 import { describe, expect, it } from "vitest";
 import { buildModel, type NodeSpec } from "../codec/build-model.js";
 import { checkGraph } from "./check-graph.js";
@@ -55,8 +61,12 @@ describe("checkGraph", () => {
     const f = failure(() => checkGraph(model(twice)));
     expect(f.code).toBe("ONNX_DUPLICATE_OUTPUT");
     expect(f.found).toBe("'b' from node 'B' and from node 'D'");
-    expect(failure(() => checkGraph(model([{ op: "Neg", inputs: ["x"], outputs: ["c"] }], ["c"]))).code).toBe("ONNX_DUPLICATE_OUTPUT");
-    expect(failure(() => checkGraph(model([{ op: "Neg", inputs: ["c"], outputs: ["x"] }], ["x"]))).code).toBe("ONNX_DUPLICATE_OUTPUT");
+    expect(failure(() => checkGraph(model([{ op: "Neg", inputs: ["x"], outputs: ["c"] }], ["c"]))).code).toBe(
+      "ONNX_DUPLICATE_OUTPUT",
+    );
+    expect(failure(() => checkGraph(model([{ op: "Neg", inputs: ["c"], outputs: ["x"] }], ["x"]))).code).toBe(
+      "ONNX_DUPLICATE_OUTPUT",
+    );
   });
 
   it("reports a cycle by its nodes' names, in data-flow order", () => {
@@ -126,14 +136,22 @@ describe("topologicalOrder", () => {
   });
 
   it("throws ONNX_CYCLE and ONNX_DUPLICATE_OUTPUT", () => {
-    expect(failure(() => topologicalOrder(model([{ op: "Add", inputs: ["x", "y"], outputs: ["y"] }]).graph!)).code).toBe("ONNX_CYCLE");
+    expect(
+      failure(() => topologicalOrder(model([{ op: "Add", inputs: ["x", "y"], outputs: ["y"] }]).graph!)).code,
+    ).toBe("ONNX_CYCLE");
     const dup = model([...chain, { op: "Neg", inputs: ["x"], outputs: ["a"] }]);
     expect(failure(() => topologicalOrder(dup.graph!)).code).toBe("ONNX_DUPLICATE_OUTPUT");
   });
 
   it("handles a long chain without recursion", () => {
     const nodes: NodeSpec[] = [];
-    for (let i = 0; i < 50_000; i++) nodes.push({ op: "Neg", inputs: [i === 0 ? "x" : `v${i - 1}`], outputs: [i === 49_999 ? "y" : `v${i}`], name: `n${i}` });
+    for (let i = 0; i < 50_000; i++)
+      nodes.push({
+        op: "Neg",
+        inputs: [i === 0 ? "x" : `v${i - 1}`],
+        outputs: [i === 49_999 ? "y" : `v${i}`],
+        name: `n${i}`,
+      });
     const order = names(model(nodes.reverse()));
     expect(order[0]).toBe("n0");
     expect(order[49_999]).toBe("n49999");

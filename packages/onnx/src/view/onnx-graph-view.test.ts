@@ -23,17 +23,39 @@ const inits: InitializerSpec[] = [
 /** The neutral op of one node over x [1, C, 8, 8] (opset 18 unless given). */
 function opOf(op: string, inputs: string[], attrs: Record<string, AttributeValue> = {}, opset = 18, outputs = ["y"]) {
   const nodes: NodeSpec[] = [{ op, inputs, outputs, attrs, name: "n" }];
-  const model = buildModel({ opset, inputs: [{ name: "x", dims: [1, C, 8, 8] }, { name: "input_w", dims: [C, C, 3, 3] }], outputs: [{ name: "y" }], nodes, initializers: inits });
+  const model = buildModel({
+    opset,
+    inputs: [
+      { name: "x", dims: [1, C, 8, 8] },
+      { name: "input_w", dims: [C, C, 3, 3] },
+    ],
+    outputs: [{ name: "y" }],
+    nodes,
+    initializers: inits,
+  });
   const g = onnxGraphView(model);
   return { op: g.view.nodes[0]!.op, inputs: g.view.nodes[0]!.inputs, g };
 }
 
 describe("onnxGraphView: ONNX nodes as neutral ops", () => {
   it("reads Conv with its defaults, auto_pad forms, and constant weights only", () => {
-    expect(opOf("Conv", ["x", "w"]).op).toMatchObject({ kind: "conv", stride: [1, 1], dilation: [1, 1], groups: 1, padding: { kind: "explicit", pads: [0, 0, 0, 0] } });
+    expect(opOf("Conv", ["x", "w"]).op).toMatchObject({
+      kind: "conv",
+      stride: [1, 1],
+      dilation: [1, 1],
+      groups: 1,
+      padding: { kind: "explicit", pads: [0, 0, 0, 0] },
+    });
     expect(opOf("Conv", ["x", "w"]).inputs).toEqual(["x"]);
-    expect(opOf("Conv", ["x", "w", "v"], { strides: intsAttr([2, 1]), group: intAttr(1), pads: intsAttr([1, 2, 3, 4]) }, 11).op).toMatchObject({ stride: [2, 1], padding: { pads: [1, 2, 3, 4] }, bias: { shape: [C] } });
-    for (const [auto, kind] of [["SAME_UPPER", "same-upper"], ["SAME_LOWER", "same-lower"], ["VALID", "valid"]]) {
+    expect(
+      opOf("Conv", ["x", "w", "v"], { strides: intsAttr([2, 1]), group: intAttr(1), pads: intsAttr([1, 2, 3, 4]) }, 11)
+        .op,
+    ).toMatchObject({ stride: [2, 1], padding: { pads: [1, 2, 3, 4] }, bias: { shape: [C] } });
+    for (const [auto, kind] of [
+      ["SAME_UPPER", "same-upper"],
+      ["SAME_LOWER", "same-lower"],
+      ["VALID", "valid"],
+    ]) {
       expect(opOf("Conv", ["x", "w"], { auto_pad: stringAttr(auto!) }, 1).op).toMatchObject({ padding: { kind } });
     }
     expect(opOf("Conv", ["x", "w"], { kernel_shape: intsAttr([1, 1]) }).op.kind).toBe("other");
@@ -71,7 +93,10 @@ describe("onnxGraphView: ONNX nodes as neutral ops", () => {
   it("reads zero Pad of the spatial axes in every form, nothing else", () => {
     expect(opOf("Pad", ["x", "pads"]).op).toEqual({ kind: "pad", pads: [1, 2, 3, 4] });
     expect(opOf("Pad", ["x", "spads", "", "axes"]).op).toEqual({ kind: "pad", pads: [1, 1, 2, 2] });
-    expect(opOf("Pad", ["x"], { pads: intsAttr([0, 0, 1, 1, 0, 0, 1, 1]) }, 2).op).toEqual({ kind: "pad", pads: [1, 1, 1, 1] });
+    expect(opOf("Pad", ["x"], { pads: intsAttr([0, 0, 1, 1, 0, 0, 1, 1]) }, 2).op).toEqual({
+      kind: "pad",
+      pads: [1, 1, 1, 1],
+    });
     expect(opOf("Pad", ["x"], { paddings: intsAttr([0, 0, 1, 1, 0, 0, 1, 1]) }, 1).op.kind).toBe("pad");
     expect(opOf("Pad", ["x", "pads", "one"]).op.kind).toBe("other");
     expect(opOf("Pad", ["x", "pads"], { mode: stringAttr("reflect") }).op.kind).toBe("other");
@@ -80,9 +105,15 @@ describe("onnxGraphView: ONNX nodes as neutral ops", () => {
 
   it("reads AveragePool only when it counts pads, in floor mode", () => {
     const a = { kernel_shape: intsAttr([3, 3]), pads: intsAttr([1, 1, 1, 1]) };
-    expect(opOf("AveragePool", ["x"], { ...a, count_include_pad: intAttr(1) }).op).toMatchObject({ kind: "avgpool", size: [3, 3], stride: [1, 1] });
+    expect(opOf("AveragePool", ["x"], { ...a, count_include_pad: intAttr(1) }).op).toMatchObject({
+      kind: "avgpool",
+      size: [3, 3],
+      stride: [1, 1],
+    });
     expect(opOf("AveragePool", ["x"], a).op.kind).toBe("other");
-    expect(opOf("AveragePool", ["x"], { ...a, count_include_pad: intAttr(1), ceil_mode: intAttr(1) }).op.kind).toBe("other");
+    expect(opOf("AveragePool", ["x"], { ...a, count_include_pad: intAttr(1), ceil_mode: intAttr(1) }).op.kind).toBe(
+      "other",
+    );
   });
 
   it("rounds a Cast constant as the Cast does, and lists every read of other nodes", async () => {
@@ -98,7 +129,9 @@ describe("onnxGraphView: ONNX nodes as neutral ops", () => {
       initializers: inits,
     });
     const g = onnxGraphView(model);
-    expect(Array.from(g.constants.get("v32")!.read().values as Float64Array)).toEqual([0.1, 0.2, 0.3].map((x) => widenFloat16(narrowFloat16(Math.fround(x)))));
+    expect(Array.from(g.constants.get("v32")!.read().values as Float64Array)).toEqual(
+      [0.1, 0.2, 0.3].map((x) => widenFloat16(narrowFloat16(Math.fround(x)))),
+    );
     expect(g.view.nodes[2]!.inputs).toEqual(["x", "v32"]);
   });
 
@@ -108,9 +141,19 @@ describe("onnxGraphView: ONNX nodes as neutral ops", () => {
       inputs: [{ name: "x", dims: ["N", C, 9, 8] }],
       outputs: [{ name: "y" }],
       nodes: [
-        { op: "Conv", inputs: ["x", "w"], outputs: ["a"], attrs: { auto_pad: stringAttr("SAME_UPPER"), strides: intsAttr([2, 2]) } },
+        {
+          op: "Conv",
+          inputs: ["x", "w"],
+          outputs: ["a"],
+          attrs: { auto_pad: stringAttr("SAME_UPPER"), strides: intsAttr([2, 2]) },
+        },
         { op: "Pad", inputs: ["a", "pads"], outputs: ["b"] },
-        { op: "MaxPool", inputs: ["b"], outputs: ["c"], attrs: { kernel_shape: intsAttr([2, 2]), strides: intsAttr([2, 2]), ceil_mode: intAttr(1) } },
+        {
+          op: "MaxPool",
+          inputs: ["b"],
+          outputs: ["c"],
+          attrs: { kernel_shape: intsAttr([2, 2]), strides: intsAttr([2, 2]), ceil_mode: intAttr(1) },
+        },
         { op: "Relu", inputs: ["c"], outputs: ["d"] },
         { op: "Add", inputs: ["d", "nchw"], outputs: ["e"] },
         { op: "GlobalAveragePool", inputs: ["e"], outputs: ["y"] },
@@ -118,6 +161,14 @@ describe("onnxGraphView: ONNX nodes as neutral ops", () => {
       initializers: inits,
     });
     const { view } = onnxGraphView(model);
-    expect(["x", "a", "b", "c", "d", "e", "y"].map((t) => view.spatialSize(t))).toEqual([[9, 8], [5, 4], [9, 10], [5, 5], [5, 5], [5, 5], [1, 1]]);
+    expect(["x", "a", "b", "c", "d", "e", "y"].map((t) => view.spatialSize(t))).toEqual([
+      [9, 8],
+      [5, 4],
+      [9, 10],
+      [5, 5],
+      [5, 5],
+      [5, 5],
+      [1, 1],
+    ]);
   });
 });

@@ -33,7 +33,9 @@ export interface OnnxGraphView {
 }
 
 function kernelsOf(block: Block): ArrayBufferView[] {
-  return block.branches.flatMap((b) => (b.kind === "conv" ? [b.kernel.data] : b.kind === "sequential" ? [b.first.kernel.data, b.second.kernel.data] : []));
+  return block.branches.flatMap((b) =>
+    b.kind === "conv" ? [b.kernel.data] : b.kind === "sequential" ? [b.first.kernel.data, b.second.kernel.data] : [],
+  );
 }
 
 /** Unique ids: the node's name, or `<op>#<index>` when unnamed or taken. */
@@ -71,7 +73,12 @@ export function onnxGraphView(model: ModelProto): OnnxGraphView {
     nodes.set(id, node);
     const reading = neutralOp(node, ctx);
     if (reading !== undefined) return { id, op: reading.op, inputs: reading.inputs, outputs: [...node.output] };
-    return { id, op: { kind: "other" }, inputs: nodeReads(node).filter((n) => n !== ""), outputs: node.output.filter((o) => o !== "") };
+    return {
+      id,
+      op: { kind: "other" },
+      inputs: nodeReads(node).filter((n) => n !== ""),
+      outputs: node.output.filter((o) => o !== ""),
+    };
   });
   const sizes = (t: string): readonly [number, number] | undefined => {
     const d = shapes.get(t);
@@ -80,12 +87,24 @@ export function onnxGraphView(model: ModelProto): OnnxGraphView {
     return d?.length === 4 && h !== undefined && w !== undefined ? [h, w] : undefined;
   };
   const reuse = (block: Block) => pool.reuse(kernelsOf(block));
-  return { view: graphView(views, graph.output.map((v) => v.name), sizes), nodes, constants, shapes, opset, reuse };
+  return {
+    view: graphView(
+      views,
+      graph.output.map((v) => v.name),
+      sizes,
+    ),
+    nodes,
+    constants,
+    shapes,
+    opset,
+    reuse,
+  };
 }
 
 /** The graph inputs (initializers also listed as inputs) that the ONNX nodes behind `nodes` read as weights, sorted. */
 export function weightInputs(g: OnnxGraphView, nodes: readonly GraphNodeView[]): string[] {
   const names = new Set<string>();
-  for (const n of nodes) for (const i of g.nodes.get(n.id)?.input ?? []) for (const w of g.constants.get(i)?.graphInputs ?? []) names.add(w);
+  for (const n of nodes)
+    for (const i of g.nodes.get(n.id)?.input ?? []) for (const w of g.constants.get(i)?.graphInputs ?? []) names.add(w);
   return [...names].sort();
 }

@@ -50,7 +50,13 @@ export function topologicalOrder(graph: GraphProto): NodeProto[] {
         path.push([j, 0]);
       } else if (state[j] === 1) {
         const from = path.findIndex(([n]) => n === j);
-        throw cycle(graph, path.slice(from).map(([n]) => n).reverse());
+        throw cycle(
+          graph,
+          path
+            .slice(from)
+            .map(([n]) => n)
+            .reverse(),
+        );
       }
     }
   }

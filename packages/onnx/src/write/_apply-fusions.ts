@@ -1,8 +1,16 @@
 import { create } from "@bufbuild/protobuf";
 import type { FusePlan, GraphBlockMatch } from "@reparam/core";
 import {
-  NodeProtoSchema, TensorShapeProtoSchema, TensorShapeProto_DimensionSchema, TypeProtoSchema, TypeProto_TensorSchema, ValueInfoProtoSchema,
-  type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto,
+  NodeProtoSchema,
+  TensorShapeProtoSchema,
+  TensorShapeProto_DimensionSchema,
+  TypeProtoSchema,
+  TypeProto_TensorSchema,
+  ValueInfoProtoSchema,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
 } from "onnx-buf";
 import { isFloatType } from "../view/_constant-table.js";
 import { copyMessage } from "../codec/_copy-message.js";
@@ -27,7 +35,14 @@ export interface Fused {
   readonly pending: PendingTensors;
 }
 
-function convNode(name: string, input: string, output: string, weight: string, bias: string, conv: FusePlan): NodeProto {
+function convNode(
+  name: string,
+  input: string,
+  output: string,
+  weight: string,
+  bias: string,
+  conv: FusePlan,
+): NodeProto {
   const [, , kh, kw] = conv.kernelShape;
   return create(NodeProtoSchema, {
     name,
@@ -46,8 +61,14 @@ function convNode(name: string, input: string, output: string, weight: string, b
 
 function inputInfo(t: TensorProto): ValueInfoProto {
   const dim = t.dims.map((d) => create(TensorShapeProto_DimensionSchema, { value: { case: "dimValue", value: d } }));
-  const tensorType = create(TypeProto_TensorSchema, { elemType: t.dataType, shape: create(TensorShapeProtoSchema, { dim }) });
-  return create(ValueInfoProtoSchema, { name: t.name, type: create(TypeProtoSchema, { value: { case: "tensorType", value: tensorType } }) });
+  const tensorType = create(TypeProto_TensorSchema, {
+    elemType: t.dataType,
+    shape: create(TensorShapeProtoSchema, { dim }),
+  });
+  return create(ValueInfoProtoSchema, {
+    name: t.name,
+    type: create(TypeProtoSchema, { value: { case: "tensorType", value: tensorType } }),
+  });
 }
 
 /**
@@ -81,7 +102,12 @@ export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: reado
   const graph = model.graph!;
   const proto = (id: string) => g.nodes.get(id)!;
   const removed = new Set(fusions.flatMap((f) => f.match.nodes.map((n) => proto(n.id))));
-  const dead = deadValues(graph, removed, g.constants, fusions.map((f) => f.match.input));
+  const dead = deadValues(
+    graph,
+    removed,
+    g.constants,
+    fusions.map((f) => f.match.input),
+  );
   const kept = graph.node.filter((n) => !removed.has(n) && !dead.nodes.has(n));
   const taken = new Set([...graph.input, ...graph.output, ...graph.valueInfo].map((v) => v.name));
   for (const t of graph.initializer) if (!dead.initializers.has(t.name)) taken.add(t.name);
@@ -93,25 +119,39 @@ export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: reado
   for (const { match, source } of fusions) {
     const first = match.nodes.find((n) => n.op.kind === "conv")!;
     const single = match.candidate.family === "conv-bn" ? proto(first.id).name || first.id : undefined;
-    const names = fusedNames(match.candidate.name, match.nodes.map((n) => n.id), single, taken, takenNodes);
+    const names = fusedNames(
+      match.candidate.name,
+      match.nodes.map((n) => n.id),
+      single,
+      taken,
+      takenNodes,
+    );
     taken.add(names.weight).add(names.bias);
     takenNodes.add(names.node);
     const fused = fusedTensors(source, blockDataType(g, match), names.weight, names.bias);
     fused.tensors.forEach((t, i) => pending.set(t, fused.pending[i]!));
     added.push(...fused.tensors);
     const last = match.nodes.find((n) => n.outputs.includes(match.output))!;
-    replacing.set(proto(last.id), convNode(names.node, match.input, match.output, names.weight, names.bias, source.plan));
+    replacing.set(
+      proto(last.id),
+      convNode(names.node, match.input, match.output, names.weight, names.bias, source.plan),
+    );
   }
   const stale = new Set([...dead.initializers, ...[...removed, ...dead.nodes].flatMap((n) => n.output)]);
   for (const f of fusions) stale.delete(f.match.output);
-  const node = graph.node.flatMap((n) => (replacing.has(n) ? [replacing.get(n)!] : removed.has(n) || dead.nodes.has(n) ? [] : [n]));
+  const node = graph.node.flatMap((n) =>
+    replacing.has(n) ? [replacing.get(n)!] : removed.has(n) || dead.nodes.has(n) ? [] : [n],
+  );
   const legacy = model.irVersion < 4n; // IR 3 lists every initializer among the graph inputs
   const next = copyMessage(graph, {
     node,
     initializer: [...graph.initializer.filter((t) => !dead.initializers.has(t.name)), ...added],
     valueInfo: graph.valueInfo.filter((v) => !stale.has(v.name)),
     // Initializers that were also graph inputs and are now dead leave the inputs with them.
-    input: [...(dead.inputs.size === 0 ? graph.input : graph.input.filter((v) => !dead.inputs.has(v.name))), ...(legacy ? added.map(inputInfo) : [])],
+    input: [
+      ...(dead.inputs.size === 0 ? graph.input : graph.input.filter((v) => !dead.inputs.has(v.name))),
+      ...(legacy ? added.map(inputInfo) : []),
+    ],
   });
   next.node = topologicalOrder(next);
   return { model: copyMessage(model, { graph: next }), pending };

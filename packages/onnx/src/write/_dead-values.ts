@@ -22,7 +22,12 @@ export interface DeadValues {
  * `constants` holds (the caller treated it as a weight); a plain graph
  * input is never touched.
  */
-export function deadValues(graph: GraphProto, removed: ReadonlySet<NodeProto>, constants: ReadonlyMap<string, OnnxConstant>, extraReads: readonly string[]): DeadValues {
+export function deadValues(
+  graph: GraphProto,
+  removed: ReadonlySet<NodeProto>,
+  constants: ReadonlyMap<string, OnnxConstant>,
+  extraReads: readonly string[],
+): DeadValues {
   const reads = new Map<string, number>();
   const count = (n: string, by: number) => reads.set(n, (reads.get(n) ?? 0) + by);
   const producer = new Map<string, NodeProto>();

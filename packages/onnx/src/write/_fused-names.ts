@@ -45,7 +45,13 @@ function unique(base: string, taken: ReadonlySet<string>, suffixes: readonly str
  * @param ids - ids of the nodes the block removes
  * @param conv - for a conv + BN fold, the conv node's name
  */
-export function fusedNames(block: string, ids: readonly string[], conv: string | undefined, taken: ReadonlySet<string>, takenNodes: ReadonlySet<string>): FusedNames {
+export function fusedNames(
+  block: string,
+  ids: readonly string[],
+  conv: string | undefined,
+  taken: ReadonlySet<string>,
+  takenNodes: ReadonlySet<string>,
+): FusedNames {
   let scope: string;
   let nodeName: string;
   if (conv !== undefined) {

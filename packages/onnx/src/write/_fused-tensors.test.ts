@@ -10,7 +10,21 @@ const x = 1 + 2 ** -8 + 2 ** -30;
 const kernel = Float64Array.from([x, -x, 1 / 3, 65519]);
 const bias = Float64Array.from([0.1, -(2 ** -25)]);
 // One 1x1 conv with a bias and no BN: the fused conv is the conv itself.
-const block: Block = { name: "blk", inChannels: 2, branches: [{ kind: "conv", kernel: { data: kernel, shape: [2, 2, 1, 1] }, bias, stride: [1, 1], pads: [0, 0, 0, 0], dilation: [1, 1], groups: 1 }] };
+const block: Block = {
+  name: "blk",
+  inChannels: 2,
+  branches: [
+    {
+      kind: "conv",
+      kernel: { data: kernel, shape: [2, 2, 1, 1] },
+      bias,
+      stride: [1, 1],
+      pads: [0, 0, 0, 0],
+      dilation: [1, 1],
+      groups: 1,
+    },
+  ],
+};
 const planned = planBlock(block);
 const plan = (planned.ok ? planned.plan : undefined) as FusePlan;
 const source: FusionSource = { plan, load: () => Promise.resolve(block) };
@@ -38,7 +52,15 @@ describe("fusedTensors", () => {
   });
 
   it("refuses to write a fused value that overflows float16 (65520 is the tie to even towards infinity)", async () => {
-    const big: Block = { ...block, branches: [{ ...block.branches[0]!, kernel: { data: Float64Array.from([1, 2, 3, 65520]), shape: [2, 2, 1, 1] } } as Block["branches"][number]] };
+    const big: Block = {
+      ...block,
+      branches: [
+        {
+          ...block.branches[0]!,
+          kernel: { data: Float64Array.from([1, 2, 3, 65520]), shape: [2, 2, 1, 1] },
+        } as Block["branches"][number],
+      ],
+    };
     const { pending } = fusedTensors({ plan, load: () => Promise.resolve(big) }, DT.FLOAT16, "w", "b");
     await expect(pending[0].bytes()).rejects.toMatchObject({ code: "CORE_NON_FINITE" });
   });
@@ -46,8 +68,16 @@ describe("fusedTensors", () => {
   it("names and shapes the two initializers, and fuses once for both", async () => {
     let loads = 0;
     const counted: FusionSource = { ...source, load: () => (loads++, source.load()) };
-    const { tensors: [w, b], pending } = fusedTensors(counted, DT.FLOAT, "blk.rbr_reparam.weight", "blk.rbr_reparam.bias");
-    expect([w.name, w.dims, b.name, b.dims]).toEqual(["blk.rbr_reparam.weight", [2n, 2n, 1n, 1n], "blk.rbr_reparam.bias", [2n]]);
+    const {
+      tensors: [w, b],
+      pending,
+    } = fusedTensors(counted, DT.FLOAT, "blk.rbr_reparam.weight", "blk.rbr_reparam.bias");
+    expect([w.name, w.dims, b.name, b.dims]).toEqual([
+      "blk.rbr_reparam.weight",
+      [2n, 2n, 1n, 1n],
+      "blk.rbr_reparam.bias",
+      [2n],
+    ]);
     expect(pending.map((p) => p.byteLength)).toEqual([16, 8]);
     await pending[0].bytes();
     await pending[1].bytes();

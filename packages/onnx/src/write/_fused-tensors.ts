@@ -21,15 +21,27 @@ export interface FusedTensors {
   readonly pending: readonly [PendingData, PendingData];
 }
 
-const CORE_DTYPE: Partial<Record<number, FusedDtype>> = { [DT.FLOAT]: "f32", [DT.DOUBLE]: "f64", [DT.FLOAT16]: "f16", [DT.BFLOAT16]: "bf16" };
+const CORE_DTYPE: Partial<Record<number, FusedDtype>> = {
+  [DT.FLOAT]: "f32",
+  [DT.DOUBLE]: "f64",
+  [DT.FLOAT16]: "f16",
+  [DT.BFLOAT16]: "bf16",
+};
 
 /** Both tensors' bytes: core's `fuseTo` straight into the storage dtype (one rounding from float64, finiteness checked). */
-async function fusedBytes(source: FusionSource, dataType: number, weight: string, bias: string): Promise<[Uint8Array, Uint8Array]> {
+async function fusedBytes(
+  source: FusionSource,
+  dataType: number,
+  weight: string,
+  bias: string,
+): Promise<[Uint8Array, Uint8Array]> {
   const block = await source.load();
   const f = fuseTo(block, source.plan, { dtype: CORE_DTYPE[dataType]! });
   source.loaded?.(block);
   const bytes = (a: Float32Array | Float64Array | Uint16Array, where: string) =>
-    hostLittleEndian ? new Uint8Array(a.buffer, a.byteOffset, a.byteLength) : tensorDataBytes(a, dtypeOf(dataType), where).bytes;
+    hostLittleEndian
+      ? new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
+      : tensorDataBytes(a, dtypeOf(dataType), where).bytes;
   return [bytes(f.kernel, `initializer '${weight}'`), bytes(f.bias, `initializer '${bias}'`)];
 }
 
@@ -41,9 +53,11 @@ async function fusedBytes(source: FusionSource, dataType: number, weight: string
  * so that a writer holds one fused block at a time.
  */
 export function fusedTensors(source: FusionSource, dataType: number, weight: string, bias: string): FusedTensors {
-  if (CORE_DTYPE[dataType] === undefined) throw new TypeError(`fused weights cannot be stored as data type ${dataType}`);
+  if (CORE_DTYPE[dataType] === undefined)
+    throw new TypeError(`fused weights cannot be stored as data type ${dataType}`);
   const [o] = source.plan.kernelShape;
-  const tensor = (name: string, dims: readonly number[]) => create(TensorProtoSchema, { name, dims: dims.map((d) => BigInt(d)), dataType });
+  const tensor = (name: string, dims: readonly number[]) =>
+    create(TensorProtoSchema, { name, dims: dims.map((d) => BigInt(d)), dataType });
   const w = tensor(weight, source.plan.kernelShape);
   const b = tensor(bias, [o]);
   let made: (Uint8Array | undefined)[] = [];

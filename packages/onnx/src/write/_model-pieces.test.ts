@@ -1,5 +1,15 @@
 import { create } from "@bufbuild/protobuf";
-import { AttributeProtoSchema, AttributeProto_AttributeType, GraphProtoSchema, ModelProtoSchema, NodeProtoSchema, TensorProtoSchema, TensorProto_DataType as DT, type ModelProto, type TensorProto } from "onnx-buf";
+import {
+  AttributeProtoSchema,
+  AttributeProto_AttributeType,
+  GraphProtoSchema,
+  ModelProtoSchema,
+  NodeProtoSchema,
+  TensorProtoSchema,
+  TensorProto_DataType as DT,
+  type ModelProto,
+  type TensorProto,
+} from "onnx-buf";
 import { describe, expect, it } from "vitest";
 import { modelPieces } from "./_model-pieces.js";
 import type { PendingData } from "./_pending-data.js";
@@ -8,7 +18,12 @@ import { encodeModel } from "../codec/encode-model.js";
 
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 const tensor = (name: string, n: number, seed: number): TensorProto =>
-  create(TensorProtoSchema, { name, dims: [BigInt(n / 4)], dataType: DT.FLOAT, rawData: bytes(n, seed) as Uint8Array<ArrayBuffer> });
+  create(TensorProtoSchema, {
+    name,
+    dims: [BigInt(n / 4)],
+    dataType: DT.FLOAT,
+    rawData: bytes(n, seed) as Uint8Array<ArrayBuffer>,
+  });
 // An unknown field (number 99, varint 1) at the end of a message's encoding.
 const unknown = [{ no: 99, wireType: 0, data: Uint8Array.of(1) }];
 
@@ -33,12 +48,28 @@ async function joined(model: ModelProto, pending: ReadonlyMap<TensorProto, Pendi
 
 function model(): ModelProto {
   const sub = create(GraphProtoSchema, { name: "body", initializer: [tensor("inner", 200_000, 7)] });
-  const node = create(NodeProtoSchema, { opType: "If", input: ["c"], output: ["y"], attribute: [create(AttributeProtoSchema, { name: "then_branch", type: AttributeProto_AttributeType.GRAPH, g: sub })] });
+  const node = create(NodeProtoSchema, {
+    opType: "If",
+    input: ["c"],
+    output: ["y"],
+    attribute: [
+      create(AttributeProtoSchema, { name: "then_branch", type: AttributeProto_AttributeType.GRAPH, g: sub }),
+    ],
+  });
   const big = tensor("big", 300_000, 1);
   big.$unknown = unknown;
-  const graph = create(GraphProtoSchema, { name: "g", node: [node], initializer: [tensor("small", 16, 2), big, tensor("small2", 40, 3), tensor("big2", 70_000, 4)] });
+  const graph = create(GraphProtoSchema, {
+    name: "g",
+    node: [node],
+    initializer: [tensor("small", 16, 2), big, tensor("small2", 40, 3), tensor("big2", 70_000, 4)],
+  });
   graph.$unknown = unknown;
-  const m = create(ModelProtoSchema, { irVersion: 8n, producerName: "test", graph, metadataProps: [{ key: "after", value: "the graph" }] });
+  const m = create(ModelProtoSchema, {
+    irVersion: 8n,
+    producerName: "test",
+    graph,
+    metadataProps: [{ key: "after", value: "the graph" }],
+  });
   m.$unknown = unknown;
   return m;
 }
@@ -51,23 +82,39 @@ describe("modelPieces", () => {
     const expected = encodeModel(m);
     expect(Array.from(expected.subarray(-3))).toEqual([0x98, 0x06, 0x01]); // the model's unknown field 99 comes last
     expect(firstDifference(await joined(m, new Map()), expected)).toBe(-1);
-    expect(decodeModel(await joined(m, new Map())).graph!.initializer.map((t) => t.name)).toEqual(["small", "big", "small2", "big2"]);
+    expect(decodeModel(await joined(m, new Map())).graph!.initializer.map((t) => t.name)).toEqual([
+      "small",
+      "big",
+      "small2",
+      "big2",
+    ]);
   });
 
   it("fills pending tensors in, wherever they are and whatever their size", async () => {
     const m = model();
-    const pendingTensors = [create(TensorProtoSchema, { name: "p1", dims: [3n], dataType: DT.FLOAT }), create(TensorProtoSchema, { name: "p2", dims: [50_000n], dataType: DT.FLOAT })];
+    const pendingTensors = [
+      create(TensorProtoSchema, { name: "p1", dims: [3n], dataType: DT.FLOAT }),
+      create(TensorProtoSchema, { name: "p2", dims: [50_000n], dataType: DT.FLOAT }),
+    ];
     m.graph!.initializer.splice(1, 0, pendingTensors[0]!);
     m.graph!.initializer.push(pendingTensors[1]!);
     const data = [bytes(12, 5), bytes(200_000, 6)];
-    const pending = new Map(pendingTensors.map((t, i): [TensorProto, PendingData] => [t, { byteLength: data[i]!.byteLength, bytes: () => Promise.resolve(data[i]!) }]));
+    const pending = new Map(
+      pendingTensors.map((t, i): [TensorProto, PendingData] => [
+        t,
+        { byteLength: data[i]!.byteLength, bytes: () => Promise.resolve(data[i]!) },
+      ]),
+    );
     const out = await joined(m, pending);
     pendingTensors.forEach((t, i) => (t.rawData = data[i]! as Uint8Array<ArrayBuffer>));
     expect(firstDifference(out, encodeModel(m))).toBe(-1);
   });
 
   it("encodes a model without large tensors in one piece", () => {
-    const m = create(ModelProtoSchema, { irVersion: 8n, graph: create(GraphProtoSchema, { initializer: [tensor("a", 8, 1)] }) });
+    const m = create(ModelProtoSchema, {
+      irVersion: 8n,
+      graph: create(GraphProtoSchema, { initializer: [tensor("a", 8, 1)] }),
+    });
     const { pieces } = modelPieces(m, new Map());
     expect(pieces).toEqual([encodeModel(m)]);
   });

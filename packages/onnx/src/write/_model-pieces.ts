@@ -88,11 +88,26 @@ export function modelPieces(model: ModelProto, pending: PendingTensors): ModelPi
     const n = data.byteLength;
     const tensorLength = tensor.byteLength - (raw!.end - raw!.start) + 1 + varintLength(n) + n;
     graphLength += 1 + varintLength(tensorLength) + tensorLength - (e.end - e.start);
-    const head = [Uint8Array.of(lengthTag(GRAPH_INITIALIZER)), varint(tensorLength), tensor.subarray(0, raw!.start), Uint8Array.of(lengthTag(TENSOR_RAW_DATA)), varint(n)];
+    const head = [
+      Uint8Array.of(lengthTag(GRAPH_INITIALIZER)),
+      varint(tensorLength),
+      tensor.subarray(0, raw!.start),
+      Uint8Array.of(lengthTag(TENSOR_RAW_DATA)),
+      varint(n),
+    ];
     inner.push(graphBytes.subarray(at, e.start), ...head, data);
     at = e.valueStart + raw!.end;
   }
   inner.push(graphBytes.subarray(at));
-  const pieces = [bytes.subarray(0, g!.start), Uint8Array.of(lengthTag(MODEL_GRAPH)), varint(graphLength), ...inner, bytes.subarray(g!.end)];
-  return { pieces: coalesce(pieces), byteLength: g!.start + 1 + varintLength(graphLength) + graphLength + (bytes.byteLength - g!.end) };
+  const pieces = [
+    bytes.subarray(0, g!.start),
+    Uint8Array.of(lengthTag(MODEL_GRAPH)),
+    varint(graphLength),
+    ...inner,
+    bytes.subarray(g!.end),
+  ];
+  return {
+    pieces: coalesce(pieces),
+    byteLength: g!.start + 1 + varintLength(graphLength) + graphLength + (bytes.byteLength - g!.end),
+  };
 }

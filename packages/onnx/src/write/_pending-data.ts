@@ -17,6 +17,7 @@ export type PendingTensors = ReadonlyMap<TensorProto, PendingData>;
 /** The bytes of `data`, checked against the length promised. */
 export async function pendingBytes(data: PendingData, where: string): Promise<Uint8Array> {
   const bytes = await data.bytes();
-  if (bytes.byteLength !== data.byteLength) throw new RangeError(`${where}: made ${bytes.byteLength} bytes, ${data.byteLength} promised`);
+  if (bytes.byteLength !== data.byteLength)
+    throw new RangeError(`${where}: made ${bytes.byteLength} bytes, ${data.byteLength} promised`);
   return bytes;
 }

@@ -20,7 +20,12 @@ const F = TensorProtoSchema.field;
 
 /** Undoes what externalizeTensors does to the tensors (they may be shared with the decoded model). */
 function snapshot(tensors: readonly TensorProto[]): () => void {
-  const saved = tensors.map((t) => ({ t, raw: isFieldSet(t, F.rawData) ? t.rawData : undefined, ext: t.externalData, loc: isFieldSet(t, F.dataLocation) ? t.dataLocation : undefined }));
+  const saved = tensors.map((t) => ({
+    t,
+    raw: isFieldSet(t, F.rawData) ? t.rawData : undefined,
+    ext: t.externalData,
+    loc: isFieldSet(t, F.dataLocation) ? t.dataLocation : undefined,
+  }));
   return () => {
     for (const { t, raw, ext, loc } of saved) {
       t.externalData = ext;
@@ -33,7 +38,12 @@ function snapshot(tensors: readonly TensorProto[]): () => void {
 }
 
 /** Writes the encoding of `model` as the file `name`, piece by piece; returns its length. Nothing is created when it is too large. */
-async function writeEncoded(model: ModelProto, pending: PendingTensors, output: ModelOutput, name: string): Promise<number> {
+async function writeEncoded(
+  model: ModelProto,
+  pending: PendingTensors,
+  output: ModelOutput,
+  name: string,
+): Promise<number> {
   const { pieces, byteLength } = modelPieces(model, pending);
   const tooLarge = modelTooLarge(model, byteLength);
   if (tooLarge !== undefined) throw tooLarge;
@@ -52,12 +62,19 @@ async function writeEncoded(model: ModelProto, pending: PendingTensors, output: 
  * their buffers, pending ones are made one at a time as their turn comes.
  * The model's tensors are left as they were.
  */
-export async function writeModel(model: ModelProto, pending: PendingTensors, output: ModelOutput, threshold: number | undefined): Promise<Written> {
+export async function writeModel(
+  model: ModelProto,
+  pending: PendingTensors,
+  output: ModelOutput,
+  threshold: number | undefined,
+): Promise<Written> {
   let written = 0;
   let external: Written["external"];
   const tensors = model.graph === undefined ? [] : [...graphInitializers(model.graph)];
   const size = (t: TensorProto) => pending.get(t)?.byteLength ?? t.rawData.byteLength;
-  const moves = threshold !== undefined && tensors.some((t) => t.dataLocation !== TensorProto_DataLocation.EXTERNAL && size(t) >= threshold);
+  const moves =
+    threshold !== undefined &&
+    tensors.some((t) => t.dataLocation !== TensorProto_DataLocation.EXTERNAL && size(t) >= threshold);
   const restore = moves ? snapshot(tensors) : () => undefined;
   try {
     let inMain = pending;

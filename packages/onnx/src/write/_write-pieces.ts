@@ -7,7 +7,11 @@ import { pendingBytes, type PendingData } from "./_pending-data.js";
  * wait for its queue to drain), so that making and writing overlap; at most
  * two pieces are held at once.
  */
-export async function writePieces(sink: ByteSink, pieces: Iterable<Uint8Array | PendingData>, where: string): Promise<void> {
+export async function writePieces(
+  sink: ByteSink,
+  pieces: Iterable<Uint8Array | PendingData>,
+  where: string,
+): Promise<void> {
   let writing: Promise<void> = Promise.resolve();
   for (const p of pieces) {
     const bytes = p instanceof Uint8Array ? p : await pendingBytes(p, where);

@@ -1,6 +1,12 @@
 import { clearField, create, isFieldSet } from "@bufbuild/protobuf";
 import { ReparamError, type ByteSink } from "@reparam/core";
-import { StringStringEntryProtoSchema, TensorProtoSchema, TensorProto_DataLocation, type ModelProto, type TensorProto } from "onnx-buf";
+import {
+  StringStringEntryProtoSchema,
+  TensorProtoSchema,
+  TensorProto_DataLocation,
+  type ModelProto,
+  type TensorProto,
+} from "onnx-buf";
 import { graphInitializers, modelTensors } from "../codec/_model-tensors.js";
 import type { PendingData, PendingTensors } from "./_pending-data.js";
 import { writePieces } from "./_write-pieces.js";
@@ -44,12 +50,21 @@ export interface ExternalizeResult {
  * `ONNX_EXTERNAL_PATH_ESCAPE` for a bad location and
  * `ONNX_EXTERNAL_CONFLICT` if the model already uses that location.
  */
-export function externalizeTensors(model: ModelProto, options: ExternalizeOptions, sink: ByteSink): Promise<ExternalizeResult> {
+export function externalizeTensors(
+  model: ModelProto,
+  options: ExternalizeOptions,
+  sink: ByteSink,
+): Promise<ExternalizeResult> {
   return externalizeWith(model, options, sink, new Map());
 }
 
 /** {@link externalizeTensors}, where `pending` tensors count as holding `raw_data` (made as their turn to be written comes). */
-export async function externalizeWith(model: ModelProto, options: ExternalizeOptions, sink: ByteSink, pending: PendingTensors): Promise<ExternalizeResult> {
+export async function externalizeWith(
+  model: ModelProto,
+  options: ExternalizeOptions,
+  sink: ByteSink,
+  pending: PendingTensors,
+): Promise<ExternalizeResult> {
   const location = checkExternalLocation(options.location, "externalizeTensors location");
   const threshold = options.threshold ?? 1024;
   const alignment = options.alignment ?? 4096;
@@ -66,7 +81,9 @@ export async function externalizeWith(model: ModelProto, options: ExternalizeOpt
   let end = 0;
   for (const tensor of model.graph === undefined ? [] : graphInitializers(model.graph)) {
     if (tensor.dataLocation === TensorProto_DataLocation.EXTERNAL) continue;
-    const length = pending.get(tensor)?.byteLength ?? (isFieldSet(tensor, TensorProtoSchema.field.rawData) ? tensor.rawData.byteLength : -1);
+    const length =
+      pending.get(tensor)?.byteLength ??
+      (isFieldSet(tensor, TensorProtoSchema.field.rawData) ? tensor.rawData.byteLength : -1);
     if (length < 0 || length < threshold) continue;
     const offset = Math.ceil(end / alignment) * alignment;
     moving.push({ tensor, offset, length });

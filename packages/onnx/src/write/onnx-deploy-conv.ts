@@ -20,7 +20,11 @@ const views = new WeakMap<OnnxModel, OnnxGraphView>();
  * (its name is kept), reading the block's input; its weights as stored,
  * its geometry from its attributes (SAME resolved at the input's size).
  */
-export async function onnxDeployConv(original: OnnxModel, converted: OnnxModel, candidate: Candidate): Promise<DeployConv | undefined> {
+export async function onnxDeployConv(
+  original: OnnxModel,
+  converted: OnnxModel,
+  candidate: Candidate,
+): Promise<DeployConv | undefined> {
   const entry = original.blocks.get(candidate);
   if (entry === undefined) throw unknownBlock(candidate);
   let graph = views.get(converted);

@@ -17,7 +17,8 @@ export function checkContiguous(tensors: readonly TensorInfo[], dataSize: number
   for (const t of sorted) {
     if (t.begin !== offset) {
       const what = t.begin > offset ? "a hole" : "an overlap";
-      const after = previous === undefined ? "the start of the data section" : `tensor ${JSON.stringify(previous.name)} ends`;
+      const after =
+        previous === undefined ? "the start of the data section" : `tensor ${JSON.stringify(previous.name)} ends`;
       throw new ReparamError("SAFETENSORS_BAD_OFFSETS", `tensor data has ${what}: tensors must be contiguous`, {
         where: `${label} tensor ${JSON.stringify(t.name)} data_offsets`,
         expected: `begin ${offset} (where ${after})`,
@@ -35,11 +36,18 @@ export function checkContiguous(tensors: readonly TensorInfo[], dataSize: number
     });
   }
   if (offset < dataSize) {
-    throw new ReparamError("SAFETENSORS_BAD_OFFSETS", "the tensors do not cover the data section up to the end of the file", {
-      where: `${label} data section`,
-      expected: `the last tensor to end at ${dataSize}`,
-      found: previous === undefined ? `no tensors, ${dataSize} bytes of data` : `${JSON.stringify(previous.name)} ends at ${offset}`,
-    });
+    throw new ReparamError(
+      "SAFETENSORS_BAD_OFFSETS",
+      "the tensors do not cover the data section up to the end of the file",
+      {
+        where: `${label} data section`,
+        expected: `the last tensor to end at ${dataSize}`,
+        found:
+          previous === undefined
+            ? `no tensors, ${dataSize} bytes of data`
+            : `${JSON.stringify(previous.name)} ends at ${offset}`,
+      },
+    );
   }
   return sorted;
 }

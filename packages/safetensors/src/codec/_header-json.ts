@@ -7,7 +7,10 @@ import type { TensorInfo } from "./tensor-info.js";
  * escapes strings exactly like serde_json for well-formed strings (`\"`,
  * `\\`, `\b\f\n\r\t`, other controls as lowercase `\u00xx`, the rest raw).
  */
-export function headerJson(metadata: Readonly<Record<string, string>> | undefined, tensors: readonly TensorInfo[]): string {
+export function headerJson(
+  metadata: Readonly<Record<string, string>> | undefined,
+  tensors: readonly TensorInfo[],
+): string {
   const parts: string[] = [];
   if (metadata !== undefined) {
     const fields = Object.entries(metadata).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);

@@ -24,11 +24,17 @@ export function readTensorEntry(name: string, node: JsonNode, label: string): Te
   const extra = node.entries.map(([k]) => k).filter((k) => !(KEYS as readonly string[]).includes(k));
   const missing = KEYS.filter((k) => !fields.has(k));
   if (extra.length > 0 || missing.length > 0) {
-    throw new ReparamError("SAFETENSORS_BAD_ENTRY", "tensor entry does not have exactly the keys dtype, shape, data_offsets", {
-      where,
-      expected: '{"dtype", "shape", "data_offsets"}',
-      found: [...missing.map((k) => `missing "${k}"`), ...extra.map((k) => `unexpected ${JSON.stringify(k)}`)].join(", "),
-    });
+    throw new ReparamError(
+      "SAFETENSORS_BAD_ENTRY",
+      "tensor entry does not have exactly the keys dtype, shape, data_offsets",
+      {
+        where,
+        expected: '{"dtype", "shape", "data_offsets"}',
+        found: [...missing.map((k) => `missing "${k}"`), ...extra.map((k) => `unexpected ${JSON.stringify(k)}`)].join(
+          ", ",
+        ),
+      },
+    );
   }
   const dtypeNode = fields.get("dtype") as JsonNode;
   const shapeNode = fields.get("shape") as JsonNode;
@@ -44,7 +50,8 @@ export function readTensorEntry(name: string, node: JsonNode, label: string): Te
   if (!isSafetensorsDtype(dtype)) {
     throw new ReparamError("SAFETENSORS_UNKNOWN_DTYPE", "unknown dtype", {
       where: `${where} dtype`,
-      expected: "one of BOOL, F4, F6_E2M3, F6_E3M2, U8, I8, F8_E5M2, F8_E4M3, F8_E8M0, I16, U16, F16, BF16, I32, U32, F32, C64, F64, I64, U64",
+      expected:
+        "one of BOOL, F4, F6_E2M3, F6_E3M2, U8, I8, F8_E5M2, F8_E4M3, F8_E8M0, I16, U16, F16, BF16, I32, U32, F32, C64, F64, I64, U64",
       found: JSON.stringify(dtype),
     });
   }
@@ -77,19 +84,27 @@ export function readTensorEntry(name: string, node: JsonNode, label: string): Te
   const begin = b === undefined ? undefined : safeIntegerOf(b);
   const end = e === undefined ? undefined : safeIntegerOf(e);
   if (offsetsNode.items.length !== 2 || begin === undefined || end === undefined || end < begin) {
-    throw new ReparamError("SAFETENSORS_BAD_OFFSETS", "data_offsets is not [begin, end] with integers 0 <= begin <= end", {
-      where: `${where} data_offsets`,
-      expected: "[begin, end], non-negative integers, begin <= end",
-      found: `[${offsetsNode.items.map((n) => (n.kind === "number" ? n.text : describeJson(n))).join(", ")}]`,
-    });
+    throw new ReparamError(
+      "SAFETENSORS_BAD_OFFSETS",
+      "data_offsets is not [begin, end] with integers 0 <= begin <= end",
+      {
+        where: `${where} data_offsets`,
+        expected: "[begin, end], non-negative integers, begin <= end",
+        found: `[${offsetsNode.items.map((n) => (n.kind === "number" ? n.text : describeJson(n))).join(", ")}]`,
+      },
+    );
   }
   const length = tensorByteLength(dtype, shape, where);
   if (end - begin !== length) {
-    throw new ReparamError("SAFETENSORS_SIZE_MISMATCH", "data_offsets span a byte length other than shape and dtype give", {
-      where,
-      expected: `${length} bytes (${dtype} [${shape.join(",")}])`,
-      found: `${end - begin} bytes (data_offsets [${begin}, ${end}])`,
-    });
+    throw new ReparamError(
+      "SAFETENSORS_SIZE_MISMATCH",
+      "data_offsets span a byte length other than shape and dtype give",
+      {
+        where,
+        expected: `${length} bytes (${dtype} [${shape.join(",")}])`,
+        found: `${end - begin} bytes (data_offsets [${begin}, ${end}])`,
+      },
+    );
   }
   return { name, dtype, shape, begin, end };
 }

@@ -7,7 +7,6 @@ import { parseStrictJson } from "./_strict-json.js";
 const options = { where: "test", syntaxCode: "SAFETENSORS_HEADER_NOT_JSON" };
 const parse = (text: string): JsonNode => parseStrictJson(text, options);
 
-
 describe("parseStrictJson", () => {
   it("agrees with JSON.parse on valid JSON without duplicate keys", () => {
     const samples = [
@@ -50,15 +49,48 @@ describe("parseStrictJson", () => {
 
   it("rejects what JSON does not allow", async () => {
     const bad = [
-      "", " ", "{", "}", '{"a":1,}', "[1,]", "{'a':1}", '{"a" 1}', '{a:1}', "01", "1.", ".5", "+1", "-", "1e",
-      "NaN", "Infinity", "tru", "nul", '"abc', '"\t"', '"\\x41"', '"\\u12"', '"\\ud800"', '"\\udc00"',
-      '"\\ud800\\u0041"', "\ufeff{}", "{} {}", "{}x", "[1 2]", '{"a":1 "b":2}', "/*c*/{}", "\u00a0{}",
+      "",
+      " ",
+      "{",
+      "}",
+      '{"a":1,}',
+      "[1,]",
+      "{'a':1}",
+      '{"a" 1}',
+      "{a:1}",
+      "01",
+      "1.",
+      ".5",
+      "+1",
+      "-",
+      "1e",
+      "NaN",
+      "Infinity",
+      "tru",
+      "nul",
+      '"abc',
+      '"\t"',
+      '"\\x41"',
+      '"\\u12"',
+      '"\\ud800"',
+      '"\\udc00"',
+      '"\\ud800\\u0041"',
+      "\ufeff{}",
+      "{} {}",
+      "{}x",
+      "[1 2]",
+      '{"a":1 "b":2}',
+      "/*c*/{}",
+      "\u00a0{}",
     ];
     for (const text of bad) await expectCode(() => parse(text), "SAFETENSORS_HEADER_NOT_JSON");
   });
 
   it("uses the given code for syntax errors", async () => {
-    await expectCode(() => parseStrictJson("{", { where: "x", syntaxCode: "SAFETENSORS_BAD_INDEX" }), "SAFETENSORS_BAD_INDEX");
+    await expectCode(
+      () => parseStrictJson("{", { where: "x", syntaxCode: "SAFETENSORS_BAD_INDEX" }),
+      "SAFETENSORS_BAD_INDEX",
+    );
   });
 
   it("refuses nesting deeper than 128 without overflowing the stack", async () => {

@@ -140,7 +140,7 @@ class Parser {
           out += String.fromCharCode(unit);
         }
       } else {
-        return this.fail("a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", i);
+        return this.fail('a valid escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)', i);
       }
       start = i;
     }
@@ -177,7 +177,10 @@ class Parser {
   }
 
   private where(at: number): string {
-    const path = this.path.length === 0 ? "" : ` key ${this.path.map((k) => (typeof k === "number" ? `[${k}]` : JSON.stringify(k))).join(" > ")}`;
+    const path =
+      this.path.length === 0
+        ? ""
+        : ` key ${this.path.map((k) => (typeof k === "number" ? `[${k}]` : JSON.stringify(k))).join(" > ")}`;
     return `${this.options.where}${path} (character ${at})`;
   }
 

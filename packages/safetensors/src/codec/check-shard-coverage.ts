@@ -10,7 +10,10 @@ import type { SafetensorsIndex } from "./decode-safetensors-index.js";
  * @param shardTensors - shard file name -> names of the tensors in its header.
  * @throws ReparamError `SAFETENSORS_BAD_INDEX`.
  */
-export function checkShardCoverage(index: SafetensorsIndex, shardTensors: ReadonlyMap<string, readonly string[]>): void {
+export function checkShardCoverage(
+  index: SafetensorsIndex,
+  shardTensors: ReadonlyMap<string, readonly string[]>,
+): void {
   const foundIn = new Map<string, string>();
   for (const file of index.shardFiles) {
     const names = shardTensors.get(file);
@@ -18,18 +21,24 @@ export function checkShardCoverage(index: SafetensorsIndex, shardTensors: Readon
     for (const name of names) {
       const other = foundIn.get(name);
       if (other !== undefined) {
-        throw bad(`tensor ${JSON.stringify(name)}`, "each tensor in one shard", `in ${JSON.stringify(other)} and ${JSON.stringify(file)}`);
+        throw bad(
+          `tensor ${JSON.stringify(name)}`,
+          "each tensor in one shard",
+          `in ${JSON.stringify(other)} and ${JSON.stringify(file)}`,
+        );
       }
       foundIn.set(name, file);
       const mapped = index.weightMap.get(name);
       if (mapped !== file) {
-        const expected = mapped === undefined ? "not in any shard (absent from weight_map)" : `in ${JSON.stringify(mapped)}`;
+        const expected =
+          mapped === undefined ? "not in any shard (absent from weight_map)" : `in ${JSON.stringify(mapped)}`;
         throw bad(`tensor ${JSON.stringify(name)}`, expected, `in ${JSON.stringify(file)}`);
       }
     }
   }
   for (const [name, file] of index.weightMap) {
-    if (!foundIn.has(name)) throw bad(`tensor ${JSON.stringify(name)}`, `in ${JSON.stringify(file)}`, "missing from that shard");
+    if (!foundIn.has(name))
+      throw bad(`tensor ${JSON.stringify(name)}`, `in ${JSON.stringify(file)}`, "missing from that shard");
   }
 }
 

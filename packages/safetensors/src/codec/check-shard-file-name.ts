@@ -19,6 +19,7 @@ export function checkShardFileName(name: string, where = "weight_map"): void {
   else if (name === "." || name === "..") why = "a folder reference";
   else if (/[/\\]/.test(name)) why = "a path separator";
   else if (name.includes(":")) why = "a ':' (URL, drive or stream)";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   else if (/[\u0000-\u001f\u007f]/.test(name)) why = "a control character";
   else if (/[\uD800-\uDFFF]/u.test(name)) why = "a lone surrogate";
   if (why !== undefined) {

@@ -38,10 +38,15 @@ export function decodeSafetensorsIndex(bytes: Uint8Array, where = "model.safeten
   if (root.kind !== "object") throw bad(where, "a JSON object", describeJson(root));
   const fields = new Map(root.entries);
   const extra = root.entries.map(([k]) => k).filter((k) => k !== "metadata" && k !== "weight_map");
-  if (extra.length > 0) throw bad(where, 'only the keys "metadata" and "weight_map"', `key ${JSON.stringify(extra[0])}`);
+  if (extra.length > 0)
+    throw bad(where, 'only the keys "metadata" and "weight_map"', `key ${JSON.stringify(extra[0])}`);
   const mapNode = fields.get("weight_map");
   if (mapNode?.kind !== "object") {
-    throw bad(`${where} weight_map`, "an object of tensor name -> shard file", mapNode === undefined ? "no weight_map" : describeJson(mapNode));
+    throw bad(
+      `${where} weight_map`,
+      "an object of tensor name -> shard file",
+      mapNode === undefined ? "no weight_map" : describeJson(mapNode),
+    );
   }
   const weightMap = new Map<string, string>();
   for (const [tensor, file] of mapNode.entries) {
@@ -51,12 +56,14 @@ export function decodeSafetensorsIndex(bytes: Uint8Array, where = "model.safeten
     weightMap.set(tensor, file.value);
   }
   const metaNode = fields.get("metadata");
-  if (metaNode !== undefined && metaNode.kind !== "object") throw bad(`${where} metadata`, "an object", describeJson(metaNode));
+  if (metaNode !== undefined && metaNode.kind !== "object")
+    throw bad(`${where} metadata`, "an object", describeJson(metaNode));
   let totalSize: number | undefined;
   const sizeNode = metaNode?.entries.find(([k]) => k === "total_size")?.[1];
   if (sizeNode !== undefined) {
     totalSize = safeIntegerOf(sizeNode);
-    if (totalSize === undefined) throw bad(`${where} metadata total_size`, "a non-negative integer", describeJson(sizeNode));
+    if (totalSize === undefined)
+      throw bad(`${where} metadata total_size`, "a non-negative integer", describeJson(sizeNode));
   }
   return {
     metadata: metaNode === undefined ? undefined : (jsonValueOf(metaNode) as Record<string, JsonValue>),
@@ -65,7 +72,6 @@ export function decodeSafetensorsIndex(bytes: Uint8Array, where = "model.safeten
     shardFiles: [...new Set(weightMap.values())],
   };
 }
-
 
 function bad(where: string, expected: string, found: string): ReparamError {
   return new ReparamError("SAFETENSORS_BAD_INDEX", "not a valid safetensors index", { where, expected, found });

@@ -6,7 +6,6 @@ import { isIndexName } from "../detect-safetensors.js";
 import type { SafetensorsModel, SafetensorsShard } from "./safetensors-model.js";
 import type { TensorInfo } from "./tensor-info.js";
 
-
 /**
  * Decodes a state dict given as one `.safetensors` file or as a
  * `*.safetensors.index.json` with its shards (opened beside it through
@@ -22,7 +21,8 @@ export async function decodeSafetensorsModel(input: ModelInput): Promise<Safeten
     const bytes = await input.main.read(0, input.main.size);
     index = decodeSafetensorsIndex(bytes, input.name);
     shards = [];
-    for (const file of index.shardFiles) shards.push({ file, content: await decodeSafetensors(await input.open(file), { where: file }) });
+    for (const file of index.shardFiles)
+      shards.push({ file, content: await decodeSafetensors(await input.open(file), { where: file }) });
     checkShardCoverage(index, new Map(shards.map((s) => [s.file, s.content.tensors.map((t) => t.name)])));
   } else {
     shards = [{ file: input.name, content: await decodeSafetensors(input.main, { where: input.name }) }];
@@ -38,7 +38,11 @@ export async function decodeSafetensorsModel(input: ModelInput): Promise<Safeten
   const shardOf = (name: string): SafetensorsShard => {
     const shard = owner.get(name);
     if (shard === undefined) {
-      throw new ReparamError("SAFETENSORS_TENSOR_NOT_FOUND", "no tensor of that name", { where: input.name, expected: `one of ${tensors.size} tensors`, found: JSON.stringify(name) });
+      throw new ReparamError("SAFETENSORS_TENSOR_NOT_FOUND", "no tensor of that name", {
+        where: input.name,
+        expected: `one of ${tensors.size} tensors`,
+        found: JSON.stringify(name),
+      });
     }
     return shard;
   };

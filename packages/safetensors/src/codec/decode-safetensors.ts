@@ -94,7 +94,13 @@ export async function decodeSafetensors(
     },
     readTensorBytes(name, start, end) {
       const t = find(name);
-      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || start > end || end > t.end - t.begin) {
+      if (
+        !Number.isSafeInteger(start) ||
+        !Number.isSafeInteger(end) ||
+        start < 0 ||
+        start > end ||
+        end > t.end - t.begin
+      ) {
         throw new ReparamError("SAFETENSORS_BAD_OFFSETS", "byte range outside the tensor", {
           where: `${label} tensor ${JSON.stringify(name)}`,
           expected: `0 <= start <= end <= ${t.end - t.begin}`,

@@ -4,8 +4,26 @@ import { SAFETENSORS_DTYPES, type SafetensorsDtype, dtypeBits, isSafetensorsDtyp
 import { tensorByteLength } from "./tensor-byte-length.js";
 
 const BITS: Record<SafetensorsDtype, number> = {
-  BOOL: 8, F4: 4, F6_E2M3: 6, F6_E3M2: 6, U8: 8, I8: 8, F8_E5M2: 8, F8_E4M3: 8, F8_E8M0: 8,
-  I16: 16, U16: 16, F16: 16, BF16: 16, I32: 32, U32: 32, F32: 32, C64: 64, F64: 64, I64: 64, U64: 64,
+  BOOL: 8,
+  F4: 4,
+  F6_E2M3: 6,
+  F6_E3M2: 6,
+  U8: 8,
+  I8: 8,
+  F8_E5M2: 8,
+  F8_E4M3: 8,
+  F8_E8M0: 8,
+  I16: 16,
+  U16: 16,
+  F16: 16,
+  BF16: 16,
+  I32: 32,
+  U32: 32,
+  F32: 32,
+  C64: 64,
+  F64: 64,
+  I64: 64,
+  U64: 64,
 };
 
 describe("dtype table", () => {
@@ -18,7 +36,9 @@ describe("dtype table", () => {
   });
 
   it("ranks dtypes in the reference enum order (increasing alignment)", () => {
-    const byRank = Object.entries(SAFETENSORS_DTYPES).sort((a, b) => a[1].rank - b[1].rank).map(([k]) => k);
+    const byRank = Object.entries(SAFETENSORS_DTYPES)
+      .sort((a, b) => a[1].rank - b[1].rank)
+      .map(([k]) => k);
     expect(byRank).toEqual(Object.keys(SAFETENSORS_DTYPES));
     expect(new Set(byRank.map((k) => SAFETENSORS_DTYPES[k as SafetensorsDtype].rank)).size).toBe(20);
   });

@@ -46,7 +46,7 @@ export type SafetensorsDtype = keyof typeof SAFETENSORS_DTYPES;
 
 /** True when `value` is one of the dtype strings of {@link SAFETENSORS_DTYPES}. */
 export function isSafetensorsDtype(value: unknown): value is SafetensorsDtype {
-  return typeof value === "string" && Object.prototype.hasOwnProperty.call(SAFETENSORS_DTYPES, value);
+  return typeof value === "string" && Object.hasOwn(SAFETENSORS_DTYPES, value);
 }
 
 /** Bits per element of `dtype` (4 for `F4`, 6 for `F6_*`, 8 to 64 otherwise). */

@@ -50,9 +50,9 @@ export function encodeSafetensorsIndex(index: SafetensorsIndexInput): Uint8Array
       }
       define(metadata, "total_size", index.totalSize);
     }
-    root["metadata"] = metadata;
+    root.metadata = metadata;
   }
-  root["weight_map"] = weightMap;
+  root.weight_map = weightMap;
   return encodeUtf8(`${pythonJsonDumps(root)}\n`);
 }
 

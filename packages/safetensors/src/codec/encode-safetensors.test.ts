@@ -22,7 +22,9 @@ const f32 = (name: string, values: number[]): SafetensorsEntry => ({
 
 describe("encodeSafetensors: the reference layout", () => {
   it("writes the reference's bytes for an empty file and for metadata only", async () => {
-    expect([...(await encodeSafetensorsBytes([]))]).toEqual([8, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7d, 32, 32, 32, 32, 32, 32]);
+    expect([...(await encodeSafetensorsBytes([]))]).toEqual([
+      8, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7d, 32, 32, 32, 32, 32, 32,
+    ]);
     const withMeta = await encodeSafetensorsBytes([], { metadata: { framework: "pt" } });
     expect(headerText(withMeta)).toBe('{"__metadata__":{"framework":"pt"}}     ');
     expect(withMeta[0]).toBe(40);
@@ -40,17 +42,40 @@ describe("encodeSafetensors: the reference layout", () => {
   it("orders by dtype rank descending (not by size), then by code point", () => {
     const spec = (name: string, dtype: SafetensorsDtype) => ({ name, dtype, shape: [2, 4] });
     const plan = planSafetensors([
-      spec("a", "F64"), spec("b", "I64"), spec("c", "U64"), spec("d", "C64"), spec("e", "F16"), spec("f", "BF16"),
-      spec("g", "F4"), spec("h", "BOOL"), spec("\uffff", "U8"), spec("\u{1F600}", "U8"), spec("Z", "U8"),
+      spec("a", "F64"),
+      spec("b", "I64"),
+      spec("c", "U64"),
+      spec("d", "C64"),
+      spec("e", "F16"),
+      spec("f", "BF16"),
+      spec("g", "F4"),
+      spec("h", "BOOL"),
+      spec("\uffff", "U8"),
+      spec("\u{1F600}", "U8"),
+      spec("Z", "U8"),
     ]);
-    expect(plan.tensors.map((t) => t.name)).toEqual(["c", "b", "a", "d", "f", "e", "Z", "\uffff", "\u{1F600}", "g", "h"]);
+    expect(plan.tensors.map((t) => t.name)).toEqual([
+      "c",
+      "b",
+      "a",
+      "d",
+      "f",
+      "e",
+      "Z",
+      "\uffff",
+      "\u{1F600}",
+      "g",
+      "h",
+    ]);
     expect(plan.tensors.map((t) => t.begin)).toEqual([0, 64, 128, 192, 256, 272, 288, 296, 304, 312, 316]);
     expect(plan.dataSize).toBe(324);
     expect(plan.headerSize % 8).toBe(0);
   });
 
   it("escapes names like serde_json and writes UTF-8", async () => {
-    const out = await encodeSafetensorsBytes([{ name: 'q"\\\n\u0001é/', dtype: "U8", shape: [0], data: new Uint8Array() }]);
+    const out = await encodeSafetensorsBytes([
+      { name: 'q"\\\n\u0001é/', dtype: "U8", shape: [0], data: new Uint8Array() },
+    ]);
     expect(headerText(out).trimEnd()).toBe('{"q\\"\\\\\\n\\u0001é/":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}}');
   });
 
@@ -67,9 +92,13 @@ describe("encodeSafetensors: the reference layout", () => {
     });
     const chunks: number[] = [];
     const sink = collectSink();
-    await encodeSafetensors([lazy("small", "U8", 3), lazy("big", "I64", 2)], {}, {
-      write: (c) => (chunks.push(c.byteLength), sink.write(c)),
-    });
+    await encodeSafetensors(
+      [lazy("small", "U8", 3), lazy("big", "I64", 2)],
+      {},
+      {
+        write: (c) => (chunks.push(c.byteLength), sink.write(c)),
+      },
+    );
     expect(asked).toEqual(["big", "small"]);
     expect(chunks.slice(1)).toEqual([16, 3]);
     const file = await decodeSafetensors(bytesSource(sink.bytes()));
@@ -81,7 +110,10 @@ describe("encodeSafetensors: errors", () => {
   it("SAFETENSORS_SIZE_MISMATCH before writing anything for bytes given, on arrival for lazy bytes", async () => {
     const writes: number[] = [];
     const sink = { write: (c: Uint8Array) => (writes.push(c.byteLength), Promise.resolve()) };
-    await expectCode(() => encodeSafetensors([{ ...f32("a", [1, 2]), shape: [3] }], {}, sink), "SAFETENSORS_SIZE_MISMATCH");
+    await expectCode(
+      () => encodeSafetensors([{ ...f32("a", [1, 2]), shape: [3] }], {}, sink),
+      "SAFETENSORS_SIZE_MISMATCH",
+    );
     expect(writes).toEqual([]);
     const lazy = { name: "a", dtype: "U8", shape: [2], data: () => Promise.resolve(new Uint8Array(3)) } as const;
     await expectCode(() => encodeSafetensors([lazy], {}, sink), "SAFETENSORS_SIZE_MISMATCH");
@@ -96,7 +128,10 @@ describe("encodeSafetensors: errors", () => {
     await expectCode(() => enc([{ ...f32("a", [1]), dtype: "F128" }]), "SAFETENSORS_UNKNOWN_DTYPE");
     await expectCode(() => enc([{ ...f32("a", [1]), shape: [-1] }]), "SAFETENSORS_BAD_SHAPE");
     await expectCode(() => enc([{ ...f32("a", [1]), shape: "1" }]), "SAFETENSORS_BAD_SHAPE");
-    await expectCode(() => enc([{ name: "a", dtype: "F4", shape: [1], data: new Uint8Array(1) }]), "SAFETENSORS_BAD_SHAPE");
+    await expectCode(
+      () => enc([{ name: "a", dtype: "F4", shape: [1], data: new Uint8Array(1) }]),
+      "SAFETENSORS_BAD_SHAPE",
+    );
     await expectCode(() => enc([], { a: 1 }), "SAFETENSORS_BAD_METADATA");
   });
 });

@@ -47,7 +47,10 @@ export async function encodeSafetensors(
   for (const t of plan.tensors) {
     const data = (byName.get(t.name) as SafetensorsEntry).data;
     const bytes = typeof data === "function" ? await data() : data;
-    if (bytes instanceof Uint8Array || typeof (bytes as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== "function") {
+    if (
+      bytes instanceof Uint8Array ||
+      typeof (bytes as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== "function"
+    ) {
       checkLength(t, bytes);
       if (bytes.byteLength > 0) await sink.write(bytes);
       continue;

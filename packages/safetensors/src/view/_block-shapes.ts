@@ -13,7 +13,11 @@ export interface BlockShapes {
 }
 
 function mismatch(block: string, where: string, expected: string, found: string): ReparamError {
-  return new ReparamError("SAFETENSORS_SHAPE_MISMATCH", "the block's tensor shapes disagree", { where: `block ${JSON.stringify(block)}, ${where}`, expected, found });
+  return new ReparamError("SAFETENSORS_SHAPE_MISMATCH", "the block's tensor shapes disagree", {
+    where: `block ${JSON.stringify(block)}, ${where}`,
+    expected,
+    found,
+  });
 }
 
 /**
@@ -37,23 +41,44 @@ function mismatch(block: string, where: string, expected: string, found: string)
  *
  * @throws ReparamError `SAFETENSORS_SHAPE_MISMATCH`, `SAFETENSORS_UNSUPPORTED_DTYPE`.
  */
-export function blockShapes(raw: RawBlock, info: (k: string) => TensorInfo, block: string, strided: boolean): BlockShapes {
+export function blockShapes(
+  raw: RawBlock,
+  info: (k: string) => TensorInfo,
+  block: string,
+  strided: boolean,
+): BlockShapes {
   const tensor = (k: string, rank: number, length?: number): TensorInfo => {
     const t = info(k);
     if (!FLOAT_DTYPES.has(t.dtype)) {
-      throw new ReparamError("SAFETENSORS_UNSUPPORTED_DTYPE", "a block tensor is not floating point", { where: JSON.stringify(k), expected: "F32, F16, BF16 or F64", found: t.dtype });
+      throw new ReparamError("SAFETENSORS_UNSUPPORTED_DTYPE", "a block tensor is not floating point", {
+        where: JSON.stringify(k),
+        expected: "F32, F16, BF16 or F64",
+        found: t.dtype,
+      });
     }
     if (t.shape.length !== rank || (length !== undefined && t.shape[0] !== length) || t.shape.some((d) => d < 1)) {
-      throw mismatch(block, JSON.stringify(k), rank === 4 ? "a 4-D OIHW kernel" : `a vector of ${length}`, `[${t.shape.join(",")}]`);
+      throw mismatch(
+        block,
+        JSON.stringify(k),
+        rank === 4 ? "a 4-D OIHW kernel" : `a vector of ${length}`,
+        `[${t.shape.join(",")}]`,
+      );
     }
     return t;
   };
   const bn = (keys: BatchNormKeys | undefined, n: number): void => {
-    if (keys !== undefined) for (const k of [keys.gamma, keys.beta, keys.mean, keys.variance]) if (k !== undefined) tensor(k, 1, n);
+    if (keys !== undefined)
+      for (const k of [keys.gamma, keys.beta, keys.mean, keys.variance]) if (k !== undefined) tensor(k, 1, n);
   };
   const conv = (c: RawConv): ConvKeys => {
     const shape = tensor(c.weight, 4).shape as [number, number, number, number];
-    if (shape[2] % 2 === 0 || shape[3] % 2 === 0) throw mismatch(block, JSON.stringify(c.weight), "odd kernel sizes (the family pads k // 2)", `[${shape.join(",")}]`);
+    if (shape[2] % 2 === 0 || shape[3] % 2 === 0)
+      throw mismatch(
+        block,
+        JSON.stringify(c.weight),
+        "odd kernel sizes (the family pads k // 2)",
+        `[${shape.join(",")}]`,
+      );
     if (c.bias !== undefined) tensor(c.bias, 1, shape[0]);
     bn(c.bn, shape[0]);
     return { ...c, shape };
@@ -71,13 +96,20 @@ export function blockShapes(raw: RawBlock, info: (k: string) => TensorInfo, bloc
     if (b.kind === "conv") convs.push(conv(b.conv));
     if (b.kind === "identity") {
       const n = tensor(b.bn.variance, 1).shape[0]!;
-      if (n !== o) throw mismatch(block, JSON.stringify(b.bn.variance), `an identity over ${o} channels (in == out)`, `${n} channels: in != out`);
+      if (n !== o)
+        throw mismatch(
+          block,
+          JSON.stringify(b.bn.variance),
+          `an identity over ${o} channels (in == out)`,
+          `${n} channels: in != out`,
+        );
       bn(b.bn, n);
       c = o;
     }
     if (b.kind === "sequential") {
       const first = conv(b.first);
-      if (first.shape[2] !== 1 || first.shape[3] !== 1) throw mismatch(block, JSON.stringify(b.first.weight), "a 1x1 kernel", `[${first.shape.join(",")}]`);
+      if (first.shape[2] !== 1 || first.shape[3] !== 1)
+        throw mismatch(block, JSON.stringify(b.first.weight), "a 1x1 kernel", `[${first.shape.join(",")}]`);
       const second = conv(b.second);
       out(JSON.stringify(b.second.weight), second.shape[0]);
       // Both convs of the branch share its groups g = M / (M / g), so C = g * (C / g).
@@ -110,14 +142,21 @@ interface Ctx {
 function groupsOf(block: string, k: ConvKeys, c: number, outs: number): number {
   const g = c / k.shape[1];
   if (!Number.isInteger(g) || outs % g !== 0) {
-    throw mismatch(block, JSON.stringify(k.weight), `a kernel that reads ${c} input channels in whole groups`, `[${k.shape.join(",")}]`);
+    throw mismatch(
+      block,
+      JSON.stringify(k.weight),
+      `a kernel that reads ${c} input channels in whole groups`,
+      `[${k.shape.join(",")}]`,
+    );
   }
   return g;
 }
 
 function resolveBranches(raw: RawBlock, info: (k: string) => TensorInfo, block: string, ctx: Ctx): BranchMatch[] {
   const { c, o } = ctx;
-  const kxk = raw.branches.flatMap((b) => (b.kind === "conv" ? [info(b.conv.weight).shape] : b.kind === "sequential" ? [info(b.second.weight).shape] : []));
+  const kxk = raw.branches.flatMap((b) =>
+    b.kind === "conv" ? [info(b.conv.weight).shape] : b.kind === "sequential" ? [info(b.second.weight).shape] : [],
+  );
   const kh = Math.max(...kxk.map((s) => s[2]!));
   const kw = Math.max(...kxk.map((s) => s[3]!));
   const out: BranchMatch[] = [];
@@ -133,10 +172,20 @@ function resolveBranches(raw: RawBlock, info: (k: string) => TensorInfo, block: 
       const second = ctx.conv(b.second);
       const g = groupsOf(block, first, c, first.shape[0]);
       if (b.first.identityBased === true && first.shape[0] !== c) {
-        throw mismatch(block, JSON.stringify(b.first.weight), `an identity-based 1x1 over the ${c} input channels`, `[${first.shape.join(",")}]`);
+        throw mismatch(
+          block,
+          JSON.stringify(b.first.weight),
+          `an identity-based 1x1 over the ${c} input channels`,
+          `[${first.shape.join(",")}]`,
+        );
       }
       if (second.shape[1] * g !== first.shape[0] || o % g !== 0) {
-        throw mismatch(block, JSON.stringify(b.second.weight), `a kernel reading ${first.shape[0]} channels in ${g} groups`, `[${second.shape.join(",")}]`);
+        throw mismatch(
+          block,
+          JSON.stringify(b.second.weight),
+          `a kernel reading ${first.shape[0]} channels in ${g} groups`,
+          `[${second.shape.join(",")}]`,
+        );
       }
       out.push({ kind: "sequential", first, second, groups: g });
     } else if (b.conv === undefined) out.push({ kind: "avgpool", size: [kh, kw], bn: b.bn });

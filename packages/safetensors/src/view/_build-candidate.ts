@@ -1,4 +1,12 @@
-import { type BatchNorm, type Block, type Branch, type Kernel, type KernelShape, type Pads, avgPoolKernel } from "@reparam/core";
+import {
+  type BatchNorm,
+  type Block,
+  type Branch,
+  type Kernel,
+  type KernelShape,
+  type Pads,
+  avgPoolKernel,
+} from "@reparam/core";
 import { allInOrder } from "./_all-in-order.js";
 import { loadStub } from "./_load-stub.js";
 import { readBatchNorm, readVector } from "./_read-batch-norm.js";
@@ -26,17 +34,39 @@ function assemble<K extends KernelShape>(match: BlockMatch, parts: Parts, kernel
     switch (b.kind) {
       case "conv": {
         const [, , kh, kw] = b.conv.shape;
-        return { kind: "conv", ...stage(b.conv), stride: UNIT, pads: centred(kh, kw), dilation: UNIT, groups: b.groups };
+        return {
+          kind: "conv",
+          ...stage(b.conv),
+          stride: UNIT,
+          pads: centred(kh, kw),
+          dilation: UNIT,
+          groups: b.groups,
+        };
       }
       case "identity":
         return { kind: "identity", ...bn(b.bn) };
       case "sequential": {
         const [, , kh, kw] = b.second.shape;
         // DBB's BNAndPadLayer pads the kxk input with the 1x1 + BN output for zeros.
-        return { kind: "sequential", first: stage(b.first), second: stage(b.second), stride: UNIT, pads: centred(kh, kw), dilation: UNIT, groups: b.groups, padding: "first-output" };
+        return {
+          kind: "sequential",
+          first: stage(b.first),
+          second: stage(b.second),
+          stride: UNIT,
+          pads: centred(kh, kw),
+          dilation: UNIT,
+          groups: b.groups,
+          padding: "first-output",
+        };
       }
       case "avgpool":
-        return { kind: "avgpool", size: b.size, stride: UNIT, pads: centred(b.size[0], b.size[1]), bn: parts.bns.get(b.bn)! };
+        return {
+          kind: "avgpool",
+          size: b.size,
+          stride: UNIT,
+          pads: centred(b.size[0], b.size[1]),
+          bn: parts.bns.get(b.bn)!,
+        };
     }
   });
   const post = match.postBn === undefined ? {} : { postBn: parts.bns.get(match.postBn)! };
@@ -44,7 +74,9 @@ function assemble<K extends KernelShape>(match: BlockMatch, parts: Parts, kernel
 }
 
 function sources(match: BlockMatch): Source[] {
-  return match.branches.flatMap((b) => (b.kind === "conv" ? [b.conv] : b.kind === "sequential" ? [b.first, b.second] : []));
+  return match.branches.flatMap((b) =>
+    b.kind === "conv" ? [b.conv] : b.kind === "sequential" ? [b.first, b.second] : [],
+  );
 }
 
 async function readKernel(model: SafetensorsModel, s: Source): Promise<Kernel> {
@@ -66,7 +98,11 @@ async function readKernel(model: SafetensorsModel, s: Source): Promise<Kernel> {
  *
  * @throws ReparamError `SAFETENSORS_BAD_BN`.
  */
-export async function buildCandidate(model: SafetensorsModel, match: BlockMatch, eps: number): Promise<SafetensorsCandidate> {
+export async function buildCandidate(
+  model: SafetensorsModel,
+  match: BlockMatch,
+  eps: number,
+): Promise<SafetensorsCandidate> {
   const bnKeys: BatchNormKeys[] = [];
   for (const b of match.branches) {
     if (b.kind === "identity" && b.bn !== undefined) bnKeys.push(b.bn);
@@ -74,9 +110,13 @@ export async function buildCandidate(model: SafetensorsModel, match: BlockMatch,
   }
   for (const s of sources(match)) if (s.bn !== undefined) bnKeys.push(s.bn);
   if (match.postBn !== undefined) bnKeys.push(match.postBn);
-  const bns = new Map<BatchNormKeys, BatchNorm>(await allInOrder(bnKeys.map(async (keys) => [keys, await readBatchNorm(model, keys, eps)] as const)));
+  const bns = new Map<BatchNormKeys, BatchNorm>(
+    await allInOrder(bnKeys.map(async (keys) => [keys, await readBatchNorm(model, keys, eps)] as const)),
+  );
   const biasKeys = sources(match).flatMap((s) => ("weight" in s && s.bias !== undefined ? [s.bias] : []));
-  const biases = new Map<string, Float64Array>(await allInOrder(biasKeys.map(async (key) => [key, await readVector(model, key)] as const)));
+  const biases = new Map<string, Float64Array>(
+    await allInOrder(biasKeys.map(async (key) => [key, await readVector(model, key)] as const)),
+  );
   const parts = { bns, biases };
   const candidate: SafetensorsCandidate = {
     name: match.name,

@@ -84,24 +84,36 @@ export function findLeftovers(
         const block = blocks.get(prefix);
         let error: ReparamError;
         if (block !== undefined) {
-          error = new ReparamError("SAFETENSORS_INCOMPLETE_BLOCK", "a key under a branch of the block is used by no branch", {
-            where: `block ${JSON.stringify(block)}, ${JSON.stringify(key)}`,
-            expected: `only complete branches of scheme ${scheme.name} under ${JSON.stringify(prefix + root)}`,
-            found: why(scheme, key.slice(prefix.length)),
-          });
+          error = new ReparamError(
+            "SAFETENSORS_INCOMPLETE_BLOCK",
+            "a key under a branch of the block is used by no branch",
+            {
+              where: `block ${JSON.stringify(block)}, ${JSON.stringify(key)}`,
+              expected: `only complete branches of scheme ${scheme.name} under ${JSON.stringify(prefix + root)}`,
+              found: why(scheme, key.slice(prefix.length)),
+            },
+          );
         } else if (generic) continue;
         else if (has(prefix + deployWeight)) {
-          error = new ReparamError("SAFETENSORS_MIXED_FORMS", "a block has both its train-time and its deploy-time keys", {
-            where: JSON.stringify(prefix + deployWeight),
-            expected: "either the train-time branches or the deploy conv",
-            found: `${JSON.stringify(key)} beside it`,
-          });
+          error = new ReparamError(
+            "SAFETENSORS_MIXED_FORMS",
+            "a block has both its train-time and its deploy-time keys",
+            {
+              where: JSON.stringify(prefix + deployWeight),
+              expected: "either the train-time branches or the deploy conv",
+              found: `${JSON.stringify(key)} beside it`,
+            },
+          );
         } else {
-          error = new ReparamError("SAFETENSORS_INCOMPLETE_BLOCK", "a key looks like part of a block whose main conv is missing", {
-            where: JSON.stringify(key),
-            expected: `${JSON.stringify(prefix + mainWeight)} (the main branch of scheme ${scheme.name}) beside it`,
-            found: "no such key",
-          });
+          error = new ReparamError(
+            "SAFETENSORS_INCOMPLETE_BLOCK",
+            "a key looks like part of a block whose main conv is missing",
+            {
+              where: JSON.stringify(key),
+              expected: `${JSON.stringify(prefix + mainWeight)} (the main branch of scheme ${scheme.name}) beside it`,
+              found: "no such key",
+            },
+          );
         }
         found.set(prefix, { key, error });
       }

@@ -8,7 +8,11 @@ const stubs = new WeakMap<Candidate, () => Block>();
  * its kernels. The chunked writer reads kernel rows itself, so this is how
  * its block still counts once without the whole kernel in memory.
  */
-export async function loadWithStub(candidate: Candidate, load: () => Promise<Block>, stub: () => Block): Promise<Block> {
+export async function loadWithStub(
+  candidate: Candidate,
+  load: () => Promise<Block>,
+  stub: () => Block,
+): Promise<Block> {
   stubs.set(candidate, stub);
   try {
     return await load();

@@ -42,13 +42,27 @@ function convAt(has: (k: string) => boolean, path: string, bnPath: string | unde
   return { weight: `${path}.weight`, ...bias, bn };
 }
 
-function matchRule(rule: BranchRule, prefix: string, indices: readonly string[] | undefined, has: (k: string) => boolean, block: string): RawBranch[] {
+function matchRule(
+  rule: BranchRule,
+  prefix: string,
+  indices: readonly string[] | undefined,
+  has: (k: string) => boolean,
+  block: string,
+): RawBranch[] {
   const p = (path: string) => prefix + path;
   if ("conv" in rule) {
     const at = indices ?? [""];
     return at
       .filter((i) => has(`${p(rule.conv.replace("{i}", i))}.weight`))
-      .map((i) => ({ kind: "conv", conv: convAt(has, p(rule.conv.replace("{i}", i)), rule.bn === undefined ? undefined : p(rule.bn.replace("{i}", i)), block) }));
+      .map((i) => ({
+        kind: "conv",
+        conv: convAt(
+          has,
+          p(rule.conv.replace("{i}", i)),
+          rule.bn === undefined ? undefined : p(rule.bn.replace("{i}", i)),
+          block,
+        ),
+      }));
   }
   if ("identity" in rule) {
     const bn = batchNormKeys(has, p(rule.identity), block);
@@ -58,14 +72,27 @@ function matchRule(rule: BranchRule, prefix: string, indices: readonly string[] 
   if ("sequential" in rule) {
     const s = rule.sequential;
     if (!has(`${p(s.first)}.weight`)) return [];
-    const first = { ...convAt(has, p(s.first), s.firstBn === undefined ? undefined : p(s.firstBn), block), ...(s.identityBased === true ? { identityBased: true } : {}) };
-    if (!has(`${p(s.second)}.weight`)) throw incomplete(block, `${p(s.second)}.weight`, `the kxk conv after ${p(s.first)}`, "no such key");
-    return [{ kind: "sequential", first, second: convAt(has, p(s.second), s.secondBn === undefined ? undefined : p(s.secondBn), block) }];
+    const first = {
+      ...convAt(has, p(s.first), s.firstBn === undefined ? undefined : p(s.firstBn), block),
+      ...(s.identityBased === true ? { identityBased: true } : {}),
+    };
+    if (!has(`${p(s.second)}.weight`))
+      throw incomplete(block, `${p(s.second)}.weight`, `the kxk conv after ${p(s.first)}`, "no such key");
+    return [
+      {
+        kind: "sequential",
+        first,
+        second: convAt(has, p(s.second), s.secondBn === undefined ? undefined : p(s.secondBn), block),
+      },
+    ];
   }
   const a = rule.avgpool;
   const bn = batchNormKeys(has, p(a.bn), block);
   if (bn === undefined) return [];
-  const conv = a.conv !== undefined && has(`${p(a.conv)}.weight`) ? { conv: convAt(has, p(a.conv), a.convBn === undefined ? undefined : p(a.convBn), block) } : {};
+  const conv =
+    a.conv !== undefined && has(`${p(a.conv)}.weight`)
+      ? { conv: convAt(has, p(a.conv), a.convBn === undefined ? undefined : p(a.convBn), block) }
+      : {};
   return [{ kind: "avgpool", bn, ...conv }];
 }
 
@@ -86,12 +113,19 @@ function ruleName(rule: BranchRule): string {
  * @param indices - per rule, the `{i}` indices found under this prefix (conv rules with `{i}`).
  * @throws ReparamError `SAFETENSORS_INCOMPLETE_BLOCK`.
  */
-export function matchBranches(scheme: NamingScheme, prefix: string, indices: readonly (readonly string[] | undefined)[], has: (k: string) => boolean, block: string): RawBlock {
+export function matchBranches(
+  scheme: NamingScheme,
+  prefix: string,
+  indices: readonly (readonly string[] | undefined)[],
+  has: (k: string) => boolean,
+  block: string,
+): RawBlock {
   const branches: RawBranch[] = [];
   scheme.branches.forEach((rule, r) => {
     const found = matchRule(rule, prefix, indices[r], has, block);
     const required = r === 0 || ("required" in rule && rule.required === true);
-    if (found.length === 0 && required) throw incomplete(block, prefix + ruleName(rule), "this branch, which the family always has", "no such key");
+    if (found.length === 0 && required)
+      throw incomplete(block, prefix + ruleName(rule), "this branch, which the family always has", "no such key");
     branches.push(...found);
   });
   const postBn = scheme.postBn === undefined ? undefined : batchNormKeys(has, prefix + scheme.postBn, block);

@@ -21,7 +21,12 @@ export async function readBatchNorm(model: SafetensorsModel, keys: BatchNormKeys
   const variance = await readVector(model, keys.variance);
   const gamma = keys.gamma === undefined ? new Float64Array(mean.length).fill(1) : await readVector(model, keys.gamma);
   const beta = keys.beta === undefined ? new Float64Array(mean.length) : await readVector(model, keys.beta);
-  const named: [string | undefined, Float64Array][] = [[keys.gamma, gamma], [keys.beta, beta], [keys.mean, mean], [keys.variance, variance]];
+  const named: [string | undefined, Float64Array][] = [
+    [keys.gamma, gamma],
+    [keys.beta, beta],
+    [keys.mean, mean],
+    [keys.variance, variance],
+  ];
   for (const [key, values] of named) {
     const i = values.findIndex((v) => !Number.isFinite(v) || (values === variance && v < 0));
     if (key !== undefined && i >= 0) {

@@ -32,7 +32,12 @@ export interface AvgKernel {
 export type BranchMatch =
   | { readonly kind: "conv"; readonly conv: ConvKeys; readonly groups: number }
   | { readonly kind: "identity"; readonly bn?: BatchNormKeys }
-  | { readonly kind: "sequential"; readonly first: ConvKeys; readonly second: ConvKeys | AvgKernel; readonly groups: number }
+  | {
+      readonly kind: "sequential";
+      readonly first: ConvKeys;
+      readonly second: ConvKeys | AvgKernel;
+      readonly groups: number;
+    }
   | { readonly kind: "avgpool"; readonly size: Pair; readonly bn: BatchNormKeys };
 
 /**

@@ -42,7 +42,11 @@ function rawKeys(raw: RawBlock): string[] {
  * @throws ReparamError `SAFETENSORS_INCOMPLETE_BLOCK`, `SAFETENSORS_AMBIGUOUS_BLOCK`,
  *   `SAFETENSORS_SHAPE_MISMATCH`, `SAFETENSORS_MIXED_FORMS`, `SAFETENSORS_UNSUPPORTED_DTYPE`.
  */
-export function matchScheme(tensors: ReadonlyMap<string, TensorInfo>, scheme: NamingScheme, options: MatchSchemeOptions = {}): BlockMatch[] {
+export function matchScheme(
+  tensors: ReadonlyMap<string, TensorInfo>,
+  scheme: NamingScheme,
+  options: MatchSchemeOptions = {},
+): BlockMatch[] {
   const scan = scanScheme(tensors, scheme, options);
   if (scan.errors[0] !== undefined) throw scan.errors[0].error;
   return scan.blocks;
@@ -55,10 +59,16 @@ export interface SchemeScan {
 }
 
 /** {@link matchScheme} that collects one error per broken block instead of throwing the first. */
-export function scanScheme(tensors: ReadonlyMap<string, TensorInfo>, scheme: NamingScheme, options: MatchSchemeOptions = {}): SchemeScan {
+export function scanScheme(
+  tensors: ReadonlyMap<string, TensorInfo>,
+  scheme: NamingScheme,
+  options: MatchSchemeOptions = {},
+): SchemeScan {
   const has = (k: string) => tensors.has(k);
   const info = (k: string) => tensors.get(k) as TensorInfo;
-  const indexed = scheme.branches.map((rule) => ("conv" in rule && rule.conv.includes("{i}") ? weightPrefixes(tensors.keys(), rule.conv) : undefined));
+  const indexed = scheme.branches.map((rule) =>
+    "conv" in rule && rule.conv.includes("{i}") ? weightPrefixes(tensors.keys(), rule.conv) : undefined,
+  );
   const prefixes = indexed[0] ?? weightPrefixes(tensors.keys(), scheme.branches[0].conv);
   const deploy = { weight: `${scheme.deploy}.weight`, bias: `${scheme.deploy}.bias` };
   const claims = new Map<string, string>();
@@ -75,7 +85,13 @@ export function scanScheme(tensors: ReadonlyMap<string, TensorInfo>, scheme: Nam
         });
       }
     }
-    const raw = matchBranches(scheme, prefix, indexed.map((m) => (m === undefined ? undefined : (m.get(prefix) ?? []))), has, name);
+    const raw = matchBranches(
+      scheme,
+      prefix,
+      indexed.map((m) => (m === undefined ? undefined : (m.get(prefix) ?? []))),
+      has,
+      name,
+    );
     const shapes = blockShapes(raw, info, name, options.strided?.(name) ?? false);
     const postKeys = batchNormKeyList(raw.postBn);
     const keep = options.keepPostBn === true;
@@ -86,7 +102,10 @@ export function scanScheme(tensors: ReadonlyMap<string, TensorInfo>, scheme: Nam
         throw new ReparamError("SAFETENSORS_AMBIGUOUS_BLOCK", "a key would be used by two branches", {
           where: JSON.stringify(k),
           expected: "each key in one branch of one block (one form of each branch)",
-          found: other === name ? `used twice in block ${JSON.stringify(name)}` : `used by blocks ${JSON.stringify(other)} and ${JSON.stringify(name)}`,
+          found:
+            other === name
+              ? `used twice in block ${JSON.stringify(name)}`
+              : `used by blocks ${JSON.stringify(other)} and ${JSON.stringify(name)}`,
         });
       }
       claims.set(k, name);

@@ -34,7 +34,11 @@ function named(scheme: string | NamingScheme): NamingScheme {
   if (typeof scheme !== "string") return checkNamingScheme(scheme);
   if (scheme.trimStart().startsWith("{")) return parseNamingScheme(scheme);
   const found = BUILTIN_SCHEMES.find((s) => s.name === scheme);
-  if (found === undefined) throw noScheme(`one of ${BUILTIN_SCHEMES.map((s) => s.name).join(", ")}, or a custom scheme (JSON)`, `scheme ${JSON.stringify(scheme)}`);
+  if (found === undefined)
+    throw noScheme(
+      `one of ${BUILTIN_SCHEMES.map((s) => s.name).join(", ")}, or a custom scheme (JSON)`,
+      `scheme ${JSON.stringify(scheme)}`,
+    );
   return found;
 }
 
@@ -50,12 +54,19 @@ function named(scheme: string | NamingScheme): NamingScheme {
  * @throws ReparamError `SAFETENSORS_NO_SCHEME` (unknown name, or nothing
  *   matches), `SAFETENSORS_BAD_SCHEME`, and {@link matchScheme}'s errors.
  */
-export function selectScheme(tensors: ReadonlyMap<string, TensorInfo>, options: SelectSchemeOptions = {}): SchemeChoice {
+export function selectScheme(
+  tensors: ReadonlyMap<string, TensorInfo>,
+  options: SelectSchemeOptions = {},
+): SchemeChoice {
   if (options.scheme !== undefined) {
     const scheme = named(options.scheme);
     const blocks = matchScheme(tensors, scheme, options);
     if (blocks.length === 0) {
-      throw noScheme(`blocks of scheme ${scheme.name} (keys ending in ${scheme.branches[0].conv}.weight)`, "none", "is the state dict already in deploy form?");
+      throw noScheme(
+        `blocks of scheme ${scheme.name} (keys ending in ${scheme.branches[0].conv}.weight)`,
+        "none",
+        "is the state dict already in deploy form?",
+      );
     }
     return { scheme, blocks };
   }
@@ -70,7 +81,8 @@ export function selectScheme(tensors: ReadonlyMap<string, TensorInfo>, options: 
     }
     // The family the file most looks like: most blocks that match cleanly, then most keys under its module names.
     const score: [number, number] = [blocks.length, countTouched(tensors.keys(), schemeRoots(scheme))];
-    if (worst === undefined || score[0] > worst.score[0] || (score[0] === worst.score[0] && score[1] > worst.score[1])) worst = { error: errors[0].error, score };
+    if (worst === undefined || score[0] > worst.score[0] || (score[0] === worst.score[0] && score[1] > worst.score[1]))
+      worst = { error: errors[0].error, score };
   }
   if (best !== undefined) return best.choice;
   if (worst !== undefined) throw worst.error;

@@ -22,7 +22,12 @@ function fusedDtype(model: SafetensorsModel, c: SafetensorsCandidate, options: R
  * an index named `output.name`. Every file's `__metadata__` is kept. Headers
  * are planned from shapes, then tensors are streamed in file order.
  */
-export async function encodeModel(model: SafetensorsModel, decisions: readonly Decision[], output: ModelOutput, options: ResolvedOptions): Promise<EncodeStats> {
+export async function encodeModel(
+  model: SafetensorsModel,
+  decisions: readonly Decision[],
+  output: ModelOutput,
+  options: ResolvedOptions,
+): Promise<EncodeStats> {
   const fused: FusedOutput[] = [];
   for (const d of decisions) {
     if (d.kind !== "fuse") continue;
@@ -31,18 +36,31 @@ export async function encodeModel(model: SafetensorsModel, decisions: readonly D
   }
   const entries = outputEntries(model, fused, options.fuseChunkBytes);
   let bytesWritten = 0;
-  const write = async (file: string, list: readonly SafetensorsEntry[], metadata: Readonly<Record<string, string>> | undefined) => {
+  const write = async (
+    file: string,
+    list: readonly SafetensorsEntry[],
+    metadata: Readonly<Record<string, string>> | undefined,
+  ) => {
     const sink = await output.create(file);
     const plan = await encodeSafetensors(list, { metadata }, sink);
     await sink.close();
     bytesWritten += plan.fileSize;
   };
   if (model.index === undefined) {
-    await write(output.name, entries.map((e) => e.entry), model.shards[0]!.content.metadata);
+    await write(
+      output.name,
+      entries.map((e) => e.entry),
+      model.shards[0]!.content.metadata,
+    );
   } else {
     const { total_size: _, ...meta } = model.index.metadata ?? {};
-    const plan = planShards(entries.map((e) => e.entry), new Map(entries.map((e) => [e.entry.name, e.shard])), meta);
-    for (const shard of plan.shards) await write(shard.file, shard.tensors, model.shards.find((s) => s.file === shard.file)?.content.metadata);
+    const plan = planShards(
+      entries.map((e) => e.entry),
+      new Map(entries.map((e) => [e.entry.name, e.shard])),
+      meta,
+    );
+    for (const shard of plan.shards)
+      await write(shard.file, shard.tensors, model.shards.find((s) => s.file === shard.file)?.content.metadata);
     const index = encodeSafetensorsIndex(plan.index);
     const sink = await output.create(output.name);
     await sink.write(index);

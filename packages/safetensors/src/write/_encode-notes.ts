@@ -8,15 +8,31 @@ import type { SafetensorsModel } from "../codec/safetensors-model.js";
 const LISTED = 50;
 
 /** The report lines of a conversion: scheme, eps, dtypes, what was dropped, kept and passed through. */
-export function encodeNotes(model: SafetensorsModel, decisions: readonly Decision[], fused: readonly FusedOutput[], options: ResolvedOptions): string[] {
+export function encodeNotes(
+  model: SafetensorsModel,
+  decisions: readonly Decision[],
+  fused: readonly FusedOutput[],
+  options: ResolvedOptions,
+): string[] {
   const ours = decisions.flatMap((d) => (isSafetensorsCandidate(d.candidate) ? [d.candidate.match] : []));
   const notes: string[] = [];
   const scheme = ours[0]?.scheme;
-  if (scheme !== undefined) notes.push(`naming scheme ${scheme.name} (family ${scheme.family}): ${ours.length} blocks found, ${fused.length} fused into ${scheme.deploy}`);
-  notes.push(`BatchNorm eps ${options.eps}${options.eps === DEFAULT_EPS ? " (default, PyTorch's; pass eps for models trained with another, e.g. 1e-3 for YOLO)" : ""}`);
+  if (scheme !== undefined)
+    notes.push(
+      `naming scheme ${scheme.name} (family ${scheme.family}): ${ours.length} blocks found, ${fused.length} fused into ${scheme.deploy}`,
+    );
+  notes.push(
+    `BatchNorm eps ${options.eps}${options.eps === DEFAULT_EPS ? " (default, PyTorch's; pass eps for models trained with another, e.g. 1e-3 for YOLO)" : ""}`,
+  );
   const dtypes = [...new Set(fused.map((f) => f.dtype))];
-  if (dtypes.length > 0) notes.push(`fused tensors written as ${dtypes.join(", ")} (dtype ${options.dtype}; fused in float64, rounded once)`);
-  const tracked = fused.reduce((n, f) => n + f.candidate.match.consumed.filter((k) => k.endsWith(".num_batches_tracked")).length, 0);
+  if (dtypes.length > 0)
+    notes.push(
+      `fused tensors written as ${dtypes.join(", ")} (dtype ${options.dtype}; fused in float64, rounded once)`,
+    );
+  const tracked = fused.reduce(
+    (n, f) => n + f.candidate.match.consumed.filter((k) => k.endsWith(".num_batches_tracked")).length,
+    0,
+  );
   if (tracked > 0) notes.push(`dropped ${tracked} num_batches_tracked of fused BatchNorms`);
   const kept = ours.reduce((n, m) => n + m.kept.length, 0);
   if (kept > 0) notes.push(`kept ${kept} post-BN keys as they are (keepPostBn)`);
@@ -26,7 +42,9 @@ export function encodeNotes(model: SafetensorsModel, decisions: readonly Decisio
   const unknown = [...model.tensors.keys()].filter((k) => !known.has(k));
   if (unknown.length > 0) {
     const shown = unknown.slice(0, LISTED).join(", ");
-    notes.push(`passed through unchanged, not part of any block (${unknown.length}): ${shown}${unknown.length > LISTED ? `, ... and ${unknown.length - LISTED} more` : ""}`);
+    notes.push(
+      `passed through unchanged, not part of any block (${unknown.length}): ${shown}${unknown.length > LISTED ? `, ... and ${unknown.length - LISTED} more` : ""}`,
+    );
   }
   return notes;
 }

@@ -16,7 +16,12 @@ const CORE_DTYPE = { F32: "f32", F16: "f16", BF16: "bf16", F64: "f64" } as const
  * @param window - only output channels [from, to), from a block whose
  *   kernels hold only those rows (core's `FuseWindow`); the bytes are theirs.
  */
-export function fuseToBytes(block: Block, plan: FusePlan, dtype: FusedDtype, window?: FuseWindow): { weight: Uint8Array; bias: Uint8Array } {
+export function fuseToBytes(
+  block: Block,
+  plan: FusePlan,
+  dtype: FusedDtype,
+  window?: FuseWindow,
+): { weight: Uint8Array; bias: Uint8Array } {
   const f = fuseTo(block, plan, { dtype: CORE_DTYPE[dtype], ...(window ? { window } : {}) });
   return { weight: littleEndianBytes(f.kernel), bias: littleEndianBytes(f.bias) };
 }

@@ -12,21 +12,29 @@ import { type SafetensorsCandidate, isSafetensorsCandidate } from "../safetensor
  */
 export function knownBlock(model: SafetensorsModel, c: Candidate): SafetensorsCandidate {
   if (!isSafetensorsCandidate(c)) {
-    throw new ReparamError("SAFETENSORS_UNKNOWN_BLOCK", "a fuse decision names a block this adapter's findBlocks did not make", {
-      where: `block '${c.name}'`,
-      expected: "a candidate from safetensorsAdapter.findBlocks",
-      found: "a candidate without the keys of a state-dict block",
-      hint: "call findBlocks on the same decoded model before encode",
-    });
+    throw new ReparamError(
+      "SAFETENSORS_UNKNOWN_BLOCK",
+      "a fuse decision names a block this adapter's findBlocks did not make",
+      {
+        where: `block '${c.name}'`,
+        expected: "a candidate from safetensorsAdapter.findBlocks",
+        found: "a candidate without the keys of a state-dict block",
+        hint: "call findBlocks on the same decoded model before encode",
+      },
+    );
   }
   const missing = [c.match.anchor, ...c.match.consumed].find((k) => !model.tensors.has(k));
   if (missing !== undefined) {
-    throw new ReparamError("SAFETENSORS_UNKNOWN_BLOCK", "a fuse decision names a block that is not in this state dict", {
-      where: `block '${c.name}'`,
-      expected: `key '${missing}' in the state dict`,
-      found: "no such key",
-      hint: "call findBlocks on the same decoded model before encode",
-    });
+    throw new ReparamError(
+      "SAFETENSORS_UNKNOWN_BLOCK",
+      "a fuse decision names a block that is not in this state dict",
+      {
+        where: `block '${c.name}'`,
+        expected: `key '${missing}' in the state dict`,
+        found: "no such key",
+        hint: "call findBlocks on the same decoded model before encode",
+      },
+    );
   }
   return c;
 }

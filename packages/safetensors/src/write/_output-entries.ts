@@ -52,12 +52,19 @@ async function* weightChunks(model: SafetensorsModel, f: FusedOutput, rows: numb
  * when the first of its two tensors is reached (bias and weight are adjacent
  * in file order) and its bytes are kept for the other.
  */
-export function outputEntries(model: SafetensorsModel, fused: readonly FusedOutput[], chunkBytes: number): OutputEntry[] {
+export function outputEntries(
+  model: SafetensorsModel,
+  fused: readonly FusedOutput[],
+  chunkBytes: number,
+): OutputEntry[] {
   const consumed = new Set(fused.flatMap((f) => f.candidate.match.consumed));
   const out: OutputEntry[] = [];
   for (const t of model.tensors.values()) {
     if (consumed.has(t.name)) continue;
-    out.push({ entry: { name: t.name, dtype: t.dtype, shape: t.shape, data: () => model.read(t.name) }, shard: model.shardOf(t.name).file });
+    out.push({
+      entry: { name: t.name, dtype: t.dtype, shape: t.shape, data: () => model.read(t.name) },
+      shard: model.shardOf(t.name).file,
+    });
   }
   let last: { f: FusedOutput; bytes: { weight: Uint8Array; bias: Uint8Array } } | undefined;
   const whole = async (f: FusedOutput) => {

@@ -11,7 +11,9 @@ import type { SafetensorsModel } from "../codec/safetensors-model.js";
  * kxk kernel into the bias; such blocks are fused whole.)
  */
 export function rowChunkable(candidate: SafetensorsCandidate): boolean {
-  return candidate.match.branches.every((b) => (b.kind === "conv" && b.conv.identityBased !== true) || b.kind === "identity" || b.kind === "avgpool");
+  return candidate.match.branches.every(
+    (b) => (b.kind === "conv" && b.conv.identityBased !== true) || b.kind === "identity" || b.kind === "avgpool",
+  );
 }
 
 /**
@@ -21,7 +23,12 @@ export function rowChunkable(candidate: SafetensorsCandidate): boolean {
  * biases, identity and pool branches stay whole. For {@link rowChunkable}
  * blocks.
  */
-export async function rowBlock(model: SafetensorsModel, candidate: SafetensorsCandidate, o0: number, o1: number): Promise<Block> {
+export async function rowBlock(
+  model: SafetensorsModel,
+  candidate: SafetensorsCandidate,
+  o0: number,
+  o1: number,
+): Promise<Block> {
   const { layout, match } = candidate;
   const branches: Branch[] = [];
   for (const [i, b] of layout.branches.entries()) {
@@ -50,8 +57,11 @@ export async function rowBlock(model: SafetensorsModel, candidate: SafetensorsCa
 export function biasBlock(layout: Block<KernelShape>): { block: Block; plan: FusePlan } {
   const o = layout.branches.find((b): b is ConvBranch<KernelShape> => b.kind === "conv")!.kernel.shape[0];
   const zeros = new Float64Array(o);
-  const branches = layout.branches.map((b): Branch =>
-    b.kind === "conv" ? { ...b, kernel: { data: zeros, shape: [o, 1, 1, 1] }, pads: [0, 0, 0, 0], groups: o } : (b as Branch),
+  const branches = layout.branches.map(
+    (b): Branch =>
+      b.kind === "conv"
+        ? { ...b, kernel: { data: zeros, shape: [o, 1, 1, 1] }, pads: [0, 0, 0, 0], groups: o }
+        : (b as Branch),
   );
   const block: Block = { ...layout, inChannels: o, branches };
   const planned = planBlock(block);

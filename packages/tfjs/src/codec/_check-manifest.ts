@@ -26,23 +26,23 @@ export function checkManifest(value: unknown, where = "weightsManifest"): Weight
     weights.forEach((w: unknown, i) => {
       const ww = `${gw}.weights[${i}]`;
       if (!isObject(w)) bad(ww, "an object {name, shape, dtype}", w);
-      if (typeof w["name"] !== "string") bad(`${ww}.name`, "a string", w["name"]);
-      const shape = w["shape"];
+      if (typeof w.name !== "string") bad(`${ww}.name`, "a string", w.name);
+      const shape = w.shape;
       if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
         bad(`${ww}.shape`, "an array of non-negative integers", shape);
       }
-      if (typeof w["dtype"] !== "string") bad(`${ww}.dtype`, "a string", w["dtype"]);
-      if (w["group"] !== undefined && typeof w["group"] !== "string") bad(`${ww}.group`, "a string", w["group"]);
-      checkQuantization(w["quantization"], `${ww}.quantization`);
-      const first = names.get(w["name"]);
+      if (typeof w.dtype !== "string") bad(`${ww}.dtype`, "a string", w.dtype);
+      if (w.group !== undefined && typeof w.group !== "string") bad(`${ww}.group`, "a string", w.group);
+      checkQuantization(w.quantization, `${ww}.quantization`);
+      const first = names.get(w.name);
       if (first !== undefined) {
-        throw new ReparamError("TFJS_DUPLICATE_WEIGHT", `weight name ${JSON.stringify(w["name"])} appears twice`, {
+        throw new ReparamError("TFJS_DUPLICATE_WEIGHT", `weight name ${JSON.stringify(w.name)} appears twice`, {
           where: ww,
           expected: "unique weight names",
           found: `the same name at ${first}`,
         });
       }
-      names.set(w["name"], ww);
+      names.set(w.name, ww);
     });
   });
   return value as WeightsManifest;
@@ -51,7 +51,7 @@ export function checkManifest(value: unknown, where = "weightsManifest"): Weight
 function checkQuantization(q: unknown, where: string): void {
   if (q === undefined) return;
   if (!isObject(q)) bad(where, "an object {dtype, min?, scale?}", q);
-  if (typeof q["dtype"] !== "string") bad(`${where}.dtype`, "a string", q["dtype"]);
+  if (typeof q.dtype !== "string") bad(`${where}.dtype`, "a string", q.dtype);
   for (const k of ["min", "scale"]) {
     if (q[k] !== undefined && typeof q[k] !== "number") bad(`${where}.${k}`, "a number", q[k]);
   }

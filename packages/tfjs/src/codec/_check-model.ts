@@ -10,15 +10,15 @@ const FORMATS: readonly string[] = ["layers-model", "graph-model"];
  * decoder and the encoder so that neither accepts what the other refuses.
  */
 export function checkModel(value: Record<string, unknown>, where: string): TfjsModelJson {
-  if (!isObject(value["modelTopology"])) {
+  if (!isObject(value.modelTopology)) {
     throw new ReparamError("TFJS_NO_TOPOLOGY", "model.json has no modelTopology", {
       where,
       expected: "a modelTopology object (Keras config or GraphDef)",
-      found: "modelTopology" in value ? String(JSON.stringify(value["modelTopology"])) : fieldList(value),
+      found: "modelTopology" in value ? String(JSON.stringify(value.modelTopology)) : fieldList(value),
       hint: "a weights-only model.json cannot be converted; use the model.json saved with the model",
     });
   }
-  const format = value["format"];
+  const format = value.format;
   if (format !== undefined && (typeof format !== "string" || !FORMATS.includes(format))) {
     throw new ReparamError("TFJS_UNKNOWN_FORMAT", "model.json has an unknown format", {
       where: `${where} format`,
@@ -26,7 +26,7 @@ export function checkModel(value: Record<string, unknown>, where: string): TfjsM
       found: JSON.stringify(format),
     });
   }
-  if (value["weightsManifest"] !== undefined) checkManifest(value["weightsManifest"]);
+  if (value.weightsManifest !== undefined) checkManifest(value.weightsManifest);
   return value as TfjsModelJson;
 }
 

@@ -8,25 +8,26 @@ const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 export function configPair(value: unknown, fallback?: number): Pair | undefined {
   if (value === undefined || value === null) return fallback === undefined ? undefined : [fallback, fallback];
   if (isCount(value)) return [value, value];
-  if (Array.isArray(value) && value.length === 2 && value.every(isCount)) return [value[0] as number, value[1] as number];
+  if (Array.isArray(value) && value.length === 2 && value.every(isCount))
+    return [value[0] as number, value[1] as number];
   return undefined;
 }
 
 /** True when the layer applies no activation (`linear`, absent or null). */
 export function isLinear(config: Config): boolean {
-  const a = config["activation"];
+  const a = config.activation;
   return a === undefined || a === null || a === "linear";
 }
 
 /** True unless `data_format` says `channels_first`. */
 export function isChannelsLast(config: Config): boolean {
-  const f = config["data_format"];
+  const f = config.data_format;
   return f === undefined || f === null || f === "channels_last";
 }
 
 /** `padding` of a conv or pool: `same` or `valid` (anything else, e.g. `causal`, is undefined). */
 export function convPaddingName(config: Config): "same" | "valid" | undefined {
-  const p = config["padding"];
+  const p = config.padding;
   return p === "same" || p === "valid" ? p : undefined;
 }
 
@@ -39,7 +40,8 @@ export function zeroPaddingPads(value: unknown): Pads | undefined {
   if (!Array.isArray(value) || value.length !== 2) return undefined;
   const [h, w] = value as unknown[];
   if (isCount(h) && isCount(w)) return [h, w, h, w];
-  const pair = (v: unknown): [number, number] | undefined => (Array.isArray(v) && v.length === 2 && v.every(isCount) ? [v[0] as number, v[1] as number] : undefined);
+  const pair = (v: unknown): [number, number] | undefined =>
+    Array.isArray(v) && v.length === 2 && v.every(isCount) ? [v[0] as number, v[1] as number] : undefined;
   const ph = pair(h);
   const pw = pair(w);
   return ph && pw ? [ph[0], pw[0], ph[1], pw[1]] : undefined;

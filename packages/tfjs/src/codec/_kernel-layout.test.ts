@@ -5,7 +5,8 @@ import { oihwToTf, tfToOihw, type KernelDims } from "./_kernel-layout.js";
 // The definition, element by element: TF [P][I][O] holds OIHW (o, i, p) at (p * I + i) * O + o.
 function naiveToOihw(src: ArrayLike<number>, { p: P, i: I, o: O }: KernelDims): number[] {
   const out: number[] = [];
-  for (let o = 0; o < O; o++) for (let i = 0; i < I; i++) for (let p = 0; p < P; p++) out.push(src[(p * I + i) * O + o]!);
+  for (let o = 0; o < O; o++)
+    for (let i = 0; i < I; i++) for (let p = 0; p < P; p++) out.push(src[(p * I + i) * O + o]!);
   return out;
 }
 
@@ -40,14 +41,19 @@ describe("tfToOihw / oihwToTf", () => {
 
   it("is the definition for any dims (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 70 }), (p, i, o) => {
-        const dims = { p, i, o };
-        const src = ramp(p * i * o);
-        const want = naiveToOihw(src, dims);
-        const oihw = tfToOihw(src, new Float32Array(src.length).fill(-1), dims);
-        const back = oihwToTf(oihw, new Float32Array(src.length).fill(-1), dims);
-        return oihw.every((v, k) => v === want[k]) && back.every((v, k) => v === src[k]);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 70 }),
+        (p, i, o) => {
+          const dims = { p, i, o };
+          const src = ramp(p * i * o);
+          const want = naiveToOihw(src, dims);
+          const oihw = tfToOihw(src, new Float32Array(src.length).fill(-1), dims);
+          const back = oihwToTf(oihw, new Float32Array(src.length).fill(-1), dims);
+          return oihw.every((v, k) => v === want[k]) && back.every((v, k) => v === src[k]);
+        },
+      ),
       { numRuns: 60 },
     );
   });

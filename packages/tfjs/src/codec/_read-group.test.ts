@@ -4,7 +4,14 @@ import { describe, expect, it } from "vitest";
 import { readGroup } from "./_read-group.js";
 
 /** Shards over `bytes` cut at `cuts`, recording every ranged read as [shard, offset, length]. */
-function shardsOf(bytes: Uint8Array, cuts: readonly number[]): { shards: ByteSource[]; reads: [number, number, number][]; read: (k: number, o: number, n: number) => Promise<Uint8Array> } {
+function shardsOf(
+  bytes: Uint8Array,
+  cuts: readonly number[],
+): {
+  shards: ByteSource[];
+  reads: [number, number, number][];
+  read: (k: number, o: number, n: number) => Promise<Uint8Array>;
+} {
   const edges = [0, ...cuts, bytes.byteLength];
   const shards = edges.slice(1).map((end, k) => bytesSource(bytes.slice(edges[k]!, end)));
   const reads: [number, number, number][] = [];
@@ -41,7 +48,9 @@ describe("readGroup", () => {
     const bytes = ramp(20);
     const { shards, reads, read } = shardsOf(bytes, [10]);
     const into: [number, number, number][] = [];
-    const readInto = (k: number, o: number, target: Uint8Array) => (into.push([k, o, target.byteLength]), shards[k]!.readInto!(o, target));
+    const readInto = (k: number, o: number, target: Uint8Array) => (
+      into.push([k, o, target.byteLength]), shards[k]!.readInto!(o, target)
+    );
     const out = await readGroup(shards, [4, 4, 6, 6], read, readInto);
     expect(out).toEqual([bytes.subarray(0, 4), bytes.subarray(4, 8), bytes.subarray(8, 14), bytes.subarray(14, 20)]);
     expect(into.sort()).toEqual([
@@ -56,19 +65,27 @@ describe("readGroup", () => {
 
   it("gives every weight its bytes for any cut of the shards, with or without readInto (property)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat(40), { maxLength: 12 }), fc.array(fc.nat(300), { maxLength: 8 }), fc.boolean(), async (lengths, rawCuts, direct) => {
-        const total = lengths.reduce((a, b) => a + b, 0);
-        const bytes = ramp(total);
-        const { shards, read } = shardsOf(bytes, rawCuts.map((c) => c % (total + 1)).sort((a, b) => a - b));
-        const readInto = (k: number, o: number, target: Uint8Array) => shards[k]!.readInto!(o, target);
-        const out = await readGroup(shards, lengths, read, direct ? readInto : undefined);
-        let at = 0;
-        return out.every((b, i) => {
-          const ok = b.byteLength === lengths[i] && b.every((v, k) => v === bytes[at + k]);
-          at += lengths[i]!;
-          return ok;
-        });
-      }),
+      fc.asyncProperty(
+        fc.array(fc.nat(40), { maxLength: 12 }),
+        fc.array(fc.nat(300), { maxLength: 8 }),
+        fc.boolean(),
+        async (lengths, rawCuts, direct) => {
+          const total = lengths.reduce((a, b) => a + b, 0);
+          const bytes = ramp(total);
+          const { shards, read } = shardsOf(
+            bytes,
+            rawCuts.map((c) => c % (total + 1)).sort((a, b) => a - b),
+          );
+          const readInto = (k: number, o: number, target: Uint8Array) => shards[k]!.readInto!(o, target);
+          const out = await readGroup(shards, lengths, read, direct ? readInto : undefined);
+          let at = 0;
+          return out.every((b, i) => {
+            const ok = b.byteLength === lengths[i] && b.every((v, k) => v === bytes[at + k]);
+            at += lengths[i]!;
+            return ok;
+          });
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -67,7 +67,12 @@ export async function readGroup(
       const start = j === 0 ? 0 : ends[j - 1]!;
       const n = Math.min(ends[j]!, offset) - at;
       const [shard, skip, into] = [j, at - start, at - from];
-      if (n > 0) tasks.push(readInto === undefined ? async () => bytes.set(await read(shard, skip, n), into) : () => readInto(shard, skip, bytes.subarray(into, into + n)));
+      if (n > 0)
+        tasks.push(
+          readInto === undefined
+            ? async () => bytes.set(await read(shard, skip, n), into)
+            : () => readInto(shard, skip, bytes.subarray(into, into + n)),
+        );
       at += n;
     }
   }

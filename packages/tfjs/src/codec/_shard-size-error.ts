@@ -27,12 +27,16 @@ export function shardSizeError(group: WeightsGroup, g: number, sizes: readonly n
     expected = `${need} bytes for the ${group.weights.length} weights of group ${g + 1}`;
   }
   const where = n === 0 ? `weightsManifest[${g}] (no shards)` : `${group.paths[blame]} (shard ${blame + 1} of ${n})`;
-  return new ReparamError("TFJS_SHARD_SIZE", `weight shards ${found < need ? "too short" : "too long"} for their manifest`, {
-    where,
-    expected,
-    found: n === 0 ? "no shard files" : `${found} bytes in all (${listed})`,
-    hint: found < need ? "a shard file may be truncated or stale" : "a shard file may be stale or from another model",
-  });
+  return new ReparamError(
+    "TFJS_SHARD_SIZE",
+    `weight shards ${found < need ? "too short" : "too long"} for their manifest`,
+    {
+      where,
+      expected,
+      found: n === 0 ? "no shard files" : `${found} bytes in all (${listed})`,
+      hint: found < need ? "a shard file may be truncated or stale" : "a shard file may be stale or from another model",
+    },
+  );
 }
 
 function mostCommon(values: readonly number[]): number {

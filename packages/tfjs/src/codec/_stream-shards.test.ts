@@ -8,7 +8,9 @@ import { encodeWeights } from "../write/encode-weights.js";
 import type { FusedTfjsWeight } from "../write/fused-tfjs-weight.js";
 
 /** An output whose writes settle later (a macrotask), recording events, overlapping writes and closed files. */
-function slowOutput(failOn?: string): ModelOutput & { files: Map<string, Uint8Array>; events: string[]; overlap: boolean } {
+function slowOutput(
+  failOn?: string,
+): ModelOutput & { files: Map<string, Uint8Array>; events: string[]; overlap: boolean } {
   const files = new Map<string, Uint8Array>();
   const events: string[] = [];
   const later = () => new Promise<void>((r) => setTimeout(r, 0));
@@ -57,19 +59,25 @@ function lazy(name: string, v: Float32Array, events: string[]): FusedTfjsWeight 
 describe("streamShards", () => {
   it("writes what encodeWeights makes, byte for byte, for any weights and shard size (property)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat(30), fc.boolean()), { maxLength: 8 }), fc.integer({ min: 1, max: 64 }), async (specs, shardBytes) => {
-        const out = slowOutput();
-        const eager: EncodableWeight[] = specs.map(([n], i) => ({ name: `w${i}`, shape: [n], values: values(n, i) }));
-        const mixed: ShardWeight[] = specs.map(([n, isLazy], i) => (isLazy ? lazy(`w${i}`, values(n, i), out.events) : eager[i]!));
-        const layout = shardLayout(mixed, { shardBytes });
-        const written = await streamShards(mixed, layout, out);
-        const want = encodeWeights(eager, { shardBytes });
-        expect(layout.manifest).toEqual(want.manifest);
-        expect([...out.files.keys()].sort()).toEqual(want.shards.map((s) => s.path).sort());
-        for (const s of want.shards) expect(out.files.get(s.path)).toEqual(s.bytes);
-        expect(written).toBe(want.shards.reduce((a, s) => a + s.bytes.byteLength, 0));
-        expect(out.overlap).toBe(false);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(30), fc.boolean()), { maxLength: 8 }),
+        fc.integer({ min: 1, max: 64 }),
+        async (specs, shardBytes) => {
+          const out = slowOutput();
+          const eager: EncodableWeight[] = specs.map(([n], i) => ({ name: `w${i}`, shape: [n], values: values(n, i) }));
+          const mixed: ShardWeight[] = specs.map(([n, isLazy], i) =>
+            isLazy ? lazy(`w${i}`, values(n, i), out.events) : eager[i]!,
+          );
+          const layout = shardLayout(mixed, { shardBytes });
+          const written = await streamShards(mixed, layout, out);
+          const want = encodeWeights(eager, { shardBytes });
+          expect(layout.manifest).toEqual(want.manifest);
+          expect([...out.files.keys()].sort()).toEqual(want.shards.map((s) => s.path).sort());
+          for (const s of want.shards) expect(out.files.get(s.path)).toEqual(s.bytes);
+          expect(written).toBe(want.shards.reduce((a, s) => a + s.bytes.byteLength, 0));
+          expect(out.overlap).toBe(false);
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -81,13 +89,25 @@ describe("streamShards", () => {
     const at = (e: string) => out.events.indexOf(e);
     expect(at("release a")).toBeGreaterThan(at("close group1-shard3of3.bin"));
     expect(at("release a")).toBeGreaterThan(at("close group1-shard1of3.bin"));
-    expect(out.events.filter((e) => e.startsWith("create"))).toEqual(["create group1-shard1of3.bin", "create group1-shard2of3.bin", "create group1-shard3of3.bin"]);
+    expect(out.events.filter((e) => e.startsWith("create"))).toEqual([
+      "create group1-shard1of3.bin",
+      "create group1-shard2of3.bin",
+      "create group1-shard3of3.bin",
+    ]);
   });
 
   it("rejects with a failing write, a failing computation, or computed bytes of the wrong length", async () => {
-    const w = [{ name: "v", shape: [4], values: values(4, 0) }, { name: "u", shape: [4], values: values(4, 1) }];
-    await expect(streamShards(w, shardLayout(w, { shardBytes: 16 }), slowOutput("group1-shard1of2.bin"))).rejects.toThrow(/cannot write/);
-    const broken: FusedTfjsWeight = { ...lazy("f", values(2, 0), []), compute: () => Promise.reject(new Error("no kernel")) };
+    const w = [
+      { name: "v", shape: [4], values: values(4, 0) },
+      { name: "u", shape: [4], values: values(4, 1) },
+    ];
+    await expect(
+      streamShards(w, shardLayout(w, { shardBytes: 16 }), slowOutput("group1-shard1of2.bin")),
+    ).rejects.toThrow(/cannot write/);
+    const broken: FusedTfjsWeight = {
+      ...lazy("f", values(2, 0), []),
+      compute: () => Promise.reject(new Error("no kernel")),
+    };
     await expect(streamShards([broken], shardLayout([broken]), slowOutput())).rejects.toThrow(/no kernel/);
     const short: FusedTfjsWeight = { ...lazy("f", values(2, 0), []), shape: [3] };
     const err = await streamShards([short], shardLayout([short]), slowOutput()).catch((e: unknown) => e);

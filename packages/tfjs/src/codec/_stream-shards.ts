@@ -23,7 +23,11 @@ type Sink = ByteSink & { close(): Promise<void> };
  * @throws ReparamError `TFJS_BAD_WEIGHT` when a weight's bytes do not match
  *   the layout, and whatever `output` or a weight's computation throws.
  */
-export async function streamShards(weights: readonly ShardWeight[], layout: ShardLayout, output: ModelOutput): Promise<number> {
+export async function streamShards(
+  weights: readonly ShardWeight[],
+  layout: ShardLayout,
+  output: ModelOutput,
+): Promise<number> {
   const paths = layout.manifest[0]!.paths;
   const closed: Promise<void>[] = []; // per shard, once finished
   const unfinished: Promise<void>[] = []; // closes not waited for yet, oldest first
@@ -55,7 +59,8 @@ export async function streamShards(weights: readonly ShardWeight[], layout: Shar
     const p = watch(chain.then(() => done.close()));
     closed.push(p);
     unfinished.push(p);
-    for (const { from, release } of releases.get(k) ?? []) void Promise.all(closed.slice(from)).then(release, () => undefined);
+    for (const { from, release } of releases.get(k) ?? [])
+      void Promise.all(closed.slice(from)).then(release, () => undefined);
     releases.delete(k);
   };
   for (const [i, w] of weights.entries()) {
@@ -83,7 +88,11 @@ export async function streamShards(weights: readonly ShardWeight[], layout: Shar
     }
     if (!("release" in w)) continue;
     if (bytes.byteLength === 0) w.release();
-    else releases.set(closed.length, [...(releases.get(closed.length) ?? []), { from: first, release: () => w.release() }]);
+    else
+      releases.set(closed.length, [
+        ...(releases.get(closed.length) ?? []),
+        { from: first, release: () => w.release() },
+      ]);
   }
   finish();
   await Promise.all(unfinished);

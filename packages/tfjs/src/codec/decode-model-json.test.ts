@@ -45,7 +45,7 @@ describe("decodeModelJson", () => {
   });
 
   it("refuses bytes that are not JSON: TFJS_BAD_JSON", () => {
-    expect(codeOf(utf8("{\"modelTopology\": "))).toBe("TFJS_BAD_JSON");
+    expect(codeOf(utf8('{"modelTopology": '))).toBe("TFJS_BAD_JSON");
     expect(codeOf(utf8(""))).toBe("TFJS_BAD_JSON");
     expect(codeOf(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))).toBe("TFJS_BAD_JSON");
     expect(codeOf(json([1, 2]))).toBe("TFJS_BAD_JSON");
@@ -79,14 +79,25 @@ describe("decodeModelJson", () => {
     ["negative dimension", [{ paths: [], weights: [{ name: "w", shape: [-1], dtype: "float32" }] }]],
     ["fractional dimension", [{ paths: [], weights: [{ name: "w", shape: [1.5], dtype: "float32" }] }]],
     ["name missing", [{ paths: [], weights: [{ shape: [1], dtype: "float32" }] }]],
-    ["quantization min a string", [{ paths: [], weights: [{ name: "w", shape: [1], dtype: "float32", quantization: { dtype: "uint8", min: "0" } }] }]],
+    [
+      "quantization min a string",
+      [
+        {
+          paths: [],
+          weights: [{ name: "w", shape: [1], dtype: "float32", quantization: { dtype: "uint8", min: "0" } }],
+        },
+      ],
+    ],
   ])("refuses a malformed manifest (%s): TFJS_BAD_MANIFEST", (_what, wm) => {
     expect(codeOf(json({ modelTopology: topology, weightsManifest: wm }))).toBe("TFJS_BAD_MANIFEST");
   });
 
   it("refuses duplicate weight names across groups: TFJS_DUPLICATE_WEIGHT", () => {
     const w = { name: "a/kernel", shape: [1], dtype: "float32" };
-    const wm = [{ paths: ["1.bin"], weights: [w] }, { paths: ["2.bin"], weights: [w] }];
+    const wm = [
+      { paths: ["1.bin"], weights: [w] },
+      { paths: ["2.bin"], weights: [w] },
+    ];
     expect(codeOf(json({ modelTopology: topology, weightsManifest: wm }))).toBe("TFJS_DUPLICATE_WEIGHT");
   });
 

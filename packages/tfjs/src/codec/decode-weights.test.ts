@@ -50,12 +50,32 @@ describe("decodeWeights", () => {
     const pa = split(a, 3);
     const pb = split(b, 3);
     const manifest: WeightsManifest = [
-      { paths: pa.map((_, i) => `a${i}.bin`), weights: [{ name: "x", shape: [2], dtype: "float32" }, { name: "y", shape: [3], dtype: "float32" }] },
-      { paths: pb.map((_, i) => `b${i}.bin`), weights: [{ name: "m", shape: [3], dtype: "bool" }, { name: "z", shape: [2], dtype: "float32" }] },
+      {
+        paths: pa.map((_, i) => `a${i}.bin`),
+        weights: [
+          { name: "x", shape: [2], dtype: "float32" },
+          { name: "y", shape: [3], dtype: "float32" },
+        ],
+      },
+      {
+        paths: pb.map((_, i) => `b${i}.bin`),
+        weights: [
+          { name: "m", shape: [3], dtype: "bool" },
+          { name: "z", shape: [2], dtype: "float32" },
+        ],
+      },
     ];
-    const files = memoryFiles([...pa.map((bytes, i) => ({ path: `a${i}.bin`, bytes })), ...pb.map((bytes, i) => ({ path: `b${i}.bin`, bytes }))]);
+    const files = memoryFiles([
+      ...pa.map((bytes, i) => ({ path: `a${i}.bin`, bytes })),
+      ...pb.map((bytes, i) => ({ path: `b${i}.bin`, bytes })),
+    ]);
     const w = await decodeWeights(manifest, files);
-    expect(w.map((x) => [...weightValues(x)])).toEqual([[1.5, -2.25], [3, 4, 5], [1, 0, 1], [-0.5, 8]]);
+    expect(w.map((x) => [...weightValues(x)])).toEqual([
+      [1.5, -2.25],
+      [3, 4, 5],
+      [1, 0, 1],
+      [-0.5, 8],
+    ]);
     expect(cat(w[0]!.bytes, w[1]!.bytes)).toEqual(a);
   });
 
@@ -70,16 +90,31 @@ describe("decodeWeights", () => {
   it("with open(), checks shard sizes before reading any byte", async () => {
     const mem = memoryFiles({ "group1-shard1of1.bin": f32(1, 2, 3) }); // 8 bytes short
     let reads = 0;
-    const files = { read: mem.read, open: async (p: string) => ({ ...(await mem.open!(p)), read: () => (++reads, Promise.resolve(new Uint8Array(0))) }) };
+    const files = {
+      read: mem.read,
+      open: async (p: string) => ({
+        ...(await mem.open!(p)),
+        read: () => (++reads, Promise.resolve(new Uint8Array(0))),
+      }),
+    };
     expect(await codeOf(decodeWeights(twoWeights, files))).toBe("TFJS_SHARD_SIZE");
     expect(reads).toBe(0);
   });
 
   it("allows empty shards and zero-size weights", async () => {
     const manifest: WeightsManifest = [
-      { paths: ["e.bin", "w.bin", "e2.bin"], weights: [{ name: "empty", shape: [0, 3], dtype: "float32" }, { name: "s", shape: [], dtype: "float32" }] },
+      {
+        paths: ["e.bin", "w.bin", "e2.bin"],
+        weights: [
+          { name: "empty", shape: [0, 3], dtype: "float32" },
+          { name: "s", shape: [], dtype: "float32" },
+        ],
+      },
     ];
-    const w = await decodeWeights(manifest, memoryFiles({ "e.bin": new Uint8Array(0), "w.bin": f32(9), "e2.bin": new Uint8Array(0) }));
+    const w = await decodeWeights(
+      manifest,
+      memoryFiles({ "e.bin": new Uint8Array(0), "w.bin": f32(9), "e2.bin": new Uint8Array(0) }),
+    );
     expect(w.map((x) => [...weightValues(x)])).toEqual([[], [9]]);
   });
 
@@ -100,23 +135,45 @@ describe("decodeWeights", () => {
   });
 
   it("blames the truncated middle shard of a converter-style layout", async () => {
-    const manifest: WeightsManifest = [{ paths: ["s1.bin", "s2.bin", "s3.bin"], weights: [{ name: "x", shape: [5], dtype: "float32" }] }];
-    const files = memoryFiles({ "s1.bin": new Uint8Array(8), "s2.bin": new Uint8Array(5), "s3.bin": new Uint8Array(4) });
-    await expect(decodeWeights(manifest, files)).rejects.toThrow(/s2\.bin \(shard 2 of 3\).*expected 8 bytes like the other shards/);
-    const lastShort = memoryFiles({ "s1.bin": new Uint8Array(8), "s2.bin": new Uint8Array(8), "s3.bin": new Uint8Array(3) });
+    const manifest: WeightsManifest = [
+      { paths: ["s1.bin", "s2.bin", "s3.bin"], weights: [{ name: "x", shape: [5], dtype: "float32" }] },
+    ];
+    const files = memoryFiles({
+      "s1.bin": new Uint8Array(8),
+      "s2.bin": new Uint8Array(5),
+      "s3.bin": new Uint8Array(4),
+    });
+    await expect(decodeWeights(manifest, files)).rejects.toThrow(
+      /s2\.bin \(shard 2 of 3\).*expected 8 bytes like the other shards/,
+    );
+    const lastShort = memoryFiles({
+      "s1.bin": new Uint8Array(8),
+      "s2.bin": new Uint8Array(8),
+      "s3.bin": new Uint8Array(3),
+    });
     await expect(decodeWeights(manifest, lastShort)).rejects.toThrow(/s3\.bin \(shard 3 of 3\).*expected 4 bytes/);
   });
 
-  it.each(["string", "complex64", "float64", "uint8"])("dtype %s: TFJS_UNKNOWN_DTYPE before reading any file", async (dtype) => {
-    const manifest: WeightsManifest = [{ paths: ["w.bin"], weights: [{ name: "w", shape: [1], dtype }] }];
-    expect(await codeOf(decodeWeights(manifest, memoryFiles({})))).toBe("TFJS_UNKNOWN_DTYPE");
-  });
+  it.each(["string", "complex64", "float64", "uint8"])(
+    "dtype %s: TFJS_UNKNOWN_DTYPE before reading any file",
+    async (dtype) => {
+      const manifest: WeightsManifest = [{ paths: ["w.bin"], weights: [{ name: "w", shape: [1], dtype }] }];
+      expect(await codeOf(decodeWeights(manifest, memoryFiles({})))).toBe("TFJS_UNKNOWN_DTYPE");
+    },
+  );
 
   it("unknown quantization dtype: TFJS_UNKNOWN_DTYPE", async () => {
     const manifest: WeightsManifest = [
-      { paths: ["w.bin"], weights: [{ name: "w", shape: [1], dtype: "float32", quantization: { dtype: "int4" as "uint8", min: 0, scale: 1 } }] },
+      {
+        paths: ["w.bin"],
+        weights: [
+          { name: "w", shape: [1], dtype: "float32", quantization: { dtype: "int4" as "uint8", min: 0, scale: 1 } },
+        ],
+      },
     ];
-    expect(await codeOf(decodeWeights(manifest, memoryFiles({ "w.bin": new Uint8Array(1) })))).toBe("TFJS_UNKNOWN_DTYPE");
+    expect(await codeOf(decodeWeights(manifest, memoryFiles({ "w.bin": new Uint8Array(1) })))).toBe(
+      "TFJS_UNKNOWN_DTYPE",
+    );
   });
 
   it.each([
@@ -126,12 +183,16 @@ describe("decodeWeights", () => {
     ["uint8 on bool", "bool", { dtype: "uint8", min: 0, scale: 1 }],
   ] as const)("%s: TFJS_BAD_QUANTIZATION", async (_what, dtype, quantization) => {
     const manifest: WeightsManifest = [{ paths: ["w.bin"], weights: [{ name: "w", shape: [1], dtype, quantization }] }];
-    expect(await codeOf(decodeWeights(manifest, memoryFiles({ "w.bin": new Uint8Array(2) })))).toBe("TFJS_BAD_QUANTIZATION");
+    expect(await codeOf(decodeWeights(manifest, memoryFiles({ "w.bin": new Uint8Array(2) })))).toBe(
+      "TFJS_BAD_QUANTIZATION",
+    );
   });
 
   it("re-checks paths of a hand-made manifest: TFJS_PATH_ESCAPE", async () => {
     const manifest: WeightsManifest = [{ paths: ["../w.bin"], weights: [] }];
-    expect(await codeOf(decodeWeights(manifest, memoryFiles({ "../w.bin": new Uint8Array(0) })))).toBe("TFJS_PATH_ESCAPE");
+    expect(await codeOf(decodeWeights(manifest, memoryFiles({ "../w.bin": new Uint8Array(0) })))).toBe(
+      "TFJS_PATH_ESCAPE",
+    );
   });
 
   it("passes a ReparamError thrown by the file access on unchanged", async () => {

@@ -46,7 +46,8 @@ export async function decodeWeights(manifest: WeightsManifest, files: TfjsFiles)
     const read = (k: number, offset: number, length: number): Promise<Uint8Array> =>
       shardOf(group.paths[k]!, g, () => shards[k]!.read(offset, length));
     const direct = shards.every((s) => s.readInto !== undefined);
-    const readInto = (k: number, offset: number, target: Uint8Array): Promise<void> => shardOf(group.paths[k]!, g, () => shards[k]!.readInto!(offset, target));
+    const readInto = (k: number, offset: number, target: Uint8Array): Promise<void> =>
+      shardOf(group.paths[k]!, g, () => shards[k]!.readInto!(offset, target));
     const bytes = await readGroup(shards, groupLengths, read, direct ? readInto : undefined);
     group.weights.forEach((w, i) => {
       out.push({

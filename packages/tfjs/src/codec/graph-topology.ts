@@ -79,7 +79,11 @@ export interface GraphDefJson {
   /** The nodes, in the order the converter wrote them (not necessarily topological). */
   readonly node?: readonly NodeDefJson[];
   /** `{producer, minConsumer?, badConsumers?}`: the GraphDef version (int32 numbers). */
-  readonly versions?: { readonly producer?: number; readonly minConsumer?: number; readonly badConsumers?: readonly number[] };
+  readonly versions?: {
+    readonly producer?: number;
+    readonly minConsumer?: number;
+    readonly badConsumers?: readonly number[];
+  };
   /** Function library (`function: FunctionDef[]`, `gradient`), used by control flow; kept verbatim. */
   readonly library?: { readonly function?: readonly unknown[]; readonly gradient?: readonly unknown[] };
   readonly [field: string]: unknown;

@@ -14,12 +14,17 @@ import type { KerasModelJson, LayersTopologyJson } from "./layers-topology.js";
  */
 export function kerasModel(topology: LayersTopologyJson | GraphDefJson): KerasModelJson {
   const t = topology as Record<string, unknown>;
-  const inner = (typeof t["model_config"] === "object" && t["model_config"] !== null ? t["model_config"] : t) as Record<
+  const inner = (typeof t.model_config === "object" && t.model_config !== null ? t.model_config : t) as Record<
     string,
     unknown
   >;
-  const config = inner["config"] as Record<string, unknown> | null | undefined;
-  if (typeof inner["class_name"] !== "string" || typeof config !== "object" || config === null || !Array.isArray(config["layers"])) {
+  const config = inner.config as Record<string, unknown> | null | undefined;
+  if (
+    typeof inner.class_name !== "string" ||
+    typeof config !== "object" ||
+    config === null ||
+    !Array.isArray(config.layers)
+  ) {
     throw new ReparamError("TFJS_BAD_TOPOLOGY", "layers-model topology is not a Keras model config", {
       where: "model.json modelTopology",
       expected: "{class_name, config: {layers: [...]}} or {model_config: {class_name, config}}",

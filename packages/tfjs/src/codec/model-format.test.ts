@@ -4,7 +4,10 @@ import { kerasModel } from "./keras-model.js";
 import type { TfjsModelJson } from "./model-json.js";
 import { modelFormat } from "./model-format.js";
 
-const keras = { class_name: "Functional", config: { name: "m", layers: [{ class_name: "Conv2D", config: { filters: 2 } }] } };
+const keras = {
+  class_name: "Functional",
+  config: { name: "m", layers: [{ class_name: "Conv2D", config: { filters: 2 } }] },
+};
 
 describe("modelFormat", () => {
   it("uses format, else infers from the topology", () => {
@@ -27,7 +30,11 @@ describe("kerasModel", () => {
   });
 
   it("refuses what is not a Keras model config: TFJS_BAD_TOPOLOGY", () => {
-    for (const t of [{ node: [] }, { class_name: "Sequential", config: [] }, { model_config: { class_name: "Model" } }]) {
+    for (const t of [
+      { node: [] },
+      { class_name: "Sequential", config: [] },
+      { model_config: { class_name: "Model" } },
+    ]) {
       let code: string | undefined;
       try {
         kerasModel(t as never);

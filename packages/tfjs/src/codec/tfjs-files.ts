@@ -30,7 +30,10 @@ export interface TfjsFiles {
  * @param files - path to bytes, as a `Map`, an object, or a list of `{path, bytes}`.
  */
 export function memoryFiles(
-  files: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>> | readonly { path: string; bytes: Uint8Array }[],
+  files:
+    | ReadonlyMap<string, Uint8Array>
+    | Readonly<Record<string, Uint8Array>>
+    | readonly { path: string; bytes: Uint8Array }[],
 ): TfjsFiles {
   const map = new Map<string, Uint8Array>(
     files instanceof Map

@@ -35,11 +35,15 @@ export function weightByteLength(spec: WeightSpec, where: string): number {
   const q = spec.quantization;
   if (q !== undefined) {
     if (!Object.hasOwn(QUANT_BYTES, q.dtype)) {
-      throw new ReparamError("TFJS_UNKNOWN_DTYPE", `weight ${JSON.stringify(spec.name)} has an unknown quantization dtype`, {
-        where: `${where}.quantization`,
-        expected: "uint8, uint16 or float16",
-        found: JSON.stringify(q.dtype),
-      });
+      throw new ReparamError(
+        "TFJS_UNKNOWN_DTYPE",
+        `weight ${JSON.stringify(spec.name)} has an unknown quantization dtype`,
+        {
+          where: `${where}.quantization`,
+          expected: "uint8, uint16 or float16",
+          found: JSON.stringify(q.dtype),
+        },
+      );
     }
     checkQuantization(spec.name, spec.dtype, q, `${where}.quantization`);
     size = QUANT_BYTES[q.dtype];

@@ -5,7 +5,13 @@ import type { WeightQuantization } from "./weights-manifest.js";
 
 const u16 = (...v: number[]): Uint8Array => new Uint8Array(new Uint16Array(v).buffer);
 function weight(bytes: Uint8Array, dtype: TfjsWeight["dtype"], quantization?: WeightQuantization): TfjsWeight {
-  return { name: "w", shape: [bytes.byteLength], dtype, bytes, ...(quantization === undefined ? {} : { quantization }) };
+  return {
+    name: "w",
+    shape: [bytes.byteLength],
+    dtype,
+    bytes,
+    ...(quantization === undefined ? {} : { quantization }),
+  };
 }
 
 describe("weightValues", () => {
@@ -20,7 +26,11 @@ describe("weightValues", () => {
   });
 
   it("uint16: min + q * scale, little-endian", () => {
-    const w = weight(new Uint8Array([0x00, 0x00, 0x01, 0x00, 0x00, 0x01, 0xff, 0xff]), "float32", { dtype: "uint16", min: 10, scale: 0.25 });
+    const w = weight(new Uint8Array([0x00, 0x00, 0x01, 0x00, 0x00, 0x01, 0xff, 0xff]), "float32", {
+      dtype: "uint16",
+      min: 10,
+      scale: 0.25,
+    });
     expect(weightValues(w)).toEqual(new Float32Array([10, 10.25, 10 + 256 * 0.25, 10 + 65535 * 0.25]));
   });
 

@@ -1,4 +1,4 @@
-import type { ConstRef, NeutralOp, Pair } from "@reparam/core";
+import type { ConstRef, NeutralOp, Padding, Pair } from "@reparam/core";
 import { attrBool, attrFloat, attrInt, attrInts, attrText, attrTexts } from "../codec/_graph-attr.js";
 import { parseInput, type GraphIndex } from "./_graph-index.js";
 import { tfPadding } from "./_tf-padding.js";
@@ -25,7 +25,8 @@ export function spatialPair(node: NodeDefJson, key: string): Pair | undefined {
 /** An NHWC `Pad` paddings tensor `[[0, 0], [t, b], [l, r], [0, 0]]` as pads [t, l, b, r]. */
 export function padPads(index: GraphIndex, tensor: string): readonly [number, number, number, number] | undefined {
   const w = index.constWeight(tensor);
-  if (w === undefined || w.dtype !== "int32" || w.shape.length !== 2 || w.shape[0] !== 4 || w.shape[1] !== 2) return undefined;
+  if (w === undefined || w.dtype !== "int32" || w.shape.length !== 2 || w.shape[0] !== 4 || w.shape[1] !== 2)
+    return undefined;
   const p = Array.from(weightValues(w));
   if (p.some((v) => v < 0) || p[0] !== 0 || p[1] !== 0 || p[6] !== 0 || p[7] !== 0) return undefined;
   return [p[2]!, p[4]!, p[3]!, p[5]!];
@@ -41,8 +42,15 @@ export function padPads(index: GraphIndex, tensor: string): readonly [number, nu
  * constant zero batch and channel paddings (and value 0) are pads; VALID
  * AvgPool is an average pool (TF's SAME pooling excludes pads).
  */
-export function graphNodeOp(node: NodeDefJson, index: GraphIndex, pool?: Float32Pool): { op: NeutralOp; data: string[] } {
-  const inputs = (node.input ?? []).map(parseInput).filter((i) => !i.control).map((i) => i.tensor);
+export function graphNodeOp(
+  node: NodeDefJson,
+  index: GraphIndex,
+  pool?: Float32Pool,
+): { op: NeutralOp; data: string[] } {
+  const inputs = (node.input ?? [])
+    .map(parseInput)
+    .filter((i) => !i.control)
+    .map((i) => i.tensor);
   const data = inputs.filter((t) => !index.isConstant(t));
   const consts = inputs.filter((t) => index.isConstant(t));
   const result = (op: NeutralOp) => ({ op, data });
@@ -53,7 +61,14 @@ export function graphNodeOp(node: NodeDefJson, index: GraphIndex, pool?: Float32
   if (CONVS.has(node.op)) return result(convOp(node, inputs, data, index, pool) ?? OTHER);
   if (BATCH_NORMS.has(node.op)) {
     const [gamma, beta, mean, variance] = inputs.slice(1, 5).map(flat);
-    if (inputs.length !== 5 || data.length !== 1 || inputs[0] !== data[0] || attrBool(node, "is_training") === true || !isNhwc(node)) return result(OTHER);
+    if (
+      inputs.length !== 5 ||
+      data.length !== 1 ||
+      inputs[0] !== data[0] ||
+      attrBool(node, "is_training") === true ||
+      !isNhwc(node)
+    )
+      return result(OTHER);
     if (!gamma || !beta || !mean || !variance) return result(OTHER);
     return result({ kind: "batchnorm", gamma, beta, mean, variance, eps: attrFloat(node, "epsilon") ?? 1e-4 });
   }
@@ -61,11 +76,13 @@ export function graphNodeOp(node: NodeDefJson, index: GraphIndex, pool?: Float32
     const c = flat(consts[0]);
     if (c === undefined || (node.op === "BiasAdd" && !isNhwc(node))) return result(OTHER);
     if (node.op === "Mul") return result({ kind: "affine", scale: c });
-    if (SHIFTS.has(node.op) && (node.op !== "BiasAdd" || inputs[0] === data[0])) return result({ kind: "affine", shift: c });
+    if (SHIFTS.has(node.op) && (node.op !== "BiasAdd" || inputs[0] === data[0]))
+      return result({ kind: "affine", shift: c });
     if (node.op === "Sub" && inputs[0] === data[0]) return result({ kind: "affine", shift: negated(c) });
     return result(OTHER);
   }
-  if ((node.op === "Add" || node.op === "AddV2" || node.op === "AddN") && consts.length === 0 && data.length >= 2) return result({ kind: "add" });
+  if ((node.op === "Add" || node.op === "AddV2" || node.op === "AddN") && consts.length === 0 && data.length >= 2)
+    return result({ kind: "add" });
   if ((node.op === "Pad" || node.op === "PadV2") && data.length === 1 && inputs[0] === data[0]) {
     const pads = padPads(index, inputs[1]!);
     const value = node.op === "PadV2" ? index.constWeight(inputs[2] ?? "") : undefined;
@@ -84,11 +101,22 @@ function negated(c: ConstRef): ConstRef {
   return { shape: c.shape, values: async () => (await c.values()).map((v) => -v) };
 }
 
-function convOp(node: NodeDefJson, inputs: readonly string[], data: readonly string[], index: GraphIndex, pool: Float32Pool | undefined): NeutralOp | undefined {
+function convOp(
+  node: NodeDefJson,
+  inputs: readonly string[],
+  data: readonly string[],
+  index: GraphIndex,
+  pool: Float32Pool | undefined,
+): NeutralOp | undefined {
   if (data.length !== 1 || inputs[0] !== data[0] || !isNhwc(node)) return undefined;
   const fused = node.op.startsWith("_") || node.op.startsWith("Fused");
   const ops = fused ? attrTexts(node, "fused_ops") : [];
-  if (ops === undefined || ops.length > 1 || (ops.length === 1 && (ops[0] !== "BiasAdd" || attrInt(node, "num_args") !== 1))) return undefined;
+  if (
+    ops === undefined ||
+    ops.length > 1 ||
+    (ops.length === 1 && (ops[0] !== "BiasAdd" || attrInt(node, "num_args") !== 1))
+  )
+    return undefined;
   if (inputs.length !== 2 + ops.length) return undefined;
   const kernel = index.constWeight(inputs[1]!);
   if (!isKernelWeight(kernel)) return undefined;
@@ -106,11 +134,13 @@ function convOp(node: NodeDefJson, inputs: readonly string[], data: readonly str
   const mode = attrText(node, "padding");
   if (!stride || !dilation) return undefined;
   const size: Pair = [kh, kw];
-  let padding;
-  if (mode === "SAME" || mode === "VALID") padding = tfPadding(mode === "SAME" ? "same" : "valid", size, stride, dilation);
+  let padding: Padding;
+  if (mode === "SAME" || mode === "VALID")
+    padding = tfPadding(mode === "SAME" ? "same" : "valid", size, stride, dilation);
   else if (mode === "EXPLICIT") {
     const p = attrInts(node, "explicit_paddings");
-    if (p?.length !== 8 || p.some((v) => v < 0) || p[0] !== 0 || p[1] !== 0 || p[6] !== 0 || p[7] !== 0) return undefined;
+    if (p?.length !== 8 || p.some((v) => v < 0) || p[0] !== 0 || p[1] !== 0 || p[6] !== 0 || p[7] !== 0)
+      return undefined;
     padding = { kind: "explicit" as const, pads: [p[2]!, p[4]!, p[3]!, p[5]!] as const };
   } else return undefined;
   return {

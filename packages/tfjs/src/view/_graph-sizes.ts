@@ -10,11 +10,53 @@ import type { NodeDefJson, SignatureJson, TensorShapeJson } from "../codec/graph
 type Size = Pair | undefined;
 
 const ELEMENTWISE = new Set([
-  "Identity", "Relu", "Relu6", "Elu", "Selu", "Sigmoid", "Tanh", "LeakyRelu", "Prelu", "Softplus", "Softsign", "Square", "Sqrt",
-  "Rsqrt", "Neg", "Abs", "Exp", "Log", "Cast", "Erf", "Round", "Floor", "ClipByValue", "FusedBatchNorm", "FusedBatchNormV2",
-  "FusedBatchNormV3", "Mul", "Add", "AddV2", "AddN", "Sub", "BiasAdd", "Maximum", "Minimum", "RealDiv", "Div", "SquaredDifference", "Pow",
+  "Identity",
+  "Relu",
+  "Relu6",
+  "Elu",
+  "Selu",
+  "Sigmoid",
+  "Tanh",
+  "LeakyRelu",
+  "Prelu",
+  "Softplus",
+  "Softsign",
+  "Square",
+  "Sqrt",
+  "Rsqrt",
+  "Neg",
+  "Abs",
+  "Exp",
+  "Log",
+  "Cast",
+  "Erf",
+  "Round",
+  "Floor",
+  "ClipByValue",
+  "FusedBatchNorm",
+  "FusedBatchNormV2",
+  "FusedBatchNormV3",
+  "Mul",
+  "Add",
+  "AddV2",
+  "AddN",
+  "Sub",
+  "BiasAdd",
+  "Maximum",
+  "Minimum",
+  "RealDiv",
+  "Div",
+  "SquaredDifference",
+  "Pow",
 ]);
-const CONVS = new Set(["Conv2D", "_FusedConv2D", "DepthwiseConv2dNative", "FusedDepthwiseConv2dNative", "MaxPool", "AvgPool"]);
+const CONVS = new Set([
+  "Conv2D",
+  "_FusedConv2D",
+  "DepthwiseConv2dNative",
+  "FusedDepthwiseConv2dNative",
+  "MaxPool",
+  "AvgPool",
+]);
 
 const shapeSize = (s: TensorShapeJson | undefined): Size => nhwcSize(s?.dim?.map((d) => d.size ?? "-1"));
 
@@ -26,15 +68,24 @@ function constSize(index: GraphIndex, t: string): Size {
   return nhwcSize(s.length === 3 ? [1, ...s] : s);
 }
 
-function outSize(node: NodeDefJson, index: GraphIndex, size: (t: string) => Size, signature: SignatureJson | undefined): Size {
-  const inputs = (node.input ?? []).map(parseInput).filter((i) => !i.control).map((i) => i.tensor);
+function outSize(
+  node: NodeDefJson,
+  index: GraphIndex,
+  size: (t: string) => Size,
+  signature: SignatureJson | undefined,
+): Size {
+  const inputs = (node.input ?? [])
+    .map(parseInput)
+    .filter((i) => !i.control)
+    .map((i) => i.tensor);
   const x = inputs[0] === undefined ? undefined : size(inputs[0]);
   if (node.op === "Placeholder") {
-    const own = shapeSize(node.attr?.["shape"]?.shape);
+    const own = shapeSize(node.attr?.shape?.shape);
     const sig = Object.values(signature?.inputs ?? {}).find((i) => parseInput(i.name ?? "").tensor === node.name);
     return own ?? shapeSize(sig?.tensorShape);
   }
-  if (ELEMENTWISE.has(node.op)) return broadcastSize(inputs.map((t) => (index.isConstant(t) ? constSize(index, t) : size(t))));
+  if (ELEMENTWISE.has(node.op))
+    return broadcastSize(inputs.map((t) => (index.isConstant(t) ? constSize(index, t) : size(t))));
   if (node.op === "Reshape") {
     const w = index.constWeight(inputs[1] ?? "");
     return w?.dtype === "int32" ? nhwcSize(Array.from(weightValues(w))) : undefined;
@@ -57,7 +108,14 @@ function outSize(node: NodeDefJson, index: GraphIndex, size: (t: string) => Size
   const dilation = spatialPair(node, "dilations");
   const mode = attrText(node, "padding");
   const e = attrInts(node, "explicit_paddings") ?? [];
-  const padding = mode === "SAME" ? "same" : mode === "VALID" ? "valid" : mode === "EXPLICIT" && e.length === 8 ? ([e[2]!, e[4]!, e[3]!, e[5]!] as const) : undefined;
+  const padding =
+    mode === "SAME"
+      ? "same"
+      : mode === "VALID"
+        ? "valid"
+        : mode === "EXPLICIT" && e.length === 8
+          ? ([e[2]!, e[4]!, e[3]!, e[5]!] as const)
+          : undefined;
   return kernel && stride && dilation && padding ? convOutSize(x, kernel, stride, dilation, padding) : undefined;
 }
 
@@ -68,7 +126,15 @@ function outSize(node: NodeDefJson, index: GraphIndex, size: (t: string) => Size
  */
 export function graphSizes(index: GraphIndex, signature: SignatureJson | undefined): Map<string, Size> {
   const dataInputs = (n: NodeDefJson): string[] =>
-    (n.input ?? []).map(parseInput).filter((i) => !i.control && !index.isConstant(i.tensor)).map((i) => producerName(i.tensor));
+    (n.input ?? [])
+      .map(parseInput)
+      .filter((i) => !i.control && !index.isConstant(i.tensor))
+      .map((i) => producerName(i.tensor));
   const nodes = index.nodes.filter((n) => !index.isConstant(n.name));
-  return propagate(nodes, (n) => n.name, dataInputs, (n, get) => outSize(n, index, (t) => (producerName(t) === t ? get(t) : undefined), signature));
+  return propagate(
+    nodes,
+    (n) => n.name,
+    dataInputs,
+    (n, get) => outSize(n, index, (t) => (producerName(t) === t ? get(t) : undefined), signature),
+  );
 }

@@ -36,9 +36,16 @@ export function graphModelView(model: TfjsModel, pool?: Float32Pool): GraphModel
     const controls = parsed.filter((i) => i.control).map((i) => i.tensor);
     const extra = extraOutputs.get(n.name) ?? [];
     const plain = controls.length === 0 && extra.length === 0;
-    return { id: n.name, op: plain ? op : { kind: "other" }, inputs: [...data, ...controls], outputs: [n.name, ...extra] };
+    return {
+      id: n.name,
+      op: plain ? op : { kind: "other" },
+      inputs: [...data, ...controls],
+      outputs: [n.name, ...extra],
+    };
   });
-  const sigOutputs = Object.values(signature?.outputs ?? {}).flatMap((o) => (o.name === undefined ? [] : [parseInput(o.name).tensor]));
+  const sigOutputs = Object.values(signature?.outputs ?? {}).flatMap((o) =>
+    o.name === undefined ? [] : [parseInput(o.name).tensor],
+  );
   const outputs = sigOutputs.length > 0 ? sigOutputs : nodes.filter((n) => !read.has(n.name)).map((n) => n.name);
   const sizes = graphSizes(index, signature);
   const view = graphView(views, outputs, (t) => (producerName(t) === t ? sizes.get(t) : undefined));

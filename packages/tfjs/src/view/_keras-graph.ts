@@ -30,7 +30,7 @@ export const SEQUENTIAL_INPUT = "<sequential input>";
 
 /** A layer's name (`name`, or `config.name` as older writers keep it). */
 export function layerName(layer: KerasLayerJson): string {
-  return String(layer.name ?? layer.config["name"]);
+  return String(layer.name ?? layer.config.name);
 }
 
 /**
@@ -58,7 +58,14 @@ export function kerasGraph(topology: LayersTopologyJson): KerasGraph {
     const calls = layer.inbound_nodes ?? [];
     if (calls.length === 0) nodes.push({ id: name, layer, index, call: 0, inputs: [], shared: false });
     calls.forEach((call, c) => {
-      nodes.push({ id: calls.length > 1 ? `${name}#${c}` : name, layer, index, call: c, inputs: collectRefs(call), shared: calls.length > 1 });
+      nodes.push({
+        id: calls.length > 1 ? `${name}#${c}` : name,
+        layer,
+        index,
+        call: c,
+        inputs: collectRefs(call),
+        shared: calls.length > 1,
+      });
     });
   });
   return { model, sequential, nodes, outputs: endpointRefs(model.config.output_layers) };

@@ -20,13 +20,15 @@ const isObj = (v: Json): v is Record<string, Json> => typeof v === "object" && v
 
 /** Keras 2 / tfjs-layers: `[layerName, nodeIndex, tensorIndex, kwargs?]`. */
 function isRefArray(v: Json): v is [string, number, number, ...Json[]] {
-  return Array.isArray(v) && typeof v[0] === "string" && Number.isInteger(v[1]) && Number.isInteger(v[2]) && v.length <= 4;
+  return (
+    Array.isArray(v) && typeof v[0] === "string" && Number.isInteger(v[1]) && Number.isInteger(v[2]) && v.length <= 4
+  );
 }
 
 /** Keras 3: `{class_name: "__keras_tensor__", config: {keras_history: [layer, node, tensor]}}`. */
 function historyOf(v: Json): [string, number, number] | undefined {
-  if (!isObj(v) || !isObj(v["config"])) return undefined;
-  const h = v["config"]["keras_history"];
+  if (!isObj(v) || !isObj(v.config)) return undefined;
+  const h = v.config.keras_history;
   return isRefArray(h) ? [h[0], h[1], h[2]] : undefined;
 }
 
@@ -42,7 +44,10 @@ export function mapRefs(value: Json, fn: (ref: TensorRef) => TensorRef): Json {
   const h = historyOf(value);
   if (h !== undefined && isObj(value)) {
     const r = fn({ layer: h[0], node: h[1], tensor: h[2] });
-    return { ...value, config: { ...(value["config"] as Record<string, Json>), keras_history: [r.layer, r.node, r.tensor] } };
+    return {
+      ...value,
+      config: { ...(value.config as Record<string, Json>), keras_history: [r.layer, r.node, r.tensor] },
+    };
   }
   if (Array.isArray(value)) return value.map((v) => mapRefs(v, fn));
   if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapRefs(v, fn)]));
@@ -62,5 +67,7 @@ export function collectRefs(value: Json): TensorRef[] {
 /** `output_layers` / `input_layers`: a list of refs, or (Keras 3, one tensor) a single ref. */
 export function endpointRefs(value: Json): TensorRef[] {
   if (isRefArray(value)) return [{ layer: value[0], node: value[1], tensor: value[2] }];
-  return Array.isArray(value) ? value.flatMap((v) => (isRefArray(v) ? [{ layer: v[0], node: v[1], tensor: v[2] }] : [])) : [];
+  return Array.isArray(value)
+    ? value.flatMap((v) => (isRefArray(v) ? [{ layer: v[0], node: v[1], tensor: v[2] }] : []))
+    : [];
 }

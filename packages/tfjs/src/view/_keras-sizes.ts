@@ -6,15 +6,30 @@ import { propagate } from "./_propagate.js";
 import { broadcastSize, convOutSize, nhwcSize, paddedSize } from "./_spatial-size.js";
 
 const SAME_SIZE = new Set([
-  "BatchNormalization", "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "Softmax", "Dropout",
-  "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "LayerNormalization", "Rescaling", "Identity", "Masking",
+  "BatchNormalization",
+  "Activation",
+  "ReLU",
+  "LeakyReLU",
+  "PReLU",
+  "ELU",
+  "ThresholdedReLU",
+  "Softmax",
+  "Dropout",
+  "SpatialDropout2D",
+  "GaussianNoise",
+  "GaussianDropout",
+  "AlphaDropout",
+  "LayerNormalization",
+  "Rescaling",
+  "Identity",
+  "Masking",
 ]);
 const MERGE = new Set(["Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum"]);
 
 type Size = Pair | undefined;
 
 function inputShapeSize(config: Readonly<Record<string, unknown>>): Size {
-  const s = config["batch_input_shape"] ?? config["batch_shape"];
+  const s = config.batch_input_shape ?? config.batch_shape;
   return Array.isArray(s) ? nhwcSize(s) : undefined;
 }
 
@@ -25,23 +40,23 @@ function outSize(node: KerasNode, ins: readonly Size[]): Size {
   if (cls === "InputLayer") return inputShapeSize(c) ?? x;
   if (MERGE.has(cls)) return broadcastSize(ins);
   if (cls === "Reshape") {
-    const t = c["target_shape"];
+    const t = c.target_shape;
     return Array.isArray(t) && t.length === 3 ? nhwcSize([1, ...t]) : undefined;
   }
-  if ((cls === "GlobalAveragePooling2D" || cls === "GlobalMaxPooling2D") && c["keepdims"] === true) return [1, 1];
+  if ((cls === "GlobalAveragePooling2D" || cls === "GlobalMaxPooling2D") && c.keepdims === true) return [1, 1];
   if (x === undefined) return undefined;
   if (SAME_SIZE.has(cls)) return x;
   if (cls === "Concatenate") return ins.every((s) => s !== undefined && s[0] === x[0] && s[1] === x[1]) ? x : undefined;
   if (cls === "ZeroPadding2D") {
-    const pads = zeroPaddingPads(c["padding"] ?? 1);
+    const pads = zeroPaddingPads(c.padding ?? 1);
     return pads && paddedSize(x, pads);
   }
   if (cls === "Cropping2D") {
-    const crop = zeroPaddingPads(c["cropping"] ?? 0);
+    const crop = zeroPaddingPads(c.cropping ?? 0);
     return crop && [x[0] - crop[0] - crop[2], x[1] - crop[1] - crop[3]];
   }
   if (cls === "UpSampling2D") {
-    const f = configPair(c["size"], 2);
+    const f = configPair(c.size, 2);
     return f && [x[0] * f[0], x[1] * f[1]];
   }
   const padding = convPaddingName(c);
@@ -49,9 +64,9 @@ function outSize(node: KerasNode, ins: readonly Size[]): Size {
   const pool = cls === "MaxPooling2D" || cls === "AveragePooling2D";
   const conv = cls === "Conv2D" || cls === "DepthwiseConv2D" || cls === "SeparableConv2D";
   if (!pool && !conv) return undefined;
-  const kernel = configPair(pool ? c["pool_size"] : c["kernel_size"], pool ? 2 : undefined);
-  const stride = configPair(pool ? (c["strides"] ?? c["pool_size"]) : c["strides"], pool ? 2 : 1);
-  const dilation = configPair(pool ? 1 : c["dilation_rate"], 1);
+  const kernel = configPair(pool ? c.pool_size : c.kernel_size, pool ? 2 : undefined);
+  const stride = configPair(pool ? (c.strides ?? c.pool_size) : c.strides, pool ? 2 : 1);
+  const dilation = configPair(pool ? 1 : c.dilation_rate, 1);
   return kernel && stride && dilation ? convOutSize(x, kernel, stride, dilation, padding) : undefined;
 }
 
@@ -70,7 +85,11 @@ export function kerasSizes(graph: KerasGraph): Map<string, Size> {
     graph.nodes,
     (n) => tensorId({ layer: layerName(n.layer), node: n.call, tensor: 0 }),
     (n) => n.inputs.map(tensorId),
-    (n, get) => outSize(n, n.inputs.map((r) => get(tensorId(r)))),
+    (n, get) =>
+      outSize(
+        n,
+        n.inputs.map((r) => get(tensorId(r))),
+      ),
     seed,
   );
 }

@@ -46,7 +46,9 @@ export function layersView(model: TfjsModel, pool?: Float32Pool): LayersView {
     const name = layerName(n.layer);
     const first = note({ layer: name, node: n.call, tensor: 0 });
     const outputs = [first, ...[...(extra.get(`${name}#${n.call}`) ?? [])].filter((t) => t !== first)];
-    const read = n.shared ? { op: { kind: "other" as const }, weights: [] } : kerasLayerOp(n.layer, (short) => find(name, short), pool);
+    const read = n.shared
+      ? { op: { kind: "other" as const }, weights: [] }
+      : kerasLayerOp(n.layer, (short) => find(name, short), pool);
     weightsOf.set(n.id, read.weights);
     return { id: n.id, op: read.op, inputs: n.inputs.map(note), outputs };
   });

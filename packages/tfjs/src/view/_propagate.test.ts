@@ -10,7 +10,13 @@ describe("propagate", () => {
       { k: "d", in: ["nowhere"] },
       { k: "e", in: ["d"] },
     ];
-    const v = propagate(nodes, (n) => n.k, (n) => n.in, (n, get) => n.in.reduce((s, i) => s + get(i), 1), new Map([["x", 10]]));
+    const v = propagate(
+      nodes,
+      (n) => n.k,
+      (n) => n.in,
+      (n, get) => n.in.reduce((s, i) => s + get(i), 1),
+      new Map([["x", 10]]),
+    );
     expect(Object.fromEntries(v)).toEqual({ x: 10, a: 11, b: 23, c: 35 });
   });
 });

@@ -33,7 +33,10 @@ export function propagate<N, V>(
   }
   for (let n = ready.pop(); n !== undefined; n = ready.pop()) {
     const k = key(n);
-    values.set(k, compute(n, (x) => values.get(x) as V));
+    values.set(
+      k,
+      compute(n, (x) => values.get(x) as V),
+    );
     for (const d of dependents.get(k) ?? []) {
       const left = waiting.get(d)! - 1;
       waiting.set(d, left);

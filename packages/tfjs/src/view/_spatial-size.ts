@@ -1,7 +1,13 @@
 import type { Pads, Pair } from "@reparam/core";
 
 /** Output [H, W] of a conv or pool: SAME ceil(n / s), VALID floor((n - span) / s) + 1, explicit pads added first. */
-export function convOutSize(size: Pair, kernel: Pair, stride: Pair, dilation: Pair, padding: "same" | "valid" | Pads): Pair | undefined {
+export function convOutSize(
+  size: Pair,
+  kernel: Pair,
+  stride: Pair,
+  dilation: Pair,
+  padding: "same" | "valid" | Pads,
+): Pair | undefined {
   const axis = (i: 0 | 1): number => {
     const n = size[i];
     if (padding === "same") return Math.ceil(n / stride[i]);
@@ -39,5 +45,7 @@ export function nhwcSize(shape: readonly unknown[] | undefined): Pair | undefine
   if (shape === undefined || shape.length !== 4) return undefined;
   const h = Number(shape[1]);
   const w = Number(shape[2]);
-  return shape[1] !== null && shape[2] !== null && Number.isSafeInteger(h) && Number.isSafeInteger(w) && h > 0 && w > 0 ? [h, w] : undefined;
+  return shape[1] !== null && shape[2] !== null && Number.isSafeInteger(h) && Number.isSafeInteger(w) && h > 0 && w > 0
+    ? [h, w]
+    : undefined;
 }

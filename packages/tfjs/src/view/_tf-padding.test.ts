@@ -18,7 +18,10 @@ describe("TF padding", () => {
   it("writes SAME only when it is exact at this size, VALID for no pads, else explicit", () => {
     expect(tfPadMode([0, 0, 1, 1], [3, 3], [2, 2], [1, 1], [8, 8])).toEqual({ kind: "same" });
     expect(tfPadMode([1, 1, 1, 1], [3, 3], [2, 2], [1, 1], [8, 8])).toEqual({ kind: "explicit", pads: [1, 1, 1, 1] });
-    expect(tfPadMode([1, 1, 1, 1], [3, 3], [2, 2], [1, 1], undefined)).toEqual({ kind: "explicit", pads: [1, 1, 1, 1] });
+    expect(tfPadMode([1, 1, 1, 1], [3, 3], [2, 2], [1, 1], undefined)).toEqual({
+      kind: "explicit",
+      pads: [1, 1, 1, 1],
+    });
     expect(tfPadMode([1, 1, 1, 1], [3, 3], [1, 1], [1, 1], undefined)).toEqual({ kind: "same" });
     expect(tfPadMode([0, 0, 0, 0], [1, 1], [2, 2], [1, 1], [8, 8])).toEqual({ kind: "same" });
     expect(tfPadMode([0, 0, 0, 0], [3, 3], [1, 1], [1, 1], [8, 8])).toEqual({ kind: "valid" });

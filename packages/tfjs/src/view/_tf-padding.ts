@@ -7,7 +7,13 @@ import { effectivePads, type Padding, type Pads, type Pair } from "@reparam/core
  * without the size.
  */
 export function samePads(kernel: Pair, stride: Pair, dilation: Pair, size: Pair | undefined): Pads | undefined {
-  return effectivePads({ kind: "same-upper" }, kernel, stride, dilation, size ?? (stride[0] === 1 && stride[1] === 1 ? [1, 1] : undefined));
+  return effectivePads(
+    { kind: "same-upper" },
+    kernel,
+    stride,
+    dilation,
+    size ?? (stride[0] === 1 && stride[1] === 1 ? [1, 1] : undefined),
+  );
 }
 
 /**
@@ -23,7 +29,10 @@ export function tfPadding(padding: "same" | "valid", kernel: Pair, stride: Pair,
 }
 
 /** How a fused conv pads in TF terms: SAME or VALID when that is exact, else explicit pads. */
-export type TfPadMode = { readonly kind: "same" } | { readonly kind: "valid" } | { readonly kind: "explicit"; readonly pads: Pads };
+export type TfPadMode =
+  | { readonly kind: "same" }
+  | { readonly kind: "valid" }
+  | { readonly kind: "explicit"; readonly pads: Pads };
 
 /**
  * The TF spelling of a fused conv's pads: `same` when they equal TF's SAME
@@ -31,7 +40,7 @@ export type TfPadMode = { readonly kind: "same" } | { readonly kind: "valid" } |
  */
 export function tfPadMode(pads: Pads, kernel: Pair, stride: Pair, dilation: Pair, size: Pair | undefined): TfPadMode {
   const same = samePads(kernel, stride, dilation, size);
-  if (same !== undefined && same.every((p, i) => p === pads[i])) return { kind: "same" };
+  if (same?.every((p, i) => p === pads[i])) return { kind: "same" };
   if (pads.every((p) => p === 0)) return { kind: "valid" };
   return { kind: "explicit", pads };
 }

@@ -10,7 +10,10 @@ export function isDepthwise(plan: Pick<FusePlan, "groups" | "kernelShape">, inCh
 }
 
 /** Makes the two weights of one fusion; see {@link fusedWeightMaker}. */
-export type FusedWeightMaker = (fusion: TfjsFusion, names: { kernel: string; bias: string }) => [FusedTfjsWeight, FusedTfjsWeight];
+export type FusedWeightMaker = (
+  fusion: TfjsFusion,
+  names: { kernel: string; bias: string },
+) => [FusedTfjsWeight, FusedTfjsWeight];
 
 type Fused = { readonly kernel: Float32Array | Uint16Array; readonly bias: Float32Array | Uint16Array };
 
@@ -45,7 +48,11 @@ export function fusedWeightMaker(dtype: "f32" | "f16"): FusedWeightMaker {
       if (!depthwise && loadHwio !== undefined && hwioFusable(candidate.layout, plan)) {
         // Dense RepVGG-shaped: fused in TF's layout straight from the stored kernels, no transposes.
         const block = await loadHwio();
-        return fuseTo(block, plan, { dtype, hwio: true, ...(dtype === "f32" ? { kernel: pool.take(n) } : {}) }) as Fused;
+        return fuseTo(block, plan, {
+          dtype,
+          hwio: true,
+          ...(dtype === "f32" ? { kernel: pool.take(n) } : {}),
+        }) as Fused;
       }
       const block = await (fusion.load ?? (() => candidate.load()))();
       let fused: Fused;
@@ -83,11 +90,19 @@ export function fusedWeightMaker(dtype: "f32" | "f16"): FusedWeightMaker {
         ...quantization,
         compute: async () => (lent = await take("kernel")),
         release: () => {
-          if (dtype === "f32" && lent !== undefined) pool.give(new Float32Array(lent.buffer, lent.byteOffset, lent.byteLength / 4));
+          if (dtype === "f32" && lent !== undefined)
+            pool.give(new Float32Array(lent.buffer, lent.byteOffset, lent.byteLength / 4));
           lent = undefined;
         },
       },
-      { name: names.bias, shape: [o], dtype: "float32", ...quantization, compute: () => take("bias"), release: () => undefined },
+      {
+        name: names.bias,
+        shape: [o],
+        dtype: "float32",
+        ...quantization,
+        compute: () => take("bias"),
+        release: () => undefined,
+      },
     ];
   };
 }

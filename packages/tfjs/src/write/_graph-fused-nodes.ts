@@ -11,7 +11,10 @@ export function constNode(name: string, shape: readonly number[]): NodeDefJson {
   return {
     name,
     op: "Const",
-    attr: { value: { tensor: { dtype: "DT_FLOAT", tensorShape: { dim: shape.map((d) => ({ size: String(d) })) } } }, dtype: { type: "DT_FLOAT" } },
+    attr: {
+      value: { tensor: { dtype: "DT_FLOAT", tensorShape: { dim: shape.map((d) => ({ size: String(d) })) } } },
+      dtype: { type: "DT_FLOAT" },
+    },
   };
 }
 
@@ -43,7 +46,7 @@ export function fusedConvNode(
     explicit_paddings: mode.kind === "explicit" ? ints([0, 0, t, b, l, r, 0, 0]) : { list: {} },
     fused_ops: { list: { s: [textBase64("BiasAdd")] } },
     num_args: { i: "1" },
-    epsilon: like["epsilon"] ?? { f: 0 },
+    epsilon: like.epsilon ?? { f: 0 },
   };
   return { name: names.node, op, input: [names.input, names.kernel, names.bias], attr };
 }

@@ -37,14 +37,33 @@ export function kerasFusedLayers(
   const mode = tfPadMode(conv.pads, [kh, kw], conv.stride, conv.dilation, inputSize);
   const like = template.find((l) => l.class_name === cls)?.config ?? {};
   const base = Object.fromEntries(Object.entries(like).filter(([k]) => !INPUT_KEYS.has(k)));
-  const layer = (name: string, class_name: string, config: Record<string, unknown>, from: string | undefined): KerasLayerJson => {
+  const layer = (
+    name: string,
+    class_name: string,
+    config: Record<string, unknown>,
+    from: string | undefined,
+  ): KerasLayerJson => {
     const nodes = inbound(from);
     return { name, class_name, config: { ...config, name }, ...(nodes ? { inbound_nodes: nodes } : {}) };
   };
   const out: KerasLayerJson[] = [];
   if (mode.kind === "explicit") {
     const [t, l, b, r] = mode.pads;
-    out.push(layer(names.pad, "ZeroPadding2D", { trainable: like["trainable"] ?? true, padding: [[t, b], [l, r]], data_format: "channels_last" }, undefined));
+    out.push(
+      layer(
+        names.pad,
+        "ZeroPadding2D",
+        {
+          trainable: like.trainable ?? true,
+          padding: [
+            [t, b],
+            [l, r],
+          ],
+          data_format: "channels_last",
+        },
+        undefined,
+      ),
+    );
   }
   const geometry = {
     kernel_size: [kh, kw],

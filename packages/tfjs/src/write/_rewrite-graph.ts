@@ -18,7 +18,11 @@ import type { TfjsModel } from "../codec/tfjs-model.js";
  * output (data and control edges) read the conv. The block's nodes go, and
  * so do the Const / Identity nodes and weights only they read.
  */
-export function rewriteGraph(model: TfjsModel, fusions: readonly TfjsFusion[], fused: FusedWeightMaker): { topology: GraphDefJson; weights: RewrittenWeight[] } {
+export function rewriteGraph(
+  model: TfjsModel,
+  fusions: readonly TfjsFusion[],
+  fused: FusedWeightMaker,
+): { topology: GraphDefJson; weights: RewrittenWeight[] } {
   const { view, index } = graphModelView(model);
   const fresh = uniqueNames(index.nodes.map((n) => n.name));
   const position = new Map(index.nodes.map((n, i) => [n.name, i] as const));
@@ -31,14 +35,25 @@ export function rewriteGraph(model: TfjsModel, fusions: readonly TfjsFusion[], f
     const { candidate, plan } = fusion;
     const site = candidate.site;
     const nodes = site.nodes.map((id) => index.byName.get(id));
-    if (nodes.some((n) => n === undefined) || producerName(site.output) !== site.output) throw unknownBlock(candidate, `nodes ${site.nodes.join(", ")}`);
+    if (nodes.some((n) => n === undefined) || producerName(site.output) !== site.output)
+      throw unknownBlock(candidate, `nodes ${site.nodes.join(", ")}`);
     const name = view.isGraphOutput(site.output) ? site.output : fresh(`${candidate.name}/reparam_conv`);
     const kernel = fresh(`${name}/kernel`);
     const bias = fresh(`${name}/bias`);
     const add = fused(fusion, { kernel, bias });
     const size = view.spatialSize(site.input) ?? candidate.layout.inputSize;
-    const node = fusedConvNode(plan, candidate.layout.inChannels, size, { node: name, input: site.input, kernel, bias }, nodes as NodeDefJson[]);
-    insertAt.set(Math.min(...site.nodes.map((id) => position.get(id)!)), [constNode(kernel, add[0]!.shape), constNode(bias, add[1]!.shape), node]);
+    const node = fusedConvNode(
+      plan,
+      candidate.layout.inChannels,
+      size,
+      { node: name, input: site.input, kernel, bias },
+      nodes as NodeDefJson[],
+    );
+    insertAt.set(Math.min(...site.nodes.map((id) => position.get(id)!)), [
+      constNode(kernel, add[0]!.shape),
+      constNode(bias, add[1]!.shape),
+      node,
+    ]);
     const consts = new Set<string>();
     for (const n of nodes as NodeDefJson[]) {
       removed.add(n.name);

@@ -21,7 +21,11 @@ const CARRY = ["batch_input_shape", "batch_shape", "dtype"];
  * `<conv>/kernel` (or `depthwise_kernel`) and `<conv>/bias`. In a Sequential
  * model the first layer's input shape moves to the first new layer.
  */
-export function rewriteLayers(model: TfjsModel, fusions: readonly TfjsFusion[], fused: FusedWeightMaker): { topology: LayersTopologyJson; weights: RewrittenWeight[] } {
+export function rewriteLayers(
+  model: TfjsModel,
+  fusions: readonly TfjsFusion[],
+  fused: FusedWeightMaker,
+): { topology: LayersTopologyJson; weights: RewrittenWeight[] } {
   const lv = layersView(model);
   const { graph } = lv;
   const byId = new Map(graph.nodes.map((n) => [n.id, n] as const));
@@ -37,7 +41,8 @@ export function rewriteLayers(model: TfjsModel, fusions: readonly TfjsFusion[], 
     const nodes = site.nodes.map((id) => byId.get(id)).filter((n): n is KerasNode => n !== undefined);
     const x = lv.refs.get(site.input);
     const reader = nodes.find((n) => n.inputs.length === 1 && tensorId(n.inputs[0]!) === site.input);
-    if (nodes.length !== site.nodes.length || x === undefined || reader === undefined) throw unknownBlock(candidate, `layers ${site.nodes.join(", ")} reading ${site.input}`);
+    if (nodes.length !== site.nodes.length || x === undefined || reader === undefined)
+      throw unknownBlock(candidate, `layers ${site.nodes.join(", ")} reading ${site.input}`);
     const name = fresh(`${candidate.name}_reparam_conv`);
     const pad = `${name}_pad`;
     const inbound = (from: string | undefined): unknown[] | undefined => {
@@ -46,7 +51,14 @@ export function rewriteLayers(model: TfjsModel, fusions: readonly TfjsFusion[], 
       return [mapRefs(reader.layer.inbound_nodes?.[reader.call], () => src)];
     };
     const size = lv.view.spatialSize(site.input) ?? candidate.layout.inputSize;
-    const made = kerasFusedLayers(plan, candidate.layout.inChannels, size, { conv: name, pad: fresh(pad) }, nodes.map((n) => n.layer), inbound);
+    const made = kerasFusedLayers(
+      plan,
+      candidate.layout.inChannels,
+      size,
+      { conv: name, pad: fresh(pad) },
+      nodes.map((n) => n.layer),
+      inbound,
+    );
     const first = Math.min(...nodes.map((n) => n.index));
     let added = [...made.layers];
     if (graph.sequential && first === 0) {
@@ -69,9 +81,17 @@ export function rewriteLayers(model: TfjsModel, fusions: readonly TfjsFusion[], 
     out.push(...(insertAt.get(i) ?? []).map(rewired));
     if (!removed.has(i)) out.push(rewired(layer));
   });
-  const config = { ...graph.model.config, layers: out, ...("output_layers" in graph.model.config ? { output_layers: rewire(graph.model.config.output_layers) as unknown[] } : {}) };
+  const config = {
+    ...graph.model.config,
+    layers: out,
+    ...("output_layers" in graph.model.config
+      ? { output_layers: rewire(graph.model.config.output_layers) as unknown[] }
+      : {}),
+  };
   const kmodel = { ...graph.model, config };
   const t = model.json.modelTopology as Record<string, unknown>;
-  const topology = (typeof t["model_config"] === "object" && t["model_config"] !== null ? { ...t, model_config: kmodel } : kmodel) as LayersTopologyJson;
+  const topology = (
+    typeof t.model_config === "object" && t.model_config !== null ? { ...t, model_config: kmodel } : kmodel
+  ) as LayersTopologyJson;
   return { topology, weights: replaceWeights(model.weights, swaps) };
 }

@@ -26,17 +26,28 @@ describe("encodeWeights", () => {
       ["group1-shard2of3.bin", 4194304],
       ["group1-shard3of3.bin", 2097152],
     ]);
-    expect(manifest).toEqual([{ paths: shards.map((s) => s.path), weights: [{ name: "big", shape: [big.length], dtype: "float32" }] }]);
+    expect(manifest).toEqual([
+      { paths: shards.map((s) => s.path), weights: [{ name: "big", shape: [big.length], dtype: "float32" }] },
+    ]);
     expect(new DataView(shards[2]!.bytes.buffer).getFloat32(2097148, true)).toBe(7);
   });
 
   it("keeps exact bytes and quantization of untouched weights; new values are float32 or int32", async () => {
     const { manifest, shards } = encodeWeights(
-      [kept, { name: "new/bias", shape: [2], values: new Float32Array([0.1, -3]) }, { name: "pad", shape: [1, 2], values: new Int32Array([1, 2]), group: "model" }],
+      [
+        kept,
+        { name: "new/bias", shape: [2], values: new Float32Array([0.1, -3]) },
+        { name: "pad", shape: [1, 2], values: new Int32Array([1, 2]), group: "model" },
+      ],
       { shardBytes: 4, groupName: "deploy" },
     );
     expect(manifest[0]!.weights).toEqual([
-      { name: "q/kernel", shape: [5], dtype: "float32", quantization: { dtype: "uint8", min: -1, scale: 0.5, original_dtype: "float32" } },
+      {
+        name: "q/kernel",
+        shape: [5],
+        dtype: "float32",
+        quantization: { dtype: "uint8", min: -1, scale: 0.5, original_dtype: "float32" },
+      },
       { name: "new/bias", shape: [2], dtype: "float32" },
       { name: "pad", shape: [1, 2], dtype: "int32", group: "model" },
     ]);
@@ -45,11 +56,17 @@ describe("encodeWeights", () => {
     expect(shards.map((s) => s.bytes.byteLength)).toEqual([4, 4, 4, 4, 4, 1]);
     const back = await decodeWeights(manifest, memoryFiles(shards));
     expect(back[0]).toEqual(kept);
-    expect(back.map((w) => [...weightValues(w)])).toEqual([[-1, -0.5, 0, 0.5, 1], [Math.fround(0.1), -3], [1, 2]]);
+    expect(back.map((w) => [...weightValues(w)])).toEqual([
+      [-1, -0.5, 0, 0.5, 1],
+      [Math.fround(0.1), -3],
+      [1, 2],
+    ]);
   });
 
   it("decode -> encode -> decode gives identical entries and bytes for any shard size", async () => {
-    const first = encodeWeights([kept, { name: "v", shape: [3, 1], values: new Float32Array([1, 2, 3]) }], { shardBytes: 3 });
+    const first = encodeWeights([kept, { name: "v", shape: [3, 1], values: new Float32Array([1, 2, 3]) }], {
+      shardBytes: 3,
+    });
     const a = await decodeWeights(first.manifest, memoryFiles(first.shards));
     for (const shardBytes of [1, 2, 7, 1000]) {
       const again = encodeWeights(a, { shardBytes });
@@ -64,7 +81,9 @@ describe("encodeWeights", () => {
 
   it("refuses bytes or values that do not match the shape: TFJS_BAD_WEIGHT", () => {
     expect(codeOf(() => encodeWeights([{ ...kept, shape: [4] }]))).toBe("TFJS_BAD_WEIGHT");
-    expect(codeOf(() => encodeWeights([{ name: "v", shape: [2, 2], values: new Float32Array(3) }]))).toBe("TFJS_BAD_WEIGHT");
+    expect(codeOf(() => encodeWeights([{ name: "v", shape: [2, 2], values: new Float32Array(3) }]))).toBe(
+      "TFJS_BAD_WEIGHT",
+    );
   });
 
   it("refuses duplicate names, bad options, escaping group names", () => {

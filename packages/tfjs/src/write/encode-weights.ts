@@ -29,7 +29,10 @@ export function encodeWeights(weights: readonly EncodableWeight[], options: Enco
   const layout = shardLayout(weights, options);
   const parts = weights.map((w, i) => checkedBytes(w, storedBytes(w), layout, i));
   const { manifest, shardBytes, total } = layout;
-  const shards = manifest[0]!.paths.map((path, i) => ({ path, bytes: new Uint8Array(Math.min(shardBytes, total - i * shardBytes)) }));
+  const shards = manifest[0]!.paths.map((path, i) => ({
+    path,
+    bytes: new Uint8Array(Math.min(shardBytes, total - i * shardBytes)),
+  }));
   let offset = 0;
   for (const part of parts) {
     // Copy the weight into as many shards as it spans.

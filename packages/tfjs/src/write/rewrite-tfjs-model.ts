@@ -34,6 +34,7 @@ export function rewriteTfjsModel(
   options: RewriteOptions = {},
 ): { json: TfjsModelJson; weights: RewrittenWeight[] } {
   const fused = fusedWeightMaker(options.dtype ?? "f32");
-  const { topology, weights } = model.format === "layers-model" ? rewriteLayers(model, fusions, fused) : rewriteGraph(model, fusions, fused);
+  const { topology, weights } =
+    model.format === "layers-model" ? rewriteLayers(model, fusions, fused) : rewriteGraph(model, fusions, fused);
   return { json: { ...model.json, modelTopology: topology }, weights };
 }

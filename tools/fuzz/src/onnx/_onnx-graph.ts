@@ -1,5 +1,12 @@
 import { narrowFloat16Array } from "@reparam/core";
-import { type AttributeValue, type InitializerSpec, type NodeSpec, dataTypeOf, makeTensor, tensorAttr } from "@reparam/onnx";
+import {
+  type AttributeValue,
+  type InitializerSpec,
+  type NodeSpec,
+  dataTypeOf,
+  makeTensor,
+  tensorAttr,
+} from "@reparam/onnx";
 import type { OnnxStyle } from "./onnx-style.js";
 
 /** Little-endian bytes of float32, float16 (bit patterns) or int64 values. */
@@ -40,7 +47,12 @@ export class OnnxGraph {
   /** A float constant of the model's dtype (float32 when `float32`), values already exact in it. */
   floats(prefix: string, dims: readonly number[], values: Float64Array, float32 = false): string {
     const half = this.style.dtype === "float16" && !float32;
-    return this.constant(prefix, dims, half ? narrowFloat16Array(values) : Float32Array.from(values), half ? "float16" : "float32");
+    return this.constant(
+      prefix,
+      dims,
+      half ? narrowFloat16Array(values) : Float32Array.from(values),
+      half ? "float16" : "float32",
+    );
   }
 
   /** An int64 constant (Pad's pads and axes). */
@@ -48,7 +60,12 @@ export class OnnxGraph {
     return this.constant(prefix, [values.length], BigInt64Array.from(values, BigInt), "int64");
   }
 
-  private constant(prefix: string, dims: readonly number[], data: Float32Array | Uint16Array | BigInt64Array, type: "float32" | "float16" | "int64"): string {
+  private constant(
+    prefix: string,
+    dims: readonly number[],
+    data: Float32Array | Uint16Array | BigInt64Array,
+    type: "float32" | "float16" | "int64",
+  ): string {
     if (this.style.constants !== "constant-node") {
       const name = this.fresh(prefix);
       this.initializers.push({ name, dims, data, type });

@@ -8,7 +8,12 @@ type Attrs = Record<string, AttributeValue>;
 const zero = (p: Pads4) => p.every((v) => v === 0);
 
 /** auto_pad that gives `pads` for this window, stride and input size, if any. */
-function autoPad(pads: Pads4, k: readonly [number, number], stride: number, size: readonly [number, number]): string | undefined {
+function autoPad(
+  pads: Pads4,
+  k: readonly [number, number],
+  stride: number,
+  size: readonly [number, number],
+): string | undefined {
   if (padsAre("same-upper", pads, k, stride, size)) return "SAME_UPPER";
   if (padsAre("same-lower", pads, k, stride, size)) return "SAME_LOWER";
   return zero(pads) ? "VALID" : undefined;
@@ -41,33 +46,50 @@ export class OnnxOps {
   }
 
   /** Input and pads attributes of a conv or pool reading x: pads on the op, a Pad node in front, or auto_pad. */
-  private window(x: string, pads: Pads4, k: readonly [number, number], stride: number, size: readonly [number, number]): { input: string; attrs: Attrs } {
+  private window(
+    x: string,
+    pads: Pads4,
+    k: readonly [number, number],
+    stride: number,
+    size: readonly [number, number],
+  ): { input: string; attrs: Attrs } {
     const { style } = this.g;
-    if ((style.pads === "pad-node" || style.pads === "shared-pad") && !zero(pads)) return { input: this.pad(x, pads, true), attrs: {} };
+    if ((style.pads === "pad-node" || style.pads === "shared-pad") && !zero(pads))
+      return { input: this.pad(x, pads, true), attrs: {} };
     const auto = style.pads === "auto-pad" ? autoPad(pads, k, stride, size) : undefined;
-    if (auto !== undefined && (auto !== "VALID" || this.rng.bool(0.5))) return { input: x, attrs: { auto_pad: stringAttr(auto) } };
+    if (auto !== undefined && (auto !== "VALID" || this.rng.bool(0.5)))
+      return { input: x, attrs: { auto_pad: stringAttr(auto) } };
     if (zero(pads) && style.omitDefaults) return { input: x, attrs: {} };
     return { input: x, attrs: { pads: intsAttr(pads) } };
   }
 
-  conv(x: string, kernel: KernelSpec, bias: Float64Array | undefined, geo: { stride: number; pads: Pads4; groups: number; size: readonly [number, number] }): string {
+  conv(
+    x: string,
+    kernel: KernelSpec,
+    bias: Float64Array | undefined,
+    geo: { stride: number; pads: Pads4; groups: number; size: readonly [number, number] },
+  ): string {
     const { g } = this;
     const [o, , kh, kw] = kernel.shape;
     const { input, attrs } = this.window(x, geo.pads, [kh, kw], geo.stride, geo.size);
     const omit = g.style.omitDefaults;
-    if (!omit || this.rng.bool(0.5)) attrs["kernel_shape"] = intsAttr([kh, kw]);
-    if (!omit || geo.stride !== 1) attrs["strides"] = intsAttr([geo.stride, geo.stride]);
-    if (!omit) attrs["dilations"] = intsAttr([1, 1]);
-    if (!omit || geo.groups !== 1) attrs["group"] = intAttr(geo.groups);
+    if (!omit || this.rng.bool(0.5)) attrs.kernel_shape = intsAttr([kh, kw]);
+    if (!omit || geo.stride !== 1) attrs.strides = intsAttr([geo.stride, geo.stride]);
+    if (!omit) attrs.dilations = intsAttr([1, 1]);
+    if (!omit || geo.groups !== 1) attrs.group = intAttr(geo.groups);
     const w = g.floats("w", kernel.shape, kernel.data);
     return g.node("Conv", bias === undefined ? [input, w] : [input, w, g.floats("b", [o], bias)], attrs);
   }
 
-  avgPool(x: string, size: readonly [number, number], geo: { stride: number; pads: Pads4; size: readonly [number, number] }): string {
+  avgPool(
+    x: string,
+    size: readonly [number, number],
+    geo: { stride: number; pads: Pads4; size: readonly [number, number] },
+  ): string {
     const { input, attrs } = this.window(x, geo.pads, size, geo.stride, geo.size);
-    attrs["kernel_shape"] = intsAttr(size);
-    attrs["count_include_pad"] = intAttr(1);
-    if (!this.g.style.omitDefaults || geo.stride !== 1) attrs["strides"] = intsAttr([geo.stride, geo.stride]);
+    attrs.kernel_shape = intsAttr(size);
+    attrs.count_include_pad = intAttr(1);
+    if (!this.g.style.omitDefaults || geo.stride !== 1) attrs.strides = intsAttr([geo.stride, geo.stride]);
     return this.g.node("AveragePool", [input], attrs);
   }
 
@@ -94,10 +116,16 @@ export class OnnxOps {
     }
     const c = bn.gamma.length;
     const f32 = style.bnParamsFloat32;
-    const inputs = [x, g.floats("gamma", [c], bn.gamma, f32), g.floats("beta", [c], bn.beta, f32), g.floats("mean", [c], bn.mean, f32), g.floats("var", [c], bn.variance, f32)];
+    const inputs = [
+      x,
+      g.floats("gamma", [c], bn.gamma, f32),
+      g.floats("beta", [c], bn.beta, f32),
+      g.floats("mean", [c], bn.mean, f32),
+      g.floats("var", [c], bn.variance, f32),
+    ];
     const attrs: Attrs = { epsilon: floatAttr(bn.eps) };
-    if (style.bnAttrs.momentum) attrs["momentum"] = floatAttr(0.9);
-    if (style.bnAttrs.trainingMode) attrs["training_mode"] = intAttr(0);
+    if (style.bnAttrs.momentum) attrs.momentum = floatAttr(0.9);
+    if (style.bnAttrs.trainingMode) attrs.training_mode = intAttr(0);
     return g.node("BatchNormalization", inputs, attrs);
   }
 }

@@ -23,7 +23,12 @@ function branch(ops: OnnxOps, spec: BlockSpec, b: BranchSpec): string {
     case "sequential": {
       // BNAndPad as Pad(0) -> [Add bias] -> BN: the BN maps each border zero to
       // the 1x1 (+bias) (+BN) output for a zero input, what BNAndPad writes there.
-      let y = ops.conv("x", b.first.kernel, undefined, { stride: 1, pads: ZERO, groups: b.groups, size: spec.inputSize });
+      let y = ops.conv("x", b.first.kernel, undefined, {
+        stride: 1,
+        pads: ZERO,
+        groups: b.groups,
+        size: spec.inputSize,
+      });
       if (b.pads.some((p) => p !== 0)) y = ops.pad(y, b.pads);
       if (b.first.bias !== undefined) y = ops.addBias(y, b.first.bias);
       if (b.first.bn !== undefined) y = ops.batchNorm(y, b.first.bn);
@@ -46,7 +51,12 @@ export function outputSize(spec: BlockSpec): [number, number] {
   const s = spec.stride;
   const [h, w] = spec.inputSize;
   if (b.kind === "identity") return [h, w];
-  const [kh, kw] = b.kind === "conv" ? b.kernel.shape.slice(2) : b.kind === "avgpool" ? b.size : (b.second?.kernel.shape.slice(2) ?? b.pool!.size);
+  const [kh, kw] =
+    b.kind === "conv"
+      ? b.kernel.shape.slice(2)
+      : b.kind === "avgpool"
+        ? b.size
+        : (b.second?.kernel.shape.slice(2) ?? b.pool!.size);
   return [Math.floor((h + b.pads[0] + b.pads[2] - kh!) / s) + 1, Math.floor((w + b.pads[1] + b.pads[3] - kw!) / s) + 1];
 }
 
@@ -68,10 +78,13 @@ export function onnxBlockModel(spec: BlockSpec, style: OnnxStyle): ModelProto {
   if (spec.activation === "relu") y = g.node("Relu", [y]);
   // The graph output is called `y`: rename the last tensor (made by the last node, read by none).
   const last = g.nodes[g.nodes.length - 1]!;
-  g.nodes[g.nodes.length - 1] = { ...last, outputs: [ "y" ] };
+  g.nodes[g.nodes.length - 1] = { ...last, outputs: ["y"] };
   if (last.outputs[0] !== y) throw new Error("onnxBlockModel: the block output is not the last node's");
   const type = style.dtype;
-  const graphInputs = style.constants === "graph-input" ? g.initializers.map((t) => ({ name: t.name, dims: t.dims, ...(t.type === undefined ? {} : { type: t.type }) })) : [];
+  const graphInputs =
+    style.constants === "graph-input"
+      ? g.initializers.map((t) => ({ name: t.name, dims: t.dims, ...(t.type === undefined ? {} : { type: t.type }) }))
+      : [];
   const [oh, ow] = outputSize(spec);
   return buildModel({
     opset: style.opset,

@@ -48,7 +48,11 @@ export function onnxSpelling(def: OnnxSpellingDef): Spelling {
         const graph = proto.graph!;
         const ints = graph.initializer.filter((t) => t.dataType === TensorProto_DataType.INT64);
         graph.initializer = graph.initializer.filter((t) => !ints.includes(t));
-        await externalizeTensors(proto, { location: "model.onnx.data", threshold: rng.pick([0, 16, 64]), alignment: rng.pick([1, 64, 4096]) }, sink);
+        await externalizeTensors(
+          proto,
+          { location: "model.onnx.data", threshold: rng.pick([0, 16, 64]), alignment: rng.pick([1, 64, 4096]) },
+          sink,
+        );
         graph.initializer.push(...ints);
         files.set("model.onnx.data", sink.bytes());
       }

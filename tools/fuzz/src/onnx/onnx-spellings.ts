@@ -6,7 +6,13 @@ import { onnxSpelling } from "./onnx-spelling.js";
 
 /** Windows over x (conv and pool branches) and their pads. */
 function windows(spec: BlockSpec): { k: readonly [number, number]; pads: readonly number[] }[] {
-  return spec.branches.flatMap((b) => (b.kind === "conv" ? [{ k: [b.kernel.shape[2], b.kernel.shape[3]] as const, pads: b.pads }] : b.kind === "avgpool" ? [{ k: b.size, pads: b.pads }] : []));
+  return spec.branches.flatMap((b) =>
+    b.kind === "conv"
+      ? [{ k: [b.kernel.shape[2], b.kernel.shape[3]] as const, pads: b.pads }]
+      : b.kind === "avgpool"
+        ? [{ k: b.size, pads: b.pads }]
+        : [],
+  );
 }
 
 /** Two or more branches read x through the same non-zero pads: one shared Pad node after onnx-simplifier's CSE. */

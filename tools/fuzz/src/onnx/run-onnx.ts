@@ -5,12 +5,17 @@ import { narrowFloat16Array, widenFloat16Array } from "@reparam/core";
 import * as ort from "onnxruntime-node";
 import type { ModelFiles, Nchw } from "../spelling.js";
 
-const OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 };
+const OPTIONS: ort.InferenceSession.SessionOptions = {
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  logSeverityLevel: 3,
+};
 
 async function session(model: ModelFiles): Promise<{ session: ort.InferenceSession; done: () => Promise<void> }> {
   const main = model.files.get(model.main);
   if (main === undefined) throw new Error(`runOnnx: no file '${model.main}'`);
-  if (model.files.size === 1) return { session: await ort.InferenceSession.create(main, OPTIONS), done: async () => {} };
+  if (model.files.size === 1)
+    return { session: await ort.InferenceSession.create(main, OPTIONS), done: async () => {} };
   // onnxruntime-node reads external data from files beside the model, not from memory.
   const dir = await mkdtemp(join(tmpdir(), "reparam-fuzz-"));
   const done = () => rm(dir, { recursive: true, force: true });
@@ -34,12 +39,15 @@ export async function runOnnx(model: ModelFiles, x: Nchw): Promise<Nchw> {
   try {
     const meta = s.inputMetadata.find((m) => m.name === "x");
     const half = meta?.isTensor === true && meta.type === "float16";
-    const feed = half ? new ort.Tensor("float16", narrowFloat16Array(x.data), [...x.shape]) : new ort.Tensor("float32", Float32Array.from(x.data), [...x.shape]);
+    const feed = half
+      ? new ort.Tensor("float16", narrowFloat16Array(x.data), [...x.shape])
+      : new ort.Tensor("float32", Float32Array.from(x.data), [...x.shape]);
     const result = await s.run({ x: feed });
     const out = result[s.outputNames[0]!]!;
     const dims = out.dims as readonly number[];
     if (dims.length !== 4) throw new Error(`runOnnx: output of rank ${dims.length}`);
-    const data = out.type === "float16" ? widenFloat16Array(out.data as Uint16Array) : Float64Array.from(out.data as Float32Array);
+    const data =
+      out.type === "float16" ? widenFloat16Array(out.data as Uint16Array) : Float64Array.from(out.data as Float32Array);
     return { data, shape: [dims[0]!, dims[1]!, dims[2]!, dims[3]!] };
   } finally {
     await s.release();

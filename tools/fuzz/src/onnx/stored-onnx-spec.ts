@@ -3,7 +3,11 @@ import { affineBn, bnAffine, mapSpec } from "../map-spec.js";
 import { roundArray } from "../round-values.js";
 import type { OnnxStyle } from "./onnx-style.js";
 
-type Stage = { readonly kernel: { readonly data: Float64Array; readonly shape: readonly [number, number, number, number] }; readonly bias?: Float64Array; readonly bn?: BnSpec };
+type Stage = {
+  readonly kernel: { readonly data: Float64Array; readonly shape: readonly [number, number, number, number] };
+  readonly bias?: Float64Array;
+  readonly bn?: BnSpec;
+};
 
 /** W' = W * t[o], b' = beta + (b - mean) * t: a conv+BN as the eval export folds it (float64, rounded later). */
 function fold<S extends Stage>(s: S): S {
@@ -36,10 +40,12 @@ export function storedOnnxSpec(spec: BlockSpec, style: OnnxStyle): BlockSpec {
     };
   }
   if (style.bn === "mul-add") {
-    s = mapSpec(s, { bn: (b) => {
-      const { scale, shift } = bnAffine(b);
-      return affineBn(scale, shift);
-    } });
+    s = mapSpec(s, {
+      bn: (b) => {
+        const { scale, shift } = bnAffine(b);
+        return affineBn(scale, shift);
+      },
+    });
   }
   const values = roundArray(style.dtype);
   const bnValues = style.bnParamsFloat32 && style.bn === "node" ? roundArray("float32") : values;

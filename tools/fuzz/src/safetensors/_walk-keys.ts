@@ -26,9 +26,14 @@ class Walk {
   ) {}
 
   kernel(module: string, k: KernelSpec, eye?: Float64Array): KernelSpec {
-    if (eye === undefined) return { data: this.visit(`${this.prefix}${module}.weight`, k.data, k.shape), shape: k.shape };
+    if (eye === undefined)
+      return { data: this.visit(`${this.prefix}${module}.weight`, k.data, k.shape), shape: k.shape };
     // The file holds weight = kernel - I; the block computes with weight + I.
-    const stored = this.visit(`${this.prefix}${module}.weight`, k.data.map((v, i) => v - eye[i]!), k.shape);
+    const stored = this.visit(
+      `${this.prefix}${module}.weight`,
+      k.data.map((v, i) => v - eye[i]!),
+      k.shape,
+    );
     return { data: stored.map((v, i) => v + eye[i]!), shape: k.shape };
   }
 
@@ -39,10 +44,21 @@ class Walk {
   bn(module: string, b: BnSpec): BnSpec {
     this.bnModules.push(`${this.prefix}${module}`);
     const v = (name: string, a: Float64Array) => this.vector(`${module}.${name}`, a);
-    return { gamma: v("weight", b.gamma), beta: v("bias", b.beta), mean: v("running_mean", b.mean), variance: v("running_var", b.variance), eps: b.eps };
+    return {
+      gamma: v("weight", b.gamma),
+      beta: v("bias", b.beta),
+      mean: v("running_mean", b.mean),
+      variance: v("running_var", b.variance),
+      eps: b.eps,
+    };
   }
 
-  stage<S extends { kernel: KernelSpec; bias?: Float64Array; bn?: BnSpec }>(conv: string, bn: string | undefined, s: S, eye?: Float64Array): S {
+  stage<S extends { kernel: KernelSpec; bias?: Float64Array; bn?: BnSpec }>(
+    conv: string,
+    bn: string | undefined,
+    s: S,
+    eye?: Float64Array,
+  ): S {
     return {
       ...s,
       kernel: this.kernel(conv, s.kernel, eye),
@@ -59,10 +75,12 @@ function branch(w: Walk, layout: SchemeLayout, b: BranchSpec, idFirst: boolean):
   switch (b.kind) {
     case "conv":
       if (keys.kind !== "conv") return no;
-      if ((b.bn === undefined) !== (keys.bn === undefined)) return `'${b.role}' ${b.bn === undefined ? "has no BN" : "has a BN"}, scheme ${layout.scheme} says otherwise`;
+      if ((b.bn === undefined) !== (keys.bn === undefined))
+        return `'${b.role}' ${b.bn === undefined ? "has no BN" : "has a BN"}, scheme ${layout.scheme} says otherwise`;
       return w.stage(keys.conv, keys.bn, b);
     case "identity":
-      if (keys.kind === "bare-identity") return b.bn === undefined ? b : `scheme ${layout.scheme}'s identity is bare, this one has a BN`;
+      if (keys.kind === "bare-identity")
+        return b.bn === undefined ? b : `scheme ${layout.scheme}'s identity is bare, this one has a BN`;
       if (keys.kind !== "identity" || b.bn === undefined) return no;
       return { ...b, bn: w.bn(keys.bn, b.bn) };
     case "avgpool":
@@ -77,7 +95,11 @@ function branch(w: Walk, layout: SchemeLayout, b: BranchSpec, idFirst: boolean):
         return { ...b, first, second: w.stage(keys.second, keys.secondBn, b.second) };
       }
       if (b.pool !== undefined && keys.kind === "avg" && b.pool.bn !== undefined) {
-        return { ...b, first: w.stage(keys.conv, keys.convBn, b.first), pool: { ...b.pool, bn: w.bn(keys.bn, b.pool.bn) } };
+        return {
+          ...b,
+          first: w.stage(keys.conv, keys.convBn, b.first),
+          pool: { ...b.pool, bn: w.bn(keys.bn, b.pool.bn) },
+        };
       }
       return no;
     }
@@ -90,9 +112,16 @@ function branch(w: Walk, layout: SchemeLayout, b: BranchSpec, idFirst: boolean):
  * can be), or says why the scheme cannot hold the block. Writing and reading
  * a state dict both go through here, so that they agree on every key.
  */
-export function walkKeys(spec: BlockSpec, layout: SchemeLayout, prefix: string, idFirst: boolean, visit: KeyVisit): WalkedBlock | string {
+export function walkKeys(
+  spec: BlockSpec,
+  layout: SchemeLayout,
+  prefix: string,
+  idFirst: boolean,
+  visit: KeyVisit,
+): WalkedBlock | string {
   if (!layout.families.includes(spec.family)) return `scheme ${layout.scheme} is not for ${spec.family} blocks`;
-  if ((spec.postBn === undefined) !== (layout.postBn === undefined)) return `scheme ${layout.scheme} ${layout.postBn === undefined ? "has no" : "needs a"} post-sum BN`;
+  if ((spec.postBn === undefined) !== (layout.postBn === undefined))
+    return `scheme ${layout.scheme} ${layout.postBn === undefined ? "has no" : "needs a"} post-sum BN`;
   const w = new Walk(prefix, visit);
   const branches: BranchSpec[] = [];
   for (const b of spec.branches) {

@@ -17,7 +17,12 @@ function fusedShape(spec: BlockSpec): number[] {
   let per = 0;
   for (const b of spec.branches) {
     if (b.kind === "identity") continue;
-    const k = b.kind === "conv" ? b.kernel.shape.slice(2) : b.kind === "avgpool" ? b.size : (b.second?.kernel.shape.slice(2) ?? b.pool!.size);
+    const k =
+      b.kind === "conv"
+        ? b.kernel.shape.slice(2)
+        : b.kind === "avgpool"
+          ? b.size
+          : (b.second?.kernel.shape.slice(2) ?? b.pool!.size);
     kh = Math.max(kh, k[0]!);
     kw = Math.max(kw, k[1]!);
     if (b.kind === "conv") per = Math.max(per, b.kernel.shape[1]);
@@ -32,7 +37,12 @@ function fusedShape(spec: BlockSpec): number[] {
  * file's dtype) and every key outside the block unchanged (same dtype,
  * shape and bytes); no key of the block's branches is left.
  */
-export async function safetensorsFusedCheck(converted: ModelFiles, stored: BlockSpec, layout: SchemeLayout, dtype: FloatDtype): Promise<true | string> {
+export async function safetensorsFusedCheck(
+  converted: ModelFiles,
+  stored: BlockSpec,
+  layout: SchemeLayout,
+  dtype: FloatDtype,
+): Promise<true | string> {
   const file = await decodeSafetensors(bytesSource(converted.files.get(converted.main)!));
   const plan = stateDictPlan(stored);
   const deploy = `${plan.prefix}${deployOf(layout.scheme)}`;
@@ -40,7 +50,8 @@ export async function safetensorsFusedCheck(converted: ModelFiles, stored: Block
     [`${deploy}.weight`, { shape: fusedShape(stored) }],
     [`${deploy}.bias`, { shape: [stored.outChannels] }],
   ]);
-  for (const [name, t] of plan.extras) want.set(name, { shape: t.shape, bytes: floatBytes(roundArray(STORAGE[dtype])(t.values), dtype) });
+  for (const [name, t] of plan.extras)
+    want.set(name, { shape: t.shape, bytes: floatBytes(roundArray(STORAGE[dtype])(t.values), dtype) });
   const blockKeys = new Set<string>();
   walkKeys(stored, layout, plan.prefix, plan.idFirst, (k, v) => {
     blockKeys.add(k);
@@ -48,15 +59,18 @@ export async function safetensorsFusedCheck(converted: ModelFiles, stored: Block
   });
   const problems: string[] = [];
   const have = new Set(file.tensors.map((t) => t.name));
-  for (const name of have) if (!want.has(name)) problems.push(`${blockKeys.has(name) ? "branch key left" : "unexpected key"} '${name}'`);
+  for (const name of have)
+    if (!want.has(name)) problems.push(`${blockKeys.has(name) ? "branch key left" : "unexpected key"} '${name}'`);
   for (const [name, w] of want) {
     const t = file.tensor(name);
     if (t === undefined) {
       problems.push(`missing '${name}'`);
       continue;
     }
-    if (t.dtype !== dtype || t.shape.join() !== w.shape.join()) problems.push(`'${name}' is ${t.dtype} [${t.shape.join(",")}], expected ${dtype} [${w.shape.join(",")}]`);
-    if (w.bytes !== undefined && Buffer.compare(await file.readTensor(name), w.bytes) !== 0) problems.push(`'${name}' changed`);
+    if (t.dtype !== dtype || t.shape.join() !== w.shape.join())
+      problems.push(`'${name}' is ${t.dtype} [${t.shape.join(",")}], expected ${dtype} [${w.shape.join(",")}]`);
+    if (w.bytes !== undefined && Buffer.compare(await file.readTensor(name), w.bytes) !== 0)
+      problems.push(`'${name}' changed`);
   }
   return problems.length === 0 ? true : problems.join("; ");
 }

@@ -18,7 +18,12 @@ const STORAGE = { F32: "float32", F16: "float16", BF16: "bfloat16" } as const;
 function torchPads(spec: BlockSpec): boolean {
   return spec.branches.every((b) => {
     if (b.kind === "identity") return true;
-    const k = b.kind === "conv" ? b.kernel.shape.slice(2) : b.kind === "avgpool" ? b.size : (b.second?.kernel.shape.slice(2) ?? b.pool!.size);
+    const k =
+      b.kind === "conv"
+        ? b.kernel.shape.slice(2)
+        : b.kind === "avgpool"
+          ? b.size
+          : (b.second?.kernel.shape.slice(2) ?? b.pool!.size);
     return padsAre("torch", b.pads, [k[0]!, k[1]!], spec.stride, spec.inputSize);
   });
 }
@@ -73,10 +78,18 @@ export function safetensorsSpelling(layout: SchemeLayout, dtype: FloatDtype): Sp
         return stored;
       });
       if (typeof walked === "string") throw new Error(`${layout.scheme}: ${walked}`);
-      if (plan.batchesTracked) for (const m of walked.bnModules) entries.push({ name: `${m}.num_batches_tracked`, dtype: "I64", shape: [], data: new Uint8Array(8) });
-      for (const [name, t] of plan.extras) entries.push({ name, dtype, shape: t.shape, data: floatBytes(round(t.values), dtype) });
+      if (plan.batchesTracked)
+        for (const m of walked.bnModules)
+          entries.push({ name: `${m}.num_batches_tracked`, dtype: "I64", shape: [], data: new Uint8Array(8) });
+      for (const [name, t] of plan.extras)
+        entries.push({ name, dtype, shape: t.shape, data: floatBytes(round(t.values), dtype) });
       const bytes = await encodeSafetensorsBytes(entries, { metadata: plan.metadata });
-      return { main: "model.safetensors", files: new Map([["model.safetensors", bytes]]), stored: walked.spec, unit: unitOf(storage) };
+      return {
+        main: "model.safetensors",
+        files: new Map([["model.safetensors", bytes]]),
+        stored: walked.spec,
+        unit: unitOf(storage),
+      };
     },
     async run(model, stored, x) {
       const tensors = await readStateDict(mainBytes(model));
@@ -95,7 +108,11 @@ export function safetensorsSpelling(layout: SchemeLayout, dtype: FloatDtype): Sp
     convertOptions(stored): ConvertOptions {
       const plan = stateDictPlan(stored);
       const eps = blockEps(stored);
-      return { eps, ...(stored.stride > 1 ? { strided: ["*"] } : {}), ...(plan.namedScheme ? { scheme: layout.scheme } : {}) };
+      return {
+        eps,
+        ...(stored.stride > 1 ? { strided: ["*"] } : {}),
+        ...(plan.namedScheme ? { scheme: layout.scheme } : {}),
+      };
     },
     checkFused: (converted, stored) => safetensorsFusedCheck(converted, stored, layout, dtype),
   };

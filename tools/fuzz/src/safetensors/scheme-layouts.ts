@@ -7,7 +7,14 @@ export type RoleKeys =
   | { readonly kind: "identity"; readonly bn: string }
   | { readonly kind: "bare-identity" }
   /** DBB's 1x1 -> BNAndPad -> kxk; `idFirst` is the `IdentityBasedConv1x1` spelling of the 1x1 (weight + identity). */
-  | { readonly kind: "sequential"; readonly first: string; readonly idFirst: string; readonly firstBn: string; readonly second: string; readonly secondBn: string }
+  | {
+      readonly kind: "sequential";
+      readonly first: string;
+      readonly idFirst: string;
+      readonly firstBn: string;
+      readonly second: string;
+      readonly secondBn: string;
+    }
   /** DBB's avg branch: [1x1 conv -> BNAndPad] -> pool -> BN. */
   | { readonly kind: "avg"; readonly conv: string; readonly convBn: string; readonly bn: string };
 
@@ -24,7 +31,12 @@ export interface SchemeLayout {
 
 const conv = (c: string, bn?: string): RoleKeys => ({ kind: "conv", conv: c, ...(bn === undefined ? {} : { bn }) });
 
-function table(scheme: string, families: readonly FamilyName[], roles: Record<string, RoleKeys>, extra: Partial<SchemeLayout> = {}): SchemeLayout {
+function table(
+  scheme: string,
+  families: readonly FamilyName[],
+  roles: Record<string, RoleKeys>,
+  extra: Partial<SchemeLayout> = {},
+): SchemeLayout {
   return { scheme, families, roleKeys: (r) => (Object.hasOwn(roles, r) ? roles[r] : undefined), ...extra };
 }
 
@@ -69,10 +81,18 @@ export const SCHEME_LAYOUTS: readonly SchemeLayout[] = [
   table(
     "qarepvgg",
     ["qarepvgg"],
-    { rbr_dense: conv("rbr_dense.conv", "rbr_dense.bn"), rbr_1x1: conv("rbr_1x1"), rbr_identity: { kind: "bare-identity" } },
+    {
+      rbr_dense: conv("rbr_dense.conv", "rbr_dense.bn"),
+      rbr_1x1: conv("rbr_1x1"),
+      rbr_identity: { kind: "bare-identity" },
+    },
     { postBn: "bn" },
   ),
-  table("acnet", ["acnet"], { square: conv("square_conv", "square_bn"), ver: conv("ver_conv", "ver_bn"), hor: conv("hor_conv", "hor_bn") }),
+  table("acnet", ["acnet"], {
+    square: conv("square_conv", "square_bn"),
+    ver: conv("ver_conv", "ver_bn"),
+    hor: conv("hor_conv", "hor_bn"),
+  }),
   table("dbb", ["dbb"], {
     dbb_origin: conv("dbb_origin.conv", "dbb_origin.bn"),
     dbb_1x1: conv("dbb_1x1.conv", "dbb_1x1.bn"),

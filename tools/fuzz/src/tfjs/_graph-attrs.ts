@@ -25,7 +25,12 @@ export type TfConvPadding = { readonly kind: "SAME" | "VALID" } | { readonly kin
  * `FusedDepthwiseConv2dNative`: NHWC, square stride, the padding, and
  * `fused` = the fused ops (`["BiasAdd"]`) for the fused ones.
  */
-export function convAttrs(stride: number, dilation: readonly [number, number], padding: TfConvPadding, fused?: readonly string[]): Record<string, AttrValueJson> {
+export function convAttrs(
+  stride: number,
+  dilation: readonly [number, number],
+  padding: TfConvPadding,
+  fused?: readonly string[],
+): Record<string, AttrValueJson> {
   const p = padding.kind === "EXPLICIT" ? padding.pads : undefined;
   const attr: Record<string, AttrValueJson> = {
     T: dtypeAttr("DT_FLOAT"),
@@ -36,5 +41,11 @@ export function convAttrs(stride: number, dilation: readonly [number, number], p
     explicit_paddings: p === undefined ? { list: {} } : intsAttr([0, 0, p[0], p[2], p[1], p[3], 0, 0]),
   };
   if (fused === undefined) return { ...attr, use_cudnn_on_gpu: { b: true } };
-  return { ...attr, fused_ops: { list: { s: fused.map((t) => sAttr(t).s!) } }, num_args: { i: String(fused.includes("BiasAdd") ? 1 : 0) }, epsilon: { f: 0 }, leakyrelu_alpha: { f: 0.2 } };
+  return {
+    ...attr,
+    fused_ops: { list: { s: fused.map((t) => sAttr(t).s!) } },
+    num_args: { i: String(fused.includes("BiasAdd") ? 1 : 0) },
+    epsilon: { f: 0 },
+    leakyrelu_alpha: { f: 0.2 },
+  };
 }

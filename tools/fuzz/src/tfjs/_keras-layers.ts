@@ -3,12 +3,25 @@
 import type { KerasLayerJson } from "@reparam/tfjs";
 import type { Pads4 } from "../block-spec.js";
 
-const glorot = { class_name: "VarianceScaling", config: { scale: 1, mode: "fan_avg", distribution: "normal", seed: null } };
+const glorot = {
+  class_name: "VarianceScaling",
+  config: { scale: 1, mode: "fan_avg", distribution: "normal", seed: null },
+};
 const zeros = { class_name: "Zeros", config: {} };
 const ones = { class_name: "Ones", config: {} };
 
-function layer(className: string, name: string, inputs: readonly string[], config: Record<string, unknown>): KerasLayerJson {
-  return { name, class_name: className, config: { ...config, name, trainable: true }, inbound_nodes: inputs.length === 0 ? [] : [inputs.map((i) => [i, 0, 0, {}])] };
+function layer(
+  className: string,
+  name: string,
+  inputs: readonly string[],
+  config: Record<string, unknown>,
+): KerasLayerJson {
+  return {
+    name,
+    class_name: className,
+    config: { ...config, name, trainable: true },
+    inbound_nodes: inputs.length === 0 ? [] : [inputs.map((i) => [i, 0, 0, {}])],
+  };
 }
 
 /** Options of a Conv2D or DepthwiseConv2D layer. */
@@ -38,12 +51,23 @@ function convCommon(o: KerasConvOptions): Record<string, unknown> {
 
 /** `InputLayer` of NHWC `[null, h, w, c]` float32. */
 export function inputLayer(name: string, shape: readonly [number, number, number]): KerasLayerJson {
-  return { name, class_name: "InputLayer", config: { batch_input_shape: [null, ...shape], dtype: "float32", sparse: false, name }, inbound_nodes: [] };
+  return {
+    name,
+    class_name: "InputLayer",
+    config: { batch_input_shape: [null, ...shape], dtype: "float32", sparse: false, name },
+    inbound_nodes: [],
+  };
 }
 
 /** `Conv2D`: weights `<name>/kernel` (HWIO) and `<name>/bias`. */
 export function conv2d(name: string, input: string, filters: number, o: KerasConvOptions): KerasLayerJson {
-  return layer("Conv2D", name, [input], { filters, kernel_initializer: glorot, kernel_regularizer: null, kernel_constraint: null, ...convCommon(o) });
+  return layer("Conv2D", name, [input], {
+    filters,
+    kernel_initializer: glorot,
+    kernel_regularizer: null,
+    kernel_constraint: null,
+    ...convCommon(o),
+  });
 }
 
 /** `DepthwiseConv2D`: weights `<name>/depthwise_kernel` (`[kh, kw, C, multiplier]`) and `<name>/bias`. */
@@ -78,12 +102,28 @@ export function batchNorm(name: string, input: string, epsilon: number): KerasLa
 
 /** `ZeroPadding2D` of pads [top, left, bottom, right], written `[[top, bottom], [left, right]]`. */
 export function zeroPadding(name: string, input: string, pads: Pads4): KerasLayerJson {
-  return layer("ZeroPadding2D", name, [input], { padding: [[pads[0], pads[2]], [pads[1], pads[3]]], data_format: "channels_last" });
+  return layer("ZeroPadding2D", name, [input], {
+    padding: [
+      [pads[0], pads[2]],
+      [pads[1], pads[3]],
+    ],
+    data_format: "channels_last",
+  });
 }
 
 /** `AveragePooling2D`, `valid` (a zero-padded input then counts its pads, as count_include_pad). */
-export function averagePooling(name: string, input: string, size: readonly [number, number], stride: number): KerasLayerJson {
-  return layer("AveragePooling2D", name, [input], { pool_size: [...size], padding: "valid", strides: [stride, stride], data_format: "channels_last" });
+export function averagePooling(
+  name: string,
+  input: string,
+  size: readonly [number, number],
+  stride: number,
+): KerasLayerJson {
+  return layer("AveragePooling2D", name, [input], {
+    pool_size: [...size],
+    padding: "valid",
+    strides: [stride, stride],
+    data_format: "channels_last",
+  });
 }
 
 /** `Add` of the inputs. */

@@ -3,7 +3,8 @@ import type { BlockSpec } from "../block-spec.js";
 /** [H', W'] of a block's output, from its first branch that is not an identity (all branches agree). */
 export function blockOutputSize(spec: BlockSpec): [number, number] {
   const s = spec.stride;
-  const out = (n: number, before: number, after: number, window: number) => Math.floor((n + before + after - window) / s) + 1;
+  const out = (n: number, before: number, after: number, window: number) =>
+    Math.floor((n + before + after - window) / s) + 1;
   const [h, w] = spec.inputSize;
   for (const b of spec.branches) {
     if (b.kind === "identity") continue;

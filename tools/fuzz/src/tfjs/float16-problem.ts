@@ -12,7 +12,8 @@ function* blockArrays(spec: BlockSpec): Generator<Float64Array> {
   for (const b of spec.branches) {
     if (b.kind === "conv") yield* [b.kernel.data, ...(b.bias ? [b.bias] : []), ...arrays(b.bn)];
     else if (b.kind === "sequential") {
-      for (const s of [b.first, b.second]) if (s !== undefined) yield* [s.kernel.data, ...(s.bias ? [s.bias] : []), ...arrays(s.bn)];
+      for (const s of [b.first, b.second])
+        if (s !== undefined) yield* [s.kernel.data, ...(s.bias ? [s.bias] : []), ...arrays(s.bn)];
       yield* arrays(b.pool?.bn);
     } else yield* arrays(b.bn);
   }
@@ -26,6 +27,7 @@ function* blockArrays(spec: BlockSpec): Generator<Float64Array> {
  * here (unlike `fitsFloat16` for models that compute in float16).
  */
 export function float16Problem(spec: BlockSpec): string | undefined {
-  for (const a of blockArrays(spec)) for (const v of a) if (!(Math.abs(v) < FLOAT16_MAX + 16)) return `a value ${v} is out of float16's range`;
+  for (const a of blockArrays(spec))
+    for (const v of a) if (!(Math.abs(v) < FLOAT16_MAX + 16)) return `a value ${v} is out of float16's range`;
   return undefined;
 }

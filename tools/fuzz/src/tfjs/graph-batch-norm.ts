@@ -16,7 +16,13 @@ export type GraphBnForm = "fbn" | "muladd";
  * in float32 (see {@link tfBnAffine}). Returns the output and the BN as
  * stored (the affine as a BN of mean 0, variance 1, eps 0 for `muladd`).
  */
-export function graphBatchNorm(g: GraphWriter, x: string, name: string, bn: BnSpec, form: GraphBnForm): { y: string; bn: BnSpec } {
+export function graphBatchNorm(
+  g: GraphWriter,
+  x: string,
+  name: string,
+  bn: BnSpec,
+  form: GraphBnForm,
+): { y: string; bn: BnSpec } {
   const n = [bn.gamma.length];
   if (form === "muladd") {
     const { scale, shift } = tfBnAffine(bn);
@@ -30,18 +36,40 @@ export function graphBatchNorm(g: GraphWriter, x: string, name: string, bn: BnSp
   const mean = g.floatConst(`${name}/FusedBatchNormV3/ReadVariableOp`, n, bn.mean);
   const variance = g.floatConst(`${name}/FusedBatchNormV3/ReadVariableOp_1`, n, bn.variance);
   const eps = Math.fround(bn.eps);
-  const attr = { U: dtypeAttr("DT_FLOAT"), epsilon: { f: eps }, exponential_avg_factor: { f: 1 }, data_format: sAttr("NHWC"), is_training: { b: false } };
-  const y = g.op(`${name}/FusedBatchNormV3`, "FusedBatchNormV3", [x, gamma.name, beta.name, mean.name, variance.name], attr);
+  const attr = {
+    U: dtypeAttr("DT_FLOAT"),
+    epsilon: { f: eps },
+    exponential_avg_factor: { f: 1 },
+    data_format: sAttr("NHWC"),
+    is_training: { b: false },
+  };
+  const y = g.op(
+    `${name}/FusedBatchNormV3`,
+    "FusedBatchNormV3",
+    [x, gamma.name, beta.name, mean.name, variance.name],
+    attr,
+  );
   return { y, bn: { gamma: gamma.stored, beta: beta.stored, mean: mean.stored, variance: variance.stored, eps } };
 }
 
 /** `x`, or its BN when there is one. */
-export function graphMaybeBatchNorm(g: GraphWriter, x: string, name: string, bn: BnSpec | undefined, form: GraphBnForm): { y: string; bn?: BnSpec } {
+export function graphMaybeBatchNorm(
+  g: GraphWriter,
+  x: string,
+  name: string,
+  bn: BnSpec | undefined,
+  form: GraphBnForm,
+): { y: string; bn?: BnSpec } {
   return bn === undefined ? { y: x } : graphBatchNorm(g, x, name, bn, form);
 }
 
 /** `x + bias` as a `BiasAdd` node `<name>/BiasAdd` (NHWC); returns the output and the bias as stored. */
-export function graphBiasAdd(g: GraphWriter, x: string, name: string, bias: Float64Array): { y: string; bias: Float64Array } {
+export function graphBiasAdd(
+  g: GraphWriter,
+  x: string,
+  name: string,
+  bias: Float64Array,
+): { y: string; bias: Float64Array } {
   const b = g.floatConst(`${name}/BiasAdd/ReadVariableOp`, [bias.length], bias);
   return { y: g.op(`${name}/BiasAdd`, "BiasAdd", [x, b.name], { data_format: sAttr("NHWC") }), bias: b.stored };
 }

@@ -58,10 +58,17 @@ export function graphPad(g: GraphWriter, x: string, name: string, pads: Pads4): 
   return y;
 }
 
-function padding(g: GraphWriter, x: string, name: string, c: GraphConvSpec, form: GraphForm): { input: string; padding: TfConvPadding } {
+function padding(
+  g: GraphWriter,
+  x: string,
+  name: string,
+  c: GraphConvSpec,
+  form: GraphForm,
+): { input: string; padding: TfConvPadding } {
   if (noPads(c.pads)) return { input: x, padding: { kind: "VALID" } };
   const same = samePads(tfSamePads(c.size, [c.kernel.shape[2], c.kernel.shape[3]], c.stride, c.dilation), c.pads);
-  if (form.padding === "same" || (form.padding === "converter" && c.stride === 1 && same)) return { input: x, padding: { kind: "SAME" } };
+  if (form.padding === "same" || (form.padding === "converter" && c.stride === 1 && same))
+    return { input: x, padding: { kind: "SAME" } };
   if (form.padding === "explicit") return { input: x, padding: { kind: "EXPLICIT", pads: c.pads } };
   return { input: graphPad(g, x, `${name}_pad`, c.pads), padding: { kind: "VALID" } };
 }
@@ -71,7 +78,13 @@ function padding(g: GraphWriter, x: string, name: string, c: GraphConvSpec, form
  * under `<name>`. Returns the output and the conv as stored: kernel, bias
  * and BN with the values TF.js reads (BN folded in float32 where folded).
  */
-export function graphConv(g: GraphWriter, x: string, name: string, c: GraphConvSpec, form: GraphForm): { y: string; kernel: KernelSpec; bias?: Float64Array; bn?: BnSpec } {
+export function graphConv(
+  g: GraphWriter,
+  x: string,
+  name: string,
+  c: GraphConvSpec,
+  form: GraphForm,
+): { y: string; kernel: KernelSpec; bias?: Float64Array; bn?: BnSpec } {
   const out = c.kernel.shape[0];
   const kind = tfConvKind(c.inChannels, out, c.groups) as TfConvKind;
   const raw = form.conv === "raw";
@@ -84,10 +97,20 @@ export function graphConv(g: GraphWriter, x: string, name: string, c: GraphConvS
   if (form.conv === "fused" && folded.bias !== undefined) {
     const b = g.floatConst(`${name}/${dw ? "depthwise_bn_offset" : "Conv2D_bn_offset"}`, [out], folded.bias);
     const op = dw ? "FusedDepthwiseConv2dNative" : "_FusedConv2D";
-    const y = g.op(`${name}/${c.bn === undefined ? "BiasAdd" : "FusedBatchNormV3"}`, op, [input, k.name, b.name], convAttrs(c.stride, c.dilation, p, ["BiasAdd"]));
+    const y = g.op(
+      `${name}/${c.bn === undefined ? "BiasAdd" : "FusedBatchNormV3"}`,
+      op,
+      [input, k.name, b.name],
+      convAttrs(c.stride, c.dilation, p, ["BiasAdd"]),
+    );
     return { y, kernel, bias: b.stored };
   }
-  let y = g.op(`${name}/${dw ? "depthwise" : "Conv2D"}`, dw ? "DepthwiseConv2dNative" : "Conv2D", [input, k.name], convAttrs(c.stride, c.dilation, p));
+  let y = g.op(
+    `${name}/${dw ? "depthwise" : "Conv2D"}`,
+    dw ? "DepthwiseConv2dNative" : "Conv2D",
+    [input, k.name],
+    convAttrs(c.stride, c.dilation, p),
+  );
   const bias = raw ? c.bias : folded.bias;
   let storedBias: Float64Array | undefined;
   if (bias !== undefined) ({ y, bias: storedBias } = graphBiasAdd(g, y, name, bias));

@@ -27,12 +27,20 @@ export class GraphWriter {
 
   private constNode(name: string, shape: readonly number[], dtype: "DT_FLOAT" | "DT_INT32"): string {
     const full = `${this.scope}/${name}`;
-    this.consts.push({ name: full, op: "Const", attr: { value: { tensor: { dtype, tensorShape: tensorShape(shape) } }, dtype: dtypeAttr(dtype) } });
+    this.consts.push({
+      name: full,
+      op: "Const",
+      attr: { value: { tensor: { dtype, tensorShape: tensorShape(shape) } }, dtype: dtypeAttr(dtype) },
+    });
     return full;
   }
 
   /** A float Const `<scope>/<name>`; returns its node name and the values TF.js will read (float64 copy). */
-  floatConst(name: string, shape: readonly number[], values: ArrayLike<number>): { name: string; stored: Float64Array } {
+  floatConst(
+    name: string,
+    shape: readonly number[],
+    values: ArrayLike<number>,
+  ): { name: string; stored: Float64Array } {
     const full = this.constNode(name, shape, "DT_FLOAT");
     return { name: full, stored: Float64Array.from(this.weights.float(full, shape, values)) };
   }

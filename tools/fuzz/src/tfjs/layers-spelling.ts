@@ -8,7 +8,8 @@ export function layersSpelling(name: string, form: LayersForm): Spelling {
   return {
     format: "tfjs",
     name: `tfjs-layers/${name}`,
-    accepts: (spec) => layersProblem(spec, form) ?? (form.storage === "float16" ? float16Problem(spec) : undefined) ?? true,
+    accepts: (spec) =>
+      layersProblem(spec, form) ?? (form.storage === "float16" ? float16Problem(spec) : undefined) ?? true,
     write: (spec) => Promise.resolve(writeLayersBlock(spec, form)),
     run: (model, _stored, x) => runTfjsModel(model, x),
   };

@@ -38,7 +38,15 @@ export class LayersWriter {
   }
 
   /** Conv2D, or DepthwiseConv2D (multiplier out / in) when `groups` = in channels > 1, with the OIHW `kernel`. */
-  conv(x: string, name: string, kernel: KernelSpec, inChannels: number, groups: number, g: LayerConvGeometry, bias?: Float64Array): { y: string; kernel: KernelSpec; bias?: Float64Array } {
+  conv(
+    x: string,
+    name: string,
+    kernel: KernelSpec,
+    inChannels: number,
+    groups: number,
+    g: LayerConvGeometry,
+    bias?: Float64Array,
+  ): { y: string; kernel: KernelSpec; bias?: Float64Array } {
     const out = kernel.shape[0];
     const kind = tfConvKind(inChannels, out, groups) as TfConvKind;
     const tf = toTfKernel(kernel, kind, inChannels);
@@ -54,7 +62,13 @@ export class LayersWriter {
     this.layers.push(k.batchNorm(name, x, bn.eps));
     const n = bn.gamma.length;
     const put = (w: string, v: Float64Array) => Float64Array.from(this.weights.float(`${name}/${w}`, [n], v));
-    const stored = { gamma: put("gamma", bn.gamma), beta: put("beta", bn.beta), mean: put("moving_mean", bn.mean), variance: put("moving_variance", bn.variance), eps: bn.eps };
+    const stored = {
+      gamma: put("gamma", bn.gamma),
+      beta: put("beta", bn.beta),
+      mean: put("moving_mean", bn.mean),
+      variance: put("moving_variance", bn.variance),
+      eps: bn.eps,
+    };
     return { y: name, bn: stored };
   }
 

@@ -22,11 +22,22 @@ function affineRange(min: number, max: number, qmax: number): { min: number; sca
  * min) / scale); TF.js reads q * scale + min), or `float16` (IEEE half,
  * rounded to nearest even). Values are in the weight's row-major order.
  */
-export function quantizeWeight(name: string, shape: readonly number[], values: Float32Array, dtype: Exclude<WeightStorage, "float32">): TfjsWeight {
+export function quantizeWeight(
+  name: string,
+  shape: readonly number[],
+  values: Float32Array,
+  dtype: Exclude<WeightStorage, "float32">,
+): TfjsWeight {
   if (dtype === "float16") {
     const bits = new Uint16Array(values.length);
     for (let i = 0; i < values.length; i++) bits[i] = narrowFloat16(values[i]!);
-    return { name, shape, dtype: "float32", quantization: { dtype, original_dtype: "float32" }, bytes: littleEndian16(bits) };
+    return {
+      name,
+      shape,
+      dtype: "float32",
+      quantization: { dtype, original_dtype: "float32" },
+      bytes: littleEndian16(bits),
+    };
   }
   const qmax = dtype === "uint8" ? 255 : 65535;
   let lo = Infinity;
@@ -40,7 +51,8 @@ export function quantizeWeight(name: string, shape: readonly number[], values: F
   if (values.length > 0 && lo !== hi) {
     const r = affineRange(lo, hi, qmax);
     quantization = { ...quantization, min: r.min, scale: r.scale };
-    for (let i = 0; i < values.length; i++) q[i] = Math.round((Math.min(Math.max(values[i]!, r.min), r.max) - r.min) / r.scale);
+    for (let i = 0; i < values.length; i++)
+      q[i] = Math.round((Math.min(Math.max(values[i]!, r.min), r.max) - r.min) / r.scale);
   }
   const bytes = q instanceof Uint8Array ? q : littleEndian16(q);
   return { name, shape, dtype: "float32", quantization, bytes };

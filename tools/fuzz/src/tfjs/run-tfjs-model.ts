@@ -13,13 +13,15 @@ let loading: Promise<Tfjs> | undefined;
 export async function tfjsCpu(): Promise<Tfjs> {
   loading ??= import("@tensorflow/tfjs");
   const tf = await loading;
-  if (tf.getBackend() !== "cpu" && !(await tf.setBackend("cpu"))) throw new Error("TF.js could not initialise its cpu backend");
+  if (tf.getBackend() !== "cpu" && !(await tf.setBackend("cpu")))
+    throw new Error("TF.js could not initialise its cpu backend");
   await tf.ready();
   return tf;
 }
 
 /** A folder-relative path as seen from `main`'s folder. */
-const beside = (main: string, path: string): string => (main.includes("/") ? `${main.slice(0, main.lastIndexOf("/") + 1)}${path}` : path);
+const beside = (main: string, path: string): string =>
+  main.includes("/") ? `${main.slice(0, main.lastIndexOf("/") + 1)}${path}` : path;
 
 function ioHandler(tf: Tfjs, json: TF.io.ModelJSON, model: ModelFiles): TF.io.IOHandler {
   return {
@@ -59,7 +61,10 @@ export async function runTfjsModel(model: ModelFiles, x: Nchw): Promise<Nchw> {
     const ys = Array.isArray(y) ? y : [y];
     try {
       const out = ys[0];
-      if (ys.length !== 1 || out === undefined || out.rank !== 4) throw new Error(`the model gives ${ys.length} outputs of ranks [${ys.map((t) => t.rank).join(", ")}], not one NHWC tensor`);
+      if (ys.length !== 1 || out === undefined || out.rank !== 4)
+        throw new Error(
+          `the model gives ${ys.length} outputs of ranks [${ys.map((t) => t.rank).join(", ")}], not one NHWC tensor`,
+        );
       return nhwcToNchw(out.dataSync(), out.shape as [number, number, number, number]);
     } finally {
       tf.dispose(ys);

@@ -24,10 +24,15 @@ export function tfBnAffine(bn: BnSpec): { scale: Float32Array; shift: Float32Arr
  * W' = W * inv[o], b' = beta + (b - mean) * inv (b = 0 without a bias).
  * Without a BN the kernel and bias are only rounded to float32.
  */
-export function tfFoldConv(kernel: KernelSpec, bias: Float64Array | undefined, bn: BnSpec | undefined): { kernel: KernelSpec; bias?: Float64Array } {
+export function tfFoldConv(
+  kernel: KernelSpec,
+  bias: Float64Array | undefined,
+  bn: BnSpec | undefined,
+): { kernel: KernelSpec; bias?: Float64Array } {
   const o = kernel.shape[0];
   const per = kernel.data.length / o;
-  if (bn === undefined) return { kernel: { data: kernel.data.map(f), shape: kernel.shape }, ...(bias ? { bias: bias.map(f) } : {}) };
+  if (bn === undefined)
+    return { kernel: { data: kernel.data.map(f), shape: kernel.shape }, ...(bias ? { bias: bias.map(f) } : {}) };
   const inv = tfBnAffine(bn).scale;
   const data = kernel.data.map((w, i) => f(f(w) * inv[Math.floor(i / per)]!));
   const b = new Float64Array(o);

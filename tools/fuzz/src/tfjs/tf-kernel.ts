@@ -16,7 +16,11 @@ export function tfConvKind(inChannels: number, outChannels: number, groups: numb
 }
 
 /** An OIHW kernel in TF's layout for `kind`: its shape and values (row-major). */
-export function toTfKernel(kernel: KernelSpec, kind: TfConvKind, inChannels: number): { shape: Shape4; data: Float64Array } {
+export function toTfKernel(
+  kernel: KernelSpec,
+  kind: TfConvKind,
+  inChannels: number,
+): { shape: Shape4; data: Float64Array } {
   return kind === "conv" ? oihwToHwio(kernel.data, kernel.shape) : oihwToHwcm(kernel.data, kernel.shape, inChannels);
 }
 

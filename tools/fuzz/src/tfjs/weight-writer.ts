@@ -39,7 +39,9 @@ export class WeightWriter {
    */
   files(model: TfjsModelJson, shardBytes?: number): ModelFiles {
     const { manifest, shards } = encodeWeights(this.weights, shardBytes === undefined ? {} : { shardBytes });
-    const files = new Map<string, Uint8Array>([["model.json", encodeModelJson({ ...model, weightsManifest: manifest })]]);
+    const files = new Map<string, Uint8Array>([
+      ["model.json", encodeModelJson({ ...model, weightsManifest: manifest })],
+    ]);
     for (const s of shards) files.set(s.path, s.bytes);
     return { main: "model.json", files };
   }

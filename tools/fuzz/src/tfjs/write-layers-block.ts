@@ -30,7 +30,8 @@ export function layersProblem(spec: BlockSpec, form: LayersForm): string | undef
   const common = tfjsBlockProblem(spec);
   if (common !== undefined) return common;
   const only = spec.branches[0]!;
-  if (spec.branches.length === 1 && only.kind === "conv" && only.bn === undefined && spec.postBn === undefined) return "a lone conv without BN is a deploy block already: nothing to convert";
+  if (spec.branches.length === 1 && only.kind === "conv" && only.bn === undefined && spec.postBn === undefined)
+    return "a lone conv without BN is a deploy block already: nothing to convert";
   for (const b of spec.branches) {
     if (b.kind === "sequential" && b.first.bias !== undefined && b.first.bn === undefined && !noPads(b.pads)) {
       return `${b.role}: tfjs-layers has no layer to add the 1x1's bias after ZeroPadding2D (BNAndPad without a BN)`;
@@ -42,7 +43,14 @@ export function layersProblem(spec: BlockSpec, form: LayersForm): string | undef
   return undefined;
 }
 
-function convBranch(w: LayersWriter, x: string, name: string, spec: BlockSpec, b: ConvBranchSpec, form: LayersForm): { y: string; stored: BranchSpec } {
+function convBranch(
+  w: LayersWriter,
+  x: string,
+  name: string,
+  spec: BlockSpec,
+  b: ConvBranchSpec,
+  form: LayersForm,
+): { y: string; stored: BranchSpec } {
   const same = form.padding === "same" && !noPads(b.pads);
   const input = same ? x : w.pad(x, `${name}_pad`, b.pads);
   const g: LayerConvGeometry = { stride: spec.stride, padding: same ? "same" : "valid", dilation: b.dilation };
@@ -61,12 +69,26 @@ const withBias = (bn: BnSpec, bias: Float64Array): BnSpec => ({ ...bn, mean: bn.
  * exactly; a 1x1 bias goes into the BN's mean, Keras having no bias layer),
  * then the kxk conv `valid` at the block stride (or AveragePooling2D `valid`), its BN.
  */
-function sequentialBranch(w: LayersWriter, x: string, name: string, spec: BlockSpec, b: SequentialBranchSpec): { y: string; stored: BranchSpec } {
+function sequentialBranch(
+  w: LayersWriter,
+  x: string,
+  name: string,
+  spec: BlockSpec,
+  b: SequentialBranchSpec,
+): { y: string; stored: BranchSpec } {
   const m = b.first.kernel.shape[0];
   const fold = b.first.bias !== undefined && b.first.bn !== undefined && !noPads(b.pads);
   const bn1 = fold ? withBias(b.first.bn!, b.first.bias!) : b.first.bn;
   const valid = (stride: number): LayerConvGeometry => ({ stride, padding: "valid", dilation: [1, 1] });
-  const c1 = w.conv(x, `${name}_conv1`, b.first.kernel, spec.inChannels, b.groups, valid(1), fold ? undefined : b.first.bias);
+  const c1 = w.conv(
+    x,
+    `${name}_conv1`,
+    b.first.kernel,
+    spec.inChannels,
+    b.groups,
+    valid(1),
+    fold ? undefined : b.first.bias,
+  );
   const n1 = w.maybeBatchNorm(w.pad(c1.y, `${name}_pad`, b.pads), `${name}_bn1`, bn1);
   const first = { kernel: c1.kernel, ...(c1.bias ? { bias: c1.bias } : {}), ...(n1.bn ? { bn: n1.bn } : {}) };
   if (b.second !== undefined) {
@@ -78,10 +100,27 @@ function sequentialBranch(w: LayersWriter, x: string, name: string, spec: BlockS
   const pool = b.pool!;
   const p = w.push(k.averagePooling(`${name}_avg`, n1.y, pool.size, spec.stride));
   const n2 = w.maybeBatchNorm(p, `${name}_avgbn`, pool.bn);
-  return { y: n2.y, stored: { kind: "sequential", first, pool: { size: pool.size, ...(n2.bn ? { bn: n2.bn } : {}) }, groups: b.groups, pads: b.pads, role: b.role } };
+  return {
+    y: n2.y,
+    stored: {
+      kind: "sequential",
+      first,
+      pool: { size: pool.size, ...(n2.bn ? { bn: n2.bn } : {}) },
+      groups: b.groups,
+      pads: b.pads,
+      role: b.role,
+    },
+  };
 }
 
-function branch(w: LayersWriter, x: string, i: number, spec: BlockSpec, b: BranchSpec, form: LayersForm): { y: string; stored: BranchSpec } {
+function branch(
+  w: LayersWriter,
+  x: string,
+  i: number,
+  spec: BlockSpec,
+  b: BranchSpec,
+  form: LayersForm,
+): { y: string; stored: BranchSpec } {
   const name = layerName(i, b.role);
   switch (b.kind) {
     case "conv":
@@ -95,7 +134,10 @@ function branch(w: LayersWriter, x: string, i: number, spec: BlockSpec, b: Branc
     case "avgpool": {
       const p = w.push(k.averagePooling(`${name}_avg`, w.pad(x, `${name}_pad`, b.pads), b.size, spec.stride));
       const n = w.maybeBatchNorm(p, `${name}_bn`, b.bn);
-      return { y: n.y, stored: { kind: "avgpool", size: b.size, pads: b.pads, role: b.role, ...(n.bn ? { bn: n.bn } : {}) } };
+      return {
+        y: n.y,
+        stored: { kind: "avgpool", size: b.size, pads: b.pads, role: b.role, ...(n.bn ? { bn: n.bn } : {}) },
+      };
     }
   }
 }
@@ -111,7 +153,15 @@ export function writeLayersBlock(spec: BlockSpec, form: LayersForm): SpelledMode
   const [h, wd] = spec.inputSize;
   const x = w.push(k.inputLayer("input_1", [h, wd, spec.inChannels]));
   const outs = spec.branches.map((b, i) => branch(w, x, i, spec, b, form));
-  let y = outs.length === 1 ? outs[0]!.y : w.push(k.add("add", outs.map((o) => o.y)));
+  let y =
+    outs.length === 1
+      ? outs[0]!.y
+      : w.push(
+          k.add(
+            "add",
+            outs.map((o) => o.y),
+          ),
+        );
   const post = w.maybeBatchNorm(y, "post_bn", spec.postBn);
   y = spec.activation === "relu" ? w.push(k.activation("act", post.y, "relu")) : post.y;
   const { postBn: _p, ...rest } = spec;
@@ -122,7 +172,12 @@ export function writeLayersBlock(spec: BlockSpec, form: LayersForm): SpelledMode
     keras_version: "tfjs-layers 4.22.0",
     backend: "tensor_flow.js",
   };
-  const model = { modelTopology: topology, format: "layers-model" as const, generatedBy: "TensorFlow.js tfjs-layers v4.22.0", convertedBy: null };
+  const model = {
+    modelTopology: topology,
+    format: "layers-model" as const,
+    generatedBy: "TensorFlow.js tfjs-layers v4.22.0",
+    convertedBy: null,
+  };
   const files = w.weights.files(model, form.shards === "small" ? shardBytesFor(w.weights.byteLength) : undefined);
   return { ...files, stored, unit: 2 ** -24 };
 }

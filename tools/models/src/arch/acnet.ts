@@ -26,7 +26,11 @@ export function acBlock(path: string, cin: number, cout: number, stride: number,
     outChannels: cout,
     stride,
     groups: 1,
-    branches: [branch("square_conv", "square_bn", [k, k]), branch("ver_conv", "ver_bn", [k, 1]), branch("hor_conv", "hor_bn", [1, k])],
+    branches: [
+      branch("square_conv", "square_bn", [k, k]),
+      branch("ver_conv", "ver_bn", [k, 1]),
+      branch("hor_conv", "hor_bn", [1, k]),
+    ],
     reparam: `${path}.fused_conv`,
     activation: "relu",
   };

@@ -28,7 +28,8 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   ...Object.fromEntries(
     Object.entries(MOBILEONE_VARIANTS).map(([name, v]) => [
       name,
-      (n: string, o: ArchOptions) => mobileOneArch(v, { name: n, ...size(o), naming: o.naming === "timm" ? "timm" : "apple" }),
+      (n: string, o: ArchOptions) =>
+        mobileOneArch(v, { name: n, ...size(o), naming: o.naming === "timm" ? "timm" : "apple" }),
     ]),
   ),
   "qarepvgg-a0": (name, o) => repvggArch(REPVGG_VARIANTS["repvgg-a0"], { name, ...size(o), quantAware: true }),
@@ -39,7 +40,14 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   "repvgg-sample": (name, o) =>
     repvggArch(
       { depths: [2, 2, 2], a: 1, b: 1 },
-      { name, widths: [16, 32, 64], stem: 16, classes: 10, inputSize: o.inputSize ?? 32, naming: o.naming ?? "official" },
+      {
+        name,
+        widths: [16, 32, 64],
+        stem: 16,
+        classes: 10,
+        inputSize: o.inputSize ?? 32,
+        naming: o.naming ?? "official",
+      },
     ),
 };
 

@@ -14,7 +14,12 @@ export interface ClassifierOptions {
  * pooling and `linear` over the last block's `channels`; BN eps 1e-5
  * (PyTorch's default).
  */
-export function classifierArch(family: ArchFamily, blocks: readonly ArchBlock[], channels: number, o: ClassifierOptions): Arch {
+export function classifierArch(
+  family: ArchFamily,
+  blocks: readonly ArchBlock[],
+  channels: number,
+  o: ClassifierOptions,
+): Arch {
   return {
     name: o.name,
     family,

@@ -31,8 +31,11 @@ export function dbbBlock(o: DbbBlockOptions): ArchBlock {
   const idconv = internal === o.inChannels;
   const kernel = [k, k] as const;
   // Without the 1x1, the pool reads the input and its kernel is the identity's (transV_avg).
-  if (!dense && o.inChannels !== o.outChannels) throw new Error(`DBB block ${o.path}: groups ${g} = out channels needs in == out channels`);
-  const branches: Branch[] = [{ kind: "conv", kernel, conv: p("dbb_origin.conv"), bias: false, bn: p("dbb_origin.bn") }];
+  if (!dense && o.inChannels !== o.outChannels)
+    throw new Error(`DBB block ${o.path}: groups ${g} = out channels needs in == out channels`);
+  const branches: Branch[] = [
+    { kind: "conv", kernel, conv: p("dbb_origin.conv"), bias: false, bn: p("dbb_origin.bn") },
+  ];
   if (dense) branches.push({ kind: "conv", kernel: [1, 1], conv: p("dbb_1x1.conv"), bias: false, bn: p("dbb_1x1.bn") });
   branches.push(
     dense

@@ -49,7 +49,9 @@ export function dbbArch(v: DbbVariant, o: DbbOptions): Arch {
     for (let i = 0; i < depth; i++, layer++) {
       const grouped = v.groups !== undefined && layer % 2 === 0 && layer <= 26;
       const groups = !grouped ? 1 : v.groups === "depthwise" ? width : v.groups!;
-      blocks.push(dbbBlock({ path: `stage${s + 1}.${i}`, inChannels: c, outChannels: width, stride: i === 0 ? 2 : 1, groups }));
+      blocks.push(
+        dbbBlock({ path: `stage${s + 1}.${i}`, inChannels: c, outChannels: width, stride: i === 0 ? 2 : 1, groups }),
+      );
       c = width;
     }
   });

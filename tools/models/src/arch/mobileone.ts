@@ -60,7 +60,9 @@ function block(a: BlockArgs, n: MobileOneNames): ArchBlock {
     groups: a.groups,
     branches,
     reparam: p(n.reparam),
-    se: a.se ? { down: p(n.se.down), up: p(n.se.up), channels: a.cout, reduced: Math.floor(a.cout * 0.0625) } : undefined,
+    se: a.se
+      ? { down: p(n.se.down), up: p(n.se.up), channels: a.cout, reduced: Math.floor(a.cout * 0.0625) }
+      : undefined,
     activation: "relu",
   };
 }
@@ -84,8 +86,15 @@ export function mobileOneArch(v: MobileOneVariant, o: MobileOneOptions): Arch {
     for (let i = 0; i < depth; i++) {
       const se = i >= depth - seUnits;
       const base = { branches: v.branches, se };
-      blocks.push(block({ ...base, path: `stage${s + 1}.${2 * i}`, cin: c, cout: c, k: 3, stride: i === 0 ? 2 : 1, groups: c }, n));
-      blocks.push(block({ ...base, path: `stage${s + 1}.${2 * i + 1}`, cin: c, cout: widths[s]!, k: 1, stride: 1, groups: 1 }, n));
+      blocks.push(
+        block(
+          { ...base, path: `stage${s + 1}.${2 * i}`, cin: c, cout: c, k: 3, stride: i === 0 ? 2 : 1, groups: c },
+          n,
+        ),
+      );
+      blocks.push(
+        block({ ...base, path: `stage${s + 1}.${2 * i + 1}`, cin: c, cout: widths[s]!, k: 1, stride: 1, groups: 1 }, n),
+      );
       c = widths[s]!;
     }
   });

@@ -54,7 +54,13 @@ describe("RepVGG layout", () => {
     const a0 = architecture("repvgg-a0").blocks;
     expect(a0.map((b) => b.outChannels).filter((c, i, all) => all.indexOf(c) === i)).toEqual([48, 96, 192, 1280]);
     expect(architecture("repvgg-b3").blocks[0]!.outChannels).toBe(64);
-    expect(a0.filter((b) => b.stride === 2).map((b) => b.path)).toEqual(["stage0", "stage1.0", "stage2.0", "stage3.0", "stage4.0"]);
+    expect(a0.filter((b) => b.stride === 2).map((b) => b.path)).toEqual([
+      "stage0",
+      "stage1.0",
+      "stage2.0",
+      "stage3.0",
+      "stage4.0",
+    ]);
     expect(a0.filter((b) => b.branches.length === 3).length).toBe(1 + 3 + 13);
   });
 
@@ -66,7 +72,10 @@ describe("RepVGG layout", () => {
   it("builds MobileOne S0 with 4 kxk branches, a 1x1 scale branch on 3x3 blocks and depthwise/pointwise pairs", () => {
     const s0 = architecture("mobileone-s0").blocks;
     expect(s0).toHaveLength(1 + 2 * (2 + 8 + 10 + 1));
-    expect(s0[0]!.branches.map((b) => (b.kind === "conv" ? b.conv : b.kind === "identity" ? b.bn : b.kind))).toEqual(["stage0.rbr_scale.conv", "stage0.rbr_conv.0.conv"]);
+    expect(s0[0]!.branches.map((b) => (b.kind === "conv" ? b.conv : b.kind === "identity" ? b.bn : b.kind))).toEqual([
+      "stage0.rbr_scale.conv",
+      "stage0.rbr_conv.0.conv",
+    ]);
     const dw = s0[3]!;
     expect(dw.groups).toBe(dw.inChannels);
     expect(dw.branches.map((b) => (b.kind === "conv" ? b.conv : b.kind === "identity" ? b.bn : b.kind))).toEqual([
@@ -106,12 +115,20 @@ describe("DBB", () => {
     expect(stem.reparam).toBe("stage0.dbb_reparam");
     expect(stem.branches.map((b) => b.kind)).toEqual(["conv", "conv", "avg", "sequential"]);
     const seq = stem.branches[3]!;
-    expect(seq.kind === "sequential" && [seq.first, seq.internal, seq.bnAndPad]).toEqual(["stage0.dbb_1x1_kxk.idconv1", 3, "stage0.dbb_1x1_kxk.bn1"]);
+    expect(seq.kind === "sequential" && [seq.first, seq.internal, seq.bnAndPad]).toEqual([
+      "stage0.dbb_1x1_kxk.idconv1",
+      3,
+      "stage0.dbb_1x1_kxk.bn1",
+    ]);
     const dw = dbbArch({ depths: [2], widths: [8], stem: 8, groups: "depthwise" }, { name: "dw" }).blocks[2]!;
     expect(dw.groups).toBe(8);
     expect(dw.branches.map((b) => b.kind)).toEqual(["conv", "avg", "sequential"]);
     const [, avg, s] = dw.branches;
     expect(avg!.kind === "avg" && avg!.conv).toBeUndefined();
-    expect(s!.kind === "sequential" && [s!.first, s!.internal, s!.identityBased]).toEqual(["stage1.1.dbb_1x1_kxk.conv1", 16, false]);
+    expect(s!.kind === "sequential" && [s!.first, s!.internal, s!.identityBased]).toEqual([
+      "stage1.1.dbb_1x1_kxk.conv1",
+      16,
+      false,
+    ]);
   });
 });

@@ -34,7 +34,9 @@ export function repBlock(o: RepBlockOptions): ArchBlock {
   ];
   if (identity) branches.push(qa ? { kind: "identity" } : { kind: "identity", bn: p(o.names.identity) });
   const se: SqueezeExcite | undefined =
-    o.se === true ? { down: p("se.down"), up: p("se.up"), channels: o.outChannels, reduced: Math.floor(o.outChannels / 16) } : undefined;
+    o.se === true
+      ? { down: p("se.down"), up: p("se.up"), channels: o.outChannels, reduced: Math.floor(o.outChannels / 16) }
+      : undefined;
   return {
     path: o.path,
     inChannels: o.inChannels,

@@ -63,7 +63,16 @@ export function repvggArch(v: RepvggVariant, o: RepvggOptions): Arch {
     const width = widths[s]!;
     for (let i = 0; i < depth; i++, layer++) {
       const groups = v.groups !== undefined && layer % 2 === 0 && layer <= 26 ? v.groups : 1;
-      blocks.push(repBlock({ ...common, path: `stage${s + 1}.${i}`, inChannels: c, outChannels: width, stride: i === 0 ? 2 : 1, groups }));
+      blocks.push(
+        repBlock({
+          ...common,
+          path: `stage${s + 1}.${i}`,
+          inChannels: c,
+          outChannels: width,
+          stride: i === 0 ? 2 : 1,
+          groups,
+        }),
+      );
       c = width;
     }
   });

@@ -18,12 +18,35 @@ export interface Yolov7RepconvOptions {
  * 32/2, 64/2, 64/1, 128/2, 128/1, 256/2, 256/1.
  */
 export function yolov7RepconvArch(o: Yolov7RepconvOptions): Arch {
-  const layers = o.layers ?? [[32, 2], [64, 2], [64, 1], [128, 2], [128, 1], [256, 2], [256, 1]];
+  const layers = o.layers ?? [
+    [32, 2],
+    [64, 2],
+    [64, 1],
+    [128, 2],
+    [128, 1],
+    [256, 2],
+    [256, 1],
+  ];
   let c = 3;
   const blocks = layers.map(([out, stride], i) => {
-    const b = repBlock({ path: `model.${i}`, inChannels: c, outChannels: out, stride, names: YOLOV7_NAMES, activation: "silu" });
+    const b = repBlock({
+      path: `model.${i}`,
+      inChannels: c,
+      outChannels: out,
+      stride,
+      names: YOLOV7_NAMES,
+      activation: "silu",
+    });
     c = out;
     return b;
   });
-  return { name: o.name, family: "yolov7", form: "train", inChannels: 3, inputSize: o.inputSize ?? 224, bnEps: 1e-3, blocks };
+  return {
+    name: o.name,
+    family: "yolov7",
+    form: "train",
+    inChannels: 3,
+    inputSize: o.inputSize ?? 224,
+    bnEps: 1e-3,
+    blocks,
+  };
 }

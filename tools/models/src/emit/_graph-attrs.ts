@@ -37,7 +37,8 @@ export function convAttrs(
     data_format: sAttr("NHWC"),
     dilations: intsAttr([1, 1, 1, 1]),
   };
-  const pads = explicit === undefined ? { list: {} } : intsAttr([0, 0, explicit[0], explicit[0], explicit[1], explicit[1], 0, 0]);
+  const pads =
+    explicit === undefined ? { list: {} } : intsAttr([0, 0, explicit[0], explicit[0], explicit[1], explicit[1], 0, 0]);
   if (fusedOps === undefined) return { ...attr, explicit_paddings: pads, use_cudnn_on_gpu: { b: true } };
   return {
     ...attr,

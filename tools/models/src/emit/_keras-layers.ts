@@ -5,11 +5,19 @@ import type { KerasLayerJson } from "@reparam/tfjs";
 /** An inbound tensor: `[layerName, nodeIndex, tensorIndex, kwargs]`. */
 const ref = (name: string) => [name, 0, 0, {}] as const;
 
-const glorot = { class_name: "VarianceScaling", config: { scale: 1, mode: "fan_avg", distribution: "normal", seed: null } };
+const glorot = {
+  class_name: "VarianceScaling",
+  config: { scale: 1, mode: "fan_avg", distribution: "normal", seed: null },
+};
 const zeros = { class_name: "Zeros", config: {} };
 const ones = { class_name: "Ones", config: {} };
 
-function layer(className: string, name: string, inputs: readonly string[], config: Record<string, unknown>): KerasLayerJson {
+function layer(
+  className: string,
+  name: string,
+  inputs: readonly string[],
+  config: Record<string, unknown>,
+): KerasLayerJson {
   return {
     name,
     class_name: className,
@@ -29,7 +37,12 @@ export interface ConvLayerOptions {
 
 /** `InputLayer` of NHWC `[null, h, w, c]` float32. */
 export function inputLayer(name: string, shape: readonly [number, number, number]): KerasLayerJson {
-  return { name, class_name: "InputLayer", config: { batch_input_shape: [null, ...shape], dtype: "float32", sparse: false, name }, inbound_nodes: [] };
+  return {
+    name,
+    class_name: "InputLayer",
+    config: { batch_input_shape: [null, ...shape], dtype: "float32", sparse: false, name },
+    inbound_nodes: [],
+  };
 }
 
 /** `Conv2D`: weights `<name>/kernel` (HWIO) and `<name>/bias`. */
@@ -91,7 +104,13 @@ export function batchNorm(name: string, input: string, epsilon: number): KerasLa
 
 /** `ZeroPadding2D` with `[[top, bottom], [left, right]]`. */
 export function zeroPadding(name: string, input: string, ph: number, pw: number): KerasLayerJson {
-  return layer("ZeroPadding2D", name, [input], { padding: [[ph, ph], [pw, pw]], data_format: "channels_last" });
+  return layer("ZeroPadding2D", name, [input], {
+    padding: [
+      [ph, ph],
+      [pw, pw],
+    ],
+    data_format: "channels_last",
+  });
 }
 
 /** A layer without weights or options beyond its inputs: `Add`, `Multiply`. */
@@ -131,6 +150,16 @@ export function dense(name: string, input: string, units: number): KerasLayerJso
 }
 
 /** `AveragePooling2D` (`valid`: TF.js divides by the window size, so a zero-padded input counts its pads). */
-export function averagePooling(name: string, input: string, size: readonly [number, number], stride: number): KerasLayerJson {
-  return layer("AveragePooling2D", name, [input], { pool_size: [...size], padding: "valid", strides: [stride, stride], data_format: "channels_last" });
+export function averagePooling(
+  name: string,
+  input: string,
+  size: readonly [number, number],
+  stride: number,
+): KerasLayerJson {
+  return layer("AveragePooling2D", name, [input], {
+    pool_size: [...size],
+    padding: "valid",
+    strides: [stride, stride],
+    data_format: "channels_last",
+  });
 }

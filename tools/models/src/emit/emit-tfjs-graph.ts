@@ -30,14 +30,22 @@ export interface EmitTfjsGraphOptions {
  *
  * @returns the bytes of `model.json` (already written) and the shard count.
  */
-export async function emitTfjsGraph(arch: Arch, o: EmitTfjsGraphOptions, open: OpenFile): Promise<{ modelJson: Uint8Array; shards: number }> {
+export async function emitTfjsGraph(
+  arch: Arch,
+  o: EmitTfjsGraphOptions,
+  open: OpenFile,
+): Promise<{ modelJson: Uint8Array; shards: number }> {
   const size = o.inputSize ?? arch.inputSize;
   const { nodes, weights, input, output } = tfjsGraph(o.form === "deploy" ? deployArch(arch) : arch, o.seed, size);
   const manifest = await writeTfjsShards(weights, open, o.shardBytes === undefined ? {} : { shardBytes: o.shardBytes });
   const out = outputShape(arch, size);
   // A backbone's [C, H, W] is NHWC [H, W, C] here.
   const outShape = [-1, ...(out.length === 3 ? [out[1]!, out[2]!, out[0]!] : out)];
-  const info = (name: string, shape: number[]) => ({ name, dtype: dtypeAttr("DT_FLOAT").type!, tensorShape: tensorShape(shape) });
+  const info = (name: string, shape: number[]) => ({
+    name,
+    dtype: dtypeAttr("DT_FLOAT").type!,
+    tensorShape: tensorShape(shape),
+  });
   const modelJson = encodeModelJson({
     format: "graph-model",
     generatedBy: "@reparam-tools/models",

@@ -25,9 +25,18 @@ export interface EmitTfjsLayersOptions {
  *
  * @returns the bytes of `model.json` (already written) and the shard count.
  */
-export async function emitTfjsLayers(arch: Arch, o: EmitTfjsLayersOptions, open: OpenFile): Promise<{ modelJson: Uint8Array; shards: number }> {
+export async function emitTfjsLayers(
+  arch: Arch,
+  o: EmitTfjsLayersOptions,
+  open: OpenFile,
+): Promise<{ modelJson: Uint8Array; shards: number }> {
   const a = o.form === "deploy" ? deployArch(arch) : arch;
-  const { layers, weights, output } = tfjsLayersGraph(a, o.seed, o.inputSize ?? arch.inputSize, o.padding ?? "explicit");
+  const { layers, weights, output } = tfjsLayersGraph(
+    a,
+    o.seed,
+    o.inputSize ?? arch.inputSize,
+    o.padding ?? "explicit",
+  );
   const manifest = await writeTfjsShards(weights, open, o.shardBytes === undefined ? {} : { shardBytes: o.shardBytes });
   const modelJson = encodeModelJson({
     modelTopology: {

@@ -16,8 +16,13 @@ const GRAPH_INITIALIZER = 5;
  *
  * @returns the number of bytes written.
  */
-export async function encodeOnnxStream(model: ModelProto, initializers: readonly LazyTensor[], sink: ByteSink): Promise<number> {
-  if (model.graph === undefined || model.graph.initializer.length > 0) throw new Error("encodeOnnxStream wants a graph without initializers");
+export async function encodeOnnxStream(
+  model: ModelProto,
+  initializers: readonly LazyTensor[],
+  sink: ByteSink,
+): Promise<number> {
+  if (model.graph === undefined || model.graph.initializer.length > 0)
+    throw new Error("encodeOnnxStream wants a graph without initializers");
   const bytes = encodeModel(model);
   const graphField = wireFields(bytes).find((f) => f.number === MODEL_GRAPH);
   if (graphField === undefined) throw new Error("encoded model has no graph");
@@ -40,7 +45,8 @@ export async function encodeOnnxStream(model: ModelProto, initializers: readonly
     await write(Uint8Array.of((GRAPH_INITIALIZER << 3) | 2, ...varint(head.byteLength + t.byteLength)));
     await write(head);
     const data = t.bytes();
-    if (data.byteLength !== t.byteLength) throw new Error(`tensor ${t.name}: ${data.byteLength} bytes, expected ${t.byteLength}`);
+    if (data.byteLength !== t.byteLength)
+      throw new Error(`tensor ${t.name}: ${data.byteLength} bytes, expected ${t.byteLength}`);
     await write(data);
   }
   await write(graph.subarray(at));

@@ -16,7 +16,12 @@ import { type OnnxGraphContext, convAttrs } from "./onnx-graph-context.js";
 import type { OnnxVariant } from "./onnx-variant.js";
 
 /** A `Constant` node in the scope of `path` holding `data`; returns its output. */
-function constant(ctx: OnnxGraphContext, path: string, dims: readonly number[], data: Float32Array | BigInt64Array): string {
+function constant(
+  ctx: OnnxGraphContext,
+  path: string,
+  dims: readonly number[],
+  data: Float32Array | BigInt64Array,
+): string {
   const value = makeTensor("", dims, data instanceof BigInt64Array ? 7 : 1, valueBytes(data));
   return ctx.node(path, "Constant", [], { value: tensorAttr(value) });
 }
@@ -34,12 +39,19 @@ function bnAndPad(ctx: OnnxGraphContext, y: string, path: string, c: number, p: 
  * BNAndPad, Conv kxk without pads at the block's stride, then `bn2`
  * (BatchNormalization; folded into the kxk Conv in the folded form).
  */
-export function sequentialNodes(ctx: OnnxGraphContext, x: string, b: ArchBlock, br: SequentialBranch, variant: OnnxVariant): string {
+export function sequentialNodes(
+  ctx: OnnxGraphContext,
+  x: string,
+  b: ArchBlock,
+  br: SequentialBranch,
+  variant: OnnxVariant,
+): string {
   const g = b.groups;
   const [w1] = convTensors(br.first, [br.internal, b.inChannels / g, 1, 1], false) as [TensorSpec];
   let k1: string;
   if (!br.identityBased) k1 = ctx.tensor(w1);
-  else if (variant === "folded") k1 = ctx.derived(ctx.foldedName(), w1.shape, () => identityBasedKernel(floatValues(w1, ctx.seed), br.internal, g));
+  else if (variant === "folded")
+    k1 = ctx.derived(ctx.foldedName(), w1.shape, () => identityBasedKernel(floatValues(w1, ctx.seed), br.internal, g));
   else {
     const eye = identityBasedKernel(new Float32Array(br.internal * (b.inChannels / g)), br.internal, g);
     k1 = ctx.node(br.first, "Add", [ctx.tensor(w1), constant(ctx, br.first, w1.shape, eye)]);

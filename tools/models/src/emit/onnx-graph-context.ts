@@ -35,7 +35,13 @@ export class OnnxGraphContext {
     const seed = this.seed;
     const byteLength = spec.shape.reduce((a, d) => a * d, 1) * (spec.dtype === "I64" ? 8 : 4);
     const dataType = spec.dtype === "I64" ? 7 : 1;
-    this.initializers.push({ name: spec.name, dims: spec.shape, dataType, byteLength, bytes: () => valueBytes(tensorValues(spec, seed)) });
+    this.initializers.push({
+      name: spec.name,
+      dims: spec.shape,
+      dataType,
+      byteLength,
+      bytes: () => valueBytes(tensorValues(spec, seed)),
+    });
     return spec.name;
   }
 
@@ -49,7 +55,13 @@ export class OnnxGraphContext {
   /** An int64 initializer with fixed values (Pad's `pads`); returns its name. */
   int64s(name: string, values: readonly number[]): string {
     const data = BigInt64Array.from(values.map(BigInt));
-    this.initializers.push({ name, dims: [values.length], dataType: 7, byteLength: 8 * values.length, bytes: () => valueBytes(data) });
+    this.initializers.push({
+      name,
+      dims: [values.length],
+      dataType: 7,
+      byteLength: 8 * values.length,
+      bytes: () => valueBytes(data),
+    });
     return name;
   }
 
@@ -61,7 +73,12 @@ export class OnnxGraphContext {
   /** Conv over `x` with the branch's own weight (and bias, if it has one). */
   conv(x: string, b: ArchBlock, br: ConvBranch): string {
     const specs = convTensors(br.conv, [b.outChannels, b.inChannels / b.groups, ...br.kernel], br.bias);
-    return this.node(br.conv, "Conv", [x, ...specs.map((s) => this.tensor(s))], convAttrs(br.kernel, b.stride, [br.kernel[0] >> 1, br.kernel[1] >> 1], b.groups));
+    return this.node(
+      br.conv,
+      "Conv",
+      [x, ...specs.map((s) => this.tensor(s))],
+      convAttrs(br.kernel, b.stride, [br.kernel[0] >> 1, br.kernel[1] >> 1], b.groups),
+    );
   }
 
   /**
@@ -69,7 +86,13 @@ export class OnnxGraphContext {
    * float32): the PyTorch eval export, initializers named `onnx::Conv_<n>`.
    * `pads` default to the branch's own (k // 2); DBB's `conv2` has none.
    */
-  foldedConv(x: string, b: ArchBlock, br: ConvBranch & { bn: string }, inPerGroup = b.inChannels / b.groups, pads: readonly [number, number] = [br.kernel[0] >> 1, br.kernel[1] >> 1]): string {
+  foldedConv(
+    x: string,
+    b: ArchBlock,
+    br: ConvBranch & { bn: string },
+    inPerGroup = b.inChannels / b.groups,
+    pads: readonly [number, number] = [br.kernel[0] >> 1, br.kernel[1] >> 1],
+  ): string {
     const [w] = convTensors(br.conv, [b.outChannels, inPerGroup, ...br.kernel], false) as [TensorSpec];
     const bnSpecs = bnTensors(br.bn, b.outChannels);
     const bn = () => {
@@ -77,21 +100,35 @@ export class OnnxGraphContext {
       return { gamma: gamma!, beta: beta!, mean: mean!, variance: variance!, eps: this.bnEps };
     };
     const shape = w.shape as [number, number, number, number];
-    const wName = this.derived(this.foldedName(), w.shape, () => Float32Array.from(foldBatchNorm({ data: floatValues(w, this.seed), shape }, undefined, bn(), br.bn).kernel.data));
+    const wName = this.derived(this.foldedName(), w.shape, () =>
+      Float32Array.from(foldBatchNorm({ data: floatValues(w, this.seed), shape }, undefined, bn(), br.bn).kernel.data),
+    );
     // b' = beta - mean * gamma / sqrt(var + eps): the conv has no bias of its own.
-    const bName = this.derived(this.foldedName(), [b.outChannels], () => Float32Array.from(batchNormAffine(bn(), br.bn).shift));
+    const bName = this.derived(this.foldedName(), [b.outChannels], () =>
+      Float32Array.from(batchNormAffine(bn(), br.bn).shift),
+    );
     return this.node(br.conv, "Conv", [x, wName, bName], convAttrs(br.kernel, b.stride, pads, b.groups));
   }
 
   /** BatchNormalization (inference) of `x` with the BN at module path `path`. */
   batchNorm(x: string, path: string, channels: number): string {
-    const names = bnTensors(path, channels).slice(0, 4).map((s) => this.tensor(s));
-    return this.node(path, "BatchNormalization", [x, ...names], { epsilon: floatAttr(this.bnEps), momentum: floatAttr(0.9) });
+    const names = bnTensors(path, channels)
+      .slice(0, 4)
+      .map((s) => this.tensor(s));
+    return this.node(path, "BatchNormalization", [x, ...names], {
+      epsilon: floatAttr(this.bnEps),
+      momentum: floatAttr(0.9),
+    });
   }
 }
 
 /** Conv attributes (opset 13, PyTorch's order): symmetric `pads` (h, w), square `stride`. */
-export function convAttrs(kernel: readonly [number, number], stride: number, pads: readonly [number, number], groups: number): NodeSpec["attrs"] {
+export function convAttrs(
+  kernel: readonly [number, number],
+  stride: number,
+  pads: readonly [number, number],
+  groups: number,
+): NodeSpec["attrs"] {
   const [kh, kw] = kernel;
   const [ph, pw] = pads;
   return {

@@ -64,7 +64,13 @@ function blockNodes(ctx: OnnxGraphContext, b: ArchBlock, x: string, variant: Onn
     const se = down.slice(0, down.lastIndexOf("."));
     const [dw, db] = convTensors(down, [reduced, channels, 1, 1], true).map((s) => ctx.tensor(s));
     const [uw, ub] = convTensors(up, [channels, reduced, 1, 1], true).map((s) => ctx.tensor(s));
-    const attrs = { dilations: intsAttr([1, 1]), group: intAttr(1), kernel_shape: intsAttr([1, 1]), pads: intsAttr([0, 0, 0, 0]), strides: intsAttr([1, 1]) };
+    const attrs = {
+      dilations: intsAttr([1, 1]),
+      group: intAttr(1),
+      kernel_shape: intsAttr([1, 1]),
+      pads: intsAttr([0, 0, 0, 0]),
+      strides: intsAttr([1, 1]),
+    };
     const pooled = ctx.node(se, "GlobalAveragePool", [y]);
     const d = ctx.node(se, "Relu", [ctx.node(down, "Conv", [pooled, dw!, db!], attrs)]);
     const gate = ctx.node(se, "Sigmoid", [ctx.node(up, "Conv", [d, uw!, ub!], attrs)]);

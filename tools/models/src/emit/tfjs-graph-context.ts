@@ -42,16 +42,30 @@ export class TfjsGraphContext {
   ) {}
 
   /** A Const node `<scope>/<name>` whose values are the weight of that name. */
-  constant(name: string, shape: readonly number[], values: () => Float32Array | Int32Array, dtype: "float32" | "int32" = "float32"): string {
+  constant(
+    name: string,
+    shape: readonly number[],
+    values: () => Float32Array | Int32Array,
+    dtype: "float32" | "int32" = "float32",
+  ): string {
     const full = `${this.scope}/${name}`;
     const dt = dtype === "int32" ? "DT_INT32" : "DT_FLOAT";
-    this.consts.push({ name: full, op: "Const", attr: { value: { tensor: { dtype: dt, tensorShape: tensorShape(shape) } }, dtype: dtypeAttr(dt) } });
+    this.consts.push({
+      name: full,
+      op: "Const",
+      attr: { value: { tensor: { dtype: dt, tensorShape: tensorShape(shape) } }, dtype: dtypeAttr(dt) },
+    });
     this.weights.push({ name: full, shape, ...(dtype === "int32" ? { dtype } : {}), values });
     return full;
   }
 
   /** A float Const with the values of `spec` (optionally transformed). */
-  tensor(name: string, spec: TensorSpec, shape = spec.shape, transform: (v: Float32Array) => Float32Array = (v) => v): string {
+  tensor(
+    name: string,
+    spec: TensorSpec,
+    shape = spec.shape,
+    transform: (v: Float32Array) => Float32Array = (v) => v,
+  ): string {
     return this.constant(name, shape, () => transform(floatValues(spec, this.seed)));
   }
 
@@ -86,10 +100,13 @@ export class TfjsGraphContext {
     const [w, bias] = convTensors(br.conv, shape, br.bias) as [TensorSpec, TensorSpec | undefined];
     const bn = br.bn === undefined ? undefined : this.bnValues(br.bn, b.outChannels);
     const kernelShape = depthwise ? [kh, kw, b.inChannels, 1] : [kh, kw, shape[1], b.outChannels];
-    const toTf = (v: ArrayLike<number>) => Float32Array.from((depthwise ? oihwToHwcm(v, shape, b.inChannels) : oihwToHwio(v, shape)).data);
+    const toTf = (v: ArrayLike<number>) =>
+      Float32Array.from((depthwise ? oihwToHwcm(v, shape, b.inChannels) : oihwToHwio(v, shape)).data);
     const k = this.constant(`${layer}/Conv2D_weights`, kernelShape, () => {
       const v = (o.kernel ?? ((u: Float32Array) => u))(floatValues(w, this.seed));
-      return toTf(bn === undefined ? v : foldBatchNorm({ data: v, shape: [...shape] }, undefined, bn(), br.bn).kernel.data);
+      return toTf(
+        bn === undefined ? v : foldBatchNorm({ data: v, shape: [...shape] }, undefined, bn(), br.bn).kernel.data,
+      );
     });
     const padded = kh * kw > 1 && b.stride > 1 && o.pad !== "none" && o.pad !== "attr";
     const inputs = [padded ? this.pad(x, `${layer}_pad`, kh >> 1, kw >> 1) : x, k];
@@ -108,8 +125,17 @@ export class TfjsGraphContext {
     const explicit = attr === "EXPLICIT" ? ([kh >> 1, kw >> 1] as const) : undefined;
     const padding = attr ?? (b.stride > 1 || kh * kw === 1 || o.pad === "none" ? "VALID" : "SAME");
     const fused = inputs.length === 3 ? ["BiasAdd", ...(o.extra ?? [])] : undefined;
-    const op = depthwise ? (fused === undefined ? "DepthwiseConv2dNative" : "FusedDepthwiseConv2dNative") : fused === undefined ? "Conv2D" : "_FusedConv2D";
-    const name = br.bn === undefined ? `${layer}/${fused === undefined ? "Conv2D" : fused.at(-1)!}` : `${layerName(br.bn)}/FusedBatchNormV3`;
+    const op = depthwise
+      ? fused === undefined
+        ? "DepthwiseConv2dNative"
+        : "FusedDepthwiseConv2dNative"
+      : fused === undefined
+        ? "Conv2D"
+        : "_FusedConv2D";
+    const name =
+      br.bn === undefined
+        ? `${layer}/${fused === undefined ? "Conv2D" : fused.at(-1)!}`
+        : `${layerName(br.bn)}/FusedBatchNormV3`;
     return this.op(name, op, inputs, convAttrs(b.stride, padding, fused, explicit));
   }
 
@@ -124,12 +150,25 @@ export class TfjsGraphContext {
     if (this.standaloneBns++ % 2 === 0) {
       const [g, be, m, v] = bnTensors(path, channels) as [TensorSpec, TensorSpec, TensorSpec, TensorSpec];
       const inputs = [x, this.tensor(`${L}/ReadVariableOp`, g), this.tensor(`${L}/ReadVariableOp_1`, be)];
-      inputs.push(this.tensor(`${L}/FusedBatchNormV3/ReadVariableOp`, m), this.tensor(`${L}/FusedBatchNormV3/ReadVariableOp_1`, v));
-      const attr = { U: dtypeAttr("DT_FLOAT"), epsilon: { f: this.bnEps }, exponential_avg_factor: { f: 1 }, data_format: sAttr("NHWC"), is_training: { b: false } };
+      inputs.push(
+        this.tensor(`${L}/FusedBatchNormV3/ReadVariableOp`, m),
+        this.tensor(`${L}/FusedBatchNormV3/ReadVariableOp_1`, v),
+      );
+      const attr = {
+        U: dtypeAttr("DT_FLOAT"),
+        epsilon: { f: this.bnEps },
+        exponential_avg_factor: { f: 1 },
+        data_format: sAttr("NHWC"),
+        is_training: { b: false },
+      };
       return this.op(`${L}/FusedBatchNormV3`, "FusedBatchNormV3", inputs, attr);
     }
-    const scale = this.constant(`${L}/batchnorm/mul`, [channels], () => Float32Array.from(batchNormAffine(bn(), path).scale));
-    const shift = this.constant(`${L}/batchnorm/sub`, [channels], () => Float32Array.from(batchNormAffine(bn(), path).shift));
+    const scale = this.constant(`${L}/batchnorm/mul`, [channels], () =>
+      Float32Array.from(batchNormAffine(bn(), path).scale),
+    );
+    const shift = this.constant(`${L}/batchnorm/sub`, [channels], () =>
+      Float32Array.from(batchNormAffine(bn(), path).shift),
+    );
     return this.op(`${L}/batchnorm/add_1`, "AddV2", [this.op(`${L}/batchnorm/mul_1`, "Mul", [x, scale]), shift]);
   }
 
@@ -141,14 +180,24 @@ export class TfjsGraphContext {
 
   /** `x` after a zero `Pad` (`<name>/Pad`) of (ph, pw) on each side of H and W. */
   pad(x: string, name: string, ph: number, pw: number): string {
-    const p = this.constant(`${name}/Pad/paddings`, [4, 2], () => Int32Array.from([0, 0, ph, ph, pw, pw, 0, 0]), "int32");
+    const p = this.constant(
+      `${name}/Pad/paddings`,
+      [4, 2],
+      () => Int32Array.from([0, 0, ph, ph, pw, pw, 0, 0]),
+      "int32",
+    );
     return this.op(`${name}/Pad`, "Pad", [x, p], { Tpaddings: dtypeAttr("DT_INT32") });
   }
 
   private bnValues(path: string, channels: number) {
     const specs = bnTensors(path, channels);
     return () => {
-      const [gamma, beta, mean, variance] = specs.slice(0, 4).map((s) => floatValues(s, this.seed)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+      const [gamma, beta, mean, variance] = specs.slice(0, 4).map((s) => floatValues(s, this.seed)) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
       return { gamma, beta, mean, variance, eps: this.bnEps };
     };
   }
@@ -159,7 +208,11 @@ export class TfjsGraphContext {
  * SAME when TF's SAME pads (total max((ceil(n / s) - 1) * s + k - n, 0),
  * the odd one at the end) are those, else VALID when they are zero, else EXPLICIT.
  */
-function tfPadding(kernel: readonly [number, number], stride: number, size: number | undefined): "SAME" | "VALID" | "EXPLICIT" {
+function tfPadding(
+  kernel: readonly [number, number],
+  stride: number,
+  size: number | undefined,
+): "SAME" | "VALID" | "EXPLICIT" {
   const same = (k: number) => {
     if (size === undefined) return stride === 1;
     const total = Math.max((Math.ceil(size / stride) - 1) * stride + k - size, 0);

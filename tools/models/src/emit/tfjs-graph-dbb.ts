@@ -8,7 +8,13 @@ import { dtypeAttr, intsAttr, sAttr } from "./_graph-attrs.js";
 import type { TfjsGraphContext } from "./tfjs-graph-context.js";
 import { layerName } from "./tfjs-layers-context.js";
 
-function bnAndPad(ctx: TfjsGraphContext, y: string, path: string, c: number, kernel: readonly [number, number]): string {
+function bnAndPad(
+  ctx: TfjsGraphContext,
+  y: string,
+  path: string,
+  c: number,
+  kernel: readonly [number, number],
+): string {
   return ctx.batchNorm(ctx.pad(y, `${layerName(path)}_pad`, kernel[0] >> 1, kernel[1] >> 1), bnAndPadBn(path), c);
 }
 
@@ -20,9 +26,19 @@ function bnAndPad(ctx: TfjsGraphContext, y: string, path: string, c: number, ker
 export function sequentialNodes(ctx: TfjsGraphContext, x: string, b: ArchBlock, br: SequentialBranch): string {
   const m = br.internal;
   const kernel = br.identityBased ? (v: Float32Array) => identityBasedKernel(v, m, b.groups) : undefined;
-  const y = ctx.conv(x, { ...b, outChannels: m, stride: 1 }, { kind: "conv", kernel: [1, 1], conv: br.first, bias: false }, kernel === undefined ? {} : { kernel });
+  const y = ctx.conv(
+    x,
+    { ...b, outChannels: m, stride: 1 },
+    { kind: "conv", kernel: [1, 1], conv: br.first, bias: false },
+    kernel === undefined ? {} : { kernel },
+  );
   const h = bnAndPad(ctx, y, br.bnAndPad, m, br.kernel);
-  return ctx.conv(h, { ...b, inChannels: m }, { kind: "conv", kernel: br.kernel, conv: br.second, bias: false, bn: br.secondBn }, { pad: "none" });
+  return ctx.conv(
+    h,
+    { ...b, inChannels: m },
+    { kind: "conv", kernel: br.kernel, conv: br.second, bias: false, bn: br.secondBn },
+    { pad: "none" },
+  );
 }
 
 /** `dbb_avg` (groups 1, so with its 1x1): `Conv2D` 1x1, BNAndPad, `AvgPool` VALID at the block's stride, `avgbn`. */
@@ -30,7 +46,13 @@ export function avgNodes(ctx: TfjsGraphContext, x: string, b: ArchBlock, br: Avg
   const y = ctx.conv(x, { ...b, stride: 1 }, { kind: "conv", kernel: [1, 1], conv: br.conv!, bias: false });
   const h = bnAndPad(ctx, y, br.bnAndPad!, b.outChannels, br.kernel);
   const [kh, kw] = br.kernel;
-  const attr = { ksize: intsAttr([1, kh, kw, 1]), strides: intsAttr([1, b.stride, b.stride, 1]), padding: sAttr("VALID"), data_format: sAttr("NHWC"), T: dtypeAttr("DT_FLOAT") };
+  const attr = {
+    ksize: intsAttr([1, kh, kw, 1]),
+    strides: intsAttr([1, b.stride, b.stride, 1]),
+    padding: sAttr("VALID"),
+    data_format: sAttr("NHWC"),
+    T: dtypeAttr("DT_FLOAT"),
+  };
   const pool = ctx.op(`${layerName(`${br.bn.slice(0, br.bn.lastIndexOf("."))}.avg`)}/AvgPool`, "AvgPool", [h], attr);
   return ctx.batchNorm(pool, br.bn, b.outChannels);
 }

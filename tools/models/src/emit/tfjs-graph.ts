@@ -38,7 +38,11 @@ export interface TfjsGraph {
 export function tfjsGraph(arch: Arch, seed: number, size: number): TfjsGraph {
   const ctx = new TfjsGraphContext(`StatefulPartitionedCall/${arch.name.replaceAll("-", "_")}`, seed, arch.bnEps);
   const input = "input_1";
-  const placeholder = { name: input, op: "Placeholder", attr: { dtype: dtypeAttr("DT_FLOAT"), shape: { shape: tensorShape([-1, size, size, arch.inChannels]) } } };
+  const placeholder = {
+    name: input,
+    op: "Placeholder",
+    attr: { dtype: dtypeAttr("DT_FLOAT"), shape: { shape: tensorShape([-1, size, size, arch.inChannels]) } },
+  };
   let x = input;
   let h = size;
   for (const b of arch.blocks) {
@@ -50,10 +54,18 @@ export function tfjsGraph(arch: Arch, seed: number, size: number): TfjsGraph {
     const L = layerName(path);
     const [w, bias] = linearTensors(path, classes, inFeatures) as [TensorSpec, TensorSpec];
     // Linear [out, in] -> MatMul [in, out].
-    const transpose = (v: Float32Array) => Float32Array.from({ length: v.length }, (_, i) => v[(i % classes) * inFeatures + Math.floor(i / classes)]!);
+    const transpose = (v: Float32Array) =>
+      Float32Array.from({ length: v.length }, (_, i) => v[(i % classes) * inFeatures + Math.floor(i / classes)]!);
     const k = ctx.tensor(`${L}/MatMul/ReadVariableOp`, w, [inFeatures, classes], transpose);
     const bb = ctx.tensor(`${L}/BiasAdd/ReadVariableOp`, bias);
-    const attr = { transpose_a: { b: false }, transpose_b: { b: false }, fused_ops: { list: { s: [btoa("BiasAdd")] } }, num_args: { i: "1" }, epsilon: { f: 0 }, leakyrelu_alpha: { f: 0.2 } };
+    const attr = {
+      transpose_a: { b: false },
+      transpose_b: { b: false },
+      fused_ops: { list: { s: [btoa("BiasAdd")] } },
+      num_args: { i: "1" },
+      epsilon: { f: 0 },
+      leakyrelu_alpha: { f: 0.2 },
+    };
     x = ctx.op(`${L}/BiasAdd`, "_FusedMatMul", [ctx.mean(x, "gap", false), k, bb], attr);
   }
   const output = ctx.op("Identity", "Identity", [x]);
@@ -74,9 +86,20 @@ function block(ctx: TfjsGraphContext, b: ArchBlock, x: string, deploy: boolean, 
   if (b.postBn !== undefined) y = ctx.batchNorm(y, b.postBn, b.outChannels);
   if (b.se !== undefined) {
     const { down, up, channels, reduced } = b.se;
-    const one = (cin: number, cout: number): ArchBlock => ({ ...b, inChannels: cin, outChannels: cout, stride: 1, groups: 1 });
+    const one = (cin: number, cout: number): ArchBlock => ({
+      ...b,
+      inChannels: cin,
+      outChannels: cout,
+      stride: 1,
+      groups: 1,
+    });
     const pooled = ctx.mean(y, `${L}_se_pool`, true);
-    const d = ctx.conv(pooled, one(channels, reduced), { kind: "conv", kernel: [1, 1], conv: down, bias: true }, { extra: ["Relu"] });
+    const d = ctx.conv(
+      pooled,
+      one(channels, reduced),
+      { kind: "conv", kernel: [1, 1], conv: down, bias: true },
+      { extra: ["Relu"] },
+    );
     const u = ctx.conv(d, one(reduced, channels), { kind: "conv", kernel: [1, 1], conv: up, bias: true });
     y = ctx.op(`${L}_se_mul/mul`, "Mul", [y, ctx.op(`${L}_se_sigmoid/Sigmoid`, "Sigmoid", [u])]);
   }

@@ -43,7 +43,12 @@ export class TfjsLayersContext {
   ) {}
 
   /** A weight with the values of `spec`, transformed (OIHW -> HWIO, ...) and of `shape`. */
-  weight(spec: TensorSpec, name: string, shape = spec.shape, transform: (v: Float32Array) => Float32Array = (v) => v): void {
+  weight(
+    spec: TensorSpec,
+    name: string,
+    shape = spec.shape,
+    transform: (v: Float32Array) => Float32Array = (v) => v,
+  ): void {
     const seed = this.seed;
     this.weights.push({ name, shape, values: () => transform(floatValues(spec, seed)) });
   }
@@ -72,7 +77,8 @@ export class TfjsLayersContext {
     const [kh, kw] = br.kernel;
     const explicit = b.stride > 1 && this.padding === "explicit";
     let input = x;
-    if (explicit && kh * kw > 1 && o.valid !== true) this.layers.push(k.zeroPadding((input = `${name}_pad`), x, kh >> 1, kw >> 1));
+    if (explicit && kh * kw > 1 && o.valid !== true)
+      this.layers.push(k.zeroPadding((input = `${name}_pad`), x, kh >> 1, kw >> 1));
     const layer = {
       kernel: br.kernel,
       stride: b.stride,
@@ -84,8 +90,14 @@ export class TfjsLayersContext {
     const shape = [b.outChannels, b.inChannels / b.groups, kh, kw] as const;
     const [w, bias] = convTensors(br.conv, shape, br.bias);
     const oihw = o.kernel ?? ((v: Float32Array) => v);
-    if (depthwise) this.weight(w!, `${name}/depthwise_kernel`, [kh, kw, b.inChannels, 1], (v) => Float32Array.from(oihwToHwcm(oihw(v), shape, b.inChannels).data));
-    else this.weight(w!, `${name}/kernel`, [kh, kw, shape[1], b.outChannels], (v) => Float32Array.from(oihwToHwio(oihw(v), shape).data));
+    if (depthwise)
+      this.weight(w!, `${name}/depthwise_kernel`, [kh, kw, b.inChannels, 1], (v) =>
+        Float32Array.from(oihwToHwcm(oihw(v), shape, b.inChannels).data),
+      );
+    else
+      this.weight(w!, `${name}/kernel`, [kh, kw, shape[1], b.outChannels], (v) =>
+        Float32Array.from(oihwToHwio(oihw(v), shape).data),
+      );
     if (bias !== undefined) this.weight(bias, `${name}/bias`);
     return name;
   }
@@ -93,7 +105,10 @@ export class TfjsLayersContext {
   /** Squeeze-and-excite of `y` (block `block`): pool, reshape, conv relu, conv sigmoid, multiply. */
   squeezeExcite(y: string, block: string, se: NonNullable<ArchBlock["se"]>): string {
     const { down, up, channels, reduced } = se;
-    this.layers.push(k.globalAveragePooling(`${block}_se_pool`, y), k.reshape(`${block}_se_reshape`, `${block}_se_pool`, [1, 1, channels]));
+    this.layers.push(
+      k.globalAveragePooling(`${block}_se_pool`, y),
+      k.reshape(`${block}_se_reshape`, `${block}_se_pool`, [1, 1, channels]),
+    );
     // The SE convs as 1x1 "blocks" of one branch, to reuse conv().
     const one = (cin: number, cout: number): ArchBlock => ({
       path: "",
@@ -105,8 +120,18 @@ export class TfjsLayersContext {
       reparam: "",
       activation: "none",
     });
-    const d = this.conv(`${block}_se_reshape`, one(channels, reduced), { kind: "conv", kernel: [1, 1], conv: down, bias: true }, { activation: "relu" });
-    const u = this.conv(d, one(reduced, channels), { kind: "conv", kernel: [1, 1], conv: up, bias: true }, { activation: "sigmoid" });
+    const d = this.conv(
+      `${block}_se_reshape`,
+      one(channels, reduced),
+      { kind: "conv", kernel: [1, 1], conv: down, bias: true },
+      { activation: "relu" },
+    );
+    const u = this.conv(
+      d,
+      one(reduced, channels),
+      { kind: "conv", kernel: [1, 1], conv: up, bias: true },
+      { activation: "sigmoid" },
+    );
     this.layers.push(k.merge("Multiply", `${block}_se_mul`, [y, u]));
     return `${block}_se_mul`;
   }
@@ -116,7 +141,9 @@ export class TfjsLayersContext {
     const name = layerName(path);
     this.layers.push(k.globalAveragePooling("gap", x), k.dense(name, "gap", classes));
     const [w, bias] = linearTensors(path, classes, inFeatures);
-    this.weight(w!, `${name}/kernel`, [inFeatures, classes], (v) => Float32Array.from(oihwToHwio(v, [classes, inFeatures, 1, 1]).data));
+    this.weight(w!, `${name}/kernel`, [inFeatures, classes], (v) =>
+      Float32Array.from(oihwToHwio(v, [classes, inFeatures, 1, 1]).data),
+    );
     this.weight(bias!, `${name}/bias`);
     return name;
   }

@@ -8,7 +8,13 @@ import * as k from "./_keras-layers.js";
 import { type TfjsLayersContext, layerName } from "./tfjs-layers-context.js";
 
 /** BNAndPad at `path` over `y` (channels `c`): ZeroPadding2D (`<path>_pad`) then the BN (`<path>_bn`). */
-function bnAndPad(ctx: TfjsLayersContext, y: string, path: string, c: number, kernel: readonly [number, number]): string {
+function bnAndPad(
+  ctx: TfjsLayersContext,
+  y: string,
+  path: string,
+  c: number,
+  kernel: readonly [number, number],
+): string {
   const pad = `${layerName(path)}_pad`;
   ctx.layers.push(k.zeroPadding(pad, y, kernel[0] >> 1, kernel[1] >> 1));
   return ctx.batchNorm(pad, bnAndPadBn(path), c);
@@ -23,9 +29,19 @@ export function sequentialLayers(ctx: TfjsLayersContext, x: string, b: ArchBlock
   const m = br.internal;
   const first = { ...b, outChannels: m, stride: 1 };
   const kernel = br.identityBased ? (v: Float32Array) => identityBasedKernel(v, m, b.groups) : undefined;
-  const y = ctx.conv(x, first, { kind: "conv", kernel: [1, 1], conv: br.first, bias: false }, kernel === undefined ? {} : { kernel });
+  const y = ctx.conv(
+    x,
+    first,
+    { kind: "conv", kernel: [1, 1], conv: br.first, bias: false },
+    kernel === undefined ? {} : { kernel },
+  );
   const h = bnAndPad(ctx, y, br.bnAndPad, m, br.kernel);
-  const c2 = ctx.conv(h, { ...b, inChannels: m }, { kind: "conv", kernel: br.kernel, conv: br.second, bias: false }, { valid: true });
+  const c2 = ctx.conv(
+    h,
+    { ...b, inChannels: m },
+    { kind: "conv", kernel: br.kernel, conv: br.second, bias: false },
+    { valid: true },
+  );
   return ctx.batchNorm(c2, br.secondBn, b.outChannels);
 }
 

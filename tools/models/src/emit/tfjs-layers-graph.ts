@@ -49,7 +49,8 @@ export function tfjsLayersGraph(arch: Arch, seed: number, size: number, padding:
     if (outs.length > 1) ctx.layers.push(k.merge("Add", (y = `${block}_add`), outs));
     if (b.postBn !== undefined) y = ctx.batchNorm(y, b.postBn, b.outChannels);
     if (b.se !== undefined) y = ctx.squeezeExcite(y, block, b.se);
-    if (b.activation !== "none") ctx.layers.push(k.activation(`${block}_act`, y, b.activation === "silu" ? "swish" : "relu"));
+    if (b.activation !== "none")
+      ctx.layers.push(k.activation(`${block}_act`, y, b.activation === "silu" ? "swish" : "relu"));
     x = b.activation === "none" ? y : `${block}_act`;
   }
   if (arch.head !== undefined) x = ctx.head(x, arch.head.path, arch.head.inFeatures, arch.head.classes);

@@ -19,7 +19,11 @@ export interface WriteTfjsShardsOptions {
  * `encodeWeights` of `@reparam/tfjs` lays them out, but streaming: one
  * weight's values exist at a time. Returns the weights manifest.
  */
-export async function writeTfjsShards(weights: readonly LazyWeight[], open: OpenFile, options: WriteTfjsShardsOptions = {}): Promise<WeightsGroup[]> {
+export async function writeTfjsShards(
+  weights: readonly LazyWeight[],
+  open: OpenFile,
+  options: WriteTfjsShardsOptions = {},
+): Promise<WeightsGroup[]> {
   const { shardBytes = 4 * 1024 * 1024, groupName = "group1" } = options;
   const total = weights.reduce((a, w) => a + 4 * w.shape.reduce((p, d) => p * d, 1), 0);
   const n = Math.ceil(total / shardBytes);

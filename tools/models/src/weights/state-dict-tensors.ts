@@ -41,7 +41,11 @@ export function bnTensors(path: string, channels: number): TensorSpec[] {
 }
 
 /** The weight (OIHW) and optional bias of a conv. */
-export function convTensors(path: string, shape: readonly [number, number, number, number], bias: boolean): TensorSpec[] {
+export function convTensors(
+  path: string,
+  shape: readonly [number, number, number, number],
+  bias: boolean,
+): TensorSpec[] {
   const init = { kind: "kaiming", fanIn: shape[1] * shape[2] * shape[3] } as const;
   const w: TensorSpec = { name: `${path}.weight`, shape, dtype: "F32", init };
   return bias ? [w, { name: `${path}.bias`, shape: [shape[0]], dtype: "F32", init }] : [w];
@@ -64,7 +68,13 @@ export function sequentialTensors(b: ArchBlock, br: SequentialBranch): TensorSpe
 
 /** The tensors of DBB's `dbb_avg`: `conv.weight` and `bn.bn.*` when it has the 1x1, then `avgbn.*`. */
 export function avgTensors(b: ArchBlock, br: AvgBranch): TensorSpec[] {
-  const first = br.conv === undefined ? [] : [...convTensors(br.conv, [b.outChannels, b.inChannels / b.groups, 1, 1], false), ...bnTensors(bnAndPadBn(br.bnAndPad!), b.outChannels)];
+  const first =
+    br.conv === undefined
+      ? []
+      : [
+          ...convTensors(br.conv, [b.outChannels, b.inChannels / b.groups, 1, 1], false),
+          ...bnTensors(bnAndPadBn(br.bnAndPad!), b.outChannels),
+        ];
   return [...first, ...bnTensors(br.bn, b.outChannels)];
 }
 
@@ -83,6 +93,9 @@ function blockTensors(b: ArchBlock, out: TensorSpec[]): void {
   if (b.postBn !== undefined) out.push(...bnTensors(b.postBn, b.outChannels));
   if (b.se !== undefined) {
     const { down, up, channels, reduced } = b.se;
-    out.push(...convTensors(down, [reduced, channels, 1, 1], true), ...convTensors(up, [channels, reduced, 1, 1], true));
+    out.push(
+      ...convTensors(down, [reduced, channels, 1, 1], true),
+      ...convTensors(up, [channels, reduced, 1, 1], true),
+    );
   }
 }

@@ -9,13 +9,18 @@ export const avgPoolKind: BranchKind<"avgpool"> = {
   outChannels: (_b, inChannels) => inChannels,
   groups: () => undefined,
   strided: true,
-  geometry: (b) => ({ stride: b.stride, axes: [axisView(b.size[0], 1, b.pads[0], b.pads[2]), axisView(b.size[1], 1, b.pads[1], b.pads[3])] }),
+  geometry: (b) => ({
+    stride: b.stride,
+    axes: [axisView(b.size[0], 1, b.pads[0], b.pads[2]), axisView(b.size[1], 1, b.pads[1], b.pads[3])],
+  }),
   checkChannels: (b, name, c, out) => checkSameChannels(b.kind, name, c, out),
   vectors: (b, i, c) => perChannelVectors(b.bn, i, c),
   rowKernel: () => undefined,
   withData: (b) => b,
   kernels: () => [],
-  accumulator: (b, p, plan, where) => new DiagonalAccumulator(b.size, 1 / (b.size[0] * b.size[1]), b.bn, p, plan, where),
-  kernel: (b, channels, groups, where) => scaleByBatchNorm(avgPoolKernel(channels, groups, b.size[0], b.size[1]), b.bn, where),
+  accumulator: (b, p, plan, where) =>
+    new DiagonalAccumulator(b.size, 1 / (b.size[0] * b.size[1]), b.bn, p, plan, where),
+  kernel: (b, channels, groups, where) =>
+    scaleByBatchNorm(avgPoolKernel(channels, groups, b.size[0], b.size[1]), b.bn, where),
   describe: (b) => `avgpool${b.size[0]}x${b.size[1]}`,
 };

@@ -134,7 +134,8 @@ export class ConvAccumulator implements BranchAccumulator {
     const slot = this.slotOf(oc);
     const { iPerB, h, w, kh, kw, oy, ox } = this;
     let k = n;
-    for (let i = 0; i < iPerB; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) list[k++] = ((i + slot) * kh + y + oy) * kw + x + ox;
+    for (let i = 0; i < iPerB; i++)
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) list[k++] = ((i + slot) * kh + y + oy) * kw + x + ox;
     return k;
   }
 }

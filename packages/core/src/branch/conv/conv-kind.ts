@@ -9,14 +9,27 @@ import { foldConvBranch } from "./fold-conv-branch.js";
 export function convGeometry(b: ConvGeometry, shape: KernelShape["shape"]): BranchGeometry {
   return {
     stride: b.stride,
-    axes: [axisView(shape[2], b.dilation[0], b.pads[0], b.pads[2]), axisView(shape[3], b.dilation[1], b.pads[1], b.pads[3])],
+    axes: [
+      axisView(shape[2], b.dilation[0], b.pads[0], b.pads[2]),
+      axisView(shape[3], b.dilation[1], b.pads[1], b.pads[3]),
+    ],
   };
 }
 
 /** A conv-like branch whose (first) kernel `k` must read the block's `c` input channels in `groups` groups. */
-export function checkGroupedInput(kind: string, k: KernelShape, groups: number, name: string, c: number): Refusal | undefined {
+export function checkGroupedInput(
+  kind: string,
+  k: KernelShape,
+  groups: number,
+  name: string,
+  c: number,
+): Refusal | undefined {
   if (k.shape[1] * groups !== c || k.shape[0] % groups !== 0) {
-    return refusal(name, "CHANNEL_MISMATCH", `a ${kind} branch reads ${k.shape[1]} x ${groups} groups channels, the input has ${c}`);
+    return refusal(
+      name,
+      "CHANNEL_MISMATCH",
+      `a ${kind} branch reads ${k.shape[1]} x ${groups} groups channels, the input has ${c}`,
+    );
   }
   return undefined;
 }

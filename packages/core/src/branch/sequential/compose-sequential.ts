@@ -10,7 +10,13 @@ import type { KernelBias } from "../../algebra/fold-batch-norm.js";
  * 1x1 produces for a zero input (b1, DBB's BNAndPad) or has no padding: the
  * caller checks that.
  */
-export function composeSequential(first: Kernel, b1: ArrayLike<number>, second: Kernel, b2: ArrayLike<number>, groups: number): KernelBias {
+export function composeSequential(
+  first: Kernel,
+  b1: ArrayLike<number>,
+  second: Kernel,
+  b2: ArrayLike<number>,
+  groups: number,
+): KernelBias {
   const k1 = toKernel64(first);
   const k2 = toKernel64(second);
   const cPer = k1.shape[1];

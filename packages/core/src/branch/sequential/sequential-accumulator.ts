@@ -40,7 +40,8 @@ export class SequentialAccumulator implements BranchAccumulator {
     this.k1t = new Float64Array(m * cPer);
     for (let mc = 0; mc < m; mc++) {
       const g = Math.floor(mc / mPer);
-      for (let c = 0; c < cPer; c++) this.k1t[(g * cPer + c) * mPer + (mc - g * mPer)] = first.kernel.data[mc * cPer + c]!;
+      for (let c = 0; c < cPer; c++)
+        this.k1t[(g * cPer + c) * mPer + (mc - g * mPer)] = first.kernel.data[mc * cPer + c]!;
     }
     this.b1 = first.bias;
     this.k2 = b.second.kernel.data;
@@ -88,10 +89,12 @@ export class SequentialAccumulator implements BranchAccumulator {
     }
     for (let j = 0; j < hw; j++) for (let k = 0; k < n; k++) w2[j * n + k] = k2[src + live[k]! * hw + j]! * t;
     // K1 rows of this group ([c][m]); with skipped m, gathered to the live ones.
-    if (n < mPer) for (let ci = 0; ci < cPer; ci++) for (let k = 0; k < n; k++) this.k1live[ci * n + k] = k1t[(g * cPer + ci) * mPer + live[k]!]!;
+    if (n < mPer)
+      for (let ci = 0; ci < cPer; ci++)
+        for (let k = 0; k < n; k++) this.k1live[ci * n + k] = k1t[(g * cPer + ci) * mPer + live[k]!]!;
     const k1 = n < mPer ? this.k1live : k1t;
     const k1Base = n < mPer ? 0 : g * cPer * mPer;
-    const stride = n < mPer ? n : mPer; // between input channels in k1
+    const stride = Math.min(n, mPer); // between input channels in k1
     const at = (c: number, j: number) => ((c + slot) * kh + Math.floor(j / w) + p.offsetY) * kw + (j % w) + p.offsetX;
     // Four input channels at a time: four independent sums, each in the order m ascending.
     let c = 0;

@@ -13,7 +13,11 @@ function checkShapes(b: SequentialBranch<KernelShape>, name: string, c: number):
   if (bad !== undefined) return bad;
   const [m, , fh, fw] = b.first.kernel.shape;
   if (fh !== 1 || fw !== 1 || b.second.kernel.shape[1] * b.groups !== m) {
-    return refusal(name, "SEQUENTIAL_SHAPE", `1x1 -> kxk branch with kernels ${b.first.kernel.shape.join("x")} and ${b.second.kernel.shape.join("x")}`);
+    return refusal(
+      name,
+      "SEQUENTIAL_SHAPE",
+      `1x1 -> kxk branch with kernels ${b.first.kernel.shape.join("x")} and ${b.second.kernel.shape.join("x")}`,
+    );
   }
   return undefined;
 }
@@ -28,7 +32,11 @@ function checkZeroPadding(b: SequentialBranch<KernelShape>, name: string): Refus
     const raw = bias === undefined ? 0 : bias[c]!;
     const zeroResponse = affine === undefined ? raw : raw * affine.scale[c]! + affine.shift[c]!;
     if (zeroResponse !== 0) {
-      return refusal(name, "SEQUENTIAL_PADDING", "1x1 -> kxk pads with zeros but the 1x1 gives a non-zero output for a zero input");
+      return refusal(
+        name,
+        "SEQUENTIAL_PADDING",
+        "1x1 -> kxk pads with zeros but the 1x1 gives a non-zero output for a zero input",
+      );
     }
   }
   return undefined;
@@ -47,7 +55,11 @@ export const sequentialKind: BranchKind<"sequential"> = {
   ],
   checkExact: checkZeroPadding,
   rowKernel: (b) => b.second.kernel,
-  withData: (b, data) => ({ ...b, first: { ...b.first, kernel: { data: data[0]!, shape: b.first.kernel.shape } }, second: { ...b.second, kernel: { data: data[1]!, shape: b.second.kernel.shape } } }),
+  withData: (b, data) => ({
+    ...b,
+    first: { ...b.first, kernel: { data: data[0]!, shape: b.first.kernel.shape } },
+    second: { ...b.second, kernel: { data: data[1]!, shape: b.second.kernel.shape } },
+  }),
   kernels: (b) => [b.first.kernel, b.second.kernel],
   accumulator: (b, p, plan, where, rowBase) => new SequentialAccumulator(b, p, plan, where, rowBase),
   kernel: (b, _channels, _groups, where) => {

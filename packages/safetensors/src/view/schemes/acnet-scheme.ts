@@ -9,5 +9,9 @@ export const acnetScheme = defineNamingScheme({
   name: "acnet",
   family: "acnet",
   deploy: "fused_conv",
-  branches: [{ conv: "square_conv", bn: "square_bn" }, { conv: "ver_conv", bn: "ver_bn" }, { conv: "hor_conv", bn: "hor_bn" }],
+  branches: [
+    { conv: "square_conv", bn: "square_bn" },
+    { conv: "ver_conv", bn: "ver_bn" },
+    { conv: "hor_conv", bn: "hor_bn" },
+  ],
 });

@@ -9,7 +9,11 @@ type Obj = Record<string, unknown>;
 
 function fail(where: string, expected: string, found: unknown): never {
   const shown = found === undefined ? "nothing" : JSON.stringify(found);
-  throw new ReparamError("SAFETENSORS_BAD_SCHEME", "not a valid naming scheme", { where, expected, found: shown ?? String(found) });
+  throw new ReparamError("SAFETENSORS_BAD_SCHEME", "not a valid naming scheme", {
+    where,
+    expected,
+    found: shown ?? String(found),
+  });
 }
 
 function object(value: unknown, where: string, allowed: readonly string[]): Obj {
@@ -26,11 +30,21 @@ function text(o: Obj, key: string, where: string, optional = false): string | un
   return v;
 }
 
-function path(o: Obj, key: string, where: string, opts: { optional?: boolean; indexed?: boolean } = {}): string | undefined {
+function path(
+  o: Obj,
+  key: string,
+  where: string,
+  opts: { optional?: boolean; indexed?: boolean } = {},
+): string | undefined {
   const v = text(o, key, where, opts.optional);
   if (v === undefined) return undefined;
   const ok = opts.indexed === true ? INDEXED_PATH.test(v) && v.split("{i}").length <= 2 : PLAIN_PATH.test(v);
-  if (!ok) fail(`${where}.${key}`, `a module path of dot-separated names${opts.indexed === true ? " with at most one {i} (not first)" : ""}`, v);
+  if (!ok)
+    fail(
+      `${where}.${key}`,
+      `a module path of dot-separated names${opts.indexed === true ? " with at most one {i} (not first)" : ""}`,
+      v,
+    );
   return v;
 }
 
@@ -41,14 +55,16 @@ function flag(o: Obj, key: string, where: string): void {
 function checkRule(value: unknown, where: string, first: boolean): BranchRule {
   if (typeof value !== "object" || value === null) fail(where, "a branch rule object", value);
   const kinds = ["conv", "identity", "bareIdentity", "sequential", "avgpool"].filter((k) => k in value);
-  if (kinds.length !== 1) fail(where, "exactly one of conv, identity, bareIdentity, sequential, avgpool", Object.keys(value));
+  if (kinds.length !== 1)
+    fail(where, "exactly one of conv, identity, bareIdentity, sequential, avgpool", Object.keys(value));
   const kind = kinds[0]!;
   if (first && kind !== "conv") fail(where, "a conv rule first (its weight keys define the blocks)", kind);
   if (kind === "conv") {
     const o = object(value, where, ["conv", "bn", "required"]);
     const conv = path(o, "conv", where, { indexed: true })!;
     const bn = path(o, "bn", where, { optional: true, indexed: true });
-    if (bn !== undefined && conv.includes("{i}") !== bn.includes("{i}")) fail(`${where}.bn`, "{i} in both conv and bn, or in neither", bn);
+    if (bn !== undefined && conv.includes("{i}") !== bn.includes("{i}"))
+      fail(`${where}.bn`, "{i} in both conv and bn, or in neither", bn);
     flag(o, "required", where);
   } else if (kind === "identity") {
     path(object(value, where, ["identity", "required"]), "identity", where);
@@ -57,13 +73,19 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
     path(object(value, where, ["bareIdentity"]), "bareIdentity", where);
   } else if (kind === "sequential") {
     flag(object(value, where, ["sequential", "required"]), "required", where);
-    const s = object((value as Obj)["sequential"], `${where}.sequential`, ["first", "firstBn", "identityBased", "second", "secondBn"]);
+    const s = object((value as Obj).sequential, `${where}.sequential`, [
+      "first",
+      "firstBn",
+      "identityBased",
+      "second",
+      "secondBn",
+    ]);
     for (const k of ["first", "second"]) path(s, k, `${where}.sequential`);
     for (const k of ["firstBn", "secondBn"]) path(s, k, `${where}.sequential`, { optional: true });
     flag(s, "identityBased", `${where}.sequential`);
   } else {
     flag(object(value, where, ["avgpool", "required"]), "required", where);
-    const a = object((value as Obj)["avgpool"], `${where}.avgpool`, ["bn", "conv", "convBn"]);
+    const a = object((value as Obj).avgpool, `${where}.avgpool`, ["bn", "conv", "convBn"]);
     path(a, "bn", `${where}.avgpool`);
     for (const k of ["conv", "convBn"]) path(a, k, `${where}.avgpool`, { optional: true });
   }
@@ -87,11 +109,15 @@ export function checkNamingScheme(value: unknown, where = "scheme"): NamingSchem
   text(o, "description", where, true);
   path(o, "deploy", where);
   path(o, "postBn", where, { optional: true });
-  const branches = o["branches"];
-  if (!Array.isArray(branches) || branches.length === 0) fail(`${where}.branches`, "a non-empty array of branch rules", branches);
+  const branches = o.branches;
+  if (!Array.isArray(branches) || branches.length === 0)
+    fail(`${where}.branches`, "a non-empty array of branch rules", branches);
   branches.forEach((b, i) => checkRule(b, `${where}.branches[${i}]`, i === 0));
-  const roots = o["genericRoots"];
-  if (roots !== undefined && (!Array.isArray(roots) || roots.some((r) => typeof r !== "string" || !PLAIN_PATH.test(r) || r.includes(".")))) {
+  const roots = o.genericRoots;
+  if (
+    roots !== undefined &&
+    (!Array.isArray(roots) || roots.some((r) => typeof r !== "string" || !PLAIN_PATH.test(r) || r.includes(".")))
+  ) {
     fail(`${where}.genericRoots`, "an array of single path segments", roots);
   }
   return value as NamingScheme;

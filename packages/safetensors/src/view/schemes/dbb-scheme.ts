@@ -28,7 +28,14 @@ export const dbbScheme = defineNamingScheme({
         secondBn: "dbb_1x1_kxk.bn2",
       },
     },
-    { sequential: { first: "dbb_1x1_kxk.conv1", firstBn: "dbb_1x1_kxk.bn1.bn", second: "dbb_1x1_kxk.conv2", secondBn: "dbb_1x1_kxk.bn2" } },
+    {
+      sequential: {
+        first: "dbb_1x1_kxk.conv1",
+        firstBn: "dbb_1x1_kxk.bn1.bn",
+        second: "dbb_1x1_kxk.conv2",
+        secondBn: "dbb_1x1_kxk.bn2",
+      },
+    },
     { avgpool: { bn: "dbb_avg.avgbn", conv: "dbb_avg.conv", convBn: "dbb_avg.bn.bn" } },
   ],
 });

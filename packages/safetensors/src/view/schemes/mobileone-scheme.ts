@@ -9,5 +9,9 @@ export const mobileoneScheme = defineNamingScheme({
   name: "mobileone",
   family: "mobileone",
   deploy: "reparam_conv",
-  branches: [{ conv: "rbr_conv.{i}.conv", bn: "rbr_conv.{i}.bn" }, { conv: "rbr_scale.conv", bn: "rbr_scale.bn" }, { identity: "rbr_skip" }],
+  branches: [
+    { conv: "rbr_conv.{i}.conv", bn: "rbr_conv.{i}.bn" },
+    { conv: "rbr_scale.conv", bn: "rbr_scale.bn" },
+    { identity: "rbr_skip" },
+  ],
 });

@@ -16,7 +16,11 @@ import type { NamingScheme } from "./naming-scheme.js";
 export function parseNamingScheme(json: string | Uint8Array, where = "scheme"): NamingScheme {
   const text = typeof json === "string" ? json : decodeUtf8Strict(json);
   if (text === undefined) {
-    throw new ReparamError("SAFETENSORS_BAD_SCHEME", "naming scheme is not UTF-8", { where, expected: "UTF-8 JSON text", found: "invalid UTF-8" });
+    throw new ReparamError("SAFETENSORS_BAD_SCHEME", "naming scheme is not UTF-8", {
+      where,
+      expected: "UTF-8 JSON text",
+      found: "invalid UTF-8",
+    });
   }
   parseStrictJson(text, { where, syntaxCode: "SAFETENSORS_BAD_SCHEME" }); // duplicates and syntax, with positions
   return checkNamingScheme(JSON.parse(text) as unknown, where);

@@ -12,6 +12,10 @@ export const qarepvggScheme = defineNamingScheme({
   name: "qarepvgg",
   family: "qarepvgg",
   deploy: "rbr_reparam",
-  branches: [{ conv: "rbr_dense.conv", bn: "rbr_dense.bn" }, { conv: "rbr_1x1", required: true }, { bareIdentity: "rbr_identity" }],
+  branches: [
+    { conv: "rbr_dense.conv", bn: "rbr_dense.bn" },
+    { conv: "rbr_1x1", required: true },
+    { bareIdentity: "rbr_identity" },
+  ],
   postBn: "bn",
 });

@@ -10,5 +10,9 @@ export const repvggScheme = defineNamingScheme({
   name: "repvgg",
   family: "repvgg",
   deploy: "rbr_reparam",
-  branches: [{ conv: "rbr_dense.conv", bn: "rbr_dense.bn" }, { conv: "rbr_1x1.conv", bn: "rbr_1x1.bn" }, { identity: "rbr_identity" }],
+  branches: [
+    { conv: "rbr_dense.conv", bn: "rbr_dense.bn" },
+    { conv: "rbr_1x1.conv", bn: "rbr_1x1.bn" },
+    { identity: "rbr_identity" },
+  ],
 });

@@ -10,6 +10,10 @@ export const timmMobileoneScheme = defineNamingScheme({
   name: "timm-mobileone",
   family: "mobileone",
   deploy: "reparam_conv",
-  branches: [{ conv: "conv_kxk.{i}.conv", bn: "conv_kxk.{i}.bn" }, { conv: "conv_scale.conv", bn: "conv_scale.bn" }, { identity: "identity" }],
+  branches: [
+    { conv: "conv_kxk.{i}.conv", bn: "conv_kxk.{i}.bn" },
+    { conv: "conv_scale.conv", bn: "conv_scale.bn" },
+    { identity: "identity" },
+  ],
   genericRoots: ["identity"],
 });

@@ -10,6 +10,10 @@ export const timmRepvggScheme = defineNamingScheme({
   name: "timm-repvgg",
   family: "repvgg",
   deploy: "reparam_conv",
-  branches: [{ conv: "conv_kxk.conv", bn: "conv_kxk.bn" }, { conv: "conv_1x1.conv", bn: "conv_1x1.bn" }, { identity: "identity" }],
+  branches: [
+    { conv: "conv_kxk.conv", bn: "conv_kxk.bn" },
+    { conv: "conv_1x1.conv", bn: "conv_1x1.bn" },
+    { identity: "identity" },
+  ],
   genericRoots: ["identity"],
 });

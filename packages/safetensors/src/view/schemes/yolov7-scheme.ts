@@ -10,5 +10,9 @@ export const yolov7Scheme = defineNamingScheme({
   name: "yolov7",
   family: "repvgg",
   deploy: "rbr_reparam",
-  branches: [{ conv: "rbr_dense.0", bn: "rbr_dense.1" }, { conv: "rbr_1x1.0", bn: "rbr_1x1.1" }, { identity: "rbr_identity" }],
+  branches: [
+    { conv: "rbr_dense.0", bn: "rbr_dense.1" },
+    { conv: "rbr_1x1.0", bn: "rbr_1x1.1" },
+    { identity: "rbr_identity" },
+  ],
 });
