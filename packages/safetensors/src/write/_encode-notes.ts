@@ -34,6 +34,11 @@ export function encodeNotes(
     0,
   );
   if (tracked > 0) notes.push(`dropped ${tracked} num_batches_tracked of fused BatchNorms`);
+  const assumed = ours.filter((m) => m.branches.some((b) => b.kind === "identity" && b.bn === undefined)).length;
+  if (assumed > 0)
+    notes.push(
+      `${assumed} blocks given their key-less identity branch (nn.Identity) because their kernels read as many channels as they output: a state dict stores neither groups nor stride, so this assumes groups 1 and stride 1 (list stride-2 blocks in the strided option; a grouped block whose in / groups equals out cannot be told apart: convert its ONNX export instead)`,
+    );
   const kept = ours.reduce((n, m) => n + m.kept.length, 0);
   if (kept > 0) notes.push(`kept ${kept} post-BN keys as they are (keepPostBn)`);
   const left = decisions.filter((d) => d.kind !== "fuse" && isSafetensorsCandidate(d.candidate)).length;
