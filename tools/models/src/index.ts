@@ -56,6 +56,17 @@ export type { OnnxGraph, OnnxVariant } from "./emit/onnx-graph.js";
 export { encodeOnnxStream } from "./emit/encode-onnx-stream.js";
 export type { LazyTensor } from "./emit/lazy-tensor.js";
 export { emitTfjsLayers } from "./emit/emit-tfjs-layers.js";
+export {
+  activation as kerasActivation,
+  averagePooling as kerasAveragePooling,
+  batchNorm as kerasBatchNorm,
+  conv2d as kerasConv2d,
+  depthwiseConv2d as kerasDepthwiseConv2d,
+  inputLayer as kerasInputLayer,
+  merge as kerasMerge,
+  zeroPadding2d as kerasZeroPadding,
+} from "./emit/_keras-layers.js";
+export type { ConvLayerOptions as KerasConvOptions } from "./emit/_keras-layers.js";
 export type { EmitTfjsLayersOptions } from "./emit/emit-tfjs-layers.js";
 export { tfjsLayersGraph } from "./emit/tfjs-layers-graph.js";
 export type { TfjsLayersGraph } from "./emit/tfjs-layers-graph.js";

@@ -33,6 +33,10 @@ export interface ConvLayerOptions {
   readonly padding: "same" | "valid";
   readonly useBias: boolean;
   readonly activation?: string;
+  /** Default [1, 1]. */
+  readonly dilation?: readonly [number, number];
+  /** DepthwiseConv2D's depth multiplier (default 1). */
+  readonly multiplier?: number;
 }
 
 /** `InputLayer` of NHWC `[null, h, w, c]` float32. */
@@ -56,11 +60,11 @@ export function conv2d(name: string, input: string, filters: number, o: ConvLaye
   });
 }
 
-/** `DepthwiseConv2D`, multiplier 1: weights `<name>/depthwise_kernel` (`[kh, kw, C, 1]`) and `<name>/bias`. */
+/** `DepthwiseConv2D`: weights `<name>/depthwise_kernel` (`[kh, kw, C, multiplier]`) and `<name>/bias`. */
 export function depthwiseConv2d(name: string, input: string, o: ConvLayerOptions): KerasLayerJson {
   return layer("DepthwiseConv2D", name, [input], {
     ...convCommon(o),
-    depth_multiplier: 1,
+    depth_multiplier: o.multiplier ?? 1,
     depthwise_initializer: glorot,
     depthwise_regularizer: null,
     depthwise_constraint: null,
@@ -73,7 +77,7 @@ function convCommon(o: ConvLayerOptions): Record<string, unknown> {
     strides: [o.stride, o.stride],
     padding: o.padding,
     data_format: "channels_last",
-    dilation_rate: [1, 1],
+    dilation_rate: [...(o.dilation ?? [1, 1])],
     activation: o.activation ?? "linear",
     use_bias: o.useBias,
     bias_initializer: zeros,
@@ -102,12 +106,21 @@ export function batchNorm(name: string, input: string, epsilon: number): KerasLa
   });
 }
 
-/** `ZeroPadding2D` with `[[top, bottom], [left, right]]`. */
+/** `ZeroPadding2D` by ph rows and pw columns on each side. */
 export function zeroPadding(name: string, input: string, ph: number, pw: number): KerasLayerJson {
+  return zeroPadding2d(name, input, [ph, pw, ph, pw]);
+}
+
+/** `ZeroPadding2D` of pads [top, left, bottom, right], written `[[top, bottom], [left, right]]`. */
+export function zeroPadding2d(
+  name: string,
+  input: string,
+  pads: readonly [number, number, number, number],
+): KerasLayerJson {
   return layer("ZeroPadding2D", name, [input], {
     padding: [
-      [ph, ph],
-      [pw, pw],
+      [pads[0], pads[2]],
+      [pads[1], pads[3]],
     ],
     data_format: "channels_last",
   });
