@@ -1,5 +1,4 @@
-import { ReparamError } from "@reparam/core";
-import { globMatch } from "./_glob-match.js";
+import { ReparamError, globMatch } from "@reparam/core";
 import type { NamingScheme } from "./view/schemes/naming-scheme.js";
 import type { SafetensorsConvertOptions } from "./safetensors-convert-options.js";
 

@@ -1,6 +1,6 @@
+import { decodeUtf8Strict, encodeUtf8 } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { expectCode } from "../test/_make-file.js";
-import { decodeUtf8Strict, encodeUtf8 } from "./codec/_utf8.js";
 import { checkShardCoverage } from "./codec/check-shard-coverage.js";
 import { checkShardFileName } from "./codec/check-shard-file-name.js";
 import { decodeSafetensorsIndex } from "./codec/decode-safetensors-index.js";

@@ -1,6 +1,5 @@
-import { type ByteSource, bytesSource, isReparamError } from "@reparam/core";
+import { type ByteSource, bytesSource, isReparamError, encodeUtf8 } from "@reparam/core";
 import { expect } from "vitest";
-import { encodeUtf8 } from "../src/codec/_utf8.js";
 
 /** A safetensors file from raw header text (unpadded unless the text is) and `dataSize` data bytes (0, 1, 2, ...). */
 export function makeFile(header: string | Uint8Array, dataSize: number, headerSize?: bigint): Uint8Array {

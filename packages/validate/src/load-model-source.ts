@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
-import { basename, dirname, join, relative, isAbsolute, resolve } from "node:path";
-import { ReparamError } from "@reparam/core";
+import { basename, dirname, join, resolve } from "node:path";
+import { ReparamError, relativePathProblem } from "@reparam/core";
 import type { LoadedModel, ModelSource, TfjsModelFiles } from "./loaded-model.js";
 import { familyByShape, runtimeFamilies } from "./runtime-families.js";
 import type { RuntimeFamilyName } from "./runtime-family-name.js";
@@ -44,16 +44,20 @@ async function folderFiles(modelJsonPath: string): Promise<TfjsModelFiles> {
   return {
     modelJson,
     async read(path) {
-      const full = resolve(folder, path);
-      const rel = relative(folder, full);
-      if (path.length === 0 || path.includes("\0") || isAbsolute(path) || rel.startsWith("..") || isAbsolute(rel)) {
-        throw new ReparamError("VALIDATE_PATH_ESCAPE", "weight file path would leave the model's folder", {
-          where: modelJsonPath,
-          expected: "a relative path inside the folder of model.json",
-          found: JSON.stringify(path),
-        });
+      // Core's one rule for model-named paths (no '..', not absolute, no '\\' or ':', ...).
+      const problem = relativePathProblem(path);
+      if (problem !== undefined) {
+        throw new ReparamError(
+          "VALIDATE_PATH_ESCAPE",
+          `weight file path would leave the model's folder (${problem.reason})`,
+          {
+            where: modelJsonPath,
+            expected: "a relative path inside the folder of model.json",
+            found: JSON.stringify(path),
+          },
+        );
       }
-      return fileBytes(full);
+      return fileBytes(resolve(folder, path));
     },
   };
 }

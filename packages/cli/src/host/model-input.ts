@@ -1,6 +1,6 @@
 import { open, realpath, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { ReparamError, type ByteSource, type ModelInput } from "@reparam/core";
+import { ReparamError, relativePathProblem, type ByteSource, type ModelInput } from "@reparam/core";
 import { fileSource } from "./file-source.js";
 
 /** An opened model: the adapter-facing input, and a way to close every file it opened. */
@@ -11,15 +11,24 @@ export interface OpenedInput {
   close(): Promise<void>;
 }
 
-function inside(folder: string, target: string): boolean {
+/**
+ * True when the resolved `target` is `folder` or lies below it (compare real
+ * paths to see through symlinks). The one Node-side containment check; the
+ * pure rule on the name itself is core's `relativePathProblem`.
+ *
+ * @param folder - an absolute folder path.
+ * @param target - an absolute path.
+ */
+export function insideFolder(folder: string, target: string): boolean {
   const rel = relative(folder, target);
   return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
 }
 
 /**
  * Opens a model file for an adapter. Sibling files (external data, shards)
- * open only inside the model's folder: the name must not be absolute or
- * contain `..`, and its real path (symlinks resolved) must stay inside.
+ * open only inside the model's folder: the name must pass core's
+ * `relativePathProblem` (not absolute, no `..`, ...), and its real path
+ * (symlinks resolved) must stay inside.
  */
 export async function openModelInput(mainPath: string): Promise<OpenedInput> {
   const path = resolve(mainPath);
@@ -44,10 +53,12 @@ export async function openModelInput(mainPath: string): Promise<OpenedInput> {
     main,
     async open(rel) {
       const target = resolve(folder, rel);
-      if (isAbsolute(rel) || rel.split(/[\\/]/).includes("..") || !inside(folder, target)) {
+      const problem = relativePathProblem(rel);
+      if (problem !== undefined || !insideFolder(folder, target)) {
         throw new ReparamError("CLI_PATH_ESCAPE", "a file the model refers to lies outside its folder", {
           where: rel,
           expected: `a path inside ${folder}`,
+          ...(problem === undefined ? {} : { found: problem.reason }),
         });
       }
       let real: string;
@@ -56,7 +67,7 @@ export async function openModelInput(mainPath: string): Promise<OpenedInput> {
       } catch {
         throw new ReparamError("CLI_FILE_NOT_FOUND", "a file the model refers to is missing", { where: target });
       }
-      if (!inside(realFolder, real)) {
+      if (!insideFolder(realFolder, real)) {
         throw new ReparamError(
           "CLI_PATH_ESCAPE",
           "a file the model refers to resolves (through a symlink) outside its folder",

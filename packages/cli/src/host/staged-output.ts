@@ -1,7 +1,8 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { ReparamError, type ModelOutput } from "@reparam/core";
+import { ReparamError, relativePathProblem, type ModelOutput } from "@reparam/core";
+import { insideFolder } from "./model-input.js";
 
 /** Bytes a file may have queued for writing before `write` waits. */
 const WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
@@ -45,7 +46,7 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
   const output: ModelOutput = {
     name: basename(final),
     async create(rel) {
-      if (rel.split(/[\\/]/).includes("..") || resolve(tmp, rel) === tmp || !resolve(tmp, rel).startsWith(tmp)) {
+      if (relativePathProblem(rel) !== undefined || !insideFolder(tmp, resolve(tmp, rel))) {
         throw new ReparamError("CLI_PATH_ESCAPE", "an output file would lie outside the output folder", { where: rel });
       }
       const p = resolve(tmp, rel);

@@ -5,23 +5,13 @@ import type { KernelShape } from "../block/kernel.js";
 import { planBlock } from "../block/plan-block.js";
 import type { ConversionReport, FusedBlockReport } from "./report.js";
 import { kindOf } from "../branch/branch-kinds.js";
+import { globMatch } from "../shared/glob-match.js";
 
 /** Progress of a conversion: a phase and, where countable, done of total. */
 export interface Progress {
   readonly phase: "read" | "match" | "fuse" | "write";
   readonly done: number;
   readonly total: number;
-}
-
-function globMatch(pattern: string, name: string): boolean {
-  if (!pattern.includes("*")) return name.includes(pattern);
-  const re = new RegExp(
-    `^${pattern
-      .split("*")
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-  );
-  return re.test(name);
 }
 
 function describeBranches(block: Block<KernelShape>): string[] {

@@ -1,8 +1,12 @@
 import { isFieldSet } from "@bufbuild/protobuf";
 import { TensorProtoSchema, TensorProto_DataLocation, type TensorProto } from "onnx-buf";
-import { ReparamError, widenBFloat16 as bfloat16ToNumber, widenFloat16 as float16ToNumber } from "@reparam/core";
+import {
+  ReparamError,
+  widenBFloat16 as bfloat16ToNumber,
+  widenFloat16 as float16ToNumber,
+  littleEndianArray,
+} from "@reparam/core";
 import { tensorLabel } from "./_labels.js";
-import { littleEndianArray } from "./_little-endian.js";
 import { dataTypeLabel, dtypeOf, type OnnxDType } from "./onnx-dtype.js";
 import { elementCount, tensorByteLength } from "./tensor-byte-length.js";
 

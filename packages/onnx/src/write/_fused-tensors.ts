@@ -1,7 +1,6 @@
 import { create } from "@bufbuild/protobuf";
-import { fuseTo, type Block, type FusedDtype, type FusePlan } from "@reparam/core";
+import { fuseTo, type Block, type FusedDtype, type FusePlan, hostLittleEndian } from "@reparam/core";
 import { TensorProtoSchema, TensorProto_DataType as DT, type TensorProto } from "onnx-buf";
-import { hostLittleEndian } from "../codec/_little-endian.js";
 import type { PendingData } from "./_pending-data.js";
 import { tensorDataBytes } from "../codec/_tensor-data-bytes.js";
 import { dtypeOf } from "../codec/onnx-dtype.js";

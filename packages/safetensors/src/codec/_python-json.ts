@@ -1,5 +1,4 @@
-import { ReparamError } from "@reparam/core";
-import { compareCodePoints } from "./_utf8.js";
+import { ReparamError, compareCodePoints } from "@reparam/core";
 import type { JsonValue } from "./json-value.js";
 
 /**

@@ -1,5 +1,4 @@
-import { widenFloat16 } from "@reparam/core";
-import { HOST_LITTLE_ENDIAN, swapBytes } from "./_little-endian.js";
+import { widenFloat16, hostLittleEndian, swapBytes } from "@reparam/core";
 import type { SafetensorsDtype } from "./dtype.js";
 
 let float16Table: Float32Array | undefined;
@@ -15,7 +14,7 @@ function float16Values(): Float32Array {
 
 /** Little-endian elements of `width` bytes as host-order bytes at an offset aligned for `width` (a view when possible). */
 function aligned(bytes: Uint8Array, width: number): Uint8Array {
-  if (!HOST_LITTLE_ENDIAN) return swapBytes(bytes.slice(), width);
+  if (!hostLittleEndian) return swapBytes(bytes.slice(), width);
   return bytes.byteOffset % width === 0 ? bytes : bytes.slice();
 }
 

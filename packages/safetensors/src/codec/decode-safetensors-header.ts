@@ -1,9 +1,8 @@
-import { ReparamError } from "@reparam/core";
+import { ReparamError, decodeUtf8Strict } from "@reparam/core";
 import { checkContiguous } from "./_check-contiguous.js";
 import { type JsonNode, describeJson } from "./_json-node.js";
 import { readTensorEntry } from "./_read-tensor-entry.js";
 import { parseStrictJson } from "./_strict-json.js";
-import { decodeUtf8Strict } from "./_utf8.js";
 import type { TensorInfo } from "./tensor-info.js";
 
 /** What a safetensors JSON header says, validated. */

@@ -1,7 +1,6 @@
-import { ReparamError } from "@reparam/core";
+import { ReparamError, decodeUtf8Strict } from "@reparam/core";
 import { describeJson, jsonValueOf, safeIntegerOf } from "./_json-node.js";
 import { parseStrictJson } from "./_strict-json.js";
-import { decodeUtf8Strict } from "./_utf8.js";
 import { checkShardFileName } from "./check-shard-file-name.js";
 import type { JsonValue } from "./json-value.js";
 

@@ -1,6 +1,5 @@
-import { ReparamError } from "@reparam/core";
+import { ReparamError, encodeUtf8, isWellFormed } from "@reparam/core";
 import { pythonJsonDumps } from "./_python-json.js";
-import { encodeUtf8, isWellFormed } from "./_utf8.js";
 import { checkShardFileName } from "./check-shard-file-name.js";
 import type { JsonValue } from "./json-value.js";
 

@@ -1,8 +1,7 @@
-import { bytesSource, collectSink } from "@reparam/core";
+import { bytesSource, collectSink, decodeUtf8Strict } from "@reparam/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expectCode } from "../../test/_make-file.js";
-import { decodeUtf8Strict } from "./_utf8.js";
 import { decodeSafetensors } from "./decode-safetensors.js";
 import { SAFETENSORS_DTYPES, type SafetensorsDtype } from "./dtype.js";
 import { type SafetensorsEntry, encodeSafetensors, encodeSafetensorsBytes } from "./encode-safetensors.js";

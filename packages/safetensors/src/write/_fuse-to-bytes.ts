@@ -1,5 +1,4 @@
-import { type Block, type FusePlan, type FuseWindow, fuseTo } from "@reparam/core";
-import { littleEndianBytes } from "../codec/_little-endian.js";
+import { type Block, type FusePlan, type FuseWindow, fuseTo, littleEndianBytes } from "@reparam/core";
 
 /** A float dtype fused tensors are written in. */
 export type FusedDtype = "F32" | "F16" | "BF16" | "F64";

@@ -1,6 +1,5 @@
-import { ReparamError } from "@reparam/core";
+import { ReparamError, compareCodePoints, encodeUtf8, isWellFormed } from "@reparam/core";
 import { headerJson } from "../codec/_header-json.js";
-import { compareCodePoints, encodeUtf8, isWellFormed } from "../codec/_utf8.js";
 import { MAX_HEADER_SIZE } from "../detect-safetensors.js";
 import { SAFETENSORS_DTYPES, type SafetensorsDtype, isSafetensorsDtype } from "../codec/dtype.js";
 import { tensorByteLength } from "../codec/tensor-byte-length.js";

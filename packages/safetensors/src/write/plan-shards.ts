@@ -1,5 +1,4 @@
-import { ReparamError } from "@reparam/core";
-import { compareCodePoints } from "../codec/_utf8.js";
+import { ReparamError, compareCodePoints } from "@reparam/core";
 import { checkShardFileName } from "../codec/check-shard-file-name.js";
 import type { SafetensorsIndex } from "../codec/decode-safetensors-index.js";
 import type { JsonValue } from "../codec/json-value.js";

@@ -1,8 +1,7 @@
-import { isReparamError } from "@reparam/core";
+import { isReparamError, decodeUtf8, encodeUtf8 } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { decodeModelJson } from "./decode-model-json.js";
 import { encodeModelJson } from "./encode-model-json.js";
-import { decodeUtf8, encodeUtf8 } from "./_utf8.js";
 
 const utf8 = encodeUtf8;
 const json = (v: unknown): Uint8Array => utf8(JSON.stringify(v));

@@ -1,7 +1,6 @@
-import { ReparamError } from "@reparam/core";
+import { ReparamError, encodeUtf8 } from "@reparam/core";
 import { isObject } from "./_check-manifest.js";
 import { checkModel } from "./_check-model.js";
-import { encodeUtf8 } from "./_utf8.js";
 import type { TfjsModelJson } from "./model-json.js";
 
 /**

@@ -1,6 +1,5 @@
-import { ReparamError } from "@reparam/core";
+import { ReparamError, decodeUtf8Strict } from "@reparam/core";
 import { parseStrictJson } from "../../codec/_strict-json.js";
-import { decodeUtf8Strict } from "../../codec/_utf8.js";
 import { checkNamingScheme } from "./check-naming-scheme.js";
 import type { NamingScheme } from "./naming-scheme.js";
 

@@ -1,5 +1,5 @@
-// TextDecoder/TextEncoder exist in every browser and in Node, but the package
-// compiles with `lib: ES2022` and no ambient types; reach them through
+// TextDecoder/TextEncoder exist in every browser and in Node, but core
+// compiles with `lib: ES2022` and `"types": []`; reach them through
 // globalThis with the few members used, so no global is redeclared.
 interface Utf8DecoderLike {
   decode(input: Uint8Array): string;
@@ -14,19 +14,28 @@ interface TextCodecGlobals {
 
 const codecs = globalThis as unknown as TextCodecGlobals;
 // ignoreBOM keeps a leading U+FEFF in the text, so that strict JSON rejects it.
-const strictDecoder = new codecs.TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const keepBomDecoder = new codecs.TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const stripBomDecoder = new codecs.TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const encoder = new codecs.TextEncoder();
 
-/** Decodes UTF-8, or returns undefined when the bytes are not valid UTF-8. */
+/**
+ * Decodes UTF-8, or returns undefined when the bytes are not valid UTF-8.
+ * A leading BOM is kept as U+FEFF (so that strict JSON parsing rejects it).
+ */
 export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
   try {
-    return strictDecoder.decode(bytes);
+    return keepBomDecoder.decode(bytes);
   } catch {
     return undefined;
   }
 }
 
-/** Encodes a string as UTF-8 (callers check {@link isWellFormed} first). */
+/** Decodes UTF-8, throwing a `TypeError` on invalid bytes; strips a leading BOM. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return stripBomDecoder.decode(bytes);
+}
+
+/** Encodes a string as UTF-8 (a lone surrogate becomes U+FFFD: check {@link isWellFormed} first where that matters). */
 export function encodeUtf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
