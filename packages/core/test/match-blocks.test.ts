@@ -1,52 +1,12 @@
-import { maxAbs, maxAbsDiff, randomBatchNorm, randomFloat32, seededRandom } from "@reparam/test-utils";
+import { maxAbs, maxAbsDiff, randomFloat32, seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import {
-  fuseBlock,
-  graphView,
-  matchBlocks,
-  planBlock,
-  type ConstRef,
-  type GraphNodeView,
-  type NeutralOp,
-} from "../src/index.js";
+import { fuseBlock, graphView, matchBlocks, planBlock, type GraphNodeView, type NeutralOp } from "../src/index.js";
 import { randomInput } from "./block-fixtures.js";
 import { evaluateBlock, evaluateFused } from "./evaluate-block.js";
+import { node, nodeMakers } from "./graph-nodes.js";
 
 const r = seededRandom(7);
-const constOf = (values: Float32Array, shape: number[]): ConstRef => ({ shape, values: () => Promise.resolve(values) });
-const kernel = (o: number, i: number, k: number) => constOf(randomFloat32(r, o * i * k * k), [o, i, k, k]);
-const bnOp = (c: number): NeutralOp => {
-  const b = randomBatchNorm(r, c);
-  return {
-    kind: "batchnorm",
-    gamma: constOf(b.gamma, [c]),
-    beta: constOf(b.beta, [c]),
-    mean: constOf(b.mean, [c]),
-    variance: constOf(b.variance, [c]),
-    eps: 1e-5,
-  };
-};
-const conv = (
-  o: number,
-  i: number,
-  k: number,
-  pads: number,
-  extra: Partial<Extract<NeutralOp, { kind: "conv" }>> = {},
-): NeutralOp => ({
-  kind: "conv",
-  kernel: kernel(o, i, k),
-  stride: [1, 1],
-  padding: { kind: "explicit", pads: [pads, pads, pads, pads] },
-  dilation: [1, 1],
-  groups: 1,
-  ...extra,
-});
-const node = (id: string, op: NeutralOp, inputs: string[], outputs = [id]): GraphNodeView => ({
-  id,
-  op,
-  inputs,
-  outputs,
-});
+const { constOf, bn: bnOp, conv } = nodeMakers(r);
 
 /** x -> [conv3 -> bn, conv1 -> bn, bn] -> add -> add -> relu */
 function repvggNodes(prefix: string, x: string, c: number): GraphNodeView[] {
