@@ -1,5 +1,5 @@
 import { BLOCK_BOUND_FACTOR } from "@reparam/validate";
-import type { BlockSpec, BnSpec } from "./block-spec.js";
+import type { BlockSpec, BnSpec, BranchSpec } from "./block-spec.js";
 import { bnAffine } from "./map-spec.js";
 import type { Reference } from "./reference.js";
 import type { Nchw } from "./spelling.js";
@@ -61,19 +61,20 @@ function branchBns(spec: BlockSpec): BnSpec[] {
   });
 }
 
+/** The spatial window a branch reads x through: its (last) kernel, its pool, or 1x1 for an identity. */
+export function kernelSizeOf(b: BranchSpec): readonly number[] {
+  if (b.kind === "conv") return b.kernel.shape.slice(2);
+  if (b.kind === "avgpool") return b.size;
+  if (b.kind === "sequential") return b.second?.kernel.shape.slice(2) ?? b.pool!.size;
+  return [1, 1];
+}
+
 /** Products per output element of the block's widest conv (in channels * kh * kw), at most. */
 export function productsPerOutput(spec: BlockSpec): number {
   let kh = 1;
   let kw = 1;
   for (const b of spec.branches) {
-    const size =
-      b.kind === "conv"
-        ? b.kernel.shape.slice(2)
-        : b.kind === "avgpool"
-          ? b.size
-          : b.kind === "sequential"
-            ? (b.second?.kernel.shape.slice(2) ?? b.pool!.size)
-            : [1, 1];
+    const size = kernelSizeOf(b);
     kh = Math.max(kh, size[0]!);
     kw = Math.max(kw, size[1]!);
   }

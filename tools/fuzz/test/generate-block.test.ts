@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { BlockSpec, BranchSpec } from "../src/block-spec.js";
+import type { BlockSpec } from "../src/block-spec.js";
 import { generateBlock } from "../src/generate-block.js";
 import { mapSpec } from "../src/map-spec.js";
 import { referenceOf } from "../src/reference.js";
 import { blockInput } from "../src/block-input.js";
+import { kernelSizeOf } from "../src/bound.js";
 
 const SEEDS = Array.from({ length: 1500 }, (_, i) => i);
 const blocks = SEEDS.map(generateBlock);
@@ -19,15 +20,6 @@ function notFloat32(spec: BlockSpec): number {
   });
   return n;
 }
-
-const kernelSize = (b: BranchSpec) =>
-  b.kind === "conv"
-    ? b.kernel.shape.slice(2)
-    : b.kind === "avgpool"
-      ? b.size
-      : b.kind === "sequential"
-        ? (b.second?.kernel.shape.slice(2) ?? b.pool!.size)
-        : [1, 1];
 
 describe("generateBlock", () => {
   it("is deterministic in the seed", () => {
@@ -60,7 +52,7 @@ describe("generateBlock", () => {
       new Set(["repvgg", "qarepvgg", "mobileone", "acnet", "repconv", "dbb", "conv-bn"]),
     );
     expect(seen((b) => b.stride)).toEqual(new Set([1, 2]));
-    expect(seen((b) => kernelSize(b.branches[0]!)[0])).toEqual(new Set([1, 3, 5, 7]));
+    expect(seen((b) => kernelSizeOf(b.branches[0]!)[0])).toEqual(new Set([1, 3, 5, 7]));
     const groups = (b: BlockSpec) => (b.branches[0]!.kind === "conv" ? b.branches[0]!.groups : 0);
     expect(blocks.some((b) => groups(b) > 1 && groups(b) < b.inChannels)).toBe(true);
     expect(blocks.some((b) => groups(b) === b.inChannels && b.inChannels > 1)).toBe(true);
