@@ -2,6 +2,7 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { ReparamError, isReparamError } from "@reparam/core";
 import { ModelProtoSchema, type ModelProto } from "onnx-buf";
 import { checkWire } from "./_check-wire.js";
+import { checkModelTensorData } from "./check-tensor-data.js";
 
 /**
  * Decodes the bytes of an `.onnx` file into a `ModelProto` (onnx-buf's
@@ -12,7 +13,9 @@ import { checkWire } from "./_check-wire.js";
  * The bytes are checked structurally first. Throws `ONNX_DECODE` for
  * truncated bytes, a length prefix past the end, a wrong wire type for a
  * known field, invalid tags, or bytes without a graph; `where` gives the
- * field path and byte offset.
+ * field path and byte offset. Every tensor held in the protobuf must
+ * hold exactly the data its dims and type declare (`ONNX_TENSOR_SIZE`,
+ * naming the tensor); external data is checked when it is read.
  *
  * Byte fields (`raw_data`) are views into `bytes`, not copies: keep
  * `bytes` unchanged while the model is in use. Tensors with external data
@@ -39,6 +42,7 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
       found: `fields ${describeFields(model)}`,
     });
   }
+  checkModelTensorData(model);
   return model;
 }
 
