@@ -8,4 +8,5 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$want" ]; then
   npm install --global "pnpm@$want" >&2
 fi
 pnpm install --frozen-lockfile >&2
+bash scripts/install-chromium.sh
 NX_DAEMON=false pnpm exec nx run-many -t build --output-style=static >&2

@@ -1,0 +1,59 @@
+import { reparameterize } from "@reparam/core";
+import { blobOutput } from "./blob-output.js";
+import { baseName, fileSetInput, type NamedBlob } from "./file-set-input.js";
+import { inspectBlocks } from "./inspect-blocks.js";
+import { deployName, pickModel, zipName } from "./pick-model.js";
+import { pageModel, verifyConversion } from "./verify-conversion.js";
+import type { RunProgress, WorkerEvent } from "./worker-protocol.js";
+import { webError } from "./web-error.js";
+import { zipFiles } from "./zip-files.js";
+
+/**
+ * The page's whole job on one model, in the worker: find the model among
+ * the files, inspect it, convert it (output as Blob parts), zip a result of
+ * several files, and verify the result; each step reported through `post`.
+ */
+export async function runModel(files: readonly NamedBlob[], post: (e: WorkerEvent) => void): Promise<void> {
+  const progress = (p: RunProgress) => post({ type: "progress", progress: p });
+  progress({ step: "reading", done: 0, total: 1, text: "reading" });
+  const { adapter, main, files: others } = await pickModel(files);
+  progress({ step: "inspecting", done: 0, total: 1, text: `inspecting ${adapter.format}` });
+  {
+    // Decoded in a block of its own, so that it can be collected before the conversion decodes again.
+    const decoded = await adapter.decode(fileSetInput(main, others), {});
+    post({ type: "inspected", main: main.path, inspection: await inspectBlocks(adapter, decoded) });
+  }
+  const t0 = performance.now();
+  const mainName = baseName(main.path);
+  const output = blobOutput(deployName(adapter, mainName));
+  const report = await reparameterize(adapter, fileSetInput(main, others), output, {}, (p) =>
+    progress({
+      step: p.phase === "write" ? "writing" : "converting",
+      done: p.done,
+      total: p.total,
+      text: p.phase === "fuse" ? `fuse ${p.done}/${p.total}` : p.phase,
+    }),
+  );
+  const written = output.files();
+  const convertedMain = written.find((f) => f.path === output.name);
+  if (convertedMain === undefined)
+    throw webError("WEB_BUG", "the adapter wrote no main file", { expected: output.name });
+  let download: NamedBlob = convertedMain;
+  if (written.length > 1) {
+    progress({ step: "zipping", done: 0, total: 1, text: `zipping ${written.length} files` });
+    download = { path: zipName(adapter, mainName), blob: await zipFiles(written) };
+  }
+  post({ type: "converted", report, download, seconds: (performance.now() - t0) / 1000 });
+  progress({ step: "verifying", done: 0, total: 1, text: "verifying" });
+  const verification = await verifyConversion(
+    adapter,
+    pageModel("original", main, others),
+    pageModel(
+      "converted",
+      convertedMain,
+      written.filter((f) => f !== convertedMain),
+    ),
+    (done, total) => progress({ step: "verifying", done, total, text: `verifying block ${done}/${total}` }),
+  );
+  post({ type: "verified", ...verification });
+}
