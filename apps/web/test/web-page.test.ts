@@ -8,6 +8,7 @@ import { unzipSync } from "fflate";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRoot, buildPage } from "./build-page.js";
+import { sharded, withExternalData } from "./model-variants.js";
 import { openPage, type PageDriver, type UploadFile } from "./page-driver.js";
 import { referenceConversion } from "./reference-conversion.js";
 import { serveStatic, type StaticServer } from "./static-server.js";
@@ -99,6 +100,30 @@ describe("the web page, in headless Chromium", () => {
       new Map([[run.download!.name, run.download!.bytes]]),
     );
     expect(run.report).toContain("whole model: not run");
+  });
+
+  it("converts an ONNX model with external data into one zip of the library's files, whole model run", async () => {
+    const files = await withExternalData("tiny.onnx", readFileSync(join(fixtures, "repvgg_tiny.train.onnx")));
+    const run = await driver.run(files);
+    expect(run.status).toBe("done");
+    expect(run.download?.name).toBe("tiny.deploy.zip");
+    const unzipped = new Map(Object.entries(unzipSync(new Uint8Array(run.download!.bytes))));
+    expect([...unzipped.keys()].sort()).toEqual(["tiny.deploy.onnx", "tiny.deploy.onnx.data"]);
+    await expectSameAsLibrary(onnxAdapter as FormatAdapter<unknown>, files, "tiny.onnx", "tiny.deploy.onnx", unzipped);
+    expect(run.report).toMatch(/whole model:\nPASSED/);
+  });
+
+  it("converts a sharded safetensors checkpoint (index + 2 shards) into one zip of the library's files", async () => {
+    const files = sharded(readFileSync(join(fixtures, "repvgg_tiny.train.safetensors")), (n) =>
+      /^blocks\.[34]\./.test(n),
+    );
+    const run = await driver.run(files);
+    expect(run.status).toBe("done");
+    expect(run.download?.name).toBe("model.deploy.zip");
+    const unzipped = new Map(Object.entries(unzipSync(new Uint8Array(run.download!.bytes))));
+    const out = "model.deploy.safetensors.index.json";
+    await expectSameAsLibrary(safetensorsAdapter as FormatAdapter<unknown>, files, files[0]!.name, out, unzipped);
+    expect(run.report).toMatch(/PASSED: 5 fused blocks checked, 0 failed/);
   });
 
   it("says error: CODE for a corrupt file, and offers no download", async () => {
