@@ -46,7 +46,8 @@ export function decodeBase64(text: string): Uint8Array | undefined {
 /** A base64 attribute holding ASCII text (`VkFMSUQ=` -> `VALID`). */
 export function base64Text(text: string): string | undefined {
   const bytes = decodeBase64(text);
-  return bytes === undefined ? undefined : String.fromCharCode(...bytes);
+  // Byte by byte: spreading a long attribute's bytes as arguments would overflow the stack.
+  return bytes === undefined ? undefined : Array.from(bytes, (b) => String.fromCharCode(b)).join("");
 }
 
 /** ASCII text as base64 (`VALID` -> `VkFMSUQ=`). */

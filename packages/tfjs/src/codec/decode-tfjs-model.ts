@@ -1,4 +1,5 @@
 import type { ModelInput } from "@reparam/core";
+import { checkTopology } from "./_check-topology.js";
 import { decodeModelJson } from "./decode-model-json.js";
 import { decodeWeights } from "./decode-weights.js";
 import { modelInputFiles } from "./model-input-files.js";
@@ -8,17 +9,18 @@ import type { TfjsModel } from "./tfjs-model.js";
 /**
  * Reads a TF.js model: `input.main` is `model.json`, its shards are opened
  * beside it. Everything is checked before a shard is read (JSON, topology,
- * manifest, shard paths, dtypes), then every shard is read and its size
+ * topology's JSON types, manifest, shard paths, dtypes), then every shard is read and its size
  * checked against the manifest.
  *
  * @throws ReparamError `TFJS_BAD_JSON`, `TFJS_NO_TOPOLOGY`,
  *   `TFJS_UNKNOWN_FORMAT`, `TFJS_BAD_MANIFEST`, `TFJS_PATH_ESCAPE`,
- *   `TFJS_DUPLICATE_WEIGHT`, `TFJS_UNKNOWN_DTYPE`, `TFJS_BAD_QUANTIZATION`,
+ *   `TFJS_BAD_TOPOLOGY`, `TFJS_DUPLICATE_WEIGHT`, `TFJS_UNKNOWN_DTYPE`, `TFJS_BAD_QUANTIZATION`,
  *   `TFJS_MISSING_SHARD`, `TFJS_SHARD_SIZE`.
  */
 export async function decodeTfjsModel(input: ModelInput): Promise<TfjsModel> {
   const json = decodeModelJson(await input.main.read(0, input.main.size));
   const format = modelFormat(json);
+  checkTopology(json.modelTopology, format);
   const weights = await decodeWeights(json.weightsManifest ?? [], modelInputFiles(input));
   return { json, format, weights };
 }

@@ -1,0 +1,44 @@
+import { errorCode } from "@reparam/test-utils";
+import { describe, expect, it } from "vitest";
+import { checkTopology } from "./_check-topology.js";
+
+const conv = {
+  class_name: "Conv2D",
+  name: "c",
+  config: { name: "c", kernel_size: [3, 3] },
+  inbound_nodes: [[["in", 0, 0, {}]]],
+};
+const layers = (l: unknown[]) => ({ class_name: "Model", config: { name: "m", layers: l } });
+const graph = (node: unknown) => ({
+  node: [{ name: "n", op: "Conv2D", input: ["x"], attr: { padding: { s: "U0FNRQ==" } }, ...(node as object) }],
+});
+
+describe("checkTopology (found by tools/fuzz-decode: these crashed block matching)", () => {
+  it("accepts well-formed layers and nodes", () => {
+    expect(errorCode(() => checkTopology(layers([conv]), "layers-model"))).toBeUndefined();
+    expect(errorCode(() => checkTopology(graph({}), "graph-model"))).toBeUndefined();
+    expect(
+      errorCode(() => checkTopology(layers([{ ...conv, inbound_nodes: [{ args: [] }] }]), "layers-model")),
+    ).toBeUndefined();
+  });
+
+  it.each([
+    ["a layer that is not an object", layers([""])],
+    ["a layer without config", layers([{ class_name: "Conv2D", name: "c" }])],
+    ["a layer without a name", layers([{ class_name: "Conv2D", config: {} }])],
+    ["inbound_nodes not a list", layers([{ ...conv, inbound_nodes: 1.5 }])],
+  ])("refuses %s with TFJS_BAD_TOPOLOGY", (_, t) => {
+    expect(errorCode(() => checkTopology(t, "layers-model"))).toBe("TFJS_BAD_TOPOLOGY");
+  });
+
+  it.each([
+    ["nodes not a list", { node: 1 }],
+    ["a node that is not an object", { node: [-0] }],
+    ["a non-string input", graph({ input: [true] })],
+    ["inputs not a list", graph({ input: "x" })],
+    ["a bytes attribute that is not a string", graph({ attr: { padding: { s: 1 } } })],
+    ["a list attribute of the wrong type", graph({ attr: { strides: { list: { i: [null] } } } })],
+  ])("refuses %s with TFJS_BAD_TOPOLOGY", (_, t) => {
+    expect(errorCode(() => checkTopology(t, "graph-model"))).toBe("TFJS_BAD_TOPOLOGY");
+  });
+});

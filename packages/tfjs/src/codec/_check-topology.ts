@@ -1,0 +1,85 @@
+import { ReparamError } from "@reparam/core";
+import { isObject } from "./_check-manifest.js";
+import type { GraphDefJson } from "./graph-topology.js";
+import { kerasModel } from "./keras-model.js";
+import type { LayersTopologyJson } from "./layers-topology.js";
+import type { TfjsModelFormat } from "./model-json.js";
+
+function bad(where: string, expected: string, value: unknown): ReparamError {
+  const found = value === undefined ? "nothing" : (JSON.stringify(value) ?? String(value)).slice(0, 60);
+  return new ReparamError("TFJS_BAD_TOPOLOGY", "model.json topology is malformed", { where, expected, found });
+}
+
+/** Keras layers: objects with a string `class_name`, a `config` object, a string name and, if any, a list of calls. */
+function checkLayers(topology: LayersTopologyJson): void {
+  kerasModel(topology).config.layers.forEach((layer: unknown, i) => {
+    const where = `model.json modelTopology layers[${i}]`;
+    if (!isObject(layer)) throw bad(where, "a layer object", layer);
+    if (typeof layer.class_name !== "string") throw bad(`${where} class_name`, "a string", layer.class_name);
+    if (!isObject(layer.config)) throw bad(`${where} config`, "an object", layer.config);
+    const name = layer.name ?? layer.config.name;
+    if (typeof name !== "string") throw bad(`${where} name`, "a string (name or config.name)", name);
+    const calls = layer.inbound_nodes;
+    if (calls !== undefined && (!Array.isArray(calls) || !calls.every((c) => Array.isArray(c) || isObject(c))))
+      throw bad(`${where} inbound_nodes`, "a list of calls (lists or objects)", calls);
+  });
+}
+
+const SCALARS: Readonly<Record<string, (v: unknown) => boolean>> = {
+  s: (v) => typeof v === "string",
+  i: (v) => typeof v === "string" || typeof v === "number",
+  f: (v) => typeof v === "string" || typeof v === "number",
+  b: (v) => typeof v === "boolean",
+  type: (v) => typeof v === "string",
+};
+
+/** An attribute value: typed scalars of the right JSON type; a `list` of arrays of them; objects where objects go. */
+function checkAttr(value: unknown, where: string): void {
+  if (!isObject(value)) throw bad(where, "an AttrValue object", value);
+  for (const [key, ok] of Object.entries(SCALARS)) {
+    if (value[key] !== undefined && !ok(value[key])) throw bad(`${where} ${key}`, `a JSON ${key} value`, value[key]);
+  }
+  for (const key of ["shape", "tensor", "func"]) {
+    if (value[key] !== undefined && !isObject(value[key])) throw bad(`${where} ${key}`, "an object", value[key]);
+  }
+  const list = value.list;
+  if (list === undefined) return;
+  if (!isObject(list)) throw bad(`${where} list`, "an object", list);
+  for (const [key, ok] of Object.entries(SCALARS)) {
+    const items = list[key];
+    if (items !== undefined && !(Array.isArray(items) && items.every(ok)))
+      throw bad(`${where} list.${key}`, `a list of JSON ${key} values`, items);
+  }
+}
+
+/** GraphDef nodes: objects with string `name` and `op`, string inputs, attribute objects. */
+function checkGraph(graph: GraphDefJson): void {
+  const nodes: unknown = graph.node;
+  if (nodes === undefined) return;
+  if (!Array.isArray(nodes)) throw bad("model.json modelTopology node", "a list of nodes", nodes);
+  nodes.forEach((node: unknown, i) => {
+    const where = `model.json modelTopology node[${i}]`;
+    if (!isObject(node)) throw bad(where, "a NodeDef object", node);
+    if (typeof node.name !== "string") throw bad(`${where} name`, "a string", node.name);
+    if (typeof node.op !== "string") throw bad(`${where} op`, "a string", node.op);
+    const at = `model.json node '${node.name}'`;
+    if (node.input !== undefined && !(Array.isArray(node.input) && node.input.every((x) => typeof x === "string")))
+      throw bad(`${at} input`, "a list of strings", node.input);
+    if (node.attr === undefined) return;
+    if (!isObject(node.attr)) throw bad(`${at} attr`, "an object", node.attr);
+    for (const [key, value] of Object.entries(node.attr)) checkAttr(value, `${at} attr ${key}`);
+  });
+}
+
+/**
+ * Checks that a topology has the JSON types its readers rely on (a layers
+ * model's layers, a graph model's nodes and attributes), so that a
+ * malformed `model.json` ends here, at decode, and not in the middle of
+ * block matching.
+ *
+ * @throws ReparamError `TFJS_BAD_TOPOLOGY`, naming the layer or node.
+ */
+export function checkTopology(topology: unknown, format: TfjsModelFormat): void {
+  if (format === "layers-model") checkLayers(topology as LayersTopologyJson);
+  else checkGraph(topology as GraphDefJson);
+}
