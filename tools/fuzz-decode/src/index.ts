@@ -1,0 +1,14 @@
+export type { FuzzFormat, ModelFiles } from "./model-files.js";
+export { FUZZ_FORMATS, mainBytes, sideFiles, withFile } from "./model-files.js";
+export { seedCorpus } from "./seed-corpus.js";
+export { splitSafetensors } from "./split-safetensors.js";
+export { fuzzInput } from "./fuzz-input.js";
+export type { FuzzInput } from "./fuzz-input.js";
+export { HANG_MS, runInput } from "./run-input.js";
+export type { Outcome } from "./run-input.js";
+export { mutateInput, mutatorsOf } from "./mutate-input.js";
+export type { MutatedInput } from "./mutate-input.js";
+export { ADAPTERS, fuzzDecode } from "./fuzz-decode.js";
+export type { Finding, FormatSummary, FuzzDecodeOptions } from "./fuzz-decode.js";
+export { formatFinding, formatSummary } from "./format-summary.js";
+export { HOSTILE_COUNTS, HOSTILE_PATHS } from "./draw.js";
