@@ -7,3 +7,6 @@ export type { SafetensorsEntry } from "./codec/encode-safetensors.js";
 export type { NamingScheme } from "./view/schemes/naming-scheme.js";
 export { BUILTIN_SCHEMES } from "./view/schemes/builtin-schemes.js";
 export { safetensorsAdapter } from "./safetensors-adapter.js";
+export { stateDictModel } from "./codec/state-dict-model.js";
+export type { StateDictSource } from "./codec/state-dict-model.js";
+export type { SafetensorsModel } from "./codec/safetensors-model.js";
