@@ -52,7 +52,8 @@ export async function convertModel(inputPath: string, opts: ConvertModelOptions)
   const progress = progressReporter(opts.progress !== false);
   let report: ConversionReport;
   try {
-    const output = model.folder ? { ...staged.output, name: "model.json" } : staged.output;
+    const main = model.adapter.mainFile;
+    const output = model.folder && main !== undefined ? { ...staged.output, name: main } : staged.output;
     report = await reparameterize(model.adapter, opened.input, output, opts, (p) => progress.update(p));
     await opened.close();
     await staged.commit();

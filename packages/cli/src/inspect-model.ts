@@ -1,4 +1,4 @@
-import { decide, type Block, type KernelShape, type Refusal } from "@reparam/core";
+import { decideFor, type Block, type KernelShape, type Refusal } from "@reparam/core";
 import { openModelInput } from "./host/model-input.js";
 import { resolveModel } from "./resolve-model.js";
 
@@ -54,7 +54,7 @@ export async function inspectModel(inputPath: string, format = "auto"): Promise<
   try {
     const decoded = await model.adapter.decode(opened.input, {});
     const { candidates, refused } = await model.adapter.findBlocks(decoded, {});
-    const decisions = decide(candidates, {});
+    const decisions = decideFor(model.adapter, decoded, candidates, {});
     const before = model.adapter.parameterCount(decoded);
     let after = before;
     const blocks = decisions.map((d): InspectedBlock => {

@@ -1,20 +1,15 @@
-import type { FormatAdapter } from "@reparam/core";
-import { detectOnnx } from "@reparam/onnx/detect";
-import { detectSafetensors } from "@reparam/safetensors/detect";
-import { detectTfjs } from "@reparam/tfjs/detect";
-import type { RuntimeFamilyName } from "@reparam/validate";
+import type { FormatAdapter, FormatFacts } from "@reparam/core";
+import { onnxFormat } from "@reparam/onnx/detect";
+import { pytorchFormat } from "@reparam/pytorch/detect";
+import { safetensorsFormat } from "@reparam/safetensors/detect";
+import { tfjsFormat } from "@reparam/tfjs/detect";
 
-/** A format the CLI knows: how to recognise it cheaply, and its adapter, loaded only when used. */
-export interface KnownFormat {
-  readonly format: string;
-  /** The adapter's own `detect`, from the package's dependency-free `detect` entry. */
-  readonly detect: (name: string, head: Uint8Array) => boolean;
-  /** A model of this format is a folder of files (`model.json` and its shards) rather than a main file. */
-  readonly folder: boolean;
-  /** The `@reparam/validate` runtime family that runs its models, so verify runs the whole models too; none for state dicts. */
-  readonly runtime?: RuntimeFamilyName;
-  /** File name endings longer than one extension, kept whole when naming the default output. */
-  readonly suffixes: readonly string[];
+/**
+ * A format the CLI knows: the package's own facts (how to recognise it, its
+ * layout, the runtime that runs it), from its dependency-free `detect` entry;
+ * how the CLI's help presents it; and its adapter, loaded only when used.
+ */
+export interface KnownFormat extends FormatFacts {
   /** How `--help` names an input of this format (`.onnx`; a folder format: what the folder holds). */
   readonly input: string;
   /** The format-only flags it takes (`--scheme`, `--eps`); their `--help` names the formats that take them. */
@@ -33,11 +28,7 @@ export interface KnownFormat {
  */
 export const formats: readonly KnownFormat[] = [
   {
-    format: "onnx",
-    detect: detectOnnx,
-    folder: false,
-    runtime: "onnx",
-    suffixes: [],
+    ...onnxFormat,
     input: ".onnx",
     flags: [],
     examples: {
@@ -48,10 +39,7 @@ export const formats: readonly KnownFormat[] = [
     load: async () => (await import("@reparam/onnx")).onnxAdapter as FormatAdapter<unknown>,
   },
   {
-    format: "safetensors",
-    detect: detectSafetensors,
-    folder: false,
-    suffixes: [".safetensors.index.json"],
+    ...safetensorsFormat,
     input: ".safetensors, .safetensors.index.json",
     flags: ["--scheme", "--eps"],
     examples: {
@@ -62,11 +50,7 @@ export const formats: readonly KnownFormat[] = [
     load: async () => (await import("@reparam/safetensors")).safetensorsAdapter as FormatAdapter<unknown>,
   },
   {
-    format: "tfjs",
-    detect: detectTfjs,
-    folder: true,
-    runtime: "tfjs",
-    suffixes: [],
+    ...tfjsFormat,
     input: "TF.js model.json / its folder",
     flags: [],
     examples: {
@@ -75,5 +59,16 @@ export const formats: readonly KnownFormat[] = [
       verify: ["web_model/ web_model.deploy/ --backend cpu --latency 20"],
     },
     load: async () => (await import("@reparam/tfjs")).tfjsAdapter as FormatAdapter<unknown>,
+  },
+  {
+    ...pytorchFormat,
+    input: ".pth, .pt (torch.save: state dict, training checkpoint, full model)",
+    flags: ["--scheme", "--eps"],
+    examples: {
+      convert: ["yolov7.pt --eps 1e-3", "ckpt.pth -o deploy.safetensors"],
+      inspect: ["ckpt.pth"],
+      verify: ["ckpt.pth ckpt.deploy.pth"],
+    },
+    load: async () => (await import("@reparam/pytorch")).pytorchAdapter as FormatAdapter<unknown>,
   },
 ];

@@ -1,7 +1,6 @@
 import { open, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { ReparamError, type FormatAdapter } from "@reparam/core";
-import type { RuntimeFamilyName } from "@reparam/validate";
 import { formats } from "./known-formats.js";
 
 /** Where a model is and which adapter reads it. */
@@ -10,8 +9,8 @@ export interface ResolvedModel {
   readonly file: string;
   /** True for models that are a folder of files (TF.js). */
   readonly folder: boolean;
-  /** The `@reparam/validate` runtime family that runs models of this format (their whole-model check), if any. */
-  readonly runtime: RuntimeFamilyName | undefined;
+  /** The format's `runtime` fact: the kind of runtime that runs its models (their whole-model check), if any. */
+  readonly runtime: string | undefined;
   readonly adapter: FormatAdapter<unknown>;
 }
 
@@ -23,15 +22,7 @@ export async function resolveModel(input: string, format: string = "auto"): Prom
   const info = await stat(file).catch(() => undefined);
   if (info === undefined)
     throw new ReparamError("CLI_FILE_NOT_FOUND", "input not found", { where: file, hint: "check the path" });
-  if (info.isDirectory()) {
-    file = join(file, "model.json");
-    if (!(await stat(file).catch(() => undefined))?.isFile()) {
-      throw new ReparamError("CLI_UNKNOWN_FORMAT", "a folder input must hold a TF.js model.json", {
-        where: resolve(input),
-        found: "no model.json",
-      });
-    }
-  }
+  if (info.isDirectory()) file = await folderMainFile(file);
   const h = await open(file, "r");
   const head = new Uint8Array(HEAD_BYTES);
   const { bytesRead } = await h.read(head, 0, HEAD_BYTES, 0).finally(() => h.close());
@@ -53,6 +44,18 @@ export async function resolveModel(input: string, format: string = "auto"): Prom
     );
   }
   return { file, folder: found.folder, runtime: found.runtime, adapter: await found.load() };
+}
+
+/** The main file of a folder model: the first folder format's `mainFile` that the folder holds. */
+async function folderMainFile(folder: string): Promise<string> {
+  const mains = formats.flatMap((f) => (f.folder && f.mainFile !== undefined ? [f.mainFile] : []));
+  for (const main of mains) {
+    if ((await stat(join(folder, main)).catch(() => undefined))?.isFile()) return join(folder, main);
+  }
+  throw new ReparamError("CLI_UNKNOWN_FORMAT", `a folder input must hold ${mains.join(" or ")}`, {
+    where: folder,
+    found: `no ${mains.join(" or ")}`,
+  });
 }
 
 /** The default output: `.deploy` before the extension; a sibling `<folder>.deploy` for folder models. */

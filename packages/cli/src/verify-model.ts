@@ -1,5 +1,5 @@
 import {
-  decide,
+  decideFor,
   memoryOutput,
   ReparamError,
   type ConvertOptions,
@@ -8,6 +8,7 @@ import {
   type FormatAdapter,
 } from "@reparam/core";
 import {
+  isRuntimeFamilyName,
   formatBlockCheckReport,
   formatValidationReport,
   validateConversion,
@@ -94,7 +95,7 @@ export async function openVerification(
     };
     const [a, b] = [await open(model), await open(target)];
     const { candidates } = await adapter.findBlocks(a, convertOptions);
-    const decisions = decide(candidates, convertOptions);
+    const decisions = decideFor(adapter, a, candidates, convertOptions);
     const deploy = adapter.deployConv?.bind(adapter);
     return {
       model,
@@ -135,7 +136,7 @@ export async function verifyModel(
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(deployConv ? { deployConv } : {}),
     });
-    if (model.runtime === undefined) {
+    if (!isRuntimeFamilyName(model.runtime)) {
       const identical = await sameAsFresh(model.adapter, v.original, decisions, target, convertOptions);
       return { command: "verify", format, passed: blocks.passed && identical, blocks, identical };
     }

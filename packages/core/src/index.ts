@@ -35,7 +35,7 @@ export { planBlock } from "./block/plan-block.js";
 export type { FusePlan } from "./block/fuse-plan.js";
 export { fuseBlock, fuseWithPlan, fuseToFloat32 } from "./engine/fuse-block.js";
 export { fuseTo } from "./engine/fuse-to.js";
-export type { FusedDtype } from "./engine/fuse-to.js";
+export type { FusedArrays, FusedDtype, FuseTarget } from "./engine/fuse-to.js";
 export type { FuseWindow } from "./engine/fuse-window.js";
 export { hwioFusable } from "./engine/fuse-hwio.js";
 export { refusal } from "./block/refusal.js";
@@ -51,10 +51,11 @@ export type {
   ModelOutput,
 } from "./contract/adapter.js";
 export type { ConversionReport } from "./contract/report.js";
+export type { FormatFacts } from "./contract/format-facts.js";
 export { UNIT_ROUNDOFF } from "./contract/deploy-conv.js";
 export type { DeployConv } from "./contract/deploy-conv.js";
-export { decide, reparameterize } from "./contract/reparameterize.js";
-export type { Progress } from "./contract/reparameterize.js";
+export { decide, decideFor, reparameterize } from "./contract/reparameterize.js";
+export type { CanWrite, Progress } from "./contract/reparameterize.js";
 
 export { graphView } from "./graph/graph-view.js";
 export type { ConstRef, GraphNodeView, GraphView, NeutralOp, Padding } from "./graph/graph-view.js";

@@ -7,7 +7,7 @@ import { inputFiles } from "./_input-files.js";
 import { modelFacts, weightCount } from "./view/_model-facts.js";
 import { writeModel } from "./write/_write-model.js";
 import { checkGraph } from "./view/check-graph.js";
-import { detectOnnx } from "./detect-onnx.js";
+import { onnxFormat } from "./detect-onnx.js";
 import { decodeModel } from "./codec/decode-model.js";
 import { internalizeTensors } from "./codec/internalize-tensors.js";
 import { externalThreshold, initializersAsInputs } from "./onnx-convert-options.js";
@@ -40,9 +40,7 @@ const DTYPE_OPTION: Record<string, number> = { f32: DT.FLOAT, f16: DT.FLOAT16 };
  * written by the reference serializer and had no external data).
  */
 export const onnxAdapter: FormatAdapter<OnnxModel> = {
-  format: "onnx",
-
-  detect: detectOnnx,
+  ...onnxFormat,
 
   async decode(input) {
     const proto = decodeModel(await input.main.read(0, input.main.size));
@@ -68,7 +66,7 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
       // Blocks are fused straight into their storage dtype (load + plan) as they are written, one at a time.
       fusions.push({
         match: block.match,
-        source: { plan: d.plan, load: () => d.load(), loaded: (b) => view.reuse(b) },
+        source: { plan: d.plan, load: () => d.load(), fuse: (b, t) => d.fuse(b, t), loaded: (b) => view.reuse(b) },
       });
     }
     const { model: proto, pending } =

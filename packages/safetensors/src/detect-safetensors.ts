@@ -1,3 +1,5 @@
+import type { FormatFacts } from "@reparam/core";
+
 /** Largest header the reference reader accepts (bytes). */
 export const MAX_HEADER_SIZE = 100_000_000;
 
@@ -21,3 +23,12 @@ function looksLikeSafetensors(head: Uint8Array): boolean {
 export function detectSafetensors(name: string, head: Uint8Array): boolean {
   return name.endsWith(".safetensors") || isIndexName(name) || looksLikeSafetensors(head);
 }
+
+/** What a host knows about safetensors before loading the adapter: a state dict (one file, or an index and its shards), no runtime. */
+export const safetensorsFormat: FormatFacts = {
+  format: "safetensors",
+  detect: detectSafetensors,
+  folder: false,
+  suffixes: [".safetensors.index.json"],
+  dtypes: ["F32", "F16", "BF16", "F64"],
+};

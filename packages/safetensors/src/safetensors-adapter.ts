@@ -4,7 +4,7 @@ import { buildCandidate } from "./view/_build-candidate.js";
 import { encodeModel } from "./write/_encode-model.js";
 import { resolveOptions } from "./_resolve-options.js";
 import { decodeSafetensorsModel } from "./codec/decode-safetensors-model.js";
-import { detectSafetensors } from "./detect-safetensors.js";
+import { safetensorsFormat } from "./detect-safetensors.js";
 import type { SafetensorsConvertOptions } from "./safetensors-convert-options.js";
 import type { SafetensorsModel } from "./codec/safetensors-model.js";
 import { selectScheme } from "./view/select-scheme.js";
@@ -27,8 +27,7 @@ import { safetensorsDeployConv } from "./safetensors-deploy-conv.js";
  *   shards out.
  */
 export const safetensorsAdapter: FormatAdapter<SafetensorsModel> = {
-  format: "safetensors",
-  detect: detectSafetensors,
+  ...safetensorsFormat,
   decode(input) {
     return decodeSafetensorsModel(input);
   },

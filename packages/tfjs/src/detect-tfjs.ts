@@ -1,3 +1,5 @@
+import type { FormatFacts } from "@reparam/core";
+
 const MARKERS = ['"modelTopology"', '"weightsManifest"', '"layers-model"', '"graph-model"'];
 
 /**
@@ -12,3 +14,14 @@ export function detectTfjs(name: string, head: Uint8Array): boolean {
     .trimStart();
   return text.startsWith("{") && (name === "model.json" || MARKERS.some((m) => text.includes(m)));
 }
+
+/** What a host knows about TF.js before loading the adapter: a folder with `model.json` and its weight shards, run by TF.js. */
+export const tfjsFormat: FormatFacts = {
+  format: "tfjs",
+  detect: detectTfjs,
+  folder: true,
+  mainFile: "model.json",
+  suffixes: [],
+  runtime: "tfjs",
+  dtypes: ["float32", "float16", "uint8", "uint16"],
+};

@@ -3,11 +3,12 @@ import { shardLayout, type ShardWeight } from "./write/_shard-layout.js";
 import { streamShards } from "./codec/_stream-shards.js";
 import { unknownBlock } from "./write/_unknown-block.js";
 import { decodeTfjsModel } from "./codec/decode-tfjs-model.js";
-import { detectTfjs } from "./detect-tfjs.js";
+import { tfjsFormat } from "./detect-tfjs.js";
 import { encodeModelJson } from "./codec/encode-model-json.js";
 import { findTfjsBlocks, type TfjsCandidate } from "./view/find-tfjs-blocks.js";
 import { rewriteTfjsModel } from "./write/rewrite-tfjs-model.js";
 import type { TfjsFusion } from "./write/tfjs-fusion.js";
+import { tfjsCanWrite } from "./write/tfjs-can-write.js";
 import type { TfjsModel } from "./codec/tfjs-model.js";
 import { tfjsDeployConv } from "./tfjs-deploy-conv.js";
 
@@ -28,17 +29,16 @@ function count(weights: readonly ShardWeight[]): number {
  * fused block computed when its weights' turn comes, so that only one block's
  * kernels are in memory besides the model. A failure after that leaves
  * shards without model.json, which the host discards (core's `ModelOutput`
- * appears as a whole or not at all). `reparameterize`'s `fuse` progress is
- * not reported: blocks are fused through their plans, not `fused()`.
+ * appears as a whole or not at all).
  * Option `dtype: "f16"` stores the fused weights as float16-quantized
  * float32; anything else writes float32.
  */
 export const tfjsAdapter: FormatAdapter<TfjsModel> = {
-  format: "tfjs",
-  detect: detectTfjs,
+  ...tfjsFormat,
   decode: (input) => decodeTfjsModel(input),
   findBlocks: (model) => findTfjsBlocks(model),
   parameterCount: (model) => count(model.weights),
+  canWrite: (_model, candidate, plan) => tfjsCanWrite(candidate, plan),
   async encode(model, decisions, output, options): Promise<EncodeStats> {
     const fusions: TfjsFusion[] = [];
     for (const d of decisions) {
@@ -46,7 +46,13 @@ export const tfjsAdapter: FormatAdapter<TfjsModel> = {
       const candidate = d.candidate as Partial<TfjsCandidate>;
       if (candidate.site === undefined)
         throw unknownBlock(d.candidate, "a candidate without a TF.js site (not from tfjsAdapter.findBlocks)");
-      fusions.push({ candidate: candidate as TfjsCandidate, plan: d.plan, load: () => d.load(), loadHwio: d.loadHwio });
+      fusions.push({
+        candidate: candidate as TfjsCandidate,
+        plan: d.plan,
+        load: () => d.load(),
+        loadHwio: d.loadHwio,
+        fuse: (b, t) => d.fuse(b, t),
+      });
     }
     const dtype = options.dtype === "f16" ? "f16" : "f32";
     const { json, weights } = rewriteTfjsModel(model, fusions, { dtype });

@@ -3,6 +3,7 @@
 // Python converter's model_config wrapper, 4 MB output shards, float16
 // output, and the blocks the adapter must refuse or skip.
 import * as tf from "@tensorflow/tfjs";
+import { decide } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { decodeModelJson, decodeWeights, encodeWeights, memoryFiles, tfjsAdapter } from "../src/index.js";
 import { findTfjsBlocks } from "../src/view/find-tfjs-blocks.js";
@@ -185,10 +186,13 @@ describe("layers models: blocks left alone", () => {
     );
     const model = await tfjsAdapter.decode(modelInput({ modelJson, files: memoryFiles(shards) }), {});
     const { candidates, refused } = await findTfjsBlocks(model);
-    expect(candidates).toEqual([]);
-    expect(refused).toHaveLength(1);
-    expect(refused[0]!.reason).toBe("FORMAT_UNSUPPORTED");
-    expect(refused[0]!.message).toContain("2 groups over 4 channels");
+    expect(refused).toEqual([]);
+    // Found by the matcher, refused by the adapter's canWrite when decided.
+    const decisions = decide(candidates, {}, (c, p) => tfjsAdapter.canWrite!(model, c, p));
+    expect(decisions.map((d) => d.kind)).toEqual(["refuse"]);
+    const r = decisions[0]!.kind === "refuse" ? decisions[0]!.refusal : undefined;
+    expect(r?.reason).toBe("FORMAT_UNSUPPORTED");
+    expect(r?.message).toContain("2 groups over 4 channels");
   });
 
   it("refuses 'same' at stride 2 when the input size is unknown, fuses 'same' at stride 1 anyway", async () => {

@@ -40,4 +40,5 @@ export { runtimeFor } from "./runtime-for.js";
 export { familyByShape, runtimeFamilies } from "./runtime-families.js";
 export type { RuntimeFamily } from "./runtime-families.js";
 export type { RuntimeFamilyName } from "./runtime-family-name.js";
+export { isRuntimeFamilyName } from "./runtime-family-name.js";
 export type { ValidateErrorCode } from "./validate-error-code.js";

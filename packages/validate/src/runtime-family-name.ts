@@ -5,3 +5,10 @@
  * types can name a family without importing the runtimes.
  */
 export type RuntimeFamilyName = "onnx" | "tfjs";
+
+const NAMES: readonly string[] = ["onnx", "tfjs"] satisfies readonly RuntimeFamilyName[];
+
+/** True when `name` (a format's `runtime` fact) names a family validate runs. */
+export function isRuntimeFamilyName(name: string | undefined): name is RuntimeFamilyName {
+  return name !== undefined && NAMES.includes(name);
+}

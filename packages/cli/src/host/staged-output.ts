@@ -1,8 +1,9 @@
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from "node:fs/promises";
+import { link, mkdir, mkdtemp, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { ReparamError, relativePathProblem, type ModelOutput } from "@reparam/core";
 import { insideFolder } from "./model-input.js";
+import { removeStaleTemps, tempPrefix } from "./stale-temp.js";
 
 /** Bytes a file may have queued for writing before `write` waits. */
 const WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
@@ -18,6 +19,41 @@ export interface StagedOutput {
   abort(): Promise<void>;
 }
 
+/** A file system error (a full disk, a read-only folder) as a ReparamError, so that the CLI reports it and cleans up. */
+function writeFailed(cause: unknown, where: string): unknown {
+  const code = (cause as NodeJS.ErrnoException | null)?.code;
+  if (code === undefined || cause instanceof ReparamError) return cause;
+  return new ReparamError(code === "ENOSPC" ? "CLI_DISK_FULL" : "CLI_WRITE_FAILED", "cannot write the output", {
+    where,
+    found: `${code} (${(cause as Error).message})`,
+    ...(code === "ENOSPC" ? { hint: "free some space or write elsewhere with -o" } : {}),
+    cause,
+  });
+}
+
+/** Renames `from` to `to` without replacing an existing `to` (hard link, then unlink: atomic and no-clobber). */
+async function moveNoClobber(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw outputExists(to);
+    // No hard links here (some network and FAT file systems): check, then rename.
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EXDEV") throw e;
+    if (await exists(to)) throw outputExists(to);
+    await rename(from, to);
+    return;
+  }
+  await unlink(from);
+}
+
+function outputExists(where: string): ReparamError {
+  return new ReparamError("CLI_OUTPUT_EXISTS", "the output already exists", {
+    where,
+    hint: "another conversion wrote it first; pass --force to overwrite it",
+  });
+}
+
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
     () => true,
@@ -28,7 +64,14 @@ async function exists(p: string): Promise<boolean> {
 /**
  * Stages an output. `target` is the main output file, or (for folder models
  * like TF.js) the output folder when `folder` is true. Refuses an existing
- * target unless `force`. Nothing appears at the target until {@link StagedOutput.commit}.
+ * target unless `force`. Nothing appears at the target until {@link StagedOutput.commit}:
+ * files are written into `.reparam-tmp-<pid>-*` beside it (those of killed
+ * runs are removed here, see {@link removeStaleTemps}) and moved into place
+ * by atomic renames, so that a kill at any point leaves at the target the
+ * old output, the new one or nothing, never part of one. A file system
+ * error (`ENOSPC`: `CLI_DISK_FULL`, else `CLI_WRITE_FAILED`) and another
+ * conversion that wrote the target first (`CLI_OUTPUT_EXISTS`) are
+ * ReparamErrors.
  */
 export async function stageOutput(target: string, opts: { folder: boolean; force: boolean }): Promise<StagedOutput> {
   const final = resolve(target);
@@ -39,8 +82,14 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
     });
   }
   const parent = dirname(final);
-  await mkdir(parent, { recursive: true });
-  const tmp = await mkdtemp(join(parent, ".reparam-tmp-"));
+  let tmp: string;
+  try {
+    await mkdir(parent, { recursive: true });
+    await removeStaleTemps(parent);
+    tmp = await mkdtemp(join(parent, tempPrefix()));
+  } catch (e) {
+    throw writeFailed(e, parent);
+  }
   const streams: WriteStream[] = [];
   let written = 0;
   const output: ModelOutput = {
@@ -54,7 +103,7 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
       // A deep buffer lets the disk write while the adapter computes the next piece (chunks are never reused by callers: see ByteSink).
       const s = createWriteStream(p, { highWaterMark: WRITE_BUFFER_BYTES });
       streams.push(s);
-      const failed = new Promise<never>((_, reject) => s.once("error", reject));
+      const failed = new Promise<never>((_, reject) => s.once("error", (e) => reject(writeFailed(e, rel))));
       failed.catch(() => undefined);
       return {
         async write(chunk) {
@@ -65,32 +114,52 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
       };
     },
   };
+  const commit = async (): Promise<string[]> => {
+    if (opts.folder) {
+      if (!opts.force) {
+        try {
+          await rename(tmp, final);
+        } catch (e) {
+          // Another conversion put a folder there since the check (rename refuses a non-empty one).
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === "EEXIST" || code === "ENOTEMPTY" || code === "ENOTDIR" || code === "EISDIR")
+            throw outputExists(final);
+          throw e;
+        }
+        return [final];
+      }
+      // The old output moves aside first and goes last: a kill in between leaves it in a stale
+      // temporary folder (removed by the next run), never half a folder at the target.
+      const old = `${tmp}-old`;
+      const had = await exists(final);
+      if (had) await rename(final, old);
+      await rename(tmp, final);
+      if (had) await rm(old, { recursive: true, force: true });
+      return [final];
+    }
+    // Side files first, the main file last: a reader never sees a main file without its data. Each
+    // move is atomic; without --force none replaces a file (another conversion's output included).
+    const names = await readdir(tmp);
+    const main = basename(final);
+    const moved: string[] = [];
+    try {
+      for (const n of [...names.filter((x) => x !== main), ...names.filter((x) => x === main)]) {
+        const to = n === main ? final : join(parent, n);
+        if (opts.force) await rename(join(tmp, n), to);
+        else await moveNoClobber(join(tmp, n), to);
+        moved.push(to);
+      }
+    } catch (e) {
+      if (!opts.force) await Promise.all(moved.map((m) => unlink(m).catch(() => undefined)));
+      throw e;
+    }
+    await rm(tmp, { recursive: true, force: true });
+    return moved;
+  };
   return {
     output,
     bytesWritten: () => written,
-    async commit() {
-      const names = await readdir(tmp);
-      const moved: string[] = [];
-      if (opts.folder) {
-        if (opts.force) await rm(final, { recursive: true, force: true });
-        await rename(tmp, final);
-        return [final];
-      }
-      // Side files first, the main file last: a reader never sees a main file without its data.
-      const main = basename(final);
-      for (const n of [...names.filter((x) => x !== main), ...names.filter((x) => x === main)]) {
-        const to = n === main ? final : join(parent, n);
-        if (!opts.force && n !== main && (await exists(to)))
-          throw new ReparamError("CLI_OUTPUT_EXISTS", "an output side file already exists", {
-            where: to,
-            hint: "pass --force",
-          });
-        await rename(join(tmp, n), to);
-        moved.push(to);
-      }
-      await rm(tmp, { recursive: true, force: true });
-      return moved;
-    },
+    commit: () => commit().catch((e: unknown) => Promise.reject(writeFailed(e, final))),
     async abort() {
       await Promise.all(
         streams.map((s) =>

@@ -4,6 +4,8 @@ import type { DeployConv } from "./deploy-conv.js";
 import type { KernelShape } from "../block/kernel.js";
 import type { FusePlan, PlanResult } from "../block/fuse-plan.js";
 import type { Refusal } from "../block/refusal.js";
+import type { FormatFacts } from "./format-facts.js";
+import type { FusedArrays, FuseTarget } from "../engine/fuse-to.js";
 
 /** The files of a model as an adapter sees them: the named file, and its siblings on request. */
 export interface ModelInput {
@@ -72,11 +74,20 @@ export type Decision =
       readonly kind: "fuse";
       readonly candidate: Candidate;
       readonly plan: FusePlan;
-      /** The full block (kernels read); adapters that fuse into their own storage call this, so progress counts it. */
+      /** The full block (kernels read): the candidate's `load`. */
       load(): Promise<Block>;
-      /** The candidate's `loadHwio`, counted the same way; present when the candidate has one. */
+      /** The candidate's `loadHwio`, present when the candidate has one. */
       loadHwio?(): Promise<Block>;
-      /** The float64 fused conv (load + fuse). */
+      /**
+       * The one way an adapter fuses this block into its storage: core's
+       * {@link fuseTo} with this decision's plan (float64, rounded once into
+       * `target.dtype`, finiteness checked). `block` is this candidate's
+       * (from `load`, `loadHwio`, or the rows of `target.window`). The
+       * output channels it fuses count toward the conversion's progress, so
+       * every adapter reports progress, windowed (chunked) writers too.
+       */
+      fuse(block: Block, target: FuseTarget): FusedArrays;
+      /** The float64 fused conv (load + fuse; for verification). */
       fused(): Promise<FusedConv>;
     }
   | { readonly kind: "refuse"; readonly candidate: Candidate; readonly refusal: Refusal }
@@ -92,14 +103,12 @@ export interface EncodeStats {
 
 /**
  * The contract every format package implements; {@link reparameterize}
- * drives it. A new format is one package implementing this plus one line in
- * the CLI's adapter list.
+ * drives it. Its {@link FormatFacts} (format name, detect, layout, dtypes) are
+ * the same object the package's `detect` entry exports, so a host can
+ * recognise a file before loading the rest. A new format is one package
+ * implementing this plus one line in the host's adapter list.
  */
-export interface FormatAdapter<M> {
-  /** `onnx`, `tfjs`, `safetensors`. */
-  readonly format: string;
-  /** True when the bytes/name look like this format. */
-  detect(name: string, head: Uint8Array): boolean;
+export interface FormatAdapter<M> extends FormatFacts {
   decode(input: ModelInput, options: ConvertOptions): Promise<M>;
   /** Candidates, plus blocks refused while matching (structure, not algebra). */
   findBlocks(model: M, options: ConvertOptions): Promise<{ candidates: Candidate[]; refused: Refusal[] }>;
@@ -109,6 +118,14 @@ export interface FormatAdapter<M> {
   encode(model: M, decisions: readonly Decision[], output: ModelOutput, options: ConvertOptions): Promise<EncodeStats>;
   /** Format details for the report (opset, dtype, format version). */
   describe?(model: M): Record<string, string>;
+  /**
+   * Whether the writer can place the fused conv of `candidate` (one of this
+   * model's, planned as `plan`): undefined when it can, else the refusal
+   * (`FORMAT_UNSUPPORTED`: a conv the format cannot express). `decide`
+   * turns the block into that refusal, so no fuse decision reaches `encode`
+   * that it would have to drop.
+   */
+  canWrite?(model: M, candidate: Candidate, plan: FusePlan): Refusal | undefined;
   /**
    * For `reparam verify`: the conv that stands for `candidate` (found by this
    * adapter's `findBlocks` in `original`) in `converted` (a model of the same

@@ -1,13 +1,16 @@
 import type { Block } from "../block/block.js";
 import type { Candidate, ConvertOptions, Decision, FormatAdapter, ModelInput, ModelOutput } from "./adapter.js";
 import { fuseWithPlan } from "../engine/fuse-block.js";
+import { fuseTo } from "../engine/fuse-to.js";
+import type { FusePlan } from "../block/fuse-plan.js";
+import type { Refusal } from "../block/refusal.js";
 import type { KernelShape } from "../block/kernel.js";
 import { planBlock } from "../block/plan-block.js";
 import type { ConversionReport, FusedBlockReport } from "./report.js";
 import { kindOf } from "../branch/branch-kinds.js";
 import { globMatch } from "../shared/glob-match.js";
 
-/** Progress of a conversion: a phase and, where countable, done of total. */
+/** Progress of a conversion: a phase and, where countable, done of total (`fuse`: blocks, fractions while a block is fused in windows). */
 export interface Progress {
   readonly phase: "read" | "match" | "fuse" | "write";
   readonly done: number;
@@ -18,11 +21,15 @@ function describeBranches(block: Block<KernelShape>): string[] {
   return block.branches.map((b) => kindOf(b).describe(b));
 }
 
+/** An adapter's {@link FormatAdapter.canWrite} bound to its model: undefined when the writer can place the block. */
+export type CanWrite = (candidate: Candidate, plan: FusePlan) => Refusal | undefined;
+
 /**
  * Decides, per candidate, whether to fuse (with its plan), refuse or skip;
- * a candidate's own `plan` is used as it is, the others are planned here.
+ * a candidate's own `plan` is used as it is, the others are planned here. A
+ * block the writer cannot place (`canWrite`) is refused with its reason.
  */
-export function decide(candidates: readonly Candidate[], options: ConvertOptions): Decision[] {
+export function decide(candidates: readonly Candidate[], options: ConvertOptions, canWrite?: CanWrite): Decision[] {
   return candidates.map((candidate): Decision => {
     const excluded = options.exclude?.find((p) => globMatch(p, candidate.name));
     if (excluded !== undefined) return { kind: "skip", candidate, why: `excluded by '${excluded}'` };
@@ -34,6 +41,8 @@ export function decide(candidates: readonly Candidate[], options: ConvertOptions
     const planned = candidate.plan ?? planBlock(candidate.layout);
     if (!planned.ok) return { kind: "refuse", candidate, refusal: planned.refusal };
     const plan = planned.plan;
+    const unwritable = canWrite?.(candidate, plan);
+    if (unwritable !== undefined) return { kind: "refuse", candidate, refusal: unwritable };
     const hwio = candidate.loadHwio === undefined ? {} : { loadHwio: () => candidate.loadHwio!() };
     return {
       kind: "fuse",
@@ -41,7 +50,55 @@ export function decide(candidates: readonly Candidate[], options: ConvertOptions
       plan,
       load: () => candidate.load(),
       ...hwio,
+      fuse: (block, target) => fuseTo(block, plan, target),
       fused: async () => fuseWithPlan(await candidate.load(), plan),
+    };
+  });
+}
+
+/** {@link decide} for `adapter`'s model: with its `canWrite` bound, so hosts (inspect, verify) decide as convert does. */
+export function decideFor<M>(
+  adapter: FormatAdapter<M>,
+  model: M,
+  candidates: readonly Candidate[],
+  options: ConvertOptions,
+): Decision[] {
+  const canWrite = adapter.canWrite && ((c: Candidate, p: FusePlan) => adapter.canWrite!(model, c, p));
+  return decide(candidates, options, canWrite);
+}
+
+/**
+ * The decisions with progress counted from inside the fusion: each block's
+ * share is the output channels its `fuse` calls covered (a windowed writer
+ * counts window by window; a block fused twice counts once), and `fused()`
+ * counts the whole block.
+ */
+function counted(decisions: readonly Decision[], onProgress: ((p: Progress) => void) | undefined): Decision[] {
+  const total = decisions.filter((d) => d.kind === "fuse").length;
+  if (onProgress === undefined) return [...decisions];
+  let done = 0;
+  return decisions.map((d): Decision => {
+    if (d.kind !== "fuse") return d;
+    const o = d.plan.kernelShape[0];
+    let share = 0;
+    const add = (rows: number) => {
+      const next = Math.min(1, share + rows / o);
+      done += next - share;
+      share = next;
+      onProgress({ phase: "fuse", done: Math.min(total, Math.round(done * 1e6) / 1e6), total });
+    };
+    return {
+      ...d,
+      fuse: (block, target) => {
+        const arrays = d.fuse(block, target);
+        add((target.window?.to ?? o) - (target.window?.from ?? 0));
+        return arrays;
+      },
+      fused: async () => {
+        const conv = await d.fused();
+        add(o);
+        return conv;
+      },
     };
   });
 }
@@ -62,29 +119,8 @@ export async function reparameterize<M>(
   const model = await adapter.decode(input, options);
   onProgress?.({ phase: "match", done: 0, total: 1 });
   const { candidates, refused: matchRefused } = await adapter.findBlocks(model, options);
-  const decisions = decide(candidates, options);
-  let done = 0;
-  const total = decisions.filter((d) => d.kind === "fuse").length;
-  const tracked = decisions.map((d): Decision => {
-    if (d.kind !== "fuse") return d;
-    // A block counts once, whether the adapter asks for its float64 conv or loads it to fuse itself.
-    const tick = () => onProgress?.({ phase: "fuse", done: ++done, total });
-    const counted = (load: () => Promise<Block>) => async () => {
-      const block = await load();
-      tick();
-      return block;
-    };
-    return {
-      ...d,
-      load: counted(() => d.load()),
-      ...(d.loadHwio === undefined ? {} : { loadHwio: counted(d.loadHwio) }),
-      fused: async () => {
-        const conv = await d.fused();
-        tick();
-        return conv;
-      },
-    };
-  });
+  const decisions = decideFor(adapter, model, candidates, options);
+  const tracked = counted(decisions, onProgress);
   const stats = await adapter.encode(model, tracked, output, options);
   onProgress?.({ phase: "write", done: 1, total: 1 });
   const fused: FusedBlockReport[] = [];

@@ -1,4 +1,4 @@
-import { planBlock, type Block, type FusePlan } from "@reparam/core";
+import { fuseTo, planBlock, type Block, type FusePlan } from "@reparam/core";
 import { TensorProto_DataType as DT } from "onnx-buf";
 import { describe, expect, it } from "vitest";
 import { fusedTensors, type FusionSource } from "./_fused-tensors.js";
@@ -27,7 +27,7 @@ const block: Block = {
 };
 const planned = planBlock(block);
 const plan = (planned.ok ? planned.plan : undefined) as FusePlan;
-const source: FusionSource = { plan, load: () => Promise.resolve(block) };
+const source: FusionSource = { plan, load: () => Promise.resolve(block), fuse: (b, t) => fuseTo(b, plan, t) };
 
 async function read(dt: number): Promise<number[][]> {
   const { tensors, pending } = fusedTensors(source, dt, "w", "b");
@@ -61,7 +61,7 @@ describe("fusedTensors", () => {
         } as Block["branches"][number],
       ],
     };
-    const { pending } = fusedTensors({ plan, load: () => Promise.resolve(big) }, DT.FLOAT16, "w", "b");
+    const { pending } = fusedTensors({ ...source, load: () => Promise.resolve(big) }, DT.FLOAT16, "w", "b");
     await expect(pending[0].bytes()).rejects.toMatchObject({ code: "CORE_NON_FINITE" });
   });
 

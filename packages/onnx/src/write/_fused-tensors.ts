@@ -1,5 +1,12 @@
 import { create } from "@bufbuild/protobuf";
-import { fuseTo, type Block, type FusedDtype, type FusePlan, hostLittleEndian } from "@reparam/core";
+import {
+  type Block,
+  type FusedArrays,
+  type FusedDtype,
+  type FusePlan,
+  type FuseTarget,
+  hostLittleEndian,
+} from "@reparam/core";
 import { TensorProtoSchema, TensorProto_DataType as DT, type TensorProto } from "onnx-buf";
 import type { PendingData } from "./_pending-data.js";
 import { tensorDataBytes } from "../codec/_tensor-data-bytes.js";
@@ -10,6 +17,8 @@ import { tensorByteLength } from "../codec/tensor-byte-length.js";
 export interface FusionSource {
   readonly plan: FusePlan;
   load(): Promise<Block>;
+  /** The decision's `fuse`: core's `fuseTo` with the plan, counted toward progress. */
+  fuse(block: Block, target: FuseTarget): FusedArrays;
   /** Called with a block from `load` once it is fused and let go. */
   loaded?(block: Block): void;
 }
@@ -35,7 +44,7 @@ async function fusedBytes(
   bias: string,
 ): Promise<[Uint8Array, Uint8Array]> {
   const block = await source.load();
-  const f = fuseTo(block, source.plan, { dtype: CORE_DTYPE[dataType]! });
+  const f = source.fuse(block, { dtype: CORE_DTYPE[dataType]! });
   source.loaded?.(block);
   const bytes = (a: Float32Array | Float64Array | Uint16Array, where: string) =>
     hostLittleEndian

@@ -8,7 +8,6 @@ import {
   avgPoolKernel,
 } from "@reparam/core";
 import { allInOrder } from "./_all-in-order.js";
-import { loadStub } from "./_load-stub.js";
 import { readBatchNorm, readVector } from "./_read-batch-norm.js";
 import { floatValues } from "../codec/_tensor-values.js";
 import type { AvgKernel, BatchNormKeys, BlockMatch, ConvKeys } from "./block-match.js";
@@ -124,8 +123,6 @@ export async function buildCandidate(
     layout: assemble(match, parts, (s) => ({ shape: s.shape })),
     match,
     async load() {
-      const stub = loadStub(candidate);
-      if (stub !== undefined) return stub();
       const kernels = new Map<Source, Kernel>();
       for (const s of sources(match)) kernels.set(s, await readKernel(model, s));
       return assemble(match, parts, (s) => kernels.get(s)!);

@@ -32,7 +32,8 @@ export async function encodeModel(
   for (const d of decisions) {
     if (d.kind !== "fuse") continue;
     const candidate = knownBlock(model, d.candidate);
-    fused.push({ candidate, plan: d.plan, dtype: fusedDtype(model, candidate, options), load: () => d.load() });
+    const dtype = fusedDtype(model, candidate, options);
+    fused.push({ candidate, plan: d.plan, dtype, load: () => d.load(), fuse: (b, t) => d.fuse(b, t) });
   }
   const entries = outputEntries(model, fused, options.fuseChunkBytes);
   let bytesWritten = 0;

@@ -1,7 +1,6 @@
-import type { Block, FusePlan } from "@reparam/core";
-import { type FusedDtype, fuseToBytes } from "./_fuse-to-bytes.js";
+import { type Block, type FusePlan, fuseTo } from "@reparam/core";
+import { type Fuse, type FusedDtype, fuseToBytes } from "./_fuse-to-bytes.js";
 import { biasBlock, rowBlock, rowChunkable } from "./_row-chunks.js";
-import { loadWithStub } from "../view/_load-stub.js";
 import type { SafetensorsEntry } from "../codec/encode-safetensors.js";
 import type { SafetensorsCandidate } from "../safetensors-candidate.js";
 import type { SafetensorsModel } from "../codec/safetensors-model.js";
@@ -11,8 +10,10 @@ export interface FusedOutput {
   readonly candidate: SafetensorsCandidate;
   readonly plan: FusePlan;
   readonly dtype: FusedDtype;
-  /** Reads the whole block (the decision's counted `load`). */
+  /** Reads the whole block (the decision's `load`). */
   readonly load: () => Promise<Block>;
+  /** The decision's `fuse` (its plan; counted toward progress). */
+  readonly fuse: Fuse;
 }
 
 /** An output tensor and the shard it goes to. */
@@ -38,7 +39,7 @@ async function* weightChunks(model: SafetensorsModel, f: FusedOutput, rows: numb
     const block = await next;
     const o1 = Math.min(o, o0 + rows);
     if (o1 < o) next = read(o1);
-    yield fuseToBytes(block, f.plan, f.dtype, { from: o0, to: o1 }).weight;
+    yield fuseToBytes(f.fuse, block, f.dtype, { from: o0, to: o1 }).weight;
   }
 }
 
@@ -70,7 +71,7 @@ export function outputEntries(
   const whole = async (f: FusedOutput) => {
     if (last?.f !== f) {
       last = undefined; // let the previous block's bytes go before computing the next
-      last = { f, bytes: fuseToBytes(await f.load(), f.plan, f.dtype) };
+      last = { f, bytes: fuseToBytes(f.fuse, await f.load(), f.dtype) };
     }
     return last.bytes;
   };
@@ -83,10 +84,9 @@ export function outputEntries(
     const weight = chunked ? () => Promise.resolve(weightChunks(model, f, rows)) : async () => (await whole(f)).weight;
     const bias = chunked
       ? async () => {
+          // A kernel-free copy of the block with its own plan: not the decision's fuse, so progress counts the weight's windows only.
           const { block, plan } = biasBlock(f.candidate.layout);
-          // The block counts once in core's progress (its decision's load), without reading a kernel.
-          await loadWithStub(f.candidate, f.load, () => block);
-          return fuseToBytes(block, plan, f.dtype).bias;
+          return fuseToBytes((b, t) => fuseTo(b, plan, t), block, f.dtype).bias;
         }
       : async () => (await whole(f)).bias;
     out.push({ entry: { name: deploy.weight, dtype: f.dtype, shape: f.plan.kernelShape, data: weight }, shard });

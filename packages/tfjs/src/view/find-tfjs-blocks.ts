@@ -1,13 +1,4 @@
-import {
-  matchBlocks,
-  planBlock,
-  refusal,
-  type Block,
-  type Candidate,
-  type GraphView,
-  type Refusal,
-  type RefusalReason,
-} from "@reparam/core";
+import { matchBlocks, type Block, type Candidate, type GraphView, type Refusal } from "@reparam/core";
 import { float32Pool } from "../codec/_float32-pool.js";
 import { graphModelView } from "./_graph-view.js";
 import { layersView } from "./_layers-view.js";
@@ -36,16 +27,11 @@ export interface TfjsCandidate extends Candidate {
   recycle(block: Block): void;
 }
 
-// core has no refusal reason for "the format cannot express the fused conv";
-// this one is reported verbatim (see the package README / report).
-const FORMAT_UNSUPPORTED: RefusalReason = "FORMAT_UNSUPPORTED";
-
 /**
  * Finds re-parameterizable blocks in a TF.js model with core's matcher, over
- * a view of its Keras layers or GraphDef nodes. Blocks whose fused conv TF.js
- * cannot express (groups other than 1 or depthwise: tfjs-layers' Conv2D has
- * no `groups`, TF.js's conv2d none either) are refused here, with reason
- * `FORMAT_UNSUPPORTED`, along with the matcher's own refusals. Sums of
+ * a view of its Keras layers or GraphDef nodes, with the matcher's own
+ * refusals (blocks whose fused conv TF.js cannot express are refused by the
+ * adapter's `canWrite`, see `tfjsCanWrite`). Sums of
  * identity branches only (x + BN(x)) are kept only over tensors known to be
  * NHWC, since a Dense output can be summed the same way.
  */
@@ -67,21 +53,6 @@ export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: Tf
     // to be NHWC (it has a spatial size) may become a 1x1 depthwise conv.
     if (m.candidate.layout.branches.every((b) => b.kind === "identity") && view.spatialSize(m.input) === undefined)
       continue;
-    const planned = m.candidate.plan ?? planBlock(m.candidate.layout);
-    const c = m.candidate.layout.inChannels;
-    if (planned.ok) {
-      const { groups, kernelShape } = planned.plan;
-      if (groups !== 1 && !(groups === c && kernelShape[1] === 1)) {
-        refused.push(
-          refusal(
-            m.candidate.name,
-            FORMAT_UNSUPPORTED,
-            `the fused conv would have ${groups} groups over ${c} channels; TF.js convolutions have groups 1 or depthwise (groups = channels) only (tfjs-layers' Conv2D has no 'groups')`,
-          ),
-        );
-        continue;
-      }
-    }
     candidates.push({
       ...m.candidate,
       site: { input: m.input, output: m.output, nodes: m.nodes.map((n) => n.id) },

@@ -1,4 +1,4 @@
-import { fuseTo, hwioFusable, type FusePlan } from "@reparam/core";
+import { hwioFusable, type FusePlan } from "@reparam/core";
 import { float32Pool } from "../codec/_float32-pool.js";
 import { oihwToTf, type KernelDims } from "../codec/_kernel-layout.js";
 import type { FusedTfjsWeight } from "./fused-tfjs-weight.js";
@@ -43,26 +43,26 @@ export function fusedWeightMaker(dtype: "f32" | "f16"): FusedWeightMaker {
     // OIHW [O][I][P] <-> TF [P][I][O]; depthwise [C * M, 1, kh, kw] <-> [kh, kw, C, M] is [P][1][C * M].
     const dims: KernelDims = { p: kh * kw, i: depthwise ? 1 : iPer, o };
     const n = o * iPer * kh * kw;
-    const loadHwio = fusion.loadHwio ?? candidate.loadHwio?.bind(candidate);
+    const { loadHwio, fuse: fuseBlock } = fusion;
     const fuse = async (): Promise<Fused> => {
       if (!depthwise && loadHwio !== undefined && hwioFusable(candidate.layout, plan)) {
         // Dense RepVGG-shaped: fused in TF's layout straight from the stored kernels, no transposes.
         const block = await loadHwio();
-        return fuseTo(block, plan, {
+        return fuseBlock(block, {
           dtype,
           hwio: true,
           ...(dtype === "f32" ? { kernel: pool.take(n) } : {}),
         }) as Fused;
       }
-      const block = await (fusion.load ?? (() => candidate.load()))();
+      const block = await fusion.load();
       let fused: Fused;
       if (dtype === "f32") {
         const oihw = pool.take(n);
-        const f = fuseTo(block, plan, { dtype, kernel: oihw });
+        const f = fuseBlock(block, { dtype, kernel: oihw });
         fused = { kernel: oihwToTf(oihw, pool.take(n), dims), bias: f.bias as Float32Array };
         pool.give(oihw);
       } else {
-        const f = fuseTo(block, plan, { dtype });
+        const f = fuseBlock(block, { dtype });
         fused = { kernel: oihwToTf(f.kernel as Uint16Array, new Uint16Array(n), dims), bias: f.bias as Uint16Array };
       }
       candidate.recycle(block);
