@@ -129,6 +129,8 @@ export function blockShapes(
     if (b.kind === "avgpool" && b.conv !== undefined) widest = Math.max(widest, info(b.conv.weight).shape[1]!);
   }
   if (c === 0) c = widest;
+  // The post-sum BatchNorm (QARepVGG `bn`) is read like the branches' ones: float vectors of the block's width.
+  bn(raw.postBn, o);
   return { inChannels: c, outChannels: o, branches: resolveBranches(raw, info, block, { c, o, strided, conv }) };
 }
 
