@@ -16,6 +16,18 @@ const FOUND: ReadonlyArray<{ format: FuzzFormat; seeds: readonly number[]; was: 
     ],
     was: "TypeError in findBlocks on a malformed topology",
   },
+  {
+    format: "tfjs",
+    // An int attribute written as 1e400 (Infinity once parsed) was accepted, and written back as null.
+    seeds: [8653],
+    was: "a model.json number that JSON cannot write back",
+  },
+  {
+    format: "safetensors",
+    // A QARepVGG post-sum BatchNorm vector of dtype I32: a plain Error from floatValues; now SAFETENSORS_UNSUPPORTED_DTYPE.
+    seeds: [16431],
+    was: "a post-sum BatchNorm that is not floating point",
+  },
 ];
 
 let corpus: ModelFiles[] | undefined;

@@ -38,6 +38,10 @@ describe("checkTopology (found by tools/fuzz-decode: these crashed block matchin
     ["inputs not a list", graph({ input: "x" })],
     ["a bytes attribute that is not a string", graph({ attr: { padding: { s: 1 } } })],
     ["a list attribute of the wrong type", graph({ attr: { strides: { list: { i: [null] } } } })],
+    [
+      "an int that JSON cannot write back (1e400 reads as Infinity)",
+      graph({ attr: { strides: { list: { i: [Infinity] } } } }),
+    ],
   ])("refuses %s with TFJS_BAD_TOPOLOGY", (_, t) => {
     expect(errorCode(() => checkTopology(t, "graph-model"))).toBe("TFJS_BAD_TOPOLOGY");
   });

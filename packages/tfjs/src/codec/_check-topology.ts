@@ -27,8 +27,9 @@ function checkLayers(topology: LayersTopologyJson): void {
 
 const SCALARS: Readonly<Record<string, (v: unknown) => boolean>> = {
   s: (v) => typeof v === "string",
-  i: (v) => typeof v === "string" || typeof v === "number",
-  f: (v) => typeof v === "string" || typeof v === "number",
+  // Numbers as JSON can write them back: an integer past 2^53 or a float past 1e308 (read as Infinity) cannot.
+  i: (v) => typeof v === "string" || Number.isSafeInteger(v),
+  f: (v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)),
   b: (v) => typeof v === "boolean",
   type: (v) => typeof v === "string",
 };
