@@ -1,3 +1,4 @@
+import { familyPatterns } from "@reparam/core";
 import { Option, type Command } from "commander";
 import { formatTable } from "../format-table.js";
 import { inspectModel, type InspectResult } from "../inspect-model.js";
@@ -29,6 +30,15 @@ function formatInspect(r: InspectResult): string {
   ].join("\n");
 }
 
+/** The families the graph matcher names, one line each, for `--help`. */
+function familiesHelp(): string {
+  const width = Math.max(...familyPatterns.map((p) => p.family.length));
+  return [
+    "\nFamilies (a block is named after the first that fits):",
+    ...familyPatterns.map((p) => `  ${p.family.padEnd(width)}  ${p.description}`),
+  ].join("\n");
+}
+
 /** `reparam inspect`: what convert would do, without writing. */
 export function registerInspect(program: Command): void {
   program
@@ -39,7 +49,7 @@ export function registerInspect(program: Command): void {
     .argument("<input>", "model file or TF.js folder")
     .addOption(new Option("--format <format>", "input format").choices(formatChoices).default("auto"))
     .option("--json", "print one JSON object on stdout")
-    .addHelpText("after", examplesHelp("inspect"))
+    .addHelpText("after", `${familiesHelp()}\n${examplesHelp("inspect")}`)
     .action(async (input: string, f: { format: string; json?: boolean }) => {
       const r = await inspectModel(input, f.format);
       process.stdout.write(f.json === true ? `${JSON.stringify(r)}\n` : `${formatInspect(r)}\n`);

@@ -2,18 +2,58 @@ import type { Block } from "../block/block.js";
 import type { KernelShape } from "../block/kernel.js";
 
 /**
- * Names a block's family from its branches: `conv-bn` (one conv + BN),
- * `dbb` (1x1 -> kxk or avg-pool branches), `qarepvgg` (BN after the sum),
- * `acnet` (kx1 / 1xk branches), `mobileone` (several kxk branches),
- * otherwise `repvgg`.
+ * A family of re-parameterizable blocks, as the graph matcher names it. The
+ * matcher itself is structural (a sum of linear branches over one input,
+ * whatever the family), so a family is only a name for a block's shape: a
+ * new family whose blocks are sums of branch kinds the engine knows is fused
+ * without a line of code, and naming it is one entry here.
  */
+export interface FamilyPattern {
+  readonly family: string;
+  /** What its blocks look like, for help texts. */
+  readonly description: string;
+  /** True when `block`'s layout is this family's. */
+  matches(block: Block<KernelShape>): boolean;
+}
+
+const convShapes = (block: Block<KernelShape>) =>
+  block.branches.flatMap((b) => (b.kind === "conv" ? [b.kernel.shape] : []));
+
+/** The families, most specific first: a block takes the first whose pattern it matches. */
+export const familyPatterns: readonly FamilyPattern[] = [
+  {
+    family: "conv-bn",
+    description: "one conv followed by BatchNorm (or a constant affine)",
+    matches: (b) => b.branches.length === 1 && b.postBn === undefined && b.branches[0]!.kind === "conv",
+  },
+  {
+    family: "dbb",
+    description: "Diverse Branch Block: 1x1 -> kxk sequences or avg-pool branches",
+    matches: (b) => b.branches.some((x) => x.kind === "sequential" || x.kind === "avgpool"),
+  },
+  {
+    family: "qarepvgg",
+    description: "branches summed, then BatchNorm after the sum",
+    matches: (b) => b.postBn !== undefined,
+  },
+  {
+    family: "acnet",
+    description: "asymmetric kx1 / 1xk branches beside a kxk conv",
+    matches: (b) => convShapes(b).some((s) => s[2] !== s[3]),
+  },
+  {
+    family: "mobileone",
+    description: "several kxk conv+BN branches (with 1x1 and identity)",
+    matches: (b) => convShapes(b).filter((s) => s[2] > 1).length > 1,
+  },
+  {
+    family: "repvgg",
+    description: "kxk conv+BN, 1x1 conv+BN and identity BN branches",
+    matches: () => true,
+  },
+];
+
+/** Names a block's family: the first of {@link familyPatterns} whose pattern it matches. */
 export function classifyFamily(block: Block<KernelShape>): string {
-  const bs = block.branches;
-  if (bs.length === 1 && block.postBn === undefined && bs[0]!.kind === "conv") return "conv-bn";
-  if (bs.some((b) => b.kind === "sequential" || b.kind === "avgpool")) return "dbb";
-  if (block.postBn !== undefined) return "qarepvgg";
-  const convs = bs.flatMap((b) => (b.kind === "conv" ? [b.kernel.shape] : []));
-  if (convs.some((s) => s[2] !== s[3])) return "acnet";
-  if (convs.filter((s) => s[2] > 1).length > 1) return "mobileone";
-  return "repvgg";
+  return familyPatterns.find((p) => p.matches(block))!.family;
 }
