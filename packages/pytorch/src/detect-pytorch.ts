@@ -1,4 +1,6 @@
-const SUFFIXES = [".pth", ".pt", ".ckpt", ".pth.tar", ".bin"];
+import type { FormatFacts } from "@reparam/core";
+
+const SUFFIXES = [".pth", ".pt", ".ckpt", ".pth.tar"];
 
 /** Starts like a legacy `torch.save` file: protocol 2, then the magic number as `LONG1` of 10 bytes. */
 function looksLegacy(head: Uint8Array): boolean {
@@ -23,25 +25,15 @@ function looksZip(head: Uint8Array): boolean {
  */
 export function detectPytorch(name: string, head: Uint8Array): boolean {
   const lower = name.toLowerCase();
-  if (SUFFIXES.slice(0, 4).some((s) => lower.endsWith(s))) return true;
+  if (SUFFIXES.some((s) => lower.endsWith(s))) return true;
   return looksLegacy(head) || looksZip(head);
 }
 
-/**
- * What a host knows about PyTorch checkpoints before loading the adapter
- * (core's `FormatFacts`, written out so that this entry imports nothing):
- * one file, a state dict, no runtime.
- */
-export const pytorchFormat = {
+/** What a host knows about PyTorch checkpoints before loading the adapter: one file, a state dict, no runtime. */
+export const pytorchFormat: FormatFacts = {
   format: "pytorch",
   detect: detectPytorch,
   folder: false,
   suffixes: [".pth.tar"],
   dtypes: ["F32", "F16", "BF16", "F64", "I64"],
-} as const satisfies {
-  readonly format: string;
-  detect(name: string, head: Uint8Array): boolean;
-  readonly folder: boolean;
-  readonly suffixes: readonly string[];
-  readonly dtypes: readonly string[];
 };

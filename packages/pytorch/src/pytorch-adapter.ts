@@ -37,13 +37,13 @@ export const pytorchAdapter: FormatAdapter<PytorchModel> = {
   describe(model) {
     const keys = [...model.found.tensors.keys()];
     const ddp = keys.length > 0 && keys.every((k) => k.startsWith("module."));
+    const { tensors, dtypes } = safetensorsAdapter.describe!(model.view);
+    const archive = model.file.details.archive;
     return {
-      file:
-        model.file.layout === "zip"
-          ? `zip archive (${model.file.details.archive ?? ""}/)`
-          : "legacy (non-zip) torch.save",
+      file: model.file.layout === "zip" ? `zip archive (${archive}/)` : "legacy (non-zip) torch.save",
       content: layoutText(model.found.layout),
-      ...safetensorsAdapter.describe!(model.view),
+      ...(tensors === undefined ? {} : { tensors }),
+      ...(dtypes === undefined ? {} : { dtypes }),
       ...(ddp ? { prefix: "module. (DataParallel)" } : {}),
     };
   },

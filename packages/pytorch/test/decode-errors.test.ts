@@ -1,0 +1,56 @@
+/// <reference types="node" />
+import { isReparamError } from "@reparam/core";
+import { errorCodeOf } from "@reparam/test-utils";
+import { describe, expect, it } from "vitest";
+import { fixtureBytes } from "../../../tools/conformance/src/index.js";
+import { archiveOfPickle } from "./_archive.js";
+import { bytes } from "./_bytes.js";
+import { decodePth } from "./_convert.js";
+
+const zipFile = () => fixtureBytes("pth/repvgg_tiny.train.pth");
+const legacyFile = () => fixtureBytes("pth/repvgg_tiny.train_legacy.pth");
+
+describe("bad files are typed errors", () => {
+  it("a malicious data.pkl in an otherwise valid archive names the global; nothing runs", async () => {
+    const evil = await archiveOfPickle(bytes(0x80, 2, "cposix\nsystem\nX", [6, 0, 0, 0], "rm -rf", 0x85, "R."));
+    const e = await decodePth(evil).catch((x: unknown) => x);
+    expect(isReparamError(e) && e.code === "PYTORCH_FORBIDDEN_GLOBAL" && e.found === "posix.system").toBe(true);
+    const call = await archiveOfPickle(bytes(0x80, 2, "cyolo.utils\ndownload\n)R."));
+    expect(await errorCodeOf(decodePth(call))).toBe("PYTORCH_FORBIDDEN_CALL");
+  });
+
+  it("truncated or cut files", async () => {
+    const zip = zipFile();
+    expect(await errorCodeOf(decodePth(zip.subarray(0, zip.byteLength >> 1)))).toBe("PYTORCH_BAD_ZIP");
+    expect(await errorCodeOf(decodePth(zip.subarray(0, 10)))).toBe("PYTORCH_BAD_ZIP");
+    const legacy = legacyFile();
+    expect(await errorCodeOf(decodePth(legacy.subarray(0, legacy.byteLength - 100)))).toBe("PYTORCH_TRUNCATED");
+    expect(await errorCodeOf(decodePth(legacy.subarray(0, 200)))).toBe("PYTORCH_TRUNCATED");
+    expect(await errorCodeOf(decodePth(new Uint8Array(0)))).toBe("PYTORCH_NOT_A_CHECKPOINT");
+    expect(await errorCodeOf(decodePth(bytes("hello world")))).toBe("PYTORCH_NOT_A_CHECKPOINT");
+  });
+
+  it("a compressed entry, a bad directory, a wrong magic number", async () => {
+    const zip = zipFile().slice();
+    const view = new DataView(zip.buffer);
+    // The central directory starts where the end record says; make its first entry deflated.
+    const end = zip.byteLength - 22;
+    const dir = view.getUint32(end + 16, true);
+    view.setUint16(dir + 10, 8, true);
+    expect(await errorCodeOf(decodePth(zip))).toBe("PYTORCH_COMPRESSED_ENTRY");
+    view.setUint32(dir, 0x12345678, true);
+    expect(await errorCodeOf(decodePth(zip))).toBe("PYTORCH_BAD_ZIP");
+    const legacy = legacyFile().slice();
+    legacy[5] = legacy[5]! ^ 0xff; // inside the magic number's LONG1
+    expect(await errorCodeOf(decodePth(legacy))).toBe("PYTORCH_NOT_A_CHECKPOINT");
+  });
+
+  it("a legacy storage whose stored size disagrees with the pickle", async () => {
+    const legacy = legacyFile().slice();
+    // The first storage's u64 element count follows the key list pickle: find the last STOP before the data.
+    const model = await decodePth(legacyFile());
+    const first = Math.min(...model.file.storageOffsets.values());
+    new DataView(legacy.buffer).setUint32(first - 8, 12345, true);
+    expect(await errorCodeOf(decodePth(legacy))).toBe("PYTORCH_BAD_STORAGE");
+  });
+});

@@ -1,0 +1,20 @@
+/// <reference types="node" />
+import * as core from "@reparam/core";
+import { describe, expect, it } from "vitest";
+import { runReadmeExample } from "../../onnx/test/_readme-example.js";
+import { fixtureBytes } from "../../../tools/conformance/src/index.js";
+import * as pytorch from "../src/index.js";
+import { convertPth } from "./_convert.js";
+
+describe("README", () => {
+  it("the example converts a checkpoint in memory, as written", async () => {
+    const bytes = fixtureBytes("pth/repvgg_tiny.train.pth");
+    const modules = { "@reparam/core": core, "@reparam/pytorch": pytorch };
+    const { report, deploy } = await runReadmeExample(new URL("../README.md", import.meta.url), modules, { bytes }, [
+      "report",
+      "deploy",
+    ]);
+    expect((report as core.ConversionReport).fused).toHaveLength(5);
+    expect(deploy).toEqual((await convertPth(bytes, "model.deploy.pth", { eps: 1e-5 })).bytes);
+  });
+});
