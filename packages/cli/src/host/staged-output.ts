@@ -110,7 +110,12 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
           written += chunk.byteLength;
           if (!s.write(chunk)) await Promise.race([new Promise<void>((r) => s.once("drain", () => r())), failed]);
         },
-        close: () => Promise.race([new Promise<void>((r) => s.end(() => r())), failed]),
+        // end's callback gets the stream's error (ENOSPC while flushing): a file that failed to write must not be committed.
+        close: () =>
+          Promise.race([
+            new Promise<void>((r, reject) => s.end((e?: Error | null) => (e ? reject(writeFailed(e, rel)) : r()))),
+            failed,
+          ]),
       };
     },
   };
