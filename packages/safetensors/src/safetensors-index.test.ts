@@ -37,11 +37,11 @@ describe("safetensors index", () => {
     expect(decode(text(proto)).weightMap.get("__proto__")).toBe(A);
   });
 
-  it("SAFETENSORS_DUPLICATE_KEY: a tensor mapped twice", async () => {
+  it("throws SAFETENSORS_DUPLICATE_KEY for a tensor mapped twice", async () => {
     await expectCode(() => decode(`{"weight_map":{"a":"${A}","a":"${B}"}}`), "SAFETENSORS_DUPLICATE_KEY");
   });
 
-  it("SAFETENSORS_BAD_INDEX: not JSON, wrong shapes and types", async () => {
+  it("throws SAFETENSORS_BAD_INDEX for not JSON, wrong shapes and types", async () => {
     const bad = [
       "",
       "{",
@@ -60,7 +60,7 @@ describe("safetensors index", () => {
     await expectCode(() => encodeSafetensorsIndex({ weightMap: { a: A }, totalSize: -1 }), "SAFETENSORS_BAD_INDEX");
   });
 
-  it("SAFETENSORS_PATH_ESCAPE: shard names outside the folder", async () => {
+  it("throws SAFETENSORS_PATH_ESCAPE for shard names outside the folder", async () => {
     const escapes = [
       "",
       ".",
@@ -132,7 +132,7 @@ describe("checkShardCoverage", () => {
     ).not.toThrow();
   });
 
-  it("SAFETENSORS_BAD_INDEX for a missing shard, a missing, extra, misplaced or doubled tensor", async () => {
+  it("throws SAFETENSORS_BAD_INDEX for a missing shard, a missing, extra, misplaced or doubled tensor", async () => {
     const cases: [string, string[]][][] = [
       [[A, ["a"]]],
       [

@@ -24,7 +24,7 @@ async function halves(file: SafetensorsFile, name: string): Promise<Uint16Array>
 
 describe("conformance: train -> deploy state dicts", () => {
   for (const c of conformanceCases()) {
-    it(`${c.name} (${c.family}, ${c.names} names): F32 keys, shapes, dtypes and values within 1 ulp`, async () => {
+    it(`${c.name} (${c.family}, ${c.names} names): gives the reference's F32 keys, shapes, dtypes and values within 1 ulp`, async () => {
       const { report, bytes } = await convertBytes(fixtureBytes(c.safetensors.train), { eps: epsOf(c.name) });
       expect(report.fused.length).toBe(c.blocks);
       expect(report.refused).toEqual([]);
@@ -53,7 +53,7 @@ describe("conformance: train -> deploy state dicts", () => {
       if (differ === 0) expect(Buffer.from(bytes).equals(Buffer.from(fixtureBytes(c.safetensors.deploy)))).toBe(true);
     });
 
-    it(`${c.name}: fused a few output channels at a time, the bytes are the same (F32 and F16)`, async () => {
+    it(`${c.name}: writes the same bytes when fused a few output channels at a time (F32 and F16)`, async () => {
       for (const file of [c.safetensors.train, c.safetensors.train_f16]) {
         const whole = await convertBytes(fixtureBytes(file), { eps: epsOf(c.name) });
         const rows = await convertBytes(fixtureBytes(file), { eps: epsOf(c.name), fuseChunkBytes: 1 });
@@ -61,7 +61,7 @@ describe("conformance: train -> deploy state dicts", () => {
       }
     });
 
-    it(`${c.name}: train_f16 keeps F16, rounded once, within float16 input rounding of the reference`, async () => {
+    it(`${c.name}: keeps train_f16 in F16, rounded once, within float16 input rounding of the reference`, async () => {
       const train = fixtureBytes(c.safetensors.train_f16);
       const { report, bytes } = await convertBytes(train, { eps: epsOf(c.name) });
       expect(report.fused.length).toBe(c.blocks);

@@ -13,35 +13,35 @@ const convert =
   async () =>
     convertBytes(await bytes, options);
 
-describe("SAFETENSORS_INCOMPLETE_BLOCK", () => {
-  it("a BatchNorm without its running variance", async () => {
+describe("safetensors adapter: incomplete blocks", () => {
+  it("refuses a BatchNorm without its running variance (SAFETENSORS_INCOMPLETE_BLOCK)", async () => {
     await expectCode(
       convert(editKeys(train, (n) => n === "blocks.1.rbr_dense.bn.running_var")),
       "SAFETENSORS_INCOMPLETE_BLOCK",
     );
   });
-  it("a BatchNorm with weight but no bias", async () => {
+  it("refuses a BatchNorm with weight but no bias (SAFETENSORS_INCOMPLETE_BLOCK)", async () => {
     await expectCode(convert(editKeys(train, (n) => n === "blocks.3.rbr_1x1.bn.bias")), "SAFETENSORS_INCOMPLETE_BLOCK");
   });
-  it("a 1x1 branch whose block has no main conv", async () => {
+  it("refuses a 1x1 branch whose block has no main conv (SAFETENSORS_INCOMPLETE_BLOCK)", async () => {
     await expectCode(
       convert(editKeys(train, (n) => n.startsWith("blocks.1.rbr_dense."))),
       "SAFETENSORS_INCOMPLETE_BLOCK",
     );
   });
-  it("a BatchNorm whose conv is missing", async () => {
+  it("refuses a BatchNorm whose conv is missing (SAFETENSORS_INCOMPLETE_BLOCK)", async () => {
     await expectCode(
       convert(editKeys(train, (n) => n === "blocks.2.rbr_1x1.conv.weight")),
       "SAFETENSORS_INCOMPLETE_BLOCK",
     );
   });
-  it("an unknown key under a branch (a QAT observer)", async () => {
+  it("refuses an unknown key under a branch, a QAT observer (SAFETENSORS_INCOMPLETE_BLOCK)", async () => {
     await expectCode(
       convert(editKeys(train, () => false, { "blocks.0.rbr_dense.conv.weight_fake_quant": "head.bias" })),
       "SAFETENSORS_INCOMPLETE_BLOCK",
     );
   });
-  it("a required branch missing (QARepVGG without rbr_1x1, scheme named)", async () => {
+  it("refuses a block missing a required branch, QARepVGG without rbr_1x1, naming the scheme (SAFETENSORS_INCOMPLETE_BLOCK)", async () => {
     const qa = fixtureBytes("qarepvgg.train.safetensors");
     await expectCode(
       convert(
@@ -53,8 +53,8 @@ describe("SAFETENSORS_INCOMPLETE_BLOCK", () => {
   });
 });
 
-describe("SAFETENSORS_SHAPE_MISMATCH", () => {
-  it("an identity BN over 8 channels in an 8 -> 16 block (in != out)", async () => {
+describe("safetensors adapter: shape mismatches", () => {
+  it("refuses an identity BN over 8 channels in an 8 -> 16 block, in != out (SAFETENSORS_SHAPE_MISMATCH)", async () => {
     const rand = seededRandom(1);
     const dict = repvggBlock("b.", 8, 16, false, rand);
     const id = repvggBlock("x.", 8, 8, true, rand);
@@ -62,7 +62,7 @@ describe("SAFETENSORS_SHAPE_MISMATCH", () => {
       dict[`b.rbr_identity.${k}`] = id[`x.rbr_identity.${k}`]!;
     await expectCode(convert(stateDict(dict)), "SAFETENSORS_SHAPE_MISMATCH");
   });
-  it("a BatchNorm whose length is not the conv's output channels", async () => {
+  it("refuses a BatchNorm whose length is not the conv's output channels (SAFETENSORS_SHAPE_MISMATCH)", async () => {
     await expectCode(
       convert(
         editKeys(train, (n) => n === "blocks.1.rbr_1x1.bn.running_mean", {
@@ -72,7 +72,7 @@ describe("SAFETENSORS_SHAPE_MISMATCH", () => {
       "SAFETENSORS_SHAPE_MISMATCH",
     );
   });
-  it("a 1x1 branch with other output channels than the 3x3", async () => {
+  it("refuses a 1x1 branch with other output channels than the 3x3 (SAFETENSORS_SHAPE_MISMATCH)", async () => {
     const rand = seededRandom(2);
     const dict = { ...repvggBlock("b.", 8, 16, false, rand) };
     const other = repvggBlock("c.", 8, 8, false, rand);
@@ -82,14 +82,14 @@ describe("SAFETENSORS_SHAPE_MISMATCH", () => {
   });
 });
 
-describe("SAFETENSORS_MIXED_FORMS", () => {
-  it("a block with both rbr_dense and rbr_reparam", async () => {
+describe("safetensors adapter: mixed forms", () => {
+  it("refuses a block with both rbr_dense and rbr_reparam (SAFETENSORS_MIXED_FORMS)", async () => {
     await expectCode(
       convert(editKeys(train, () => false, { "blocks.2.rbr_reparam.weight": "blocks.2.rbr_dense.conv.weight" })),
       "SAFETENSORS_MIXED_FORMS",
     );
   });
-  it("a half-converted block: rbr_reparam beside a leftover rbr_1x1", async () => {
+  it("refuses a half-converted block, rbr_reparam beside a leftover rbr_1x1 (SAFETENSORS_MIXED_FORMS)", async () => {
     const bytes = editKeys(train, (n) => n.startsWith("blocks.2.rbr_dense"), {
       "blocks.2.rbr_reparam.weight": "blocks.2.rbr_dense.conv.weight",
     });
@@ -97,19 +97,19 @@ describe("SAFETENSORS_MIXED_FORMS", () => {
   });
 });
 
-describe("SAFETENSORS_NO_SCHEME", () => {
-  it("a deploy state dict: nothing to convert", async () => {
+describe("safetensors adapter: no scheme", () => {
+  it("refuses a deploy state dict, with nothing to convert (SAFETENSORS_NO_SCHEME)", async () => {
     await expectCode(convert(fixtureBytes("repvgg_tiny.deploy.safetensors")), "SAFETENSORS_NO_SCHEME");
   });
-  it("an unknown scheme name", async () => {
+  it("refuses an unknown scheme name (SAFETENSORS_NO_SCHEME)", async () => {
     await expectCode(convert(train, { scheme: "resnet" }), "SAFETENSORS_NO_SCHEME");
   });
-  it("a scheme named that matches no block", async () => {
+  it("refuses a scheme named that matches no block (SAFETENSORS_NO_SCHEME)", async () => {
     await expectCode(convert(train, { scheme: "acnet" }), "SAFETENSORS_NO_SCHEME");
   });
 });
 
-describe("SAFETENSORS_BAD_BN", () => {
+describe("safetensors adapter: bad BatchNorm statistics", () => {
   const withVar = (v: number) => {
     const dict = new Dict(seededRandom(3));
     dict.conv("m.rbr_dense.conv", [4, 4, 3, 3]);
@@ -118,9 +118,11 @@ describe("SAFETENSORS_BAD_BN", () => {
     (dict.tensors["m.rbr_identity.running_var"]!.values as Float32Array)[2] = v;
     return dict.bytes();
   };
-  it("a NaN running variance", async () => expectCode(convert(withVar(Number.NaN)), "SAFETENSORS_BAD_BN"));
-  it("a negative running variance", async () => expectCode(convert(withVar(-0.5)), "SAFETENSORS_BAD_BN"));
-  it("an infinite gamma", async () => {
+  it("refuses a NaN running variance (SAFETENSORS_BAD_BN)", async () =>
+    expectCode(convert(withVar(Number.NaN)), "SAFETENSORS_BAD_BN"));
+  it("refuses a negative running variance (SAFETENSORS_BAD_BN)", async () =>
+    expectCode(convert(withVar(-0.5)), "SAFETENSORS_BAD_BN"));
+  it("refuses an infinite gamma (SAFETENSORS_BAD_BN)", async () => {
     const dict = new Dict(seededRandom(4));
     dict.conv("rbr_dense.conv", [4, 4, 3, 3]);
     dict.bn("rbr_dense.bn", 4);
@@ -129,18 +131,18 @@ describe("SAFETENSORS_BAD_BN", () => {
   });
 });
 
-describe("other errors and refusals", () => {
-  it("SAFETENSORS_BAD_OPTION: eps < 0, an unknown dtype", async () => {
+describe("safetensors adapter: other errors and refusals", () => {
+  it("throws SAFETENSORS_BAD_OPTION for eps < 0 and an unknown dtype", async () => {
     await expectCode(convert(train, { eps: -1 }), "SAFETENSORS_BAD_OPTION");
     await expectCode(convert(train, { dtype: "f8" }), "SAFETENSORS_BAD_OPTION");
   });
-  it("SAFETENSORS_UNSUPPORTED_DTYPE: an integer conv weight", async () => {
+  it("throws SAFETENSORS_UNSUPPORTED_DTYPE for an integer conv weight", async () => {
     const rand = seededRandom(5);
     const dict = repvggBlock("", 4, 4, false, rand);
     dict["rbr_dense.conv.weight"] = { shape: [4, 4, 3, 3], values: new Array(144).fill(1), dtype: "I64" };
     await expectCode(convert(stateDict(dict)), "SAFETENSORS_UNSUPPORTED_DTYPE");
   });
-  it("SAFETENSORS_AMBIGUOUS_BLOCK: DBB with both idconv1 and conv1", async () => {
+  it("throws SAFETENSORS_AMBIGUOUS_BLOCK for DBB with both idconv1 and conv1", async () => {
     const d = new Dict(seededRandom(6));
     d.conv("dbb_origin.conv", [4, 4, 3, 3]);
     d.bn("dbb_origin.bn", 4);
@@ -151,7 +153,7 @@ describe("other errors and refusals", () => {
     d.bn("dbb_1x1_kxk.bn2", 4);
     await expectCode(convert(d.bytes()), "SAFETENSORS_AMBIGUOUS_BLOCK");
   });
-  it("an algebra refusal (var + eps = 0) is reported and the block kept as it is", async () => {
+  it("reports an algebra refusal (var + eps = 0) and keeps the block as it is", async () => {
     const d = new Dict(seededRandom(7));
     d.conv("a.rbr_dense.conv", [4, 4, 3, 3]);
     d.bn("a.rbr_dense.bn", 4);

@@ -30,7 +30,7 @@ describe("eps", () => {
 });
 
 describe("dtype", () => {
-  it("f16 forces the fused tensors to F16 and copies the others as they are", async () => {
+  it("forces the fused tensors to F16 with f16 and copies the others as they are", async () => {
     const { bytes } = await convertBytes(train, { dtype: "f16" });
     const out = await tensorsOf(bytes);
     const ref = await tensorsOf(fixtureBytes("repvgg_tiny.deploy.safetensors"));
@@ -44,14 +44,14 @@ describe("dtype", () => {
     expect(Math.max(...distances)).toBeLessThanOrEqual(1);
   });
 
-  it("f32 forces F16 blocks to F32", async () => {
+  it("forces F16 blocks to F32 with f32", async () => {
     const { bytes } = await convertBytes(fixtureBytes("repvgg_tiny.train_f16.safetensors"), { dtype: "f32" });
     const out = await tensorsOf(bytes);
     expect(out.get("blocks.0.rbr_reparam.weight")?.dtype).toBe("F32");
     expect(out.get("head.weight")?.dtype).toBe("F16");
   });
 
-  it("BF16 and F64 blocks keep their dtype, rounded once", async () => {
+  it("keeps the dtype of BF16 and F64 blocks, rounded once", async () => {
     const d = new Dict(seededRandom(21));
     d.conv("rbr_dense.conv", [4, 4, 3, 3]);
     d.bn("rbr_dense.bn", 4);
@@ -80,7 +80,7 @@ describe("dtype", () => {
 });
 
 describe("QARepVGG keepPostBn and strided", () => {
-  it("keepPostBn keeps bn.* (for QAT) and fuses the branches without it", async () => {
+  it("keeps bn.* with keepPostBn (for QAT) and fuses the branches without it", async () => {
     const d = new Dict(seededRandom(31));
     const x = randomInput(d.rand, 6, 6, 6);
     const dense = convBn(x, d.conv("m.rbr_dense.conv", [6, 6, 3, 3]), d.bn("m.rbr_dense.bn", 6), 1, 1);
@@ -107,7 +107,7 @@ describe("QARepVGG keepPostBn and strided", () => {
     expect(maxAbsDiff(y.data, expected.data)).toBeLessThanOrEqual(1e-5 * maxAbs(expected.data));
   });
 
-  it("strided: no bare identity in a block listed as strided, even with in == out", async () => {
+  it("adds no bare identity to a block listed as strided, even with in == out", async () => {
     const qa = fixtureBytes("qarepvgg.train.safetensors");
     const plain = await convertBytes(qa);
     const strided = await convertBytes(qa, { strided: ["blocks.1"] });
@@ -138,7 +138,7 @@ describe("report, notes, metadata, detect", () => {
     });
   });
 
-  it("exclude leaves a block in its train-time form", async () => {
+  it("leaves a block named in exclude in its train-time form", async () => {
     const { report, bytes } = await convertBytes(train, { exclude: ["blocks.2"] });
     expect(report.skipped.map((s) => s.name)).toEqual(["blocks.2"]);
     const out = await tensorsOf(bytes);
@@ -147,7 +147,7 @@ describe("report, notes, metadata, detect", () => {
     expect(report.notes).toContain("1 blocks not fused keep their train-time keys");
   });
 
-  it("detect: by name, or by the header's first bytes", () => {
+  it("detects a file by name, or by the header's first bytes", () => {
     expect(safetensorsAdapter.detect("m.safetensors", new Uint8Array())).toBe(true);
     expect(safetensorsAdapter.detect("model.safetensors.index.json", new Uint8Array())).toBe(true);
     expect(safetensorsAdapter.detect("weights.bin", train.subarray(0, 16))).toBe(true);

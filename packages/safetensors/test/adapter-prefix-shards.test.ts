@@ -22,7 +22,7 @@ describe("blocks under any prefix", () => {
     });
   }
 
-  it("a state dict that is one block (empty prefix)", async () => {
+  it("converts a state dict that is one block (empty prefix)", async () => {
     const one = await renameKeys(train, (n) => n.replace(/^blocks\.2\./, ""));
     const { report, bytes } = await convertBytes(one);
     expect(report.fused.map((f) => f.name)).toContain("(root)");

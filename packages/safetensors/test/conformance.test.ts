@@ -17,7 +17,7 @@ describe("conformance fixtures written by the reference library", () => {
   });
 
   for (const file of files) {
-    it(`${file}: decode -> encode is byte-identical`, async () => {
+    it(`${file}: round-trips byte-identically through decode -> encode`, async () => {
       const bytes = fixtureBytes(file);
       const decoded = await decodeSafetensors(bytesSource(bytes), { where: file });
       expect(decoded.metadata).toEqual({ format: "pt" });
@@ -35,7 +35,7 @@ describe("conformance fixtures written by the reference library", () => {
     });
   }
 
-  it("readTensor reads only that tensor's bytes", async () => {
+  it("reads only that tensor's bytes with readTensor", async () => {
     const bytes = fixtureBytes("repvgg_tiny.train.safetensors");
     const reads: [number, number][] = [];
     const source = bytesSource(bytes);

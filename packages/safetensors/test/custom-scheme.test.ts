@@ -19,7 +19,7 @@ const MYNET = {
 };
 
 describe("a user-supplied naming scheme", () => {
-  it("as JSON text in options.scheme: converts a family no built-in scheme knows", async () => {
+  it("converts a family no built-in scheme knows, given as JSON text in options.scheme", async () => {
     const d = new Dict(seededRandom(11));
     const p = "net.stage2.1.";
     const x = randomInput(d.rand, 6, 7, 7);
@@ -38,7 +38,7 @@ describe("a user-supplied naming scheme", () => {
     expect(maxAbsDiff(deployed.data, y.data)).toBeLessThanOrEqual(1e-5 * maxAbs(y.data));
   });
 
-  it("as an object in options.namingScheme: the official RepVGG names with another deploy name", async () => {
+  it("converts the official RepVGG names with another deploy name, given as an object in options.namingScheme", async () => {
     const scheme = { ...BUILTIN_SCHEMES[0]!, name: "renamed", deploy: "merged" };
     const { bytes } = await convertBytes(fixtureBytes("repvgg_tiny.train.safetensors"), { namingScheme: scheme });
     const expected = await tensorsOf(
@@ -47,33 +47,38 @@ describe("a user-supplied naming scheme", () => {
     expect(await tensorsOf(bytes)).toEqual(expected);
   });
 
-  it("the README's example scheme is valid", () => {
+  it("accepts the README's example scheme", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
     const json = /```json\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(json).toBeDefined();
     expect(parseNamingScheme(json!).name).toBe("my-block");
   });
 
-  it("every built-in scheme passes the checks a user's scheme gets", () => {
+  it("passes every built-in scheme through the checks a user's scheme gets", () => {
     for (const s of BUILTIN_SCHEMES) expect(checkNamingScheme(JSON.parse(JSON.stringify(s)) as unknown)).toEqual(s);
   });
 });
 
-describe("SAFETENSORS_BAD_SCHEME", () => {
+describe("parseNamingScheme: bad schemes", () => {
   const bad = (scheme: unknown) => () =>
     parseNamingScheme(typeof scheme === "string" ? scheme : JSON.stringify(scheme));
-  it("not JSON", async () => expectCode(bad("{name: mynet}"), "SAFETENSORS_BAD_SCHEME"));
-  it("a key repeated", async () => expectCode(bad('{"name": "a", "name": "b"}'), "SAFETENSORS_DUPLICATE_KEY"));
-  it("an unknown key (a typo)", async () => expectCode(bad({ ...MYNET, deploi: "x" }), "SAFETENSORS_BAD_SCHEME"));
-  it("a first rule that is not a conv", async () =>
+  it("throws SAFETENSORS_BAD_SCHEME for text that is not JSON", async () =>
+    expectCode(bad("{name: mynet}"), "SAFETENSORS_BAD_SCHEME"));
+  it("throws SAFETENSORS_DUPLICATE_KEY for a key repeated", async () =>
+    expectCode(bad('{"name": "a", "name": "b"}'), "SAFETENSORS_DUPLICATE_KEY"));
+  it("throws SAFETENSORS_BAD_SCHEME for an unknown key (a typo)", async () =>
+    expectCode(bad({ ...MYNET, deploi: "x" }), "SAFETENSORS_BAD_SCHEME"));
+  it("throws SAFETENSORS_BAD_SCHEME for a first rule that is not a conv", async () =>
     expectCode(bad({ ...MYNET, branches: [{ identity: "skip" }] }), "SAFETENSORS_BAD_SCHEME"));
-  it("a rule of two kinds", async () =>
+  it("throws SAFETENSORS_BAD_SCHEME for a rule of two kinds", async () =>
     expectCode(bad({ ...MYNET, branches: [{ conv: "a", identity: "b" }] }), "SAFETENSORS_BAD_SCHEME"));
-  it("a bad module path", async () => expectCode(bad({ ...MYNET, deploy: "fused..conv" }), "SAFETENSORS_BAD_SCHEME"));
-  it("{i} in the conv but not its bn", async () =>
+  it("throws SAFETENSORS_BAD_SCHEME for a bad module path", async () =>
+    expectCode(bad({ ...MYNET, deploy: "fused..conv" }), "SAFETENSORS_BAD_SCHEME"));
+  it("throws SAFETENSORS_BAD_SCHEME for {i} in the conv but not its bn", async () =>
     expectCode(bad({ ...MYNET, branches: [{ conv: "b.{i}.conv", bn: "b.norm" }] }), "SAFETENSORS_BAD_SCHEME"));
-  it("no branches", async () => expectCode(bad({ ...MYNET, branches: [] }), "SAFETENSORS_BAD_SCHEME"));
-  it("through the adapter", async () => {
+  it("throws SAFETENSORS_BAD_SCHEME for no branches", async () =>
+    expectCode(bad({ ...MYNET, branches: [] }), "SAFETENSORS_BAD_SCHEME"));
+  it("throws SAFETENSORS_BAD_SCHEME through the adapter too", async () => {
     await expectCode(
       () => convertBytes(fixtureBytes("repvgg_tiny.train.safetensors"), { scheme: '{"name": "x"}' }),
       "SAFETENSORS_BAD_SCHEME",

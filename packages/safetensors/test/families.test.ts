@@ -78,7 +78,7 @@ function close(a: Tensor4, b: Tensor4): void {
   expect(maxAbsDiff(a.data, b.data)).toBeLessThanOrEqual(1e-5 * maxAbs(b.data));
 }
 
-describe("each built-in family, detected from its keys, equals its train-time forward", () => {
+describe("built-in families, detected from their keys", () => {
   for (const f of FAMILIES) {
     // [in, out, groups, stride]: an identity block, a strided one, a depthwise one (with identity when the family has one).
     const shapes: [number, number, number, number][] = [
@@ -87,7 +87,7 @@ describe("each built-in family, detected from its keys, equals its train-time fo
       [8, 8, 8, f.identity === undefined ? 2 : 1],
     ];
     for (const [cin, cout, groups, stride] of shapes) {
-      it(`${f.scheme}: ${cin} -> ${cout} channels, groups ${groups}, stride ${stride}`, async () => {
+      it(`${f.scheme}: equals its train-time forward for ${cin} -> ${cout} channels, groups ${groups}, stride ${stride}`, async () => {
         const d = new Dict(seededRandom(cin * 100 + groups * 10 + stride));
         const p = "backbone.blocks.3.";
         let y: Tensor4[] = [];
@@ -116,7 +116,7 @@ describe("QARepVGG: bare 1x1, bare identity, post-sum BN", () => {
     [8, 8, 1],
     [4, 8, 2],
   ] as const) {
-    it(`${cin} -> ${cout}, stride ${stride}: BN(dense + 1x1 + X) folded`, async () => {
+    it(`${cin} -> ${cout}, stride ${stride}: folds BN(dense + 1x1 + X)`, async () => {
       const d = new Dict(seededRandom(cin + stride));
       const x = randomInput(d.rand, cin, 7, 7);
       const dense = convBn(x, d.conv("rbr_dense.conv", [cout, cin, 3, 3]), d.bn("rbr_dense.bn", cout), stride, 1);
@@ -139,7 +139,7 @@ describe("DBB: origin, 1x1, 1x1 -> kxk (BNAndPad), average branch", () => {
     [4, 8, 1, 4, 2],
   ];
   for (const [cin, cout, g, mid, stride] of cases) {
-    it(`${cin} -> ${cout}, groups ${g}, internal ${mid}, stride ${stride}`, async () => {
+    it(`${cin} -> ${cout}, groups ${g}, internal ${mid}, stride ${stride}: equals the train-time forward`, async () => {
       const d = new Dict(seededRandom(cin * 7 + g + mid));
       const x = randomInput(d.rand, cin, 8, 8);
       const k = 3;

@@ -24,7 +24,7 @@ describe("progress", () => {
           [c.safetensors.train, "row windows"],
         ] as const,
     ),
-  )("%s (%s): 'fuse' events count the fused blocks up to the total", async (file, how) => {
+  )("%s (%s): counts the fused blocks up to the total in 'fuse' events", async (file, how) => {
     const { report, fuse } = await fuseEvents(file, how === "whole" ? undefined : 1);
     const n = report.fused.length;
     expect(n).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import * as safetensors from "../src/index.js";
 import { convertBytes } from "./_memory-io.js";
 
 describe("README", () => {
-  it("the example converts a state dict in memory, as written", async () => {
+  it("shows an example that converts a state dict in memory, as written", async () => {
     const bytes = fixtureBytes("repvgg_tiny.train.safetensors");
     const modules = { "@reparam/core": core, "@reparam/safetensors": safetensors };
     const { report, deploy } = await runReadmeExample(new URL("../README.md", import.meta.url), modules, { bytes }, [

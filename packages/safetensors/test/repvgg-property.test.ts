@@ -38,7 +38,7 @@ async function block(
 }
 
 describe("property: a random RepVGG state dict, converted, computes what its train-time branches sum to", () => {
-  it("for random channels, groups, stride, prefix and eps (naive conv2d)", async () => {
+  it("holds for random channels, groups, stride, prefix and eps (naive conv2d)", async () => {
     const arb = fc.record({
       seed: fc.integer({ min: 1, max: 1_000_000 }),
       perGroupIn: fc.integer({ min: 1, max: 3 }),

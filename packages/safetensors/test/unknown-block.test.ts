@@ -17,7 +17,7 @@ describe("SAFETENSORS_UNKNOWN_BLOCK: a fuse decision the writer cannot place is 
     return [first, other];
   })();
 
-  it("a decision from another model's findBlocks", async () => {
+  it("throws SAFETENSORS_UNKNOWN_BLOCK for a decision from another model's findBlocks", async () => {
     const model = await decode(a.safetensors.train);
     const other = await decode(b.safetensors.train);
     const { candidates } = await safetensorsAdapter.findBlocks(other, {});
@@ -29,7 +29,7 @@ describe("SAFETENSORS_UNKNOWN_BLOCK: a fuse decision the writer cannot place is 
     );
   });
 
-  it("a decision whose candidate is not a state-dict block", async () => {
+  it("throws SAFETENSORS_UNKNOWN_BLOCK for a decision whose candidate is not a state-dict block", async () => {
     const model = await decode(a.safetensors.train);
     const { candidates } = await safetensorsAdapter.findBlocks(model, {});
     const [d] = decide(candidates, {}).filter((x) => x.kind === "fuse");

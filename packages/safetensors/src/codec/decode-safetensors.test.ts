@@ -39,7 +39,7 @@ describe("decodeSafetensors: valid files", () => {
 });
 
 describe("decodeSafetensors: errors", () => {
-  it("SAFETENSORS_TRUNCATED: under 8 bytes, header past the end, data cut short", async () => {
+  it("throws SAFETENSORS_TRUNCATED for under 8 bytes, a header past the end, data cut short", async () => {
     await expectCode(() => decodeSafetensors(bytesSource(new Uint8Array(7))), "SAFETENSORS_TRUNCATED");
     await expectCode(() => decodeSafetensors(sourceOf("{}", 0, 3n)), "SAFETENSORS_TRUNCATED");
     const full = makeFile(`{"a":${entry("F32", [4], 0, 16)}}`, 16);
@@ -50,7 +50,7 @@ describe("decodeSafetensors: errors", () => {
     await expectCode(() => decodeSafetensors(bytesSource(full.subarray(0, 20))), "SAFETENSORS_TRUNCATED");
   });
 
-  it("SAFETENSORS_TRUNCATED when the source returns short reads", async () => {
+  it("throws SAFETENSORS_TRUNCATED when the source returns short reads", async () => {
     const inner = sourceOf("{}", 0);
     await expectCode(
       () => decodeSafetensors({ size: inner.size, read: async (o, l) => (await inner.read(o, l)).subarray(1) }),
@@ -58,13 +58,13 @@ describe("decodeSafetensors: errors", () => {
     );
   });
 
-  it("SAFETENSORS_HEADER_TOO_LARGE: over 100,000,000, 2^63, 2^64 - 1", async () => {
+  it("throws SAFETENSORS_HEADER_TOO_LARGE for a header length over 100,000,000, 2^63, 2^64 - 1", async () => {
     for (const n of [100_000_001n, 2n ** 63n, 2n ** 64n - 1n]) {
       await expectCode(() => decodeSafetensors(sourceOf("{}", 0, n)), "SAFETENSORS_HEADER_TOO_LARGE");
     }
   });
 
-  it("SAFETENSORS_HEADER_NOT_UTF8", async () => {
+  it("throws SAFETENSORS_HEADER_NOT_UTF8 for a header that is not valid UTF-8", async () => {
     for (const bad of [
       [0x7b, 0xff, 0x7d],
       [0x7b, 0xc3, 0x7d],
@@ -74,13 +74,13 @@ describe("decodeSafetensors: errors", () => {
     }
   });
 
-  it("SAFETENSORS_HEADER_NOT_JSON: syntax, not an object, zero padding, BOM", async () => {
+  it("throws SAFETENSORS_HEADER_NOT_JSON for bad syntax, not an object, zero padding, a BOM", async () => {
     for (const h of ['{"a":', "[]", '"x"', "null", "{}\0\0\0\0\0\0", "\ufeff{}", "{},"]) {
       await expectCode(() => decode(h, 0), "SAFETENSORS_HEADER_NOT_JSON");
     }
   });
 
-  it("SAFETENSORS_DUPLICATE_KEY: top-level tensor, metadata key, entry key", async () => {
+  it("throws SAFETENSORS_DUPLICATE_KEY for a repeated top-level tensor, metadata key, entry key", async () => {
     const a = entry("U8", [1], 0, 1);
     await expectCode(() => decode(`{"a":${a},"a":${a}}`, 1), "SAFETENSORS_DUPLICATE_KEY");
     await expectCode(() => decode(`{"__metadata__":{"k":"1","k":"2"}}`, 0), "SAFETENSORS_DUPLICATE_KEY");
@@ -91,19 +91,19 @@ describe("decodeSafetensors: errors", () => {
     );
   });
 
-  it("SAFETENSORS_BAD_METADATA", async () => {
+  it("throws SAFETENSORS_BAD_METADATA for __metadata__ that is not a map of strings", async () => {
     for (const m of ['"pt"', "null", "[]", '{"a":1}', '{"a":null}', '{"a":{"b":"c"}}', '{"a":["x"]}']) {
       await expectCode(() => decode(`{"__metadata__":${m}}`, 0), "SAFETENSORS_BAD_METADATA");
     }
   });
 
-  it("SAFETENSORS_UNKNOWN_DTYPE", async () => {
+  it("throws SAFETENSORS_UNKNOWN_DTYPE for a dtype it does not know", async () => {
     for (const d of ["F128", "f32", "", "F8_E4M3FNUZ", "__proto__"]) {
       await expectCode(() => decode(`{"a":${entry(d, [1], 0, 1)}}`, 1), "SAFETENSORS_UNKNOWN_DTYPE");
     }
   });
 
-  it("SAFETENSORS_BAD_ENTRY: not an object, missing or extra keys, wrong JSON types", async () => {
+  it("throws SAFETENSORS_BAD_ENTRY for an entry that is not an object, has missing or extra keys, wrong JSON types", async () => {
     const bad = [
       "[]",
       '"F32"',
@@ -116,7 +116,7 @@ describe("decodeSafetensors: errors", () => {
     for (const e of bad) await expectCode(() => decode(`{"a":${e}}`, 1), "SAFETENSORS_BAD_ENTRY");
   });
 
-  it("SAFETENSORS_BAD_SHAPE: negative, fractional, huge dims, overflow, partial byte", async () => {
+  it("throws SAFETENSORS_BAD_SHAPE for negative, fractional, huge dims, overflow, a partial byte", async () => {
     const bad: [string, number][] = [
       [entry("U8", [-1], 0, 1), 1],
       ['{"dtype":"U8","shape":[1.0],"data_offsets":[0,1]}', 1],
@@ -130,7 +130,7 @@ describe("decodeSafetensors: errors", () => {
     for (const [e, size] of bad) await expectCode(() => decode(`{"a":${e}}`, size), "SAFETENSORS_BAD_SHAPE");
   });
 
-  it("SAFETENSORS_BAD_OFFSETS: malformed, reversed, not from 0, hole, overlap, not to the end", async () => {
+  it("throws SAFETENSORS_BAD_OFFSETS for offsets malformed, reversed, not from 0, with a hole, overlapping, not to the end", async () => {
     const cases: [string, number][] = [
       ['{"a":{"dtype":"U8","shape":[1],"data_offsets":[0]}}', 1],
       ['{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1,2]}}', 1],
@@ -146,7 +146,7 @@ describe("decodeSafetensors: errors", () => {
     for (const [h, size] of cases) await expectCode(() => decode(h, size), "SAFETENSORS_BAD_OFFSETS");
   });
 
-  it("SAFETENSORS_SIZE_MISMATCH", async () => {
+  it("throws SAFETENSORS_SIZE_MISMATCH when the offsets do not span shape x dtype bytes", async () => {
     await expectCode(() => decode(`{"a":${entry("F32", [2], 0, 4)}}`, 4), "SAFETENSORS_SIZE_MISMATCH");
     await expectCode(() => decode(`{"a":${entry("F16", [], 0, 4)}}`, 4), "SAFETENSORS_SIZE_MISMATCH");
   });

@@ -78,7 +78,7 @@ describe("encodeSafetensors: the reference layout", () => {
     expect(headerText(out).trimEnd()).toBe('{"q\\"\\\\\\n\\u0001é/":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}}');
   });
 
-  it("streams: header first, then one write per tensor, asking for lazy data in file order", async () => {
+  it("streams the header first, then one write per tensor, asking for lazy data in file order", async () => {
     const asked: string[] = [];
     const lazy = (name: string, dtype: SafetensorsDtype, n: number): SafetensorsEntry => ({
       name,
@@ -106,7 +106,7 @@ describe("encodeSafetensors: the reference layout", () => {
 });
 
 describe("encodeSafetensors: errors", () => {
-  it("SAFETENSORS_SIZE_MISMATCH before writing anything for bytes given, on arrival for lazy bytes", async () => {
+  it("throws SAFETENSORS_SIZE_MISMATCH before writing anything for bytes given, on arrival for lazy bytes", async () => {
     const writes: number[] = [];
     const sink = { write: (c: Uint8Array) => (writes.push(c.byteLength), Promise.resolve()) };
     await expectCode(
@@ -118,7 +118,7 @@ describe("encodeSafetensors: errors", () => {
     await expectCode(() => encodeSafetensors([lazy], {}, sink), "SAFETENSORS_SIZE_MISMATCH");
   });
 
-  it("SAFETENSORS_DUPLICATE_KEY, SAFETENSORS_BAD_ENTRY, SAFETENSORS_UNKNOWN_DTYPE, SAFETENSORS_BAD_SHAPE, SAFETENSORS_BAD_METADATA", async () => {
+  it("throws SAFETENSORS_DUPLICATE_KEY, SAFETENSORS_BAD_ENTRY, SAFETENSORS_UNKNOWN_DTYPE, SAFETENSORS_BAD_SHAPE, SAFETENSORS_BAD_METADATA", async () => {
     const enc = (entries: unknown[], metadata?: unknown) =>
       encodeSafetensorsBytes(entries as SafetensorsEntry[], { metadata: metadata as Record<string, string> });
     await expectCode(() => enc([f32("a", [1]), f32("a", [2])]), "SAFETENSORS_DUPLICATE_KEY");
