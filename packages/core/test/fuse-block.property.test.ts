@@ -21,8 +21,8 @@ function expectEquivalent(block: Block, x: Tensor4): void {
 const seed = fc.integer({ min: 1, max: 2 ** 31 - 1 });
 const size = fc.integer({ min: 3, max: 9 });
 
-describe("fuseBlock equals the sum of branches (fast-check)", () => {
-  it(`RepVGG 3x3 + 1x1 + identity BN, any groups incl. depthwise (${RUNS} runs)`, () => {
+describe("fuseBlock (fast-check)", () => {
+  it(`equals the sum of branches for RepVGG 3x3 + 1x1 + identity BN, any groups incl. depthwise (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(seed, fc.constantFrom(1, 2, 4, 8), fc.constantFrom(4, 8), size, size, (s, g0, c, h, w) => {
         const r = seededRandom(s);
@@ -42,7 +42,7 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
     );
   });
 
-  it(`stride 2 without identity, odd and even sizes (${RUNS} runs)`, () => {
+  it(`equals the sum of branches at stride 2 without identity, odd and even sizes (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(seed, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), size, size, (s, c, o, h, w) => {
         const r = seededRandom(s);
@@ -57,7 +57,7 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
     );
   });
 
-  it(`MobileOne: k over-parameterized kxk branches + 1x1 scale + identity, dense or depthwise (${RUNS} runs)`, () => {
+  it(`equals the sum of branches for MobileOne: k over-parameterized kxk branches + 1x1 scale + identity, dense or depthwise (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(
         seed,
@@ -80,7 +80,7 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
     );
   });
 
-  it(`ACNet 3x3 + 3x1 + 1x3, stride 1 or 2 (${RUNS} runs)`, () => {
+  it(`equals the sum of branches for ACNet 3x3 + 3x1 + 1x3, stride 1 or 2 (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(seed, fc.constantFrom(1, 2), size, size, (s, st, h, w) => {
         const r = seededRandom(s);
@@ -102,7 +102,7 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
     );
   });
 
-  it(`QARepVGG: 3x3+BN, bare 1x1, bare identity, post-sum BN (${RUNS} runs)`, () => {
+  it(`equals the sum of branches for QARepVGG: 3x3+BN, bare 1x1, bare identity, post-sum BN (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(seed, size, (s, h) => {
         const r = seededRandom(s);
@@ -119,7 +119,7 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
     );
   });
 
-  it(`conv bias before BN, and BN eps 1e-3 with tiny variances (${RUNS} runs)`, () => {
+  it(`equals the sum of branches with a conv bias before BN, and BN eps 1e-3 with tiny variances (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(seed, size, (s, h) => {
         const r = seededRandom(s);
@@ -143,7 +143,7 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
     );
   });
 
-  it(`TF 'same' at stride 2: pads (0,0,1,1) on even sizes put the 1x1 at the top-left; (1,1,1,1) on odd (${RUNS} runs)`, () => {
+  it(`equals the sum of branches for TF 'same' at stride 2: pads (0,0,1,1) on even sizes put the 1x1 at the top-left; (1,1,1,1) on odd (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(seed, fc.integer({ min: 2, max: 5 }), (s, half) => {
         const r = seededRandom(s);
@@ -171,7 +171,7 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
     );
   });
 
-  it(`DBB: 1x1 -> kxk (BN-padded), kxk, 1x1, avg-pool + BN, 1x1 -> BN-padded avg-pool + BN (${RUNS} runs)`, () => {
+  it(`equals the sum of branches for DBB: 1x1 -> kxk (BN-padded), kxk, 1x1, avg-pool + BN, 1x1 -> BN-padded avg-pool + BN (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(seed, fc.constantFrom(1, 2), fc.constantFrom(1, 2), size, (s, g, st, h) => {
         const r = seededRandom(s);
@@ -227,7 +227,7 @@ describe("fuseBlock equals the sum of branches (fast-check)", () => {
     );
   });
 
-  it(`mixed groups expand to their gcd; dilated 3x3 with 1x1 and identity (${RUNS} runs)`, () => {
+  it(`equals the sum of branches when mixed groups expand to their gcd, and for a dilated 3x3 with 1x1 and identity (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(seed, fc.constantFrom([2, 1], [4, 2], [2, 3], [6, 4]), size, (s, [g1, g2], h) => {
         const r = seededRandom(s);

@@ -83,7 +83,7 @@ describe("fuseBlock refuses exactly when equivalence fails", () => {
     expect(seq.ok || seq.refusal.reason).toBe("SEQUENTIAL_PADDING");
   });
 
-  it(`with the input size known: fuses iff every branch gives the same output size, and then exactly (${RUNS} runs)`, () => {
+  it(`fuses iff every branch gives the same output size when the input size is known, and then exactly (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
@@ -131,7 +131,7 @@ describe("fuseBlock refuses exactly when equivalence fails", () => {
     );
   });
 
-  it(`without the input size: fuses only when exact for every size (${RUNS} runs)`, () => {
+  it(`fuses only when exact for every size when the input size is unknown (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),

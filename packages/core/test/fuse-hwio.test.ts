@@ -48,8 +48,8 @@ function denseBlock(r: () => number, kind: number, c: number): Block {
   };
 }
 
-describe("fuseIntoHwio computes fuseInto's bits in TF's layout", () => {
-  it("bit for bit, float32 and float64, every dense RepVGG shape (300 runs)", () => {
+describe("fuseIntoHwio", () => {
+  it("computes fuseInto's bits in TF's layout, bit for bit, float32 and float64, every dense RepVGG shape (300 runs)", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),

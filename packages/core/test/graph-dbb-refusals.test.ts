@@ -13,7 +13,7 @@ describe("matchBlocks: DBB refusals", () => {
   const replace = (nodes: GraphNodeView[], id: string, op: NeutralOp) =>
     nodes.map((n) => (n.id === id ? { ...n, op } : n));
 
-  it("a Pad that is not a zero spatial pad (the adapter's 'other') is no branch: no DBB block, refused as NON_LINEAR_BRANCH naming it", async () => {
+  it("reads a Pad that is not a zero spatial pad (the adapter's 'other') as no branch: no DBB block, refused as NON_LINEAR_BRANCH naming it", async () => {
     const nodes = replace(dbbNodes(base), "b/kxk/bn1/pad", { kind: "other" });
     const { matches, refused } = await matchBlocks(graphView(nodes, ["b/add2"], () => [5, 5]));
     expect(refused.map((x) => [x.block, x.reason])).toEqual([["b", "NON_LINEAR_BRANCH"]]);

@@ -40,7 +40,7 @@ const CASES: Array<[string, Dbb, [number, number]]> = [
 
 describe("matchBlocks: DBB's BNAndPad branches", () => {
   it.each(CASES)(
-    "%s: 1x1 -> Pad -> BN -> kxk and 1x1 -> Pad -> BN -> pool are sequential (first-output); the fusion equals the graph",
+    "%s: reads 1x1 -> Pad -> BN -> kxk and 1x1 -> Pad -> BN -> pool as sequential (first-output); the fusion equals the graph",
     async (_name, d, size) => {
       const nodes = dbbNodes(d);
       const m = await fuseAndCompare(nodes, size, d.c);
@@ -97,7 +97,7 @@ describe("matchBlocks: DBB's BNAndPad branches", () => {
     expect(!plan.ok && plan.refusal.reason).toBe("SEQUENTIAL_PADDING");
   });
 
-  it("still reads the plain form conv_kxk(Pad0(BN(conv_1x1(X)))) with zero padding (exact only if the BN maps 0 to 0)", async () => {
+  it("keeps reading the plain form conv_kxk(Pad0(BN(conv_1x1(X)))) with zero padding (exact only if the BN maps 0 to 0)", async () => {
     const block = (bn: NeutralOp) => [
       node("o/conv", convOp(2, 2, 3, { padding: explicit(1) }), ["x"]),
       node("s/one", convOp(2, 2, 1), ["x"]),

@@ -24,7 +24,7 @@ async function refusals(nodes: GraphNodeView[], outputs: string[], size: [number
 }
 
 describe("matchBlocks: sums that look like blocks are fused or refused, never left silently", () => {
-  it("NON_LINEAR_BRANCH: convs over x summed with a branch through a non-linear op", async () => {
+  it("refuses convs over x summed with a branch through a non-linear op (NON_LINEAR_BRANCH)", async () => {
     const nodes = [
       ...convBn("b/dense", "x", 3),
       ...convBn("b/1x1", "x", 1),
@@ -42,7 +42,7 @@ describe("matchBlocks: sums that look like blocks are fused or refused, never le
     expect(matches.map((m) => m.candidate.family)).toEqual(["conv-bn", "conv-bn"]); // each pair still folds
   });
 
-  it("NON_LINEAR_BRANCH: a kxk branch behind a reflect pad (not a zero pad: 'other') beside 1x1 and identity branches", async () => {
+  it("refuses a kxk branch behind a reflect pad (not a zero pad: 'other') beside 1x1 and identity branches (NON_LINEAR_BRANCH)", async () => {
     const nodes = [
       other("b/reflect", ["x"]),
       ...convBn("b/dense", "b/reflect", 3),
@@ -55,7 +55,7 @@ describe("matchBlocks: sums that look like blocks are fused or refused, never le
     expect(refused[0]![2]).toContain("'b/reflect'");
   });
 
-  it("NO_COMMON_INPUT: a branch that reads another graph input", async () => {
+  it("refuses a branch that reads another graph input (NO_COMMON_INPUT)", async () => {
     const nodes = [
       ...convBn("b/dense", "x", 3),
       ...convBn("b/1x1", "x", 1),
@@ -72,7 +72,7 @@ describe("matchBlocks: sums that look like blocks are fused or refused, never le
     ]);
   });
 
-  it("UNSUPPORTED_BRANCH: a kxk conv after a kxk conv, and a BN before a conv", async () => {
+  it("refuses a kxk conv after a kxk conv, and a BN before a conv (UNSUPPORTED_BRANCH)", async () => {
     const twice = [
       ...convBn("b/a", "x", 3),
       node("b/b/conv", conv(C, C, 3, 1), ["b/a/bn"]),

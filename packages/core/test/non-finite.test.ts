@@ -54,7 +54,7 @@ function qarepvgg(
   ];
 }
 
-describe("a post-sum affine on a block that widens (no identity) fuses over the output channels", () => {
+describe("a post-sum affine on a block that widens (no identity)", () => {
   const cases: Array<[number, number, Pads, number]> = [
     [1, 1, [1, 1, 1, 1], 8], // stride 1, symmetric pad
     [2, 2, [1, 1, 1, 1], 9], // stride 2, symmetric pad, odd size
@@ -62,7 +62,7 @@ describe("a post-sum affine on a block that widens (no identity) fuses over the 
   ];
   for (const [name, spell] of Object.entries(POST)) {
     for (const [, stride, pad, size] of cases) {
-      it(`${name}, stride ${stride}, pads ${pad.join(",")}, ${size}x${size}`, async () => {
+      it(`${name}, stride ${stride}, pads ${pad.join(",")}, ${size}x${size}: fuses over the output channels`, async () => {
         const nodes = qarepvgg(3, 13, stride, pad, spell);
         const { matches, refused } = await matchBlocks(
           graphView(nodes, ["relu"], (t) => (t === "x" ? [size, size] : undefined)),

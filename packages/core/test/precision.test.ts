@@ -68,7 +68,7 @@ function exactRepvgg(block: Block): { weights: Real[]; bias: Real[] } {
 }
 
 describe("precision: one rounding from float64", () => {
-  it("float32: fused weights equal the correctly rounded exact values (count the 1-ulp double roundings)", () => {
+  it("gives float32 fused weights equal to the correctly rounded exact values (counts the 1-ulp double roundings)", () => {
     let total = 0;
     let off = 0;
     for (let seed = 1; seed <= 12; seed++) {
@@ -95,7 +95,7 @@ describe("precision: one rounding from float64", () => {
     expect(off / total).toBeLessThan(1e-4);
   });
 
-  it("float16: widened, fused in float64, narrowed once; equals the correctly rounded exact value", () => {
+  it("widens float16, fuses in float64, narrows once; equals the correctly rounded exact value", () => {
     let total = 0;
     let off = 0;
     const f16 = (r: () => number, n: number) =>

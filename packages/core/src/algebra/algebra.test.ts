@@ -69,7 +69,7 @@ describe("hand-checked algebra", () => {
     expect([...out.bias]).toEqual([0.5 + (1 + 10) - (100 + 1000)]);
   });
 
-  it("average-pool kernel is 1/(kh kw) on each channel's own input", () => {
+  it("builds the average-pool kernel as 1/(kh kw) on each channel's own input", () => {
     const a = avgPoolKernel(2, 1, 1, 2);
     expect([...a.data]).toEqual([0.5, 0.5, 0, 0, 0, 0, 0.5, 0.5]);
   });
