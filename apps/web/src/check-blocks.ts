@@ -106,8 +106,8 @@ async function checkBlock(
     if (dead.has(rt.backend as BackendName)) continue;
     let session: ModelSession | undefined;
     try {
-      const main = { path: `${name}.check.onnx`, blob: new Blob([model.bytes as Uint8Array<ArrayBuffer>]) };
-      session = await rt.open({ label: `${name} (block check)`, main, files: [] });
+      const main = { path: `${name}.check.onnx`, blob: new Blob([]) };
+      session = await rt.open({ label: `${name} (block check)`, main, files: [], bytes: model.bytes });
       const x = session.inputs.find((i) => i.name === "x")!;
       const outputs: OutputComparison[] = [];
       for (const s of seededSamples([x])) {

@@ -17,7 +17,7 @@ export type OrtBackend = "webgpu" | "wasm";
  */
 export async function openOrtWeb(model: PageModel | Uint8Array, backend: OrtBackend): Promise<ModelSession> {
   if (backend === "webgpu" && (await gpuAdapter()) === null) throw new Error("no GPU adapter: WebGPU found none");
-  const bytes = model instanceof Uint8Array ? model : await blobBytes(model.main.blob);
+  const bytes = model instanceof Uint8Array ? model : (model.bytes ?? (await blobBytes(model.main.blob)));
   const externalData = model instanceof Uint8Array ? [] : model.files.map((f) => ({ path: f.path, data: f.blob }));
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [backend],

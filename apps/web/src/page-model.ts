@@ -6,6 +6,8 @@ export interface PageModel {
   readonly label: string;
   readonly main: NamedBlob;
   readonly files: readonly NamedBlob[];
+  /** The main file's bytes when they are already in memory (a block's check model), so that no copy is made. */
+  readonly bytes?: Uint8Array;
 }
 
 /** A whole model's bytes, read from its `Blob` when a runtime needs them. */

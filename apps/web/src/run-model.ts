@@ -1,4 +1,4 @@
-import { reparameterize } from "@reparam/core";
+import { reparameterize, type FormatAdapter } from "@reparam/core";
 import { blobOutput } from "./blob-output.js";
 import { baseName, fileSetInput, type NamedBlob } from "./file-set-input.js";
 import { inspectBlocks } from "./inspect-blocks.js";
@@ -18,15 +18,14 @@ export async function runModel(files: readonly NamedBlob[], post: (e: WorkerEven
   progress({ step: "reading", done: 0, total: 1, text: "reading" });
   const { adapter, main, files: others } = await pickModel(files);
   progress({ step: "inspecting", done: 0, total: 1, text: `inspecting ${adapter.format}` });
-  {
-    // Decoded in a block of its own, so that it can be collected before the conversion decodes again.
-    const decoded = await adapter.decode(fileSetInput(main, others), {});
-    post({ type: "inspected", main: main.path, inspection: await inspectBlocks(adapter, decoded) });
-  }
   const t0 = performance.now();
+  let decoded: unknown = await adapter.decode(fileSetInput(main, others), {});
+  post({ type: "inspected", main: main.path, inspection: await inspectBlocks(adapter, decoded) });
+  // The conversion takes the model inspect decoded (one decode, one copy of a large model), then lets go of it.
+  const once: FormatAdapter<unknown> = { ...adapter, decode: () => Promise.resolve(decoded) };
   const mainName = baseName(main.path);
   const output = blobOutput(deployName(adapter, mainName));
-  const report = await reparameterize(adapter, fileSetInput(main, others), output, {}, (p) =>
+  const report = await reparameterize(once, fileSetInput(main, others), output, {}, (p) =>
     progress({
       step: p.phase === "write" ? "writing" : "converting",
       done: p.done,
@@ -34,6 +33,7 @@ export async function runModel(files: readonly NamedBlob[], post: (e: WorkerEven
       text: p.phase === "fuse" ? `fuse ${p.done}/${p.total}` : p.phase,
     }),
   );
+  decoded = undefined;
   const written = output.files();
   const convertedMain = written.find((f) => f.path === output.name);
   if (convertedMain === undefined)

@@ -1,9 +1,9 @@
 import { collectSink } from "@reparam/core";
 import { decodeModel, encodeModel, externalizeTensors } from "@reparam/onnx";
-import type { UploadFile } from "./page-driver.js";
+import type { BufferFile } from "./page-driver.js";
 
 /** An ONNX model with every initializer of 1 KiB or more moved to `<name>.data` beside it. */
-export async function withExternalData(name: string, bytes: Uint8Array): Promise<UploadFile[]> {
+export async function withExternalData(name: string, bytes: Uint8Array): Promise<BufferFile[]> {
   const model = decodeModel(bytes);
   const sink = collectSink();
   await externalizeTensors(model, { location: `${name}.data` }, sink);
@@ -38,7 +38,7 @@ function safetensorsFile(entries: readonly [string, HeaderEntry, Uint8Array][]):
  * (`model.safetensors.index.json`, `weight_map`), the tensors whose name
  * `second` accepts in the second shard.
  */
-export function sharded(bytes: Buffer, second: (name: string) => boolean): UploadFile[] {
+export function sharded(bytes: Buffer, second: (name: string) => boolean): BufferFile[] {
   const n = Number(bytes.readBigUInt64LE(0));
   const header = JSON.parse(bytes.subarray(8, 8 + n).toString("utf8")) as Record<string, HeaderEntry>;
   const names = ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"];

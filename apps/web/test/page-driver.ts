@@ -4,11 +4,14 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 /** Debian's chromium (`apt-get install -y chromium`); playwright-core downloads no browser. */
 export const CHROMIUM = "/usr/bin/chromium";
 
-/** One file to upload: its name and bytes. */
-export interface UploadFile {
+/** A file to upload given by its name and bytes. */
+export interface BufferFile {
   readonly name: string;
   readonly buffer: Buffer;
 }
+
+/** One file to upload: its name and bytes, or (for large files) a path on disk. */
+export type UploadFile = BufferFile | string;
 
 /** What a page run ended with. */
 export interface PageRun {
@@ -50,10 +53,12 @@ export async function openPage(url: string): Promise<PageDriver> {
     page,
     lateRequests,
     async run(files, timeoutMs = 60_000) {
-      await page.setInputFiles(
-        "input[type=file][data-testid=model-input]",
-        files.map((f) => ({ name: f.name, mimeType: "application/octet-stream", buffer: f.buffer })),
+      const paths = files.filter((f) => typeof f === "string");
+      const buffers = files.flatMap((f) =>
+        typeof f === "string" ? [] : [{ name: f.name, mimeType: "application/octet-stream", buffer: f.buffer }],
       );
+      if (paths.length > 0 && buffers.length > 0) throw new Error("give files either all as paths or all as bytes");
+      await page.setInputFiles("input[type=file][data-testid=model-input]", paths.length > 0 ? paths : buffers);
       const status = page.locator("[data-testid=status]");
       await page.waitForFunction(
         () => /^(done|error: .*)$/s.test(document.querySelector("[data-testid=status]")?.textContent ?? ""),

@@ -9,12 +9,12 @@ import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRoot, buildPage } from "./build-page.js";
 import { sharded, withExternalData } from "./model-variants.js";
-import { openPage, type PageDriver, type UploadFile } from "./page-driver.js";
+import { openPage, type BufferFile, type PageDriver } from "./page-driver.js";
 import { referenceConversion } from "./reference-conversion.js";
 import { serveStatic, type StaticServer } from "./static-server.js";
 
 const fixtures = join(appRoot, "../../tools/conformance/fixtures");
-const file = (path: string, name = path.split("/").pop()!): UploadFile => ({
+const file = (path: string, name = path.split("/").pop()!): BufferFile => ({
   name,
   buffer: readFileSync(join(fixtures, path)),
 });
@@ -35,7 +35,7 @@ afterAll(async () => {
 /** The page's download equals the library's conversion of the same files, byte for byte. */
 async function expectSameAsLibrary(
   adapter: FormatAdapter<unknown>,
-  files: readonly UploadFile[],
+  files: readonly BufferFile[],
   main: string,
   outputName: string,
   downloaded: Map<string, Uint8Array>,
