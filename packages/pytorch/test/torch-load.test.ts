@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixtureBytes } from "../../../tools/conformance/src/index.js";
 import { convertPth, decodePth } from "./_convert.js";
+import { trainingCheckpoint } from "./_training-checkpoint.js";
 
 /** A Python that imports torch: `python3`, else Debian's `/usr/bin/python3` (python3-torch); undefined when none does. */
 function torchPython(): string | undefined {
@@ -70,6 +71,44 @@ describe.skipIf(python === undefined)("torch.load reads what we write", () => {
         if (path.includes("train_ckpt")) expect(theirs.extra).toEqual({ epoch: 3, optimizer: null, best_acc: 0.5 });
       }
       console.log(`torch.load read ${ours.size} written files, every tensor identical`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a training checkpoint with optimizer tensors, a numpy scalar and a Namespace (weights_only=False, as its input needs)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "reparam-pth-"));
+    try {
+      const path = join(dir, "ckpt.deploy.pth");
+      writeFileSync(path, (await convertPth(await trainingCheckpoint(), "x.pth")).bytes);
+      const script = [
+        "import json, sys, torch",
+        "c = torch.load(sys.argv[1], weights_only=False)",
+        "st = c['optimizer']['state']",
+        "print(json.dumps({'epoch': c['epoch'], 'fitness': [type(c['best_fitness']).__name__, float(c['best_fitness'])],",
+        "  'opt': vars(c['opt']), 'm0': st[0]['momentum_buffer'].tolist(), 'm1': st[1]['momentum_buffer'].tolist(),",
+        "  'ema': [str(c['ema'].dtype), c['ema'].tolist()], 'keys': len(c['model_state_dict']),",
+        "  'lr': c['optimizer']['param_groups'][0]['lr']}))",
+      ].join("\n");
+      const r = spawnSync(python!, ["-c", script, path], { encoding: "utf8" });
+      expect(r.stderr).not.toMatch(/Error/);
+      expect(JSON.parse(r.stdout)).toEqual({
+        epoch: 7,
+        fitness: ["float64", 0.75],
+        opt: { epochs: 300, name: "exp" },
+        m0: [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        m1: [
+          [1, 4],
+          [2, 5],
+          [3, 6],
+        ],
+        ema: ["torch.float16", [0.5, -2]],
+        keys: 12,
+        lr: 0.01,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
