@@ -7,7 +7,7 @@ import { listing, reparam, tempDir } from "./run-cli.js";
 const P = `${fixturesDir}pth/`;
 
 describe("reparam convert / inspect / verify on PyTorch checkpoints (built CLI, real files)", () => {
-  it("a training checkpoint: inspect names the layout, convert writes a .pth, verify passes", () => {
+  it("handles a training checkpoint: inspect names the layout, convert writes a .pth, verify passes", () => {
     const dir = tempDir();
     copyFileSync(`${P}timm_repvgg.train_ckpt.pth`, join(dir, "ckpt.pth"));
     const insp = reparam("inspect", join(dir, "ckpt.pth"), "--json");
@@ -22,7 +22,7 @@ describe("reparam convert / inspect / verify on PyTorch checkpoints (built CLI, 
     expect(JSON.parse(ver.stdout)).toMatchObject({ format: "pytorch", passed: true });
   });
 
-  it("a legacy file to safetensors: the reference deploy state dict, byte for byte", () => {
+  it("converts a legacy file to safetensors: the reference deploy state dict, byte for byte", () => {
     const dir = tempDir();
     const r = reparam("convert", `${P}timm_repvgg.train_legacy.pth`, "-o", join(dir, "d.safetensors"));
     expect(r.code).toBe(0);
@@ -31,7 +31,7 @@ describe("reparam convert / inspect / verify on PyTorch checkpoints (built CLI, 
     ).toBe(true);
   });
 
-  it("a malicious pickle is refused with its code, and nothing is written", () => {
+  it("refuses a malicious pickle with its code, and writes nothing", () => {
     const dir = tempDir();
     // Legacy layout: the magic number pickle first, then a REDUCE of posix.system.
     const magic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e];

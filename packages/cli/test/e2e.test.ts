@@ -8,7 +8,7 @@ import { listing, reparam, tempDir } from "./run-cli.js";
 const F = fixturesDir;
 
 describe("reparam convert / inspect / verify, per format (built CLI, real files)", () => {
-  it.each(conformanceCases().map((c) => c.name))("onnx %s: convert --json, inspect, verify", (name) => {
+  it.each(conformanceCases().map((c) => c.name))("onnx %s: converts with --json, inspects and verifies", (name) => {
     const dir = tempDir();
     copyFileSync(`${F}${name}.train.onnx`, join(dir, "m.onnx"));
     const conv = reparam("convert", join(dir, "m.onnx"), "--json");
@@ -34,7 +34,7 @@ describe("reparam convert / inspect / verify, per format (built CLI, real files)
     expect((JSON.parse(ver.stdout) as { passed: boolean }).passed).toBe(true);
   });
 
-  it("safetensors: the converted file is byte-identical to the reference deploy state dict, and verify passes", () => {
+  it("converts safetensors byte-identically to the reference deploy state dict, and verify passes", () => {
     const dir = tempDir();
     const r = reparam("convert", `${F}timm_repvgg.train.safetensors`, "-o", join(dir, "d.safetensors"), "--json");
     expect(r.code).toBe(0);
@@ -46,7 +46,7 @@ describe("reparam convert / inspect / verify, per format (built CLI, real files)
     expect(JSON.parse(v.stdout)).toMatchObject({ format: "safetensors", passed: true, identical: true });
   });
 
-  it("tfjs: converts a layers model folder to a sibling folder, verify passes", () => {
+  it("converts a tfjs layers model folder to a sibling folder, and verify passes", () => {
     const dir = tempDir();
     cpSync(`${F}tfjs/repvgg_tiny/layers`, join(dir, "web"), { recursive: true });
     const r = reparam("convert", join(dir, "web"), "--json");
@@ -72,14 +72,14 @@ describe("convert --verify", () => {
   });
 });
 
-describe("errors: documented exit codes, messages, nothing left behind", () => {
-  it("missing file -> exit 1 with the code", () => {
+describe("reparam on errors: documented exit codes, messages, nothing left behind", () => {
+  it("exits 1 with CLI_FILE_NOT_FOUND when the file is missing", () => {
     const r = reparam("convert", "/nonexistent/model.onnx");
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error CLI_FILE_NOT_FOUND: /m);
   });
 
-  it("unknown format -> exit 1", () => {
+  it("exits 1 with CLI_UNKNOWN_FORMAT for an unknown format", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "notes.txt"), "hello");
     const r = reparam("convert", join(dir, "notes.txt"));
@@ -88,7 +88,7 @@ describe("errors: documented exit codes, messages, nothing left behind", () => {
     expect(listing(dir)).toEqual(["notes.txt"]);
   });
 
-  it("output exists -> exit 1 unless --force; the input is never overwritten", () => {
+  it("exits 1 with CLI_OUTPUT_EXISTS when the output exists, unless --force; never overwrites the input", () => {
     const dir = tempDir();
     copyFileSync(`${F}acnet.train.onnx`, join(dir, "a.onnx"));
     writeFileSync(join(dir, "a.deploy.onnx"), "old");
@@ -104,7 +104,7 @@ describe("errors: documented exit codes, messages, nothing left behind", () => {
     expect(listing(dir)).toEqual(["a.deploy.onnx", "a.onnx"]);
   });
 
-  it("corrupted input -> exit 1, no output and no temporary files", () => {
+  it("exits 1 on corrupted input, leaving no output and no temporary files", () => {
     const dir = tempDir();
     const bytes = readFileSync(`${F}acnet.train.onnx`);
     writeFileSync(join(dir, "t.onnx"), bytes.subarray(0, bytes.length - 100));
@@ -120,7 +120,7 @@ describe("errors: documented exit codes, messages, nothing left behind", () => {
     expect(listing(dir)).toEqual(["s.safetensors", "t.onnx"]);
   });
 
-  it("verify catches a weight changed by 1e-2 and exits 3", () => {
+  it("catches a weight changed by 1e-2 in verify and exits 3", () => {
     const dir = tempDir();
     copyFileSync(`${F}repvgg_tiny.train.onnx`, join(dir, "m.onnx"));
     expect(reparam("convert", join(dir, "m.onnx")).code).toBe(0);
@@ -136,7 +136,7 @@ describe("errors: documented exit codes, messages, nothing left behind", () => {
     expect(r.stdout).toMatch(/FAIL/i);
   });
 
-  it("bad option values -> exit 1 with commander's message", () => {
+  it("exits 1 with commander's message for bad option values", () => {
     const r = reparam("convert", "x.onnx", "--dtype", "f8");
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--dtype/);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formats } from "../src/known-formats.js";
 
 describe("known formats", () => {
-  it("each entry carries the facts its adapter carries (one object per format)", async () => {
+  it("gives each entry the facts its adapter carries (one object per format)", async () => {
     for (const known of formats) {
       const adapter = await known.load();
       expect(adapter.format).toBe(known.format);

@@ -25,8 +25,8 @@ async function convertAndVerify(e: CorpusEntry, i: number): Promise<{ passed: bo
   return { passed: r.passed, text: formatVerify(r), fused: r.blocks.checked };
 }
 
-describe("verify passes every correct conversion", () => {
-  it("every conformance file, in every format and variant", async () => {
+describe("verify on correct conversions", () => {
+  it("passes every conformance file, in every format and variant", async () => {
     const rejected: string[] = [];
     let blocks = 0;
     const corpus = conformanceCorpus();
@@ -42,7 +42,7 @@ describe("verify passes every correct conversion", () => {
     expect(blocks).toBeGreaterThan(150);
   }, 600_000);
 
-  it("every small architecture of tools/models, in every format it writes", async () => {
+  it("passes every small architecture of tools/models, in every format it writes", async () => {
     const corpus = await generatedCorpus(join(dir, "generated"));
     const rejected: string[] = [];
     let blocks = 0;

@@ -28,8 +28,8 @@ function expectOneFailed(original: string, converted: string, block: RegExp): vo
   expect(failed[0]).toMatch(block);
 }
 
-describe("verify names the block of a changed weight in a real file", () => {
-  it("onnx", () => {
+describe("verify on a real file with a changed weight", () => {
+  it("names the block of the changed weight in onnx", () => {
     const dir = tempDir();
     copyFileSync(`${F}repvgg_se_eps.train.onnx`, join(dir, "m.onnx"));
     expect(reparam("convert", join(dir, "m.onnx")).code).toBe(0);
@@ -43,7 +43,7 @@ describe("verify names the block of a changed weight in a real file", () => {
     expectOneFailed(join(dir, "m.onnx"), join(dir, "bad.onnx"), /^\/blocks\.2$/);
   });
 
-  it("safetensors", () => {
+  it("names the block of the changed weight in safetensors", () => {
     const dir = tempDir();
     expect(reparam("convert", `${F}timm_repvgg.train.safetensors`, "-o", join(dir, "d.safetensors")).code).toBe(0);
     const bytes = new Uint8Array(readFileSync(join(dir, "d.safetensors")));
@@ -63,7 +63,7 @@ describe("verify names the block of a changed weight in a real file", () => {
     expect(failedBlocks(r.stdout)).toEqual([key.replace(/\.?reparam_conv\.weight$/, "")]);
   });
 
-  it("tfjs layers and graph", () => {
+  it("names the block of the changed weight in tfjs layers and graph", () => {
     for (const variant of ["layers", "graph"]) {
       const dir = tempDir();
       cpSync(`${F}tfjs/qarepvgg/${variant}`, join(dir, "web"), { recursive: true });

@@ -29,7 +29,7 @@ function graph(nodes: { op: string; inputs: string[]; outputs: string[] }[]): Mo
   });
 }
 
-describe("bad input: a clear ReparamError code, and no output", () => {
+describe("onnx adapter on bad input", () => {
   it.each([
     ["a truncated file", fixture.subarray(0, fixture.byteLength - 100), "ONNX_DECODE", "ModelProto.graph"],
     [
@@ -65,7 +65,7 @@ describe("bad input: a clear ReparamError code, and no output", () => {
       "ONNX_UNDEFINED_INPUT",
       "'nowhere'",
     ],
-  ] as const)("%s", async (_, bytes, code, says) => {
+  ] as const)("refuses %s with a clear ReparamError code, and writes no output", async (_, bytes, code, says) => {
     expect(await fail(bytes)).toEqual({ code, message: expect.stringContaining(says), created: [] });
   });
 });

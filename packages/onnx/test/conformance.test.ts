@@ -11,7 +11,7 @@ const histogram = (m: ModelProto) => m.graph!.node.map((n) => n.opType).sort();
 
 describe("conformance fixtures through the ONNX adapter", () => {
   it.each(variants)(
-    "%s.%s: one conv per block, nothing left of the branches, output within 1e-5",
+    "%s.%s: fuses to one conv per block, nothing left of the branches, output within 1e-5",
     async (name, variant, c) => {
       const out = await convert(fixtureBytes(c.onnx[variant]));
       const deploy = decodeModel(fixtureBytes(c.onnx.deploy));
@@ -30,7 +30,7 @@ describe("conformance fixtures through the ONNX adapter", () => {
   );
 
   it.each(conformanceCases().map((c) => [c.name, c] as const))(
-    "%s.train_unfolded: fused weights equal the reference deploy weights, by name, bit for bit",
+    "%s.train_unfolded: gives fused weights equal to the reference deploy weights, by name, bit for bit",
     async (_, c) => {
       // Folding from the exact BN statistics and rounding once gives the correctly rounded values.
       const out = await convert(fixtureBytes(c.onnx.train_unfolded));
@@ -44,7 +44,7 @@ describe("conformance fixtures through the ONNX adapter", () => {
   );
 
   it.each(conformanceCases().map((c) => [c.name, c] as const))(
-    "%s.deploy has no block left: the adapter writes it back byte for byte",
+    "%s.deploy: finds no block left and writes it back byte for byte",
     async (_, c) => {
       const bytes = fixtureBytes(c.onnx.deploy);
       const out = await convert(bytes);

@@ -195,7 +195,7 @@ describe("DBB blocks in ONNX", () => {
     [3, 5, 2, 8],
     [3, 5, 2, 7],
   ])(
-    "%i -> %i channels, stride %i, %i px: one Conv, the Pads, Constants and the Add of idconv1 gone",
+    "%i -> %i channels, stride %i, %i px: fuses to one Conv, the Pads, Constants and the Add of idconv1 gone",
     async (c, o, stride, size) => {
       const out = await compare(dbbModel(c, o, stride, size), [1, c, size, size]);
       expect(out.report.refused).toEqual([]);

@@ -16,14 +16,17 @@ describe("conformance fixtures", () => {
     expect(onnxFiles).toHaveLength(conformanceCases().length * 3);
   });
 
-  it.each(onnxFiles)("%s: decode -> encode is byte-identical, the graph is sane, the weights readable", (file) => {
-    const bytes = fixtureBytes(file);
-    const model = decodeModel(bytes);
-    expect(encodeModel(model)).toEqual(bytes);
-    checkGraph(model);
-    expect(topologicalOrder(model.graph!)).toEqual(model.graph!.node);
-    for (const t of model.graph!.initializer) expect(tensorValues(t).values.length).toBeGreaterThanOrEqual(0);
-  });
+  it.each(onnxFiles)(
+    "%s: round-trips byte-identically through decode -> encode, with a sane graph and readable weights",
+    (file) => {
+      const bytes = fixtureBytes(file);
+      const model = decodeModel(bytes);
+      expect(encodeModel(model)).toEqual(bytes);
+      checkGraph(model);
+      expect(topologicalOrder(model.graph!)).toEqual(model.graph!.node);
+      for (const t of model.graph!.initializer) expect(tensorValues(t).values.length).toBeGreaterThanOrEqual(0);
+    },
+  );
 
   it("keeps unknown fields appended to a node's bytes, byte for byte", () => {
     const bytes = fixtureBytes(conformanceCases()[0]!.onnx.train);

@@ -117,7 +117,7 @@ describe("externalizeTensors", () => {
 });
 
 describe("external data through real files", () => {
-  it("round-trips: onnxruntime runs the externalized model, internalizing restores the bytes", async () => {
+  it("round-trips through real files: onnxruntime runs the externalized model, internalizing restores the bytes", async () => {
     const folder = join(dir, "roundtrip");
     await save(folder, { location: "model.onnx.data" });
     expect(readFileSync(join(folder, "model.onnx")).byteLength).toBeLessThan(original.byteLength - 3000);

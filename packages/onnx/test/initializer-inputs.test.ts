@@ -90,7 +90,7 @@ describe("initializers that are also graph inputs", () => {
     expect(await maxError(bytes, out.bytes)).toBeLessThanOrEqual(TOLERANCE);
   });
 
-  it("with initializersAsInputs 'inputs', refuses the blocks that read them (NON_CONSTANT_WEIGHTS) and fuses the others", async () => {
+  it("refuses the blocks that read them (NON_CONSTANT_WEIGHTS) with initializersAsInputs 'inputs', and fuses the others", async () => {
     const model = twoBlocks((t) => t.name.startsWith("blocks.1."));
     const bytes = encodeModel(model);
     const out = await convert(bytes, { initializersAsInputs: "inputs" });

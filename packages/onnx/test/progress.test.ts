@@ -6,7 +6,7 @@ import { memoryInput, memoryOutput } from "./_convert.js";
 
 describe("progress", () => {
   it.each(conformanceCases().map((c) => c.name))(
-    "%s: one 'fuse' event per fused block, counting up to the total",
+    "%s: sends one 'fuse' event per fused block, counting up to the total",
     async (name) => {
       const events: Progress[] = [];
       const report = await reparameterize(

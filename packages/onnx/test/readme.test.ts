@@ -6,7 +6,7 @@ import * as onnx from "../src/index.js";
 import { runReadmeExample } from "./_readme-example.js";
 
 describe("README", () => {
-  it("the example converts a model in memory, as written", async () => {
+  it("shows an example that converts a model in memory, as written", async () => {
     const bytes = fixtureBytes("repvgg_tiny.train_unfolded.onnx");
     const modules = { "@reparam/core": core, "@reparam/onnx": onnx };
     const { report, deploy } = await runReadmeExample(new URL("../README.md", import.meta.url), modules, { bytes }, [

@@ -15,8 +15,8 @@ function lyingDims(dims: (proto: bigint[]) => bigint[]): { bytes: Uint8Array; na
   return { bytes: encodeModel(model), name: t.name };
 }
 
-describe("a tensor whose data does not match its dims is refused at decode", () => {
-  it("dims claiming 10^9 x the data (issue #13's 288 billion parameters)", async () => {
+describe("onnx adapter: a tensor whose data does not match its dims", () => {
+  it("refuses dims claiming 10^9 x the data at decode (issue #13's 288 billion parameters)", async () => {
     const { bytes, name } = lyingDims(([, ...rest]) => [1_000_000_000n, ...rest]);
     const output = memoryOutput();
     const e = await reparameterize(onnxAdapter, memoryInput("model.onnx", bytes), output, {}).catch((x: unknown) => x);
@@ -29,7 +29,7 @@ describe("a tensor whose data does not match its dims is refused at decode", () 
     ["one element short", (d: bigint[]) => [d[0]! - 1n, ...d.slice(1)]],
     ["a zero dim", (d: bigint[]) => [0n, ...d.slice(1)]],
     ["an overflowing product", (d: bigint[]) => [2n ** 40n, 2n ** 40n, ...d.slice(2)]],
-  ])("%s", async (_, dims) => {
+  ])("refuses %s at decode (ONNX_TENSOR_SIZE)", async (_, dims) => {
     const { bytes } = lyingDims(dims);
     expect(await errorCodeOf(onnxAdapter.decode(memoryInput("model.onnx", bytes), {}))).toBe("ONNX_TENSOR_SIZE");
   });
