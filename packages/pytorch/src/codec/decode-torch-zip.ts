@@ -1,4 +1,4 @@
-import { type ByteSource, ReparamError, decodeUtf8 } from "@reparam/core";
+import { type ByteSource, ReparamError, decodeUtf8Strict } from "@reparam/core";
 import { storageHost } from "./_storage-host.js";
 import { runPickle } from "./pickle/run-pickle.js";
 import { MAX_PICKLE_BYTES, type TorchFile } from "./torch-file.js";
@@ -45,7 +45,11 @@ export async function decodeTorchZip(source: ByteSource, where: string): Promise
   const byName = new Map(entries.map((e) => [e.name, e]));
   const text = async (name: string) => {
     const e = byName.get(prefix + name);
-    return e === undefined ? undefined : decodeUtf8(await entryBytes(source, e, where, 64)).trim();
+    if (e === undefined) return undefined;
+    const value = decodeUtf8Strict(await entryBytes(source, e, where, 64));
+    if (value === undefined)
+      throw badZip("a text record is not UTF-8", `${where} ${e.name}`, "UTF-8 text", "other bytes");
+    return value.trim();
   };
   const order = await text("byteorder");
   if (order !== undefined && order !== "little")

@@ -1,8 +1,11 @@
-import type { ByteSource } from "@reparam/core";
+import { type ByteSource, ReparamError } from "@reparam/core";
 import type { TorchTensor } from "../codec/pickle/py-value.js";
 import type { TorchFile } from "../codec/torch-file.js";
 import { TORCH_DTYPES } from "../codec/torch-dtype.js";
 import { readChecked } from "../codec/zip/_zip-fields.js";
+
+/** Largest non-contiguous tensor gathered (bytes): a view with stride 0 can claim any size over a tiny storage. */
+const MAX_GATHER = 1 << 30;
 
 /** Bytes `[start, end)` of a tensor's packed row-major data. */
 export type TensorByteReader = (t: TorchTensor, start: number, end: number) => Promise<Uint8Array>;
@@ -51,6 +54,13 @@ export function tensorByteReader(source: ByteSource, file: TorchFile, where: str
     const base = file.storageOffsets.get(t.storage.key)!;
     const label = `${where} storage ${JSON.stringify(t.storage.key)}`;
     if (isContiguous(t.shape, t.stride)) return readChecked(source, base + t.offset * size + start, end - start, label);
+    const packed = t.shape.reduce((a, b) => a * b, 1) * size;
+    if (packed > MAX_GATHER)
+      throw new ReparamError("PYTORCH_TOO_LARGE", "a non-contiguous tensor too large to gather", {
+        where: label,
+        expected: `at most ${MAX_GATHER} bytes`,
+        found: `${packed} bytes, shape [${t.shape.join(", ")}], stride [${t.stride.join(", ")}]`,
+      });
     let last = t.offset;
     for (let i = 0; i < t.shape.length; i++) last += (t.shape[i]! - 1) * t.stride[i]!;
     const span = await readChecked(source, base + t.offset * size, (last - t.offset + 1) * size, label);
