@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { describe, expect, it } from "vitest";
-import { PyDict, PyInstance, TorchTensor, pytorchAdapter } from "../src/index.js";
+import { type PyDict, type PyInstance, type TorchTensor, pytorchAdapter } from "../src/index.js";
 import { convertPth, decodePth } from "./_convert.js";
 import { trainingCheckpoint } from "./_training-checkpoint.js";
 
