@@ -18,7 +18,7 @@ const withManifest = (edit: (m: typeof json.weightsManifest) => void): Uint8Arra
   return encode({ ...json, weightsManifest: m });
 };
 
-describe("bad input: clear errors, no partial output", () => {
+describe("tfjs adapter on bad input", () => {
   const cases: [
     string,
     string,
@@ -66,7 +66,7 @@ describe("bad input: clear errors, no partial output", () => {
     ],
   ];
 
-  it.each(cases)("%s: %s", async (_what, code, make, message) => {
+  it.each(cases)("refuses %s with %s, and writes no partial output", async (_what, code, make, message) => {
     const source = await make();
     const opened: string[] = [];
     const input = modelInput(source);

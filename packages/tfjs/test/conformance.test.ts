@@ -39,7 +39,7 @@ describe("conformance TF.js fixtures", () => {
     ]);
   });
 
-  it.each(table)("%s/%s decodes: format, weights, shapes, sizes", async (_name, v, c) => {
+  it.each(table)("%s/%s: decodes to the expected format, weights, shapes, sizes", async (_name, v, c) => {
     const src = variantSource(c, v);
     const model = decodeModelJson(src.modelJson);
     expect(modelFormat(model)).toBe(c.variants[v].format);
@@ -67,7 +67,7 @@ describe("conformance TF.js fixtures", () => {
     }
   });
 
-  it.each(table)("%s/%s: decode -> encode -> decode is the identity", async (_name, v, c) => {
+  it.each(table)("%s/%s: round-trips decode -> encode -> decode as the identity", async (_name, v, c) => {
     const src = variantSource(c, v);
     const model = decodeModelJson(src.modelJson);
     const weights = await decodeWeights(model.weightsManifest ?? [], src.files);

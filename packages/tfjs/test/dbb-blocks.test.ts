@@ -102,7 +102,7 @@ describe("DBB blocks in TF.js models", () => {
     [2, 8],
     [2, 7],
   ])(
-    "layers, stride %i, %i px: ZeroPadding2D -> BatchNormalization before the 'valid' conv and pool; one Conv2D per block",
+    "layers, stride %i, %i px: fuses ZeroPadding2D -> BatchNormalization before the 'valid' conv and pool into one Conv2D per block",
     async (stride, size) => {
       const model = functional([size, size, 4], (x) => dbbLayers(dbbLayers(x, "b0", 6, stride), "b1", 6, 1));
       randomizeWeights(model, 17);
@@ -123,7 +123,7 @@ describe("DBB blocks in TF.js models", () => {
     [2, 8],
     [2, 7],
   ])(
-    "graph, stride %i, %i px: Pad -> FusedBatchNormV3 -> AvgPool VALID and Pad -> Mul + AddV2 -> _FusedConv2D VALID; one conv per block",
+    "graph, stride %i, %i px: fuses Pad -> FusedBatchNormV3 -> AvgPool VALID and Pad -> Mul + AddV2 -> _FusedConv2D VALID into one conv per block",
     async (stride, size) => {
       const g = new GraphBuilder(5);
       const x = g.placeholder("input", [size, size, 3]);
@@ -138,7 +138,7 @@ describe("DBB blocks in TF.js models", () => {
     },
   );
 
-  it("graph: refuses a block whose Pad zeros are not the 1x1 + BN's output for zeros (a BN before the Pad)", async () => {
+  it("refuses a graph block whose Pad zeros are not the 1x1 + BN's output for zeros (a BN before the Pad)", async () => {
     const g = new GraphBuilder(6);
     const x = g.placeholder("input", [6, 6, 3]);
     const src = g.build(x, dbbGraph(g, x, "b0", 3, 3, 1, true));

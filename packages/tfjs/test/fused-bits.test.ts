@@ -32,8 +32,8 @@ const table = tfjsCases().flatMap((c) =>
   (["layers", "graph"] as const).flatMap((v) => (["f32", "f16"] as const).map((d) => [c.name, v, d, c] as const)),
 );
 
-describe("fused weights are core's float64 fusion rounded once", () => {
-  it.each(table)("%s/%s %s", async (_name, v, dtype, c) => {
+describe("fusion in the tfjs adapter", () => {
+  it.each(table)("%s/%s %s: gives core's float64 fusion rounded once", async (_name, v, dtype, c) => {
     const src = variantSource(c, v);
     const model = await decodeTfjsModel(modelInput(src));
     const { candidates } = await findTfjsBlocks(model);
@@ -62,8 +62,8 @@ describe("fused weights are core's float64 fusion rounded once", () => {
   });
 });
 
-describe("dense RepVGG-shaped blocks are fused in TF's layout (no transposes)", () => {
-  it("their candidates hand over the stored HWIO kernels, equal to load()'s OIHW ones transposed; the tests above cover them", async () => {
+describe("a dense RepVGG-shaped block (fused in TF's layout, no transposes)", () => {
+  it("hands over, as a candidate, the stored HWIO kernels, equal to load()'s OIHW ones transposed; the tests above cover them", async () => {
     let fusable = 0;
     for (const c of tfjsCases()) {
       for (const v of ["layers", "graph"] as const) {

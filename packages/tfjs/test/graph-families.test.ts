@@ -225,27 +225,30 @@ const CASES: Case[] = [
   },
 ];
 
-describe("graph models written by hand: converted output matches the original (cpu)", () => {
-  it.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
-    const g = new GraphBuilder(21);
-    const x = g.placeholder("input", c.hwc);
-    const src = g.build(x, c.body(g, x));
-    const shape = [1, ...c.hwc];
-    const res = await convertAndRun(src, randomInput(shape, 8), shape);
-    console.log(`graph ${c.name}: ratio ${res.ratio.toExponential(3)}`);
-    expect(res.report.refused).toEqual([]);
-    expect(res.report.fused).toHaveLength(c.blocks);
-    expect(res.ratio).toBeLessThanOrEqual(TOLERANCE);
-    expect(countConvs(res.json)).toBe(c.convs);
-    if (c.blocks > 0)
-      for (const gone of ["FusedBatchNormV3", "Pad", "Mul", "BiasAdd", "AddN"])
-        expect(opsOf(res.json)).not.toContain(gone);
-    c.check?.((res.json.modelTopology as GraphDefJson).node);
-    const nodes = (res.json.modelTopology as GraphDefJson).node ?? [];
-    const consts = nodes
-      .filter((n) => n.op === "Const")
-      .map((n) => n.name)
-      .sort();
-    expect(res.json.weightsManifest?.flatMap((w) => w.weights.map((x) => x.name)).sort()).toEqual(consts);
-  });
+describe("graph models written by hand (cpu)", () => {
+  it.each(CASES.map((c) => [c.name, c] as const))(
+    "%s: converts to output that matches the original",
+    async (_name, c) => {
+      const g = new GraphBuilder(21);
+      const x = g.placeholder("input", c.hwc);
+      const src = g.build(x, c.body(g, x));
+      const shape = [1, ...c.hwc];
+      const res = await convertAndRun(src, randomInput(shape, 8), shape);
+      console.log(`graph ${c.name}: ratio ${res.ratio.toExponential(3)}`);
+      expect(res.report.refused).toEqual([]);
+      expect(res.report.fused).toHaveLength(c.blocks);
+      expect(res.ratio).toBeLessThanOrEqual(TOLERANCE);
+      expect(countConvs(res.json)).toBe(c.convs);
+      if (c.blocks > 0)
+        for (const gone of ["FusedBatchNormV3", "Pad", "Mul", "BiasAdd", "AddN"])
+          expect(opsOf(res.json)).not.toContain(gone);
+      c.check?.((res.json.modelTopology as GraphDefJson).node);
+      const nodes = (res.json.modelTopology as GraphDefJson).node ?? [];
+      const consts = nodes
+        .filter((n) => n.op === "Const")
+        .map((n) => n.name)
+        .sort();
+      expect(res.json.weightsManifest?.flatMap((w) => w.weights.map((x) => x.name)).sort()).toEqual(consts);
+    },
+  );
 });

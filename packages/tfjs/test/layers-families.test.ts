@@ -228,24 +228,27 @@ const CASES: Case[] = [
   },
 ];
 
-describe("layers models built with tf.layers: converted output matches the original (cpu)", () => {
-  it.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
-    const model = functional(c.shape, c.body);
-    randomizeWeights(model, 11);
-    const src = await saveLayersModel(model);
-    model.dispose();
-    const shape = [1, ...c.shape];
-    const res = await convertAndRun(src, randomInput(shape, 5), shape);
-    console.log(`layers ${c.name}: ratio ${res.ratio.toExponential(3)}`);
-    expect(res.report.refused).toEqual([]);
-    expect(res.report.fused).toHaveLength(c.blocks);
-    expect(res.ratio).toBeLessThanOrEqual(TOLERANCE);
-    expect(countConvs(res.json)).toBe(c.convs);
-    expect(opsOf(res.json)).not.toContain("BatchNormalization");
-    c.ops?.(opsOf(res.json));
-  });
+describe("layers models built with tf.layers (cpu)", () => {
+  it.each(CASES.map((c) => [c.name, c] as const))(
+    "%s: converts to output that matches the original",
+    async (_name, c) => {
+      const model = functional(c.shape, c.body);
+      randomizeWeights(model, 11);
+      const src = await saveLayersModel(model);
+      model.dispose();
+      const shape = [1, ...c.shape];
+      const res = await convertAndRun(src, randomInput(shape, 5), shape);
+      console.log(`layers ${c.name}: ratio ${res.ratio.toExponential(3)}`);
+      expect(res.report.refused).toEqual([]);
+      expect(res.report.fused).toHaveLength(c.blocks);
+      expect(res.ratio).toBeLessThanOrEqual(TOLERANCE);
+      expect(countConvs(res.json)).toBe(c.convs);
+      expect(opsOf(res.json)).not.toContain("BatchNormalization");
+      c.ops?.(opsOf(res.json));
+    },
+  );
 
-  it("a Sequential conv -> BN -> ReLU -> conv -> BN model folds both BNs and keeps its input shape", async () => {
+  it("folds both BNs of a Sequential conv -> BN -> ReLU -> conv -> BN model and keeps its input shape", async () => {
     const model = tf.sequential({
       layers: [
         L.conv2d({ inputShape: [6, 6, 3], filters: 4, kernelSize: 3, padding: "same", useBias: false, name: "c1" }),

@@ -6,7 +6,7 @@ import { memoryOutput, modelInput } from "./model-io.js";
 
 describe("progress", () => {
   it.each(tfjsCases().flatMap((c) => (["layers", "graph"] as const).map((v) => [c.name, v, c] as const)))(
-    "%s (%s): one 'fuse' event per fused block, counting up to the total",
+    "%s (%s): sends one 'fuse' event per fused block, counting up to the total",
     async (_name, variant, c) => {
       const events: Progress[] = [];
       const report = await reparameterize(tfjsAdapter, modelInput(variantSource(c, variant)), memoryOutput(), {}, (p) =>

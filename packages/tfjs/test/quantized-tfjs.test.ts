@@ -20,8 +20,8 @@ function bytes(n: number, seed: number): Uint8Array {
   return out;
 }
 
-describe("weightValues matches TF.js dequantization", () => {
-  it("uint8, uint16 (float32 and int32) and float16, in one group of straddling 5-byte shards", async () => {
+describe("weightValues against TF.js", () => {
+  it("matches TF.js dequantization for uint8, uint16 (float32 and int32) and float16, in one group of straddling 5-byte shards", async () => {
     await useBackend("cpu");
     const specs: WeightSpec[] = [
       { name: "a", shape: [3, 7], dtype: "float32", quantization: { dtype: "uint8", min: -0.731, scale: 0.0123 } },

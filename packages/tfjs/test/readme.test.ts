@@ -8,7 +8,7 @@ import * as tfjs from "../src/index.js";
 import { TFJS_FIXTURES } from "./fixtures.js";
 
 describe("README", () => {
-  it("the example converts a layers model in memory, as written", async () => {
+  it("shows an example that converts a layers model in memory, as written", async () => {
     const dir = join(TFJS_FIXTURES, "repvgg_tiny", "layers");
     const json = new Uint8Array(readFileSync(join(dir, "model.json")));
     const shard = new Uint8Array(readFileSync(join(dir, "weights.bin")));

@@ -30,38 +30,41 @@ const table = cases.flatMap((c) =>
 );
 
 describe("conformance TF.js fixtures re-parameterized by tfjsAdapter", () => {
-  it.each(table)("%s/%s on %s", async (_name, v: Variant, backend, c) => {
-    const src = variantSource(c, v);
-    const res = await convertAndRun(
-      src,
-      readFloat32(c.input.file),
-      c.input.shape,
-      {},
-      backend,
-      readFloat32(c.output.file),
-    );
-    console.log(`conformance ${c.name}/${v} ${backend}: max|diff|/max|output| = ${res.ratio.toExponential(3)}`);
-    expect(res.ratio).toBeLessThanOrEqual(TOLERANCE);
-    expect(res.report.refused).toEqual([]);
-    expect(res.report.fused).toHaveLength(blocksOf(c));
-    expect(countConvs(res.json)).toBe(deployConvs(c));
-    // No BN, sum or Pad is left: each block is one conv (a ZeroPadding2D may stand in front of it).
-    const ops = opsOf(res.json);
-    for (const gone of ["BatchNormalization", "Add", "FusedBatchNormV3", "Pad", "AddV2"])
-      expect(ops).not.toContain(gone);
-    const original = JSON.parse(new TextDecoder().decode(src.modelJson)) as Record<string, unknown>;
-    const { modelTopology: _t, weightsManifest: _m, ...rest } = original;
-    const { modelTopology: _t2, weightsManifest: _m2, ...rest2 } = res.json;
-    expect(rest2).toEqual(rest);
-    expect(Object.keys(res.json)).toEqual(Object.keys(original));
-    if (v === "graph") {
-      const nodes = (res.json.modelTopology as GraphDefJson).node ?? [];
-      // Every Const left has its weight, and every weight its Const.
-      const consts = nodes
-        .filter((n) => n.op === "Const")
-        .map((n) => n.name)
-        .sort();
-      expect(res.json.weightsManifest?.flatMap((g) => g.weights.map((w) => w.name)).sort()).toEqual(consts);
-    }
-  });
+  it.each(table)(
+    "%s/%s on %s: fuses every block, and the output matches the fixture's",
+    async (_name, v: Variant, backend, c) => {
+      const src = variantSource(c, v);
+      const res = await convertAndRun(
+        src,
+        readFloat32(c.input.file),
+        c.input.shape,
+        {},
+        backend,
+        readFloat32(c.output.file),
+      );
+      console.log(`conformance ${c.name}/${v} ${backend}: max|diff|/max|output| = ${res.ratio.toExponential(3)}`);
+      expect(res.ratio).toBeLessThanOrEqual(TOLERANCE);
+      expect(res.report.refused).toEqual([]);
+      expect(res.report.fused).toHaveLength(blocksOf(c));
+      expect(countConvs(res.json)).toBe(deployConvs(c));
+      // No BN, sum or Pad is left: each block is one conv (a ZeroPadding2D may stand in front of it).
+      const ops = opsOf(res.json);
+      for (const gone of ["BatchNormalization", "Add", "FusedBatchNormV3", "Pad", "AddV2"])
+        expect(ops).not.toContain(gone);
+      const original = JSON.parse(new TextDecoder().decode(src.modelJson)) as Record<string, unknown>;
+      const { modelTopology: _t, weightsManifest: _m, ...rest } = original;
+      const { modelTopology: _t2, weightsManifest: _m2, ...rest2 } = res.json;
+      expect(rest2).toEqual(rest);
+      expect(Object.keys(res.json)).toEqual(Object.keys(original));
+      if (v === "graph") {
+        const nodes = (res.json.modelTopology as GraphDefJson).node ?? [];
+        // Every Const left has its weight, and every weight its Const.
+        const consts = nodes
+          .filter((n) => n.op === "Const")
+          .map((n) => n.name)
+          .sort();
+        expect(res.json.weightsManifest?.flatMap((g) => g.weights.map((w) => w.name)).sort()).toEqual(consts);
+      }
+    },
+  );
 });

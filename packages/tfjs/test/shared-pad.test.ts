@@ -40,8 +40,8 @@ async function layersModel(shape: [number, number, number], body: (x: T) => T) {
   return convertAndRun(src, randomInput(s, 6), s);
 }
 
-describe("a padding shared by the kxk branches of a block", () => {
-  it("layers: fuses three Conv2D on one ZeroPadding2D (+ 1x1 + identity) into one Conv2D; the ZeroPadding2D goes", async () => {
+describe("tfjs adapter: a padding shared by the kxk branches of a block", () => {
+  it("fuses, in a layers model, three Conv2D on one ZeroPadding2D (+ 1x1 + identity) into one Conv2D; the ZeroPadding2D goes", async () => {
     const res = await layersModel([7, 6, 4], (x) => mobileOne(x, 4, 3).out);
     expect(res.report.refused).toEqual([]);
     expect(res.report.fused.map((f) => [f.family, f.kernel])).toEqual([["mobileone", "3x3"]]);
@@ -51,7 +51,7 @@ describe("a padding shared by the kxk branches of a block", () => {
     expect(opsOf(res.json)).not.toContain("BatchNormalization");
   });
 
-  it("layers: refuses the block (SHARED_INTERMEDIATE) when a layer outside reads the ZeroPadding2D; each Conv2D + BN folds alone", async () => {
+  it("refuses, in a layers model, the block (SHARED_INTERMEDIATE) when a layer outside reads the ZeroPadding2D; each Conv2D + BN folds alone", async () => {
     const res = await layersModel([6, 6, 4], (x) => {
       const { out, padded } = mobileOne(x, 4, 2);
       const side = L.conv2d({ filters: 4, kernelSize: 3, padding: "valid", activation: "relu", name: "side" }).apply(
@@ -66,7 +66,7 @@ describe("a padding shared by the kxk branches of a block", () => {
     expect(opsOf(res.json)).toContain("ZeroPadding2D");
   });
 
-  it("graph: fuses two VALID convs on one Pad (+ 1x1 + FusedBatchNormV3 identity) into one conv; the Pad and its paddings go", async () => {
+  it("fuses, in a graph model, two VALID convs on one Pad (+ 1x1 + FusedBatchNormV3 identity) into one conv; the Pad and its paddings go", async () => {
     const g = new GraphBuilder(5);
     const x = g.placeholder("input", [6, 7, 4]);
     const p = g.pad("m/pad", x, [
@@ -92,7 +92,7 @@ describe("a padding shared by the kxk branches of a block", () => {
     expect(nodes.map((n) => n.name)).not.toContain("m/pad/paddings");
   });
 
-  it("graph: refuses the block when another node reads the Pad", async () => {
+  it("refuses, in a graph model, the block when another node reads the Pad", async () => {
     const g = new GraphBuilder(6);
     const x = g.placeholder("input", [6, 6, 4]);
     const p = g.pad("m/pad", x, [

@@ -8,8 +8,8 @@ import { encodedSource, maxRelDiff, runTfjsModel } from "./run-model.js";
 
 const table = tfjsCases().flatMap((c) => (["layers", "graph"] as const).map((v) => [c.name, v, c] as const));
 
-describe("TF.js wasm backend runs re-encoded conformance models", () => {
-  it.each(table)("%s/%s", async (_name, v, c) => {
+describe("TF.js wasm backend", () => {
+  it.each(table)("%s/%s: runs the re-encoded conformance model to the fixture's output", async (_name, v, c) => {
     const src = variantSource(c, v);
     const model = decodeModelJson(src.modelJson);
     const weights = await decodeWeights(model.weightsManifest ?? [], src.files);

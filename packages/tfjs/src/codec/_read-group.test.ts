@@ -44,7 +44,7 @@ describe("readGroup", () => {
     expect(reads.every(([k]) => shards[k]!.size > 0)).toBe(true);
   });
 
-  it("with readInto, reads a straddling weight's pieces straight into its array (no ranged read, same bytes)", async () => {
+  it("reads a straddling weight's pieces straight into its array with readInto (no ranged read, same bytes)", async () => {
     const bytes = ramp(20);
     const { shards, reads, read } = shardsOf(bytes, [10]);
     const into: [number, number, number][] = [];

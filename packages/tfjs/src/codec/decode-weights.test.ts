@@ -87,7 +87,7 @@ describe("decodeWeights", () => {
     expect(await decodeWeights(manifest, { read: (p) => mem.read(p) })).toEqual(await decodeWeights(manifest, mem));
   });
 
-  it("with open(), checks shard sizes before reading any byte", async () => {
+  it("checks shard sizes before reading any byte, with open()", async () => {
     const mem = memoryFiles({ "group1-shard1of1.bin": f32(1, 2, 3) }); // 8 bytes short
     let reads = 0;
     const files = {
@@ -118,13 +118,13 @@ describe("decodeWeights", () => {
     expect(w.map((x) => [...weightValues(x)])).toEqual([[], [9]]);
   });
 
-  it("missing shard: TFJS_MISSING_SHARD naming the file", async () => {
+  it("throws TFJS_MISSING_SHARD naming the file for a missing shard", async () => {
     const p = decodeWeights(twoWeights, memoryFiles({}));
     expect(await codeOf(p)).toBe("TFJS_MISSING_SHARD");
     await expect(decodeWeights(twoWeights, memoryFiles({}))).rejects.toThrow(/group1-shard1of1\.bin/);
   });
 
-  it("short or long shard: TFJS_SHARD_SIZE with the shard, expected and found bytes", async () => {
+  it("throws TFJS_SHARD_SIZE with the shard, expected and found bytes for a short or long shard", async () => {
     const short = memoryFiles({ "group1-shard1of1.bin": f32(1, 2, 3, 4) });
     expect(await codeOf(decodeWeights(twoWeights, short))).toBe("TFJS_SHARD_SIZE");
     await expect(decodeWeights(twoWeights, short)).rejects.toThrow(
@@ -155,14 +155,14 @@ describe("decodeWeights", () => {
   });
 
   it.each(["string", "complex64", "float64", "uint8"])(
-    "dtype %s: TFJS_UNKNOWN_DTYPE before reading any file",
+    "dtype %s: throws TFJS_UNKNOWN_DTYPE before reading any file",
     async (dtype) => {
       const manifest: WeightsManifest = [{ paths: ["w.bin"], weights: [{ name: "w", shape: [1], dtype }] }];
       expect(await codeOf(decodeWeights(manifest, memoryFiles({})))).toBe("TFJS_UNKNOWN_DTYPE");
     },
   );
 
-  it("unknown quantization dtype: TFJS_UNKNOWN_DTYPE", async () => {
+  it("throws TFJS_UNKNOWN_DTYPE for an unknown quantization dtype", async () => {
     const manifest: WeightsManifest = [
       {
         paths: ["w.bin"],
@@ -181,7 +181,7 @@ describe("decodeWeights", () => {
     ["uint16 without scale", "float32", { dtype: "uint16", min: 0 }],
     ["float16 on int32", "int32", { dtype: "float16" }],
     ["uint8 on bool", "bool", { dtype: "uint8", min: 0, scale: 1 }],
-  ] as const)("%s: TFJS_BAD_QUANTIZATION", async (_what, dtype, quantization) => {
+  ] as const)("%s: throws TFJS_BAD_QUANTIZATION", async (_what, dtype, quantization) => {
     const manifest: WeightsManifest = [{ paths: ["w.bin"], weights: [{ name: "w", shape: [1], dtype, quantization }] }];
     expect(await codeOf(decodeWeights(manifest, memoryFiles({ "w.bin": new Uint8Array(2) })))).toBe(
       "TFJS_BAD_QUANTIZATION",

@@ -15,17 +15,17 @@ function weight(bytes: Uint8Array, dtype: TfjsWeight["dtype"], quantization?: We
 }
 
 describe("weightValues", () => {
-  it("uint8: min + q * scale", () => {
+  it("dequantizes uint8 as min + q * scale", () => {
     const w = weight(new Uint8Array([0, 1, 2, 255]), "float32", { dtype: "uint8", min: -1, scale: 0.5 });
     expect(weightValues(w)).toEqual(new Float32Array([-1, -0.5, 0, 126.5]));
   });
 
-  it("uint8 into float32 rounds the float64 result once, like TF.js", () => {
+  it("rounds the float64 result of uint8 into float32 once, like TF.js", () => {
     const w = weight(new Uint8Array([3]), "float32", { dtype: "uint8", min: 0.1, scale: 0.2 });
     expect(weightValues(w)[0]).toBe(Math.fround(3 * 0.2 + 0.1));
   });
 
-  it("uint16: min + q * scale, little-endian", () => {
+  it("dequantizes uint16 as min + q * scale, little-endian", () => {
     const w = weight(new Uint8Array([0x00, 0x00, 0x01, 0x00, 0x00, 0x01, 0xff, 0xff]), "float32", {
       dtype: "uint16",
       min: 10,
@@ -34,14 +34,14 @@ describe("weightValues", () => {
     expect(weightValues(w)).toEqual(new Float32Array([10, 10.25, 10 + 256 * 0.25, 10 + 65535 * 0.25]));
   });
 
-  it("uint8 on an int32 weight rounds to integers", () => {
+  it("rounds uint8 on an int32 weight to integers", () => {
     const w = weight(new Uint8Array([0, 1, 2, 3]), "int32", { dtype: "uint8", min: -1, scale: 0.6 });
     const v = weightValues(w);
     expect(v).toBeInstanceOf(Int32Array);
     expect([...v]).toEqual([-1, 0, 0, 1]);
   });
 
-  it("float16: exact half values, subnormals, infinities, NaN", () => {
+  it("decodes float16 to exact half values, subnormals, infinities, NaN", () => {
     // 1, -2, 0.5, 65504 (max), 2^-24 (smallest subnormal), -0, +inf, -inf, 1 + 2^-10, NaN
     const bits = [0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001, 0x8000, 0x7c00, 0xfc00, 0x3c01, 0x7e00];
     const v = weightValues(weight(u16(...bits), "float32", { dtype: "float16" }));
@@ -50,7 +50,7 @@ describe("weightValues", () => {
     expect(Number.isNaN(v[9])).toBe(true);
   });
 
-  it("unquantized: a view when aligned, a copy when not", () => {
+  it("gives an unquantized weight as a view when aligned, a copy when not", () => {
     const buf = new Uint8Array(16);
     new DataView(buf.buffer).setFloat32(4, 2.5, true);
     new DataView(buf.buffer).setInt32(9, -7, true);
@@ -62,7 +62,7 @@ describe("weightValues", () => {
     expect(odd.buffer).not.toBe(buf.buffer);
   });
 
-  it("bool: the bytes themselves", () => {
+  it("gives a bool weight as the bytes themselves", () => {
     const b = new Uint8Array([1, 0, 1]);
     expect(weightValues(weight(b, "bool"))).toBe(b);
   });

@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { samePads, tfPadMode, tfPadding } from "./_tf-padding.js";
 
 describe("TF padding", () => {
-  it("SAME at stride 2: pads 0/1 on even sizes, 1/1 on odd ones; unknown without the size", () => {
+  it("reads SAME at stride 2 as pads 0/1 on even sizes, 1/1 on odd ones; unknown without the size", () => {
     expect(samePads([3, 3], [2, 2], [1, 1], [8, 8])).toEqual([0, 0, 1, 1]);
     expect(samePads([3, 3], [2, 2], [1, 1], [7, 7])).toEqual([1, 1, 1, 1]);
     expect(samePads([3, 3], [2, 2], [1, 1], undefined)).toBeUndefined();
   });
 
-  it("SAME at stride 1 needs no size: explicit pads for the matcher", () => {
+  it("reads SAME at stride 1 without the size: explicit pads for the matcher", () => {
     expect(tfPadding("same", [3, 5], [1, 1], [1, 2])).toEqual({ kind: "explicit", pads: [1, 4, 1, 4] });
     expect(tfPadding("same", [4, 4], [1, 1], [1, 1])).toEqual({ kind: "explicit", pads: [1, 1, 2, 2] });
     expect(tfPadding("same", [3, 3], [2, 2], [1, 1])).toEqual({ kind: "same-upper" });

@@ -63,7 +63,7 @@ describe("encodeWeights", () => {
     ]);
   });
 
-  it("decode -> encode -> decode gives identical entries and bytes for any shard size", async () => {
+  it("round-trips decode -> encode -> decode to identical entries and bytes for any shard size", async () => {
     const first = encodeWeights([kept, { name: "v", shape: [3, 1], values: new Float32Array([1, 2, 3]) }], {
       shardBytes: 3,
     });
@@ -74,7 +74,7 @@ describe("encodeWeights", () => {
     }
   });
 
-  it("no weights, or only empty ones, give no shards", () => {
+  it("gives no shards for no weights, or only empty ones", () => {
     expect(encodeWeights([])).toEqual({ manifest: [{ paths: [], weights: [] }], shards: [] });
     expect(encodeWeights([{ name: "e", shape: [0], values: new Float32Array(0) }]).shards).toEqual([]);
   });
