@@ -2,7 +2,8 @@ import type { ConvertResult } from "./convert-model.js";
 import { formatTable } from "./format-table.js";
 
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 3 : 1)} MiB`;
-const count = (n: number) =>
+/** A parameter count the way summaries print it: `7.04M`, `12.3k`, `512`. */
+export const count = (n: number): string =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 
 /** The human summary after `reparam convert`. */

@@ -1,6 +1,8 @@
+import { availableParallelism } from "node:os";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { convertModel } from "../convert-model.js";
 import { EXIT } from "../exit-codes.js";
+import { expandInputs } from "../expand-inputs.js";
 import { formatSummary } from "../print-summary.js";
 import { examplesHelp, formatChoices, formatsTaking, inputHelp } from "../format-help.js";
 
@@ -17,6 +19,7 @@ interface ConvertFlags {
   verify?: boolean;
   force?: boolean;
   keepWeightInputs?: boolean;
+  jobs?: number;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -27,15 +30,21 @@ function parseEps(v: string): string {
   return v;
 }
 
+function parseJobs(v: string): number {
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= 1)) throw new InvalidArgumentError("expected a whole number >= 1");
+  return n;
+}
+
 /** `reparam convert`: train-time model in, deploy model out. */
 export function registerConvert(program: Command): void {
   program
     .command("convert")
     .description("fuse every re-parameterizable block of a model and write its deploy form")
-    .argument("<input>", inputHelp())
+    .argument("<inputs...>", `${inputHelp()}; several, or a quoted pattern ('models/*.onnx'), convert a batch`)
     .option(
       "-o, --output <path>",
-      "output path (default: next to the input, with .deploy before the extension; TF.js: a sibling folder)",
+      "output path (default: next to the input, with .deploy before the extension; TF.js: a sibling folder); for a batch, an existing folder that receives every output under its default name",
     )
     .addOption(new Option("--format <format>", "input format").choices(formatChoices).default("auto"))
     .option(
@@ -66,8 +75,13 @@ export function registerConvert(program: Command): void {
     .option("--json", "print one JSON object on stdout and nothing else")
     .option("-q, --quiet", "no progress display")
     .option("-f, --force", "overwrite an existing output")
+    .option(
+      "--jobs <n>",
+      `batch: models converted at once (default: ${availableParallelism()}, the cores here)`,
+      parseJobs,
+    )
     .addHelpText("after", examplesHelp("convert"))
-    .action(async (input: string, f: ConvertFlags) => {
+    .action(async (args: string[], f: ConvertFlags) => {
       const eps = f.eps === undefined ? undefined : Number(f.eps);
       const options = {
         format: f.format,
@@ -81,7 +95,16 @@ export function registerConvert(program: Command): void {
         ...(f.only !== undefined ? { only: f.only as "bn" | "branches" } : {}),
         ...(f.keepWeightInputs === true ? { initializersAsInputs: "inputs" as const } : {}),
       };
-      const result = await convertModel(input, options);
+      const inputs = await expandInputs(args);
+      const [only] = inputs;
+      if (only === undefined || inputs.length > 1 || only.pattern) {
+        // Loaded on demand: one model, the common case, pays for none of the batch code.
+        const { runBatch } = await import("../run-batch.js");
+        const batch = { ...options, jobs: f.jobs ?? availableParallelism(), verify: f.verify === true };
+        process.exitCode = await runBatch(inputs, batch, { json: f.json === true, quiet: f.quiet === true });
+        return;
+      }
+      const result = await convertModel(args[0] as string, options);
       if (f.verify !== true) {
         process.stdout.write(f.json === true ? `${JSON.stringify(result)}\n` : `${formatSummary(result)}\n`);
         return;

@@ -1,0 +1,38 @@
+import { convertBatch, checkBatchOutput, type BatchEntry, type BatchOptions } from "./convert-batch.js";
+import type { ExpandedInput } from "./expand-inputs.js";
+import { batchExitCode, batchJson, formatBatchLine, formatBatchTable } from "./print-batch.js";
+import { reportError } from "./report-error.js";
+
+/** How a batch prints: `json` (one object on stdout), `quiet` (no line per finished model). */
+export interface BatchPrinting {
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+/**
+ * `reparam convert` with several inputs (or a pattern): checks `-o`,
+ * converts the batch, prints a line on stderr as each model finishes
+ * (errors always; the others unless `--quiet` or `--json`), then the
+ * summary table or the JSON object on stdout. Returns the exit status
+ * ({@link batchExitCode}); a bad `-o` throws before anything is converted.
+ */
+export async function runBatch(
+  inputs: readonly ExpandedInput[],
+  opts: BatchOptions,
+  p: BatchPrinting,
+): Promise<number> {
+  if (opts.output !== undefined) await checkBatchOutput(opts.output);
+  const t0 = performance.now();
+  const onDone = (e: BatchEntry, thrown?: unknown) => {
+    if (e.status === "error" && e.bug === true) {
+      process.stderr.write(`${e.input}: `);
+      reportError(thrown);
+    } else if (e.status === "error" || !(p.json || p.quiet)) process.stderr.write(`${formatBatchLine(e)}\n`);
+  };
+  const entries = await convertBatch(inputs, opts, onDone);
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(
+    p.json ? `${JSON.stringify(batchJson(entries, seconds))}\n` : `${formatBatchTable(entries, seconds)}\n`,
+  );
+  return batchExitCode(entries);
+}
