@@ -38,7 +38,7 @@ describe("conformance: torch.save fixtures -> deploy", () => {
   for (const c of conformanceCases()) {
     const files = manifest.cases.find((m) => m.name === c.name)!.pth;
     for (const variant of ["train", "train_legacy", "train_ckpt"] as const) {
-      it(`${c.name} ${variant}: reference keys, dtypes, shapes; values within 1 ulp; same bytes as from safetensors`, async () => {
+      it(`${c.name} ${variant}: gives the reference keys, dtypes, shapes; values within 1 ulp; same bytes as from safetensors`, async () => {
         const { report, bytes } = await convertPth(fixtureBytes(`pth/${files[variant]}`), "x.safetensors", {
           eps: epsOf(c.name),
         });
@@ -62,7 +62,7 @@ describe("conformance: torch.save fixtures -> deploy", () => {
       });
     }
 
-    it(`${c.name} train_f16: the same bytes as converting train_f16.safetensors (judged there against the reference)`, async () => {
+    it(`${c.name} train_f16: writes the same bytes as converting train_f16.safetensors (judged there against the reference)`, async () => {
       const { bytes } = await convertPth(fixtureBytes(`pth/${files.train_f16}`), "x.safetensors", {
         eps: epsOf(c.name),
       });
@@ -73,7 +73,7 @@ describe("conformance: torch.save fixtures -> deploy", () => {
       );
     });
 
-    it(`${c.name}: the written .pth reads back with the same state dict; a checkpoint keeps its other entries`, async () => {
+    it(`${c.name}: writes a .pth that reads back with the same state dict; a checkpoint keeps its other entries`, async () => {
       for (const variant of ["train", "train_legacy", "train_ckpt", "train_f16"] as const) {
         const input = fixtureBytes(`pth/${files[variant]}`);
         const { bytes } = await convertPth(input, "x.pth", { eps: epsOf(c.name) });

@@ -10,8 +10,8 @@ import { decodePth } from "./_convert.js";
 const zipFile = () => fixtureBytes("pth/repvgg_tiny.train.pth");
 const legacyFile = () => fixtureBytes("pth/repvgg_tiny.train_legacy.pth");
 
-describe("bad files are typed errors", () => {
-  it("a malicious data.pkl in an otherwise valid archive names the global; nothing runs", async () => {
+describe("pytorch adapter on bad files", () => {
+  it("refuses a malicious data.pkl in an otherwise valid archive, naming the global; nothing runs", async () => {
     const evil = await archiveOfPickle(bytes(0x80, 2, "cposix\nsystem\nX", [6, 0, 0, 0], "rm -rf", 0x85, "R."));
     const e = await decodePth(evil).catch((x: unknown) => x);
     expect(isReparamError(e) && e.code === "PYTORCH_FORBIDDEN_GLOBAL" && e.found === "posix.system").toBe(true);
@@ -19,7 +19,7 @@ describe("bad files are typed errors", () => {
     expect(await errorCodeOf(decodePth(call))).toBe("PYTORCH_FORBIDDEN_CALL");
   });
 
-  it("truncated or cut files", async () => {
+  it("throws a typed error for truncated or cut files", async () => {
     const zip = zipFile();
     expect(await errorCodeOf(decodePth(zip.subarray(0, zip.byteLength >> 1)))).toBe("PYTORCH_BAD_ZIP");
     expect(await errorCodeOf(decodePth(zip.subarray(0, 10)))).toBe("PYTORCH_BAD_ZIP");
@@ -30,7 +30,7 @@ describe("bad files are typed errors", () => {
     expect(await errorCodeOf(decodePth(bytes("hello world")))).toBe("PYTORCH_NOT_A_CHECKPOINT");
   });
 
-  it("a compressed entry, a bad directory, a wrong magic number", async () => {
+  it("throws a typed error for a compressed entry, a bad directory, a wrong magic number", async () => {
     const zip = zipFile().slice();
     const view = new DataView(zip.buffer);
     // The central directory starts where the end record says; make its first entry deflated.
@@ -45,7 +45,7 @@ describe("bad files are typed errors", () => {
     expect(await errorCodeOf(decodePth(legacy))).toBe("PYTORCH_NOT_A_CHECKPOINT");
   });
 
-  it("a legacy storage whose stored size disagrees with the pickle", async () => {
+  it("throws a typed error for a legacy storage whose stored size disagrees with the pickle", async () => {
     const legacy = legacyFile().slice();
     // The first storage's u64 element count follows the key list pickle: find the last STOP before the data.
     const model = await decodePth(legacyFile());

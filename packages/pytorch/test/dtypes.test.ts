@@ -35,7 +35,7 @@ async function converted(dtype: "F64" | "BF16"): Promise<Uint8Array> {
 
 describe("dtypes F64 and BF16, keys under module.", () => {
   for (const dtype of ["F64", "BF16"] as const) {
-    it(`${dtype}: fused in its dtype, prefix kept, values as the reference's within ${dtype} rounding`, async () => {
+    it(`${dtype}: fuses in its dtype, keeps the prefix, gives the reference's values within ${dtype} rounding`, async () => {
       const input = await converted(dtype);
       expect(pytorchAdapter.describe!(await decodePth(input)).prefix).toBe("module. (DataParallel)");
       const { report, bytes } = await convertPth(input, "x.safetensors");

@@ -69,7 +69,7 @@ async function fullModel(file: string): Promise<Uint8Array> {
 
 describe("full-model pickles ({'model': <Model object>})", () => {
   for (const c of conformanceCases()) {
-    it(`${c.name}: tensors gathered from the module tree convert to the reference keys and bytes`, async () => {
+    it(`${c.name}: converts the tensors gathered from the module tree to the reference keys and bytes`, async () => {
       const eps = c.name === "repvgg_se_eps" ? 1e-3 : 1e-5;
       const bytes = await fullModel(`pth/${c.name}.train.pth`);
       const model = await decodePth(bytes);

@@ -7,7 +7,7 @@ import * as pytorch from "../src/index.js";
 import { convertPth } from "./_convert.js";
 
 describe("README", () => {
-  it("the example converts a checkpoint in memory, as written", async () => {
+  it("shows an example that converts a checkpoint in memory, as written", async () => {
     const bytes = fixtureBytes("pth/repvgg_tiny.train.pth");
     const modules = { "@reparam/core": core, "@reparam/pytorch": pytorch };
     const { report, deploy } = await runReadmeExample(new URL("../README.md", import.meta.url), modules, { bytes }, [

@@ -38,8 +38,8 @@ print(json.dumps(out))
 
 const DTYPE: Record<string, string> = { F32: "torch.float32", F16: "torch.float16", I64: "torch.int64" };
 
-describe.skipIf(python === undefined)("torch.load reads what we write", () => {
-  it("state dicts (weights_only=True) and a training checkpoint, the same tensors as our reader sees", async () => {
+describe.skipIf(python === undefined)("torch.load on what we write", () => {
+  it("reads state dicts (weights_only=True) and a training checkpoint, the same tensors as our reader sees", async () => {
     const dir = mkdtempSync(join(tmpdir(), "reparam-pth-"));
     try {
       const args: string[] = [];
@@ -76,7 +76,7 @@ describe.skipIf(python === undefined)("torch.load reads what we write", () => {
     }
   });
 
-  it("a training checkpoint with optimizer tensors, a numpy scalar and a Namespace (weights_only=False, as its input needs)", async () => {
+  it("reads a training checkpoint with optimizer tensors, a numpy scalar and a Namespace (weights_only=False, as its input needs)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "reparam-pth-"));
     try {
       const path = join(dir, "ckpt.deploy.pth");

@@ -4,8 +4,8 @@ import { type PyDict, type PyInstance, type TorchTensor, pytorchAdapter } from "
 import { convertPth, decodePth } from "./_convert.js";
 import { trainingCheckpoint } from "./_training-checkpoint.js";
 
-describe("a training checkpoint's other entries are kept", () => {
-  it("optimizer tensors (views, shared storage), numpy scalars and objects survive a conversion to .pth", async () => {
+describe("conversion of a training checkpoint to .pth", () => {
+  it("keeps optimizer tensors (views, shared storage), numpy scalars and objects", async () => {
     const input = await trainingCheckpoint();
     const model = await decodePth(input);
     expect(pytorchAdapter.describe!(model)).toMatchObject({

@@ -8,8 +8,8 @@ import { decodePth } from "./_convert.js";
 const f32 = (...v: number[]) => new Uint8Array(new Float32Array(v).buffer);
 const values = (b: Uint8Array) => [...new Float32Array(b.slice().buffer)];
 
-describe("tensors read by offset: storage offset, stride, shared storages", () => {
-  it("two views of one storage, one transposed (non-contiguous), one a strided column", async () => {
+describe("pytorch reader: tensors read by offset (storage offset, stride, shared storages)", () => {
+  it("reads two views of one storage, one transposed (non-contiguous), one a strided column", async () => {
     const s = new TorchStorage("0", "F32", 6, "cpu");
     const dict = new PyDict(true);
     dict.map.set("a", new TorchTensor(s, 0, [2, 3], [3, 1], false, false));
@@ -28,7 +28,7 @@ describe("tensors read by offset: storage offset, stride, shared storages", () =
     expect(a.storage).toBe(at.storage); // one storage, as in the file
   });
 
-  it("a view that reaches past its storage, or a storage the archive lacks, is a typed error", async () => {
+  it("throws a typed error for a view that reaches past its storage, or a storage the archive lacks", async () => {
     const s = new TorchStorage("0", "F32", 6, "cpu");
     const past = new PyDict(true);
     past.map.set("w", new TorchTensor(s, 4, [3], [1], false, false));
@@ -41,7 +41,7 @@ describe("tensors read by offset: storage offset, stride, shared storages", () =
     expect(await errorCodeOf(decodePth(await archive(ok, new Map([["0", f32(0, 1)]]))))).toBe("PYTORCH_BAD_STORAGE");
   });
 
-  it("a dict without a state dict is PYTORCH_NO_STATE_DICT", async () => {
+  it("throws PYTORCH_NO_STATE_DICT for a dict without a state dict", async () => {
     const d = new PyDict(false);
     d.map.set("epoch", 3n);
     expect(await errorCodeOf(decodePth(await archive(d, new Map())))).toBe("PYTORCH_NO_STATE_DICT");

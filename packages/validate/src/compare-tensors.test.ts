@@ -33,7 +33,7 @@ describe("compareTensors on a hand-computed case", () => {
     expect(e.p99).toBeCloseTo(1.95e-2, 12);
   });
 
-  it("relative error divides by max(|b|, 2^-126)", () => {
+  it("divides the relative error by max(|b|, 2^-126)", () => {
     const e = r.relError!;
     expect(e.max).toBeCloseTo(1e-5 / RELATIVE_ERROR_FLOOR, -20); // b = 0: the floor
     expect(e.max / (1e-5 / 2 ** -126)).toBeCloseTo(1, 6);
@@ -137,7 +137,7 @@ describe("the scale rule and per-element bounds", () => {
 });
 
 describe("helpers", () => {
-  it("isClose follows numpy.isclose", () => {
+  it("follows numpy.isclose (isClose)", () => {
     const tol = { atol: 1e-4, rtol: 1e-3 };
     expect(isClose(10.0102, 10, tol)).toBe(false); // 1.02e-2 > 1e-4 + 1e-2
     expect(isClose(10.01, 10, tol)).toBe(true);
@@ -145,14 +145,14 @@ describe("helpers", () => {
     expect(isClose(NaN, NaN, tol)).toBe(false);
   });
 
-  it("resolveTolerances fills defaults and refuses negatives", () => {
+  it("fills defaults and refuses negatives (resolveTolerances)", () => {
     expect(resolveTolerances({})).toEqual({ atol: 0, rtol: 0, scale: 1e-5 });
     expect(resolveTolerances({ rtol: 0 })).toEqual({ atol: 1e-5, rtol: 0, scale: 0 });
     expect(resolveTolerances({ atol: 1e-3, scale: 1e-6 })).toEqual({ atol: 1e-3, rtol: 1e-4, scale: 1e-6 });
     expect(() => resolveTolerances({ atol: -1 })).toThrow(/atol must be a finite number >= 0/);
   });
 
-  it("unravelIndex and percentile", () => {
+  it("unravels flat indices and takes percentiles (unravelIndex, percentile)", () => {
     expect(unravelIndex(27, [1, 16, 4, 4])).toEqual([0, 1, 2, 3]);
     expect(unravelIndex(0, [])).toEqual([]);
     expect(percentile([1, 2, 3, 4], 50)).toBe(2.5);

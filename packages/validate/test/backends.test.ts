@@ -13,8 +13,8 @@ const train = `${fixturesDir}${c.onnx.train}`;
 const deploy = `${fixturesDir}${c.onnx.deploy}`;
 const hasGpu = process.env.REPARAM_TEST_GPU === "1";
 
-describe.skipIf(hasGpu)("without a GPU", () => {
-  it("backend gpu falls back to onnxruntime-node CPU, with the WebGPU EP's reason", async () => {
+describe.skipIf(hasGpu)("validateConversion without a GPU", () => {
+  it("falls back from backend gpu to onnxruntime-node CPU, with the WebGPU EP's reason", async () => {
     const report = await validateConversion(train, deploy, { backend: "gpu" });
     expect(report.passed).toBe(true);
     expect(report).toMatchObject({ requested: "gpu", backend: "cpu", runtime: "onnxruntime-node" });
@@ -26,20 +26,20 @@ describe.skipIf(hasGpu)("without a GPU", () => {
     expect(text).toMatch(/skipped onnxruntime-node webgpu: original model: no GPU adapter/);
   });
 
-  it("auto does the same", async () => {
+  it("falls back the same way with backend auto", async () => {
     const report = await validateConversion(train, deploy);
     expect(report).toMatchObject({ requested: "auto", backend: "cpu" });
     expect(report.skipped.map((s) => s.backend)).toEqual(["webgpu"]);
   });
 });
 
-describe("explicit backends", () => {
-  it("cpu starts at the CPU: nothing skipped", async () => {
+describe("validateConversion with explicit backends", () => {
+  it("starts at the CPU with backend cpu: nothing skipped", async () => {
     const report = await validateConversion(train, deploy, { backend: "cpu" });
     expect(report).toMatchObject({ backend: "cpu", runtime: "onnxruntime-node", skipped: [], passed: true });
   });
 
-  it("wasm runs onnxruntime-web, and gives the same verdict with nearly the same numbers", async () => {
+  it("runs onnxruntime-web with backend wasm, and gives the same verdict with nearly the same numbers", async () => {
     const wasm = await validateConversion(train, deploy, { backend: "wasm", count: 1 });
     const cpu = await validateConversion(train, deploy, { backend: "cpu", count: 1 });
     expect(wasm).toMatchObject({ backend: "wasm", runtime: "onnxruntime-web", skipped: [], passed: true });
@@ -47,7 +47,7 @@ describe("explicit backends", () => {
     expect(cpu.samples[0]!.outputs[0]!.absError!.max).toBeLessThan(1e-5);
   });
 
-  it("a model no backend can load fails with VALIDATE_NO_BACKEND listing every backend's reason", async () => {
+  it("fails a model no backend can load with VALIDATE_NO_BACKEND, listing every backend's reason", async () => {
     const garbage = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
     const err = await validateConversion(train, garbage, { backend: "cpu" }).catch((e: unknown) => e);
     expect(isReparamError(err) && err.code).toBe("VALIDATE_NO_BACKEND");
@@ -56,7 +56,7 @@ describe("explicit backends", () => {
     );
   });
 
-  it("models of two formats are refused", async () => {
+  it("refuses models of two formats", async () => {
     const tfjs = `${fixturesDir}tfjs/acnet/layers`;
     const err = await validateConversion(train, tfjs).catch((e: unknown) => e);
     expect(isReparamError(err) && err.code).toBe("VALIDATE_FORMAT_MISMATCH");

@@ -33,21 +33,24 @@ function corrupted(c: ConformanceCase): Uint8Array {
   return corrupt(`${fixturesDir}${c.onnx.deploy}`, 1e-2, classifier ? lastBias : firstKernel, classifier ? 0 : 4);
 }
 
-describe("a corrupted deploy model is caught", () => {
-  it.each(conformanceCases().map((c) => [c.name, c] as const))("%s: one weight + 1e-2", async (_n, c) => {
-    const report = await validateConversion(`${fixturesDir}${c.onnx.train}`, corrupted(c));
-    expect(report.passed, formatValidationReport(report)).toBe(false);
-    expect(report.converted).toMatch(/^<\d+ bytes>$/);
-    for (const o of report.samples.flatMap((s) => s.outputs)) {
-      expect(o.passed).toBe(false);
-      expect(o.mismatched).toBeGreaterThan(0);
-      expect(o.problems.join(" ")).toMatch(/elements outside 0.00001 \* max\|b\|/);
-      // The damage needs more than the whole allowance.
-      expect(o.used!).toBeGreaterThan(1);
-    }
-  });
+describe("validateConversion on a corrupted deploy model", () => {
+  it.each(conformanceCases().map((c) => [c.name, c] as const))(
+    "%s: fails a deploy model with one weight + 1e-2",
+    async (_n, c) => {
+      const report = await validateConversion(`${fixturesDir}${c.onnx.train}`, corrupted(c));
+      expect(report.passed, formatValidationReport(report)).toBe(false);
+      expect(report.converted).toMatch(/^<\d+ bytes>$/);
+      for (const o of report.samples.flatMap((s) => s.outputs)) {
+        expect(o.passed).toBe(false);
+        expect(o.mismatched).toBeGreaterThan(0);
+        expect(o.problems.join(" ")).toMatch(/elements outside 0.00001 \* max\|b\|/);
+        // The damage needs more than the whole allowance.
+        expect(o.used!).toBeGreaterThan(1);
+      }
+    },
+  );
 
-  it("a classifier's damaged logit is the worst element", async () => {
+  it("reports a classifier's damaged logit as the worst element", async () => {
     const c = conformanceCases().find((x) => x.output.shape.length === 2)!;
     const report = await validateConversion(`${fixturesDir}${c.onnx.train}`, corrupted(c), { count: 1 });
     const o = report.samples[0]!.outputs[0]!;
@@ -56,7 +59,7 @@ describe("a corrupted deploy model is caught", () => {
     expect(o.mismatched).toBe(1);
   });
 
-  it("the worst element of a conv output lies in the damaged output channel", async () => {
+  it("locates the worst element of a conv output in the damaged output channel", async () => {
     const c = conformanceCases().find((x) => x.name === "acnet")!;
     const bytes = corrupt(`${fixturesDir}${c.onnx.deploy}`, 1e-2, lastKernel, 0);
     const report = await validateConversion(`${fixturesDir}${c.onnx.train}`, bytes, { count: 1 });
@@ -66,7 +69,7 @@ describe("a corrupted deploy model is caught", () => {
     expect(o.worst!.at[1]).toBe(0); // element 0 of the last kernel belongs to output channel 0
   });
 
-  it("an unchanged re-encoded deploy model still passes (the corruption, not the codec, fails it)", async () => {
+  it("passes an unchanged re-encoded deploy model (the corruption, not the codec, fails it)", async () => {
     const c = conformanceCases()[0]!;
     const bytes = corrupt(`${fixturesDir}${c.onnx.deploy}`, 0, firstKernel, 4);
     expect((await validateConversion(`${fixturesDir}${c.onnx.train}`, bytes)).passed).toBe(true);

@@ -28,8 +28,8 @@ const cases = conformanceCases().flatMap((c) =>
   (["train", "train_unfolded"] as const).map((v) => [c.name, v, c] as const),
 );
 
-describe("reparam's own ONNX conversions validate", () => {
-  it.each(cases)("%s (%s)", async (_n, variant, c) => {
+describe("a conversion by reparam's own ONNX adapter", () => {
+  it.each(cases)("%s (%s): passes validateConversion against the original", async (_n, variant, c) => {
     const converted = await convert(fixtureBytes(c.onnx[variant]));
     expect(converted.fused).toBeGreaterThan(0);
     const report = await validateConversion(`${fixturesDir}${c.onnx[variant]}`, converted.bytes, { backend: "cpu" });
@@ -37,7 +37,7 @@ describe("reparam's own ONNX conversions validate", () => {
   });
 
   it.each(conformanceCases().map((c) => [c.name, c] as const))(
-    "%s: verifyBlocks on the adapter's decisions",
+    "%s: passes verifyBlocks on the adapter's decisions",
     async (_n, c) => {
       const model = await onnxAdapter.decode(input(fixtureBytes(c.onnx.train_unfolded)), {});
       const { candidates } = await onnxAdapter.findBlocks(model, {});

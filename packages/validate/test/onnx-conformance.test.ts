@@ -7,8 +7,8 @@ import { formatValidationReport, validateConversion } from "../src/index.js";
 
 const cases = conformanceCases();
 
-describe("conformance ONNX pairs validate", () => {
-  it.each(cases.map((c) => [c.name, c] as const))("%s: train vs deploy", async (_name, c) => {
+describe("validateConversion on the conformance ONNX pairs", () => {
+  it.each(cases.map((c) => [c.name, c] as const))("%s: passes train vs deploy", async (_name, c) => {
     const report = await validateConversion(`${fixturesDir}${c.onnx.train}`, `${fixturesDir}${c.onnx.deploy}`, {
       count: 3,
     });
@@ -23,13 +23,13 @@ describe("conformance ONNX pairs validate", () => {
     }
   });
 
-  it("the unfolded train export (Conv -> BatchNormalization) validates against deploy too", async () => {
+  it("passes the unfolded train export (Conv -> BatchNormalization) against deploy too", async () => {
     const c = cases[0]!;
     const report = await validateConversion(`${fixturesDir}${c.onnx.train_unfolded}`, `${fixturesDir}${c.onnx.deploy}`);
     expect(report.passed).toBe(true);
   });
 
-  it("the fixture's own input file (raw float32) gives the fixture's output", async () => {
+  it("reproduces the fixture's output from its own input file (raw float32)", async () => {
     const c = cases[0]!;
     const report = await validateConversion(`${fixturesDir}${c.onnx.train}`, `${fixturesDir}${c.onnx.deploy}`, {
       inputs: [`${fixturesDir}${c.input.file}`],

@@ -14,8 +14,8 @@ const dir = `${fixturesDir}tfjs/`;
 const cases = (JSON.parse(readFileSync(`${dir}manifest.json`, "utf8")) as { cases: TfjsCase[] }).cases;
 const table = cases.flatMap((c) => (["cpu", "wasm"] as const).map((b) => [c.name, b, c] as const));
 
-describe("TF.js layers vs layers-deploy validate", () => {
-  it.each(table)("%s on %s", async (name, backend, c) => {
+describe("validateConversion on TF.js layers vs layers-deploy", () => {
+  it.each(table)("%s on %s: passes", async (name, backend, c) => {
     const report = await validateConversion(`${dir}${name}/layers`, `${dir}${name}/layers-deploy/model.json`, {
       backend,
       count: 2,
@@ -27,7 +27,7 @@ describe("TF.js layers vs layers-deploy validate", () => {
     expect(first.outputs[0]!.shape).toEqual(c.output.shape);
   });
 
-  it("auto skips the WebGPU backend without a GPU and runs on wasm", async () => {
+  it("skips the WebGPU backend with auto without a GPU, and runs on wasm", async () => {
     const report = await validateConversion(`${dir}acnet/layers`, `${dir}acnet/layers-deploy`, { count: 1 });
     if (report.backend === "webgpu") return; // a machine with a GPU
     expect(report).toMatchObject({ backend: "wasm", passed: true });
@@ -35,7 +35,7 @@ describe("TF.js layers vs layers-deploy validate", () => {
     expect(report.skipped[0]!.reason).toMatch(/no GPU adapter/);
   });
 
-  it("the graph model (converter-style, BN folded) validates against layers-deploy", async () => {
+  it("passes the graph model (converter-style, BN folded) against layers-deploy", async () => {
     const report = await validateConversion(`${dir}acnet/graph`, `${dir}acnet/layers-deploy`, {
       backend: "cpu",
       count: 1,
@@ -43,7 +43,7 @@ describe("TF.js layers vs layers-deploy validate", () => {
     expect(report.passed, formatValidationReport(report)).toBe(true);
   });
 
-  it("the fixture's NHWC input file reproduces the manifest's numbers", async () => {
+  it("reproduces the manifest's numbers from the fixture's NHWC input file", async () => {
     const c = cases[0]!;
     const report = await validateConversion(`${dir}${c.name}/layers`, `${dir}${c.name}/layers-deploy`, {
       backend: "cpu",

@@ -147,7 +147,7 @@ describe("verifyBlocks", () => {
     expect(text).toMatch(/not-fused stride-mismatch/);
   });
 
-  it("without a GPU, auto skips the WebGPU EP once and says why", async () => {
+  it("skips the WebGPU EP once with auto without a GPU, and says why", async () => {
     const decisions = decide([candidate(blocks.repvgg!), candidate(blocks.acnet!)], {});
     const report = await verifyBlocks(decisions);
     expect(report.passed).toBe(true);

@@ -13,7 +13,7 @@ async function zipOf(entries: [string, Uint8Array][]): Promise<Uint8Array> {
 }
 
 describe("ZipWriter", () => {
-  it("stored entries, data 64-byte aligned, CRC and sizes in the directory; read back by our reader", async () => {
+  it("writes stored entries, data 64-byte aligned, CRC and sizes in the directory; read back by our reader", async () => {
     const entries: [string, Uint8Array][] = [
       ["archive/data.pkl", encodeUtf8("pickle")],
       ["archive/data/0", new Uint8Array(0)],
@@ -32,7 +32,7 @@ describe("ZipWriter", () => {
     }
   });
 
-  it("zip64 end records when there are 65,535 entries or more", async () => {
+  it("writes zip64 end records when there are 65,535 entries or more", async () => {
     const entries = Array.from({ length: 65_600 }, (_, i): [string, Uint8Array] => [
       `a/${i}`,
       new Uint8Array([i & 0xff]),

@@ -118,20 +118,20 @@ describe("the restricted pickle VM: data", () => {
   });
 });
 
-describe("the restricted pickle VM: what it refuses, naming the global (nothing runs)", () => {
-  it("REDUCE of os.system", () => {
+describe("the restricted pickle VM: refusals, naming the global (nothing runs)", () => {
+  it("refuses REDUCE of os.system", () => {
     expect(refusal(bytes("cos\nsystem\n(S'echo pwned'\ntR."))).toEqual({
       code: "PYTORCH_FORBIDDEN_GLOBAL",
       found: "os.system",
     });
   });
-  it("posix.system, as Python on Linux pickles os.system", () => {
+  it("refuses posix.system, as Python on Linux pickles os.system", () => {
     expect(refusal(bytes(0x80, 2, "cposix\nsystem\n", ...unicode("id"), 0x85, "R."))).toEqual({
       code: "PYTORCH_FORBIDDEN_GLOBAL",
       found: "posix.system",
     });
   });
-  it("builtins.eval and __builtin__.getattr", () => {
+  it("refuses builtins.eval and __builtin__.getattr", () => {
     expect(refusal(bytes(0x80, 2, "c__builtin__\neval\n", ...unicode("1+1"), 0x85, "R.")).found).toBe(
       "__builtin__.eval",
     );
@@ -140,18 +140,18 @@ describe("the restricted pickle VM: what it refuses, naming the global (nothing 
       found: "builtins.getattr",
     });
   });
-  it("subprocess.Popen through STACK_GLOBAL", () => {
+  it("refuses subprocess.Popen through STACK_GLOBAL", () => {
     const b = bytes(0x80, 4, 0x8c, 10, "subprocess", 0x8c, 5, "Popen", 0x93, "]", 0x85, "R.");
     expect(refusal(b)).toEqual({ code: "PYTORCH_FORBIDDEN_GLOBAL", found: "subprocess.Popen" });
   });
-  it("a function from any other module, then called", () => {
+  it("refuses a function from any other module, then called", () => {
     expect(refusal(bytes(0x80, 2, "cmymodule\nrun_me\n)R."))).toEqual({
       code: "PYTORCH_FORBIDDEN_CALL",
       found: "mymodule.run_me",
     });
     expect(refusal(bytes(0x80, 2, "ctorch.hub\nload\n)R.")).code).toBe("PYTORCH_FORBIDDEN_GLOBAL");
   });
-  it("a call hidden in _rebuild_from_type_v2, INST, OBJ, or of a placeholder", () => {
+  it("refuses a call hidden in _rebuild_from_type_v2, INST, OBJ, or of a placeholder", () => {
     const hidden = bytes(0x80, 2, "ctorch._tensor\n_rebuild_from_type_v2\n(cmymodule\nf\nctorch\nTensor\n)Nt", "R.");
     expect(refusal(hidden)).toEqual({ code: "PYTORCH_FORBIDDEN_CALL", found: "mymodule.f" });
     expect(refusal(bytes("(imymodule\nThing\n."))).toEqual({ code: "PYTORCH_FORBIDDEN_CALL", found: "mymodule.Thing" });
@@ -162,7 +162,7 @@ describe("the restricted pickle VM: what it refuses, naming the global (nothing 
     const reconstruct = bytes(0x80, 2, "ccopyreg\n_reconstructor\n(cmymodule\nThing\ncmymodule\nBase\nNtR.");
     expect(refusal(reconstruct).code).toBe("PYTORCH_FORBIDDEN_CALL");
   });
-  it("malformed input: every failure a typed error", () => {
+  it("turns every failure on malformed input into a typed error", () => {
     expect(refusal(bytes(0x80, 2, "]")).code).toBe("PYTORCH_TRUNCATED");
     expect(refusal(bytes(0x80, 2, "X", u32(1000), "ab")).code).toBe("PYTORCH_TRUNCATED");
     expect(refusal(bytes(0x80, 2, "a.")).code).toBe("PYTORCH_BAD_PICKLE");
