@@ -84,10 +84,12 @@ export const ALLOWED_CALLS: ReadonlyMap<string, Call> = new Map<string, Call>([
 
 /**
  * Calls whose result is plain data that checkpoints often carry (numpy
- * scalars and dtypes, paths, devices, dates): recorded as inert placeholders
- * with their arguments, never called.
+ * scalars and dtypes, paths, devices, dates, `defaultdict`s, whose items
+ * follow as `SETITEMS`): recorded as inert placeholders with their
+ * arguments, never called.
  */
 export const INERT_CALLS: ReadonlySet<string> = new Set([
+  "collections.defaultdict",
   "numpy.core.multiarray.scalar",
   "numpy._core.multiarray.scalar",
   "numpy.dtype",

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { bytes, unicode } from "../../../test/_bytes.js";
+import { PyGlobal, PyInstance } from "./py-value.js";
+import { runPickle } from "./run-pickle.js";
+
+const noIds = {
+  persistentLoad(): never {
+    throw new Error("no persistent ids here");
+  },
+};
+
+describe("allow-list: data calls recorded, never made", () => {
+  it("records a collections.defaultdict(list) with its items as an inert placeholder", () => {
+    const b = bytes(0x80, 2, "ccollections\ndefaultdict\nc__builtin__\nlist\n", 0x85, "R", "(", ...unicode("k"), "]u.");
+    const v = runPickle(b, 0, noIds, "t.pkl").value as PyInstance;
+    expect(v).toBeInstanceOf(PyInstance);
+    expect(v.via).toBe("reduce");
+    expect(v.args).toEqual([new PyGlobal("__builtin__", "list")]);
+    expect(v.dictItems).toEqual([["k", []]]);
+  });
+});
