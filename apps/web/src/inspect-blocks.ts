@@ -1,5 +1,5 @@
 import {
-  decide,
+  decideFor,
   type Block,
   type ConvertOptions,
   type FormatAdapter,
@@ -63,7 +63,7 @@ export async function inspectBlocks(
   options: ConvertOptions = {},
 ): Promise<Inspection> {
   const { candidates, refused } = await adapter.findBlocks(model, options);
-  const decisions = decide(candidates, options);
+  const decisions = decideFor(adapter, model, candidates, options);
   const before = adapter.parameterCount(model);
   let after = before;
   const blocks = decisions.map((d): InspectedBlock => {

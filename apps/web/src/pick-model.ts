@@ -48,22 +48,24 @@ export async function pickModel(files: readonly NamedBlob[]): Promise<PickedMode
   return { adapter, main: file, files: files.filter((f) => f !== file) };
 }
 
+/** A file name split before its extension; a format's long suffix (`.safetensors.index.json`) counts as one. */
+function splitName(adapter: FormatAdapter<unknown>, name: string): [stem: string, ext: string] {
+  const dot = name.lastIndexOf(".");
+  const ext = adapter.suffixes.find((s) => name.endsWith(s)) ?? (dot > 0 ? name.slice(dot) : "");
+  return [name.slice(0, name.length - ext.length), ext];
+}
+
 /**
- * The name of the converted main file: `.deploy` before the extension (a
- * format's long suffix kept whole), or the format's `mainFile` for folder formats.
+ * The name of the converted main file: `.deploy` before the extension, or
+ * the format's `mainFile` for folder formats (the folder is the zip).
  */
 export function deployName(adapter: FormatAdapter<unknown>, mainName: string): string {
   if (adapter.folder && adapter.mainFile !== undefined) return adapter.mainFile;
-  const long = adapter.suffixes.find((s) => mainName.endsWith(s));
-  const dot = mainName.lastIndexOf(".");
-  const ext = long ?? (dot > 0 ? mainName.slice(dot) : "");
-  return `${mainName.slice(0, mainName.length - ext.length)}.deploy${ext}`;
+  const [stem, ext] = splitName(adapter, mainName);
+  return `${stem}.deploy${ext}`;
 }
 
-/** The name of the zip that holds a conversion's several files: its main file's deploy name with `.zip` for the extension. */
+/** The name of the zip that holds a conversion's several files: `<stem>.deploy.zip`. */
 export function zipName(adapter: FormatAdapter<unknown>, mainName: string): string {
-  const long = adapter.suffixes.find((s) => mainName.endsWith(s));
-  const dot = mainName.lastIndexOf(".");
-  const ext = long ?? (dot > 0 ? mainName.slice(dot) : "");
-  return `${mainName.slice(0, mainName.length - ext.length)}.deploy.zip`;
+  return `${splitName(adapter, mainName)[0]}.deploy.zip`;
 }

@@ -1,4 +1,4 @@
-import { decide, type Decision, type FormatAdapter } from "@reparam/core";
+import { decideFor, type Decision, type FormatAdapter } from "@reparam/core";
 import { formatBlockCheckReport, formatValidationReport, type BlockCheckReport } from "@reparam/validate/browser";
 import { checkBlocks } from "./check-blocks.js";
 import { compareModels } from "./compare-models.js";
@@ -30,7 +30,7 @@ async function blockReport(
 ): Promise<BlockCheckReport> {
   const a = await adapter.decode(fileSetInput(original.main, original.files), {});
   const b = await adapter.decode(fileSetInput(converted.main, converted.files), {});
-  const decisions: Decision[] = decide((await adapter.findBlocks(a, {})).candidates, {});
+  const decisions: Decision[] = decideFor(adapter, a, (await adapter.findBlocks(a, {})).candidates, {});
   const deploy = adapter.deployConv?.bind(adapter);
   const deployConv =
     deploy === undefined ? undefined : (d: Decision & { kind: "fuse" }) => deploy(a, b, d.candidate, d.plan);
