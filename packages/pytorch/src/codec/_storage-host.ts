@@ -13,7 +13,9 @@ export interface StorageHost extends PickleHost {
 /**
  * The persistent-id handler of `torch.load`: `('storage', storage_type, key,
  * location, numel)` (the legacy format adds `view_metadata`, which must be
- * None). A key named twice must name the same dtype and size.
+ * None), and the legacy layout's `('module', cls, source_file, source)`,
+ * which stands for the class `cls` (its source text is never looked at). A
+ * key named twice must name the same dtype and size.
  *
  * @throws ReparamError `PYTORCH_BAD_PICKLE`, `PYTORCH_UNSUPPORTED` (a storage
  *   type this package does not read, a storage view).
@@ -24,6 +26,8 @@ export function storageHost(): StorageHost {
     storages,
     persistentLoad(pid: PyValue, where: string) {
       const items = pid instanceof PyTuple ? pid.items : undefined;
+      // Legacy files name each module class as ('module', cls, source_file, source): the class (a name), source unread.
+      if (items?.[0] === "module" && items.length === 4 && items[1] instanceof PyGlobal) return items[1];
       if (items === undefined || items[0] !== "storage" || (items.length !== 5 && items.length !== 6))
         throw badPickle(
           "a persistent id that is not a storage",
