@@ -15,7 +15,7 @@ function ulp32(a: number, b: number): number {
 }
 
 /** Converts `file` to safetensors and compares with deploy.pth (fused by torch in float64): keys, shapes, values within 1 ulp. */
-async function checkAgainstReference(file: string, prefix = ""): Promise<string[]> {
+async function checkAgainstReference(file: string, prefix = ""): Promise<readonly string[]> {
   const { report, bytes } = await convertPth(fixture(file), "x.safetensors");
   expect(report.fused).toHaveLength(3);
   const out = await decodeSafetensors(bytesSource(bytes));
