@@ -1,4 +1,5 @@
-import { decide, isReparamError, memoryOutput, relativePathProblem, type FormatAdapter } from "@reparam/core";
+import { decideFor, isReparamError, memoryOutput, relativePathProblem, type FormatAdapter } from "@reparam/core";
+import { checkFused } from "./check-fused.js";
 import { fuzzInput } from "./fuzz-input.js";
 import type { ModelFiles } from "./model-files.js";
 
@@ -15,7 +16,7 @@ export type Outcome =
   | { readonly kind: "crash"; readonly stage: string; readonly error: string; readonly ms: number }
   | { readonly kind: "hang"; readonly stage: string; readonly ms: number };
 
-type Stage = "decode" | "findBlocks" | "decide" | "encode" | "redecode";
+type Stage = "decode" | "findBlocks" | "decide" | "encode" | "redecode" | "verify";
 
 function bytesOf(model: ModelFiles): number {
   let n = 0;
@@ -25,11 +26,12 @@ function bytesOf(model: ModelFiles): number {
 
 /**
  * Runs one model through an adapter's public API as the CLI would: decode,
- * findBlocks, decide, encode into memory, then decode what was written
- * (which must succeed: the writer wrote it). Ends in `accepted`, `rejected`
+ * findBlocks, decide (with the adapter's `canWrite`), encode into memory,
+ * decode what was written (which must succeed: the writer wrote it) and
+ * check its fused blocks ({@link checkFused}). Ends in `accepted`, `rejected`
  * (a ReparamError with a code, at any stage before the re-decode) or
  * `crash`: another exception, a path the adapter opened or created without
- * checking it, a re-decode that fails, or more memory kept after decode than
+ * checking it, a re-decode or check that fails, or more memory kept after decode than
  * 4x the input plus a margin. `hang` when it takes over {@link HANG_MS}.
  */
 export async function runInput<M>(adapter: FormatAdapter<M>, model: ModelFiles): Promise<Outcome> {
@@ -48,7 +50,7 @@ export async function runInput<M>(adapter: FormatAdapter<M>, model: ModelFiles):
     stage = "findBlocks";
     const { candidates } = await adapter.findBlocks(decoded, {});
     stage = "decide";
-    const decisions = decide(candidates, {});
+    const decisions = decideFor(adapter, decoded, candidates, {});
     stage = "encode";
     const output = memoryOutput(model.name);
     await adapter.encode(decoded, decisions, output, {});
@@ -56,8 +58,9 @@ export async function runInput<M>(adapter: FormatAdapter<M>, model: ModelFiles):
     if (bad !== undefined) return `encode created '${bad}'`;
     stage = "redecode";
     const files = new Map(output.files);
-    await adapter.decode(fuzzInput({ ...model, files }), {});
-    return undefined;
+    const converted = await adapter.decode(fuzzInput({ ...model, files }), {});
+    stage = "verify";
+    return checkFused(adapter, decoded, converted, decisions);
   };
   try {
     const r = await Promise.race([work(), deadline]);
@@ -72,7 +75,7 @@ export async function runInput<M>(adapter: FormatAdapter<M>, model: ModelFiles):
     if (input.unchecked.length > 0)
       return { kind: "crash", stage, error: `opened unchecked path '${input.unchecked[0]}'`, ms };
     if (ms > HANG_MS) return { kind: "hang", stage, ms };
-    if (isReparamError(e) && stage !== "redecode") return { kind: "rejected", code: e.code, ms };
+    if (isReparamError(e) && stage !== "redecode" && stage !== "verify") return { kind: "rejected", code: e.code, ms };
     const error = e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ""}` : String(e);
     return { kind: "crash", stage, error, ms };
   } finally {

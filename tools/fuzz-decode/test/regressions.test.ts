@@ -23,6 +23,14 @@ const FOUND: ReadonlyArray<{ format: FuzzFormat; seeds: readonly number[]; was: 
     was: "a model.json number that JSON cannot write back",
   },
   {
+    format: "tfjs",
+    // Layer calls whose tensor references name no layer or call (or lost their name), a graph node input that no node
+    // produces: the reference was silently dropped, a block fused on that wrong structure, and the output's block was
+    // not one conv (found by the check after re-decoding); now TFJS_BAD_TOPOLOGY at decode.
+    seeds: [174, 1026, 1061, 1133, 1236, 1316, 1395, 1555, 1881, 1932],
+    was: "a dangling tensor reference in the topology",
+  },
+  {
     format: "safetensors",
     // A QARepVGG post-sum BatchNorm vector of dtype I32: a plain Error from floatValues; now SAFETENSORS_UNSUPPORTED_DTYPE.
     seeds: [16431],
@@ -32,9 +40,9 @@ const FOUND: ReadonlyArray<{ format: FuzzFormat; seeds: readonly number[]; was: 
 
 let corpus: ModelFiles[] | undefined;
 
-describe("fuzz regressions: inputs that once crashed now convert or end in a ReparamError", () => {
+describe("fuzz regressions: inputs that once crashed", () => {
   for (const { format, seeds, was } of FOUND) {
-    it(`${format}: ${was} (${seeds.length} seeds)`, async () => {
+    it(`${format}: converts or ends in a ReparamError for ${was} (${seeds.length} seeds)`, async () => {
       corpus ??= await seedCorpus();
       const own = corpus.filter((m) => m.format === format);
       for (const seed of seeds) {

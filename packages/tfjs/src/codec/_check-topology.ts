@@ -10,18 +10,65 @@ function bad(where: string, expected: string, value: unknown): ReparamError {
   return new ReparamError("TFJS_BAD_TOPOLOGY", "model.json topology is malformed", { where, expected, found });
 }
 
-/** Keras layers: objects with a string `class_name`, a `config` object, a string name and, if any, a list of calls. */
+/** Keras 2 `[layer, node, tensor, kwargs?]`, or Keras 3 `{config: {keras_history: [layer, node, tensor]}}`: the triple, if it is one. */
+function refOf(v: unknown): unknown[] | undefined {
+  if (Array.isArray(v) && typeof v[0] === "string") return v;
+  if (isObject(v) && isObject(v.config) && "keras_history" in v.config) return v.config.keras_history as unknown[];
+  return undefined;
+}
+
+/** Every tensor reference in a Keras 3 call (`args`, `kwargs`), at any depth. */
+function historyRefs(v: unknown, out: unknown[][]): unknown[][] {
+  const ref = isObject(v) && isObject(v.config) && "keras_history" in v.config ? refOf(v) : undefined;
+  if (ref !== undefined) out.push(ref);
+  else if (Array.isArray(v)) for (const x of v) historyRefs(x, out);
+  else if (isObject(v)) for (const x of Object.values(v)) historyRefs(x, out);
+  return out;
+}
+
+/**
+ * Keras layers: objects with a string `class_name`, a `config` object, a
+ * string name and, if any, a list of calls whose tensor references name a
+ * layer of the model, one of its calls and an output index (a reference
+ * that is not one would silently drop an input of the call).
+ */
 function checkLayers(topology: LayersTopologyJson): void {
-  kerasModel(topology).config.layers.forEach((layer: unknown, i) => {
+  const layers: readonly unknown[] = kerasModel(topology).config.layers;
+  const calls = new Map<string, number>();
+  layers.forEach((layer, i) => {
     const where = `model.json modelTopology layers[${i}]`;
     if (!isObject(layer)) throw bad(where, "a layer object", layer);
     if (typeof layer.class_name !== "string") throw bad(`${where} class_name`, "a string", layer.class_name);
     if (!isObject(layer.config)) throw bad(`${where} config`, "an object", layer.config);
     const name = layer.name ?? layer.config.name;
     if (typeof name !== "string") throw bad(`${where} name`, "a string (name or config.name)", name);
-    const calls = layer.inbound_nodes;
-    if (calls !== undefined && (!Array.isArray(calls) || !calls.every((c) => Array.isArray(c) || isObject(c))))
-      throw bad(`${where} inbound_nodes`, "a list of calls (lists or objects)", calls);
+    const inbound = layer.inbound_nodes;
+    if (inbound !== undefined && (!Array.isArray(inbound) || !inbound.every((c) => Array.isArray(c) || isObject(c))))
+      throw bad(`${where} inbound_nodes`, "a list of calls (lists or objects)", inbound);
+    calls.set(name, Math.max(1, Array.isArray(inbound) ? inbound.length : 1));
+  });
+  const checkRef = (ref: unknown[] | undefined, value: unknown, where: string): void => {
+    const [layer, node, tensor] = ref ?? [];
+    const known = typeof layer === "string" ? calls.get(layer) : undefined;
+    if (
+      ref === undefined ||
+      ref.length < 3 ||
+      known === undefined ||
+      !Number.isSafeInteger(node) ||
+      (node as number) < 0 ||
+      (node as number) >= known ||
+      !Number.isSafeInteger(tensor) ||
+      (tensor as number) < 0
+    )
+      throw bad(where, "a tensor reference [layer of this model, call index, output index]", value);
+  };
+  layers.forEach((layer, i) => {
+    const inbound = (layer as { inbound_nodes?: readonly unknown[] }).inbound_nodes ?? [];
+    inbound.forEach((call, c) => {
+      const where = `model.json modelTopology layers[${i}] inbound_nodes[${c}]`;
+      if (Array.isArray(call)) for (const r of call) checkRef(refOf(r), r, where);
+      else for (const r of historyRefs(call, [])) checkRef(r, r, where);
+    });
   });
 }
 
@@ -58,6 +105,7 @@ function checkGraph(graph: GraphDefJson): void {
   const nodes: unknown = graph.node;
   if (nodes === undefined) return;
   if (!Array.isArray(nodes)) throw bad("model.json modelTopology node", "a list of nodes", nodes);
+  const names = new Set(nodes.flatMap((n: unknown) => (isObject(n) && typeof n.name === "string" ? [n.name] : [])));
   nodes.forEach((node: unknown, i) => {
     const where = `model.json modelTopology node[${i}]`;
     if (!isObject(node)) throw bad(where, "a NodeDef object", node);
@@ -66,6 +114,9 @@ function checkGraph(graph: GraphDefJson): void {
     const at = `model.json node '${node.name}'`;
     if (node.input !== undefined && !(Array.isArray(node.input) && node.input.every((x) => typeof x === "string")))
       throw bad(`${at} input`, "a list of strings", node.input);
+    // `name`, `name:k` or `^name` (control): the producer must be a node of the graph.
+    const dangling = (node.input ?? []).find((x: string) => !names.has(x.replace(/^\^/, "").replace(/:\d+$/, "")));
+    if (dangling !== undefined) throw bad(`${at} input`, "inputs produced by nodes of the graph", dangling);
     if (node.attr === undefined) return;
     if (!isObject(node.attr)) throw bad(`${at} attr`, "an object", node.attr);
     for (const [key, value] of Object.entries(node.attr)) checkAttr(value, `${at} attr ${key}`);

@@ -1,0 +1,43 @@
+import type { Decision, FormatAdapter } from "@reparam/core";
+
+/** Blocks checked per input: enough to catch a writer that mixes blocks up, cheap enough for thousands of inputs. */
+const CHECKED_BLOCKS = 4;
+
+/**
+ * What `reparam verify` checks without a runtime: each fused block (the
+ * first few) is one conv in the converted model (the adapter's
+ * `deployConv`), and its stored weights are the block's float64 fusion
+ * rounded once to their dtype: |stored - fused| <= unit * |fused| plus the
+ * smallest subnormal step. Returns what is wrong, or undefined.
+ */
+export async function checkFused<M>(
+  adapter: FormatAdapter<M>,
+  original: M,
+  converted: M,
+  decisions: readonly Decision[],
+): Promise<string | undefined> {
+  if (adapter.deployConv === undefined) return undefined;
+  const fused = decisions.filter((d) => d.kind === "fuse").slice(0, CHECKED_BLOCKS);
+  for (const d of fused) {
+    if (d.kind !== "fuse") continue;
+    const stored = await adapter.deployConv(original, converted, d.candidate, d.plan);
+    if (stored === undefined) return `block '${d.candidate.name}' was fused but is not one conv in the output`;
+    const want = await d.fused();
+    const pairs: Array<[string, ArrayLike<number>, ArrayLike<number>]> = [
+      ["kernel", stored.kernel.data, want.kernel.data],
+      ["bias", stored.bias, want.bias],
+    ];
+    for (const [what, got, exact] of pairs) {
+      if (got.length !== exact.length)
+        return `block '${d.candidate.name}' ${what}: ${got.length} values stored, ${exact.length} fused`;
+      for (let i = 0; i < got.length; i++) {
+        const e = exact[i]!;
+        // A NaN weight in the input stays NaN (garbage in, the same garbage out).
+        if (Number.isNaN(e) && Number.isNaN(got[i]!)) continue;
+        if (!(Math.abs(got[i]! - e) <= stored.unit * Math.abs(e) + 2 ** -24))
+          return `block '${d.candidate.name}' ${what}[${i}]: stored ${got[i]}, fused ${e}`;
+      }
+    }
+  }
+  return undefined;
+}
