@@ -1,8 +1,10 @@
 // Bundles the `reparam` command (dist/bin.js) so that it starts fast: one
 // file instead of hundreds of modules, each format's adapter in its own chunk
 // loaded only when a model of that format is opened. The validation runtimes
-// (@reparam/validate: onnxruntime, TF.js) stay outside, imported on demand,
-// and so does commander (CommonJS).
+// (@reparam/validate: onnxruntime, TF.js) stay outside, imported on demand.
+// commander (CommonJS) is bundled too: Node's CommonJS loader reading and
+// wrapping its files cost more than the rest of `reparam --help`; the banner
+// gives its `require` calls (node: built-ins only) a real `require`.
 // The library entry (dist/index.js, from tsc) is not bundled.
 import { rmSync } from "node:fs";
 import { build } from "esbuild";
@@ -19,7 +21,8 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  external: ["@reparam/validate", "commander"], // commander is CommonJS: loaded by Node as it is
+  external: ["@reparam/validate"],
+  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   sourcemap: true,
   logLevel: "warning",
 });
