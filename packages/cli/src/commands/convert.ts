@@ -77,10 +77,13 @@ export function registerConvert(program: Command): void {
     .option("-f, --force", "overwrite an existing output")
     .option(
       "--jobs <n>",
-      `batch: models converted at once (default: ${availableParallelism()}, the cores here)`,
+      `batch: models converted at once (default: ${availableParallelism()}, the number of cores)`,
       parseJobs,
     )
-    .addHelpText("after", examplesHelp("convert"))
+    .addHelpText(
+      "after",
+      `${examplesHelp("convert")}\n  reparam convert a.onnx web_model/ 'runs/*/best.onnx' -o deploy/ --jobs 2`,
+    )
     .action(async (args: string[], f: ConvertFlags) => {
       const eps = f.eps === undefined ? undefined : Number(f.eps);
       const options = {
