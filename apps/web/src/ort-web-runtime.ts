@@ -1,6 +1,7 @@
 import { buildModel, encodeModel } from "@reparam/onnx";
 import * as ort from "onnxruntime-web/webgpu";
 import { ortSession, type ModelSession, type OrtApi } from "@reparam/validate/browser";
+import { gpuAdapter } from "./gpu-adapter.js";
 import { blobBytes, type PageModel } from "./page-model.js";
 
 // One thread: more need cross-origin isolation (SharedArrayBuffer), which a plain static server does not give.
@@ -24,12 +25,6 @@ export async function openOrtWeb(model: PageModel | Uint8Array, backend: OrtBack
     ...(externalData.length > 0 ? { externalData } : {}),
   });
   return ortSession(ort as unknown as OrtApi, session as never);
-}
-
-/** The browser's WebGPU adapter, or null when it has none (or no WebGPU). */
-async function gpuAdapter(): Promise<unknown> {
-  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  return gpu === undefined ? null : await gpu.requestAdapter().catch(() => null);
 }
 
 /** A one-node ONNX model (y = relu(x)), the smallest thing that makes onnxruntime-web load its .wasm. */

@@ -6,6 +6,7 @@ import wasmSimd from "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-s
 import wasmThreaded from "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.wasm?url";
 import type { ModelSession, TensorSpec } from "@reparam/validate/browser";
 import { baseName } from "./file-set-input.js";
+import { gpuAdapter } from "./gpu-adapter.js";
 import { blobBytes, type PageModel } from "./page-model.js";
 
 // The .wasm files come from the page's own assets (Vite emits them), never from a CDN.
@@ -20,6 +21,7 @@ export type TfjsBackend = "webgpu" | "webgl" | "wasm" | "cpu";
 
 /** Makes `backend` TF.js's active backend (one global engine), or throws why it cannot. */
 export async function useTfjsBackend(backend: TfjsBackend): Promise<void> {
+  if (backend === "webgpu" && (await gpuAdapter()) === null) throw new Error("no GPU adapter: WebGPU found none");
   if (tf.getBackend() !== backend && !(await tf.setBackend(backend)))
     throw new Error(`TF.js could not initialise its ${backend} backend`);
   await tf.ready();

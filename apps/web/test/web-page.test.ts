@@ -72,7 +72,7 @@ describe("the web page, in headless Chromium", () => {
     expect(Math.max(...got.map((v, i) => Math.abs(v - want[i]!)))).toBeLessThanOrEqual(1e-5 * scale);
     await session.release();
     expect(run.report).toMatch(/^blocks .*\n(PASSED|FAILED)/s);
-    expect(run.report).toContain("whole model:");
+    expect(run.report).toMatch(/^backend: onnxruntime-web (webgpu|wasm)$/m);
     expect(run.report.trimEnd().endsWith("PASSED")).toBe(true);
   });
 
@@ -85,6 +85,7 @@ describe("the web page, in headless Chromium", () => {
     const unzipped = new Map(Object.entries(unzipSync(new Uint8Array(run.download!.bytes))));
     await expectSameAsLibrary(tfjsAdapter as FormatAdapter<unknown>, files, "model.json", "model.json", unzipped);
     expect(run.report).toMatch(/whole model:\nPASSED/);
+    expect(run.report).toMatch(/^backend: tfjs (webgpu|webgl|wasm|cpu)$/m);
   });
 
   it("converts a safetensors state dict: same bytes as the library, blocks verified", async () => {
