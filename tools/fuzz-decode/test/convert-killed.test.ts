@@ -26,9 +26,9 @@ function outputFiles(dir: string): Map<string, string> {
   return new Map([...snapshot(dir)].filter(([p]) => !TEMP.test(p)));
 }
 
-describe("a conversion killed at a random moment leaves the old output, the new one or nothing, and never touches the input", () => {
+describe("reparam convert killed at a random moment", () => {
   it.each(["onnx", "onnx external data", "safetensors sharded", "tfjs layers sharded"].map((l, i) => [l, i] as const))(
-    "%s",
+    "%s: leaves the old output, the new one or nothing, and never touches the input",
     async (_, i) => {
       const m = models[i]!;
       const input = snapshot(m.dir);

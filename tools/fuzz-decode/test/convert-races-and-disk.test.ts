@@ -19,39 +19,42 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe("two conversions to the same output at once: one wins whole, the other ends in a typed error or writes the same", () => {
-  it.each(LABELS.map((l, i) => [l, i] as const))("%s", async (_, i) => {
-    const m = models[i]!;
-    const reference = join(root, `ref-${i}`);
-    expect((await convert(m.input, join(reference, m.outName))).code).toBe(0);
-    for (let round = 0; round < 2; round++) {
-      const out = join(root, `race-${i}-${round}`);
-      const target = join(out, m.outName);
-      const runs = await Promise.all([convert(m.input, target), convert(m.input, target)]);
-      for (const r of runs) {
-        expect(r.code === 0 || (r.code === 1 && r.stderr.startsWith("error CLI_OUTPUT_EXISTS")), r.stderr).toBe(true);
+describe("reparam convert run twice at once to the same output", () => {
+  it.each(LABELS.map((l, i) => [l, i] as const))(
+    "%s: lets one run win whole; the other ends in a typed error or writes the same",
+    async (_, i) => {
+      const m = models[i]!;
+      const reference = join(root, `ref-${i}`);
+      expect((await convert(m.input, join(reference, m.outName))).code).toBe(0);
+      for (let round = 0; round < 2; round++) {
+        const out = join(root, `race-${i}-${round}`);
+        const target = join(out, m.outName);
+        const runs = await Promise.all([convert(m.input, target), convert(m.input, target)]);
+        for (const r of runs) {
+          expect(r.code === 0 || (r.code === 1 && r.stderr.startsWith("error CLI_OUTPUT_EXISTS")), r.stderr).toBe(true);
+        }
+        expect(runs.some((r) => r.code === 0)).toBe(true);
+        expect(snapshot(out)).toEqual(snapshot(reference));
       }
-      expect(runs.some((r) => r.code === 0)).toBe(true);
-      expect(snapshot(out)).toEqual(snapshot(reference));
-    }
-  });
+    },
+  );
 });
 
-describe("a model with nothing to fuse converts to a byte-identical copy", () => {
+describe("reparam convert on a model with nothing to fuse", () => {
   it.each([
     ["repvgg_tiny.deploy.onnx", []],
     ["acnet.deploy.onnx", []],
     ["repvgg_tiny.train.onnx", ["--exclude", "*"]],
     ["repvgg_tiny.train.safetensors", ["--exclude", "*"]],
     ["qarepvgg.train_f16.safetensors", ["--exclude", "*"]],
-  ])("%s %j", async (name, args) => {
+  ])("%s %j: writes a byte-identical copy", async (name, args) => {
     const target = join(root, "identity", name);
     const r = await convert(join(fixturesDir, name), target, args);
     expect(r.code, r.stderr).toBe(0);
     expect(new Uint8Array(readFileSync(target))).toEqual(new Uint8Array(readFileSync(join(fixturesDir, name))));
   });
 
-  it("a deploy state dict has no block to find: a typed error, nothing written", async () => {
+  it("finds no block in a deploy state dict: a typed error, nothing written", async () => {
     const out = join(root, "identity-st");
     const r = await convert(join(fixturesDir, "repvgg_tiny.deploy.safetensors"), join(out, "x.safetensors"));
     expect(r.stderr).toMatch(/^error SAFETENSORS_NO_SCHEME: /);
@@ -59,7 +62,7 @@ describe("a model with nothing to fuse converts to a byte-identical copy", () =>
   });
 });
 
-describe("a full disk ends in a typed error with nothing left behind", () => {
+describe("reparam convert on a full disk", () => {
   let disk: string | undefined;
   beforeAll(() => {
     const dir = join(root, "small-disk");
@@ -75,7 +78,7 @@ describe("a full disk ends in a typed error with nothing left behind", () => {
     if (disk !== undefined) execFileSync("umount", [disk]);
   });
 
-  it.each(LABELS.map((l, i) => [l, i] as const))("%s", async (_, i) => {
+  it.each(LABELS.map((l, i) => [l, i] as const))("%s: ends in a typed error with nothing left behind", async (_, i) => {
     if (disk === undefined) return;
     const m = models[i]!;
     const input = snapshot(m.dir);

@@ -8,8 +8,8 @@ const SEED = Number(process.env.FUZZ_DECODE_SEED ?? 0);
 let corpus: ModelFiles[] | undefined;
 const getCorpus = async () => (corpus ??= await seedCorpus());
 
-describe("mutation fuzzing of every decoder: a converted model or a ReparamError, within 2 s", () => {
-  it.each(FUZZ_FORMATS)("%s", async (format) => {
+describe("every decoder under mutation fuzzing", () => {
+  it.each(FUZZ_FORMATS)("%s: gives a converted model or a ReparamError, within 2 s", async (format) => {
     const summary = await fuzzDecode({ format, seed: SEED, inputs: INPUTS, corpus: await getCorpus() });
     console.log(formatSummary(summary));
     expect(summary.findings.map(formatFinding)).toEqual([]);

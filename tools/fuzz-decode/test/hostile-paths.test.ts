@@ -33,8 +33,8 @@ async function decodeCode(format: FuzzFormat, model: ModelFiles): Promise<{ code
   }
 }
 
-describe("paths a model names cannot leave its folder: refused by the adapter before the host is asked", () => {
-  it.each(TRICKS)("onnx external data location %j", async (path) => {
+describe("each adapter, on paths a model names that leave its folder", () => {
+  it.each(TRICKS)("refuses the onnx external data location %j before the host is asked", async (path) => {
     const m = byLabel("generated onnx external data");
     const proto = decodeModel(mainBytes(m).slice());
     for (const t of proto.graph!.initializer) for (const e of t.externalData) if (e.key === "location") e.value = path;
@@ -47,7 +47,7 @@ describe("paths a model names cannot leave its folder: refused by the adapter be
     expect(r).toEqual({ code, unchecked: [] });
   });
 
-  it.each(TRICKS)("safetensors index shard name %j", async (path) => {
+  it.each(TRICKS)("refuses the safetensors index shard name %j before the host is asked", async (path) => {
     const m = byLabel("generated safetensors sharded");
     const index = JSON.parse(decodeUtf8(mainBytes(m))) as { weight_map: Record<string, string> };
     const first = Object.keys(index.weight_map)[0]!;
@@ -58,7 +58,7 @@ describe("paths a model names cannot leave its folder: refused by the adapter be
     expect(r).toEqual({ code, unchecked: [] });
   });
 
-  it.each(TRICKS)("tfjs manifest path %j", async (path) => {
+  it.each(TRICKS)("refuses the tfjs manifest path %j before the host is asked", async (path) => {
     const m = byLabel("generated tfjs layers sharded");
     const json = JSON.parse(decodeUtf8(mainBytes(m))) as { weightsManifest: { paths: string[] }[] };
     json.weightsManifest[0]!.paths[1] = path;

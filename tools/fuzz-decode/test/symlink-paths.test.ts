@@ -43,21 +43,24 @@ const CASES = [
   ["generated tfjs layers sharded", "out"],
 ] as const;
 
-describe("a side file that is a symlink out of the model's folder is refused (CLI_PATH_ESCAPE), nothing written", () => {
-  it.each(CASES)("%s: absolute and relative links", async (label, outName) => {
-    const m = corpus.find((c) => c.label === label)!;
-    for (const how of ["absolute", "relative"] as const) {
-      const dir = join(root, `${label.replaceAll(" ", "-")}-${how}`, "model");
-      place(m, dir, sideFiles(m)[0], how);
-      const out = join(root, `out-${label.replaceAll(" ", "-")}-${how}`);
-      const r = await convert(join(dir, m.name), join(out, outName));
-      expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toMatch(/^error CLI_PATH_ESCAPE: .*symlink/);
-      expect(snapshot(out)).toEqual(new Map());
-    }
-  });
+describe("reparam convert on a side file that is a symlink", () => {
+  it.each(CASES)(
+    "%s: refuses absolute and relative links out of the model's folder (CLI_PATH_ESCAPE), writing nothing",
+    async (label, outName) => {
+      const m = corpus.find((c) => c.label === label)!;
+      for (const how of ["absolute", "relative"] as const) {
+        const dir = join(root, `${label.replaceAll(" ", "-")}-${how}`, "model");
+        place(m, dir, sideFiles(m)[0], how);
+        const out = join(root, `out-${label.replaceAll(" ", "-")}-${how}`);
+        const r = await convert(join(dir, m.name), join(out, outName));
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toMatch(/^error CLI_PATH_ESCAPE: .*symlink/);
+        expect(snapshot(out)).toEqual(new Map());
+      }
+    },
+  );
 
-  it.each(CASES)("%s: a link that stays inside the folder is followed", async (label, outName) => {
+  it.each(CASES)("%s: follows a link that stays inside the folder", async (label, outName) => {
     const m = corpus.find((c) => c.label === label)!;
     const dir = join(root, `${label.replaceAll(" ", "-")}-inside`, "model");
     place(m, dir, undefined, "absolute");

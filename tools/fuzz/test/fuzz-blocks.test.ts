@@ -26,14 +26,14 @@ describe("differential block fuzzer", () => {
   });
 
   // Weights also listed as graph inputs were left unfused until e06d0a5 (#17): more blocks of this spelling alone.
-  it("onnx/keep-initializers-as-inputs: fused like the rest", async () => {
+  it("fuses the onnx/keep-initializers-as-inputs spelling like the rest", async () => {
     const summary = await only("onnx/keep-initializers-as-inputs", 30);
     expect(summary.total.blocks).toBeGreaterThan(0);
     expect(summary.mismatches.map(mismatchLine)).toEqual([]);
   });
 
   // Branches reading one shared Pad node (onnx-simplifier's CSE) were left unfused until 5d83c56 (#17); few blocks share pads, so more seeds.
-  it("onnx/shared-pad: fused like the rest", async () => {
+  it("fuses the onnx/shared-pad spelling like the rest", async () => {
     const summary = await only("onnx/shared-pad", 120);
     expect(summary.total.blocks).toBeGreaterThan(0);
     expect(summary.mismatches.map(mismatchLine)).toEqual([]);

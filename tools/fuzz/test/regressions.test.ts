@@ -23,7 +23,7 @@ describe("fuzzer regressions", () => {
     [3845, "safetensors/qarepvgg/f16"],
     [5837, "safetensors/qarepvgg/bf16"],
   ] as const) {
-    it.fails(`seed ${seed} ${name}: grouped QARepVGG with C / g == O is not fused with a phantom identity`, async () => {
+    it.fails(`seed ${seed} ${name}: does not fuse grouped QARepVGG with C / g == O with a phantom identity`, async () => {
       const s = spelling(name);
       const out = await runCase({ ...s, accepts: () => true }, generateBlock(seed));
       expect(

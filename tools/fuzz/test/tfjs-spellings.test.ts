@@ -18,13 +18,13 @@ function opsOf(model: ModelFiles): string[] {
 }
 
 describe("tfjsSpellings", () => {
-  it("have unique names, all of format tfjs", () => {
+  it("gives every spelling a unique name, all of format tfjs", () => {
     const names = tfjsSpellings.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
     expect(tfjsSpellings.every((s) => s.format === "tfjs")).toBe(true);
   });
 
-  it("write every hand-made block in most of them (the checks below are not all skips)", () => {
+  it("writes every hand-made block in most of its spellings (the checks below are not all skips)", () => {
     for (const spec of Object.values({ ...HAND_SPECS, ...EDGE_SPECS }))
       expect(tfjsSpellings.filter((s) => s.accepts(spec) === true).length).toBeGreaterThanOrEqual(8);
   });
@@ -32,7 +32,7 @@ describe("tfjsSpellings", () => {
   describe.each(Object.entries({ ...HAND_SPECS, ...EDGE_SPECS }))("%s", (_, spec) => {
     // runCase: the original within 16 u M of the float64 reference of `stored`, one block fused into one conv, the converted one within it too.
     it.each(tfjsSpellings.map((s) => [s.name, s] as const))(
-      "%s: original and converted match the float64 reference",
+      "%s: matches the float64 reference, original and converted",
       async (_n, spelling) => {
         const ok = spelling.accepts(spec);
         if (ok !== true) {
@@ -44,7 +44,7 @@ describe("tfjsSpellings", () => {
     );
   });
 
-  it("write the QARepVGG widening stride-2 post-BN as Mul + AddV2 (the NaN of #17)", async () => {
+  it("writes the QARepVGG widening stride-2 post-BN as Mul + AddV2 (the NaN of #17)", async () => {
     const spec = HAND_SPECS["qarepvgg 3->13 stride 2 even 8x8"]!;
     for (const name of ["tfjs-graph/fused-conv-mul-add", "tfjs-graph/conv-mul-add", "tfjs-graph/fused-conv-uint8"]) {
       expect(byName(name).accepts(spec)).toBe(true);
@@ -56,7 +56,7 @@ describe("tfjsSpellings", () => {
     }
   });
 
-  it("cover every op and padding they promise", async () => {
+  it("covers every op and padding its spellings promise", async () => {
     const seen = new Set<string>();
     for (const spelling of tfjsSpellings)
       for (const spec of Object.values(HAND_SPECS)) {
@@ -93,7 +93,7 @@ describe("tfjsSpellings", () => {
     expect([...seen]).toEqual(expect.arrayContaining([...want, "SAME", "VALID", "EXPLICIT"]));
   });
 
-  it("store quantized weights dequantized, and shard small", async () => {
+  it("stores quantized weights dequantized, and shards small", async () => {
     const spec = HAND_SPECS["acnet 3->5 6x7"]!;
     const square = (s: typeof spec) =>
       s.branches[0]!.kind === "conv" ? s.branches[0]!.kernel.data : new Float64Array();
@@ -115,7 +115,7 @@ describe("tfjsSpellings", () => {
     expect(sharded.files.get(paths[0]!)!.byteLength % 2).toBe(1);
   });
 
-  it("share one padding between the branches that pad alike", async () => {
+  it("shares one padding between the branches that pad alike", async () => {
     const spec = HAND_SPECS["mobileone depthwise 6 three convs + skip"]!;
     const pads = async (name: string, op: string) => {
       const model = await byName(name).write(spec);
@@ -128,7 +128,7 @@ describe("tfjsSpellings", () => {
     expect(await pads("tfjs-graph/shared-pad", "Pad")).toBe(1);
   });
 
-  it("say why they cannot write a grouped block, or 'same' pads that TF's SAME does not give", () => {
+  it("says why it cannot write a grouped block, or 'same' pads that TF's SAME does not give", () => {
     for (const s of tfjsSpellings) expect(s.accepts(GROUPED_SPEC)).toMatch(/grouped/);
     const torchEven = HAND_SPECS["repvgg 4->8 stride 2 even 8x8"]!;
     expect(byName("tfjs-layers/same").accepts(torchEven)).toMatch(/'same' pads \[0, 0, 1, 1\].*\[1, 1, 1, 1\]/);

@@ -88,7 +88,7 @@ describe("DBB as ONNX", () => {
   });
 
   it.each(DBB_ARCHS)(
-    "%s: the train and folded forms pass checkGraph and compute the same in onnxruntime",
+    "%s: writes train and folded forms that pass checkGraph and compute the same in onnxruntime",
     async (name) => {
       const arch = SMALL_ARCHS[name]!;
       const x = sampleInput(3, 32);
@@ -106,7 +106,7 @@ describe("DBB as ONNX", () => {
   // naive reference of DingXiaoH's forward: same seed, same weights, so the fused deploy net must compute what the
   // train graph computes.
   it.each(DBB_ARCHS)(
-    "%s: the safetensors converter fuses every block into what the ONNX train form computes",
+    "%s: writes a state dict that the safetensors converter fuses, every block, into what the ONNX train form computes",
     async (name) => {
       const arch = SMALL_ARCHS[name]!;
       const { report, files } = await convertModel(
@@ -141,7 +141,7 @@ describe("DBB through the ONNX converter", () => {
       expect(report.refused).toEqual([]);
     });
 
-    it.each(DBB_ARCHS)(`%s (${variant}): every block fuses into one Conv`, async (name) => {
+    it.each(DBB_ARCHS)(`%s (${variant}): fuses every block into one Conv`, async (name) => {
       const { report, out } = await converted(name, variant);
       expect(report.families).toEqual({ dbb: SMALL_ARCHS[name]!.blocks.length });
       expect(decodeModel(out).graph!.node.filter((n) => n.opType === "Conv")).toHaveLength(

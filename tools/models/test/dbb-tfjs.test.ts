@@ -63,12 +63,12 @@ describe("DBB as TF.js", () => {
       expect(ops).toContain(op);
   });
 
-  it("the layers model computes in TF.js what the ONNX train form computes in onnxruntime (same seed)", async () => {
+  it("writes a layers model that computes in TF.js what the ONNX train form computes in onnxruntime (same seed)", async () => {
     const want = await onnxTrain(7);
     expect(relativeError(await runTfjs(await layersFiles(7), xt, NHWC), want)).toBeLessThan(1e-4);
   });
 
-  it("the graph model computes what the layers model computes", async () => {
+  it("writes a graph model that computes what the layers model computes", async () => {
     const want = await runTfjs(await layersFiles(8), xt, NHWC);
     expect(relativeError(await runTfjs(await graphFiles(8), xt, NHWC), want)).toBeLessThan(1e-4);
   });
@@ -111,7 +111,7 @@ describe("DBB through the TF.js converter", () => {
       expect(report.refused).toEqual([]);
     });
 
-    it(`${kind}: every block fuses`, async () => {
+    it(`${kind}: fuses every block`, async () => {
       const { report } = await converted();
       expect(report.families).toEqual({ dbb: arch.blocks.length });
     });

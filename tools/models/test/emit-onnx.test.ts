@@ -100,7 +100,7 @@ describe("emitOnnx", () => {
     expect(sameBytes(await emitted("mobileone", { seed: 8, variant: "train" }), a)).toBe(false);
   });
 
-  it("can leave the batch dim symbolic", async () => {
+  it("leaves the batch dim symbolic when asked", async () => {
     const g = decodeModel(await emitted("repvgg-sample", { seed: 0, variant: "train", dynamicBatch: true })).graph!;
     const type = g.input[0]!.type!.value;
     expect(type.case === "tensorType" && type.value.shape!.dim[0]!.value).toEqual({ case: "dimParam", value: "batch" });
@@ -108,20 +108,23 @@ describe("emitOnnx", () => {
 });
 
 describe("emitted ONNX in onnxruntime-node", () => {
-  it.each(Object.keys(SMALL_ARCHS))("%s runs; the folded export computes what the train form does", async (name) => {
-    const arch = SMALL_ARCHS[name]!;
-    const dims = [1, 3, 32, 32];
-    const x = sampleInput(3, 32);
-    const train = await runOnnx(await emitted(name, { seed: 1, variant: "train" }), x, dims);
-    expect(train.dims).toEqual([1, ...outputShape(arch, 32)]);
-    expect(train.data.every(Number.isFinite)).toBe(true);
-    expect(Math.max(...train.data.map(Math.abs))).toBeGreaterThan(0);
-    const folded = await runOnnx(await emitted(name, { seed: 1, variant: "folded" }), x, dims);
-    expect(relativeError(folded.data, train.data)).toBeLessThan(1e-4);
-    const deploy = await runOnnx(await emitted(name, { seed: 1, variant: "deploy" }), x, dims);
-    expect(deploy.dims).toEqual(train.dims);
-    expect(paramCount(deployArch(arch))).toBeLessThan(paramCount(arch));
-  });
+  it.each(Object.keys(SMALL_ARCHS))(
+    "%s: runs, and the folded export computes what the train form does",
+    async (name) => {
+      const arch = SMALL_ARCHS[name]!;
+      const dims = [1, 3, 32, 32];
+      const x = sampleInput(3, 32);
+      const train = await runOnnx(await emitted(name, { seed: 1, variant: "train" }), x, dims);
+      expect(train.dims).toEqual([1, ...outputShape(arch, 32)]);
+      expect(train.data.every(Number.isFinite)).toBe(true);
+      expect(Math.max(...train.data.map(Math.abs))).toBeGreaterThan(0);
+      const folded = await runOnnx(await emitted(name, { seed: 1, variant: "folded" }), x, dims);
+      expect(relativeError(folded.data, train.data)).toBeLessThan(1e-4);
+      const deploy = await runOnnx(await emitted(name, { seed: 1, variant: "deploy" }), x, dims);
+      expect(deploy.dims).toEqual(train.dims);
+      expect(paramCount(deployArch(arch))).toBeLessThan(paramCount(arch));
+    },
+  );
 
   it("runs a batch of 2 through the batch-dynamic model", async () => {
     const x = sampleInput(3, 32);

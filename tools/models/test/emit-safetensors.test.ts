@@ -153,7 +153,7 @@ describe("emitSafetensors", () => {
   });
 
   it.each(["repvgg-g2", "dbb-g2"])(
-    "%s: the same bytes for the same seed and different ones for another",
+    "%s: gives the same bytes for the same seed and different ones for another",
     async (name) => {
       const arch = SMALL_ARCHS[name]!;
       const a = await emitted(arch, 5);

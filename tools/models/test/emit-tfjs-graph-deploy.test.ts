@@ -34,7 +34,7 @@ describe("tfjs-graph-deploy", () => {
   const x = nchwToNhwc(sampleInput(3, 32), 3, 32, 32);
 
   it.each(["repvgg-sample", "repvgg-se", "mobileone", "yolov7", "dbb"])(
-    "%s: one conv with BiasAdd per block, loads and runs in TF.js",
+    "%s: writes one conv with BiasAdd per block, which loads and runs in TF.js",
     async (name) => {
       const arch = SMALL_ARCHS[name]!;
       const files = await graphFiles(arch, 1, "deploy");

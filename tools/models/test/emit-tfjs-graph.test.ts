@@ -44,7 +44,7 @@ describe("emitTfjsGraph", () => {
   });
 
   it.each(["repvgg-sample", "repvgg-se", "qarepvgg", "mobileone", "acnet", "yolov7"])(
-    "%s computes in TF.js what its tfjs-layers model computes (same seed)",
+    "%s: writes a graph model that computes in TF.js what its tfjs-layers model computes (same seed)",
     async (name) => {
       const arch = SMALL_ARCHS[name]!;
       const x = nchwToNhwc(sampleInput(3, 32), 3, 32, 32);

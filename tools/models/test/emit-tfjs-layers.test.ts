@@ -100,7 +100,7 @@ describe("emitTfjsLayers", () => {
   });
 
   it.each(["repvgg-sample", "repvgg-se", "qarepvgg", "mobileone", "acnet", "yolov7"])(
-    "%s computes in TF.js what its ONNX train form computes in onnxruntime (same seed)",
+    "%s: writes a layers model that computes in TF.js what its ONNX train form computes in onnxruntime (same seed)",
     async (name) => {
       const arch = SMALL_ARCHS[name]!;
       const x = sampleInput(3, 32);

@@ -15,8 +15,8 @@ const read = (path: string) => new Uint8Array(readFileSync(join(SAMPLES, path)))
 const tmp = await mkdtemp(join(tmpdir(), "reparam-models-"));
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-describe("committed samples", () => {
-  it("are what scripts/samples.sh generates (seed 0), each under 1 MB", async () => {
+describe("the committed samples folder", () => {
+  it("matches what scripts/samples.sh generates (seed 0), each file under 1 MB", async () => {
     const arch = architecture("repvgg-sample");
     for (const [format, path] of [
       ["onnx", "repvgg-sample.onnx"],
@@ -40,7 +40,7 @@ describe("committed samples", () => {
     expect(total).toBeLessThan(1 << 20);
   });
 
-  it("repvgg-sample.onnx is a train-form (Conv + BatchNormalization) graph that runs in onnxruntime-node", async () => {
+  it("holds repvgg-sample.onnx, a train-form (Conv + BatchNormalization) graph that runs in onnxruntime-node", async () => {
     const bytes = read("repvgg-sample.onnx");
     const model = decodeModel(bytes);
     checkGraph(model);

@@ -11,7 +11,7 @@ describe("paramCounts", () => {
     ["repvgg-a0", "9.11", "8.31", 9_108_968, 8_309_384],
     ["repvgg-b3", "123.09", "110.96", 123_085_288, 110_960_872],
     ["repvgg-b1g4", "39.97", "36.13", 39_966_056, 36_125_416],
-  ])("%s: %sM train -> %sM deploy", (name, train, deploy, exactTrain, exactDeploy) => {
+  ])("%s: gives %sM train -> %sM deploy", (name, train, deploy, exactTrain, exactDeploy) => {
     const counts = paramCounts(architecture(name));
     expect(millions(counts.train)).toBe(train);
     expect(millions(counts.deploy)).toBe(deploy);
@@ -28,11 +28,11 @@ describe("paramCounts", () => {
     ["mobileone-s2", "7.8"],
     ["mobileone-s3", "10.1"],
     ["mobileone-s4", "14.8"],
-  ])("%s: %sM deploy (MobileOne paper, Table 7)", (name, deploy) => {
+  ])("%s: gives %sM deploy (MobileOne paper, Table 7)", (name, deploy) => {
     expect(millions(paramCounts(architecture(name)).deploy, 1)).toBe(deploy);
   });
 
-  it("every architecture has fewer parameters deployed than trained", () => {
+  it("gives every architecture fewer parameters deployed than trained", () => {
     for (const name of ARCHITECTURE_NAMES) {
       const { train, deploy } = paramCounts(architecture(name));
       expect(deploy, name).toBeLessThan(train);
@@ -103,7 +103,7 @@ describe("DBB", () => {
   it.each([
     ["dbb-sample", 175_129, 75_050],
     ["dbb-a0", 17_500_919, 8_309_384],
-  ])("%s: %i train, %i deploy", (name, train, deploy) => {
+  ])("%s: counts %i train, %i deploy", (name, train, deploy) => {
     expect(paramCounts(architecture(name))).toEqual({ train, deploy });
   });
 

@@ -10,7 +10,7 @@ describe("scopeOf", () => {
     ["model.0.rbr_dense.1", "/model.0/rbr_dense/rbr_dense.1"],
     ["linear", "/linear"],
     ["", ""],
-  ])("%s -> %s (PyTorch's ONNX scope names)", (path, scope) => {
+  ])("maps %s -> %s (PyTorch's ONNX scope names)", (path, scope) => {
     expect(scopeOf(path)).toBe(scope);
   });
 
