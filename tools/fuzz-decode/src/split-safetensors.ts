@@ -24,7 +24,9 @@ export async function splitSafetensors(bytes: Uint8Array, n: number, stem: strin
     files.set(names[s]!, await encodeSafetensorsBytes(entries, { metadata: file.metadata }));
     for (const t of part) weightMap[t.name] = names[s]!;
   }
-  const index = { metadata: { total_size: file.dataSize }, weight_map: weightMap };
-  files.set(`${stem}.safetensors.index.json`, encodeUtf8(JSON.stringify(index, null, 2)));
+  // As huggingface_hub writes it: json.dumps(index, indent=2, sort_keys=True) + "\n".
+  const sorted = Object.fromEntries(Object.entries(weightMap).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const index = { metadata: { total_size: file.dataSize }, weight_map: sorted };
+  files.set(`${stem}.safetensors.index.json`, encodeUtf8(`${JSON.stringify(index, null, 2)}\n`));
   return files;
 }
