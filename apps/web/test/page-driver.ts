@@ -28,6 +28,8 @@ export interface PageDriver {
   /** URLs requested since the page was ready (the page's own assets are all loaded before that). */
   readonly lateRequests: string[];
   run(files: readonly UploadFile[], timeoutMs?: number): Promise<PageRun>;
+  /** Drops `files` on the page's drop zone (a synthetic drop: the files, no folder entries), then as {@link run}. */
+  drop(files: readonly BufferFile[], timeoutMs?: number): Promise<PageRun>;
   close(): Promise<void>;
 }
 
@@ -59,21 +61,35 @@ export async function openPage(url: string): Promise<PageDriver> {
       );
       if (paths.length > 0 && buffers.length > 0) throw new Error("give files either all as paths or all as bytes");
       await page.setInputFiles("input[type=file][data-testid=model-input]", paths.length > 0 ? paths : buffers);
-      const status = page.locator("[data-testid=status]");
-      await page.waitForFunction(
-        () => /^(done|error: .*)$/s.test(document.querySelector("[data-testid=status]")?.textContent ?? ""),
-        null,
-        { timeout: timeoutMs },
-      );
-      const text = (await status.textContent()) ?? "";
-      const report = (await page.locator("[data-testid=report]").textContent()) ?? "";
-      const link = page.locator("[data-testid=download]");
-      const name = await link.getAttribute("download");
-      if (name === null) return { status: text, report };
-      const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
-      const bytes = await readFile(await download.path());
-      return { status: text, report, download: { name, bytes } };
+      return outcome(page, timeoutMs);
+    },
+    async drop(files, timeoutMs = 60_000) {
+      const list = files.map((f) => ({ name: f.name, bytes: [...f.buffer] }));
+      const data = await page.evaluateHandle((fs) => {
+        const dt = new DataTransfer();
+        for (const f of fs) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+        return dt;
+      }, list);
+      await page.dispatchEvent("#drop", "drop", { dataTransfer: data });
+      return outcome(page, timeoutMs);
     },
     close: () => browser.close(),
   };
+}
+
+/** Waits for the page's status to end (`done` or `error: ...`), then reads the report and fetches the download. */
+async function outcome(page: Page, timeoutMs: number): Promise<PageRun> {
+  await page.waitForFunction(
+    () => /^(done|error: .*)$/s.test(document.querySelector("[data-testid=status]")?.textContent ?? ""),
+    null,
+    { timeout: timeoutMs },
+  );
+  const text = (await page.locator("[data-testid=status]").textContent()) ?? "";
+  const report = (await page.locator("[data-testid=report]").textContent()) ?? "";
+  const link = page.locator("[data-testid=download]");
+  const name = await link.getAttribute("download");
+  if (name === null) return { status: text, report };
+  const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  const bytes = await readFile(await download.path());
+  return { status: text, report, download: { name, bytes } };
 }

@@ -88,6 +88,17 @@ describe("the web page, in headless Chromium", () => {
     expect(run.report).toMatch(/^backend: tfjs (webgpu|webgl|wasm|cpu)$/m);
   });
 
+  it("takes a dropped TF.js graph model (model.json + weights.bin) and converts it as the library does", async () => {
+    const dir = "tfjs/repvgg_tiny/graph";
+    const files = readdirSync(join(fixtures, dir)).map((n) => file(`${dir}/${n}`));
+    const run = await driver.drop(files);
+    expect(run.status).toBe("done");
+    expect(run.download?.name).toBe("model.deploy.zip");
+    const unzipped = new Map(Object.entries(unzipSync(new Uint8Array(run.download!.bytes))));
+    await expectSameAsLibrary(tfjsAdapter as FormatAdapter<unknown>, files, "model.json", "model.json", unzipped);
+    expect(run.report).toMatch(/whole model:\nPASSED/);
+  });
+
   it("converts a safetensors state dict: same bytes as the library, blocks verified", async () => {
     const files = [file("repvgg_tiny.train.safetensors")];
     const run = await driver.run(files);
