@@ -52,11 +52,15 @@ interface Planned {
 export async function checkBatchOutput(output: string): Promise<void> {
   const info = await stat(output).catch(() => undefined);
   if (info?.isDirectory() === true) return;
-  throw new ReparamError("CLI_BAD_OPTION", "with several inputs, -o must name an existing folder", {
-    where: resolve(output),
-    found: info === undefined ? "nothing there" : "a file",
-    hint: "create the folder first (each output keeps its default name in it), or convert one model at a time to name its output",
-  });
+  throw new ReparamError(
+    "CLI_BAD_OPTION",
+    "for a batch (several inputs, or a pattern), -o must name an existing folder",
+    {
+      where: resolve(output),
+      found: info === undefined ? "nothing there" : "a file",
+      hint: "create the folder first (each output keeps its default name in it), or convert one model at a time to name its output",
+    },
+  );
 }
 
 const failed = (input: string, e: unknown, seconds = 0): BatchEntry => ({

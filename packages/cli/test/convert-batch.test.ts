@@ -131,7 +131,9 @@ describe("a batch conversion", () => {
     for (const o of [at("missing"), at("m.onnx")]) {
       const e = reparam("convert", at("m.onnx"), at("s.safetensors"), "-o", o);
       expect(e.code).toBe(1);
-      expect(e.stderr).toMatch(/^error CLI_BAD_OPTION: with several inputs, -o must name an existing folder/m);
+      expect(e.stderr).toMatch(
+        /^error CLI_BAD_OPTION: for a batch \(several inputs, or a pattern\), -o must name an existing folder/m,
+      );
       expect(e.stderr).toMatch(/^hint: create the folder first/m);
       expect(e.stdout).toBe("");
     }
