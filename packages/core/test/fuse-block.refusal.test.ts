@@ -8,7 +8,7 @@ import { evaluateBlock, evaluateBranch, evaluateFused } from "./evaluate-block.j
 const RUNS = 300;
 const pad = fc.integer({ min: 0, max: 2 });
 
-describe("fuseBlock refuses exactly when equivalence fails", () => {
+describe("fuseBlock: refusals, exactly when equivalence fails", () => {
   it("refuses a stride mismatch", () => {
     const r = seededRandom(1);
     const res = fuseBlock({

@@ -23,7 +23,7 @@ async function refusals(nodes: GraphNodeView[], outputs: string[], size: [number
   return { matches, refused: refused.map((x) => [x.block, x.reason, x.message]) };
 }
 
-describe("matchBlocks: sums that look like blocks are fused or refused, never left silently", () => {
+describe("matchBlocks: sums that look like blocks (fused or refused, never left silently)", () => {
   it("refuses convs over x summed with a branch through a non-linear op (NON_LINEAR_BRANCH)", async () => {
     const nodes = [
       ...convBn("b/dense", "x", 3),

@@ -86,7 +86,7 @@ describe("a post-sum affine on a block that widens (no identity)", () => {
   });
 });
 
-describe("planBlock checks every per-channel vector against the channels it applies to", () => {
+describe("planBlock: per-channel vectors against the channels they apply to", () => {
   const kernel = (o: number, i: number, k: number) => ({
     data: Float64Array.from(randomFloat32(r, o * i * k * k)),
     shape: [o, i, k, k] as const,

@@ -8,7 +8,7 @@ import { memoryInput } from "./_memory-io.js";
 const NAME = "model.safetensors";
 const decode = (file: string) => safetensorsAdapter.decode(memoryInput(NAME, { [NAME]: fixtureBytes(file) }), {});
 
-describe("SAFETENSORS_UNKNOWN_BLOCK: a fuse decision the writer cannot place is an error, never dropped", () => {
+describe("safetensors adapter: a fuse decision the writer cannot place (an error, never dropped)", () => {
   const [a, b] = (() => {
     const cases = conformanceCases();
     const first = cases[0]!;
