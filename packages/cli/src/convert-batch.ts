@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { isReparamError, ReparamError } from "@reparam/core";
 import { convertModel, type ConvertModelOptions, type ConvertResult } from "./convert-model.js";
 import type { ExpandedInput } from "./expand-inputs.js";
@@ -38,9 +38,10 @@ export interface BatchOptions extends ConvertModelOptions {
   readonly verify: boolean;
 }
 
-/** A model to convert: its path, its format and where its output goes. */
+/** A model to convert: its path, what it reads (the file, or a TF.js folder), its format and where its output goes. */
 interface Planned {
   readonly path: string;
+  readonly root: string;
   readonly format: string;
   readonly target: string;
 }
@@ -78,8 +79,8 @@ const failed = (input: string, e: unknown, seconds = 0): BatchEntry => ({
  * output (its default output, or the same name inside the `-o` folder).
  * Fails up front, per model: a pattern that matched nothing
  * (`CLI_NO_MATCH`), an input that cannot be resolved, an output that an
- * earlier model of the batch already writes (`CLI_OUTPUT_CLASH`). The same
- * model given twice is converted once.
+ * earlier model of the batch already writes or that is another model of the
+ * batch (`CLI_OUTPUT_CLASH`). The same model given twice is converted once.
  */
 async function plan(inputs: readonly ExpandedInput[], opts: BatchOptions): Promise<Array<Planned | Finished>> {
   const items: Array<Planned | Finished> = [];
@@ -110,13 +111,27 @@ async function plan(inputs: readonly ExpandedInput[], opts: BatchOptions): Promi
           });
         }
         targets.set(target, path);
-        items.push({ path, format: model.adapter.format, target });
+        items.push({
+          path,
+          root: model.folder ? dirname(model.file) : model.file,
+          format: model.adapter.format,
+          target,
+        });
       } catch (e) {
         items.push([failed(resolve(path), e), e]);
       }
     }
   }
-  return items;
+  // Writing over a model that the batch reads (`a.onnx a.deploy.onnx`) would change an input under its reader.
+  const roots = new Set(items.flatMap((i) => ("root" in i ? [i.root] : [])));
+  return items.map((i) => {
+    if (!("root" in i) || !roots.has(i.target)) return i;
+    const e = new ReparamError("CLI_OUTPUT_CLASH", "the output would overwrite another model of the batch", {
+      where: i.target,
+      hint: "convert into another folder with -o, or leave that model out of the batch",
+    });
+    return [{ format: i.format, ...failed(resolve(i.path), e) }, e];
+  });
 }
 
 /** A finished model and, for an error, what was thrown (a bug's stack is worth printing). */
@@ -136,10 +151,10 @@ export async function convertBatch(
   onDone: (entry: BatchEntry, thrown?: unknown) => void = () => undefined,
 ): Promise<BatchEntry[]> {
   const items = await plan(inputs, opts);
-  for (const item of items) if (!("path" in item)) onDone(...item);
+  for (const item of items) if (!("root" in item)) onDone(...item);
   const { jobs, verify, ...convertOpts } = opts;
   return runPool(items, jobs, async (item) => {
-    if (!("path" in item)) return item[0];
+    if (!("root" in item)) return item[0];
     const t0 = performance.now();
     const [entry, thrown] = await convertOne(
       item,

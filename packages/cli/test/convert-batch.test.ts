@@ -140,6 +140,27 @@ describe("a batch conversion", () => {
     expect(listing(dir)).toEqual(["m.onnx", "out", "s.safetensors", "web"]);
   });
 
+  it("fails with CLI_OUTPUT_CLASH a model whose output another model of the batch writes or reads", () => {
+    const dir = batchDir([]);
+    for (const sub of ["x", "y", "out"]) mkdirSync(join(dir, sub));
+    cpSync(join(models, "m.onnx"), join(dir, "x", "m.onnx"));
+    cpSync(join(models, "dbb.onnx"), join(dir, "y", "m.onnx"));
+    const r = reparam("convert", join(dir, "x", "m.onnx"), join(dir, "y", "m.onnx"), "-o", join(dir, "out"), "--json");
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as BatchJson).models).toMatchObject([
+      { status: "ok", output: join(dir, "out", "m.deploy.onnx") },
+      { status: "error", error: { code: "CLI_OUTPUT_CLASH" } },
+    ]);
+    expect(listing(join(dir, "out"))).toEqual(["m.deploy.onnx"]);
+    // The deploy file of one input given as another input: it is read, never written over.
+    const before = readFileSync(join(dir, "out", "m.deploy.onnx"));
+    const s = reparam("convert", join(dir, "x", "m.onnx"), join(dir, "out", "m.deploy.onnx"), "-o", join(dir, "out"));
+    expect(s.code).toBe(1);
+    expect(s.stderr).toMatch(/m\.onnx: error CLI_OUTPUT_CLASH: the output would overwrite another model of the batch/);
+    expect(listing(join(dir, "out"))).toEqual(["m.deploy.deploy.onnx", "m.deploy.onnx"]);
+    expect(readFileSync(join(dir, "out", "m.deploy.onnx")).equals(before)).toBe(true);
+  });
+
   it("expands a quoted pattern itself, keeps a TF.js folder as one model and leaves out a previous run's outputs", () => {
     const dir = batchDir(["m.onnx", "dbb.onnx", "web"]);
     const first = JSON.parse(reparam("convert", join(dir, "*"), "--json").stdout) as BatchJson;
