@@ -146,7 +146,7 @@ describe("the web page, in headless Chromium", () => {
     expect(run.download).toBeUndefined();
   });
 
-  it("made no request after the page was ready (nothing uploaded, nothing fetched late)", () => {
+  it("makes no request after the page is ready (nothing uploaded, nothing fetched late)", () => {
     expect(driver.lateRequests).toEqual([]);
   });
 });

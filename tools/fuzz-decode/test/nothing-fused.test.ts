@@ -34,8 +34,8 @@ function tfjsWeights(files: ReadonlyMap<string, Uint8Array>, main: string): Uint
 
 const labels = () => corpus.map((m) => m.label);
 
-describe("with nothing fused, every tensor, attribute, metadata entry and unknown field survives bit for bit", () => {
-  it("over the seed corpus (generated models and conformance files of every format)", async () => {
+describe("a conversion with nothing fused", () => {
+  it("keeps every tensor, attribute, metadata entry and unknown field bit for bit over the seed corpus (generated models and conformance files of every format)", async () => {
     expect(labels().length).toBeGreaterThan(10);
     for (const m of corpus) {
       const out = await passThrough(m);
