@@ -13,13 +13,19 @@ const SLICE_BYTES = 4 * 1024 * 1024;
 export async function zipFiles(files: readonly NamedBlob[]): Promise<Blob> {
   const parts: Blob[] = [];
   let pending: Uint8Array<ArrayBuffer>[] = [];
+  let pendingBytes = 0;
   let failure: Error | null = null;
   const zip = new Zip((err, chunk, final) => {
     if (err) failure = err;
-    else pending.push(chunk as Uint8Array<ArrayBuffer>);
-    if (final || pending.length > 64) {
+    else {
+      pending.push(chunk as Uint8Array<ArrayBuffer>);
+      pendingBytes += chunk.byteLength;
+    }
+    // Into a Blob part once a slice's worth is pending, so that the heap holds about one slice.
+    if (final || pendingBytes >= SLICE_BYTES) {
       parts.push(new Blob(pending));
       pending = [];
+      pendingBytes = 0;
     }
   });
   for (const f of files) {
