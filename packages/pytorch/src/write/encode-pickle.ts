@@ -23,6 +23,22 @@ class PickleWriter {
   private readonly memo = new Map<object, number>();
   constructor(private readonly tensor: (t: TorchTensor) => TorchTensor) {}
 
+  private readonly globals = new Map<string, number>();
+
+  /** `GLOBAL module name`, memoized like Python's pickler does: once per name, then `LONG_BINGET`. */
+  private global(module: string, name: string): void {
+    const key = `${module}\n${name}`;
+    const seen = this.globals.get(key);
+    if (seen !== undefined) {
+      this.out.byte(0x6a);
+      this.out.u32(seen);
+      return;
+    }
+    this.out.global(module, name);
+    this.globals.set(key, this.memo.size);
+    this.put({});
+  }
+
   private put(v: object): void {
     this.memo.set(v, this.memo.size);
     this.out.byte(0x72); // LONG_BINPUT
@@ -44,14 +60,14 @@ class PickleWriter {
   }
 
   private orderedDict(): void {
-    this.out.global("collections", "OrderedDict");
+    this.global("collections", "OrderedDict");
     this.out.byte(0x29, REDUCE); // EMPTY_TUPLE
   }
 
   private storage(s: TorchStorage): void {
     this.out.byte(MARK);
     this.out.str("storage");
-    this.out.global("torch", TORCH_DTYPES[s.dtype].storage);
+    this.global("torch", TORCH_DTYPES[s.dtype].storage);
     this.out.str(s.key);
     this.out.str(s.location);
     this.out.int(BigInt(s.numel));
@@ -62,10 +78,10 @@ class PickleWriter {
   private torchTensor(original: TorchTensor, depth: number): void {
     const t = this.tensor(original);
     if (t.parameter) {
-      this.out.global("torch._utils", "_rebuild_parameter");
+      this.global("torch._utils", "_rebuild_parameter");
       this.out.byte(MARK);
     }
-    this.out.global("torch._utils", "_rebuild_tensor_v2");
+    this.global("torch._utils", "_rebuild_tensor_v2");
     this.out.byte(MARK);
     this.storage(t.storage);
     this.out.int(BigInt(t.offset));
@@ -84,11 +100,11 @@ class PickleWriter {
   /** A placeholder replayed as the instructions that made it. */
   private instance(v: PyInstance, depth: number): void {
     if (v.via === "reconstructor") {
-      this.out.global("copyreg", "_reconstructor");
+      this.global("copyreg", "_reconstructor");
       this.tuple([v.cls, new PyGlobal("__builtin__", "object"), null], depth);
       this.out.byte(REDUCE);
     } else {
-      this.out.global(v.cls.module, v.cls.name);
+      this.global(v.cls.module, v.cls.name);
       this.tuple(v.args, depth);
       this.out.byte(v.via === "newobj" ? 0x81 : REDUCE);
     }
@@ -116,7 +132,7 @@ class PickleWriter {
     // Protocol 2 has no bytes opcode: Python writes _codecs.encode(latin1 text, "latin1").
     let text = "";
     for (let i = 0; i < v.length; i += 8192) text += String.fromCharCode(...v.subarray(i, i + 8192));
-    this.out.global("_codecs", "encode");
+    this.global("_codecs", "encode");
     this.tuple([text, "latin1"], depth);
     this.out.byte(REDUCE);
     this.put(v);
@@ -146,11 +162,11 @@ class PickleWriter {
     } else {
       if (v instanceof PyTuple) this.tuple(v.items, depth + 1);
       else if (v instanceof PySet) {
-        this.out.global("__builtin__", v.frozen ? "frozenset" : "set");
+        this.global("__builtin__", v.frozen ? "frozenset" : "set");
         this.out.byte(MARK, 0x5d); // MARK, EMPTY_LIST
         this.items(v.items, APPENDS, depth + 1);
         this.out.byte(TUPLE, REDUCE);
-      } else if (v instanceof PyGlobal) this.out.global(v.module, v.name);
+      } else if (v instanceof PyGlobal) this.global(v.module, v.name);
       else if (v instanceof TorchTensor) this.torchTensor(v, depth + 1);
       else if (v instanceof TorchStorage) this.storage(v);
       this.put(v);

@@ -6,12 +6,14 @@ import { ReparamError, decodeUtf8Strict } from "@reparam/core";
  */
 export class PickleCursor {
   pos: number;
+  private readonly data: DataView;
   constructor(
     readonly bytes: Uint8Array,
     start: number,
     readonly where: string,
   ) {
     this.pos = start;
+    this.data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   private need(n: number): void {
@@ -29,29 +31,29 @@ export class PickleCursor {
     return this.bytes[this.pos++]!;
   }
 
-  private view(n: number): DataView {
+  /** Offset of the next `n` bytes, checked, and the cursor moved past them. */
+  private advance(n: number): number {
     this.need(n);
-    const v = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, n);
     this.pos += n;
-    return v;
+    return this.pos - n;
   }
 
   u16(): number {
-    return this.view(2).getUint16(0, true);
+    return this.data.getUint16(this.advance(2), true);
   }
   i32(): number {
-    return this.view(4).getInt32(0, true);
+    return this.data.getInt32(this.advance(4), true);
   }
   u32(): number {
-    return this.view(4).getUint32(0, true);
+    return this.data.getUint32(this.advance(4), true);
   }
   /** A u64 length; past 2^53 it cannot fit in the bytes anyway, so it is reported as truncation. */
   u64(): number {
-    const n = this.view(8).getBigUint64(0, true);
+    const n = this.data.getBigUint64(this.advance(8), true);
     return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
   }
   f64be(): number {
-    return this.view(8).getFloat64(0, false);
+    return this.data.getFloat64(this.advance(8), false);
   }
 
   take(n: number): Uint8Array {
@@ -72,13 +74,20 @@ export class PickleCursor {
 
   latin1(b: Uint8Array): string {
     let s = "";
+    if (b.length <= 64) {
+      for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+      return s;
+    }
     for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
     return s;
   }
 
   utf8(n: number): string {
     const at = this.pos;
-    const text = decodeUtf8Strict(this.take(n));
+    const b = this.take(n);
+    // Keys and names are ASCII: no decoder call for them.
+    if (n <= 64 && b.every((x) => x < 0x80)) return this.latin1(b);
+    const text = decodeUtf8Strict(b);
     if (text !== undefined) return text;
     // Python writes lone surrogates with surrogatepass; keys never have them.
     throw new ReparamError("PYTORCH_BAD_PICKLE", "a string is not valid UTF-8", {

@@ -2,6 +2,9 @@ import type { PickleCursor } from "./_pickle-cursor.js";
 import { decodeLong, parseFloatLine, parseIntLine } from "./_pickle-numbers.js";
 import type { PyValue } from "./py-value.js";
 
+/** The ints 0-255 as bigints, made once (BININT1 is most of a pickle's ints). */
+const SMALL = Array.from({ length: 256 }, (_, i) => BigInt(i));
+
 /** What {@link readScalar} returns for an opcode that does not push a constant. */
 export const NOT_SCALAR = Symbol("not a scalar opcode");
 
@@ -24,7 +27,7 @@ export function readScalar(op: number, c: PickleCursor, where: string): PyValue 
     case 0x4a: // BININT
       return BigInt(c.i32());
     case 0x4b: // BININT1
-      return BigInt(c.u8());
+      return SMALL[c.u8()]!;
     case 0x4d: // BININT2
       return BigInt(c.u16());
     case 0x8a: // LONG1

@@ -45,13 +45,13 @@ export class PySet {
 
 /** A global named by the pickle (`GLOBAL module name`), never imported: a name only. */
 export class PyGlobal {
+  /** `module.name`, as Python spells it. */
+  readonly qualified: string;
   constructor(
     readonly module: string,
     readonly name: string,
-  ) {}
-  /** `module.name`, as Python spells it. */
-  get qualified(): string {
-    return `${this.module}.${this.name}`;
+  ) {
+    this.qualified = `${module}.${name}`;
   }
 }
 

@@ -1,3 +1,4 @@
+import { ReparamError, isReparamError } from "@reparam/core";
 import { PickleCursor } from "./_pickle-cursor.js";
 import { addItems, appendItems, build, newObject, reduce, setItems } from "./_pickle-objects.js";
 import { badPickle, typeName } from "./_py-check.js";
@@ -34,7 +35,9 @@ export function runPickle(bytes: Uint8Array, start: number, host: PickleHost, la
   const stack: PyValue[] = [];
   const marks: number[] = [];
   const memo = new Map<number, PyValue>();
-  let where = label;
+  // Errors name the pickle; the catch below adds the instruction's offset (no string per instruction).
+  const where = label;
+  let at = start;
   const pop = (): PyValue => {
     if (stack.length === 0 || stack.length === marks.at(-1))
       throw badPickle("an instruction needs a value the stack does not have", where, "a value", "none");
@@ -57,190 +60,205 @@ export function runPickle(bytes: Uint8Array, start: number, host: PickleHost, la
     if (typeof v !== "string") throw badPickle("STACK_GLOBAL of a non-string", where, "str", typeName(v));
     return v;
   };
-  for (;;) {
-    const at = c.pos;
-    where = `${label} byte ${at}`;
-    const op = c.u8();
-    switch (op) {
-      case 0x80: // PROTO
-        if (c.u8() > 5) throw badPickle("unknown pickle protocol", where, "0 to 5", String(bytes[at + 1]));
-        break;
-      case 0x95: // FRAME: a length hint only
-        c.u64();
-        break;
-      case 0x2e: // STOP
-        if (stack.length !== 1 || marks.length > 0)
-          throw badPickle("STOP with a stack other than one value", where, "1 value", `${stack.length}`);
-        return { value: stack[0]!, end: c.pos };
-      case 0x28: // MARK
-        marks.push(stack.length);
-        break;
-      case 0x30: // POP
-        if (stack.length > 0 && stack.length === marks.at(-1)) marks.pop();
-        else pop();
-        break;
-      case 0x31: // POP_MARK
-        popMark();
-        break;
-      case 0x32: // DUP
-        stack.push(top());
-        break;
-      case 0x5d: // EMPTY_LIST
-        stack.push([]);
-        break;
-      case 0x6c: // LIST
-        stack.push(popMark());
-        break;
-      case 0x29: // EMPTY_TUPLE
-        stack.push(new PyTuple([]));
-        break;
-      case 0x74: // TUPLE
-        stack.push(new PyTuple(popMark()));
-        break;
-      case 0x85: // TUPLE1
-      case 0x86: // TUPLE2
-      case 0x87: {
-        // TUPLE3
-        const items = Array.from({ length: op - 0x84 }, pop).reverse();
-        stack.push(new PyTuple(items));
-        break;
-      }
-      case 0x7d: // EMPTY_DICT
-        stack.push(new PyDict(false));
-        break;
-      case 0x64: {
-        // DICT
-        const d = new PyDict(false);
-        setItems(d, popMark(), where);
-        stack.push(d);
-        break;
-      }
-      case 0x8f: // EMPTY_SET
-        stack.push(new PySet([], false));
-        break;
-      case 0x91: // FROZENSET
-        stack.push(new PySet(popMark(), true));
-        break;
-      case 0x61: {
-        // APPEND
-        const v = pop();
-        appendItems(top(), [v], where);
-        break;
-      }
-      case 0x65: {
-        // APPENDS
-        const items = popMark();
-        appendItems(top(), items, where);
-        break;
-      }
-      case 0x73: {
-        // SETITEM
-        const v = pop();
-        const k = pop();
-        setItems(top(), [k, v], where);
-        break;
-      }
-      case 0x75: {
-        // SETITEMS
-        const items = popMark();
-        setItems(top(), items, where);
-        break;
-      }
-      case 0x90: {
-        // ADDITEMS
-        const items = popMark();
-        addItems(top(), items, where);
-        break;
-      }
-      case 0x70: // PUT
-        memo.set(Number(parseIntLine(c.line(), where)), top());
-        break;
-      case 0x71: // BINPUT
-        memo.set(c.u8(), top());
-        break;
-      case 0x72: // LONG_BINPUT
-        memo.set(c.u32(), top());
-        break;
-      case 0x94: // MEMOIZE
-        memo.set(memo.size, top());
-        break;
-      case 0x67: // GET
-        stack.push(get(Number(parseIntLine(c.line(), where))));
-        break;
-      case 0x68: // BINGET
-        stack.push(get(c.u8()));
-        break;
-      case 0x6a: // LONG_BINGET
-        stack.push(get(c.u32()));
-        break;
-      case 0x63: {
-        // GLOBAL
-        const module = c.line();
-        stack.push(checkGlobal(module, c.line(), where));
-        break;
-      }
-      case 0x93: {
-        // STACK_GLOBAL
-        const name = text(pop());
-        stack.push(checkGlobal(text(pop()), name, where));
-        break;
-      }
-      case 0x52: {
-        // REDUCE
-        const args = pop();
-        stack.push(reduce(pop(), args, where));
-        break;
-      }
-      case 0x81: {
-        // NEWOBJ
-        const args = pop();
-        stack.push(newObject(pop(), args, where));
-        break;
-      }
-      case 0x92: {
-        // NEWOBJ_EX (keyword arguments are not kept: placeholders are never constructed)
-        pop();
-        const args = pop();
-        stack.push(newObject(pop(), args, where));
-        break;
-      }
-      case 0x62: {
-        // BUILD
-        const state = pop();
-        build(top(), state, where);
-        break;
-      }
-      case 0x69: {
-        // INST: a call of the class by name
-        const module = c.line();
-        const name = c.line();
-        throw forbiddenCall(checkGlobal(module, name, where).qualified, where);
-      }
-      case 0x6f: {
-        // OBJ: a call of the class on the stack
-        const items = popMark();
-        const cls = items[0];
-        throw forbiddenCall(cls instanceof PyGlobal ? cls.qualified : typeName(cls), where);
-      }
-      case 0x50: // PERSID
-        stack.push(host.persistentLoad(c.line(), where));
-        break;
-      case 0x51: // BINPERSID
-        stack.push(host.persistentLoad(pop(), where));
-        break;
-      default: {
-        const scalar = readScalar(op, c, where);
-        if (scalar !== NOT_SCALAR) {
-          stack.push(scalar);
+  try {
+    for (;;) {
+      at = c.pos;
+      const op = c.u8();
+      switch (op) {
+        case 0x80: // PROTO
+          if (c.u8() > 5) throw badPickle("unknown pickle protocol", where, "0 to 5", String(bytes[at + 1]));
+          break;
+        case 0x95: // FRAME: a length hint only
+          c.u64();
+          break;
+        case 0x2e: // STOP
+          if (stack.length !== 1 || marks.length > 0)
+            throw badPickle("STOP with a stack other than one value", where, "1 value", `${stack.length}`);
+          return { value: stack[0]!, end: c.pos };
+        case 0x28: // MARK
+          marks.push(stack.length);
+          break;
+        case 0x30: // POP
+          if (stack.length > 0 && stack.length === marks.at(-1)) marks.pop();
+          else pop();
+          break;
+        case 0x31: // POP_MARK
+          popMark();
+          break;
+        case 0x32: // DUP
+          stack.push(top());
+          break;
+        case 0x5d: // EMPTY_LIST
+          stack.push([]);
+          break;
+        case 0x6c: // LIST
+          stack.push(popMark());
+          break;
+        case 0x29: // EMPTY_TUPLE
+          stack.push(new PyTuple([]));
+          break;
+        case 0x74: // TUPLE
+          stack.push(new PyTuple(popMark()));
+          break;
+        case 0x85: // TUPLE1
+        case 0x86: // TUPLE2
+        case 0x87: {
+          // TUPLE3
+          const items = Array.from({ length: op - 0x84 }, pop).reverse();
+          stack.push(new PyTuple(items));
           break;
         }
-        throw badPickle(
-          "an opcode this reader does not run",
-          where,
-          "a data opcode of pickle protocols 0-5",
-          `0x${op.toString(16).padStart(2, "0")}`,
-        );
+        case 0x7d: // EMPTY_DICT
+          stack.push(new PyDict(false));
+          break;
+        case 0x64: {
+          // DICT
+          const d = new PyDict(false);
+          setItems(d, popMark(), where);
+          stack.push(d);
+          break;
+        }
+        case 0x8f: // EMPTY_SET
+          stack.push(new PySet([], false));
+          break;
+        case 0x91: // FROZENSET
+          stack.push(new PySet(popMark(), true));
+          break;
+        case 0x61: {
+          // APPEND
+          const v = pop();
+          appendItems(top(), [v], where);
+          break;
+        }
+        case 0x65: {
+          // APPENDS
+          const items = popMark();
+          appendItems(top(), items, where);
+          break;
+        }
+        case 0x73: {
+          // SETITEM
+          const v = pop();
+          const k = pop();
+          setItems(top(), [k, v], where);
+          break;
+        }
+        case 0x75: {
+          // SETITEMS
+          const items = popMark();
+          setItems(top(), items, where);
+          break;
+        }
+        case 0x90: {
+          // ADDITEMS
+          const items = popMark();
+          addItems(top(), items, where);
+          break;
+        }
+        case 0x70: // PUT
+          memo.set(Number(parseIntLine(c.line(), where)), top());
+          break;
+        case 0x71: // BINPUT
+          memo.set(c.u8(), top());
+          break;
+        case 0x72: // LONG_BINPUT
+          memo.set(c.u32(), top());
+          break;
+        case 0x94: // MEMOIZE
+          memo.set(memo.size, top());
+          break;
+        case 0x67: // GET
+          stack.push(get(Number(parseIntLine(c.line(), where))));
+          break;
+        case 0x68: // BINGET
+          stack.push(get(c.u8()));
+          break;
+        case 0x6a: // LONG_BINGET
+          stack.push(get(c.u32()));
+          break;
+        case 0x63: {
+          // GLOBAL
+          const module = c.line();
+          stack.push(checkGlobal(module, c.line(), where));
+          break;
+        }
+        case 0x93: {
+          // STACK_GLOBAL
+          const name = text(pop());
+          stack.push(checkGlobal(text(pop()), name, where));
+          break;
+        }
+        case 0x52: {
+          // REDUCE
+          const args = pop();
+          stack.push(reduce(pop(), args, where));
+          break;
+        }
+        case 0x81: {
+          // NEWOBJ
+          const args = pop();
+          stack.push(newObject(pop(), args, where));
+          break;
+        }
+        case 0x92: {
+          // NEWOBJ_EX (keyword arguments are not kept: placeholders are never constructed)
+          pop();
+          const args = pop();
+          stack.push(newObject(pop(), args, where));
+          break;
+        }
+        case 0x62: {
+          // BUILD
+          const state = pop();
+          build(top(), state, where);
+          break;
+        }
+        case 0x69: {
+          // INST: a call of the class by name
+          const module = c.line();
+          const name = c.line();
+          throw forbiddenCall(checkGlobal(module, name, where).qualified, where);
+        }
+        case 0x6f: {
+          // OBJ: a call of the class on the stack
+          const items = popMark();
+          const cls = items[0];
+          throw forbiddenCall(cls instanceof PyGlobal ? cls.qualified : typeName(cls), where);
+        }
+        case 0x50: // PERSID
+          stack.push(host.persistentLoad(c.line(), where));
+          break;
+        case 0x51: // BINPERSID
+          stack.push(host.persistentLoad(pop(), where));
+          break;
+        default: {
+          const scalar = readScalar(op, c, where);
+          if (scalar !== NOT_SCALAR) {
+            stack.push(scalar);
+            break;
+          }
+          throw badPickle(
+            "an opcode this reader does not run",
+            where,
+            "a data opcode of pickle protocols 0-5",
+            `0x${op.toString(16).padStart(2, "0")}`,
+          );
+        }
       }
     }
+  } catch (e) {
+    throw isReparamError(e) && e.where === label ? atOffset(e, `${label} byte ${at}`) : e;
   }
+}
+
+/** The same error, at `where` (the message's first part kept, the details recomposed). */
+function atOffset(e: ReparamError, where: string): ReparamError {
+  const cut = e.message.indexOf("; at ");
+  const message = cut < 0 ? e.message : e.message.slice(0, cut);
+  const details = {
+    where,
+    ...(e.expected === undefined ? {} : { expected: e.expected }),
+    ...(e.found === undefined ? {} : { found: e.found }),
+  };
+  return new ReparamError(e.code, message, { ...details, ...(e.hint === undefined ? {} : { hint: e.hint }) });
 }
