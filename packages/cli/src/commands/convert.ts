@@ -73,7 +73,7 @@ export function registerConvert(program: Command): void {
       "after converting, run original and converted (or check a state dict block by block); exit 3 on a mismatch",
     )
     .option("--json", "print one JSON object on stdout and nothing else")
-    .option("-q, --quiet", "no progress display")
+    .option("-q, --quiet", "no progress display (batch: no line per converted model)")
     .option("-f, --force", "overwrite an existing output")
     .option(
       "--jobs <n>",
