@@ -26,7 +26,7 @@ scope.onmessage = async (ev) => {
   busy = true;
   try {
     await ready;
-    await runModel(ev.data.files, post);
+    await runModel(ev.data.files, ev.data.verify, post);
   } catch (e) {
     post(failed(e));
   } finally {

@@ -11,6 +11,7 @@ const progress = $<HTMLProgressElement>("progress");
 const download = $<HTMLAnchorElement>("download");
 const input = document.querySelector<HTMLInputElement>("input[data-testid=model-input]")!;
 const drop = $<HTMLLabelElement>("drop");
+const verify = document.querySelector<HTMLInputElement>("input[data-testid=verify-toggle]")!;
 
 const worker = new Worker(new URL("./convert-worker.ts", import.meta.url), { type: "module" });
 let ready = false;
@@ -35,7 +36,7 @@ function start(files: NamedBlob[]): void {
   busy = true;
   reset();
   setStatus("reading");
-  worker.postMessage({ type: "run", files } satisfies WorkerRequest);
+  worker.postMessage({ type: "run", files, verify: verify.checked } satisfies WorkerRequest);
 }
 
 function show(e: WorkerEvent): void {

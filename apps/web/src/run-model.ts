@@ -11,9 +11,14 @@ import { zipFiles } from "./zip-files.js";
 /**
  * The page's whole job on one model, in the worker: find the model among
  * the files, inspect it, convert it (output as Blob parts), zip a result of
- * several files, and verify the result; each step reported through `post`.
+ * several files, and (unless `verify` is false) verify the result; each
+ * step reported through `post`.
  */
-export async function runModel(files: readonly NamedBlob[], post: (e: WorkerEvent) => void): Promise<void> {
+export async function runModel(
+  files: readonly NamedBlob[],
+  verify: boolean,
+  post: (e: WorkerEvent) => void,
+): Promise<void> {
   const progress = (p: RunProgress) => post({ type: "progress", progress: p });
   progress({ step: "reading", done: 0, total: 1, text: "reading" });
   const { adapter, main, files: others } = await pickModel(files);
@@ -44,6 +49,10 @@ export async function runModel(files: readonly NamedBlob[], post: (e: WorkerEven
     download = { path: zipName(adapter, mainName), blob: await zipFiles(written) };
   }
   post({ type: "converted", report, download, seconds: (performance.now() - t0) / 1000 });
+  if (!verify) {
+    const text = "not verified (turned off on the page)";
+    return post({ type: "verified", text, passed: true, backends: "nothing (verification turned off)" });
+  }
   progress({ step: "verifying", done: 0, total: 1, text: "verifying" });
   const verification = await verifyConversion(
     adapter,

@@ -3,7 +3,12 @@ import type { NamedBlob } from "./file-set-input.js";
 import type { Inspection } from "./inspect-blocks.js";
 
 /** What the page asks of the worker. */
-export type WorkerRequest = { readonly type: "run"; readonly files: readonly NamedBlob[] };
+export interface WorkerRequest {
+  readonly type: "run";
+  readonly files: readonly NamedBlob[];
+  /** Verify the result after converting (the page's checkbox; on by default). */
+  readonly verify: boolean;
+}
 
 /** Where a run is, for the status line and the progress bar (`done` of `total`). */
 export interface RunProgress {

@@ -138,6 +138,18 @@ describe("the web page, in headless Chromium", () => {
     expect(run.report).toMatch(/PASSED: 5 fused blocks checked, 0 failed/);
   });
 
+  it("converts without verifying when the verify box is unchecked", async () => {
+    await driver.page.uncheck("input[data-testid=verify-toggle]");
+    try {
+      const run = await driver.run([file("repvgg_tiny.train.safetensors")]);
+      expect(run.status).toBe("done");
+      expect(run.download?.name).toBe("repvgg_tiny.train.deploy.safetensors");
+      expect(run.report).toBe("not verified (turned off on the page)");
+    } finally {
+      await driver.page.check("input[data-testid=verify-toggle]");
+    }
+  });
+
   it("says error: CODE for a corrupt file, and offers no download", async () => {
     const bytes = Buffer.from(readFileSync(join(fixtures, "repvgg_tiny.train.onnx")).subarray(0, 300));
     const run = await driver.run([{ name: "broken.onnx", buffer: bytes }]);
