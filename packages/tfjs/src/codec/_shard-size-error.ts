@@ -6,10 +6,24 @@ import type { WeightsGroup } from "./weights-manifest.js";
  * hold `found` bytes in total where its weights need `need`. The manifest gives no per-shard sizes,
  * so the culprit is guessed from the converter's layout (every shard but the
  * last has the same size): a shard before the last that differs from the
- * common size, else the last shard.
+ * common size, else the last shard. When the shards are too short and
+ * `lengths` (each weight's byte length) is given, the message names the
+ * first weight whose bytes run past them: the one whose shape claims more
+ * than is stored, or the first one after it.
  */
-export function shardSizeError(group: WeightsGroup, g: number, sizes: readonly number[], need: number): ReparamError {
+export function shardSizeError(
+  group: WeightsGroup,
+  g: number,
+  sizes: readonly number[],
+  need: number,
+  lengths: readonly number[] = [],
+): ReparamError {
   const found = sizes.reduce((a, b) => a + b, 0);
+  let end = 0;
+  const short = found < need ? lengths.findIndex((n) => (end += n) > found) : -1;
+  const spec = short < 0 ? undefined : group.weights[short];
+  const named =
+    spec === undefined ? "" : `: weight ${JSON.stringify(spec.name)} [${spec.shape.join(", ")}] ends at byte ${end}`;
   const listed = group.paths.map((p, i) => `${p} ${sizes[i]}`).join(", ");
   const n = sizes.length;
   let blame = n - 1;
@@ -29,7 +43,7 @@ export function shardSizeError(group: WeightsGroup, g: number, sizes: readonly n
   const where = n === 0 ? `weightsManifest[${g}] (no shards)` : `${group.paths[blame]} (shard ${blame + 1} of ${n})`;
   return new ReparamError(
     "TFJS_SHARD_SIZE",
-    `weight shards ${found < need ? "too short" : "too long"} for their manifest`,
+    `weight shards ${found < need ? "too short" : "too long"} for their manifest${named}`,
     {
       where,
       expected,

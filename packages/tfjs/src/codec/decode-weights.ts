@@ -42,7 +42,7 @@ export async function decodeWeights(manifest: WeightsManifest, files: TfjsFiles)
     const groupLengths = lengths[g]!;
     const need = groupLengths.reduce((a, b) => a + b, 0);
     const sizes = shards.map((s) => s.size);
-    if (sizes.reduce((a, b) => a + b, 0) !== need) throw shardSizeError(group, g, sizes, need);
+    if (sizes.reduce((a, b) => a + b, 0) !== need) throw shardSizeError(group, g, sizes, need, groupLengths);
     const read = (k: number, offset: number, length: number): Promise<Uint8Array> =>
       shardOf(group.paths[k]!, g, () => shards[k]!.read(offset, length));
     const direct = shards.every((s) => s.readInto !== undefined);
