@@ -28,10 +28,13 @@ export const pytorchAdapter: FormatAdapter<PytorchModel> = {
   async encode(model, decisions, output, options) {
     if (!output.name.endsWith(".safetensors")) return encodePth(model, decisions, output, options);
     const stats = await safetensorsAdapter.encode(model.view, decisions, output, options);
-    const full = model.found.layout.kind === "full-model";
-    const note = full
-      ? "full model: written as its deploy state dict; the model object itself is not rewritten"
-      : undefined;
+    const { layout } = model.found;
+    const note =
+      layout.kind === "full-model"
+        ? "full model: written as its deploy state dict; the model object itself is not rewritten"
+        : layout.kind === "checkpoint" && layout.others.length > 0
+          ? `training checkpoint: only the state dict is written (safetensors holds tensors only; ${layout.others.join(", ")} left out: write a .pth to keep them)`
+          : undefined;
     return note === undefined ? stats : { ...stats, notes: [...(stats.notes ?? []), note] };
   },
   describe(model) {
