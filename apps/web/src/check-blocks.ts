@@ -106,6 +106,7 @@ async function checkBlock(
     if (dead.has(rt.backend as BackendName)) continue;
     let session: ModelSession | undefined;
     try {
+      // The check model is already in memory: handed over as bytes (the empty Blob is never read).
       const main = { path: `${name}.check.onnx`, blob: new Blob([]) };
       session = await rt.open({ label: `${name} (block check)`, main, files: [], bytes: model.bytes });
       const x = session.inputs.find((i) => i.name === "x")!;

@@ -11,6 +11,7 @@ import {
 import type { PageModel } from "./page-model.js";
 import type { PageRuntime } from "./page-runtimes.js";
 import { seededSamples } from "./seeded-samples.js";
+import { webError } from "./web-error.js";
 
 /** Output index pairs [original, converted]: by name when every name is on both sides, else by position. */
 function pairOutputs(a: ModelSession, b: ModelSession): [number, number][] {
@@ -83,7 +84,8 @@ export async function compareModels(
       for (const s of opened) await s.dispose().catch(() => undefined);
     }
   }
-  throw new Error(
-    `no backend could run both models: ${skipped.map((s) => `${s.runtime} ${s.backend}: ${s.reason}`).join("; ")}`,
-  );
+  throw webError("WEB_NO_BACKEND", "no backend could run both models", {
+    where: `${original.label} and ${converted.label}`,
+    found: skipped.map((s) => `${s.runtime} ${s.backend}: ${s.reason}`).join("; "),
+  });
 }

@@ -7,6 +7,7 @@ export type WebErrorCode =
   | "WEB_SEVERAL_MODELS"
   | "WEB_MISSING_FILE"
   | "WEB_VERIFY_FAILED"
+  | "WEB_NO_BACKEND"
   | "WEB_BUSY"
   | "WEB_BUG";
 
