@@ -35,7 +35,8 @@ export async function runModel(
       step: p.phase === "write" ? "writing" : "converting",
       done: p.done,
       total: p.total,
-      text: p.phase === "fuse" ? `fuse ${p.done}/${p.total}` : p.phase,
+      // Blocks fused in windows report fractions: the bar takes them, the text counts whole blocks.
+      text: p.phase === "fuse" ? `fuse ${Math.floor(p.done)}/${p.total}` : p.phase,
     }),
   );
   decoded = undefined;
