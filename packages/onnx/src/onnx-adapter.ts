@@ -6,11 +6,12 @@ import { initializerInputNote } from "./view/_initializer-input-note.js";
 import { inputFiles } from "./_input-files.js";
 import { modelFacts, weightCount } from "./view/_model-facts.js";
 import { writeModel } from "./write/_write-model.js";
+import { withLazyTensors } from "./write/_lazy-pending.js";
 import { checkGraph } from "./view/check-graph.js";
 import { onnxFormat } from "./detect-onnx.js";
-import { decodeModel } from "./codec/decode-model.js";
+import { decodeModelFrom } from "./codec/decode-model.js";
 import { internalizeTensors } from "./codec/internalize-tensors.js";
-import { externalThreshold, initializersAsInputs } from "./onnx-convert-options.js";
+import { externalThreshold, initializersAsInputs, lazyBytes } from "./onnx-convert-options.js";
 import type { OnnxModel } from "./codec/onnx-model.js";
 import type { OnnxGraphView } from "./view/onnx-graph-view.js";
 import { onnxDeployConv } from "./write/onnx-deploy-conv.js";
@@ -20,7 +21,8 @@ const DTYPE_OPTION: Record<string, number> = { f32: DT.FLOAT, f16: DT.FLOAT16 };
 
 /**
  * The ONNX format adapter for core's `reparameterize`:
- * - decode: parses the `.onnx` bytes (unknown fields kept), loads external
+ * - decode: parses the `.onnx` file's structure (unknown fields kept; large
+ *   initializers' data left in the file and read when needed), loads external
  *   data through `input.open` (locations checked first; never outside the
  *   model's folder), and checks the graph (cycles, undefined inputs);
  * - findBlocks: core's matcher on `onnxGraphView` (see `findOnnxBlocks`);
@@ -42,8 +44,8 @@ const DTYPE_OPTION: Record<string, number> = { f32: DT.FLOAT, f16: DT.FLOAT16 };
 export const onnxAdapter: FormatAdapter<OnnxModel> = {
   ...onnxFormat,
 
-  async decode(input) {
-    const proto = decodeModel(await input.main.read(0, input.main.size));
+  async decode(input, options) {
+    const proto = await decodeModelFrom(input.main, input.name, lazyBytes(options));
     const loaded = await internalizeTensors(proto, inputFiles(input));
     checkGraph(proto);
     return { proto, name: input.name, externalData: loaded > 0, blocks: new Map() };
@@ -72,7 +74,7 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
     const { model: proto, pending } =
       graph === undefined ? { model: model.proto, pending: new Map() } : applyFusions(model.proto, graph, fusions);
     checkGraph(proto);
-    const written = await writeModel(proto, pending, output, threshold);
+    const written = await writeModel(proto, withLazyTensors(proto, pending), output, threshold);
     const notes: string[] = [];
     if (written.external !== undefined)
       notes.push(`external data: ${written.external.tensors} tensors in '${written.external.location}'`);

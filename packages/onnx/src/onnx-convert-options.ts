@@ -1,4 +1,5 @@
 import { ReparamError, type ConvertOptions } from "@reparam/core";
+import { LAZY_RAW_BYTES } from "./codec/scan-model.js";
 
 /** Options the ONNX adapter reads, besides core's. */
 export interface OnnxConvertOptions extends ConvertOptions {
@@ -17,6 +18,13 @@ export interface OnnxConvertOptions extends ConvertOptions {
    * inputs, and blocks that read them are refused (`NON_CONSTANT_WEIGHTS`).
    */
   readonly initializersAsInputs?: "constants" | "inputs";
+  /**
+   * Initializers whose `raw_data` holds at least this many bytes are left in
+   * the input file at decode and read when needed (a block's load, or when
+   * written), so memory holds the model's structure, not its weights.
+   * Default 65536; 0 leaves every one in the file.
+   */
+  readonly lazyBytes?: number;
 }
 
 /**
@@ -50,6 +58,18 @@ export function initializersAsInputs(options: ConvertOptions): "constants" | "in
       "option initializersAsInputs must say how to read initializers that are also graph inputs",
       { expected: "'constants' or 'inputs'", found: JSON.stringify(v) },
     );
+  }
+  return v;
+}
+
+/** The `lazyBytes` option, checked. Throws `ONNX_BAD_OPTION` for anything but a byte count. */
+export function lazyBytes(options: ConvertOptions): number {
+  const v = options.lazyBytes ?? LAZY_RAW_BYTES;
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+    throw new ReparamError("ONNX_BAD_OPTION", "option lazyBytes must be a byte count", {
+      expected: "an integer >= 0",
+      found: String(v),
+    });
   }
   return v;
 }

@@ -5,6 +5,7 @@ import { tensorLabel } from "./_labels.js";
 import { modelTensors } from "./_model-tensors.js";
 import { dataTypeLabel } from "./onnx-dtype.js";
 import { elementCount, tensorByteLength } from "./tensor-byte-length.js";
+import { rawLength } from "./lazy-data.js";
 import type { ModelProto } from "onnx-buf";
 
 /** Sub-byte types: their typed-field packing varies by ONNX version, so only `raw_data` is checked. */
@@ -56,11 +57,12 @@ export function checkTensorData(tensor: TensorProto): void {
     } catch {
       return; // a data type newer than this reader: nothing to measure against
     }
-    if (tensor.rawData.byteLength !== expected) {
+    const stored = rawLength(tensor);
+    if (stored !== expected) {
       throw new ReparamError("ONNX_TENSOR_SIZE", "tensor data length does not match its dims and type", {
         where,
         expected: `${expected} bytes for dims [${tensor.dims.join(", ")}] of ${dataTypeLabel(tensor.dataType)}`,
-        found: `${tensor.rawData.byteLength} bytes in raw_data`,
+        found: `${stored} bytes in raw_data`,
       });
     }
     return;

@@ -1,8 +1,10 @@
 import { fromBinary } from "@bufbuild/protobuf";
-import { ReparamError, isReparamError } from "@reparam/core";
+import { ReparamError, isReparamError, type ByteSource } from "@reparam/core";
 import { ModelProtoSchema, type ModelProto } from "onnx-buf";
 import { checkWire } from "./_check-wire.js";
 import { checkModelTensorData } from "./check-tensor-data.js";
+import { setLazyData } from "./lazy-data.js";
+import { scanModel } from "./scan-model.js";
 
 /**
  * Decodes the bytes of an `.onnx` file into a `ModelProto` (onnx-buf's
@@ -23,6 +25,35 @@ import { checkModelTensorData } from "./check-tensor-data.js";
  * {@link internalizeTensors} or {@link readExternalData}.
  */
 export function decodeModel(bytes: Uint8Array): ModelProto {
+  const model = parseModel(bytes);
+  checkModelTensorData(model);
+  return model;
+}
+
+/**
+ * Decodes an `.onnx` file read through `source` as {@link decodeModel}
+ * does, without holding its weights: large initializers' `raw_data` stays
+ * in the file (see {@link scanModel}; each such tensor has an empty
+ * `raw_data` and its place recorded by `setLazyData`), so memory holds the
+ * model's structure only. Read a tensor's bytes with `rawBytes`; the
+ * writer copies them from `source` when it writes. Same checks and errors as
+ * `decodeModel`; a tensor's data length is checked against its dims whether
+ * it was read or left in the file.
+ */
+export async function decodeModelFrom(source: ByteSource, name: string, minLazy?: number): Promise<ModelProto> {
+  const { skeleton, lazy } = await scanModel(source, `'${name}'`, minLazy);
+  const model = parseModel(skeleton);
+  const initializers = model.graph!.initializer;
+  for (const [i, where] of lazy) {
+    const t = initializers[i];
+    if (t !== undefined) setLazyData(t, { source, ...where });
+  }
+  checkModelTensorData(model);
+  return model;
+}
+
+/** The structural checks and the decoding, without the tensor data check. */
+function parseModel(bytes: Uint8Array): ModelProto {
   checkWire(bytes, ModelProtoSchema);
   let model: ModelProto;
   try {
@@ -42,7 +73,6 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
       found: `fields ${describeFields(model)}`,
     });
   }
-  checkModelTensorData(model);
   return model;
 }
 

@@ -9,6 +9,7 @@ import {
 import { tensorLabel } from "./_labels.js";
 import { dataTypeLabel, dtypeOf, type OnnxDType } from "./onnx-dtype.js";
 import { elementCount, tensorByteLength } from "./tensor-byte-length.js";
+import { lazyData } from "./lazy-data.js";
 
 /** The floating-point dtypes, all read widened to float64. */
 export type FloatDType = "float32" | "float16" | "bfloat16" | "float64";
@@ -46,6 +47,15 @@ export function tensorValues(tensor: TensorProto, external?: Uint8Array): Tensor
   }
   if (tensor.segment !== undefined) {
     throw new ReparamError("ONNX_UNSUPPORTED_TENSOR", "segmented tensors are not supported", { where });
+  }
+  const lazy = lazyData(tensor);
+  if (lazy !== undefined) {
+    // Its data was left in the file (a weight): read through `loadedTensor` first. Here only when a graph uses a weight-sized tensor as a pad or shape.
+    throw new ReparamError("ONNX_UNSUPPORTED_TENSOR", "a weight-sized constant where the graph needs a small one", {
+      where,
+      expected: "a small constant (pads, shapes, a fill value)",
+      found: `${lazy.length} bytes of raw_data`,
+    });
   }
   const count = elementCount(tensor.dims, where);
   if (tensor.dataLocation === TensorProto_DataLocation.EXTERNAL) {

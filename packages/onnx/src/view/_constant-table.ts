@@ -10,6 +10,7 @@ import {
 import { intAttribute, isOnnxDomain, tensorAttribute } from "../codec/_attributes.js";
 import type { BufferPool } from "../codec/_buffer-pool.js";
 import { floatValues } from "../codec/_float-values.js";
+import { loadedTensor } from "../codec/lazy-data.js";
 import { dtypeOf } from "../codec/onnx-dtype.js";
 import { elementCount } from "../codec/tensor-byte-length.js";
 import { tensorValues, type FloatDType, type TensorValues } from "../codec/tensor-values.js";
@@ -28,10 +29,16 @@ export interface OnnxConstant {
    * empty for a true constant.
    */
   readonly graphInputs: readonly string[];
-  /** Its values, floats widened exactly to float64 (and rounded as a Cast would). */
+  /**
+   * Its values, floats widened exactly to float64 (and rounded as a Cast
+   * would), for the small constants read while the view is built (pads,
+   * shapes): throws for a tensor whose data was left in the file.
+   */
   read(): TensorValues;
-  /** Its values as core takes them: FLOAT data as a Float32Array that may alias the model (never write it), other floats as `read` gives them. */
-  readFloats(): Float32Array | Float64Array;
+  /** The same values, read from the file when they were left there (weights). */
+  load(): Promise<TensorValues>;
+  /** Its values as core takes them: FLOAT data as a Float32Array that may alias the model or a pooled buffer (never write it), other floats as `load` gives them. */
+  readFloats(): Promise<Float32Array | Float64Array>;
 }
 
 const FLOATS: ReadonlySet<number> = new Set([DT.FLOAT, DT.FLOAT16, DT.BFLOAT16, DT.DOUBLE]);
@@ -87,6 +94,15 @@ function constantTensor(node: NodeProto): TensorProto | undefined {
   return undefined;
 }
 
+/** The reads of a tensor's values: `read` from the message; `load` and `readFloats` read data left in the file first. */
+function tensorReads(t: TensorProto, pool: BufferPool | undefined): Pick<OnnxConstant, "read" | "load" | "readFloats"> {
+  return {
+    read: () => tensorValues(t),
+    load: async () => tensorValues(await loadedTensor(t)),
+    readFloats: async () => floatValues(await loadedTensor(t, pool), pool),
+  };
+}
+
 const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
@@ -112,18 +128,30 @@ function constantSum(
   )
     return undefined;
   const dtype = dtypeOf(a.dataType) as FloatDType;
-  const sum = (): Float64Array => {
-    const x = floatsOf(a.read());
-    const y = floatsOf(b.read());
-    return roundTo(
+  const sum = (x: Float64Array, y: Float64Array): Float64Array =>
+    roundTo(
       x.map((v, i) => v + y[i]!),
       a.dataType,
     );
+  const read = (): TensorValues => ({ dtype, values: sum(floatsOf(a.read()), floatsOf(b.read())) });
+  const load = async (): Promise<TensorValues> => ({
+    dtype,
+    values: sum(floatsOf(await a.load()), floatsOf(await b.load())),
+  });
+  const readFloats = async () => {
+    const values = floatsOf(await load());
+    return a.dataType === DT.FLOAT ? Float32Array.from(values) : values;
   };
-  const read = (): TensorValues => ({ dtype, values: sum() });
-  const readFloats = () => (a.dataType === DT.FLOAT ? Float32Array.from(sum()) : sum());
   const graphInputs = [...new Set([...a.graphInputs, ...b.graphInputs])];
-  return { dims: a.dims, dataType: a.dataType, nodes: [...a.nodes, ...b.nodes, node], graphInputs, read, readFloats };
+  return {
+    dims: a.dims,
+    dataType: a.dataType,
+    nodes: [...a.nodes, ...b.nodes, node],
+    graphInputs,
+    read,
+    load,
+    readFloats,
+  };
 }
 
 /**
@@ -133,8 +161,10 @@ function constantSum(
  * Initializers that are also graph inputs (an input may override them) are
  * left out unless `withInputs`; then they are in, their `graphInputs` naming
  * them (and so on for what is made from them).
- * Tensors must already be loaded (no external data left). `readFloats`
- * copies unaligned float32 data into buffers of `pool` when given.
+ * External data must already be loaded; data left in the model file (see
+ * `setLazyData`) is read by `load` and `readFloats`. `readFloats` reads
+ * such data, or copies unaligned float32 data, into buffers of `pool` when
+ * given.
  */
 export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs = false): Map<string, OnnxConstant> {
   const inputs = new Set(graph.input.map((v) => v.name));
@@ -151,8 +181,7 @@ export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs =
       dataType: t.dataType,
       nodes: [],
       graphInputs: input ? [t.name] : [],
-      read: () => tensorValues(t),
-      readFloats: () => floatValues(t, pool),
+      ...tensorReads(t, pool),
     });
   }
   for (const node of topologicalOrder(graph)) {
@@ -166,8 +195,7 @@ export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs =
         dataType: t.dataType,
         nodes: [node],
         graphInputs: [],
-        read: () => tensorValues(t),
-        readFloats: () => floatValues(t, pool),
+        ...tensorReads(t, pool),
       });
       continue;
     }
@@ -183,15 +211,16 @@ export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs =
     } else if (node.opType === "Cast") {
       const to = intAttribute(node, "to", Number.NaN);
       const ok = (FLOATS.has(src.dataType) && FLOATS.has(to)) || (INTS.has(src.dataType) && INTS.has(to));
-      const read = () => castValues(src.read(), to);
+      const load = async () => castValues(await src.load(), to);
       if (ok)
         table.set(out, {
           dims: src.dims,
           dataType: to,
           nodes: [...src.nodes, node],
           graphInputs: src.graphInputs,
-          read,
-          readFloats: () => floatsOf(read()),
+          read: () => castValues(src.read(), to),
+          load,
+          readFloats: async () => floatsOf(await load()),
         });
     }
   }
