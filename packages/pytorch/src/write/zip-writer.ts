@@ -60,7 +60,20 @@ export class ZipWriter {
     | { name: Uint8Array; offset: number; size: number; crc: number; written: number; zip64: boolean }
     | undefined;
 
-  constructor(private readonly sink: ByteSink) {}
+  /**
+   * @param sink - where the archive goes, piece by piece.
+   * @param zip64At - sizes, offsets and counts from which zip64 records are
+   *   written (0xffffffff, what the format needs; lower only to test them).
+   */
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly zip64At = MAX32,
+  ) {}
+
+  /** A 32-bit field's value, or the 0xffffffff that defers it to a zip64 record. */
+  private field(v: number): number {
+    return v >= this.zip64At ? MAX32 : v;
+  }
 
   /** Bytes written so far. */
   get size(): number {
@@ -76,7 +89,7 @@ export class ZipWriter {
   /** Starts entry `name` of `size` bytes: its local header. */
   async begin(name: string, size: number): Promise<void> {
     const bytes = encodeUtf8(name);
-    const zip64 = size >= MAX32;
+    const zip64 = size >= this.zip64At;
     const fixed = 30 + bytes.byteLength + (zip64 ? 20 : 0) + 4;
     const pad = (ALIGN - ((this.offset + fixed) % ALIGN)) % ALIGN;
     const header = new Bytes(fixed + pad)
@@ -129,7 +142,7 @@ export class ZipWriter {
   async finish(): Promise<number> {
     const start = this.offset;
     for (const e of this.entries) {
-      const big = [e.size >= MAX32, e.size >= MAX32, e.offset >= MAX32];
+      const big = [e.size >= this.zip64At, e.size >= this.zip64At, e.offset >= this.zip64At];
       const extra = big.filter(Boolean).length * 8;
       const h = new Bytes(46 + e.name.byteLength + (extra > 0 ? 4 + extra : 0))
         .u32(0x02014b50)
@@ -139,15 +152,15 @@ export class ZipWriter {
         .u16(0)
         .u32(0)
         .u32(e.crc)
-        .u32(Math.min(e.size, MAX32))
-        .u32(Math.min(e.size, MAX32))
+        .u32(this.field(e.size))
+        .u32(this.field(e.size))
         .u16(e.name.byteLength)
         .u16(extra > 0 ? 4 + extra : 0)
         .u16(0)
         .u16(0)
         .u16(0)
         .u32(0)
-        .u32(Math.min(e.offset, MAX32))
+        .u32(this.field(e.offset))
         .bytes(e.name);
       if (extra > 0) {
         h.u16(1).u16(extra);
@@ -159,7 +172,8 @@ export class ZipWriter {
     }
     const size = this.offset - start;
     const count = this.entries.length;
-    if (count >= 0xffff || start >= MAX32 || size >= MAX32) {
+    const count64 = count >= Math.min(0xffff, this.zip64At);
+    if (count64 || start >= this.zip64At || size >= this.zip64At) {
       const at = this.offset;
       await this.put(
         new Bytes(56)
@@ -183,8 +197,8 @@ export class ZipWriter {
       .u16(0)
       .u16(Math.min(count, 0xffff))
       .u16(Math.min(count, 0xffff))
-      .u32(Math.min(size, MAX32))
-      .u32(Math.min(start, MAX32))
+      .u32(this.field(size))
+      .u32(this.field(start))
       .u16(0);
     await this.put(end.done());
     return this.offset;
