@@ -84,13 +84,15 @@ export const ALLOWED_CALLS: ReadonlyMap<string, Call> = new Map<string, Call>([
 
 /**
  * Calls whose result is plain data that checkpoints often carry (numpy
- * scalars and dtypes, paths, devices, dates, `defaultdict`s, whose items
+ * scalars, arrays and dtypes, paths, devices, dates, `defaultdict`s, whose items
  * follow as `SETITEMS`): recorded as inert placeholders with their
  * arguments, never called.
  */
 export const INERT_CALLS: ReadonlySet<string> = new Set([
   "collections.defaultdict",
   "numpy.core.multiarray.scalar",
+  "numpy.core.multiarray._reconstruct",
+  "numpy._core.multiarray._reconstruct",
   "numpy._core.multiarray.scalar",
   "numpy.dtype",
   "pathlib.PosixPath",
