@@ -2,6 +2,7 @@ import { batchNormAffine } from "../../block/batch-norm.js";
 import type { Branch } from "../../block/block.js";
 import { type BranchAccumulator, unsupported } from "../../engine/branch-accumulator.js";
 import { foldConvBranch } from "../conv/fold-conv-branch.js";
+import { composeTile4x3 } from "./compose-tile.js";
 import type { FusePlan, Placement } from "../../block/fuse-plan.js";
 
 /**
@@ -26,6 +27,7 @@ export class SequentialAccumulator implements BranchAccumulator {
   private readonly live: Int32Array; // scratch: the m with a non-zero kxk weight
   private readonly w2: Float64Array; // scratch: their weights times t, [position][live m]
   private readonly k1live: Float64Array; // scratch: K1 transposed, live m only, [c][live m]
+  private readonly tile = new Int32Array(12); // scratch: row indices of one 4 x 3 tile
 
   constructor(
     b: Extract<Branch, { kind: "sequential" }>,
@@ -96,11 +98,18 @@ export class SequentialAccumulator implements BranchAccumulator {
     const k1Base = n < mPer ? 0 : g * cPer * mPer;
     const stride = Math.min(n, mPer); // between input channels in k1
     const at = (c: number, j: number) => ((c + slot) * kh + Math.floor(j / w) + p.offsetY) * kw + (j % w) + p.offsetX;
-    // Four input channels at a time: four independent sums, each in the order m ascending.
+    // Tiles of four input channels x three positions, then four channels at a
+    // time for the positions left: independent sums, each in the order m ascending.
+    const q = this.tile;
     let c = 0;
     for (; c + 4 <= cPer; c += 4) {
       const b0 = k1Base + c * stride;
-      for (let j = 0; j < hw; j++) {
+      let j0 = 0;
+      for (; j0 + 3 <= hw; j0 += 3) {
+        for (let ci = 0; ci < 4; ci++) for (let jj = 0; jj < 3; jj++) q[ci * 3 + jj] = at(c + ci, j0 + jj);
+        composeTile4x3(row, w2, j0 * n, n, k1, b0, stride, q);
+      }
+      for (let j = j0; j < hw; j++) {
         const q0 = at(c, j);
         const q1 = at(c + 1, j);
         const q2 = at(c + 2, j);
