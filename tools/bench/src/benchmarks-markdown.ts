@@ -44,16 +44,16 @@ export function benchmarksMarkdown(r: {
     lines.push(
       "## File-to-file conversion",
       "",
-      "`reparam convert` (best of 3) vs `cp` of the same input (best of 3); peak RSS of the conversion process. Goals: <= 3x cp; safetensors RSS <= 300 MB, ONNX and TF.js <= 2.5x the model size.",
+      "`reparam convert` (best of 3) vs `cp` of the same input (best of 3); peak RSS of the conversion process; seconds in decode (the model's structure), match (blocks and plans), fuse (the arithmetic) and write (reading kernels and copying tensors from the input, writing the output) from the report of the fastest run. Goals (#14): <= 3x cp; peak RSS <= 300 MB for RepVGG-B3 in every format.",
       "",
     );
     lines.push(
-      "| model | format | size | cp | convert | ratio | peak RSS | RSS / size |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+      "| model | format | size | cp | convert | ratio | peak RSS | RSS / size | decode / match / fuse / write |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     );
     for (const f of r.conversion) {
       lines.push(
-        `| ${f.arch} | ${f.format} | ${(f.inputBytes / 1e6).toFixed(1)} MB | ${f.cpSeconds.toFixed(2)} s | ${f.convertSeconds.toFixed(2)} s | ${f.ratio.toFixed(2)}x | ${mib(f.peakRssBytes)} | ${f.rssOverSize?.toFixed(2) ?? "-"} |`,
+        `| ${f.arch} | ${f.format} | ${(f.inputBytes / 1e6).toFixed(1)} MB | ${f.cpSeconds.toFixed(2)} s | ${f.convertSeconds.toFixed(2)} s | ${f.ratio.toFixed(2)}x | ${mib(f.peakRssBytes)} | ${f.rssOverSize?.toFixed(2) ?? "-"} | ${f.breakdown ? ["decode", "match", "fuse", "write"].map((k) => (f.breakdown![k] ?? 0).toFixed(2)).join(" / ") : "-"} |`,
       );
     }
     lines.push("");

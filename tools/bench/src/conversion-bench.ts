@@ -14,6 +14,8 @@ export interface ConversionFigure {
   readonly ratio: number;
   readonly peakRssBytes: number | undefined;
   readonly rssOverSize: number | undefined;
+  /** Seconds in decode, match, fuse and write, from the report of the fastest conversion. */
+  readonly breakdown: Readonly<Record<string, number>> | undefined;
 }
 
 const FORMATS: ReadonlyArray<{ format: string; gen: string; ext: string; folder: boolean }> = [
@@ -27,6 +29,15 @@ const FORMATS: ReadonlyArray<{ format: string; gen: string; ext: string; folder:
 function size(p: string): number {
   const s = statSync(p);
   return s.isDirectory() ? readdirSync(p).reduce((n, f) => n + statSync(join(p, f)).size, 0) : s.size;
+}
+
+/** ", decode 0.10 s, match ..." or nothing. */
+export function breakdownText(b: Readonly<Record<string, number>> | undefined): string {
+  return b === undefined
+    ? ""
+    : `; ${Object.entries(b)
+        .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
+        .join(", ")}`;
 }
 
 /** Converts each format of `arch` with the CLI (best of `reps`) and copies it with cp, in the same run. */
@@ -46,7 +57,7 @@ export async function conversionBench(
     });
     const conv = await best(reps, async () => {
       rmSync(converted, { recursive: true, force: true });
-      return run(cliBin, ["convert", input, "-o", converted, "--quiet", "--force"], { node: true });
+      return run(cliBin, ["convert", input, "-o", converted, "--json", "--force"], { node: true, json: true });
     });
     rmSync(copy, { recursive: true, force: true });
     rmSync(converted, { recursive: true, force: true });
@@ -60,9 +71,10 @@ export async function conversionBench(
       ratio: conv.seconds / cp.seconds,
       peakRssBytes: conv.peakRss,
       rssOverSize: conv.peakRss === undefined ? undefined : conv.peakRss / bytes,
+      breakdown: conv.breakdown,
     };
     log(
-      `  ${arch} ${f.format}: ${(bytes / 1e6).toFixed(1)} MB, cp ${cp.seconds.toFixed(2)} s, convert ${conv.seconds.toFixed(2)} s (${fig.ratio.toFixed(2)}x), peak RSS ${((conv.peakRss ?? 0) / 2 ** 20).toFixed(0)} MiB`,
+      `  ${arch} ${f.format}: ${(bytes / 1e6).toFixed(1)} MB, cp ${cp.seconds.toFixed(2)} s, convert ${conv.seconds.toFixed(2)} s (${fig.ratio.toFixed(2)}x), peak RSS ${((conv.peakRss ?? 0) / 2 ** 20).toFixed(0)} MiB (${(conv.peakRss ?? 0) / bytes > 0 ? ((conv.peakRss ?? 0) / bytes).toFixed(2) : "?"} x size)${breakdownText(conv.breakdown)}`,
     );
     figures.push(fig);
   }

@@ -13,7 +13,10 @@ import { benchmarksMarkdown } from "./benchmarks-markdown.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
-const what = args.find((a) => !a.startsWith("--")) ?? "all";
+const what = args.find((a) => !a.startsWith("--") && !args[args.indexOf(a) - 1]?.startsWith("--arch")) ?? "all";
+/** `--arch repvgg-b3` (repeatable): only these architectures in the conversion part. */
+const arches = args.flatMap((a, i) => (args[i - 1] === "--arch" ? [a] : []));
+const reps = Number(args.find((a) => a.startsWith("--reps="))?.slice(7) ?? "3");
 const log = (s: string) => console.log(s);
 mkdirSync(`${outDir}models`, { recursive: true });
 
@@ -35,8 +38,8 @@ if (what === "all" || what === "core") {
 }
 if (what === "all" || what === "convert") {
   log("file-to-file conversion vs cp:");
-  for (const arch of quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b3", "dbb-a0"])
-    results.conversion.push(...(await conversionBench(arch, quick ? 1 : 3, log)));
+  const chosen = arches.length > 0 ? arches : quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b3", "dbb-a0"];
+  for (const arch of chosen) results.conversion.push(...(await conversionBench(arch, quick ? 1 : reps, log)));
 }
 if (what === "all" || what === "latency") {
   log("inference latency, onnxruntime-node CPU, 224x224:");
@@ -44,7 +47,7 @@ if (what === "all" || what === "latency") {
     results.latency.push(...(await latencyBench(arch, quick ? [1] : [1, 8], quick ? 5 : 120, log)));
 }
 writeFileSync(`${outDir}results.json`, `${JSON.stringify(results, null, 2)}\n`);
-if (what === "all" && !quick) {
+if (what === "all" && !quick && arches.length === 0) {
   writeFileSync(`${root}BENCHMARKS.md`, benchmarksMarkdown(results));
   log("wrote BENCHMARKS.md");
 }

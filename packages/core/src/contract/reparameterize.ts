@@ -71,11 +71,14 @@ export function decideFor<M>(
  * The decisions with progress counted from inside the fusion: each block's
  * share is the output channels its `fuse` calls covered (a windowed writer
  * counts window by window; a block fused twice counts once), and `fused()`
- * counts the whole block.
+ * counts the whole block. The time spent in `fuse` adds up in `clock.fuse` (ms).
  */
-function counted(decisions: readonly Decision[], onProgress: ((p: Progress) => void) | undefined): Decision[] {
+function counted(
+  decisions: readonly Decision[],
+  onProgress: ((p: Progress) => void) | undefined,
+  clock: { fuse: number },
+): Decision[] {
   const total = decisions.filter((d) => d.kind === "fuse").length;
-  if (onProgress === undefined) return [...decisions];
   let done = 0;
   return decisions.map((d): Decision => {
     if (d.kind !== "fuse") return d;
@@ -85,12 +88,14 @@ function counted(decisions: readonly Decision[], onProgress: ((p: Progress) => v
       const next = Math.min(1, share + rows / o);
       done += next - share;
       share = next;
-      onProgress({ phase: "fuse", done: Math.min(total, Math.round(done * 1e6) / 1e6), total });
+      onProgress?.({ phase: "fuse", done: Math.min(total, Math.round(done * 1e6) / 1e6), total });
     };
     return {
       ...d,
       fuse: (block, target) => {
+        const t0 = Date.now();
         const arrays = d.fuse(block, target);
+        clock.fuse += Date.now() - t0;
         add((target.window?.to ?? o) - (target.window?.from ?? 0));
         return arrays;
       },
@@ -115,13 +120,18 @@ export async function reparameterize<M>(
   options: ConvertOptions = {},
   onProgress?: (p: Progress) => void,
 ): Promise<ConversionReport> {
+  const t0 = Date.now();
   onProgress?.({ phase: "read", done: 0, total: 1 });
   const model = await adapter.decode(input, options);
+  const t1 = Date.now();
   onProgress?.({ phase: "match", done: 0, total: 1 });
   const { candidates, refused: matchRefused } = await adapter.findBlocks(model, options);
   const decisions = decideFor(adapter, model, candidates, options);
-  const tracked = counted(decisions, onProgress);
+  const clock = { fuse: 0 };
+  const tracked = counted(decisions, onProgress, clock);
+  const t2 = Date.now();
   const stats = await adapter.encode(model, tracked, output, options);
+  const t3 = Date.now();
   onProgress?.({ phase: "write", done: 1, total: 1 });
   const fused: FusedBlockReport[] = [];
   const families: Record<string, number> = {};
@@ -150,5 +160,11 @@ export async function reparameterize<M>(
     parameters: { before: adapter.parameterCount(model), after: stats.parametersAfter },
     bytesWritten: stats.bytesWritten,
     notes: stats.notes ?? [],
+    seconds: {
+      decode: (t1 - t0) / 1e3,
+      match: (t2 - t1) / 1e3,
+      fuse: clock.fuse / 1e3,
+      write: (t3 - t2 - clock.fuse) / 1e3,
+    },
   };
 }

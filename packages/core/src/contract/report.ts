@@ -25,4 +25,16 @@ export interface ConversionReport {
   readonly parameters: { readonly before: number; readonly after: number };
   readonly bytesWritten: number;
   readonly notes: readonly string[];
+  /**
+   * Where the time went, in seconds: `decode` (reading the model's
+   * structure), `match` (finding and planning blocks), `fuse` (the fusion
+   * arithmetic, inside the decisions' `fuse`), `write` (the rest of encode:
+   * reading kernels and copying tensors from the input, writing the output).
+   */
+  readonly seconds?: {
+    readonly decode: number;
+    readonly match: number;
+    readonly fuse: number;
+    readonly write: number;
+  };
 }
