@@ -1,4 +1,4 @@
-import type { InspectedBlock } from "./inspect-blocks.js";
+import type { InspectedBlock } from "@reparam/core";
 
 const SVG = "http://www.w3.org/2000/svg";
 const BOX_W = 120;

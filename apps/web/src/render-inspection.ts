@@ -1,4 +1,4 @@
-import type { Inspection } from "./inspect-blocks.js";
+import type { Inspection } from "@reparam/core";
 
 const COLUMNS = ["block", "family", "branches", "stride", "groups", "decision", "fuses into / why not"] as const;
 
@@ -21,7 +21,7 @@ export function renderInspectTable(table: HTMLTableElement, inspection: Inspecti
     for (const text of [b.name, b.family, branches, b.stride, b.groups]) row.append(cell("td", text));
     row.append(cell("td", b.status, b.status), cell("td", b.detail));
   }
-  for (const r of inspection.refused) {
+  for (const r of inspection.matchRefused) {
     const row = body.insertRow();
     row.append(cell("td", r.block), cell("td", "-"), cell("td", "-"), cell("td", "-"), cell("td", "-"));
     row.append(cell("td", "refuse", "refuse"), cell("td", `${r.reason}: ${r.message}`));
@@ -40,8 +40,8 @@ export function inspectionSummary(inspection: Inspection): string {
   const { before, afterEstimate } = inspection.parameters;
   return [
     `${inspection.format}${details ? ` (${details})` : ""}:`,
-    `${inspection.blocks.length + inspection.refused.length} blocks,`,
-    `${count("fuse")} to fuse${fam ? ` (${fam})` : ""}, ${count("refuse") + inspection.refused.length} refused, ${count("skip")} skipped;`,
+    `${inspection.blocks.length + inspection.matchRefused.length} blocks,`,
+    `${count("fuse")} to fuse${fam ? ` (${fam})` : ""}, ${count("refuse") + inspection.matchRefused.length} refused, ${count("skip")} skipped;`,
     `parameters ${before.toLocaleString("en")} -> ${afterEstimate.toLocaleString("en")}`,
   ].join(" ");
 }

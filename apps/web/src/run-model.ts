@@ -1,7 +1,6 @@
-import { reparameterize, type FormatAdapter } from "@reparam/core";
+import { inspect, reparameterize, type FormatAdapter } from "@reparam/core";
 import { blobOutput } from "./blob-output.js";
 import { baseName, fileSetInput, type NamedBlob } from "./file-set-input.js";
-import { inspectBlocks } from "./inspect-blocks.js";
 import { deployName, pickModel, zipName } from "./pick-model.js";
 import { pageModel, verifyConversion } from "./verify-conversion.js";
 import type { RunProgress, WorkerEvent } from "./worker-protocol.js";
@@ -25,7 +24,7 @@ export async function runModel(
   progress({ step: "inspecting", done: 0, total: 1, text: `inspecting ${adapter.format}` });
   const t0 = performance.now();
   let decoded: unknown = await adapter.decode(fileSetInput(main, others), {});
-  post({ type: "inspected", main: main.path, inspection: await inspectBlocks(adapter, decoded) });
+  post({ type: "inspected", main: main.path, inspection: await inspect(adapter, decoded) });
   // The conversion takes the model inspect decoded (one decode, one copy of a large model), then lets go of it.
   const once: FormatAdapter<unknown> = { ...adapter, decode: () => Promise.resolve(decoded) };
   const mainName = baseName(main.path);

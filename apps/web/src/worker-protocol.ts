@@ -1,6 +1,6 @@
 import type { ConversionReport } from "@reparam/core";
 import type { NamedBlob } from "./file-set-input.js";
-import type { Inspection } from "./inspect-blocks.js";
+import type { Inspection } from "@reparam/core";
 
 /** What the page asks of the worker. */
 export interface WorkerRequest {

@@ -55,6 +55,8 @@ export type { FormatFacts } from "./contract/format-facts.js";
 export { UNIT_ROUNDOFF } from "./contract/deploy-conv.js";
 export type { DeployConv } from "./contract/deploy-conv.js";
 export { decide, decideFor, reparameterize } from "./contract/reparameterize.js";
+export { inspect } from "./contract/inspect.js";
+export type { InspectedBlock, Inspection } from "./contract/inspect.js";
 export type { CanWrite, Progress } from "./contract/reparameterize.js";
 
 export { graphView } from "./graph/graph-view.js";

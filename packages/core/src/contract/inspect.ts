@@ -1,34 +1,35 @@
-import {
-  decideFor,
-  type Block,
-  type ConvertOptions,
-  type FormatAdapter,
-  type KernelShape,
-  type Refusal,
-} from "@reparam/core";
+import type { Block } from "../block/block.js";
+import type { KernelShape } from "../block/kernel.js";
+import type { Refusal } from "../block/refusal.js";
+import type { ConvertOptions, FormatAdapter } from "./adapter.js";
+import { decideFor } from "./reparameterize.js";
 
-/** One block as `reparam inspect` shows it. */
+/** One block as `reparam inspect` (and the web page) shows it. */
 export interface InspectedBlock {
   readonly name: string;
   readonly family: string;
+  /** One label per branch: `3x3+bn`, `1x1-3x3`, `identity+bn`, `avgpool3x3`. */
   readonly branches: readonly string[];
   /** A BatchNorm after the sum (QARepVGG), folded in as well. */
   readonly postBn: boolean;
   readonly stride: string;
   readonly groups: string;
-  /** `fuse`, `refuse` or `skip`. */
   readonly status: "fuse" | "refuse" | "skip";
   /** The fused conv, or the refusal / skip reason. */
   readonly detail: string;
+  /** Why it is refused (status `refuse`). */
+  readonly refusal?: Refusal;
 }
 
-/** What the page shows before converting: what `reparam inspect` prints. */
+/** What a conversion would do with a decoded model, without doing it. */
 export interface Inspection {
   readonly format: string;
   readonly details: Readonly<Record<string, string>>;
+  /** Every candidate block, with what `decide` makes of it. */
   readonly blocks: readonly InspectedBlock[];
-  /** Blocks refused while matching (structure), beside the refused candidates in `blocks`. */
-  readonly refused: readonly Refusal[];
+  /** Blocks refused while matching (structure), which are not among `blocks`. */
+  readonly matchRefused: readonly Refusal[];
+  /** Parameters now, and after converting (estimated from the plans). */
   readonly parameters: { readonly before: number; readonly afterEstimate: number };
 }
 
@@ -54,12 +55,13 @@ function blockParams(b: Block<KernelShape>): number {
 }
 
 /**
- * Lists a decoded model's blocks and what convert would do with each, the
- * way the CLI's `inspect` does (same labels, same parameter estimate).
+ * Lists a decoded model's blocks and what `reparameterize` would do with
+ * each (the same decisions, `canWrite` included), with a parameter estimate:
+ * what the CLI's `inspect` and the web page show.
  */
-export async function inspectBlocks(
-  adapter: FormatAdapter<unknown>,
-  model: unknown,
+export async function inspect<M>(
+  adapter: FormatAdapter<M>,
+  model: M,
   options: ConvertOptions = {},
 ): Promise<Inspection> {
   const { candidates, refused } = await adapter.findBlocks(model, options);
@@ -82,17 +84,15 @@ export async function inspectBlocks(
       after += o * i * kh * kw + o - blockParams(layout);
       return { ...base, status: "fuse", detail: `${kh}x${kw} conv, groups ${d.plan.groups}` };
     }
-    return {
-      ...base,
-      status: d.kind,
-      detail: d.kind === "refuse" ? `${d.refusal.reason}: ${d.refusal.message}` : d.why,
-    };
+    if (d.kind === "refuse")
+      return { ...base, status: "refuse", detail: `${d.refusal.reason}: ${d.refusal.message}`, refusal: d.refusal };
+    return { ...base, status: "skip", detail: d.why };
   });
   return {
     format: adapter.format,
     details: adapter.describe?.(model) ?? {},
     blocks,
-    refused,
+    matchRefused: refused,
     parameters: { before, afterEstimate: after },
   };
 }
