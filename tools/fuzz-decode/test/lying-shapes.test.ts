@@ -31,18 +31,21 @@ async function refusal(format: FuzzFormat, model: ModelFiles): Promise<[string |
   return ["decoded", ""];
 }
 
-describe("a tensor whose declared shape does not match its stored data is refused at decode, named, in every format", () => {
-  it.each(["generated onnx", "generated onnx external data"])("%s: dims", async (label) => {
-    const m = byLabel(label);
-    const proto = decodeModel(mainBytes(m).slice());
-    const t = proto.graph!.initializer.find((i) => i.dims.length === 4)!;
-    t.dims = LIE.map(BigInt) as typeof t.dims;
-    const [code, message] = await refusal("onnx", withFile(m, m.name, encodeModel(proto)));
-    expect(code).toBe("ONNX_TENSOR_SIZE");
-    expect(message).toContain(`'${t.name}'`);
-  });
+describe("each adapter's decode, on a tensor whose declared shape does not match its stored data", () => {
+  it.each(["generated onnx", "generated onnx external data"])(
+    "%s: refuses lying dims, naming the tensor",
+    async (label) => {
+      const m = byLabel(label);
+      const proto = decodeModel(mainBytes(m).slice());
+      const t = proto.graph!.initializer.find((i) => i.dims.length === 4)!;
+      t.dims = LIE.map(BigInt) as typeof t.dims;
+      const [code, message] = await refusal("onnx", withFile(m, m.name, encodeModel(proto)));
+      expect(code).toBe("ONNX_TENSOR_SIZE");
+      expect(message).toContain(`'${t.name}'`);
+    },
+  );
 
-  it("onnx external data: a length entry that disagrees with the dims", async () => {
+  it("refuses an onnx external data length entry that disagrees with the dims, naming the tensor", async () => {
     const m = byLabel("generated onnx external data");
     const proto = decodeModel(mainBytes(m).slice());
     const t = proto.graph!.initializer.find((i) => i.externalData.some((e) => e.key === "length"))!;
@@ -52,35 +55,41 @@ describe("a tensor whose declared shape does not match its stored data is refuse
     expect(message).toContain(`'${t.name}'`);
   });
 
-  it.each(["generated safetensors", "generated safetensors sharded"])("%s: header shape", async (label) => {
-    const m = byLabel(label);
-    const path = [...m.files.keys()].find((p) => p.endsWith(".safetensors"))!;
-    const bytes = m.files.get(path)!;
-    const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-    const header = JSON.parse(decodeUtf8(bytes.subarray(8, 8 + n))) as Record<string, { shape: number[] }>;
-    const name = Object.keys(header).find((k) => header[k]!.shape?.length === 4)!;
-    header[name]!.shape = LIE;
-    const text = JSON.stringify(header);
-    const padded = encodeUtf8(text.padEnd(Math.ceil(text.length / 8) * 8, " "));
-    const size = new Uint8Array(8);
-    new DataView(size.buffer).setBigUint64(0, BigInt(padded.length), true);
-    const [code, message] = await refusal(
-      "safetensors",
-      withFile(m, path, concat(size, padded, bytes.subarray(8 + n))),
-    );
-    expect(code).toBe("SAFETENSORS_SIZE_MISMATCH");
-    expect(message).toContain(JSON.stringify(name));
-  });
+  it.each(["generated safetensors", "generated safetensors sharded"])(
+    "%s: refuses a lying header shape, naming the tensor",
+    async (label) => {
+      const m = byLabel(label);
+      const path = [...m.files.keys()].find((p) => p.endsWith(".safetensors"))!;
+      const bytes = m.files.get(path)!;
+      const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+      const header = JSON.parse(decodeUtf8(bytes.subarray(8, 8 + n))) as Record<string, { shape: number[] }>;
+      const name = Object.keys(header).find((k) => header[k]!.shape?.length === 4)!;
+      header[name]!.shape = LIE;
+      const text = JSON.stringify(header);
+      const padded = encodeUtf8(text.padEnd(Math.ceil(text.length / 8) * 8, " "));
+      const size = new Uint8Array(8);
+      new DataView(size.buffer).setBigUint64(0, BigInt(padded.length), true);
+      const [code, message] = await refusal(
+        "safetensors",
+        withFile(m, path, concat(size, padded, bytes.subarray(8 + n))),
+      );
+      expect(code).toBe("SAFETENSORS_SIZE_MISMATCH");
+      expect(message).toContain(JSON.stringify(name));
+    },
+  );
 
-  it.each(["generated tfjs layers sharded", "generated tfjs graph sharded"])("%s: manifest shape", async (label) => {
-    const m = byLabel(label);
-    const json = JSON.parse(decodeUtf8(mainBytes(m))) as {
-      weightsManifest: { weights: { name: string; shape: number[] }[] }[];
-    };
-    const w = json.weightsManifest[0]!.weights.find((x) => x.shape.length === 4)!;
-    w.shape = LIE;
-    const [code, message] = await refusal("tfjs", withFile(m, m.name, encodeUtf8(JSON.stringify(json))));
-    expect(code).toBe("TFJS_SHARD_SIZE");
-    expect(message).toContain(`weight ${JSON.stringify(w.name)} [${LIE.join(", ")}]`);
-  });
+  it.each(["generated tfjs layers sharded", "generated tfjs graph sharded"])(
+    "%s: refuses a lying manifest shape, naming the tensor",
+    async (label) => {
+      const m = byLabel(label);
+      const json = JSON.parse(decodeUtf8(mainBytes(m))) as {
+        weightsManifest: { weights: { name: string; shape: number[] }[] }[];
+      };
+      const w = json.weightsManifest[0]!.weights.find((x) => x.shape.length === 4)!;
+      w.shape = LIE;
+      const [code, message] = await refusal("tfjs", withFile(m, m.name, encodeUtf8(JSON.stringify(json))));
+      expect(code).toBe("TFJS_SHARD_SIZE");
+      expect(message).toContain(`weight ${JSON.stringify(w.name)} [${LIE.join(", ")}]`);
+    },
+  );
 });
