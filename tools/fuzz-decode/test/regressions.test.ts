@@ -31,6 +31,14 @@ const FOUND: ReadonlyArray<{ format: FuzzFormat; seeds: readonly number[]; was: 
     was: "a dangling tensor reference in the topology",
   },
   {
+    format: "tfjs",
+    // A layer that lost its calls but is still read, a call that lost its inputs, a graph node left with fewer data
+    // inputs than its op takes: fused on a broken structure; now TFJS_BAD_TOPOLOGY. 2036 and 19079: an Add that
+    // lost a branch (dead, fused alone; accepted).
+    seeds: [2036, 2102, 5953, 6853, 7682, 14878, 15804, 17201, 19079, 19193],
+    was: "a layer or node that lost its inputs",
+  },
+  {
     format: "safetensors",
     // A QARepVGG post-sum BatchNorm vector of dtype I32: a plain Error from floatValues; now SAFETENSORS_UNSUPPORTED_DTYPE.
     seeds: [16431],

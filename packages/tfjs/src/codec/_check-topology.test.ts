@@ -22,7 +22,12 @@ describe("checkTopology (found by tools/fuzz-decode: these crashed block matchin
     expect(errorCode(() => checkTopology(layers([conv]), "layers-model"))).toBeUndefined();
     expect(errorCode(() => checkTopology(graph({}), "graph-model"))).toBeUndefined();
     expect(
-      errorCode(() => checkTopology(layers([{ ...conv, inbound_nodes: [{ args: [] }] }]), "layers-model")),
+      errorCode(() =>
+        checkTopology(
+          layers([{ ...conv, inbound_nodes: [{ args: [{ config: { keras_history: ["in", 0, 0] } }] }] }]),
+          "layers-model",
+        ),
+      ),
     ).toBeUndefined();
   });
 
@@ -31,6 +36,14 @@ describe("checkTopology (found by tools/fuzz-decode: these crashed block matchin
     ["a layer without config", layers([{ class_name: "Conv2D", name: "c" }])],
     ["a layer without a name", layers([{ class_name: "Conv2D", config: {} }])],
     ["inbound_nodes not a list", layers([{ ...conv, inbound_nodes: 1.5 }])],
+    ["a call without inputs", layers([{ ...conv, inbound_nodes: [[]] }])],
+    [
+      "a reference to a layer that is never called",
+      layers([
+        { ...conv, inbound_nodes: [] },
+        { ...conv, name: "d", inbound_nodes: [[["c", 0, 0, {}]]] },
+      ]),
+    ],
     ["a reference to no layer", layers([{ ...conv, inbound_nodes: [[["nope", 0, 0, {}]]] }])],
     ["a reference that lost its layer name", layers([{ ...conv, inbound_nodes: [[[0, 0, {}]]] }])],
     ["a call index past the layer's calls", layers([{ ...conv, inbound_nodes: [[["in", 2 ** 53 + 1, 0, {}]]] }])],
@@ -47,6 +60,7 @@ describe("checkTopology (found by tools/fuzz-decode: these crashed block matchin
     ["a node that is not an object", { node: [-0] }],
     ["a non-string input", graph({ input: [true] })],
     ["inputs not a list", graph({ input: "x" })],
+    ["a Conv2D with one data input", graph({ input: ["x", "^x"] })],
     ["an input no node produces", graph({ input: ["x", "gone:1"] })],
     ["a bytes attribute that is not a string", graph({ attr: { padding: { s: 1 } } })],
     ["a list attribute of the wrong type", graph({ attr: { strides: { list: { i: [null] } } } })],

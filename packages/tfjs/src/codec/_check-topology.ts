@@ -33,7 +33,11 @@ function historyRefs(v: unknown, out: unknown[][]): unknown[][] {
  * that is not one would silently drop an input of the call).
  */
 function checkLayers(topology: LayersTopologyJson): void {
-  const layers: readonly unknown[] = kerasModel(topology).config.layers;
+  const model = kerasModel(topology);
+  const layers: readonly unknown[] = model.config.layers;
+  // A Sequential model (or one without any inbound_nodes) chains its layers; a functional one lists every call.
+  const functional =
+    model.class_name !== "Sequential" && layers.some((l) => isObject(l) && l.inbound_nodes !== undefined);
   const calls = new Map<string, number>();
   layers.forEach((layer, i) => {
     const where = `model.json modelTopology layers[${i}]`;
@@ -45,7 +49,9 @@ function checkLayers(topology: LayersTopologyJson): void {
     const inbound = layer.inbound_nodes;
     if (inbound !== undefined && (!Array.isArray(inbound) || !inbound.every((c) => Array.isArray(c) || isObject(c))))
       throw bad(`${where} inbound_nodes`, "a list of calls (lists or objects)", inbound);
-    calls.set(name, Math.max(1, Array.isArray(inbound) ? inbound.length : 1));
+    // An input layer is called once implicitly; any other layer has the calls it lists (none: nothing may read it).
+    const listed = Array.isArray(inbound) ? inbound.length : 0;
+    calls.set(name, layer.class_name === "InputLayer" || !functional ? Math.max(1, listed) : listed);
   });
   const checkRef = (ref: unknown[] | undefined, value: unknown, where: string): void => {
     const [layer, node, tensor] = ref ?? [];
@@ -66,8 +72,10 @@ function checkLayers(topology: LayersTopologyJson): void {
     const inbound = (layer as { inbound_nodes?: readonly unknown[] }).inbound_nodes ?? [];
     inbound.forEach((call, c) => {
       const where = `model.json modelTopology layers[${i}] inbound_nodes[${c}]`;
+      const refs = Array.isArray(call) ? call : historyRefs(call, []);
+      if (refs.length === 0) throw bad(where, "a call with at least one input tensor", call);
       if (Array.isArray(call)) for (const r of call) checkRef(refOf(r), r, where);
-      else for (const r of historyRefs(call, [])) checkRef(r, r, where);
+      else for (const r of refs) checkRef(r as unknown[], r, where);
     });
   });
 }
@@ -100,6 +108,27 @@ function checkAttr(value: unknown, where: string): void {
   }
 }
 
+/** Data inputs the ops that block matching reads must have (fewer: the node lost one, and a branch would be dropped). */
+const ARITY: Readonly<Record<string, number>> = {
+  Conv2D: 2,
+  DepthwiseConv2dNative: 2,
+  _FusedConv2D: 2,
+  FusedDepthwiseConv2dNative: 2,
+  BiasAdd: 2,
+  Add: 2,
+  AddV2: 2,
+  Mul: 2,
+  FusedBatchNorm: 5,
+  FusedBatchNormV3: 5,
+  Pad: 2,
+  PadV2: 2,
+  AddN: 1,
+  Identity: 1,
+};
+
+/** Ops that read nothing (every other op needs at least one data input). */
+const SOURCES: ReadonlySet<string> = new Set(["Placeholder", "Const", "NoOp", "VarHandleOp", "VariableV2"]);
+
 /** GraphDef nodes: objects with string `name` and `op`, string inputs, attribute objects. */
 function checkGraph(graph: GraphDefJson): void {
   const nodes: unknown = graph.node;
@@ -117,6 +146,9 @@ function checkGraph(graph: GraphDefJson): void {
     // `name`, `name:k` or `^name` (control): the producer must be a node of the graph.
     const dangling = (node.input ?? []).find((x: string) => !names.has(x.replace(/^\^/, "").replace(/:\d+$/, "")));
     if (dangling !== undefined) throw bad(`${at} input`, "inputs produced by nodes of the graph", dangling);
+    const data = (node.input ?? []).filter((x: string) => !x.startsWith("^")).length;
+    const least = ARITY[node.op] ?? (SOURCES.has(node.op) ? 0 : 1);
+    if (data < least) throw bad(`${at} input`, `at least ${least} data inputs for ${node.op}`, node.input ?? []);
     if (node.attr === undefined) return;
     if (!isObject(node.attr)) throw bad(`${at} attr`, "an object", node.attr);
     for (const [key, value] of Object.entries(node.attr)) checkAttr(value, `${at} attr ${key}`);
