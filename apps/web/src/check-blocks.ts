@@ -7,6 +7,7 @@ import {
   condenseReason,
   magnitudeBlock,
   magnitudeConv,
+  notFusedCheck,
   type BackendName,
   type BlockCheck,
   type BlockCheckReport,
@@ -44,17 +45,7 @@ export async function checkBlocks(
   const total = decisions.filter((d) => d.kind === "fuse").length;
   let done = 0;
   for (const d of decisions) {
-    const { name, family } = d.candidate;
-    if (d.kind === "refuse")
-      blocks.push({
-        name,
-        family,
-        status: "not-fused",
-        why: `refused (${d.refusal.reason}): ${d.refusal.message}`,
-        outputs: [],
-      });
-    else if (d.kind === "skip")
-      blocks.push({ name, family, status: "not-fused", why: `skipped: ${d.why}`, outputs: [] });
+    if (d.kind !== "fuse") blocks.push(notFusedCheck(d)!);
     else {
       blocks.push(await checkBlock(d, runtimes, deployConv, skipped));
       onBlock?.(++done, total);

@@ -1,4 +1,6 @@
 import { bytesSource, memoryOutput, reparameterize, type ByteSource } from "@reparam/core";
+import { create } from "@bufbuild/protobuf";
+import { AttributeProtoSchema, AttributeProto_AttributeType } from "onnx-buf";
 import { describe, expect, it } from "vitest";
 import { conformanceCases, fixtureBytes } from "../../../tools/conformance/src/index.js";
 import { decodeModel, encodeModel, onnxAdapter } from "../src/index.js";
@@ -65,6 +67,20 @@ describe("decodeModelFrom", () => {
       code: "ONNX_TENSOR_SIZE",
       message: expect.stringContaining(`'${t.name}'`),
     });
+  });
+});
+
+describe("decodeModelFrom on int64 values", () => {
+  it("reads varint fields past 2^53 (a Slice end of 2^63 - 1, as PyTorch exports write) as decodeModel does", async () => {
+    const model = decodeModel(fixtureBytes(conformanceCases()[0]!.onnx.train));
+    const node = model.graph!.node[0]!;
+    node.attribute.push(
+      create(AttributeProtoSchema, { name: "ends_like", type: AttributeProto_AttributeType.INT, i: 2n ** 63n - 1n }),
+    );
+    const bytes = encodeModel(model);
+    const lazy = await decodeModelFrom(bytesSource(bytes), "m.onnx", 256);
+    expect(lazy.graph!.node[0]!.attribute.at(-1)!.i).toBe(2n ** 63n - 1n);
+    expect(encodeModel(lazy).byteLength).toBeLessThan(bytes.byteLength);
   });
 });
 

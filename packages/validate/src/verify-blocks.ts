@@ -11,6 +11,7 @@ import { makeSamples } from "./make-samples.js";
 import type { ModelSession } from "./model-session.js";
 import { runtimeFor } from "./runtime-for.js";
 import { resolveTolerances, type Tolerances } from "./tolerances.js";
+import { notFusedCheck } from "./not-fused-check.js";
 
 type FuseDecision = Decision & { readonly kind: "fuse" };
 
@@ -86,18 +87,8 @@ export async function verifyBlocks(
   const skipped: SkippedBackend[] = [];
   const blocks: BlockCheck[] = [];
   for (const d of decisions) {
-    const { name, family } = d.candidate;
-    if (d.kind === "refuse")
-      blocks.push({
-        name,
-        family,
-        status: "not-fused",
-        why: `refused (${d.refusal.reason}): ${d.refusal.message}`,
-        outputs: [],
-      });
-    else if (d.kind === "skip")
-      blocks.push({ name, family, status: "not-fused", why: `skipped: ${d.why}`, outputs: [] });
-    else blocks.push(await checkBlock(d, { ...options, tolerances, bounded }, requested, skipped));
+    if (d.kind === "fuse") blocks.push(await checkBlock(d, { ...options, tolerances, bounded }, requested, skipped));
+    else blocks.push(notFusedCheck(d)!);
   }
   const fused = blocks.filter((b) => b.status !== "not-fused");
   return {

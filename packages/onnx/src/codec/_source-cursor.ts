@@ -38,8 +38,12 @@ export class SourceCursor {
     this.start = pos;
   }
 
-  /** A varint at `pos` (at most 10 bytes), as a number when it is a safe integer; and where it ends. */
-  async varint(pos: number, end: number): Promise<{ value: number; next: number }> {
+  /**
+   * A varint at `pos` (at most 10 bytes) and where it ends; `value` is exact
+   * up to 2^53, which lengths and tags are checked against by `safe` (a
+   * varint field's value, such as an int64 of 2^63 - 1, may be larger).
+   */
+  async varint(pos: number, end: number, safe = true): Promise<{ value: number; next: number }> {
     await this.fill(pos, 10);
     let value = 0;
     let scale = 1;
@@ -49,7 +53,7 @@ export class SourceCursor {
       value += (b & 0x7f) * scale;
       scale *= 128;
       if (b < 0x80) {
-        if (!Number.isSafeInteger(value)) throw this.bad(pos, "a varint past 2^53");
+        if (safe && !Number.isSafeInteger(value)) throw this.bad(pos, "a length or tag past 2^53");
         return { value, next: i + 1 };
       }
     }

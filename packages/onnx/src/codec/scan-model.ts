@@ -49,7 +49,7 @@ async function fields(cur: SourceCursor, start: number, end: number, path: strin
     if (number === 0) throw cur.bad(pos, `field number 0 in ${path}`);
     let valueStart = tag.next;
     let fieldEnd: number;
-    if (wire === 0) fieldEnd = (await cur.varint(valueStart, end)).next;
+    if (wire === 0) fieldEnd = (await cur.varint(valueStart, end, false)).next;
     else if (wire === 1) fieldEnd = valueStart + 8;
     else if (wire === 5) fieldEnd = valueStart + 4;
     else if (wire === 2) {
@@ -126,7 +126,7 @@ export async function scanModel(source: ByteSource, label: string, minLazy = LAZ
     const i = index++;
     if (raws.length !== 1 || raw!.wire !== 2 || raw!.end - raw!.valueStart < minLazy || types.length !== 1)
       return false;
-    if (!FLOAT_TYPES.has((await cur.varint(types[0]!.valueStart, types[0]!.end)).value)) return false;
+    if (!FLOAT_TYPES.has((await cur.varint(types[0]!.valueStart, types[0]!.end, false)).value)) return false;
     const parts: Uint8Array[] = [];
     const length = await rewrite(cur, f.valueStart, f.end, path, parts, async (x, o) => {
       if (x.start !== raw!.start) return false;
