@@ -1,4 +1,4 @@
-import type { EncodeStats, FormatAdapter } from "@reparam/core";
+import { ReparamError, type ConvertOptions, type EncodeStats, type FormatAdapter } from "@reparam/core";
 import { shardLayout, type ShardWeight } from "./write/_shard-layout.js";
 import { streamShards } from "./codec/_stream-shards.js";
 import { unknownBlock } from "./write/_unknown-block.js";
@@ -19,6 +19,18 @@ function count(weights: readonly ShardWeight[]): number {
   return weights.filter(isFloat).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
 }
 
+/** Option `lazyBytes` (float weights of at least this many bytes are read when used): a byte count, else `TFJS_BAD_OPTION`. */
+function lazyBytesOption(options: ConvertOptions): number | undefined {
+  const v = options.lazyBytes;
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
+    throw new ReparamError("TFJS_BAD_OPTION", "option lazyBytes must be a byte count", {
+      expected: "an integer >= 0",
+      found: String(v),
+    });
+  return v;
+}
+
 /**
  * The TF.js format adapter for core's {@link reparameterize}: layers models
  * (Keras config, functional or Sequential) and graph models (GraphDef), read
@@ -35,7 +47,7 @@ function count(weights: readonly ShardWeight[]): number {
  */
 export const tfjsAdapter: FormatAdapter<TfjsModel> = {
   ...tfjsFormat,
-  decode: (input) => decodeTfjsModel(input),
+  decode: (input, options) => decodeTfjsModel(input, lazyBytesOption(options)),
   findBlocks: (model) => findTfjsBlocks(model),
   parameterCount: (model) => count(model.weights),
   canWrite: (_model, candidate, plan) => tfjsCanWrite(candidate, plan),

@@ -20,6 +20,7 @@ const EMPTY = new Uint8Array(0);
  * @param lengths - stored byte length of each weight, in order.
  * @param read - reads a range of shard `k` (maps errors to the caller's codes).
  * @param readInto - optional: reads a range of shard `k` into `target` (same errors).
+ * @param leave - optional: weights not to read (left in their shards; given no bytes here).
  * @returns each weight's bytes, in order.
  */
 export async function readGroup(
@@ -27,6 +28,7 @@ export async function readGroup(
   lengths: readonly number[],
   read: (k: number, offset: number, length: number) => Promise<Uint8Array>,
   readInto?: (k: number, offset: number, target: Uint8Array) => Promise<void>,
+  leave?: (w: number) => boolean,
 ): Promise<Uint8Array[]> {
   const ends: number[] = [];
   let size = 0;
@@ -51,6 +53,10 @@ export async function readGroup(
     const from = offset;
     offset += length;
     if (length === 0) continue;
+    if (leave?.(w) === true) {
+      flush(); // a weight left in its shard ends the run before it
+      continue;
+    }
     while (ends[k]! <= from) k++; // skips empty shards too
     if (offset <= ends[k]!) {
       if (run?.k !== k) flush();
@@ -89,5 +95,29 @@ export async function readGroup(
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, tasks.length) }, worker));
+  return out;
+}
+
+/**
+ * Reads bytes [from, from + length) of a group (its shards as one
+ * concatenation), across shard boundaries when needed.
+ */
+export async function readGroupRange(
+  shards: readonly ByteSource[],
+  from: number,
+  length: number,
+  read: (k: number, offset: number, length: number) => Promise<Uint8Array>,
+): Promise<Uint8Array> {
+  let start = 0;
+  let k = 0;
+  while (k < shards.length && start + shards[k]!.size <= from) start += shards[k++]!.size;
+  if (k < shards.length && from + length <= start + shards[k]!.size) return read(k, from - start, length);
+  const out = new Uint8Array(length);
+  for (let at = from; at < from + length && k < shards.length; k++) {
+    const n = Math.min(start + shards[k]!.size, from + length) - at;
+    if (n > 0) out.set(await read(k, at - start, n), at - from);
+    at += n;
+    start += shards[k]!.size;
+  }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { ByteSink, ModelOutput } from "@reparam/core";
 import { checkedBytes, storedBytes, type ShardLayout, type ShardWeight } from "../write/_shard-layout.js";
+import { weightBytes } from "./lazy-weight.js";
 
 // Shard files whose writes may still be in flight while the next weight is
 // computed (bounds the memory held by pending writes, about 4 MB each), and
@@ -65,7 +66,8 @@ export async function streamShards(
   };
   for (const [i, w] of weights.entries()) {
     if (failure !== undefined) break;
-    const bytes = checkedBytes(w, "compute" in w ? await w.compute() : storedBytes(w), layout, i);
+    const stored = "compute" in w ? await w.compute() : "values" in w ? storedBytes(w) : await weightBytes(w);
+    const bytes = checkedBytes(w, stored, layout, i);
     const first = room > 0 || sink === undefined ? closed.length : closed.length + 1; // shard of the first piece
     let at = 0;
     while (at < bytes.byteLength) {

@@ -1,6 +1,7 @@
 import { ReparamError, bytesSource, isReparamError, type ByteSource } from "@reparam/core";
 import { checkManifest } from "./_check-manifest.js";
-import { readGroup } from "./_read-group.js";
+import { readGroup, readGroupRange } from "./_read-group.js";
+import { LAZY_WEIGHT_BYTES, setLazyWeight } from "./lazy-weight.js";
 import { shardSizeError } from "./_shard-size-error.js";
 import type { TfjsFiles } from "./tfjs-files.js";
 import type { TfjsWeight } from "./tfjs-weight.js";
@@ -16,12 +17,15 @@ import type { TfjsDtype, WeightsManifest } from "./weights-manifest.js";
  * Everything about the manifest (structure, paths, dtypes, quantization,
  * sizes) is checked before any file is read. When `files` can open files
  * ({@link TfjsFiles.open}), shard sizes are checked before any byte is read,
- * and each weight is read on its own (those inside one shard together), so
- * that only the weights are held, never whole shards; otherwise each shard
- * is read whole first.
+ * small weights are read (those inside one shard together), and float
+ * weights of 64 KiB and more are left in their shards, read when used
+ * (`weightBytes`, `loadedWeight`; their `bytes` is empty), so that the
+ * decoded model holds no kernel; otherwise each shard is read whole first.
  *
  * @param manifest - `weightsManifest` of a model from {@link decodeModelJson}.
  * @param files - access to the files next to `model.json`.
+ * @param lazyBytes - float weights of at least this many bytes are left in
+ *   their shards (when `files` can open them); default 64 KiB.
  * @returns the weights in manifest order (group by group), with their exact
  *   stored bytes; no values are converted.
  * @throws ReparamError `TFJS_MISSING_SHARD` when a shard cannot be read,
@@ -30,7 +34,11 @@ import type { TfjsDtype, WeightsManifest } from "./weights-manifest.js";
  *   `TFJS_PATH_ESCAPE`, `TFJS_DUPLICATE_WEIGHT`, `TFJS_UNKNOWN_DTYPE`,
  *   `TFJS_BAD_QUANTIZATION`).
  */
-export async function decodeWeights(manifest: WeightsManifest, files: TfjsFiles): Promise<TfjsWeight[]> {
+export async function decodeWeights(
+  manifest: WeightsManifest,
+  files: TfjsFiles,
+  lazyBytes = LAZY_WEIGHT_BYTES,
+): Promise<TfjsWeight[]> {
   checkManifest(manifest);
   const lengths = manifest.map((group, g) =>
     group.weights.map((w, i) => weightByteLength(w, `weightsManifest[${g}].weights[${i}]`)),
@@ -48,16 +56,24 @@ export async function decodeWeights(manifest: WeightsManifest, files: TfjsFiles)
     const direct = shards.every((s) => s.readInto !== undefined);
     const readInto = (k: number, offset: number, target: Uint8Array): Promise<void> =>
       shardOf(group.paths[k]!, g, () => shards[k]!.readInto!(offset, target));
-    const bytes = await readGroup(shards, groupLengths, read, direct ? readInto : undefined);
+    // Float weights of 64 KiB and more stay in their shards (read when used) when the shards are files.
+    const leave = (i: number) =>
+      files.open !== undefined && group.weights[i]!.dtype === "float32" && groupLengths[i]! >= lazyBytes;
+    const bytes = await readGroup(shards, groupLengths, read, direct ? readInto : undefined, leave);
+    let offset = 0;
     group.weights.forEach((w, i) => {
-      out.push({
+      const weight: TfjsWeight = {
         name: w.name,
         shape: w.shape,
         dtype: w.dtype as TfjsDtype,
         ...(w.quantization === undefined ? {} : { quantization: w.quantization }),
         ...(w.group === undefined ? {} : { group: w.group }),
         bytes: bytes[i]!,
-      });
+      };
+      const [from, length] = [offset, groupLengths[i]!];
+      if (leave(i)) setLazyWeight(weight, () => readGroupRange(shards, from, length, read));
+      offset += length;
+      out.push(weight);
     });
   }
   return out;

@@ -1,5 +1,6 @@
 import { widenFloat16 as float16BitsToNumber } from "@reparam/core";
 import type { TfjsWeight } from "./tfjs-weight.js";
+import { isLazyWeight } from "./lazy-weight.js";
 
 /**
  * The values of a weight, dequantized the way TF.js does:
@@ -19,6 +20,10 @@ import type { TfjsWeight } from "./tfjs-weight.js";
  *   checked against its shape, dtype and quantization).
  */
 export function weightValues(weight: TfjsWeight): Float32Array | Int32Array | Uint8Array {
+  if (isLazyWeight(weight))
+    throw new TypeError(
+      `weight ${JSON.stringify(weight.name)} was left in its shards: read it with loadedWeight first`,
+    );
   const { bytes, quantization: q } = weight;
   if (q === undefined) {
     if (weight.dtype === "bool") return bytes;

@@ -3,6 +3,7 @@ import type { Float32Pool } from "../codec/_float32-pool.js";
 import { tfToOihw } from "../codec/_kernel-layout.js";
 import type { TfjsWeight } from "../codec/tfjs-weight.js";
 import { weightValues } from "../codec/weight-values.js";
+import { loadedWeight } from "../codec/lazy-weight.js";
 
 /**
  * How a TF.js weight maps to core's layout: `hwio` conv kernels
@@ -23,18 +24,22 @@ export function weightConst(weight: TfjsWeight, layout: ConstLayout, pool?: Floa
   const s = weight.shape;
   if (layout === "flat") {
     const n = s.reduce((a, b) => a * b, 1);
-    return { shape: [n], values: () => Promise.resolve(weightValues(weight) as Float32Array) };
+    return { shape: [n], values: async () => weightValues(await loadedWeight(weight)) as Float32Array };
   }
   const [kh, kw, i, o] = [s[0]!, s[1]!, s[2]!, s[3]!];
   // HWIO is [P][I][O]; a depthwise [kh, kw, C, M] is [P][1][C * M].
   const dims = layout === "hwio" ? { p: kh * kw, i, o } : { p: kh * kw, i: 1, o: i * o };
-  const values = () => {
-    const src = weightValues(weight) as Float32Array;
-    return Promise.resolve(tfToOihw(src, pool?.take(src.length) ?? new Float32Array(src.length), dims));
+  const values = async () => {
+    const src = weightValues(await loadedWeight(weight)) as Float32Array;
+    return tfToOihw(src, pool?.take(src.length) ?? new Float32Array(src.length), dims);
   };
   if (layout === "hwcm") return { shape: [i * o, 1, kh, kw], values };
   // As stored, for core's fuseIntoHwio (a view of the weight's bytes when aligned: read only).
-  return { shape: [o, i, kh, kw], values, hwioValues: () => Promise.resolve(weightValues(weight) as Float32Array) };
+  return {
+    shape: [o, i, kh, kw],
+    values,
+    hwioValues: async () => weightValues(await loadedWeight(weight)) as Float32Array,
+  };
 }
 
 /** A constant vector of `n` copies of `value` (a BN without gamma or beta). */
