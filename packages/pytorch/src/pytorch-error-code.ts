@@ -16,7 +16,7 @@
  * - `PYTORCH_NO_STATE_DICT`: no state dict or module in the checkpoint.
  * - `PYTORCH_BAD_KEY`: a state dict key that is not a string, or one name twice.
  * - `PYTORCH_TOO_DEEP`: values nested deeper than this package follows.
- * - `PYTORCH_TOO_LARGE`: a pickle, or an output, past what this package handles.
+ * - `PYTORCH_TOO_LARGE`: a pickle, a module tree, or an output, past what this package handles.
  */
 export const PYTORCH_ERROR_CODES = [
   "PYTORCH_NOT_A_CHECKPOINT",

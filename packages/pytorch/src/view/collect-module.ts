@@ -3,6 +3,12 @@ import { PyDict, PyInstance, PySet, type PyValue, TorchTensor } from "../codec/p
 
 /** Deepest module nesting followed. */
 const MAX_DEPTH = 200;
+/**
+ * Most modules walked, a shared one once per place it is reached from (as
+ * `state_dict()` walks them): a few kilobytes of pickle sharing each level's
+ * module twice would otherwise take 2^depth steps.
+ */
+const MAX_MODULES = 1 << 16;
 
 function stateOf(module: PyInstance): PyDict | undefined {
   return module.state instanceof PyDict ? module.state : undefined;
@@ -20,11 +26,19 @@ export function isModule(v: PyValue | undefined): v is PyInstance {
  * `_buffers` (less `_non_persistent_buffers_set`), then its `_modules`
  * recursively, with dotted names; `None` entries skipped, as torch does.
  *
- * @throws ReparamError `PYTORCH_TOO_DEEP`, `PYTORCH_BAD_KEY` (a name that is not a string).
+ * @throws ReparamError `PYTORCH_TOO_DEEP`, `PYTORCH_TOO_LARGE` (more than
+ *   65,536 modules), `PYTORCH_BAD_KEY` (a name that is not a string).
  */
 export function collectModule(root: PyInstance, where: string): Map<string, TorchTensor> {
   const out = new Map<string, TorchTensor>();
+  let walked = 0;
   const walk = (module: PyInstance, prefix: string, depth: number) => {
+    if (++walked > MAX_MODULES)
+      throw new ReparamError("PYTORCH_TOO_LARGE", "more modules than this reader walks", {
+        where: `${where} module ${JSON.stringify(prefix)}`,
+        expected: `at most ${MAX_MODULES} modules (a shared one counted once per place)`,
+        found: "more",
+      });
     if (depth > MAX_DEPTH)
       throw new ReparamError("PYTORCH_TOO_DEEP", "modules nested deeper than this reader follows", {
         where: `${where} module ${JSON.stringify(prefix)}`,

@@ -1,12 +1,24 @@
 import { ReparamError } from "@reparam/core";
-import { PyDict, PyInstance, PySet, PyTuple, type PyValue, TorchTensor } from "../codec/pickle/py-value.js";
+import {
+  PyDict,
+  PyInstance,
+  PySet,
+  PyTuple,
+  type PyValue,
+  TorchStorage,
+  TorchTensor,
+} from "../codec/pickle/py-value.js";
 
 const MAX_DEPTH = 500;
 
-/** Every distinct tensor in `root` outside `skip` (the state dict being replaced), in the order a pickle would meet them. */
-export function otherTensors(root: PyValue, skip: PyValue): TorchTensor[] {
+/**
+ * Every distinct tensor in `root` outside `skip` (the state dict being
+ * replaced), and every storage met bare (not as a tensor's), in the order a
+ * pickle would meet them.
+ */
+export function otherTensors(root: PyValue, skip: PyValue): Array<TorchTensor | TorchStorage> {
   const seen = new Set<object>();
-  const out: TorchTensor[] = [];
+  const out: Array<TorchTensor | TorchStorage> = [];
   const walk = (v: PyValue | undefined, depth: number): void => {
     if (v === null || v === undefined || typeof v !== "object" || v === skip || seen.has(v)) return;
     if (depth > MAX_DEPTH)
@@ -16,7 +28,7 @@ export function otherTensors(root: PyValue, skip: PyValue): TorchTensor[] {
       });
     seen.add(v);
     const d = depth + 1;
-    if (v instanceof TorchTensor) out.push(v);
+    if (v instanceof TorchTensor || v instanceof TorchStorage) out.push(v);
     else if (Array.isArray(v)) for (const x of v) walk(x, d);
     else if (v instanceof PyTuple) for (const x of v.items) walk(x, d);
     else if (v instanceof PySet) for (const x of v.items) walk(x, d);

@@ -21,7 +21,10 @@ const [MARK, TUPLE, REDUCE, BUILD, APPENDS, SETITEMS] = [0x28, 0x74, 0x52, 0x62,
 class PickleWriter {
   readonly out = new PickleOut();
   private readonly memo = new Map<object, number>();
-  constructor(private readonly tensor: (t: TorchTensor) => TorchTensor) {}
+  constructor(
+    private readonly tensor: (t: TorchTensor) => TorchTensor,
+    private readonly bareStorage: (s: TorchStorage) => TorchStorage,
+  ) {}
 
   private readonly globals = new Map<string, number>();
 
@@ -168,7 +171,7 @@ class PickleWriter {
         this.out.byte(TUPLE, REDUCE);
       } else if (v instanceof PyGlobal) this.global(v.module, v.name);
       else if (v instanceof TorchTensor) this.torchTensor(v, depth + 1);
-      else if (v instanceof TorchStorage) this.storage(v);
+      else if (v instanceof TorchStorage) this.storage(this.bareStorage(v));
       this.put(v);
     }
   }
@@ -183,10 +186,15 @@ class PickleWriter {
  * met twice are memoized, so shared values stay shared.
  *
  * @param tensor - maps each tensor met to the one to write (its storage keyed for the archive).
+ * @param storage - the same for a storage met bare, not as a tensor's.
  * @throws ReparamError `PYTORCH_TOO_DEEP`.
  */
-export function encodePickle(root: PyValue, tensor: (t: TorchTensor) => TorchTensor): Uint8Array {
-  const w = new PickleWriter(tensor);
+export function encodePickle(
+  root: PyValue,
+  tensor: (t: TorchTensor) => TorchTensor,
+  storage: (s: TorchStorage) => TorchStorage = (s) => s,
+): Uint8Array {
+  const w = new PickleWriter(tensor, storage);
   w.out.byte(0x80, 2); // PROTO 2
   w.write(root, 0);
   w.out.byte(0x2e); // STOP

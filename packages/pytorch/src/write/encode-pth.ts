@@ -1,6 +1,6 @@
 import { type ConvertOptions, type Decision, type EncodeStats, type ModelOutput, encodeUtf8 } from "@reparam/core";
 import { safetensorsAdapter } from "@reparam/safetensors";
-import { PyDict, type PyValue, TorchStorage, TorchTensor } from "../codec/pickle/py-value.js";
+import { PyDict, PyTuple, type PyValue, TorchStorage, TorchTensor } from "../codec/pickle/py-value.js";
 import { TORCH_DTYPES, type TorchDtype } from "../codec/torch-dtype.js";
 import type { PytorchModel } from "../pytorch-model.js";
 import { keyOrder } from "./_key-order.js";
@@ -63,24 +63,34 @@ export async function encodePth(
     stateDict.map.set(name, written.get(name)!);
   const notes = [...(stats.notes ?? [])];
   let root: PyValue = stateDict;
-  const copies = new Map<TorchTensor, TorchTensor>();
-  if (found.layout.kind === "checkpoint" && model.file.root instanceof PyDict) {
-    const original = model.file.root;
+  const { layout } = found;
+  const original = layout.kind === "checkpoint" && model.file.root instanceof PyDict ? model.file.root : undefined;
+  if (layout.kind === "checkpoint" && original !== undefined) {
     const copy = new PyDict(original.ordered);
     copy.attrs = original.attrs;
-    for (const [k, v] of original.map) copy.map.set(k, k === found.layout.key ? stateDict : v);
+    for (const [k, v] of original.map) copy.map.set(k, k === layout.key ? stateDict : v);
     root = copy;
-    let key = capture.tensors.length;
-    for (const t of otherTensors(original, found.dict ?? null)) {
-      const out = contiguous(String(key++), t.storage.dtype, t.shape, t);
-      copies.set(t, out);
-      const size = out.storage.numel * TORCH_DTYPES[t.storage.dtype].size;
-      await zip.begin(`${ARCHIVE}data/${out.storage.key}`, size);
-      for (let at = 0; at < size; at += CHUNK) await zip.data(await model.read(t, at, Math.min(size, at + CHUNK)));
-      await zip.end();
-    }
+  }
+  // Every other tensor or bare storage written is copied under a new key: in a checkpoint's other entries, and in
+  // the state dict's attributes (kept as they are; one there would otherwise name a storage key the archive reuses).
+  const copies = new Map<TorchTensor, TorchTensor>();
+  const storageCopies = new Map<TorchStorage, TorchStorage>();
+  let key = capture.tensors.length;
+  const kept = new PyTuple([found.dict?.attrs ?? null, original ?? null]);
+  for (const other of otherTensors(kept, found.dict ?? null)) {
+    // A bare storage is copied whole, as the flat tensor over it.
+    const t = other instanceof TorchTensor ? other : new TorchTensor(other, 0, [other.numel], [1], false, false);
+    const out = contiguous(String(key++), t.storage.dtype, t.shape, t);
+    if (other instanceof TorchTensor) copies.set(other, out);
+    else storageCopies.set(other, new TorchStorage(out.storage.key, other.dtype, other.numel, other.location));
+    const size = out.storage.numel * TORCH_DTYPES[t.storage.dtype].size;
+    await zip.begin(`${ARCHIVE}data/${out.storage.key}`, size);
+    for (let at = 0; at < size; at += CHUNK) await zip.data(await model.read(t, at, Math.min(size, at + CHUNK)));
+    await zip.end();
+  }
+  if (found.layout.kind === "checkpoint") {
     notes.push(
-      `training checkpoint: kept ${found.layout.others.join(", ") || "no other entries"} beside '${found.layout.key}'${copies.size > 0 ? ` (${copies.size} tensors copied)` : ""}`,
+      `training checkpoint: kept ${found.layout.others.join(", ") || "no other entries"} beside '${found.layout.key}'${copies.size > 0 ? ` (${copies.size} tensors copied)` : ""}${storageCopies.size > 0 ? ` (${storageCopies.size} storages copied)` : ""}`,
     );
   } else if (found.layout.kind === "full-model") {
     notes.push(
@@ -89,7 +99,11 @@ export async function encodePth(
   }
   await zip.add(
     `${ARCHIVE}data.pkl`,
-    encodePickle(root, (t) => copies.get(t) ?? t),
+    encodePickle(
+      root,
+      (t) => copies.get(t) ?? t,
+      (s) => storageCopies.get(s) ?? s,
+    ),
   );
   await zip.add(`${ARCHIVE}byteorder`, encodeUtf8("little"));
   await zip.add(`${ARCHIVE}version`, encodeUtf8("3\n"));
