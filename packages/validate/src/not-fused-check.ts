@@ -1,5 +1,5 @@
 import type { Decision } from "@reparam/core";
-import type { BlockCheck } from "./verify-blocks.js";
+import type { BlockCheck } from "./block-check.js";
 
 /** The check line of a refused or skipped block (listed, not run); undefined for a fuse decision. */
 export function notFusedCheck(d: Decision): BlockCheck | undefined {

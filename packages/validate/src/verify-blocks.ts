@@ -12,6 +12,7 @@ import type { ModelSession } from "./model-session.js";
 import { runtimeFor } from "./runtime-for.js";
 import { resolveTolerances, type Tolerances } from "./tolerances.js";
 import { notFusedCheck } from "./not-fused-check.js";
+import type { BlockCheck } from "./block-check.js";
 
 type FuseDecision = Decision & { readonly kind: "fuse" };
 
@@ -34,21 +35,7 @@ export interface VerifyBlocksOptions {
   readonly deployConv?: (decision: FuseDecision) => Promise<DeployConv | undefined>;
 }
 
-/** One block's check. */
-export interface BlockCheck {
-  readonly name: string;
-  readonly family: string;
-  /** `not-fused`: refused, skipped, or not one conv in the converted model (see `why`); `error`: loading or every backend failed. */
-  readonly status: "passed" | "failed" | "not-fused" | "error";
-  readonly why?: string;
-  readonly backend?: BackendName;
-  /** [1, C, H, W]. */
-  readonly inputShape?: readonly number[];
-  /** The largest |fused - branches| / bound over every sample (1: at the bound); `null` when not measured. */
-  readonly used?: number | null;
-  /** The block's output compared, one per sample (fused conv vs branches). */
-  readonly outputs: readonly OutputComparison[];
-}
+export type { BlockCheck } from "./block-check.js";
 
 /** What {@link verifyBlocks} found. JSON-serializable. */
 export interface BlockCheckReport {

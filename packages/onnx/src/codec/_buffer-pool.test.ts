@@ -21,7 +21,19 @@ describe("bufferPool", () => {
     expect(pool.take(16).buffer).not.toBe(foreign.buffer);
     const made = Array.from({ length: 10 }, (_, i) => pool.take(i + 1));
     pool.reuse(made);
-    // The 8 largest stay: the two smallest are let go.
-    expect(pool.take(1).buffer).toBe(made[2]!.buffer);
+    // The 4 largest stay: the six smallest are let go.
+    expect(pool.take(1).buffer).toBe(made[6]!.buffer);
+  });
+
+  it("lets go of every free buffer when none fits (a larger stage begins)", () => {
+    const pool = bufferPool();
+    const small = [pool.take(10), pool.take(20)];
+    pool.reuse(small);
+    const large = pool.take(100); // fresh: none fits, the small ones go
+    pool.reuse([large]);
+    const again = pool.take(10);
+    expect(again.buffer).toBe(large.buffer);
+    expect(pool.take(10).buffer).not.toBe(small[0]!.buffer);
+    expect(pool.take(20).buffer).not.toBe(small[1]!.buffer);
   });
 });

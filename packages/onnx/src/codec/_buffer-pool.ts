@@ -1,11 +1,13 @@
 /** Free buffers kept at most; the smallest go first. */
-const MAX_FREE = 8;
+const MAX_FREE = 4;
 
 /**
  * Buffers for the aligned copies of unaligned tensor data, handed back once
  * their reader is done so that the next copy lands in memory already
  * mapped: a large model's kernels, read block after block, then cost one
- * block's worth of fresh pages instead of the model's.
+ * block's worth of fresh pages instead of the model's. A fresh buffer lets
+ * go of the free ones smaller than itself, so what the pool holds is a few
+ * buffers of the current block's size, not one of every size seen.
  */
 export interface BufferPool {
   /** `byteLength` bytes at offset 0 of a free pooled buffer (old contents), or of a fresh one. */
@@ -25,6 +27,8 @@ export function bufferPool(): BufferPool {
         if (b.byteLength >= byteLength && (best < 0 || b.byteLength < free[best]!.byteLength)) best = i;
       });
       if (best < 0) {
+        // None fits: kernels grow stage by stage, so the free buffers (all smaller) are let go, not kept for blocks that have passed.
+        free = [];
         const fresh = new ArrayBuffer(byteLength);
         made.add(fresh);
         return new Uint8Array(fresh);
