@@ -1,5 +1,5 @@
 import { isReparamError, UNIT_ROUNDOFF, type Decision, type DeployConv, type Pair } from "@reparam/core";
-import type { BackendChoice, BackendName, SkippedBackend } from "./backend-name.js";
+import type { BackendChoice, SkippedBackend } from "./backend-name.js";
 import { backendOrder } from "./backend-order.js";
 import { BLOCK_CHECK_OUTPUTS, BLOCK_MODEL_FAMILY, blockCheckModel, type SingleConv } from "./block-model.js";
 import { blockBound } from "./block-bound.js";
