@@ -1,5 +1,6 @@
 import type { FormatAdapter } from "@reparam/core";
 import { onnxAdapter } from "@reparam/onnx";
+import { pytorchAdapter } from "@reparam/pytorch";
 import { safetensorsAdapter } from "@reparam/safetensors";
 import { tfjsAdapter } from "@reparam/tfjs";
 import type { FuzzFormat, ModelFiles } from "./model-files.js";
@@ -11,6 +12,7 @@ export const ADAPTERS: Readonly<Record<FuzzFormat, FormatAdapter<unknown>>> = {
   onnx: onnxAdapter as FormatAdapter<unknown>,
   safetensors: safetensorsAdapter as FormatAdapter<unknown>,
   tfjs: tfjsAdapter as FormatAdapter<unknown>,
+  pytorch: pytorchAdapter as FormatAdapter<unknown>,
 };
 
 /** A failure worth a regression test: how to rebuild the input, and what happened. */

@@ -1,8 +1,8 @@
-/** The three decoders the fuzzer drives. */
-export type FuzzFormat = "onnx" | "safetensors" | "tfjs";
+/** The decoders the fuzzer drives. */
+export type FuzzFormat = "onnx" | "safetensors" | "tfjs" | "pytorch";
 
 /** The formats in the order they are reported. */
-export const FUZZ_FORMATS: readonly FuzzFormat[] = ["onnx", "safetensors", "tfjs"];
+export const FUZZ_FORMATS: readonly FuzzFormat[] = ["onnx", "safetensors", "tfjs", "pytorch"];
 
 /**
  * A model as bytes in memory: the main file `name` and every file beside

@@ -5,12 +5,15 @@ import { fileSetMutators } from "./file-set-mutators.js";
 import type { FuzzFormat, ModelFiles } from "./model-files.js";
 import type { Mutator } from "./mutator.js";
 import { onnxMutators } from "./onnx-mutators.js";
+import { pytorchMutators } from "./pytorch-mutators.js";
 import { safetensorsMutators } from "./safetensors-mutators.js";
 import { tfjsMutators } from "./tfjs-mutators.js";
 
 /** The mutators of a format: its own ones twice (they reach deeper), then the format-blind ones. */
 export function mutatorsOf(format: FuzzFormat): readonly Mutator[] {
-  const own = { onnx: onnxMutators, safetensors: safetensorsMutators, tfjs: tfjsMutators }[format];
+  const own = { onnx: onnxMutators, safetensors: safetensorsMutators, tfjs: tfjsMutators, pytorch: pytorchMutators }[
+    format
+  ];
   return [...own, ...own, ...byteMutators, ...fileSetMutators];
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { collectSink } from "@reparam/core";
 import { decodeModel, encodeModel, externalizeTensors } from "@reparam/onnx";
 import { fixturesDir } from "@reparam-tools/conformance";
@@ -12,6 +13,9 @@ const tinyArch = repvggArch(
   { depths: [1, 1], a: 1, b: 1 },
   { name: "tiny", widths: [4, 8], stem: 4, classes: 3, inputSize: 8 },
 );
+
+/** `torch.save` files of a real torch (1.13) from the pytorch package's tests: a tiny RepVGG pickled as a whole `nn.Module`. */
+const torchFixtures = fileURLToPath(new URL("../../../packages/pytorch/test/fixtures/", import.meta.url));
 
 function fixture(format: ModelFiles["format"], folder: string, name: string, label: string): ModelFiles {
   const files = new Map<string, Uint8Array>();
@@ -90,11 +94,13 @@ async function generated(): Promise<ModelFiles[]> {
 /**
  * The valid models mutations start from: generated ones (ONNX train and
  * PyTorch-folded forms, ONNX with external data, safetensors single and
- * sharded with an index, TF.js layers and graph models in 1 KiB shards) and
- * a few conformance fixtures of each format (read, never written).
+ * sharded with an index, TF.js layers and graph models in 1 KiB shards),
+ * a few conformance fixtures of each format and two whole pickled PyTorch
+ * models (zip and legacy) (read, never written).
  */
 export async function seedCorpus(): Promise<ModelFiles[]> {
   const tfjs = join(fixturesDir, "tfjs");
+  const pth = join(fixturesDir, "pth");
   return [
     ...(await generated()),
     fixture("onnx", fixturesDir, "acnet.train.onnx", "conformance acnet.train.onnx"),
@@ -103,5 +109,11 @@ export async function seedCorpus(): Promise<ModelFiles[]> {
     fixture("safetensors", fixturesDir, "acnet.train_f16.safetensors", "conformance acnet.train_f16.safetensors"),
     fixture("tfjs", join(tfjs, "acnet", "layers-sharded"), "model.json", "conformance tfjs acnet layers-sharded"),
     fixture("tfjs", join(tfjs, "mobileone", "graph"), "model.json", "conformance tfjs mobileone graph"),
+    fixture("pytorch", pth, "acnet.train.pth", "conformance acnet.train.pth"),
+    fixture("pytorch", pth, "acnet.train_legacy.pth", "conformance acnet.train_legacy.pth"),
+    fixture("pytorch", pth, "qarepvgg.train_ckpt.pth", "conformance qarepvgg.train_ckpt.pth"),
+    fixture("pytorch", pth, "acnet.train_f16.pth", "conformance acnet.train_f16.pth"),
+    fixture("pytorch", torchFixtures, "full_model.pt", "pytorch test full_model.pt"),
+    fixture("pytorch", torchFixtures, "full_model_legacy.pt", "pytorch test full_model_legacy.pt"),
   ];
 }

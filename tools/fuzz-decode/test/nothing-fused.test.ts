@@ -1,5 +1,6 @@
 import { memoryOutput, reparameterize } from "@reparam/core";
 import { encodeModel, onnxAdapter } from "@reparam/onnx";
+import { pytorchAdapter } from "@reparam/pytorch";
 import { safetensorsAdapter } from "@reparam/safetensors";
 import { tfjsAdapter } from "@reparam/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +14,9 @@ beforeAll(async () => {
 
 /** Converts with every block excluded: nothing is fused, everything must pass through. */
 async function passThrough(m: ModelFiles): Promise<Map<string, Uint8Array>> {
-  const adapter = { onnx: onnxAdapter, safetensors: safetensorsAdapter, tfjs: tfjsAdapter }[m.format];
+  const adapter = { onnx: onnxAdapter, safetensors: safetensorsAdapter, tfjs: tfjsAdapter, pytorch: pytorchAdapter }[
+    m.format
+  ];
   const output = memoryOutput(m.name);
   const report = await reparameterize(adapter as typeof onnxAdapter, fuzzInput(m), output, { exclude: ["*"] });
   expect(report.fused).toEqual([]);
@@ -24,6 +27,14 @@ async function passThrough(m: ModelFiles): Promise<Map<string, Uint8Array>> {
 async function internalized(files: ReadonlyMap<string, Uint8Array>, name: string): Promise<Uint8Array> {
   const model = await onnxAdapter.decode(fuzzInput({ format: "onnx", label: "", name, files }), {});
   return encodeModel((model as unknown as { proto: Parameters<typeof encodeModel>[0] }).proto);
+}
+
+/** A PyTorch checkpoint's state dict written as safetensors, nothing fused: its tensors' names, dtypes, shapes and bytes. */
+async function stateDict(files: ReadonlyMap<string, Uint8Array>, name: string): Promise<Uint8Array> {
+  const output = memoryOutput("model.safetensors");
+  const input = fuzzInput({ format: "pytorch", label: "", name, files });
+  await reparameterize(pytorchAdapter, input, output, { exclude: ["*"] });
+  return output.files.get("model.safetensors")!;
 }
 
 /** A TF.js model's weight bytes, shards concatenated in manifest order. */
@@ -45,6 +56,9 @@ describe("a conversion with nothing fused", () => {
         const [a, b] = [json(mainBytes(m)), json(out.get(m.name)!)];
         expect({ ...b, weightsManifest: undefined }, m.label).toEqual({ ...a, weightsManifest: undefined });
         expect(tfjsWeights(out, m.name), m.label).toEqual(tfjsWeights(m.files, m.name));
+      } else if (m.format === "pytorch") {
+        // Always written as a new zip archive (a legacy file or a whole pickled model too): the same state dict.
+        expect(await stateDict(out, m.name), m.label).toEqual(await stateDict(m.files, m.name));
       } else if (m.label.includes("external")) {
         // The writer picks which tensors go to its side file (its own size threshold) and names it after the output.
         expect(await internalized(out, m.name), m.label).toEqual(await internalized(m.files, m.name));

@@ -44,6 +44,14 @@ const FOUND: ReadonlyArray<{ format: FuzzFormat; seeds: readonly number[]; was: 
     seeds: [16431],
     was: "a post-sum BatchNorm that is not floating point",
   },
+  {
+    format: "pytorch",
+    // A training checkpoint's 'optimizer' or 'best_acc' turned into a value stored earlier, a _rebuild_tensor_v2
+    // argument tuple that holds a storage bare: the .pth writer kept its old storage key, which the output reuses or
+    // lacks (the output did not load); now copied under a key of its own.
+    seeds: [193492, 240375],
+    was: "a storage held bare beside the state dict",
+  },
 ];
 
 let corpus: ModelFiles[] | undefined;
