@@ -1,5 +1,5 @@
 import type { ModelProto, TensorProto } from "onnx-buf";
-import { lazyData } from "../codec/lazy-data.js";
+import { lazyData, rawBytes } from "../codec/lazy-data.js";
 import type { PendingData, PendingTensors } from "./_pending-data.js";
 
 /**
@@ -16,10 +16,7 @@ export function withLazyTensors(model: ModelProto, pending: PendingTensors): Pen
     const d = lazyData(t);
     if (d === undefined || pending.has(t)) continue;
     out ??= new Map(pending);
-    out.set(t, {
-      byteLength: d.length,
-      bytes: () => (d.length === 0 ? Promise.resolve(new Uint8Array(0)) : d.source.read(d.offset, d.length)),
-    });
+    out.set(t, { byteLength: d.length, bytes: () => rawBytes(t) });
   }
   return out ?? pending;
 }
