@@ -25,7 +25,7 @@ export interface Float32Pool {
  */
 export function float32Pool(keep = 2): Float32Pool {
   const free: Float32Array[] = [];
-  const lent = new Set<ArrayBufferLike>();
+  const lent = new WeakSet<ArrayBufferLike>(); // weak: an array never given back is collected, not kept
   return {
     take(n) {
       let best = -1;

@@ -100,22 +100,29 @@ export async function readGroup(
 
 /**
  * Reads bytes [from, from + length) of a group (its shards as one
- * concatenation), across shard boundaries when needed.
+ * concatenation), across shard boundaries when needed; straight into
+ * `into.target` (exactly `length` bytes) when given.
  */
 export async function readGroupRange(
   shards: readonly ByteSource[],
   from: number,
   length: number,
   read: (k: number, offset: number, length: number) => Promise<Uint8Array>,
+  into?: { readonly target: Uint8Array; readInto(k: number, offset: number, target: Uint8Array): Promise<void> },
 ): Promise<Uint8Array> {
   let start = 0;
   let k = 0;
   while (k < shards.length && start + shards[k]!.size <= from) start += shards[k++]!.size;
-  if (k < shards.length && from + length <= start + shards[k]!.size) return read(k, from - start, length);
-  const out = new Uint8Array(length);
+  if (into === undefined && k < shards.length && from + length <= start + shards[k]!.size)
+    return read(k, from - start, length);
+  const out = into?.target ?? new Uint8Array(length);
   for (let at = from; at < from + length && k < shards.length; k++) {
     const n = Math.min(start + shards[k]!.size, from + length) - at;
-    if (n > 0) out.set(await read(k, at - start, n), at - from);
+    if (n > 0) {
+      const piece = out.subarray(at - from, at - from + n);
+      if (into === undefined) piece.set(await read(k, at - start, n));
+      else await into.readInto(k, at - start, piece);
+    }
     at += n;
     start += shards[k]!.size;
   }

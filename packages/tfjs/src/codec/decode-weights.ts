@@ -71,7 +71,16 @@ export async function decodeWeights(
         bytes: bytes[i]!,
       };
       const [from, length] = [offset, groupLengths[i]!];
-      if (leave(i)) setLazyWeight(weight, () => readGroupRange(shards, from, length, read));
+      if (leave(i))
+        setLazyWeight(weight, (target) =>
+          readGroupRange(
+            shards,
+            from,
+            length,
+            read,
+            direct && target?.byteLength === length ? { target, readInto } : undefined,
+          ),
+        );
       offset += length;
       out.push(weight);
     });

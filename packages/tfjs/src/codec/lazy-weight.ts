@@ -1,6 +1,9 @@
 import type { TfjsWeight } from "./tfjs-weight.js";
 
-const loaders = new WeakMap<TfjsWeight, () => Promise<Uint8Array>>();
+/** Reads a lazy weight's stored bytes: into `target` when given (exactly their length), else into new memory. */
+export type WeightLoader = (target?: Uint8Array) => Promise<Uint8Array>;
+
+const loaders = new WeakMap<TfjsWeight, WeightLoader>();
 
 /** Weights of at least this many bytes (float32 values, stored or quantized) are left in their shards at decode. */
 export const LAZY_WEIGHT_BYTES = 64 * 1024;
@@ -10,7 +13,7 @@ export const LAZY_WEIGHT_BYTES = 64 * 1024;
  * reads its stored bytes when they are needed ({@link weightBytes}), so a
  * decoded model holds its structure and small weights, not its kernels.
  */
-export function setLazyWeight(weight: TfjsWeight, load: () => Promise<Uint8Array>): void {
+export function setLazyWeight(weight: TfjsWeight, load: WeightLoader): void {
   loaders.set(weight, load);
 }
 
@@ -24,8 +27,22 @@ export function weightBytes(weight: TfjsWeight): Promise<Uint8Array> {
   return loaders.get(weight)?.() ?? Promise.resolve(weight.bytes);
 }
 
-/** `weight` with its bytes in memory: itself, or a copy with them read from its shards. */
-export async function loadedWeight(weight: TfjsWeight): Promise<TfjsWeight> {
+/**
+ * `weight` with its bytes in memory: itself, or a copy with them read from
+ * its shards, into `target(byteLength)` when given (a reused buffer: the
+ * caller lends it, and takes it back when done with the weight).
+ */
+export async function loadedWeight(
+  weight: TfjsWeight,
+  target?: (byteLength: number) => Uint8Array | undefined,
+): Promise<TfjsWeight> {
   const load = loaders.get(weight);
-  return load === undefined ? weight : { ...weight, bytes: await load() };
+  if (load === undefined) return weight;
+  return { ...weight, bytes: await load(target?.(expectedBytes(weight))) };
+}
+
+/** Stored byte length of a lazy weight (float32, unquantized or quantized): what its loader reads. */
+function expectedBytes(w: TfjsWeight): number {
+  const n = w.shape.reduce((a, b) => a * b, 1);
+  return w.quantization === undefined ? 4 * n : w.quantization.dtype === "uint8" ? n : 2 * n;
 }

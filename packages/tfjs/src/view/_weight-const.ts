@@ -29,16 +29,30 @@ export function weightConst(weight: TfjsWeight, layout: ConstLayout, pool?: Floa
   const [kh, kw, i, o] = [s[0]!, s[1]!, s[2]!, s[3]!];
   // HWIO is [P][I][O]; a depthwise [kh, kw, C, M] is [P][1][C * M].
   const dims = layout === "hwio" ? { p: kh * kw, i, o } : { p: kh * kw, i: 1, o: i * o };
+  // A float32 kernel left in its shards is read straight into a pooled array (given back with the block).
+  const load = async (): Promise<TfjsWeight> => {
+    let lent: Float32Array | undefined;
+    const read = await loadedWeight(weight, (n) => {
+      if (pool === undefined || weight.quantization !== undefined || n % 4 !== 0) return undefined;
+      lent = pool.take(n / 4);
+      return new Uint8Array(lent.buffer, lent.byteOffset, lent.byteLength);
+    });
+    if (lent !== undefined && read.bytes.buffer !== lent.buffer) pool!.give(lent); // not used: back at once
+    return read;
+  };
   const values = async () => {
-    const src = weightValues(await loadedWeight(weight)) as Float32Array;
-    return tfToOihw(src, pool?.take(src.length) ?? new Float32Array(src.length), dims);
+    const read = await load();
+    const src = weightValues(read) as Float32Array;
+    const out = tfToOihw(src, pool?.take(src.length) ?? new Float32Array(src.length), dims);
+    if (read !== weight) pool?.give(src); // the stored order is not needed once permuted (ignored unless pooled)
+    return out;
   };
   if (layout === "hwcm") return { shape: [i * o, 1, kh, kw], values };
   // As stored, for core's fuseIntoHwio (a view of the weight's bytes when aligned: read only).
   return {
     shape: [o, i, kh, kw],
     values,
-    hwioValues: async () => weightValues(await loadedWeight(weight)) as Float32Array,
+    hwioValues: async () => weightValues(await load()) as Float32Array,
   };
 }
 

@@ -48,11 +48,13 @@ export function fusedWeightMaker(dtype: "f32" | "f16"): FusedWeightMaker {
       if (!depthwise && loadHwio !== undefined && hwioFusable(candidate.layout, plan)) {
         // Dense RepVGG-shaped: fused in TF's layout straight from the stored kernels, no transposes.
         const block = await loadHwio();
-        return fuseBlock(block, {
+        const fused = fuseBlock(block, {
           dtype,
           hwio: true,
           ...(dtype === "f32" ? { kernel: pool.take(n) } : {}),
         }) as Fused;
+        candidate.recycle(block);
+        return fused;
       }
       const block = await fusion.load();
       let fused: Fused;
