@@ -1,4 +1,10 @@
 #!/usr/bin/env node
+// A reader that stops early (`reparam convert --help | head`) closes the pipe: stop quietly, as other CLIs do.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
 // `reparam --version` answers before the rest loads (commander, core, the commands): scripts probe with it.
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {

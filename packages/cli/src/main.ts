@@ -14,7 +14,7 @@ export function buildProgram(): Command {
       "Re-parameterize train-time multi-branch vision models (RepVGG, MobileOne, ACNet, ...) into their single-branch deploy form.",
     )
     .version(version, "-v, --version")
-    .showHelpAfterError()
+    .showHelpAfterError("(add --help for usage)")
     .exitOverride();
   registerConvert(program);
   registerInspect(program);

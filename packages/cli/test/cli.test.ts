@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -38,5 +38,25 @@ describe("reparam (built CLI)", () => {
     const r = reparam("frobnicate");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("unknown command");
+  });
+
+  it("answers a mistyped flag in three lines: the error, the suggestion, the hint (not the whole help)", () => {
+    const r = reparam("convert", "--forse", "x.onnx");
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "error: unknown option '--forse'",
+      "(Did you mean --force?)",
+      "(add --help for usage)",
+    ]);
+  });
+
+  it("exits quietly when its reader closes the pipe early (| head)", async () => {
+    const child = spawn(process.execPath, [bin, "convert", "--help"], { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy(); // the reader is gone before the help is written
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(code).toBe(0);
   });
 });

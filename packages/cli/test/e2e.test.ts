@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeModel, encodeModel } from "@reparam/onnx";
 import { describe, expect, it } from "vitest";
@@ -53,6 +53,9 @@ describe("reparam convert / inspect / verify, per format (built CLI, real files)
     expect(r.code).toBe(0);
     expect(listing(dir)).toEqual(["web", "web.deploy"]);
     expect(listing(join(dir, "web.deploy"))).toContain("model.json");
+    // The output folder has the mode mkdir gives under this umask (0755 under 022), not mkdtemp's 0700.
+    mkdirSync(join(dir, "probe"));
+    expect(statSync(join(dir, "web.deploy")).mode & 0o777).toBe(statSync(join(dir, "probe")).mode & 0o777);
     const v = reparam("verify", join(dir, "web"), join(dir, "web.deploy"), "--backend", "cpu", "--json");
     expect(v.code).toBe(0);
   });

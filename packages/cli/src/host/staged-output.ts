@@ -1,9 +1,18 @@
 import { createWriteStream, type WriteStream } from "node:fs";
-import { link, mkdir, mkdtemp, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import { chmod, link, mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { ReparamError, relativePathProblem, type ModelOutput } from "@reparam/core";
 import { insideFolder } from "./model-input.js";
 import { removeStaleTemps, tempPrefix } from "./stale-temp.js";
+
+/** The mode a folder made by `mkdir` gets under this process's umask (0755 under the usual 022), read from a probe inside `dir`. */
+async function umaskedFolderMode(dir: string): Promise<number> {
+  const probe = join(dir, ".mode");
+  await mkdir(probe, { mode: 0o777 });
+  const mode = (await stat(probe)).mode & 0o777;
+  await rmdir(probe);
+  return mode;
+}
 
 /** Bytes a file may have queued for writing before `write` waits. */
 const WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
@@ -87,6 +96,7 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
     await mkdir(parent, { recursive: true });
     await removeStaleTemps(parent);
     tmp = await mkdtemp(join(parent, tempPrefix()));
+    if (opts.folder) await chmod(tmp, await umaskedFolderMode(tmp)); // mkdtemp makes 0700; the output folder gets what mkdir would give
   } catch (e) {
     throw writeFailed(e, parent);
   }
