@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,5 +45,8 @@ describe("packed CLI", () => {
     expect(r.stdout).toContain("Usage: reparam");
     const ex = spawnSync("npx", ["--no-install", "reparam", "example"], { cwd: app, encoding: "utf8" });
     expect(ex.status).toBe(0);
+    // Every package ships its license.
+    for (const p of runtimePackages())
+      expect(existsSync(join(app, "node_modules", "@reparam", p, "LICENSE")), `@reparam/${p} LICENSE`).toBe(true);
   }, 300_000);
 });
