@@ -4,7 +4,7 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import wasmPlain from "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm?url";
 import wasmSimd from "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-simd.wasm?url";
 import wasmThreaded from "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.wasm?url";
-import type { ModelSession, TensorSpec } from "@reparam/validate/browser";
+import { tfjsSession, type ModelSession } from "@reparam/validate/browser";
 import { baseName } from "./file-set-input.js";
 import { gpuAdapter } from "./gpu-adapter.js";
 import { blobBytes, type PageModel } from "./page-model.js";
@@ -26,8 +26,6 @@ export async function useTfjsBackend(backend: TfjsBackend): Promise<void> {
     throw new Error(`TF.js could not initialise its ${backend} backend`);
   await tf.ready();
 }
-
-type TfModel = tf.LayersModel | tf.GraphModel;
 
 /**
  * Opens a TF.js model (`model.json` and the shards its manifest names, by
@@ -56,57 +54,5 @@ export async function openTfjs(model: PageModel, backend: TfjsBackend): Promise<
         return [specs, data];
       }),
   };
-  return session(graph ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler));
-}
-
-interface Info {
-  readonly name: string;
-  readonly shape?: readonly (number | null)[] | undefined;
-  readonly dtype: string;
-}
-
-function specs(infos: readonly Info[], names?: readonly string[]): TensorSpec[] {
-  return infos.map((t, i) => ({
-    name: names?.[i] ?? t.name,
-    dtype: t.dtype,
-    dims: t.shape === undefined ? null : t.shape.map((d) => (d === null || d < 0 ? null : d)),
-  }));
-}
-
-function session(model: TfModel): ModelSession {
-  const layers = model instanceof tf.GraphModel ? undefined : model;
-  // Layers models go by layer names: symbolic tensor names get a _1 suffix per model loaded.
-  const inputs = specs(model.inputs as readonly Info[], layers?.inputNames);
-  const outputs = specs(model.outputs as readonly Info[], layers?.outputNames);
-  return {
-    inputs,
-    outputs,
-    async run(feeds) {
-      const xs = feeds.map((f) => tf.tensor(Float32Array.from(f.data), [...f.shape], "float32"));
-      try {
-        const y =
-          layers === undefined
-            ? await (model as tf.GraphModel).executeAsync(xs)
-            : layers.predict(xs.length === 1 ? xs[0]! : xs);
-        const ys = Array.isArray(y) ? y : [y as tf.Tensor];
-        try {
-          return await Promise.all(
-            ys.map(async (t, i) => ({
-              name: outputs[i]?.name ?? `output_${i}`,
-              dtype: t.dtype,
-              shape: [...t.shape],
-              data: (await t.data()) as Float32Array,
-            })),
-          );
-        } finally {
-          for (const t of ys) t.dispose();
-        }
-      } finally {
-        for (const x of xs) x.dispose();
-      }
-    },
-    dispose: async () => {
-      model.dispose();
-    },
-  };
+  return tfjsSession(tf, graph ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler));
 }

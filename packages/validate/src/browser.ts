@@ -23,6 +23,7 @@ export type { OrtApi } from "./_ort-session.js";
 export { formatValidationReport, formatNumber } from "./format-validation-report.js";
 export { formatBlockCheckReport } from "./format-block-check-report.js";
 export { notFusedCheck } from "./not-fused-check.js";
+export { tfjsSession } from "./tfjs-session.js";
 export type { SampleReport, ValidationReport } from "./validation-report.js";
 export type { BlockCheck, BlockCheckReport } from "./verify-blocks.js";
 export type { BackendChoice, BackendName, SkippedBackend } from "./backend-name.js";

@@ -1,11 +1,9 @@
 import type * as TF from "@tensorflow/tfjs";
 import type { BackendName } from "./backend-name.js";
-import type { ModelSession, Runtime } from "./model-session.js";
+import type { Runtime } from "./model-session.js";
 import type { TfjsModelFiles } from "./loaded-model.js";
-import type { TensorSpec } from "./numeric-tensor.js";
+import { tfjsSession } from "./tfjs-session.js";
 import { useTfjsBackend, type Tfjs } from "./use-tfjs-backend.js";
-
-type TfModel = TF.LayersModel | TF.GraphModel;
 
 /**
  * TF.js (`@tensorflow/tfjs`) on one backend: layers models load with
@@ -27,59 +25,7 @@ export function tfjsRuntime(backend: BackendName): Runtime {
         json.format === "graph-model" ||
         (json.format === undefined && json.modelTopology !== undefined && "node" in json.modelTopology);
       const handler = ioHandler(tf, model.files);
-      return session(tf, graph ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler));
-    },
-  };
-}
-
-interface Info {
-  readonly name: string;
-  readonly shape?: readonly (number | null)[] | undefined;
-  readonly dtype: string;
-}
-
-function specs(infos: readonly Info[], names?: readonly string[]): TensorSpec[] {
-  return infos.map((t, i) => ({
-    name: names?.[i] ?? t.name,
-    dtype: t.dtype,
-    dims: t.shape === undefined ? null : t.shape.map((d) => (d === null || d < 0 ? null : d)),
-  }));
-}
-
-function session(tf: Tfjs, model: TfModel): ModelSession {
-  const isGraph = model instanceof tf.GraphModel;
-  // Layers models go by layer names: symbolic tensor names get a _1 suffix per model loaded.
-  const layers = isGraph ? undefined : (model as TF.LayersModel);
-  const inputs = specs(model.inputs as readonly Info[], layers?.inputNames);
-  const outputs = specs(model.outputs as readonly Info[], layers?.outputNames);
-  return {
-    inputs,
-    outputs,
-    async run(feeds) {
-      const xs = feeds.map((f) => tf.tensor(Float32Array.from(f.data), [...f.shape], "float32"));
-      try {
-        const y = isGraph
-          ? await (model as TF.GraphModel).executeAsync(xs)
-          : (model as TF.LayersModel).predict(xs.length === 1 ? xs[0]! : xs);
-        const ys = Array.isArray(y) ? y : [y as TF.Tensor];
-        try {
-          return await Promise.all(
-            ys.map(async (t, i) => ({
-              name: outputs[i]?.name ?? `output_${i}`,
-              dtype: t.dtype,
-              shape: [...t.shape],
-              data: (await t.data()) as Float32Array,
-            })),
-          );
-        } finally {
-          for (const t of ys) t.dispose();
-        }
-      } finally {
-        for (const x of xs) x.dispose();
-      }
-    },
-    dispose: async () => {
-      model.dispose();
+      return tfjsSession(tf, graph ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler));
     },
   };
 }
