@@ -1,4 +1,4 @@
-import type { EncodeStats, FormatAdapter } from "@reparam/core";
+import { ReparamError, type EncodeStats, type FormatAdapter } from "@reparam/core";
 import { TensorProto_DataType as DT } from "onnx-buf";
 import { applyFusions, blockDataType, type Fusion } from "./write/_apply-fusions.js";
 import { findOnnxBlocks } from "./view/_find-onnx-blocks.js";
@@ -11,6 +11,7 @@ import { checkGraph } from "./view/check-graph.js";
 import { onnxFormat } from "./detect-onnx.js";
 import { decodeModelFrom } from "./codec/decode-model.js";
 import { internalizeTensors } from "./codec/internalize-tensors.js";
+import { dataTypeLabel } from "./codec/onnx-dtype.js";
 import { externalThreshold, initializersAsInputs, lazyBytes } from "./onnx-convert-options.js";
 import type { OnnxModel } from "./codec/onnx-model.js";
 import type { OnnxGraphView } from "./view/onnx-graph-view.js";
@@ -71,6 +72,21 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
         source: { plan: d.plan, load: () => d.load(), fuse: (b, t) => d.fuse(b, t), loaded: (b) => view.reuse(b) },
       });
     }
+    const forced = DTYPE_OPTION[String(options.dtype)];
+    const mismatch = forced === undefined ? undefined : fusions.find((f) => blockDataType(graph!, f.match) !== forced);
+    if (mismatch !== undefined) {
+      // Before anything is written: an ONNX Conv's weights must have its input's type.
+      throw new ReparamError(
+        "ONNX_BAD_OPTION",
+        `dtype '${String(options.dtype)}' cannot be applied to this ONNX model`,
+        {
+          where: `block '${mismatch.match.candidate.name}'`,
+          expected: `fused weights of the block's own type (${dataTypeLabel(blockDataType(graph!, mismatch.match))})`,
+          found: `dtype '${String(options.dtype)}'`,
+          hint: "an ONNX Conv's weights must have its input's type: leave dtype at 'keep' (convert the whole model to float16 first to get float16 weights)",
+        },
+      );
+    }
     const { model: proto, pending } =
       graph === undefined ? { model: model.proto, pending: new Map() } : applyFusions(model.proto, graph, fusions);
     checkGraph(proto);
@@ -80,12 +96,6 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
       notes.push(`external data: ${written.external.tensors} tensors in '${written.external.location}'`);
     const inputs = initializerInputNote(model.proto, proto, initializersAsInputs(options));
     if (inputs !== undefined) notes.push(inputs);
-    const forced = DTYPE_OPTION[String(options.dtype)];
-    if (forced !== undefined && fusions.some((f) => blockDataType(graph!, f.match) !== forced)) {
-      notes.push(
-        `dtype '${String(options.dtype)}' not applied: an ONNX Conv's weights must have its input's type, so fused weights keep the block's dtype`,
-      );
-    }
     return { parametersAfter: weightCount(proto), bytesWritten: written.bytes, notes };
   },
 

@@ -1,8 +1,9 @@
+import { reparameterize } from "@reparam/core";
 import { seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { buildModel, decodeModel, encodeModel, intsAttr, type ModelProto } from "../src/index.js";
+import { buildModel, decodeModel, encodeModel, intsAttr, onnxAdapter, type ModelProto } from "../src/index.js";
 import { bn, convWeights, inputData, repvggBlock } from "./_blocks.js";
-import { convert, opTypes, relativeError, run } from "./_convert.js";
+import { convert, memoryInput, memoryOutput, opTypes, relativeError, run } from "./_convert.js";
 
 const rand = seededRandom(99);
 const c = 4;
@@ -168,8 +169,8 @@ describe("the rewrite", () => {
     expect(decodeModel(twice.bytes).graph!.node).toHaveLength(4);
   });
 
-  it("reports opset, IR version, producer and dtype, and notes a dtype option it cannot apply", async () => {
-    const out = await convert(twoBlocks(), { dtype: "f16" });
+  it("reports opset, IR version, producer and dtype", async () => {
+    const out = await convert(twoBlocks());
     expect(out.report.details).toEqual({
       opset: "13",
       ir_version: "7",
@@ -177,7 +178,18 @@ describe("the rewrite", () => {
       dtype: "float32",
       external_data: "no",
     });
-    expect(out.report.notes.join("\n")).toContain("dtype 'f16' not applied");
     expect(out.report.parameters.after).toBeLessThan(out.report.parameters.before);
+  });
+
+  it("refuses a dtype option it cannot apply (ONNX_BAD_OPTION naming the block), writing nothing", async () => {
+    const output = memoryOutput();
+    const e = await reparameterize(onnxAdapter, memoryInput("m.onnx", encodeModel(twoBlocks())), output, {
+      dtype: "f16",
+    }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: "ONNX_BAD_OPTION", message: expect.stringContaining("dtype 'f16'") });
+    expect(String(e)).toContain("block '");
+    expect(output.created).toEqual([]);
+    // The dtype the model has is accepted.
+    expect((await convert(twoBlocks(), { dtype: "f32" })).report.fused.length).toBeGreaterThan(0);
   });
 });
