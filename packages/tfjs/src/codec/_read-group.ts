@@ -66,21 +66,10 @@ export async function readGroup(
       continue;
     }
     flush();
-    // Its pieces are read independently (in parallel), each copied into place.
+    // A weight across shards: an array of its own, its pieces read into place.
     const bytes = new Uint8Array(length);
     out[w] = bytes;
-    for (let j = k, at = from; at < offset; j++) {
-      const start = j === 0 ? 0 : ends[j - 1]!;
-      const n = Math.min(ends[j]!, offset) - at;
-      const [shard, skip, into] = [j, at - start, at - from];
-      if (n > 0)
-        tasks.push(
-          readInto === undefined
-            ? async () => bytes.set(await read(shard, skip, n), into)
-            : () => readInto(shard, skip, bytes.subarray(into, into + n)),
-        );
-      at += n;
-    }
+    tasks.push(async () => void (await readGroupRange(shards, from, length, read, readInto, bytes)));
   }
   flush();
   let next = 0;
@@ -100,28 +89,30 @@ export async function readGroup(
 
 /**
  * Reads bytes [from, from + length) of a group (its shards as one
- * concatenation), across shard boundaries when needed; straight into
- * `into.target` (exactly `length` bytes) when given.
+ * concatenation), across shard boundaries when needed: into `target`
+ * (exactly `length` bytes, through `readInto` when given) or, for a range
+ * inside one shard, as `read` gives it.
  */
 export async function readGroupRange(
   shards: readonly ByteSource[],
   from: number,
   length: number,
   read: (k: number, offset: number, length: number) => Promise<Uint8Array>,
-  into?: { readonly target: Uint8Array; readInto(k: number, offset: number, target: Uint8Array): Promise<void> },
+  readInto?: (k: number, offset: number, target: Uint8Array) => Promise<void>,
+  target?: Uint8Array,
 ): Promise<Uint8Array> {
   let start = 0;
   let k = 0;
   while (k < shards.length && start + shards[k]!.size <= from) start += shards[k++]!.size;
-  if (into === undefined && k < shards.length && from + length <= start + shards[k]!.size)
+  if (target === undefined && k < shards.length && from + length <= start + shards[k]!.size)
     return read(k, from - start, length);
-  const out = into?.target ?? new Uint8Array(length);
+  const out = target ?? new Uint8Array(length);
   for (let at = from; at < from + length && k < shards.length; k++) {
     const n = Math.min(start + shards[k]!.size, from + length) - at;
     if (n > 0) {
       const piece = out.subarray(at - from, at - from + n);
-      if (into === undefined) piece.set(await read(k, at - start, n));
-      else await into.readInto(k, at - start, piece);
+      if (readInto === undefined) piece.set(await read(k, at - start, n));
+      else await readInto(k, at - start, piece);
     }
     at += n;
     start += shards[k]!.size;

@@ -73,13 +73,9 @@ export async function decodeWeights(
       const [from, length] = [offset, groupLengths[i]!];
       if (leave(i))
         setLazyWeight(weight, (target) =>
-          readGroupRange(
-            shards,
-            from,
-            length,
-            read,
-            direct && target?.byteLength === length ? { target, readInto } : undefined,
-          ),
+          direct && target?.byteLength === length
+            ? readGroupRange(shards, from, length, read, readInto, target)
+            : readGroupRange(shards, from, length, read),
         );
       offset += length;
       out.push(weight);

@@ -1,4 +1,5 @@
 import type { TfjsWeight } from "./tfjs-weight.js";
+import { weightByteLength } from "./weight-byte-length.js";
 
 /** Reads a lazy weight's stored bytes: into `target` when given (exactly their length), else into new memory. */
 export type WeightLoader = (target?: Uint8Array) => Promise<Uint8Array>;
@@ -38,11 +39,5 @@ export async function loadedWeight(
 ): Promise<TfjsWeight> {
   const load = loaders.get(weight);
   if (load === undefined) return weight;
-  return { ...weight, bytes: await load(target?.(expectedBytes(weight))) };
-}
-
-/** Stored byte length of a lazy weight (float32, unquantized or quantized): what its loader reads. */
-function expectedBytes(w: TfjsWeight): number {
-  const n = w.shape.reduce((a, b) => a * b, 1);
-  return w.quantization === undefined ? 4 * n : w.quantization.dtype === "uint8" ? n : 2 * n;
+  return { ...weight, bytes: await load(target?.(weightByteLength(weight, `weight ${JSON.stringify(weight.name)}`))) };
 }
