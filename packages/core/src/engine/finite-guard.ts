@@ -8,7 +8,12 @@ export type FusedStorage = Float32Array | Float64Array | Uint16Array;
 /** Exponent bits of a 16-bit float format: all ones means an infinity or a NaN. */
 const EXPONENT = { f16: 0x7c00, bf16: 0x7f80 } as const;
 
-/** x * 0 is 0 for every finite x and NaN otherwise: the sum of a[i] * 0 is 0 exactly when all are finite. Four sums, one type per function (fast, monomorphic loops). */
+/**
+ * x * 0 is 0 for every finite x and NaN otherwise: the sum of a[i] * 0 is 0
+ * exactly when all are finite. Four sums; one function per array type on
+ * purpose (allFinite64 is its twin): one loop seeing both types ran 6-8x
+ * slower on a 100 MB kernel.
+ */
 function allFinite32(a: Float32Array): boolean {
   let s0 = 0;
   let s1 = 0;
