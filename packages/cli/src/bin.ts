@@ -1,10 +1,14 @@
 #!/usr/bin/env node
+import { installInterruptCleanup } from "./host/interrupt-cleanup.js";
+
 // A reader that stops early (`reparam convert --help | head`) closes the pipe: stop quietly, as other CLIs do.
 for (const stream of [process.stdout, process.stderr])
   stream.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
     throw e;
   });
+// Ctrl-C / SIGTERM: no temporary file stays beside the output; exit 130 / 143.
+installInterruptCleanup();
 // `reparam --version` answers before the rest loads (commander, core, the commands): scripts probe with it.
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {

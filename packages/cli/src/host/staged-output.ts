@@ -3,6 +3,7 @@ import { chmod, link, mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, unlink }
 import { basename, dirname, join, resolve } from "node:path";
 import { ReparamError, relativePathProblem, type ModelOutput } from "@reparam/core";
 import { insideFolder } from "./model-input.js";
+import { trackTemp, type TrackedTemp } from "./interrupt-cleanup.js";
 import { removeStaleTemps, tempPrefix } from "./stale-temp.js";
 
 /** The mode a folder made by `mkdir` gets under this process's umask (0755 under the usual 022), read from a probe inside `dir`. */
@@ -92,10 +93,12 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
   }
   const parent = dirname(final);
   let tmp: string;
+  let tracked: TrackedTemp;
   try {
     await mkdir(parent, { recursive: true });
     await removeStaleTemps(parent);
     tmp = await mkdtemp(join(parent, tempPrefix()));
+    tracked = trackTemp(tmp); // removed on Ctrl-C (installInterruptCleanup)
     if (opts.folder) await chmod(tmp, await umaskedFolderMode(tmp)); // mkdtemp makes 0700; the output folder gets what mkdir would give
   } catch (e) {
     throw writeFailed(e, parent);
@@ -174,7 +177,14 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
   return {
     output,
     bytesWritten: () => written,
-    commit: () => commit().catch((e: unknown) => Promise.reject(writeFailed(e, final))),
+    commit: () =>
+      tracked
+        .committing(commit())
+        .then((moved) => {
+          tracked.release();
+          return moved;
+        })
+        .catch((e: unknown) => Promise.reject(writeFailed(e, final))),
     async abort() {
       await Promise.all(
         streams.map((s) =>
@@ -187,6 +197,7 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
         ),
       );
       await rm(tmp, { recursive: true, force: true });
+      tracked.release();
     },
   };
 }
