@@ -15,6 +15,9 @@ export {
   widenFloat16Array,
   narrowFloat16Array,
 } from "./numeric/float16.js";
+export { narrowFloat16Fast, widenFloat16Fast, float16Values } from "./numeric/fast-float16.js";
+export { quantizeAffine, AFFINE_MAX } from "./numeric/quantize-affine.js";
+export type { AffineDtype, AffineQuantized, AffineRange } from "./numeric/quantize-affine.js";
 
 export { batchNormAffine } from "./block/batch-norm.js";
 export type { BatchNorm } from "./block/batch-norm.js";
@@ -50,7 +53,7 @@ export type {
   ModelInput,
   ModelOutput,
 } from "./contract/adapter.js";
-export type { ConversionReport } from "./contract/report.js";
+export type { ConversionReport, RequantizedTensor } from "./contract/report.js";
 export type { FormatFacts } from "./contract/format-facts.js";
 export { UNIT_ROUNDOFF } from "./contract/deploy-conv.js";
 export type { DeployConv } from "./contract/deploy-conv.js";

@@ -4,6 +4,7 @@ import type { DeployConv } from "./deploy-conv.js";
 import type { KernelShape } from "../block/kernel.js";
 import type { FusePlan, PlanResult } from "../block/fuse-plan.js";
 import type { Refusal } from "../block/refusal.js";
+import type { RequantizedTensor } from "./report.js";
 import type { FormatFacts } from "./format-facts.js";
 import type { FusedArrays, FuseTarget } from "../engine/fuse-to.js";
 
@@ -99,6 +100,8 @@ export interface EncodeStats {
   readonly bytesWritten: number;
   /** Free-form lines for the report (eps used, keys passed through ...). */
   readonly notes?: readonly string[];
+  /** Fused tensors re-quantized into the input's affine encoding, with their error (see {@link RequantizedTensor}). */
+  readonly requantized?: readonly RequantizedTensor[];
 }
 
 /**

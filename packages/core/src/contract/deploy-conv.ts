@@ -16,6 +16,13 @@ export interface DeployConv extends ConvGeometry {
    * relative): 2^-24 float32, 2^-11 float16, 2^-8 bfloat16, 2^-53 float64.
    */
   readonly unit: number;
+  /**
+   * Weights stored on an affine grid (TF.js uint8/uint16 quantization):
+   * the largest absolute error a stored kernel or bias value may have
+   * against the exact fused one, half a grid step (`scale / 2`), beyond the
+   * float32 rounding `unit` covers. Absent for float storage.
+   */
+  readonly weightStep?: { readonly kernel: number; readonly bias: number };
 }
 
 /** Unit roundoff of each float storage dtype: the largest relative error of one rounding to it. */

@@ -1,13 +1,11 @@
-import type { Block } from "../block/block.js";
 import type { Candidate, ConvertOptions, Decision, FormatAdapter, ModelInput, ModelOutput } from "./adapter.js";
 import { fuseWithPlan } from "../engine/fuse-block.js";
 import { fuseTo } from "../engine/fuse-to.js";
 import type { FusePlan } from "../block/fuse-plan.js";
 import type { Refusal } from "../block/refusal.js";
-import type { KernelShape } from "../block/kernel.js";
 import { planBlock } from "../block/plan-block.js";
+import { branchLabel } from "./branch-label.js";
 import type { ConversionReport, FusedBlockReport } from "./report.js";
-import { kindOf } from "../branch/branch-kinds.js";
 import { globMatch } from "../shared/glob-match.js";
 
 /** Progress of a conversion: a phase and, where countable, done of total (`fuse`: blocks, fractions while a block is fused in windows). */
@@ -15,10 +13,6 @@ export interface Progress {
   readonly phase: "read" | "match" | "fuse" | "write";
   readonly done: number;
   readonly total: number;
-}
-
-function describeBranches(block: Block<KernelShape>): string[] {
-  return block.branches.map((b) => kindOf(b).describe(b));
 }
 
 /** An adapter's {@link FormatAdapter.canWrite} bound to its model: undefined when the writer can place the block. */
@@ -143,7 +137,7 @@ export async function reparameterize<M>(
     fused.push({
       name,
       family,
-      branches: describeBranches(layout),
+      branches: layout.branches.map(branchLabel),
       kernel: `${kh}x${kw}`,
       stride: d.plan.stride,
       groups: d.plan.groups,
@@ -160,6 +154,7 @@ export async function reparameterize<M>(
     parameters: { before: adapter.parameterCount(model), after: stats.parametersAfter },
     bytesWritten: stats.bytesWritten,
     notes: stats.notes ?? [],
+    ...(stats.requantized !== undefined && stats.requantized.length > 0 ? { requantized: stats.requantized } : {}),
     seconds: {
       decode: (t1 - t0) / 1e3,
       match: (t2 - t1) / 1e3,

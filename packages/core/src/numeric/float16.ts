@@ -1,3 +1,4 @@
+import { narrowFloat16Fast, widenFloat16Fast } from "./fast-float16.js";
 import { roundToFormat, widenFromFormat, type BinaryFormat } from "./round-to-format.js";
 
 /** IEEE-754 binary16. */
@@ -5,14 +6,14 @@ export const FLOAT16: BinaryFormat = { mantissaBits: 10, exponentBits: 5 };
 /** bfloat16: float32's exponent, 7 fraction bits. */
 export const BFLOAT16: BinaryFormat = { mantissaBits: 7, exponentBits: 8 };
 
-/** float16 bit pattern -> exact float64 value. */
+/** float16 bit pattern -> exact float64 value (a table lookup, see {@link widenFloat16Fast}). */
 export function widenFloat16(bits: number): number {
-  return widenFromFormat(bits, FLOAT16);
+  return widenFloat16Fast(bits);
 }
 
-/** float64 -> float16 bit pattern, rounded once to nearest, ties to even. */
+/** float64 -> float16 bit pattern, rounded once to nearest, ties to even (on the float64's bits, see {@link narrowFloat16Fast}). */
 export function narrowFloat16(x: number): number {
-  return roundToFormat(x, FLOAT16);
+  return narrowFloat16Fast(x);
 }
 
 /** bfloat16 bit pattern -> exact float64 value. */

@@ -1,0 +1,86 @@
+/** Integer storage of an affine-quantized tensor: 1 or 2 bytes per element, little-endian. */
+export type AffineDtype = "uint8" | "uint16";
+
+/** The grid of an affine-quantized tensor: a stored integer q stands for `q * scale + min`. */
+export interface AffineRange {
+  readonly min: number;
+  readonly scale: number;
+}
+
+/** What {@link quantizeAffine} made. */
+export interface AffineQuantized extends AffineRange {
+  readonly dtype: AffineDtype;
+  /** `values.length` integers, 1 or 2 bytes each, little-endian. */
+  readonly bytes: Uint8Array;
+  /** max |stored - exact| over the tensor, the stored value dequantized as TF.js does: float32(q * scale + min). */
+  readonly maxError: number;
+  /** max - min of the exact values (0 for a constant or empty tensor). */
+  readonly range: number;
+  /** True when `previous` held every value: the grid (and so the bytes of an unchanged tensor) is the input's. */
+  readonly keptRange: boolean;
+}
+
+/** Largest stored integer of each dtype. */
+export const AFFINE_MAX: Readonly<Record<AffineDtype, number>> = { uint8: 255, uint16: 65535 };
+
+/**
+ * Quantizes exact (float64) values to `dtype` on an affine grid, each value
+ * rounded once to its nearest grid point. The grid is `previous` (the
+ * input's min and scale) when every value dequantizes there to its own
+ * float32 rounding, so that a tensor the fusion left unchanged keeps its
+ * exact bytes; else a fresh one spanning the values: min = min(values),
+ * scale = (max - min) / qmax (1 for a constant tensor, whose values are then
+ * all `min`). With the fresh grid each stored value is within scale / 2 of
+ * the exact one, plus the float32 rounding of its dequantization.
+ *
+ * @param values - the exact values, finite.
+ * @param dtype - `uint8` (qmax 255) or `uint16` (qmax 65535).
+ * @param previous - the grid the tensor had in the input, if any.
+ */
+export function quantizeAffine(values: ArrayLike<number>, dtype: AffineDtype, previous?: AffineRange): AffineQuantized {
+  const n = values.length;
+  const qmax = AFFINE_MAX[dtype];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const range = n === 0 ? 0 : hi - lo;
+  const q = dtype === "uint8" ? new Uint8Array(n) : new Uint16Array(n);
+  const bytes = new Uint8Array(q.buffer);
+  if (previous !== undefined && onGrid(values, previous, qmax, q)) {
+    return { dtype, bytes, ...previous, maxError: maxError(values, q, previous), range, keptRange: true };
+  }
+  const min = n === 0 ? 0 : lo;
+  const scale = range > 0 ? range / qmax : 1;
+  const grid = { min, scale };
+  for (let i = 0; i < n; i++) {
+    const k = Math.round((values[i]! - min) / scale);
+    q[i] = k < 0 ? 0 : k > qmax ? qmax : k;
+  }
+  return { dtype, bytes, min, scale, maxError: maxError(values, q, grid), range, keptRange: false };
+}
+
+/** Fills `q` and returns true when every value is `float32(q * scale + min)` for some q in [0, qmax], rounded to float32. */
+function onGrid(values: ArrayLike<number>, g: AffineRange, qmax: number, q: Uint8Array | Uint16Array): boolean {
+  if (!(g.scale > 0) || !Number.isFinite(g.min)) return false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const k = Math.round((v - g.min) / g.scale);
+    if (!(k >= 0 && k <= qmax) || Math.fround(k * g.scale + g.min) !== Math.fround(v)) return false;
+    q[i] = k;
+  }
+  return true;
+}
+
+/** max |float32(q * scale + min) - v|: what the runtime's dequantized weight is off by. */
+function maxError(values: ArrayLike<number>, q: Uint8Array | Uint16Array, g: AffineRange): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) {
+    const e = Math.abs(Math.fround(q[i]! * g.scale + g.min) - values[i]!);
+    if (e > m) m = e;
+  }
+  return m;
+}
