@@ -42,3 +42,5 @@ export type { RuntimeFamily } from "./runtime-families.js";
 export type { RuntimeFamilyName } from "./runtime-family-name.js";
 export { isRuntimeFamilyName } from "./runtime-family-name.js";
 export type { ValidateErrorCode } from "./validate-error-code.js";
+export { RUNTIME_PACKAGES, installCommand } from "./runtime-packages.js";
+export type { RuntimePackage } from "./runtime-packages.js";

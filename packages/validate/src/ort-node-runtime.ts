@@ -1,10 +1,14 @@
 import type { Runtime } from "./model-session.js";
 import { ortSession } from "./_ort-session.js";
+import { importRuntime } from "./import-runtime.js";
+import { NO_VULKAN_LOADER, vulkanLoaderFound } from "./vulkan-loader.js";
 
 /**
  * onnxruntime-node on one execution provider: `webgpu` (bundled in its Linux
  * and Windows builds; needs a GPU adapter, on Linux through Vulkan) or `cpu`.
- * Models given by path load external data beside them.
+ * Models given by path load external data beside them. The package is loaded
+ * on first use (`VALIDATE_RUNTIME_MISSING` when it is not installed); WebGPU
+ * is not tried where the Vulkan loader is missing (see {@link vulkanLoaderFound}).
  */
 export function ortNodeRuntime(ep: "webgpu" | "cpu"): Runtime {
   return {
@@ -12,7 +16,8 @@ export function ortNodeRuntime(ep: "webgpu" | "cpu"): Runtime {
     runtime: "onnxruntime-node",
     async open(model) {
       if (!("bytes" in model)) throw new Error("onnxruntime runs ONNX models only");
-      const ort = await import("onnxruntime-node");
+      const ort = await importRuntime("onnxruntime-node", () => import("onnxruntime-node"));
+      if (ep === "webgpu" && !vulkanLoaderFound()) throw new Error(NO_VULKAN_LOADER);
       const options = { executionProviders: [ep] };
       const session =
         model.path !== undefined

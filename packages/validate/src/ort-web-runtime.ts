@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Runtime } from "./model-session.js";
 import { ortSession, type OrtApi } from "./_ort-session.js";
+import { importRuntime } from "./import-runtime.js";
 
 /**
  * onnxruntime-web's WebAssembly backend, in Node: single-threaded, its
@@ -15,7 +16,7 @@ export function ortWebRuntime(): Runtime {
     runtime: "onnxruntime-web",
     async open(model) {
       if (!("bytes" in model)) throw new Error("onnxruntime runs ONNX models only");
-      const ort = (await import("onnxruntime-web")) as unknown as OrtApi & {
+      const ort = (await importRuntime("onnxruntime-web", () => import("onnxruntime-web"))) as unknown as OrtApi & {
         env: { wasm: { wasmPaths?: unknown; numThreads?: number } };
       };
       if (ort.env.wasm.wasmPaths === undefined) {

@@ -2,6 +2,7 @@ import { isReparamError, ReparamError } from "@reparam/core";
 import type { BackendChoice, SkippedBackend } from "./backend-name.js";
 import { backendOrder } from "./backend-order.js";
 import { condenseReason } from "./condense-reason.js";
+import { isRuntimeMissing, noRuntimeInstalled } from "./import-runtime.js";
 import type { InputSource } from "./input-source.js";
 import { loadModelSource } from "./load-model-source.js";
 import type { LoadedModel, ModelSource } from "./loaded-model.js";
@@ -46,7 +47,9 @@ export interface ValidateOptions {
  *
  * @param original - the train-time model: an `.onnx` path or bytes, a TF.js folder or `model.json` path, or TF.js files.
  * @param converted - the deploy model, of the same format.
- * @throws ReparamError `VALIDATE_NO_BACKEND` when no backend runs both models,
+ * @throws ReparamError `VALIDATE_RUNTIME_MISSING` when no backend's runtime
+ *   package is installed (they are optional peer dependencies; the hint is
+ *   the `npm i` command), `VALIDATE_NO_BACKEND` when no backend runs both models,
  *   `VALIDATE_BAD_MODEL`, `VALIDATE_FORMAT_MISMATCH`, `VALIDATE_BAD_INPUT`,
  *   `VALIDATE_INPUT_SHAPE`, `VALIDATE_BAD_OPTION`.
  */
@@ -72,6 +75,7 @@ export async function validateConversion(
   }
   const requested = options.backend ?? "auto";
   const skipped: SkippedBackend[] = [];
+  const missing: ReparamError[] = [];
   for (const backend of backendOrder(a.format, requested)) {
     const runtime = runtimeFor(a.format, backend);
     const opened: ModelSession[] = [];
@@ -93,16 +97,21 @@ export async function validateConversion(
         passed,
       };
     } catch (e) {
+      // A runtime package that is not installed: a slower backend's may be.
+      if (isRuntimeMissing(e)) missing.push(e);
       // The caller's inputs or options: no other backend would do better.
-      if (isReparamError(e)) throw e;
+      else if (isReparamError(e)) throw e;
       skipped.push({ backend, runtime: runtime.runtime, reason: condenseReason(e) });
     } finally {
       for (const s of opened) await s.dispose().catch(() => undefined);
     }
   }
+  const where = `${a.label} and ${b.label}`;
+  if (missing.length > 0 && missing.length === skipped.length) throw noRuntimeInstalled(missing, where);
   throw new ReparamError("VALIDATE_NO_BACKEND", "no backend could run both models", {
-    where: `${a.label} and ${b.label}`,
+    where,
     found: skipped.map((s) => `${s.runtime} ${s.backend}: ${s.reason}`).join("; "),
+    ...(missing[0]?.hint === undefined ? {} : { hint: `${missing[0].hint} (not installed)` }),
   });
 }
 

@@ -12,6 +12,9 @@
  * - `VALIDATE_INPUT_SHAPE`: an input whose shape cannot be resolved (unknown
  *   rank and no `.npy` shape to take it from).
  * - `VALIDATE_BAD_OPTION`: an option out of range (negative tolerance, zero count ...).
+ * - `VALIDATE_RUNTIME_MISSING`: no backend could run because the runtime
+ *   packages it needs (optional peer dependencies: `RUNTIME_PACKAGES`) are not
+ *   installed; the hint is the `npm i` command.
  */
 export type ValidateErrorCode =
   | "VALIDATE_NO_BACKEND"
@@ -20,4 +23,5 @@ export type ValidateErrorCode =
   | "VALIDATE_PATH_ESCAPE"
   | "VALIDATE_BAD_INPUT"
   | "VALIDATE_INPUT_SHAPE"
-  | "VALIDATE_BAD_OPTION";
+  | "VALIDATE_BAD_OPTION"
+  | "VALIDATE_RUNTIME_MISSING";

@@ -1,10 +1,18 @@
-import { isReparamError, UNIT_ROUNDOFF, type Decision, type DeployConv, type Pair } from "@reparam/core";
+import {
+  isReparamError,
+  UNIT_ROUNDOFF,
+  type ReparamError,
+  type Decision,
+  type DeployConv,
+  type Pair,
+} from "@reparam/core";
 import type { BackendChoice, SkippedBackend } from "./backend-name.js";
 import { backendOrder } from "./backend-order.js";
 import { BLOCK_CHECK_OUTPUTS, BLOCK_MODEL_FAMILY, blockCheckModel, type SingleConv } from "./block-model.js";
 import { blockBound } from "./block-bound.js";
 import { compareTensors, type OutputComparison } from "./compare-tensors.js";
 import { condenseReason } from "./condense-reason.js";
+import { isRuntimeMissing, noRuntimeInstalled } from "./import-runtime.js";
 import type { LoadedModel } from "./loaded-model.js";
 import { magnitudeBlock, magnitudeConv } from "./magnitude-block.js";
 import { makeSamples } from "./make-samples.js";
@@ -61,6 +69,9 @@ export interface BlockCheckReport {
  * `options.size`; the magnitudes give each output element its bound
  * ({@link blockBound}). An error in any block is found and named, however deep
  * the block sits in its network. Refused and skipped blocks are listed, not run.
+ *
+ * @throws ReparamError `VALIDATE_RUNTIME_MISSING` when neither onnxruntime-node
+ *   nor onnxruntime-web is installed (optional peer dependencies).
  */
 export async function verifyBlocks(
   decisions: readonly Decision[],
@@ -73,8 +84,10 @@ export async function verifyBlocks(
   const requested = options.backend ?? "auto";
   const skipped: SkippedBackend[] = [];
   const blocks: BlockCheck[] = [];
+  const missing: ReparamError[] = [];
+  const opts = { ...options, tolerances, bounded };
   for (const d of decisions) {
-    if (d.kind === "fuse") blocks.push(await checkBlock(d, { ...options, tolerances, bounded }, requested, skipped));
+    if (d.kind === "fuse") blocks.push(await checkBlock(d, opts, requested, { skipped, missing }));
     else blocks.push(notFusedCheck(d)!);
   }
   const fused = blocks.filter((b) => b.status !== "not-fused");
@@ -119,11 +132,17 @@ async function blockModels(d: FuseDecision, options: CheckOptions): Promise<Bloc
   };
 }
 
+/** Backends skipped so far (a backend that failed once is not tried again), and those of them whose runtime package is missing. */
+interface Skips {
+  readonly skipped: SkippedBackend[];
+  readonly missing: ReparamError[];
+}
+
 async function checkBlock(
   d: FuseDecision,
   options: CheckOptions,
   requested: BackendChoice,
-  skipped: SkippedBackend[],
+  { skipped, missing }: Skips,
 ): Promise<BlockCheck> {
   const { name, family } = d.candidate;
   let models: BlockModels | string;
@@ -162,11 +181,14 @@ async function checkBlock(
         outputs,
       };
     } catch (e) {
+      if (isRuntimeMissing(e)) missing.push(e);
       skipped.push({ backend, runtime: runtime.runtime, reason: condenseReason(e) });
     } finally {
       await session?.dispose().catch(() => undefined);
     }
   }
+  // No runtime installed at all: an error to fix by installing one, not a block that failed.
+  if (missing.length > 0 && missing.length === skipped.length) throw noRuntimeInstalled(missing, name);
   return {
     name,
     family,
