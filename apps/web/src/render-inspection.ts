@@ -18,7 +18,8 @@ export function renderInspectTable(table: HTMLTableElement, inspection: Inspecti
   for (const b of inspection.blocks) {
     const row = body.insertRow();
     const branches = b.branches.join(" + ") + (b.postBn ? " -> bn" : "");
-    for (const text of [b.name, b.family, branches, b.stride, b.groups]) row.append(cell("td", text));
+    const groups = b.groups === null ? "-" : String(b.groups);
+    for (const text of [b.name, b.family, branches, b.stride.join("x"), groups]) row.append(cell("td", text));
     row.append(cell("td", b.status, b.status), cell("td", b.detail));
   }
   for (const r of inspection.matchRefused) {

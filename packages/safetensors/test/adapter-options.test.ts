@@ -111,8 +111,8 @@ describe("QARepVGG keepPostBn and strided", () => {
     const qa = fixtureBytes("qarepvgg.train.safetensors");
     const plain = await convertBytes(qa);
     const strided = await convertBytes(qa, { strided: ["blocks.1"] });
-    expect(plain.report.fused.find((f) => f.name === "blocks.1")?.branches).toEqual(["3x3", "1x1", "identity"]);
-    expect(strided.report.fused.find((f) => f.name === "blocks.1")?.branches).toEqual(["3x3", "1x1"]);
+    expect(plain.report.fused.find((f) => f.name === "blocks.1")?.branches).toEqual(["3x3+bn", "1x1", "identity"]);
+    expect(strided.report.fused.find((f) => f.name === "blocks.1")?.branches).toEqual(["3x3+bn", "1x1"]);
   });
 });
 

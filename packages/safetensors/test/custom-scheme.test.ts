@@ -31,7 +31,7 @@ describe("a user-supplied naming scheme", () => {
     await expectCode(() => convertBytes(bytes), "SAFETENSORS_NO_SCHEME");
     const { report, bytes: out } = await convertBytes(bytes, { scheme: JSON.stringify(MYNET) });
     expect(report.fused.map((f) => [f.name, f.branches])).toEqual([
-      ["net.stage2.1", ["3x3", "1x1", "1x1", "identity+bn"]],
+      ["net.stage2.1", ["3x3+bn", "1x1+bn", "1x1+bn", "identity+bn"]],
     ]);
     const y = addTensors(ys);
     const deployed = await deployForward(out, `${p}fused`, x, 1);

@@ -14,8 +14,8 @@ function formatInspect(r: InspectResult): string {
       b.name,
       b.family,
       b.branches.join(" + "),
-      b.stride,
-      b.groups,
+      b.stride.join("x"),
+      b.groups === null ? "-" : String(b.groups),
       b.status === "fuse" ? `-> ${b.detail}` : `${b.status}: ${b.detail}`,
     ]),
   );

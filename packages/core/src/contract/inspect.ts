@@ -2,18 +2,21 @@ import type { Block } from "../block/block.js";
 import type { KernelShape } from "../block/kernel.js";
 import type { Refusal } from "../block/refusal.js";
 import type { ConvertOptions, FormatAdapter } from "./adapter.js";
+import { branchLabel } from "./branch-label.js";
 import { decideFor } from "./reparameterize.js";
 
 /** One block as `reparam inspect` (and the web page) shows it. */
 export interface InspectedBlock {
   readonly name: string;
   readonly family: string;
-  /** One label per branch: `3x3+bn`, `1x1-3x3`, `identity+bn`, `avgpool3x3`. */
+  /** One label per branch ({@link branchLabel}): `3x3+bn`, `1x1-3x3`, `identity+bn`, `avgpool3x3`. */
   readonly branches: readonly string[];
   /** A BatchNorm after the sum (QARepVGG), folded in as well. */
   readonly postBn: boolean;
-  readonly stride: string;
-  readonly groups: string;
+  /** The stride of the block's convs (height, width); [1, 1] when it has none. */
+  readonly stride: readonly [number, number];
+  /** The groups of the block's first conv; null when it has no conv (identity and average-pool branches only). */
+  readonly groups: number | null;
   readonly status: "fuse" | "refuse" | "skip";
   /** The fused conv, or the refusal / skip reason. */
   readonly detail: string;
@@ -31,13 +34,6 @@ export interface Inspection {
   readonly matchRefused: readonly Refusal[];
   /** Parameters now, and after converting (estimated from the plans). */
   readonly parameters: { readonly before: number; readonly afterEstimate: number };
-}
-
-function branchLabel(b: Block<KernelShape>["branches"][number]): string {
-  if (b.kind === "identity") return b.bn ? "identity+bn" : "identity";
-  if (b.kind === "avgpool") return `avgpool${b.size.join("x")}`;
-  const s = b.kind === "conv" ? b.kernel.shape : b.second.kernel.shape;
-  return `${b.kind === "sequential" ? "1x1-" : ""}${s[2]}x${s[3]}${b.kind === "conv" && b.bn ? "+bn" : ""}`;
 }
 
 /** Parameters a block holds in train form: kernels, biases, 4 per BN channel. */
@@ -76,8 +72,8 @@ export async function inspect<M>(
       family,
       branches: layout.branches.map(branchLabel),
       postBn: layout.postBn !== undefined,
-      stride: conv && "stride" in conv ? conv.stride.join("x") : "1x1",
-      groups: conv && "groups" in conv ? String(conv.groups) : "-",
+      stride: conv && "stride" in conv ? ([conv.stride[0], conv.stride[1]] as const) : ([1, 1] as const),
+      groups: conv && "groups" in conv ? conv.groups : null,
     };
     if (d.kind === "fuse") {
       const [o, i, kh, kw] = d.plan.kernelShape;
