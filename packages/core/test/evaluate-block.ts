@@ -48,9 +48,10 @@ export function evaluateBranch(b: Branch, x: Tensor4): Tensor4 {
   }
 }
 
-/** Sum of branches, then the post-BN: the train-time block. */
+/** The pre-BN, the sum of branches, then the post-BN: the train-time block. */
 export function evaluateBlock(block: Block, x: Tensor4): Tensor4 {
-  const sum = addTensors(block.branches.map((b) => evaluateBranch(b, x)));
+  const input = block.preBn === undefined ? x : batchNorm(x, block.preBn);
+  const sum = addTensors(block.branches.map((b) => evaluateBranch(b, input)));
   return block.postBn === undefined ? sum : batchNorm(sum, block.postBn);
 }
 

@@ -25,6 +25,7 @@ type SequentialFirst = SequentialBranch["first"];
  * branches summed with Add, then the post-BN. Pads go on the ops (ONNX takes
  * asymmetric pads); DBB's "first-output" padding, which pads each channel
  * with what the 1x1 (+BN) gives for a zero input v, is Pad(y - v, 0) + v.
+ * A pre-BN is a BatchNormalization of x that every branch reads.
  * Weights are stored as float32.
  */
 export function blockModel(block: Block, inputShape: readonly number[]): Uint8Array {
@@ -35,7 +36,8 @@ export function blockModel(block: Block, inputShape: readonly number[]): Uint8Ar
 
 /** Adds a block's train-time computation (see {@link blockModel}) reading `x`; its result is named `y`. */
 function addBlock(g: GraphBuilder, x: string, block: Block, y: string): void {
-  const outs = block.branches.map((b) => branch(g, x, b));
+  const input = block.preBn === undefined ? x : g.batchNorm(x, block.preBn);
+  const outs = block.branches.map((b) => branch(g, input, b));
   const post = block.postBn;
   if (post === undefined) g.sum(outs, y);
   else g.node("Identity", [g.batchNorm(g.sum(outs, `${y}_sum`), post)], {}, y);

@@ -58,6 +58,7 @@ export function magnitudeBlock(block: Block): Block {
     ...block,
     branches: block.branches.map(magnitudeBranch),
     ...(block.postBn ? { postBn: magnitudeBn(block.postBn) } : {}),
+    ...(block.preBn ? { preBn: magnitudeBn(block.preBn) } : {}),
   };
 }
 

@@ -5,6 +5,9 @@ import type { Kernel64 } from "../block/kernel.js";
 export interface PlacedBranch extends KernelBias {
   readonly offsetY: number;
   readonly offsetX: number;
+  /** Tap steps (a dilated branch in a finer block); absent: 1. */
+  readonly stepY?: number;
+  readonly stepX?: number;
 }
 
 /**
@@ -22,11 +25,13 @@ export function sumBranches(
   for (const part of parts) {
     const k = part.kernel;
     const [po, pi, h, w] = k.shape;
+    const sy = part.stepY ?? 1;
+    const sx = part.stepX ?? 1;
     if (
       po !== o ||
       pi !== i ||
-      part.offsetY + h > kh ||
-      part.offsetX + w > kw ||
+      part.offsetY + (h - 1) * sy + 1 > kh ||
+      part.offsetX + (w - 1) * sx + 1 > kw ||
       part.offsetY < 0 ||
       part.offsetX < 0
     ) {
@@ -37,8 +42,8 @@ export function sumBranches(
     for (let p = 0; p < o * i; p++) {
       for (let y = 0; y < h; y++) {
         const src = (p * h + y) * w;
-        const dst = (p * kh + y + part.offsetY) * kw + part.offsetX;
-        for (let x = 0; x < w; x++) data[dst + x]! += k.data[src + x]!;
+        const dst = (p * kh + y * sy + part.offsetY) * kw + part.offsetX;
+        for (let x = 0; x < w; x++) data[dst + x * sx]! += k.data[src + x]!;
       }
     }
     for (let c = 0; c < o; c++) bias[c]! += part.bias[c]!;

@@ -15,35 +15,58 @@ export interface BlockGeometry {
 }
 
 type AxisResult =
-  | { ok: true; k: number; d: number; begin: number; end: number; offsets: number[] }
+  | { ok: true; k: number; d: number; begin: number; end: number; offsets: number[]; steps: number[] }
   | { ok: false; refusal: Refusal };
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * The block dilation on one axis: the dilations' common one when every branch
+ * offset lands on its grid (the common case: one dilation, or 1x1s at the
+ * centre), else the finest grid that holds every tap of every branch (the gcd
+ * of the dilations and offsets): dilated branches then become kernels with
+ * zeros between their taps (UniRepLKNet's dilated branches).
+ */
+function blockDilation(views: readonly AxisView[], begin: number): number {
+  const d0 = views.reduce((g, v) => (v.k > 1 ? gcd(g, v.d) : g), 0) || 1;
+  if (views.every((v) => (begin - v.begin) % d0 === 0)) return d0;
+  return views.reduce((g, v) => gcd(g, begin - v.begin), d0);
+}
 
 /**
  * Lines the branches up on one axis. Block begin pad = the largest branch
  * begin pad; branch b sits at pixel offset (begin - begin_b), which must be a
- * multiple of the block dilation. With the input size n known, every branch
- * must give the same number of outputs and the end pad is the smallest that
- * covers the last window; without it, the end pad each branch implies must agree.
+ * multiple of the block dilation, and its taps are (its dilation / the
+ * block's) apart; only conv branches (`steppable`) may be sparser than the
+ * block. With the input size n known, every branch must give the same number
+ * of outputs and the end pad is the smallest that covers the last window;
+ * without it, the end pad each branch implies must agree.
  */
 function alignAxis(
   name: string,
   views: readonly AxisView[],
+  steppable: readonly boolean[],
   s: number,
   n: number | undefined,
   axisName: string,
 ): AxisResult {
-  const dils = new Set(views.filter((v) => v.k > 1).map((v) => v.d));
-  if (dils.size > 1)
-    return {
-      ok: false,
-      refusal: refusal(name, "DILATION_MISMATCH", `branches have dilations ${[...dils].join(", ")} on ${axisName}`),
-    };
-  const d = dils.size === 1 ? [...dils][0]! : 1;
   const begin = Math.max(...views.map((v) => v.begin));
+  const d = blockDilation(views, begin);
   const offsets: number[] = [];
+  const steps: number[] = [];
   let k = 1;
-  for (const v of views) {
+  for (const [i, v] of views.entries()) {
     const px = begin - v.begin;
+    const step = v.d / d;
+    if (v.k > 1 && step !== 1 && (!steppable[i] || !Number.isInteger(step))) {
+      const dils = new Set(views.filter((u) => u.k > 1).map((u) => u.d));
+      return {
+        ok: false,
+        refusal: refusal(name, "DILATION_MISMATCH", `branches have dilations ${[...dils].join(", ")} on ${axisName}`),
+      };
+    }
     if (px % d !== 0) {
       return {
         ok: false,
@@ -55,7 +78,8 @@ function alignAxis(
       };
     }
     offsets.push(px / d);
-    k = Math.max(k, px / d + v.k);
+    steps.push(v.k > 1 ? step : 1);
+    k = Math.max(k, px / d + (v.k > 1 ? step : 1) * (v.k - 1) + 1);
   }
   const span = d * (k - 1); // extent of the block kernel minus one
   let end: number;
@@ -97,7 +121,12 @@ function alignAxis(
       };
     }
   }
-  return { ok: true, k, d, begin, end, offsets };
+  return { ok: true, k, d, begin, end, offsets, steps };
+}
+
+/** A placement; steps are given only when a branch is sparser than the block. */
+function placement(offsetY: number, offsetX: number, stepY: number, stepX: number): Placement {
+  return stepY === 1 && stepX === 1 ? { offsetY, offsetX } : { offsetY, offsetX, stepY, stepX };
 }
 
 /** Computes the fused conv's geometry, or why the branches cannot share one. */
@@ -129,9 +158,11 @@ export function blockGeometry(
       ),
     };
   }
+  const steppable = block.branches.map((b) => b.kind === "conv");
   const h = alignAxis(
     block.name,
     gs.map((g) => g.axes[0]),
+    steppable,
     stride[0],
     block.inputSize?.[0],
     "height",
@@ -140,6 +171,7 @@ export function blockGeometry(
   const w = alignAxis(
     block.name,
     gs.map((g) => g.axes[1]),
+    steppable,
     stride[1],
     block.inputSize?.[1],
     "width",
@@ -152,7 +184,7 @@ export function blockGeometry(
       stride,
       pads: [h.begin, w.begin, h.end, w.end],
       dilation: [h.d, w.d],
-      placements: h.offsets.map((oy, i) => ({ offsetY: oy, offsetX: w.offsets[i]! })),
+      placements: h.offsets.map((oy, i) => placement(oy, w.offsets[i]!, h.steps[i]!, w.steps[i]!)),
     },
   };
 }

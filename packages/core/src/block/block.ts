@@ -75,6 +75,13 @@ export interface Block<K extends KernelShape = Kernel> {
   readonly branches: readonly Branch<K>[];
   readonly postBn?: BatchNorm;
   /**
+   * A BatchNorm over X itself, before every branch (RepViT's `BN_Linear`,
+   * Next-ViT's pre-BN): x' = t x + shift per input channel. Folds exactly
+   * only when the fused conv reads no padding (a padded border would see 0,
+   * not the shift): refused otherwise (`PRE_BN_PADDED`).
+   */
+  readonly preBn?: BatchNorm;
+  /**
    * Spatial size of X when known. Without it, branches must line up for every
    * input size; with it, alignments that hold only for this size (TF 'same'
    * at stride 2) are accepted.

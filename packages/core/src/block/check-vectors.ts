@@ -7,7 +7,10 @@ import { isReparamError } from "../contract/reparam-error.js";
 import { refusal, type Refusal } from "./refusal.js";
 
 function vectorsOf(block: Block<KernelShape>, outChannels: number): Vectors[] {
-  const list: Vectors[] = [{ where: "post-BN", channels: outChannels, bn: block.postBn }];
+  const list: Vectors[] = [
+    { where: "post-BN", channels: outChannels, bn: block.postBn },
+    { where: "pre-BN", channels: block.inChannels, bn: block.preBn },
+  ];
   block.branches.forEach((b, i) => list.push(...kindOf(b).vectors(b, i, block.inChannels)));
   return list;
 }

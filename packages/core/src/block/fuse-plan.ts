@@ -5,6 +5,13 @@ import type { Refusal } from "./refusal.js";
 export interface Placement {
   readonly offsetY: number;
   readonly offsetX: number;
+  /**
+   * Index step between the branch's kernel taps in the block kernel: the
+   * branch's dilation over the block's (a 3x3 at dilation 2 in a block of
+   * dilation 1 is a 5x5 with zeros between its taps). Absent: 1.
+   */
+  readonly stepY?: number;
+  readonly stepX?: number;
 }
 
 /** What a block fuses into, known from shapes and BatchNorms alone. */

@@ -56,6 +56,15 @@ export function planBlock(block: Block<KernelShape>): PlanResult {
   if (groups === 0) groups = c; // only identity / avg-pool branches: depthwise
   const [kh, kw]: Pair = geo.geometry.kernelSize;
   const { stride, pads, dilation, placements } = geo.geometry;
+  if (block.preBn !== undefined && pads.some((p) => p !== 0))
+    return {
+      ok: false,
+      refusal: refusal(
+        block.name,
+        "PRE_BN_PADDED",
+        `a BatchNorm before the branches cannot fold into a conv with pads ${pads.join(",")}: its zero border would become BN(0) = shift`,
+      ),
+    };
   const o = branchOutChannels(block.branches[0]!, c);
   return { ok: true, plan: { kernelShape: [o, c / groups, kh, kw], stride, pads, dilation, groups, placements } };
 }

@@ -21,6 +21,7 @@ export type RefusalReason =
   | "NO_COMMON_INPUT" // a branch of a sum of convs over one input starts from another tensor (a graph input, a sum of its own)
   | "UNSUPPORTED_BRANCH" // every branch is linear in the input, one in a form that does not merge into one conv (kxk conv -> kxk conv, BN -> conv)
   | "NON_CONSTANT_WEIGHTS" // a weight may be replaced at run time (an ONNX initializer that is also a graph input, kept as an input)
+  | "PRE_BN_PADDED" // a BatchNorm before the branches, and the fused conv pads (its border would see 0, not the BN's shift)
   | "FORMAT_UNSUPPORTED"; // the fused conv cannot be written in this format (e.g. grouped conv in tfjs-layers)
 
 /** A refused block: which, why, and a sentence for the user. */

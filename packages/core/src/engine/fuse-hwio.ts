@@ -14,7 +14,7 @@ import type { FusePlan } from "../block/fuse-plan.js";
 export function hwioFusable(block: Block<KernelShape>, plan: FusePlan): boolean {
   const [o, iPer, kh, kw] = plan.kernelShape;
   const [lead, ...rest] = block.branches;
-  if (plan.groups !== 1 || lead?.kind !== "conv" || lead.groups !== 1) return false;
+  if (plan.groups !== 1 || lead?.kind !== "conv" || lead.groups !== 1 || block.preBn !== undefined) return false;
   const [lo, li, lh, lw] = lead.kernel.shape;
   if (lo !== o || li !== iPer || lh !== kh || lw !== kw) return false;
   return latticeOffset(block, plan) !== undefined && rest.every((b) => b.kind !== "conv" || b.groups === 1);

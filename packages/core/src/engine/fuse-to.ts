@@ -3,6 +3,7 @@ import { narrowBFloat16, narrowFloat16 } from "../numeric/float16.js";
 import { fuseChannels } from "./fuse-channels.js";
 import { fuseIntoHwio } from "./fuse-hwio.js";
 import { fuseInto } from "./fuse-into.js";
+import { preBnSink } from "./pre-bn-sink.js";
 import type { FuseWindow } from "./fuse-window.js";
 import { assertFiniteFusion, type FusedStorage } from "./finite-guard.js";
 import type { FusePlan } from "../block/fuse-plan.js";
@@ -62,6 +63,7 @@ export function fuseTo(block: Block, plan: FusePlan, target: FuseTarget): FusedA
   const half = target.dtype === "f16" || target.dtype === "bf16" ? target.dtype : undefined;
   if (target.hwio === true) {
     if (target.window !== undefined) throw new TypeError("fuseTo: HWIO fusion takes no window");
+    if (block.preBn !== undefined) throw new TypeError("fuseTo: HWIO fusion takes no pre-BN (hwioFusable refuses it)");
     if (half === undefined)
       fuseIntoHwio(block, plan, kernel as Float32Array | Float64Array, bias as Float32Array | Float64Array);
     else {
@@ -71,17 +73,17 @@ export function fuseTo(block: Block, plan: FusePlan, target: FuseTarget): FusedA
       narrowInto(k64, kernel, half);
       narrowInto(b64, bias, half);
     }
-  } else if (half === undefined) {
+  } else if (half === undefined && block.preBn === undefined) {
     fuseInto(block, plan, kernel as Float32Array | Float64Array, bias as Float32Array | Float64Array, target.window);
   } else {
-    // Row by row in float64, each value narrowed once: no float64 kernel exists whole.
-    const narrow = half === "f16" ? narrowFloat16 : narrowBFloat16;
+    // Row by row in float64, each value rounded once: no float64 kernel exists whole.
+    const narrow = half === undefined ? (v: number) => v : half === "f16" ? narrowFloat16 : narrowBFloat16;
     const sink = (oc: number, row: Float64Array, b: number) => {
       const base = (oc - from) * per;
       for (let j = 0; j < per; j++) kernel[base + j] = narrow(row[j]!);
       bias[oc - from] = narrow(b);
     };
-    fuseChannels(block, plan, sink, undefined, target.window);
+    fuseChannels(block, plan, preBnSink(block, plan, sink), undefined, target.window);
   }
   assertFiniteFusion(block, kernel, bias, half, from);
   return { kernel, bias };

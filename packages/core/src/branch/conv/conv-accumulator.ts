@@ -22,6 +22,8 @@ export class ConvAccumulator implements BranchAccumulator {
   private readonly oPer: number;
   private readonly oy: number;
   private readonly ox: number;
+  private readonly sy: number; // tap steps in the block kernel (a dilated branch in a finer block)
+  private readonly sx: number;
   private readonly rowBase: number;
 
   constructor(b: ConvBranch, p: Placement, plan: FusePlan, where: string, rowBase: number) {
@@ -43,6 +45,8 @@ export class ConvAccumulator implements BranchAccumulator {
     this.oPer = o / plan.groups;
     this.oy = p.offsetY;
     this.ox = p.offsetX;
+    this.sy = p.stepY ?? 1;
+    this.sx = p.stepX ?? 1;
     this.covers = h === kh && w === kw && iPerB === iPer;
     this.rowBase = rowBase;
   }
@@ -75,12 +79,20 @@ export class ConvAccumulator implements BranchAccumulator {
       const step = kh * kw;
       const dst0 = slot * step + this.oy * kw + this.ox;
       for (let i = 0; i < iPerB; i++) row[dst0 + i * step]! += data[src0 + i]! * t;
-    } else {
+    } else if (this.sy === 1 && this.sx === 1) {
       for (let i = 0; i < iPerB; i++)
         for (let y = 0; y < h; y++) {
           const src = src0 + (i * h + y) * w;
           const dst = ((i + slot) * kh + y + this.oy) * kw + this.ox;
           for (let x = 0; x < w; x++) row[dst + x]! += data[src + x]! * t;
+        }
+    } else {
+      const { sy, sx } = this;
+      for (let i = 0; i < iPerB; i++)
+        for (let y = 0; y < h; y++) {
+          const src = src0 + (i * h + y) * w;
+          const dst = ((i + slot) * kh + y * sy + this.oy) * kw + this.ox;
+          for (let x = 0; x < w; x++) row[dst + x * sx]! += data[src + x]! * t;
         }
     }
     return this.biasOf(oc, t);
@@ -132,10 +144,11 @@ export class ConvAccumulator implements BranchAccumulator {
 
   touch(oc: number, list: Int32Array, n: number): number {
     const slot = this.slotOf(oc);
-    const { iPerB, h, w, kh, kw, oy, ox } = this;
+    const { iPerB, h, w, kh, kw, oy, ox, sy, sx } = this;
     let k = n;
     for (let i = 0; i < iPerB; i++)
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) list[k++] = ((i + slot) * kh + y + oy) * kw + x + ox;
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) list[k++] = ((i + slot) * kh + y * sy + oy) * kw + x * sx + ox;
     return k;
   }
 }
