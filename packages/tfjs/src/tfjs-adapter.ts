@@ -7,6 +7,7 @@ import { tfjsFormat } from "./detect-tfjs.js";
 import { encodeModelJson } from "./codec/encode-model-json.js";
 import { findTfjsBlocks, type TfjsCandidate } from "./view/find-tfjs-blocks.js";
 import { rewriteTfjsModel } from "./write/rewrite-tfjs-model.js";
+import { fusedEncodingNote, settledManifest } from "./write/_settled-manifest.js";
 import type { TfjsFusion } from "./write/tfjs-fusion.js";
 import { tfjsCanWrite } from "./write/tfjs-can-write.js";
 import type { TfjsModel } from "./codec/tfjs-model.js";
@@ -42,8 +43,10 @@ function lazyBytesOption(options: ConvertOptions): number | undefined {
  * kernels are in memory besides the model. A failure after that leaves
  * shards without model.json, which the host discards (core's `ModelOutput`
  * appears as a whole or not at all).
- * Option `dtype: "f16"` stores the fused weights as float16-quantized
- * float32; anything else writes float32.
+ * Option `dtype`: `keep` (default) stores each fused weight in the encoding
+ * of the weights its block read (float32, float16-quantized, or uint8/uint16
+ * re-quantized on a fresh range, listed in the report's `requantized`);
+ * `f16` float16-quantized float32; `f32` float32.
  */
 export const tfjsAdapter: FormatAdapter<TfjsModel> = {
   ...tfjsFormat,
@@ -66,20 +69,23 @@ export const tfjsAdapter: FormatAdapter<TfjsModel> = {
         fuse: (b, t) => d.fuse(b, t),
       });
     }
-    const dtype = options.dtype === "f16" ? "f16" : "f32";
+    const dtype = options.dtype === "f16" || options.dtype === "f32" ? options.dtype : "keep";
     const { json, weights } = rewriteTfjsModel(model, fusions, { dtype });
     const layout = shardLayout(weights);
-    const modelJson = encodeModelJson({ ...json, weightsManifest: layout.manifest });
+    // Checked before anything is written; encoded again once the fused weights' grids are known.
+    encodeModelJson({ ...json, weightsManifest: layout.manifest });
     let bytesWritten = await streamShards(weights, layout, output);
+    const { manifest, requantized } = settledManifest(layout, weights);
+    const modelJson = encodeModelJson({ ...json, weightsManifest: manifest });
     const sink = await output.create(output.name);
     await sink.write(modelJson);
     await sink.close();
     bytesWritten += modelJson.byteLength;
     const shards = layout.manifest[0]!.paths.length;
     const notes = [
-      `${model.format}: ${fusions.length} block(s) fused; ${weights.length} weights in ${shards} shard(s); fused weights ${dtype === "f16" ? "float16-quantized" : "float32"}`,
+      `${model.format}: ${fusions.length} block(s) fused; ${weights.length} weights in ${shards} shard(s); fused weights ${fusedEncodingNote(weights)}`,
     ];
-    return { parametersAfter: count(weights), bytesWritten, notes };
+    return { parametersAfter: count(weights), bytesWritten, notes, ...(requantized.length > 0 ? { requantized } : {}) };
   },
   describe(model) {
     const quantized = model.weights.filter((w) => w.quantization !== undefined).length;

@@ -83,14 +83,28 @@ describe("layers models: weights, wrappers and shards", () => {
     ).toBe(true);
   });
 
-  it("fuses float16-quantized block weights (dequantized as TF.js does) into float32 weights", async () => {
+  it("fuses float16-quantized block weights (dequantized as TF.js does) into float32 weights with dtype f32", async () => {
+    const src = await build([8, 8, 3], repvggNet(4));
+    const model = await decoded(src);
+    const weights = model.weights.map((w) => (w.name.startsWith("blk_") ? quantizeFloat16(w) : w));
+    const res = await convertAndRun(encodedSource(model.json, weights), randomInput([1, 8, 8, 3], 9), [1, 8, 8, 3], {
+      dtype: "f32",
+    });
+    expect(res.report.fused).toHaveLength(1);
+    expect(res.ratio).toBeLessThanOrEqual(TOLERANCE);
+    expect(res.json.weightsManifest?.[0]?.weights.filter((w) => w.quantization !== undefined)).toEqual([]);
+  });
+
+  it("keeps float16-quantized block weights float16 with the default dtype (the input's encoding)", async () => {
     const src = await build([8, 8, 3], repvggNet(4));
     const model = await decoded(src);
     const weights = model.weights.map((w) => (w.name.startsWith("blk_") ? quantizeFloat16(w) : w));
     const res = await convertAndRun(encodedSource(model.json, weights), randomInput([1, 8, 8, 3], 9), [1, 8, 8, 3]);
     expect(res.report.fused).toHaveLength(1);
-    expect(res.ratio).toBeLessThanOrEqual(TOLERANCE);
-    expect(res.json.weightsManifest?.[0]?.weights.filter((w) => w.quantization !== undefined)).toEqual([]);
+    expect(res.ratio).toBeLessThanOrEqual(1e-2);
+    const fused = res.json.weightsManifest?.[0]?.weights.filter((w) => w.name.startsWith("blk_reparam_conv/"));
+    expect(fused?.map((w) => w.quantization)).toEqual([{ dtype: "float16" }, { dtype: "float16" }]);
+    expect(res.report.requantized).toBeUndefined();
   });
 
   it("reads and keeps the Python converter's {model_config} wrapper", async () => {

@@ -1,6 +1,14 @@
 import { hwioFusable, type FusePlan } from "@reparam/core";
 import { float32Pool } from "../codec/_float32-pool.js";
-import { oihwToTf, type KernelDims } from "../codec/_kernel-layout.js";
+import { oihwToTf, type KernelDims, type KernelStorage } from "../codec/_kernel-layout.js";
+import type { TfjsWeight } from "../codec/tfjs-weight.js";
+import {
+  encodeFused,
+  fusedEncodings,
+  plannedQuantization,
+  type EncodedFused,
+  type FusedDtypeOption,
+} from "./_fused-encoding.js";
 import type { FusedTfjsWeight } from "./fused-tfjs-weight.js";
 import type { TfjsFusion } from "./tfjs-fusion.js";
 
@@ -9,13 +17,16 @@ export function isDepthwise(plan: Pick<FusePlan, "groups" | "kernelShape">, inCh
   return plan.groups > 1 && plan.groups === inChannels && plan.kernelShape[1] === 1;
 }
 
-/** Makes the two weights of one fusion; see {@link fusedWeightMaker}. */
+/** Makes the two weights of one fusion; see {@link fusedWeightMaker}. `read` are the input weights the block read. */
 export type FusedWeightMaker = (
   fusion: TfjsFusion,
   names: { kernel: string; bias: string },
+  read: readonly TfjsWeight[],
 ) => [FusedTfjsWeight, FusedTfjsWeight];
 
-type Fused = { readonly kernel: Float32Array | Uint16Array; readonly bias: Float32Array | Uint16Array };
+type Store = "f32" | "f16" | "f64";
+type Fused = { readonly kernel: KernelStorage | Float64Array; readonly bias: KernelStorage | Float64Array };
+type Part = "kernel" | "bias";
 
 /**
  * Makes, fusion by fusion, the fused kernel in TF layout (HWIO, or
@@ -23,9 +34,11 @@ type Fused = { readonly kernel: Float32Array | Uint16Array; readonly bias: Float
  * `kernel` and `bias` whose values are computed when written. One fusion
  * serves both: the block is loaded and fused (core's float64 arithmetic, each
  * value rounded once into its storage) on the first `compute()`, and
- * forgotten once both weights have taken their bytes. `f32` rounds straight
- * into float32; `f16` fuses into float64 and rounds that to float16, so no
- * value is rounded twice.
+ * forgotten once both weights have taken their bytes. Their encodings come
+ * from `option` ({@link fusedEncodings}: with `keep` those of the weights the
+ * block read): float32 rounds straight into float32, float16 into float16
+ * bits; any affine (uint8/uint16) part fuses into float64 and is quantized
+ * from there, so no value is rounded twice.
  *
  * Big float32 arrays are reused from block to block, so that a big model does
  * not fault in fresh memory per block: the loaded block's kernels go back to
@@ -33,9 +46,9 @@ type Fused = { readonly kernel: Float32Array | Uint16Array; readonly bias: Float
  * await between fusing and transposing) and the TF-layout kernel (once its
  * weight is released) come from one pool per maker.
  */
-export function fusedWeightMaker(dtype: "f32" | "f16"): FusedWeightMaker {
+export function fusedWeightMaker(option: FusedDtypeOption): FusedWeightMaker {
   const pool = float32Pool();
-  return (fusion, names) => {
+  return (fusion, names, read) => {
     const { candidate, plan } = fusion;
     const c = candidate.layout.inChannels;
     const [o, iPer, kh, kw] = plan.kernelShape;
@@ -43,56 +56,75 @@ export function fusedWeightMaker(dtype: "f32" | "f16"): FusedWeightMaker {
     // OIHW [O][I][P] <-> TF [P][I][O]; depthwise [C * M, 1, kh, kw] <-> [kh, kw, C, M] is [P][1][C * M].
     const dims: KernelDims = { p: kh * kw, i: depthwise ? 1 : iPer, o };
     const n = o * iPer * kh * kw;
+    const encodings = fusedEncodings(option, read);
+    const { kernel: ke, bias: be } = encodings;
+    const store: Store =
+      ke.kind === "float32" && be.kind === "float32"
+        ? "f32"
+        : ke.kind === "float16" && be.kind === "float16"
+          ? "f16"
+          : "f64";
     const { loadHwio, fuse: fuseBlock } = fusion;
     const fuse = async (): Promise<Fused> => {
       if (!depthwise && loadHwio !== undefined && hwioFusable(candidate.layout, plan)) {
         // Dense RepVGG-shaped: fused in TF's layout straight from the stored kernels, no transposes.
         const block = await loadHwio();
         const fused = fuseBlock(block, {
-          dtype,
+          dtype: store,
           hwio: true,
-          ...(dtype === "f32" ? { kernel: pool.take(n) } : {}),
+          ...(store === "f32" ? { kernel: pool.take(n) } : {}),
         }) as Fused;
         candidate.recycle(block);
         return fused;
       }
       const block = await fusion.load();
       let fused: Fused;
-      if (dtype === "f32") {
+      if (store === "f32") {
         const oihw = pool.take(n);
-        const f = fuseBlock(block, { dtype, kernel: oihw });
+        const f = fuseBlock(block, { dtype: store, kernel: oihw });
         fused = { kernel: oihwToTf(oihw, pool.take(n), dims), bias: f.bias as Float32Array };
         pool.give(oihw);
       } else {
-        const f = fuseBlock(block, { dtype });
-        fused = { kernel: oihwToTf(f.kernel as Uint16Array, new Uint16Array(n), dims), bias: f.bias as Uint16Array };
+        const f = fuseBlock(block, { dtype: store });
+        const k = f.kernel as Uint16Array | Float64Array;
+        const into = k instanceof Float64Array ? new Float64Array(n) : new Uint16Array(n);
+        fused = { kernel: oihwToTf(k as never, into as never, dims), bias: f.bias as Uint16Array | Float64Array };
       }
       candidate.recycle(block);
       return fused;
     };
     let made: Promise<Fused> | undefined;
     let taken = 0;
-    const take = async (part: "kernel" | "bias"): Promise<Uint8Array> => {
+    const encoded: Partial<Record<Part, EncodedFused>> = {};
+    const take = async (part: Part): Promise<Uint8Array> => {
       const pending = (made ??= fuse());
       if (++taken === 2) {
         made = undefined;
         taken = 0;
       }
       const a = (await pending)[part];
-      return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      if (!(a instanceof Float64Array)) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      const e = encodeFused(names[part], a, encodings[part]);
+      encoded[part] = e;
+      return e.bytes;
     };
+    const planned = (part: Part) => {
+      const q = plannedQuantization(encodings[part]);
+      return q === undefined ? {} : { quantization: q };
+    };
+    const settled = (part: Part) => () => encoded[part] ?? planned(part);
     let lent: Uint8Array | undefined;
-    const quantization = dtype === "f16" ? { quantization: { dtype: "float16" as const } } : {};
     const shape = depthwise ? [kh, kw, c, o / c] : [kh, kw, iPer, o];
     return [
       {
         name: names.kernel,
         shape,
         dtype: "float32",
-        ...quantization,
+        ...planned("kernel"),
+        settled: settled("kernel"),
         compute: async () => (lent = await take("kernel")),
         release: () => {
-          if (dtype === "f32" && lent !== undefined)
+          if (store === "f32" && lent !== undefined)
             pool.give(new Float32Array(lent.buffer, lent.byteOffset, lent.byteLength / 4));
           lent = undefined;
         },
@@ -101,7 +133,8 @@ export function fusedWeightMaker(dtype: "f32" | "f16"): FusedWeightMaker {
         name: names.bias,
         shape: [o],
         dtype: "float32",
-        ...quantization,
+        ...planned("bias"),
+        settled: settled("bias"),
         compute: () => take("bias"),
         release: () => undefined,
       },

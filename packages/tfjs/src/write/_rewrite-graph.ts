@@ -40,7 +40,14 @@ export function rewriteGraph(
     const name = view.isGraphOutput(site.output) ? site.output : fresh(`${candidate.name}/reparam_conv`);
     const kernel = fresh(`${name}/kernel`);
     const bias = fresh(`${name}/bias`);
-    const add = fused(fusion, { kernel, bias });
+    const consts = new Set<string>();
+    for (const n of nodes as NodeDefJson[])
+      for (const i of n.input ?? []) for (const c of index.constChain(parseInput(i).tensor)) consts.add(c);
+    const add = fused(
+      fusion,
+      { kernel, bias },
+      model.weights.filter((w) => consts.has(w.name)),
+    );
     const size = view.spatialSize(site.input) ?? candidate.layout.inputSize;
     const node = fusedConvNode(
       plan,
@@ -54,11 +61,7 @@ export function rewriteGraph(
       constNode(bias, add[1]!.shape),
       node,
     ]);
-    const consts = new Set<string>();
-    for (const n of nodes as NodeDefJson[]) {
-      removed.add(n.name);
-      for (const i of n.input ?? []) for (const c of index.constChain(parseInput(i).tensor)) consts.add(c);
-    }
+    for (const n of nodes as NodeDefJson[]) removed.add(n.name);
     for (const c of consts) maybeDead.add(c);
     replaced.set(site.output, name);
     reads.push({ consts, add });

@@ -69,8 +69,13 @@ export function rewriteLayers(
     for (const n of nodes) removed.add(n.index);
     replaced.set(site.output, { layer: name, node: 0, tensor: 0 });
     const kernelName = `${name}/${made.kernelName}`;
-    const add = fused(fusion, { kernel: kernelName, bias: `${name}/bias` });
-    swaps.push({ drop: new Set(nodes.flatMap((n) => lv.weightsOf.get(n.id) ?? [])), add });
+    const drop = new Set(nodes.flatMap((n) => lv.weightsOf.get(n.id) ?? []));
+    const add = fused(
+      fusion,
+      { kernel: kernelName, bias: `${name}/bias` },
+      model.weights.filter((w) => drop.has(w.name)),
+    );
+    swaps.push({ drop, add });
   }
   const rewire = (v: unknown): unknown => mapRefs(v, (r) => replaced.get(tensorId(r)) ?? r);
   // New layers are rewired too: a block may read the output of the block before it.

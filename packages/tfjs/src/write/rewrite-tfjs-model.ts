@@ -1,3 +1,4 @@
+import type { FusedDtypeOption } from "./_fused-encoding.js";
 import { fusedWeightMaker } from "./_fused-weights.js";
 import { rewriteGraph } from "./_rewrite-graph.js";
 import { rewriteLayers } from "./_rewrite-layers.js";
@@ -8,8 +9,12 @@ import type { TfjsModel } from "../codec/tfjs-model.js";
 
 /** Options of {@link rewriteTfjsModel}. */
 export interface RewriteOptions {
-  /** Storage of the fused weights: float32 (default), or float32 quantized to float16. */
-  readonly dtype?: "f32" | "f16";
+  /**
+   * Storage of the fused weights: `keep` (default) the encoding of the
+   * weights each block read (float32, float16, or uint8/uint16 re-quantized
+   * on a fresh grid), or forced float32 / float16-quantized float32.
+   */
+  readonly dtype?: FusedDtypeOption;
 }
 
 /**
@@ -19,8 +24,8 @@ export interface RewriteOptions {
  * BiasAdd), readers rewired, dead layers, nodes and weights removed. Every
  * other model.json field (`signature`, `userDefinedMetadata`,
  * `modelInitializer`, ...) is kept as it is; untouched weights keep their
- * exact bytes and quantization; fused weights are new float32 weights (or
- * float16-quantized with `dtype: "f16"`) whose values are computed only when
+ * exact bytes and quantization; fused weights are new weights in the
+ * encoding `options.dtype` gives, whose values are computed only when
  * asked ({@link FusedTfjsWeight}), so that a writer can stream them one block
  * at a time. The input model is not changed.
  *
@@ -33,7 +38,7 @@ export function rewriteTfjsModel(
   fusions: readonly TfjsFusion[],
   options: RewriteOptions = {},
 ): { json: TfjsModelJson; weights: RewrittenWeight[] } {
-  const fused = fusedWeightMaker(options.dtype ?? "f32");
+  const fused = fusedWeightMaker(options.dtype ?? "keep");
   const { topology, weights } =
     model.format === "layers-model" ? rewriteLayers(model, fusions, fused) : rewriteGraph(model, fusions, fused);
   return { json: { ...model.json, modelTopology: topology }, weights };
