@@ -67,12 +67,12 @@ describe("model input", () => {
     const opened = await openModelInput(join(dir, "m", "model.onnx"));
     try {
       expect([...(await opened.input.main.read(2, 3))]).toEqual([2, 3, 4]);
-      expect(await codeOf(opened.input.main.read(4, 5))).toBe("CLI_READ_PAST_END");
-      expect(await codeOf(opened.input.main.read(0, 2 ** 52))).toBe("CLI_READ_PAST_END"); // refused before anything is allocated
+      expect(await codeOf(opened.input.main.read(4, 5))).toBe("FILE_READ_PAST_END");
+      expect(await codeOf(opened.input.main.read(0, 2 ** 52))).toBe("FILE_READ_PAST_END"); // refused before anything is allocated
       const target = new Uint8Array(8).fill(9);
       await opened.input.main.readInto!(1, target.subarray(2, 6));
       expect([...target]).toEqual([9, 9, 1, 2, 3, 4, 9, 9]);
-      expect(await codeOf(opened.input.main.readInto!(3, new Uint8Array(4)))).toBe("CLI_READ_PAST_END");
+      expect(await codeOf(opened.input.main.readInto!(3, new Uint8Array(4)))).toBe("FILE_READ_PAST_END");
       expect((await opened.input.open("w.bin")).size).toBe(2);
       expect(await codeOf(opened.input.open("../x"))).toBe("CLI_PATH_ESCAPE");
       expect(await codeOf(opened.input.open(join(outside, "secret")))).toBe("CLI_PATH_ESCAPE");

@@ -1,7 +1,9 @@
 import { open, realpath, stat } from "node:fs/promises";
-import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { ReparamError, relativePathProblem, type ByteSource, type ModelInput } from "@reparam/core";
-import { fileSource } from "./file-source.js";
+import { fileSource, insideFolder } from "@reparam/core/node";
+
+export { insideFolder };
 
 /** An opened model: the adapter-facing input, and a way to close every file it opened. */
 export interface OpenedInput {
@@ -9,19 +11,6 @@ export interface OpenedInput {
   /** Absolute path of the main file. */
   readonly path: string;
   close(): Promise<void>;
-}
-
-/**
- * True when the resolved `target` is `folder` or lies below it (compare real
- * paths to see through symlinks). The one Node-side containment check; the
- * pure rule on the name itself is core's `relativePathProblem`.
- *
- * @param folder - an absolute folder path.
- * @param target - an absolute path.
- */
-export function insideFolder(folder: string, target: string): boolean {
-  const rel = relative(folder, target);
-  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
 }
 
 /**

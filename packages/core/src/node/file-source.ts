@@ -1,5 +1,6 @@
 import type { FileHandle } from "node:fs/promises";
-import { ReparamError, type ByteSource } from "@reparam/core";
+import type { ByteSource } from "../contract/byte-source.js";
+import { ReparamError } from "../contract/reparam-error.js";
 
 // A large read is cut into pieces read by this many of libuv's threads at once: page-cache copies
 // and page faults then run in parallel (a 493 MB model: ~250 ms in one read, ~150 ms in four).
@@ -9,10 +10,15 @@ const PARALLEL = 4;
 /**
  * A {@link ByteSource} over an open file: each read is one positioned read
  * into a fresh buffer (or the caller's, `readInto`), so a conversion holds
- * only what it is working on.
+ * only what it is working on. Every range is checked against `size` before
+ * anything is allocated (`FILE_READ_PAST_END`: lengths come from the
+ * model's own headers); a file that ends early is `FILE_CHANGED`.
+ *
+ * @param handle - a file opened for reading; the caller closes it.
+ * @param size - the file's size in bytes (from `stat`).
+ * @param path - the file's path, for error messages.
  */
 export function fileSource(handle: FileHandle, size: number, path: string): ByteSource {
-  // Checked before anything is allocated or read: lengths come from the model's own headers.
   const check = (offset: number, length: number): void => {
     if (
       !Number.isSafeInteger(offset) ||
@@ -21,7 +27,7 @@ export function fileSource(handle: FileHandle, size: number, path: string): Byte
       length < 0 ||
       offset + length > size
     ) {
-      throw new ReparamError("CLI_READ_PAST_END", "read outside the file", {
+      throw new ReparamError("FILE_READ_PAST_END", "read outside the file", {
         where: path,
         expected: `a range inside ${size} bytes`,
         found: `${offset}+${length}`,
@@ -33,9 +39,7 @@ export function fileSource(handle: FileHandle, size: number, path: string): Byte
     while (done < length) {
       const { bytesRead } = await handle.read(buf, at + done, length - done, offset + done);
       if (bytesRead === 0)
-        throw new ReparamError("CLI_FILE_CHANGED", "file ended early while reading (changed on disk?)", {
-          where: path,
-        });
+        throw new ReparamError("FILE_CHANGED", "file ended early while reading (changed on disk?)", { where: path });
       done += bytesRead;
     }
   };

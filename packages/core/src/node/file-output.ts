@@ -1,0 +1,64 @@
+import { createWriteStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import type { ModelOutput } from "../contract/adapter.js";
+import { ReparamError } from "../contract/reparam-error.js";
+import { relativePathProblem } from "../shared/relative-path.js";
+import { insideFolder } from "./inside-folder.js";
+
+/** Bytes a file may have queued for writing before `write` waits (the disk writes while the adapter computes). */
+const WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
+
+/**
+ * A {@link ModelOutput} that streams to files on disk: the main file at
+ * `path`, any other file the adapter writes (ONNX external data, TF.js
+ * shards, safetensors shards and index) beside it, inside its folder only
+ * (`FILE_PATH_ESCAPE` otherwise). Each write waits while the file has more
+ * than 32 MiB queued, so a conversion never holds its whole output. A write
+ * error (a full disk) rejects that write or `close` (`FILE_WRITE_FAILED`).
+ *
+ * Files are written in place and replace existing ones; a conversion that
+ * fails leaves what it wrote. For all-or-nothing output write into a
+ * temporary folder and rename it on success (what the `reparam` CLI does).
+ *
+ * @param path - the main output file; for a TF.js model, `model.json` in the output folder.
+ */
+export function fileOutput(path: string): ModelOutput {
+  const main = resolve(path);
+  const folder = dirname(main);
+  return {
+    name: basename(main),
+    async create(rel) {
+      const p = resolve(folder, rel);
+      if (relativePathProblem(rel) !== undefined || !insideFolder(folder, p))
+        throw new ReparamError("FILE_PATH_ESCAPE", "an output file would lie outside the output folder", {
+          where: rel,
+          expected: `a path inside ${folder}`,
+        });
+      await mkdir(dirname(p), { recursive: true });
+      const s = createWriteStream(p, { highWaterMark: WRITE_BUFFER_BYTES });
+      const failed = new Promise<never>((_, reject) => s.once("error", (e) => reject(writeFailed(e, p))));
+      failed.catch(() => undefined);
+      return {
+        async write(chunk) {
+          if (!s.write(chunk)) await Promise.race([new Promise<void>((r) => s.once("drain", () => r())), failed]);
+        },
+        // end's callback gets an error raised while flushing: such a file must not look complete.
+        close: () =>
+          Promise.race([
+            new Promise<void>((r, reject) => s.end((e?: Error | null) => (e ? reject(writeFailed(e, p)) : r()))),
+            failed,
+          ]),
+      };
+    },
+  };
+}
+
+function writeFailed(cause: Error, where: string): ReparamError {
+  const code = (cause as Error & { code?: string }).code ?? cause.name;
+  return new ReparamError("FILE_WRITE_FAILED", "cannot write the output", {
+    where,
+    found: `${code} (${cause.message})`,
+    cause,
+  });
+}
