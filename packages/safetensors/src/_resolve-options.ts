@@ -5,6 +5,8 @@ import type { SafetensorsConvertOptions } from "./safetensors-convert-options.js
 /** Options checked, with defaults filled in. */
 export interface ResolvedOptions {
   readonly eps: number;
+  /** True when the user gave eps: it then overrides a scheme's own (`NamingScheme.eps`). */
+  readonly epsGiven: boolean;
   readonly dtype: "keep" | "f32" | "f16";
   readonly keepPostBn: boolean;
   readonly strided: (name: string) => boolean;
@@ -52,10 +54,16 @@ export function resolveOptions(options: SafetensorsConvertOptions): ResolvedOpti
     throw bad("fuseChunkBytes", "a positive integer", chunk);
   return {
     eps,
+    epsGiven: options.eps !== undefined,
     dtype,
     keepPostBn: keep,
     strided: (name) => strided.some((p) => globMatch(p, name)),
     scheme: options.namingScheme ?? options.scheme,
     fuseChunkBytes: chunk,
   };
+}
+
+/** The BatchNorm eps for a scheme's blocks: the user's, else the scheme's, else PyTorch's. */
+export function schemeEps(options: ResolvedOptions, scheme: NamingScheme): number {
+  return options.epsGiven ? options.eps : (scheme.eps ?? options.eps);
 }

@@ -2,7 +2,7 @@ import { type FormatAdapter, shapeSize } from "@reparam/core";
 import { allInOrder } from "./view/_all-in-order.js";
 import { buildCandidate } from "./view/_build-candidate.js";
 import { encodeModel } from "./write/_encode-model.js";
-import { resolveOptions } from "./_resolve-options.js";
+import { resolveOptions, schemeEps } from "./_resolve-options.js";
 import { decodeSafetensorsModel } from "./codec/decode-safetensors-model.js";
 import { safetensorsFormat } from "./detect-safetensors.js";
 import type { SafetensorsConvertOptions } from "./safetensors-convert-options.js";
@@ -39,7 +39,9 @@ export const safetensorsAdapter: FormatAdapter<SafetensorsModel> = {
       strided: resolved.strided,
     });
     // Every block's small tensors are read at once: many small reads, in flight together.
-    const candidates = await allInOrder(blocks.map((match) => buildCandidate(model, match, resolved.eps)));
+    const candidates = await allInOrder(
+      blocks.map((match) => buildCandidate(model, match, schemeEps(resolved, match.scheme))),
+    );
     return { candidates, refused: [] };
   },
   parameterCount(model) {

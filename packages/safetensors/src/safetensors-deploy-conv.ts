@@ -52,7 +52,8 @@ export async function safetensorsDeployConv(
     }
     return { info: t, unit };
   };
-  const kw = check(weight, plan.kernelShape);
+  // An nn.Linear's deploy weight is stored [O, I]: the same values as the [O, I, 1, 1] kernel.
+  const kw = check(weight, candidate.match.linear === true ? plan.kernelShape.slice(0, 2) : plan.kernelShape);
   const kb = check(bias, [o]);
   const [wb, bb] = await Promise.all([converted.read(weight), converted.read(bias)]);
   const { stride, pads, dilation, groups } = plan;

@@ -1,4 +1,5 @@
 import { ReparamError } from "@reparam/core";
+import { checkBranchExtras } from "./_check-branch-extras.js";
 import type { RawBlock, RawConv } from "./_match-branches.js";
 import type { BatchNormKeys, BranchMatch, ConvKeys } from "./block-match.js";
 import type { TensorInfo } from "../codec/tensor-info.js";
@@ -60,7 +61,7 @@ export function blockShapes(
       throw mismatch(
         block,
         JSON.stringify(k),
-        rank === 4 ? "a 4-D OIHW kernel" : `a vector of ${length}`,
+        rank === 4 ? "a 4-D OIHW kernel" : rank === 2 ? "a 2-D Linear weight [out, in]" : `a vector of ${length}`,
         `[${t.shape.join(",")}]`,
       );
     }
@@ -71,8 +72,11 @@ export function blockShapes(
       for (const k of [keys.gamma, keys.beta, keys.mean, keys.variance]) if (k !== undefined) tensor(k, 1, n);
   };
   const conv = (c: RawConv): ConvKeys => {
-    const shape = tensor(c.weight, 4).shape as [number, number, number, number];
-    if (shape[2] % 2 === 0 || shape[3] % 2 === 0)
+    // A rule marked `linear` takes an nn.Linear [O, I] (read as [O, I, 1, 1]) or a conv.
+    const linear = c.linear === true && info(c.weight).shape.length === 2;
+    const stored = tensor(c.weight, linear ? 2 : 4).shape;
+    const shape = (linear ? [...stored, 1, 1] : stored) as [number, number, number, number];
+    if (shape[2]! % 2 === 0 || shape[3]! % 2 === 0)
       throw mismatch(
         block,
         JSON.stringify(c.weight),
@@ -81,7 +85,8 @@ export function blockShapes(
       );
     if (c.bias !== undefined) tensor(c.bias, 1, shape[0]);
     bn(c.bn, shape[0]);
-    return { ...c, shape };
+    const { linear: _, ...rest } = c;
+    return { ...rest, shape, ...(linear ? { linear: true } : {}) };
   };
   const main = raw.branches[0];
   if (main?.kind !== "conv") throw new Error("matchBranches returns the main conv first");
@@ -89,7 +94,8 @@ export function blockShapes(
   const out = (what: string, n: number) => {
     if (n !== o) throw mismatch(block, what, `${o} output channels (as the main conv)`, String(n));
   };
-  let c = 0;
+  // RepCPE, RepViT, RepMixer always add X: in == out whatever the (depthwise) kernels read.
+  let c = raw.branches.some((b) => b.kind === "bareIdentity" && b.always === true) ? o : 0;
   let widest = 0;
   const convs: ConvKeys[] = [];
   for (const b of raw.branches) {
@@ -131,6 +137,8 @@ export function blockShapes(
   if (c === 0) c = widest;
   // The post-sum BatchNorm (QARepVGG `bn`) is read like the branches' ones: float vectors of the block's width.
   bn(raw.postBn, o);
+  bn(raw.preBn, c);
+  checkBranchExtras(raw, info, block, o, (k) => tensor(k, info(k).shape.length));
   return { inChannels: c, outChannels: o, branches: resolveBranches(raw, info, block, { c, o, strided, conv }) };
 }
 
@@ -163,12 +171,14 @@ function resolveBranches(raw: RawBlock, info: (k: string) => TensorInfo, block: 
   const kw = Math.max(...kxk.map((s) => s[3]!));
   const out: BranchMatch[] = [];
   for (const b of raw.branches) {
+    const scale = "scale" in b && b.scale !== undefined ? { scale: b.scale } : {};
     if (b.kind === "conv") {
       const conv = ctx.conv(b.conv);
-      out.push({ kind: "conv", conv, groups: groupsOf(block, conv, c, o) });
-    } else if (b.kind === "identity") out.push({ kind: "identity", bn: b.bn });
+      const dilation = b.named?.r === undefined ? {} : { dilation: b.named.r };
+      out.push({ kind: "conv", conv, groups: groupsOf(block, conv, c, o), ...dilation, ...scale });
+    } else if (b.kind === "identity") out.push({ kind: "identity", bn: b.bn, ...scale });
     else if (b.kind === "bareIdentity") {
-      if (c === o && !ctx.strided) out.push({ kind: "identity" });
+      if (c === o && (b.always === true || !ctx.strided)) out.push({ kind: "identity", ...scale });
     } else if (b.kind === "sequential") {
       const first = ctx.conv(b.first);
       const second = ctx.conv(b.second);

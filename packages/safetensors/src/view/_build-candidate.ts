@@ -8,6 +8,7 @@ import {
   avgPoolKernel,
 } from "@reparam/core";
 import { allInOrder } from "./_all-in-order.js";
+import { scaleBatchNorm } from "./_scale-batch-norm.js";
 import { readBatchNorm, readVector } from "./_read-batch-norm.js";
 import { floatValues } from "../codec/_tensor-values.js";
 import type { AvgKernel, BatchNormKeys, BlockMatch, ConvKeys } from "./block-match.js";
@@ -20,30 +21,37 @@ type Source = ConvKeys | AvgKernel;
 interface Parts {
   readonly bns: ReadonlyMap<BatchNormKeys, BatchNorm>;
   readonly biases: ReadonlyMap<string, Float64Array>;
+  /** Per branch (by index), its BatchNorm with its scale composed in. */
+  readonly scaled: ReadonlyMap<number, BatchNorm>;
 }
 
 const centred = (k: number, w: number): Pads => [k >> 1, w >> 1, k >> 1, w >> 1];
+/** A branch's extent at dilation r: (k - 1) * r + 1, so its pads r * (k - 1) / 2 keep it centred. */
+const extent = (k: number, r: number) => (k - 1) * r + 1;
 const UNIT = [1, 1] as const;
 
 function assemble<K extends KernelShape>(match: BlockMatch, parts: Parts, kernel: (s: Source) => K): Block<K> {
   const bn = (keys: BatchNormKeys | undefined) => (keys === undefined ? {} : { bn: parts.bns.get(keys)! });
   const bias = (s: Source) => ("weight" in s && s.bias !== undefined ? { bias: parts.biases.get(s.bias)! } : {});
   const stage = (s: Source) => ({ kernel: kernel(s), ...bias(s), ...bn(s.bn) });
-  const branches = match.branches.map((b): Branch<K> => {
+  const branches = match.branches.map((b, i): Branch<K> => {
+    const scaled = parts.scaled.get(i);
     switch (b.kind) {
       case "conv": {
         const [, , kh, kw] = b.conv.shape;
+        const r = b.dilation ?? 1;
         return {
           kind: "conv",
           ...stage(b.conv),
+          ...(scaled === undefined ? {} : { bn: scaled }),
           stride: UNIT,
-          pads: centred(kh, kw),
-          dilation: UNIT,
+          pads: centred(extent(kh, r), extent(kw, r)),
+          dilation: [r, r],
           groups: b.groups,
         };
       }
       case "identity":
-        return { kind: "identity", ...bn(b.bn) };
+        return { kind: "identity", ...bn(b.bn), ...(scaled === undefined ? {} : { bn: scaled }) };
       case "sequential": {
         const [, , kh, kw] = b.second.shape;
         // DBB's BNAndPadLayer pads the kxk input with the 1x1 + BN output for zeros.
@@ -69,7 +77,8 @@ function assemble<K extends KernelShape>(match: BlockMatch, parts: Parts, kernel
     }
   });
   const post = match.postBn === undefined ? {} : { postBn: parts.bns.get(match.postBn)! };
-  return { name: match.name, inChannels: match.inChannels, branches, ...post };
+  const pre = match.preBn === undefined ? {} : { preBn: parts.bns.get(match.preBn)! };
+  return { name: match.name, inChannels: match.inChannels, branches, ...post, ...pre };
 }
 
 function sources(match: BlockMatch): Source[] {
@@ -93,7 +102,10 @@ async function readKernel(model: SafetensorsModel, s: Source): Promise<Kernel> {
  * Makes the core candidate of a matched block: reads its BatchNorms (checked,
  * with `eps`) and biases now, and its kernels only when `load()` is called.
  * Branch geometry is the family convention: stride 1, centred pads k // 2
- * (see `blockShapes` for why stride 1 is exact).
+ * (see `blockShapes` for why stride 1 is exact); a dilated branch (dilation
+ * from its key name) is centred on its extent, pads r * (k - 1) / 2. A
+ * branch's scale (`alpha`, a layer scale, a minus sign) is composed into its
+ * BatchNorm here, in float64.
  *
  * @throws ReparamError `SAFETENSORS_BAD_BN`.
  */
@@ -109,6 +121,7 @@ export async function buildCandidate(
   }
   for (const s of sources(match)) if (s.bn !== undefined) bnKeys.push(s.bn);
   if (match.postBn !== undefined) bnKeys.push(match.postBn);
+  if (match.preBn !== undefined) bnKeys.push(match.preBn);
   const bns = new Map<BatchNormKeys, BatchNorm>(
     await allInOrder(bnKeys.map(async (keys) => [keys, await readBatchNorm(model, keys, eps)] as const)),
   );
@@ -116,7 +129,17 @@ export async function buildCandidate(
   const biases = new Map<string, Float64Array>(
     await allInOrder(biasKeys.map(async (key) => [key, await readVector(model, key)] as const)),
   );
-  const parts = { bns, biases };
+  const scaled = new Map<number, BatchNorm>();
+  for (const [i, b] of match.branches.entries()) {
+    if ((b.kind !== "conv" && b.kind !== "identity") || b.scale === undefined) continue;
+    const own = b.kind === "conv" ? b.conv.bn : b.bn;
+    const factor = b.scale.key === undefined ? [1] : await readVector(model, b.scale.key);
+    scaled.set(
+      i,
+      scaleBatchNorm(own === undefined ? undefined : bns.get(own), factor, b.scale.negate, match.outChannels),
+    );
+  }
+  const parts = { bns, biases, scaled };
   const candidate: SafetensorsCandidate = {
     name: match.name,
     family: match.scheme.family,

@@ -1,5 +1,5 @@
 import { ReparamError } from "@reparam/core";
-import { pathPattern } from "./schemes/_scheme-paths.js";
+import { deployKey, pathPattern } from "./schemes/_scheme-paths.js";
 import type { BranchRule, NamingScheme } from "./schemes/naming-scheme.js";
 
 /** Prefixes (with trailing dot, or "") under which `key` has the path segment `root`. */
@@ -73,7 +73,7 @@ export function findLeftovers(
   has: (key: string) => boolean,
 ): Leftover[] {
   const found = new Map<string, { key: string; error: ReparamError }>();
-  const deployWeight = `${scheme.deploy}.weight`;
+  const deployWeight = deployKey(scheme.deploy, "weight");
   const mainWeight = `${scheme.branches[0].conv.replace("{i}", "0")}.weight`;
   for (const key of names) {
     if (used.has(key)) continue;

@@ -1,7 +1,8 @@
 import { ReparamError } from "@reparam/core";
 import { batchNormKeys } from "./_batch-norm-keys.js";
-import type { BatchNormKeys } from "./block-match.js";
-import type { BranchRule, NamingScheme } from "./schemes/naming-scheme.js";
+import { fillPath, placeholderValue } from "./schemes/_scheme-paths.js";
+import type { BatchNormKeys, ScaleKeys } from "./block-match.js";
+import type { BranchRule, BranchScale, NamingScheme } from "./schemes/naming-scheme.js";
 
 /** A conv's keys before shapes are looked at. */
 export interface RawConv {
@@ -9,13 +10,20 @@ export interface RawConv {
   readonly bias?: string;
   readonly bn?: BatchNormKeys;
   readonly identityBased?: boolean;
+  readonly linear?: boolean;
 }
 
 /** A branch's keys before shapes are looked at. */
 export type RawBranch =
-  | { readonly kind: "conv"; readonly conv: RawConv }
-  | { readonly kind: "identity"; readonly bn: BatchNormKeys }
-  | { readonly kind: "bareIdentity" }
+  | {
+      readonly kind: "conv";
+      readonly conv: RawConv;
+      /** Kernel size and dilation the key's name gives (`dil_conv_k5_2`). */
+      readonly named?: { readonly k?: number; readonly r?: number };
+      readonly scale?: ScaleKeys;
+    }
+  | { readonly kind: "identity"; readonly bn: BatchNormKeys; readonly scale?: ScaleKeys }
+  | { readonly kind: "bareIdentity"; readonly always?: boolean; readonly scale?: ScaleKeys }
   | { readonly kind: "sequential"; readonly first: RawConv; readonly second: RawConv }
   | { readonly kind: "avgpool"; readonly bn: BatchNormKeys; readonly conv?: RawConv };
 
@@ -23,6 +31,7 @@ export type RawBranch =
 export interface RawBlock {
   readonly branches: readonly RawBranch[];
   readonly postBn?: BatchNormKeys;
+  readonly preBn?: BatchNormKeys;
 }
 
 function incomplete(block: string, where: string, expected: string, found: string): ReparamError {
@@ -42,6 +51,16 @@ function convAt(has: (k: string) => boolean, path: string, bnPath: string | unde
   return { weight: `${path}.weight`, ...bias, bn };
 }
 
+/** The rule's factor under this prefix: its key when present; required ones must be. */
+function scaleOf(rule: BranchScale, prefix: string, has: (k: string) => boolean, block: string): { scale?: ScaleKeys } {
+  const negate = rule.negate === true;
+  const key = rule.scale === undefined ? undefined : prefix + rule.scale;
+  if (key !== undefined && has(key)) return { scale: { key, negate } };
+  if (key !== undefined && rule.scaleRequired === true)
+    throw incomplete(block, key, "the scale this family always has", "no such key");
+  return negate ? { scale: { negate } } : {};
+}
+
 function matchRule(
   rule: BranchRule,
   prefix: string,
@@ -52,23 +71,36 @@ function matchRule(
   const p = (path: string) => prefix + path;
   if ("conv" in rule) {
     const at = indices ?? [""];
+    const linear = rule.linear === true ? { linear: true } : {};
     return at
-      .filter((i) => has(`${p(rule.conv.replace("{i}", i))}.weight`))
-      .map((i) => ({
-        kind: "conv",
-        conv: convAt(
+      .filter((i) => has(`${p(fillPath(rule.conv, i))}.weight`))
+      .map((i) => {
+        const k = placeholderValue(rule.conv, i, "k");
+        const r = placeholderValue(rule.conv, i, "r");
+        const conv = convAt(
           has,
-          p(rule.conv.replace("{i}", i)),
-          rule.bn === undefined ? undefined : p(rule.bn.replace("{i}", i)),
+          p(fillPath(rule.conv, i)),
+          rule.bn === undefined ? undefined : p(fillPath(rule.bn, i)),
           block,
-        ),
-      }));
+        );
+        return {
+          kind: "conv",
+          conv: { ...conv, ...linear },
+          ...(k === undefined && r === undefined
+            ? {}
+            : { named: { ...(k === undefined ? {} : { k }), ...(r === undefined ? {} : { r }) } }),
+          ...scaleOf(rule, prefix, has, block),
+        };
+      });
   }
   if ("identity" in rule) {
     const bn = batchNormKeys(has, p(rule.identity), block);
-    return bn === undefined ? [] : [{ kind: "identity", bn }];
+    return bn === undefined ? [] : [{ kind: "identity", bn, ...scaleOf(rule, prefix, has, block) }];
   }
-  if ("bareIdentity" in rule) return [{ kind: "bareIdentity" }];
+  if ("bareIdentity" in rule)
+    return [
+      { kind: "bareIdentity", ...(rule.always === true ? { always: true } : {}), ...scaleOf(rule, prefix, has, block) },
+    ];
   if ("sequential" in rule) {
     const s = rule.sequential;
     if (!has(`${p(s.first)}.weight`)) return [];
@@ -110,7 +142,7 @@ function ruleName(rule: BranchRule): string {
  * prefix (names only). A branch is there when its own weight is (its BN for
  * identity and average-pool branches); once there, all its parts must be.
  *
- * @param indices - per rule, the `{i}` indices found under this prefix (conv rules with `{i}`).
+ * @param indices - per rule, the placeholder indices found under this prefix (conv rules with `{i}`, `{k}`, `{r}`).
  * @throws ReparamError `SAFETENSORS_INCOMPLETE_BLOCK`.
  */
 export function matchBranches(
@@ -128,6 +160,9 @@ export function matchBranches(
       throw incomplete(block, prefix + ruleName(rule), "this branch, which the family always has", "no such key");
     branches.push(...found);
   });
-  const postBn = scheme.postBn === undefined ? undefined : batchNormKeys(has, prefix + scheme.postBn, block);
-  return postBn === undefined ? { branches } : { branches, postBn };
+  const around = (path: string | undefined) =>
+    path === undefined ? undefined : batchNormKeys(has, prefix + path, block);
+  const postBn = around(scheme.postBn);
+  const preBn = around(scheme.preBn);
+  return { branches, ...(postBn === undefined ? {} : { postBn }), ...(preBn === undefined ? {} : { preBn }) };
 }

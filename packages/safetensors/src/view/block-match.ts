@@ -11,10 +11,18 @@ export interface BatchNormKeys {
   readonly tracked?: string;
 }
 
-/** A conv's keys and kernel shape (OIHW). */
+/** A branch's factor (see `BranchScale`): the key of its value (none: 1) and its sign. */
+export interface ScaleKeys {
+  readonly key?: string;
+  readonly negate: boolean;
+}
+
+/** A conv's keys and kernel shape (OIHW; an `nn.Linear`'s `[O, I]` as `[O, I, 1, 1]`). */
 export interface ConvKeys {
   readonly weight: string;
   readonly shape: readonly [number, number, number, number];
+  /** An `nn.Linear` weight, stored `[O, I]`. */
+  readonly linear?: boolean;
   readonly bias?: string;
   readonly bn?: BatchNormKeys;
   /** DBB's `IdentityBasedConv1x1`: the kernel is the stored weight plus an identity. */
@@ -30,8 +38,15 @@ export interface AvgKernel {
 
 /** One branch of a matched block, by key (groups resolved from shapes). */
 export type BranchMatch =
-  | { readonly kind: "conv"; readonly conv: ConvKeys; readonly groups: number }
-  | { readonly kind: "identity"; readonly bn?: BatchNormKeys }
+  | {
+      readonly kind: "conv";
+      readonly conv: ConvKeys;
+      readonly groups: number;
+      /** From the key name (UniRepLKNet `dil_conv_k5_2`: 2); 1 when absent. */
+      readonly dilation?: number;
+      readonly scale?: ScaleKeys;
+    }
+  | { readonly kind: "identity"; readonly bn?: BatchNormKeys; readonly scale?: ScaleKeys }
   | {
       readonly kind: "sequential";
       readonly first: ConvKeys;
@@ -56,6 +71,10 @@ export interface BlockMatch {
   /** Branches in rule order; the first is the scheme's main conv. */
   readonly branches: readonly BranchMatch[];
   readonly postBn?: BatchNormKeys;
+  /** A BatchNorm over the block input before every branch (RepViT `BN_Linear`). */
+  readonly preBn?: BatchNormKeys;
+  /** The deploy weight is an `nn.Linear`'s, written `[O, I]`. */
+  readonly linear?: boolean;
   /** Every key the deploy conv replaces (`num_batches_tracked` included). */
   readonly consumed: readonly string[];
   /** Keys of the block kept as they are (the post-BN under `keepPostBn`). */

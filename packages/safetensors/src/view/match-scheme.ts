@@ -3,8 +3,9 @@ import { batchNormKeyList } from "./_batch-norm-keys.js";
 import { blockShapes } from "./_block-shapes.js";
 import { findLeftovers } from "./_check-leftovers.js";
 import { type RawBlock, type RawConv, matchBranches } from "./_match-branches.js";
-import { schemeRoots, weightPrefixes } from "./schemes/_scheme-paths.js";
-import type { BlockMatch } from "./block-match.js";
+import { deployKey, fillPath, isIndexed, schemeRoots, weightPrefixes } from "./schemes/_scheme-paths.js";
+import { scanVariants } from "./_scan-variants.js";
+import type { BlockMatch, ConvKeys } from "./block-match.js";
 import type { NamingScheme } from "./schemes/naming-scheme.js";
 import type { TensorInfo } from "../codec/tensor-info.js";
 
@@ -21,13 +22,18 @@ function convKeys(c: RawConv): string[] {
 }
 
 function rawKeys(raw: RawBlock): string[] {
-  return raw.branches.flatMap((b) => {
+  const keys = raw.branches.flatMap((b) => {
     if (b.kind === "conv") return convKeys(b.conv);
     if (b.kind === "identity") return batchNormKeyList(b.bn);
     if (b.kind === "sequential") return [...convKeys(b.first), ...convKeys(b.second)];
     if (b.kind === "avgpool") return [...batchNormKeyList(b.bn), ...(b.conv === undefined ? [] : convKeys(b.conv))];
     return [];
   });
+  // One scale may apply to several branches (RepMixer's layer scale): each scale key once.
+  const scales = new Set(
+    raw.branches.flatMap((b) => ("scale" in b && b.scale?.key !== undefined ? [b.scale.key] : [])),
+  );
+  return [...batchNormKeyList(raw.preBn), ...keys, ...scales];
 }
 
 /**
@@ -64,24 +70,28 @@ export function scanScheme(
   scheme: NamingScheme,
   options: MatchSchemeOptions = {},
 ): SchemeScan {
+  if (scheme.variants !== undefined && scheme.variants.length > 0)
+    return scanVariants(tensors, scheme, (form) => scanScheme(tensors, form, options));
   const has = (k: string) => tensors.has(k);
   const info = (k: string) => tensors.get(k) as TensorInfo;
   const indexed = scheme.branches.map((rule) =>
-    "conv" in rule && rule.conv.includes("{i}") ? weightPrefixes(tensors.keys(), rule.conv) : undefined,
+    "conv" in rule && isIndexed(rule.conv) ? weightPrefixes(tensors.keys(), rule.conv) : undefined,
   );
   const prefixes = indexed[0] ?? weightPrefixes(tensors.keys(), scheme.branches[0].conv);
-  const deploy = { weight: `${scheme.deploy}.weight`, bias: `${scheme.deploy}.bias` };
+  const deploy = { weight: deployKey(scheme.deploy, "weight"), bias: deployKey(scheme.deploy, "bias") };
   const claims = new Map<string, string>();
   const blocks: BlockMatch[] = [];
   const errors: SchemeScan["errors"] = [];
   const names = new Map<string, string>();
   const matchBlock = (prefix: string, name: string): BlockMatch => {
+    const mainPath = fillPath(scheme.branches[0].conv, prefixes.get(prefix)![0]!);
     for (const k of [deploy.weight, deploy.bias]) {
-      if (has(prefix + k)) {
+      // UniRepLKNet's deploy conv keeps the main conv's name: those keys are the train-time ones.
+      if (has(prefix + k) && `${mainPath}.weight` !== k && `${mainPath}.bias` !== k) {
         throw new ReparamError("SAFETENSORS_MIXED_FORMS", "a block has both its train-time and its deploy-time keys", {
           where: `block ${JSON.stringify(name)}`,
           expected: "either the train-time branches or the deploy conv",
-          found: `${JSON.stringify(prefix + scheme.branches[0].conv.replace("{i}", prefixes.get(prefix)![0]!))}.weight and ${JSON.stringify(prefix + k)}`,
+          found: `${JSON.stringify(prefix + mainPath)}.weight and ${JSON.stringify(prefix + k)}`,
         });
       }
     }
@@ -111,19 +121,35 @@ export function scanScheme(
       claims.set(k, name);
     }
     const post = raw.postBn !== undefined && !keep ? { postBn: raw.postBn } : {};
+    const pre = raw.preBn === undefined ? {} : { preBn: raw.preBn };
+    const first = shapes.branches[0] as { conv: ConvKeys };
     return {
       name,
       prefix,
       scheme,
       ...shapes,
       ...post,
+      ...pre,
+      ...(first.conv.linear === true ? { linear: true } : {}),
       consumed,
       kept: keep ? postKeys : [],
       deploy: { weight: prefix + deploy.weight, bias: prefix + deploy.bias },
-      anchor: convKeys((raw.branches[0] as { conv: RawConv }).conv)[0]!,
+      anchor: first.conv.weight,
     };
   };
+  const main = scheme.branches[0];
+  // A deploy conv named as the main conv (UniRepLKNet `lk_origin`), with its bias and without the main BN: already fused.
+  const fused = (prefix: string) =>
+    main.conv === scheme.deploy &&
+    main.bn !== undefined &&
+    has(prefix + deploy.bias) &&
+    !has(`${prefix}${main.bn}.running_var`);
+  // A required scale marks the family (PP-YOLOE's `alpha`): a prefix without it is another module, not a broken block.
+  const markers = scheme.branches.flatMap((r) =>
+    "scale" in r && r.scaleRequired === true && r.scale !== undefined ? [r.scale] : [],
+  );
   for (const prefix of prefixes.keys()) {
+    if (fused(prefix) || markers.some((m) => !has(prefix + m))) continue;
     const name = prefix === "" ? "(root)" : prefix.slice(0, -1);
     names.set(prefix, name);
     try {

@@ -1,7 +1,7 @@
 import type { Decision } from "@reparam/core";
 import type { FusedOutput } from "./_output-entries.js";
 import type { ResolvedOptions } from "../_resolve-options.js";
-import { DEFAULT_EPS } from "../_resolve-options.js";
+import { DEFAULT_EPS, schemeEps } from "../_resolve-options.js";
 import { isSafetensorsCandidate } from "../safetensors-candidate.js";
 import type { SafetensorsModel } from "../codec/safetensors-model.js";
 
@@ -19,10 +19,12 @@ export function encodeNotes(
   const scheme = ours[0]?.scheme;
   if (scheme !== undefined)
     notes.push(
-      `naming scheme ${scheme.name} (family ${scheme.family}): ${ours.length} blocks found, ${fused.length} fused into ${scheme.deploy}`,
+      `naming scheme ${scheme.name} (family ${scheme.family}): ${ours.length} blocks found, ${fused.length} fused into ${scheme.deploy === "" ? "the block module itself (weight, bias)" : scheme.deploy}`,
     );
+  const eps = scheme === undefined ? options.eps : schemeEps(options, scheme);
+  const own = !options.epsGiven && scheme?.eps !== undefined;
   notes.push(
-    `BatchNorm eps ${options.eps}${options.eps === DEFAULT_EPS ? " (default, PyTorch's; pass eps for models trained with another, e.g. 1e-3 for YOLO)" : ""}`,
+    `BatchNorm eps ${eps}${own ? ` (family ${scheme.family}'s; pass eps to override)` : eps === DEFAULT_EPS ? " (default, PyTorch's; pass eps for models trained with another, e.g. 1e-3 for YOLO)" : ""}`,
   );
   const dtypes = [...new Set(fused.map((f) => f.dtype))];
   if (dtypes.length > 0)

@@ -76,7 +76,7 @@ export function outputEntries(
     return last.bytes;
   };
   for (const f of fused) {
-    const { deploy, anchor } = f.candidate.match;
+    const { deploy, anchor, linear } = f.candidate.match;
     const shard = model.shardOf(anchor).file;
     const [o, iPer, kh, kw] = f.plan.kernelShape;
     const rows = Math.max(1, Math.floor(chunkBytes / (iPer * kh * kw * 4)));
@@ -89,7 +89,9 @@ export function outputEntries(
           return fuseToBytes((b, t) => fuseTo(b, plan, t), block, f.dtype).bias;
         }
       : async () => (await whole(f)).bias;
-    out.push({ entry: { name: deploy.weight, dtype: f.dtype, shape: f.plan.kernelShape, data: weight }, shard });
+    // An nn.Linear's fused [O, I, 1, 1] kernel is its [O, I] weight, byte for byte.
+    const shape = linear === true ? [o, iPer] : f.plan.kernelShape;
+    out.push({ entry: { name: deploy.weight, dtype: f.dtype, shape, data: weight }, shard });
     out.push({ entry: { name: deploy.bias, dtype: f.dtype, shape: [o], data: bias }, shard });
   }
   return out;

@@ -5,13 +5,35 @@ export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** A module path as RegExp source, `{i}` capturing the index. */
+/** `{i}` (a ModuleList index), `{k}` and `{r}` (UniRepLKNet's `dil_conv_k{k}_{r}`: kernel size and dilation). */
+const PLACEHOLDER = /\{[ikr]\}/g;
+
+/** True when a path has a placeholder (`{i}`, `{k}`, `{r}`). */
+export function isIndexed(path: string): boolean {
+  return path.search(PLACEHOLDER) >= 0;
+}
+
+/** A module path as RegExp source, each placeholder capturing its digits. */
 export function pathPattern(path: string): string {
-  return path.split("{i}").map(escapeRegExp).join("(\\d+)");
+  return path.split(PLACEHOLDER).map(escapeRegExp).join("(\\d+)");
+}
+
+/** The path with its placeholders filled, in order, from an index (`"5,2"` for `dil_conv_k{k}_{r}`). */
+export function fillPath(path: string, index: string): string {
+  const parts = index.split(",");
+  let n = 0;
+  return path.replace(PLACEHOLDER, () => parts[n++] ?? "");
+}
+
+/** The value a placeholder (`{r}`) takes in an index, or undefined when the path has none. */
+export function placeholderValue(path: string, index: string, name: "k" | "r"): number | undefined {
+  const found: readonly string[] = path.match(PLACEHOLDER) ?? [];
+  const at = found.indexOf(`{${name}}`);
+  return at < 0 ? undefined : Number(index.split(",")[at]);
 }
 
 /** Every module path a rule names. */
-function rulePaths(rule: BranchRule): string[] {
+export function rulePaths(rule: BranchRule): string[] {
   if ("conv" in rule) return rule.bn === undefined ? [rule.conv] : [rule.conv, rule.bn];
   if ("identity" in rule) return [rule.identity];
   if ("bareIdentity" in rule) return [rule.bareIdentity];
@@ -31,16 +53,18 @@ function rulePaths(rule: BranchRule): string[] {
 export function schemeRoots(scheme: NamingScheme): Map<string, boolean> {
   const roots = new Map<string, boolean>();
   const generic = new Set(scheme.genericRoots ?? []);
-  if (scheme.postBn !== undefined) generic.add(scheme.postBn.split(".")[0]!);
+  const around = [scheme.postBn, scheme.preBn].filter((p): p is string => p !== undefined);
+  for (const p of around) generic.add(p.split(".")[0]!);
   for (const rule of scheme.branches) for (const p of rulePaths(rule)) roots.set(p.split(".")[0]!, false);
-  if (scheme.postBn !== undefined) roots.set(scheme.postBn.split(".")[0]!, true);
+  for (const p of around) roots.set(p.split(".")[0]!, true);
   for (const r of roots.keys()) if (generic.has(r)) roots.set(r, true);
   return roots;
 }
 
 /**
- * For a conv path with `{i}` (`conv_kxk.{i}.conv`), the indices present under
- * each prefix: one scan of the keys for `<prefix>conv_kxk.<n>.conv.weight`.
+ * For a conv path with placeholders (`conv_kxk.{i}.conv`), the indices present under
+ * each prefix: one scan of the keys for `<prefix>conv_kxk.<n>.conv.weight`
+ * (several placeholders: their digits joined by commas, `"5,2"`).
  * For a plain path, the prefixes whose `<prefix><path>.weight` exists (index `""`).
  */
 export function weightPrefixes(names: Iterable<string>, path: string): Map<string, string[]> {
@@ -51,9 +75,20 @@ export function weightPrefixes(names: Iterable<string>, path: string): Map<strin
     if (m === null) continue;
     const prefix = m[1] ?? "";
     const list = found.get(prefix) ?? [];
-    list.push(m[2] ?? "");
+    list.push(m.slice(2).join(","));
     found.set(prefix, list);
   }
-  for (const list of found.values()) list.sort((a, b) => Number(a) - Number(b));
+  const order = (a: string, b: string) => {
+    const x = a.split(",").map(Number);
+    const y = b.split(",").map(Number);
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return 0;
+  };
+  for (const list of found.values()) list.sort(order);
   return found;
+}
+
+/** `${deploy}.weight`, or `weight` when the deploy conv replaces the whole block module (`deploy: ""`). */
+export function deployKey(deploy: string, what: "weight" | "bias"): string {
+  return deploy === "" ? what : `${deploy}.${what}`;
 }

@@ -7,6 +7,14 @@ import { repvggScheme } from "./repvgg-scheme.js";
 import { timmMobileoneScheme } from "./timm-mobileone-scheme.js";
 import { timmRepvggScheme } from "./timm-repvgg-scheme.js";
 import { yolov7Scheme } from "./yolov7-scheme.js";
+import { linearBnScheme } from "./linear-bn-scheme.js";
+import { ppyoloeScheme } from "./ppyoloe-scheme.js";
+import { replknetScheme } from "./replknet-scheme.js";
+import { repvitScheme } from "./repvit-scheme.js";
+import { timmFastvitRepcpeScheme } from "./timm-fastvit-repcpe-scheme.js";
+import { timmFastvitRepmixerScheme } from "./timm-fastvit-repmixer-scheme.js";
+import { unireplknetScheme } from "./unireplknet-scheme.js";
+import { yolov9Scheme } from "./yolov9-scheme.js";
 
 /**
  * The built-in naming schemes, in tie-break order: when two schemes use
@@ -21,4 +29,12 @@ export const BUILTIN_SCHEMES: readonly NamingScheme[] = [
   qarepvggScheme,
   acnetScheme,
   dbbScheme,
+  yolov9Scheme,
+  ppyoloeScheme,
+  timmFastvitRepmixerScheme,
+  timmFastvitRepcpeScheme,
+  replknetScheme,
+  unireplknetScheme,
+  repvitScheme,
+  linearBnScheme,
 ];

@@ -3,7 +3,10 @@ import type { BranchRule, NamingScheme } from "./naming-scheme.js";
 
 const NAME = "[A-Za-z0-9_]+";
 const PLAIN_PATH = new RegExp(`^${NAME}(\\.${NAME})*$`);
-const INDEXED_PATH = new RegExp(`^${NAME}(\\.(${NAME}|\\{i\\}))*$`);
+// `{i}` a whole segment (a ModuleList index); `{k}` and `{r}` inside a name (UniRepLKNet's `dil_conv_k{k}_{r}`).
+const SEGMENT = "(?:[A-Za-z0-9_]|\\{[kr]\\})+";
+const INDEXED_PATH = new RegExp(`^${SEGMENT}(\\.(${SEGMENT}|\\{i\\}))*$`);
+const placeholders = (p: string) => (p.match(/\{[ikr]\}/g) ?? []).sort().join();
 
 type Obj = Record<string, unknown>;
 
@@ -38,11 +41,12 @@ function path(
 ): string | undefined {
   const v = text(o, key, where, opts.optional);
   if (v === undefined) return undefined;
-  const ok = opts.indexed === true ? INDEXED_PATH.test(v) && v.split("{i}").length <= 2 : PLAIN_PATH.test(v);
+  const once = ["{i}", "{k}", "{r}"].every((p) => v.split(p).length <= 2);
+  const ok = opts.indexed === true ? INDEXED_PATH.test(v) && once : PLAIN_PATH.test(v);
   if (!ok)
     fail(
       `${where}.${key}`,
-      `a module path of dot-separated names${opts.indexed === true ? " with at most one {i} (not first)" : ""}`,
+      `a module path of dot-separated names${opts.indexed === true ? " with at most one each of {i}, {k}, {r} (not first)" : ""}`,
       v,
     );
   return v;
@@ -50,6 +54,15 @@ function path(
 
 function flag(o: Obj, key: string, where: string): void {
   if (o[key] !== undefined && typeof o[key] !== "boolean") fail(`${where}.${key}`, "true or false", o[key]);
+}
+
+const FORM_KEYS = ["deploy", "branches", "postBn", "preBn", "genericRoots"];
+const SCALE_KEYS = ["scale", "scaleRequired", "negate"];
+
+function checkScale(o: Obj, where: string): void {
+  path(o, "scale", where, { optional: true });
+  flag(o, "scaleRequired", where);
+  flag(o, "negate", where);
 }
 
 function checkRule(value: unknown, where: string, first: boolean): BranchRule {
@@ -60,17 +73,22 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
   const kind = kinds[0]!;
   if (first && kind !== "conv") fail(where, "a conv rule first (its weight keys define the blocks)", kind);
   if (kind === "conv") {
-    const o = object(value, where, ["conv", "bn", "required"]);
+    const o = object(value, where, ["conv", "bn", "required", "linear", ...SCALE_KEYS]);
     const conv = path(o, "conv", where, { indexed: true })!;
     const bn = path(o, "bn", where, { optional: true, indexed: true });
-    if (bn !== undefined && conv.includes("{i}") !== bn.includes("{i}"))
-      fail(`${where}.bn`, "{i} in both conv and bn, or in neither", bn);
+    if (bn !== undefined && placeholders(conv) !== placeholders(bn))
+      fail(`${where}.bn`, "the same placeholders ({i}, {k}, {r}) in conv and bn", bn);
     flag(o, "required", where);
+    flag(o, "linear", where);
+    checkScale(o, where);
   } else if (kind === "identity") {
-    path(object(value, where, ["identity", "required"]), "identity", where);
+    path(object(value, where, ["identity", "required", ...SCALE_KEYS]), "identity", where);
     flag(value as Obj, "required", where);
+    checkScale(value as Obj, where);
   } else if (kind === "bareIdentity") {
-    path(object(value, where, ["bareIdentity"]), "bareIdentity", where);
+    path(object(value, where, ["bareIdentity", "always", ...SCALE_KEYS]), "bareIdentity", where);
+    flag(value as Obj, "always", where);
+    checkScale(value as Obj, where);
   } else if (kind === "sequential") {
     flag(object(value, where, ["sequential", "required"]), "required", where);
     const s = object((value as Obj).sequential, `${where}.sequential`, [
@@ -95,20 +113,36 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
 /**
  * Checks that a value is a usable {@link NamingScheme} (for schemes that come
  * from users, as JSON or objects): only known keys, module paths of
- * dot-separated `[A-Za-z0-9_]` names (`{i}` only in conv rules, in both conv
- * and bn), a conv rule first, exactly one kind per branch rule.
+ * dot-separated `[A-Za-z0-9_]` names (`{i}`, `{k}`, `{r}` only in conv rules,
+ * the same in conv and bn), a conv rule first, exactly one kind per branch
+ * rule; `deploy` may be `""` (the block module itself); variants are checked
+ * like the scheme.
  *
  * @param where - where the scheme came from, for error messages.
  * @returns the same value, typed.
  * @throws ReparamError `SAFETENSORS_BAD_SCHEME`.
  */
 export function checkNamingScheme(value: unknown, where = "scheme"): NamingScheme {
-  const o = object(value, where, ["name", "family", "deploy", "branches", "postBn", "genericRoots", "description"]);
+  const o = object(value, where, [...FORM_KEYS, "name", "family", "description", "eps", "variants"]);
   text(o, "name", where);
   text(o, "family", where);
   text(o, "description", where, true);
-  path(o, "deploy", where);
+  checkForm(o, where);
+  if (o.eps !== undefined && (typeof o.eps !== "number" || !Number.isFinite(o.eps) || o.eps < 0))
+    fail(`${where}.eps`, "a finite number >= 0", o.eps);
+  const variants = o.variants;
+  if (variants !== undefined && !Array.isArray(variants)) fail(`${where}.variants`, "an array of forms", variants);
+  (variants ?? []).forEach((v: unknown, i: number) => {
+    checkForm(object(v, `${where}.variants[${i}]`, FORM_KEYS), `${where}.variants[${i}]`);
+  });
+  return value as NamingScheme;
+}
+
+/** The keys a scheme and each of its variants have (see `NamingSchemeForm`). */
+function checkForm(o: Obj, where: string): void {
+  if (o.deploy !== "") path(o, "deploy", where);
   path(o, "postBn", where, { optional: true });
+  path(o, "preBn", where, { optional: true });
   const branches = o.branches;
   if (!Array.isArray(branches) || branches.length === 0)
     fail(`${where}.branches`, "a non-empty array of branch rules", branches);
@@ -120,5 +154,4 @@ export function checkNamingScheme(value: unknown, where = "scheme"): NamingSchem
   ) {
     fail(`${where}.genericRoots`, "an array of single path segments", roots);
   }
-  return value as NamingScheme;
 }

@@ -7,15 +7,38 @@
  * A path segment `{i}` stands for a `ModuleList` index (`conv_kxk.{i}.conv`):
  * every index found is one branch; `bn` must then use `{i}` too.
  */
-export interface ConvRule {
+export interface ConvRule extends BranchScale {
   readonly conv: string;
   readonly bn?: string;
   /** The block is incomplete without this branch. The first rule is always required. */
   readonly required?: boolean;
+  /**
+   * An `nn.Linear` (weight `[O, I]`), read as a 1x1 conv `[O, I, 1, 1]`; the
+   * deploy weight is written back 2-D (LeViT `Linear_BN`, RepViT `BN_Linear`).
+   */
+  readonly linear?: boolean;
+}
+
+/**
+ * A factor on a branch's output, composed into its BatchNorm in float64
+ * (`gamma' = gamma * s`, `beta' = beta * s`; a branch without BatchNorm gets
+ * gamma = s, beta = 0, mean = 0, var = 1, eps = 0).
+ */
+export interface BranchScale {
+  /**
+   * Key (relative to the block prefix) of the factor: PP-YOLOE's `alpha`,
+   * FastViT's `layer_scale.gamma`. One value, or one per output channel
+   * (`[O]`, `[O, 1, 1]`). An absent key is 1 unless `scaleRequired`.
+   */
+  readonly scale?: string;
+  /** The block is incomplete without the `scale` key. */
+  readonly scaleRequired?: boolean;
+  /** The branch is subtracted (FastViT RepMixer's `- norm(x)`). */
+  readonly negate?: boolean;
 }
 
 /** A BatchNorm over the block input (identity kernel scaled by the BN) at `${identity}.*`. */
-export interface IdentityRule {
+export interface IdentityRule extends BranchScale {
   readonly identity: string;
   readonly required?: boolean;
 }
@@ -26,8 +49,14 @@ export interface IdentityRule {
  * family creates it when `in == out` and stride 1). `bareIdentity` names the
  * module, which must hold no key.
  */
-export interface BareIdentityRule {
+export interface BareIdentityRule extends BranchScale {
   readonly bareIdentity: string;
+  /**
+   * The family always adds X (RepCPE's `x + pe(x)`, RepViT's `RepVggDw`,
+   * RepMixer): the block has in == out channels whatever its kernels read,
+   * so a depthwise kernel `[O, 1, k, k]` is read with groups O.
+   */
+  readonly always?: boolean;
 }
 
 /**
@@ -79,7 +108,12 @@ export interface NamingScheme {
   readonly name: string;
   /** Family reported for each block (`repvgg`, `mobileone`, `acnet`, `qarepvgg`, `dbb`). */
   readonly family: string;
-  /** Module path of the deploy conv: `${deploy}.weight` and `${deploy}.bias` are written. */
+  /**
+   * Module path of the deploy conv: `${deploy}.weight` and `${deploy}.bias`
+   * are written. `""`: the whole block module is replaced by the conv
+   * (RepViT), `${prefix}weight`. It may be the main conv's own path
+   * (UniRepLKNet `lk_origin`): that key is consumed and written fused.
+   */
   readonly deploy: string;
   /**
    * The parallel branches. The first is a {@link ConvRule}: each key of its
@@ -94,7 +128,24 @@ export interface NamingScheme {
    * `postBn` segment is always generic.
    */
   readonly genericRoots?: readonly string[];
+  /**
+   * Module path of a BatchNorm over the block input, before every branch
+   * (RepViT `BN_Linear`'s `bn`): folded into the fused conv, which must have no padding.
+   */
+  readonly preBn?: string;
+  /** BatchNorm eps of the family (YOLOv9: 1e-3), used when the user gives none. */
+  readonly eps?: number;
+  /**
+   * Other forms of the family's blocks in the same state dict (LeViT
+   * `Linear_BN` beside RepViT `BN_Linear`; RepViT's legacy `RepVggDw`): each
+   * is matched like the scheme itself, with this scheme's name, family and eps.
+   * A key used by two forms is an error.
+   */
+  readonly variants?: readonly NamingSchemeForm[];
 }
+
+/** One more form of a scheme's blocks (see `NamingScheme.variants`). */
+export type NamingSchemeForm = Pick<NamingScheme, "deploy" | "branches" | "postBn" | "preBn" | "genericRoots">;
 
 /** Identity helper that types a naming scheme written in TypeScript. */
 export function defineNamingScheme<const S extends NamingScheme>(scheme: S): S {

@@ -1,0 +1,18 @@
+import { defineNamingScheme } from "./naming-scheme.js";
+
+/**
+ * A Linear and a BatchNorm1d that become one `nn.Linear` (`${prefix}weight`,
+ * `${prefix}bias`; 2-D weights), in either order:
+ * - LeViT's `Linear_BN`: `c` (no bias) then `bn` (a 4-D `c`, LeViT's
+ *   `Conv2d_BN`, folds the same way into a conv);
+ * - RepViT's `BN_Linear` (a variant): `bn` then `l` (with bias), the BatchNorm
+ *   folded into the Linear's input side.
+ */
+export const linearBnScheme = defineNamingScheme({
+  name: "linear-bn",
+  family: "linear_bn",
+  deploy: "",
+  branches: [{ conv: "c", bn: "bn", linear: true }],
+  genericRoots: ["bn"],
+  variants: [{ deploy: "", branches: [{ conv: "l", linear: true }], preBn: "bn" }],
+});

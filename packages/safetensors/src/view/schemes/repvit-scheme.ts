@@ -1,0 +1,22 @@
+import { defineNamingScheme } from "./naming-scheme.js";
+
+/**
+ * RepViT's `RepVGGDW` (timm `RepVggDw`): bn(conv(x) + conv1(x) + x), `conv` a
+ * depthwise 3x3 ConvNorm (`conv.c`, `conv.bn`), `conv1` a depthwise 1x1 conv
+ * with bias, `bn` after the sum; the legacy form has a ConvNorm `conv1.c` +
+ * `conv1.bn` and no `bn`. The whole module becomes one conv, as RepViT's
+ * `fuse()` does: `${prefix}weight` and `${prefix}bias`.
+ */
+export const repvitScheme = defineNamingScheme({
+  name: "repvit",
+  family: "repvit_repvggdw",
+  deploy: "",
+  branches: [
+    { conv: "conv.c", bn: "conv.bn" },
+    { conv: "conv1" },
+    { conv: "conv1.c", bn: "conv1.bn" },
+    { bareIdentity: "x", always: true },
+  ],
+  postBn: "bn",
+  genericRoots: ["conv", "conv1"],
+});

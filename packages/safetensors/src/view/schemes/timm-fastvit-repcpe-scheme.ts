@@ -1,0 +1,12 @@
+import { defineNamingScheme } from "./naming-scheme.js";
+
+/**
+ * timm's FastViT `RepConditionalPosEnc` (RepCPE): x + pos_enc(x), `pos_enc` a
+ * depthwise kxk conv with bias and no BatchNorm; deploy conv `reparam_conv`.
+ */
+export const timmFastvitRepcpeScheme = defineNamingScheme({
+  name: "timm-fastvit-repcpe",
+  family: "fastvit_repcpe",
+  deploy: "reparam_conv",
+  branches: [{ conv: "pos_enc" }, { bareIdentity: "x", always: true }],
+});

@@ -1,0 +1,91 @@
+/// <reference types="node" />
+import { bytesSource, narrowFloat16, widenFloat16 } from "@reparam/core";
+import { describe, expect, it } from "vitest";
+import { fixtureBytes } from "../../../tools/conformance/src/index.js";
+import { decodeSafetensors } from "../src/index.js";
+import type { SafetensorsFile } from "../src/codec/decode-safetensors.js";
+import { familyCases } from "./_families.js";
+import { convertBytes } from "./_memory-io.js";
+import { ulpDistance16, ulpDistance32 } from "./_ulp.js";
+
+async function decode(bytes: Uint8Array): Promise<SafetensorsFile> {
+  return decodeSafetensors(bytesSource(bytes));
+}
+
+async function floats(file: SafetensorsFile, name: string): Promise<Float32Array> {
+  return new Float32Array((await file.readTensor(name)).slice().buffer);
+}
+
+async function halves(file: SafetensorsFile, name: string): Promise<Uint16Array> {
+  return new Uint16Array((await file.readTensor(name)).slice().buffer);
+}
+
+const signature = (f: SafetensorsFile) => f.tensors.map((t) => [t.name, t.dtype, t.shape]);
+
+describe("families fixtures: train -> deploy state dicts", () => {
+  for (const c of familyCases()) {
+    it(`${c.name} (${c.names} names): gives the reference's F32 keys, shapes, dtypes and values within 1 ulp`, async () => {
+      const { report, bytes } = await convertBytes(fixtureBytes(c.safetensors.train));
+      expect(report.families).toEqual({ [c.family]: c.blocks });
+      expect(report.refused).toEqual([]);
+      const out = await decode(bytes);
+      const ref = await decode(fixtureBytes(c.safetensors.deploy));
+      expect(out.metadata).toEqual(ref.metadata);
+      expect(signature(out)).toEqual(signature(ref));
+      const train = await decode(fixtureBytes(c.safetensors.train));
+      for (const key of c.passthrough_keys) expect(await out.readTensor(key)).toEqual(await train.readTensor(key));
+      let differ = 0;
+      let maxUlp = 0;
+      let total = 0;
+      for (const t of ref.tensors) {
+        if (t.dtype !== "F32") continue;
+        const a = await floats(out, t.name);
+        const b = await floats(ref, t.name);
+        for (let i = 0; i < b.length; i++) {
+          const d = ulpDistance32(a[i]!, b[i]!);
+          total++;
+          if (d > 0) differ++;
+          maxUlp = Math.max(maxUlp, d);
+        }
+      }
+      console.log(`${c.name} F32: ${differ} of ${total} values differ from the reference, max ${maxUlp} ulp`);
+      expect(maxUlp).toBeLessThanOrEqual(1);
+    });
+
+    it(`${c.name}: keeps train_f16 in F16, within float16 rounding of the reference`, async () => {
+      const train = fixtureBytes(c.safetensors.train_f16);
+      const { report, bytes } = await convertBytes(train);
+      expect(report.fused.length).toBe(c.blocks);
+      const out = await decode(bytes);
+      const ref = await decode(fixtureBytes(c.safetensors.deploy));
+      const input = await decode(train);
+      expect(out.tensors.map((t) => [t.name, t.shape])).toEqual(ref.tensors.map((t) => [t.name, t.shape]));
+      expect(out.tensors.filter((t) => t.dtype !== "I64").every((t) => t.dtype === "F16")).toBe(true);
+      // The same float16 inputs fused into float32, then narrowed: at most a double-rounding tie away.
+      const wide = await decode((await convertBytes(train, { dtype: "f32" })).bytes);
+      let worst = 0;
+      let maxUlp = 0;
+      for (const t of ref.tensors) {
+        if (t.dtype !== "F32") continue;
+        const a = await halves(out, t.name);
+        if (input.tensor(t.name) !== undefined && !report.fused.some((b) => t.name.startsWith(b.name))) {
+          expect(a).toEqual(await halves(input, t.name)); // passed through byte for byte
+          continue;
+        }
+        const b = await floats(ref, t.name);
+        const w = await floats(wide, t.name);
+        const scale = b.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        for (let i = 0; i < b.length; i++) {
+          expect(ulpDistance16(a[i]!, narrowFloat16(w[i]!))).toBeLessThanOrEqual(1);
+          maxUlp = Math.max(maxUlp, ulpDistance16(a[i]!, narrowFloat16(b[i]!)));
+          worst = Math.max(worst, Math.abs(widenFloat16(a[i]!) - b[i]!) / scale);
+        }
+      }
+      console.log(
+        `${c.name} F16: max ${maxUlp} f16 ulp from narrowFloat16(reference); max |diff| = ${(worst * 2048).toFixed(2)} x 2^-11 x max|tensor|`,
+      );
+      // Inputs rounded to float16 carry up to 2^-11 relative error each; the fused values stay within a few of those.
+      expect(worst).toBeLessThan(8 / 2048);
+    });
+  }
+});
