@@ -15,6 +15,8 @@ export interface ConvertResult {
   readonly seconds: number;
   readonly bytes: { readonly input: number; readonly output: number };
   readonly report: ConversionReport;
+  /** Warnings printed on stderr (unless `--quiet`): an `--exclude` pattern that matched no block, nothing to fuse. */
+  readonly warnings: readonly string[];
 }
 
 /** Options of {@link convertModel}: the adapter options plus file handling. */
@@ -72,5 +74,6 @@ export async function convertModel(inputPath: string, opts: ConvertModelOptions)
     seconds: (performance.now() - t0) / 1000,
     bytes: { input: await pathSize(inputRoot), output: await pathSize(target) },
     report,
+    warnings: [],
   };
 }

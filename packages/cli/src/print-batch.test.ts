@@ -1,7 +1,7 @@
 import type { ConversionReport } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import type { BatchEntry } from "./convert-batch.js";
-import { batchExitCode, batchJson, formatBatchLine, formatBatchTable, shown } from "./print-batch.js";
+import { batchExitCode, formatBatchLine, formatBatchTable, shown } from "./print-batch.js";
 
 const report = {
   fused: [{}, {}],
@@ -56,16 +56,6 @@ describe("batch printing", () => {
     expect(formatBatchLine(ok)).toBe("converted /m/a.onnx -> /m/a.deploy.onnx (onnx, 2 fused, 1 refused, 0.50 s)");
     expect(formatBatchLine(mismatch)).toMatch(/, verify FAILED\)$/);
     expect(formatBatchLine(error)).toBe("/m/c.onnx: error ONNX_DECODE: malformed\nhint: check the file");
-  });
-
-  it("counts ok models and the others in the JSON object", () => {
-    expect(batchJson([ok, mismatch, error], 2)).toEqual({
-      command: "convert",
-      ok: 1,
-      failed: 2,
-      seconds: 2,
-      models: [ok, mismatch, error],
-    });
   });
 
   it("shows a path relative to the working folder only when it lies inside it", () => {

@@ -4,18 +4,6 @@ import { EXIT } from "./exit-codes.js";
 import { formatTable } from "./format-table.js";
 import { count } from "./print-summary.js";
 
-/** What `reparam convert --json` prints for a batch (several inputs, or a pattern). */
-export interface BatchJson {
-  readonly command: "convert";
-  /** Models converted (`ok`), and the others (`error`, `mismatch`). */
-  readonly ok: number;
-  readonly failed: number;
-  /** Wall time of the whole batch. */
-  readonly seconds: number;
-  /** One entry per model, in input order. */
-  readonly models: readonly BatchEntry[];
-}
-
 /** A path as the user would type it: relative to the working folder when inside it. */
 export function shown(path: string, cwd: string = process.cwd()): string {
   const rel = relative(cwd, path);
@@ -45,18 +33,12 @@ export function formatBatchTable(entries: readonly BatchEntry[], seconds: number
     `${e.seconds.toFixed(2)} s`,
     status(e),
   ]);
-  const j = batchJson(entries, seconds);
+  const ok = entries.filter((e) => e.status === "ok").length;
   return [
     formatTable(["model", "format", "fused/refused", "parameters", "time", "status"], rows),
     "",
-    `${j.ok} converted, ${j.failed} failed, ${seconds.toFixed(2)} s`,
+    `${ok} converted, ${entries.length - ok} failed, ${seconds.toFixed(2)} s`,
   ].join("\n");
-}
-
-/** The `--json` object of a batch. */
-export function batchJson(entries: readonly BatchEntry[], seconds: number): BatchJson {
-  const ok = entries.filter((e) => e.status === "ok").length;
-  return { command: "convert", ok, failed: entries.length - ok, seconds, models: entries };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { convertBatch, checkBatchOutput, type BatchEntry, type BatchOptions } from "./convert-batch.js";
 import type { ExpandedInput } from "./expand-inputs.js";
-import { batchExitCode, batchJson, formatBatchLine, formatBatchTable } from "./print-batch.js";
+import { batchExitCode, formatBatchLine, formatBatchTable } from "./print-batch.js";
+import { batchJson } from "./report-json.js";
 import { reportError } from "./report-error.js";
 
 /** How a batch prints: `json` (one object on stdout), `quiet` (no line per finished model). */

@@ -97,7 +97,7 @@ describe("a batch conversion", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/^converted /m);
     const out = JSON.parse(r.stdout) as BatchJson;
-    expect(Object.keys(out).sort()).toEqual(["command", "failed", "models", "ok", "seconds"]);
+    expect(Object.keys(out).sort()).toEqual(["command", "failed", "models", "ok", "schemaVersion", "seconds"]);
     expect(out).toMatchObject({ command: "convert", ok: 3, failed: 1 });
     expect(out.seconds).toBeGreaterThan(0);
     expect(out.models.map((m) => [m.input, m.status])).toEqual([
@@ -107,7 +107,9 @@ describe("a batch conversion", () => {
       [at("bad.onnx"), "error"],
     ]);
     for (const m of out.models.slice(0, 3)) {
-      expect(Object.keys(m).sort()).toEqual([...Object.keys(single), "status"].sort());
+      // The single-model object's fields but its schemaVersion (the batch object has it), plus status.
+      const fields = Object.keys(single).filter((k) => k !== "schemaVersion");
+      expect(Object.keys(m).sort()).toEqual([...fields, "status"].sort());
       expect(m).toMatchObject({ command: "convert", report: { refused: [] } });
     }
     // The same report as a single conversion gives, but for the time it took.

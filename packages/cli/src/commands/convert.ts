@@ -4,6 +4,7 @@ import { convertModel } from "../convert-model.js";
 import { EXIT } from "../exit-codes.js";
 import { expandInputs } from "../expand-inputs.js";
 import { formatSummary } from "../print-summary.js";
+import { convertJson } from "../report-json.js";
 import { examplesHelp, formatChoices, formatsTaking, inputHelp } from "../format-help.js";
 
 interface ConvertFlags {
@@ -109,7 +110,9 @@ export function registerConvert(program: Command): void {
       }
       const result = await convertModel(args[0] as string, options);
       if (f.verify !== true) {
-        process.stdout.write(f.json === true ? `${JSON.stringify(result)}\n` : `${formatSummary(result)}\n`);
+        process.stdout.write(
+          f.json === true ? `${JSON.stringify(convertJson(result))}\n` : `${formatSummary(result)}\n`,
+        );
         return;
       }
       // Loaded on demand: the runtimes are heavy and only verification needs them.
@@ -117,7 +120,7 @@ export function registerConvert(program: Command): void {
       const verify = await verifyModel(result.input, result.output, {}, options);
       process.stdout.write(
         f.json === true
-          ? `${JSON.stringify({ ...result, verify })}\n`
+          ? `${JSON.stringify(convertJson(result, verify))}\n`
           : `${formatSummary(result)}\n\n${formatVerify(verify)}\n`,
       );
       if (!verify.passed) process.exitCode = EXIT.mismatch;

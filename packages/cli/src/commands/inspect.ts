@@ -3,6 +3,7 @@ import { Option, type Command } from "commander";
 import { formatTable } from "../format-table.js";
 import { inspectModel, type InspectResult } from "../inspect-model.js";
 import { examplesHelp, formatChoices } from "../format-help.js";
+import { inspectJson } from "../report-json.js";
 
 function formatInspect(r: InspectResult): string {
   const head = `${r.input} (${r.format}${Object.entries(r.details)
@@ -52,6 +53,6 @@ export function registerInspect(program: Command): void {
     .addHelpText("after", `${familiesHelp()}\n${examplesHelp("inspect")}`)
     .action(async (input: string, f: { format: string; json?: boolean }) => {
       const r = await inspectModel(input, f.format);
-      process.stdout.write(f.json === true ? `${JSON.stringify(r)}\n` : `${formatInspect(r)}\n`);
+      process.stdout.write(f.json === true ? `${JSON.stringify(inspectJson(r))}\n` : `${formatInspect(r)}\n`);
     });
 }

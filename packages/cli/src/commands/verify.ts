@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { EXIT } from "../exit-codes.js";
 import { examplesHelp, formatsTaking } from "../format-help.js";
+import { verifyJson } from "../report-json.js";
 
 const positive = (name: string) => (v: string) => {
   const n = Number(v);
@@ -80,7 +81,7 @@ export function registerVerify(program: Command): void {
           },
           f.eps !== undefined ? { eps: f.eps } : {},
         );
-        process.stdout.write(f.json === true ? `${JSON.stringify(r)}\n` : `${formatVerify(r)}\n`);
+        process.stdout.write(f.json === true ? `${JSON.stringify(verifyJson(r))}\n` : `${formatVerify(r)}\n`);
         if (!r.passed) process.exitCode = EXIT.mismatch;
       },
     );
