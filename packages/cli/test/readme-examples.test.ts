@@ -12,7 +12,7 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 describe("README examples of the published packages", () => {
   const examples = readmeExamples();
 
-  it("include a runnable example for every published library", () => {
+  it("has a runnable example for every published library", () => {
     const labels = examples.map((e) => e.label.replace(/#\d+$/, ""));
     for (const p of ["core", "onnx", "tfjs", "safetensors", "pytorch", "validate"])
       expect(labels, p).toContain(`@reparam/${p}`);
