@@ -73,4 +73,14 @@ describe("naming scheme detection", () => {
       }
     });
   }
+
+  for (const c of familyCases()) {
+    it(`${c.name}: finds no block, and no error, in the deploy state dict with every scheme`, async () => {
+      const tensors = await tensorsOf(fixtureBytes(c.safetensors.deploy));
+      for (const scheme of BUILTIN_SCHEMES) {
+        const scan = scanScheme(tensors, scheme);
+        expect([scan.blocks.length, scan.errors.map((e) => e.error.message)], scheme.name).toEqual([0, []]);
+      }
+    });
+  }
 });

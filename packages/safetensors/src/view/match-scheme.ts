@@ -148,8 +148,13 @@ export function scanScheme(
   const markers = scheme.branches.flatMap((r) =>
     "scale" in r && r.scaleRequired === true && r.scale !== undefined ? [r.scale] : [],
   );
+  const deployed = new Set<string>();
   for (const prefix of prefixes.keys()) {
-    if (fused(prefix) || markers.some((m) => !has(prefix + m))) continue;
+    if (fused(prefix)) {
+      for (const k of [deploy.weight, deploy.bias]) deployed.add(prefix + k);
+      continue;
+    }
+    if (markers.some((m) => !has(prefix + m))) continue;
     const name = prefix === "" ? "(root)" : prefix.slice(0, -1);
     names.set(prefix, name);
     try {
@@ -160,7 +165,14 @@ export function scanScheme(
     }
   }
   const broken = new Set(errors.map((e) => e.prefix));
-  const leftovers = findLeftovers(tensors.keys(), new Set(claims.keys()), names, scheme, schemeRoots(scheme), has);
+  const leftovers = findLeftovers(
+    tensors.keys(),
+    new Set([...claims.keys(), ...deployed]),
+    names,
+    scheme,
+    schemeRoots(scheme),
+    has,
+  );
   errors.push(...leftovers.filter((l) => !broken.has(l.prefix)));
   const bad = new Set(errors.map((e) => e.prefix));
   return { blocks: blocks.filter((b) => !bad.has(b.prefix)), errors };
