@@ -10,6 +10,8 @@ import {
 import {
   isRuntimeFamilyName,
   formatBlockCheckReport,
+  storageStep,
+  storageTolerances,
   formatValidationReport,
   validateConversion,
   verifyBlocks,
@@ -128,8 +130,17 @@ export async function verifyModel(
 ): Promise<VerifyResult> {
   const v = await openVerification(original, converted, convertOptions);
   try {
-    const { model, target, decisions, deployConv } = v;
+    const { model, target, decisions } = v;
     const format = model.adapter.format;
+    // Each block's storage step (float16, a re-quantized grid), recorded as its conv is read: the whole-model rule's allowance.
+    const steps: number[] = [];
+    const deployConv =
+      v.deployConv &&
+      (async (d: Decision & { kind: "fuse" }) => {
+        const conv = await v.deployConv!(d);
+        if (conv !== undefined) steps.push(storageStep(conv));
+        return conv;
+      });
     const blocks = await verifyBlocks(decisions, {
       ...(opts.backend ? { backend: opts.backend } : {}),
       ...(opts.tolerances ? { tolerances: opts.tolerances } : {}),
@@ -143,7 +154,7 @@ export async function verifyModel(
     const report = await validateConversion(
       model.folder ? dirname(model.file) : model.file,
       target.folder ? dirname(target.file) : target.file,
-      { ...opts, family: model.runtime },
+      { ...opts, family: model.runtime, ...(opts.tolerances ? {} : { tolerances: storageTolerances(steps) }) },
     );
     return { command: "verify", format, passed: blocks.passed && report.passed, blocks, report };
   } finally {

@@ -9,7 +9,7 @@ import {
 import type { BackendChoice, SkippedBackend } from "./backend-name.js";
 import { backendOrder } from "./backend-order.js";
 import { BLOCK_CHECK_OUTPUTS, BLOCK_MODEL_FAMILY, blockCheckModel, type SingleConv } from "./block-model.js";
-import { blockBound } from "./block-bound.js";
+import { blockBound, gridAllowance } from "./block-bound.js";
 import { compareTensors, type OutputComparison } from "./compare-tensors.js";
 import { condenseReason } from "./condense-reason.js";
 import { isRuntimeMissing, noRuntimeInstalled } from "./import-runtime.js";
@@ -109,6 +109,8 @@ interface BlockModels {
   readonly unit: number;
   /** Products per output element of the fused conv (in/groups * kh * kw). */
   readonly terms: number;
+  /** Weights on an affine grid: their allowance for an input x ({@link gridAllowance}). */
+  readonly grid?: (x: ArrayLike<number>) => Float64Array;
 }
 
 type CheckOptions = VerifyBlocksOptions & { readonly tolerances: Tolerances; readonly bounded: boolean };
@@ -129,6 +131,9 @@ async function blockModels(d: FuseDecision, options: CheckOptions): Promise<Bloc
     inputShape,
     unit: conv.unit,
     terms: iPer * kh * kw,
+    ...(given?.weightStep
+      ? { grid: (x: ArrayLike<number>) => gridAllowance(conv, given.weightStep!, x, inputShape) }
+      : {}),
   };
 }
 
@@ -166,7 +171,9 @@ async function checkBlock(
         const f = s.feeds[0]!;
         const out = await session.run([f, { ...f, name: "ax", data: Float32Array.from(f.data, Math.abs) }]);
         const [b, a, mb, ma] = BLOCK_CHECK_OUTPUTS.map((n) => out[session!.outputs.findIndex((o) => o.name === n)]!);
-        const bound = options.bounded ? blockBound(mb!.data, ma!.data, models.terms, models.unit) : undefined;
+        const bound = options.bounded
+          ? blockBound(mb!.data, ma!.data, models.terms, models.unit, models.grid?.(f.data))
+          : undefined;
         outputs.push(compareTensors({ ...a!, name: "y" }, { ...b!, name: "y" }, options.tolerances, bound));
       }
       const passed = outputs.length > 0 && outputs.every((o) => o.passed);

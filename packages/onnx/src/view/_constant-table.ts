@@ -14,6 +14,7 @@ import { loadedTensor } from "../codec/lazy-data.js";
 import { dtypeOf } from "../codec/onnx-dtype.js";
 import { elementCount } from "../codec/tensor-byte-length.js";
 import { tensorValues, type FloatDType, type TensorValues } from "../codec/tensor-values.js";
+import { dequantizedConstant } from "./_dequantized-constant.js";
 import { topologicalOrder } from "./topological-order.js";
 
 /** A value of the graph known before it runs: an initializer, a Constant, Identity/Cast of one, or Add of two. */
@@ -29,6 +30,8 @@ export interface OnnxConstant {
    * empty for a true constant.
    */
   readonly graphInputs: readonly string[];
+  /** Integer initializers it dequantizes (`DequantizeLinear` of a QDQ model); absent for float storage. */
+  readonly quantized?: readonly string[];
   /**
    * Its values, floats widened exactly to float64 (and rounded as a Cast
    * would), for the small constants read while the view is built (pads,
@@ -157,7 +160,8 @@ function constantSum(
 /**
  * Every constant value of a graph by name: initializers, Constant nodes,
  * Identity or Cast (between float types, or between int32 and int64) of a
- * constant, and Add of two float constants of one shape and type.
+ * constant, Add of two float constants of one shape and type, and
+ * DequantizeLinear of an integer initializer (marked `quantized`).
  * Initializers that are also graph inputs (an input may override them) are
  * left out unless `withInputs`; then they are in, their `graphInputs` naming
  * them (and so on for what is made from them).
@@ -169,6 +173,7 @@ function constantSum(
 export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs = false): Map<string, OnnxConstant> {
   const inputs = new Set(graph.input.map((v) => v.name));
   const table = new Map<string, OnnxConstant>();
+  const initializers = new Map(graph.initializer.filter((t) => !inputs.has(t.name)).map((t) => [t.name, t] as const));
   const dimsOf = (t: TensorProto) => {
     elementCount(t.dims, `tensor '${t.name}'`);
     return t.dims.map(Number);
@@ -197,6 +202,11 @@ export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs =
         graphInputs: [],
         ...tensorReads(t, pool),
       });
+      continue;
+    }
+    if (node.opType === "DequantizeLinear") {
+      const dq = dequantizedConstant(node, initializers, table);
+      if (dq !== undefined) table.set(out, dq);
       continue;
     }
     if (node.opType === "Add") {

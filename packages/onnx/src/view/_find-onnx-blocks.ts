@@ -1,6 +1,6 @@
 import { matchBlocks, refusal, type Candidate, type ConvertOptions, type Refusal } from "@reparam/core";
 import { initializersAsInputs } from "../onnx-convert-options.js";
-import { onnxGraphView, weightInputs } from "./onnx-graph-view.js";
+import { onnxGraphView, quantizedWeights, weightInputs } from "./onnx-graph-view.js";
 import type { OnnxModel } from "../codec/onnx-model.js";
 
 function runTimeWeights(inputs: readonly string[]): string {
@@ -12,12 +12,22 @@ function runTimeWeights(inputs: readonly string[]): string {
   return `its weights ${some} are also graph inputs, which a caller may replace at run time, and initializersAsInputs is 'inputs' (CLI --keep-weight-inputs); convert without it to fuse them as constants`;
 }
 
+function quantizedWeightsReason(names: readonly string[]): string {
+  const some = names
+    .slice(0, 3)
+    .map((n) => `'${n}'`)
+    .join(", ");
+  return `its weights ${some}${names.length > 3 ? ` and ${names.length - 3} more` : ""} are stored quantized (integers behind DequantizeLinear); the fused kernel is not on their grid, and writing it in float would dequantize the model`;
+}
+
 /**
  * The ONNX adapter's findBlocks: core's matcher on {@link onnxGraphView},
  * the matches kept in `model.blocks` for encode. Initializers that are also
  * graph inputs read as weights; with `initializersAsInputs: 'inputs'` every
  * block that reads one is refused (`NON_CONSTANT_WEIGHTS`, naming them)
- * instead, so that none is left silently.
+ * instead, so that none is left silently. A block whose weights are
+ * integers behind `DequantizeLinear` (a QDQ model) is refused
+ * (`FORMAT_UNSUPPORTED`, naming them): the model is never dequantized.
  */
 export async function findOnnxBlocks(
   model: OnnxModel,
@@ -29,7 +39,10 @@ export async function findOnnxBlocks(
   model.blocks.clear();
   for (const match of matches) {
     const inputs = asInputs ? weightInputs(graph, match.nodes) : [];
+    const quantized = quantizedWeights(graph, match.nodes);
     if (inputs.length > 0) refused.push(refusal(match.candidate.name, "NON_CONSTANT_WEIGHTS", runTimeWeights(inputs)));
+    else if (quantized.length > 0)
+      refused.push(refusal(match.candidate.name, "FORMAT_UNSUPPORTED", quantizedWeightsReason(quantized)));
     else model.blocks.set(match.candidate, { match, graph });
   }
   return { candidates: [...model.blocks.keys()], refused };

@@ -108,3 +108,11 @@ export function weightInputs(g: OnnxGraphView, nodes: readonly GraphNodeView[]):
     for (const i of g.nodes.get(n.id)?.input ?? []) for (const w of g.constants.get(i)?.graphInputs ?? []) names.add(w);
   return [...names].sort();
 }
+
+/** Integer initializers that `nodes` read through a `DequantizeLinear` (a QDQ model's weights), sorted. */
+export function quantizedWeights(g: OnnxGraphView, nodes: readonly GraphNodeView[]): string[] {
+  const names = new Set<string>();
+  for (const n of nodes)
+    for (const i of g.nodes.get(n.id)?.input ?? []) for (const w of g.constants.get(i)?.quantized ?? []) names.add(w);
+  return [...names].sort();
+}
