@@ -6,6 +6,19 @@ const mb = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 3 : 1)} MiB`;
 export const count = (n: number): string =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 
+/**
+ * One line on the fused tensors re-quantized into the input's affine
+ * encoding: how many, in which dtypes, and the largest error one got,
+ * relative to its tensor's range (and absolute); undefined when none was.
+ */
+export function requantizedLine(tensors: NonNullable<ConvertResult["report"]["requantized"]>): string | undefined {
+  if (tensors.length === 0) return undefined;
+  const worst = tensors.reduce((w, t) => (t.relativeError > w.relativeError ? t : w));
+  const dtypes = [...new Set(tensors.map((t) => t.dtype))].sort().join(", ");
+  const kept = tensors.filter((t) => t.keptRange).length;
+  return `re-quantized: ${tensors.length} fused tensors (${dtypes}, fresh range${kept > 0 ? `; ${kept} kept the input's` : ""}), max error ${(worst.relativeError * 100).toPrecision(3)}% of a tensor's range (${worst.maxError.toPrecision(3)} in ${worst.name})`;
+}
+
 /** The human summary after `reparam convert`. */
 export function formatSummary(r: ConvertResult): string {
   const rep = r.report;
@@ -32,6 +45,8 @@ export function formatSummary(r: ConvertResult): string {
   lines.push(`parameters: ${count(rep.parameters.before)} -> ${count(rep.parameters.after)}`);
   lines.push(`size: ${mb(r.bytes.input)} -> ${mb(r.bytes.output)}`);
   lines.push("weights: fused in float64 and rounded once to the storage dtype");
+  const rq = requantizedLine(rep.requantized ?? []);
+  if (rq !== undefined) lines.push(rq);
   for (const n of rep.notes) lines.push(`note: ${n}`);
   lines.push(`time: ${r.seconds.toFixed(2)} s`);
   return lines.join("\n");

@@ -9,11 +9,18 @@ export { formatBlockCheckReport } from "./format-block-check-report.js";
 export { blockCheckModel, blockModel, fusedConvModel } from "./block-model.js";
 export type { SingleConv } from "./block-model.js";
 export { magnitudeBlock, magnitudeConv } from "./magnitude-block.js";
-export { BLOCK_BOUND_FACTOR, blockBound } from "./block-bound.js";
+export { BLOCK_BOUND_FACTOR, blockBound, gridAllowance, storageStep } from "./block-bound.js";
 
 export { backendOrder } from "./backend-order.js";
 export type { BackendChoice, BackendName, SkippedBackend } from "./backend-name.js";
-export { DEFAULT_TOLERANCES, ELEMENTWISE_TOLERANCES, isClose, resolveTolerances } from "./tolerances.js";
+export {
+  DEFAULT_TOLERANCES,
+  ELEMENTWISE_TOLERANCES,
+  STORAGE_SCALE_FACTOR,
+  isClose,
+  resolveTolerances,
+  storageTolerances,
+} from "./tolerances.js";
 export type { Tolerances } from "./tolerances.js";
 export { compareTensors, describeRule, unravelIndex, RELATIVE_ERROR_FLOOR } from "./compare-tensors.js";
 export type { NonFiniteCounts, OutputComparison, WorstElement } from "./compare-tensors.js";

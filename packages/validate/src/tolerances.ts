@@ -69,3 +69,33 @@ export function isClose(a: number, b: number, t: Tolerances): boolean {
   if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
   return Math.abs(a - b) <= t.atol + t.rtol * Math.abs(b);
 }
+
+/**
+ * How many times the sum of the fused blocks' storage steps the whole
+ * models may differ by, relative to max|b|, beyond {@link DEFAULT_TOLERANCES}.
+ * Measured on the encoding fixtures of tools/models (repvgg-sample, 7
+ * fused blocks, onnxruntime and TF.js cpu): the whole models differed by at
+ * most 1.66 (uint16), 0.84 (uint8), 0.11 (float16 TF.js weights) and 0.12
+ * (a float16 ONNX model computed in float16) times max|b| times the summed
+ * step; 4 leaves 2.4x room above the largest.
+ */
+export const STORAGE_SCALE_FACTOR = 4;
+
+/**
+ * Whole-model tolerances for a conversion whose fused weights are stored
+ * coarser than float32 (float16, or re-quantized onto a uint8/uint16 grid):
+ * `scale` grows by {@link STORAGE_SCALE_FACTOR} times the sum over the
+ * fused blocks of each one's relative storage step (2^-11 for float16; half
+ * a grid step over the kernel's range, 1 / (2 qmax) for a fresh grid). Each
+ * block's change of output is that step times its magnitude at most, and
+ * the per-block check bounds it exactly ({@link blockBound} with
+ * `gridAllowance`); through the rest of the network it may grow or shrink,
+ * which is what the measured factor covers. Float32 storage (no steps)
+ * gives `base` unchanged.
+ *
+ * @param steps - one relative step per fused block stored coarser than float32.
+ */
+export function storageTolerances(steps: readonly number[], base: Tolerances = DEFAULT_TOLERANCES): Tolerances {
+  const sum = steps.reduce((a, b) => a + b, 0);
+  return sum > 0 ? { ...base, scale: (base.scale ?? 0) + STORAGE_SCALE_FACTOR * sum } : base;
+}
