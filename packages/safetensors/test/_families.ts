@@ -10,6 +10,7 @@ export interface FamilyCase {
   readonly blocks: number;
   readonly safetensors: { readonly train: string; readonly train_f16: string; readonly deploy: string };
   readonly passthrough_keys: readonly string[];
+  readonly block_info: readonly { readonly train_prefix: string; readonly deploy_prefix: string }[];
 }
 
 /** The families cases, their file names relative to the fixtures folder (`families/NAME.train.safetensors`). */

@@ -1,11 +1,11 @@
 /// <reference types="node" />
-import { bytesSource, narrowFloat16, widenFloat16 } from "@reparam/core";
+import { bytesSource, inspect, narrowFloat16, widenFloat16 } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { fixtureBytes } from "../../../tools/conformance/src/index.js";
-import { decodeSafetensors } from "../src/index.js";
+import { decodeSafetensors, safetensorsAdapter } from "../src/index.js";
 import type { SafetensorsFile } from "../src/codec/decode-safetensors.js";
 import { familyCases } from "./_families.js";
-import { convertBytes } from "./_memory-io.js";
+import { convertBytes, memoryInput } from "./_memory-io.js";
 import { ulpDistance16, ulpDistance32 } from "./_ulp.js";
 
 async function decode(bytes: Uint8Array): Promise<SafetensorsFile> {
@@ -86,6 +86,16 @@ describe("families fixtures: train -> deploy state dicts", () => {
       );
       // Inputs rounded to float16 carry up to 2^-11 relative error each; the fused values stay within a few of those.
       expect(worst).toBeLessThan(8 / 2048);
+    });
+
+    it(`${c.name}: is listed by inspect, each block named by its prefix, of family ${c.family}, fusing`, async () => {
+      const files = { "m.safetensors": fixtureBytes(c.safetensors.train) };
+      const model = await safetensorsAdapter.decode(memoryInput("m.safetensors", files), {});
+      const { blocks, matchRefused } = await inspect(safetensorsAdapter, model);
+      expect(matchRefused).toEqual([]);
+      expect(blocks.map((b) => [b.name, b.family, b.status])).toEqual(
+        c.block_info.map((b) => [b.train_prefix, c.family, "fuse"]),
+      );
     });
   }
 });
