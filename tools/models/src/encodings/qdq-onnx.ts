@@ -1,0 +1,51 @@
+import { buildModel, makeTensor, tensorValues, TensorProto_DataType as DT, type ModelProto } from "@reparam/onnx";
+
+/** One NodeProto (made through buildModel: this package does not depend on onnx-buf itself). */
+const nodeProto = (op: string, inputs: string[], outputs: string[], name: string) =>
+  buildModel({ opset: 13, inputs: [], outputs: [], nodes: [{ op, inputs, outputs, name }] }).graph!.node[0]!;
+
+/**
+ * The model with every Conv weight behind a `DequantizeLinear` (the QDQ
+ * form onnxruntime's `quantize_static` writes for weights): int8, per
+ * tensor, symmetric (zero point 0, scale max|W| / 127), the float weight
+ * replaced by `<name>_quantized`, `<name>_scale` and `<name>_zero_point`.
+ * Everything else stays float32. Changes `model` in place and returns it.
+ */
+export function toQdqOnnx(model: ModelProto): ModelProto {
+  const graph = model.graph!;
+  const byName = new Map(graph.initializer.map((t) => [t.name, t] as const));
+  const nodes = [];
+  const done = new Set<string>();
+  for (const node of graph.node) {
+    const w = node.opType === "Conv" ? byName.get(node.input[1] ?? "") : undefined;
+    if (w !== undefined && w.dataType === DT.FLOAT) {
+      const dq = `${w.name}_dequantized`;
+      if (!done.has(w.name)) {
+        done.add(w.name);
+        const v = tensorValues(w).values as Float64Array;
+        let m = 0;
+        for (const x of v) m = Math.max(m, Math.abs(x));
+        const scale = Math.fround(m > 0 ? m / 127 : 1);
+        const q = Int8Array.from(v, (x) => Math.max(-127, Math.min(127, Math.round(x / scale))));
+        graph.initializer.push(
+          makeTensor(`${w.name}_quantized`, w.dims.map(Number), DT.INT8, new Uint8Array(q.buffer)),
+          makeTensor(`${w.name}_scale`, [], DT.FLOAT, new Uint8Array(Float32Array.of(scale).buffer)),
+          makeTensor(`${w.name}_zero_point`, [], DT.INT8, new Uint8Array(1)),
+        );
+        nodes.push(
+          nodeProto(
+            "DequantizeLinear",
+            [`${w.name}_quantized`, `${w.name}_scale`, `${w.name}_zero_point`],
+            [dq],
+            `${w.name}_DequantizeLinear`,
+          ),
+        );
+      }
+      node.input[1] = dq;
+    }
+    nodes.push(node);
+  }
+  graph.node = nodes;
+  graph.initializer = graph.initializer.filter((t) => !done.has(t.name));
+  return model;
+}
