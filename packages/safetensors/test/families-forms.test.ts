@@ -1,0 +1,76 @@
+import { type Tensor4, addTensors, batchNorm, maxAbs, maxAbsDiff, seededRandom } from "@reparam/test-utils";
+import { describe, expect, it } from "vitest";
+import { Dict, convBn, deployForward, randomInput } from "./_dict.js";
+import { convertBytes } from "./_memory-io.js";
+import { tensorsOf } from "./_rename.js";
+
+function close(a: Tensor4, b: Tensor4): void {
+  expect(a.shape).toEqual(b.shape);
+  expect(maxAbsDiff(a.data, b.data)).toBeLessThanOrEqual(1e-5 * maxAbs(b.data));
+}
+
+/** t * s[c] per channel (one value: every channel). */
+function scaled(t: Tensor4, s: ArrayLike<number>): Tensor4 {
+  const [, c, h, w] = t.shape;
+  const data = Float64Array.from(t.data, (v, i) => v * s[s.length === 1 ? 0 : Math.floor(i / (h * w)) % c]!);
+  return { data, shape: t.shape };
+}
+
+describe("RepViT RepVggDw, legacy form", () => {
+  it("folds conv.c/bn + conv1.c/bn + x (no post-sum bn) into the module's weight and bias", async () => {
+    const d = new Dict(seededRandom(31));
+    const p = "features.2.token_mixer.";
+    const x = randomInput(d.rand, 8, 7, 7);
+    const y3 = convBn(x, d.conv(`${p}conv.c`, [8, 1, 3, 3]), d.bn(`${p}conv.bn`, 8), 1, 8);
+    const y1 = convBn(x, d.conv(`${p}conv1.c`, [8, 1, 1, 1]), d.bn(`${p}conv1.bn`, 8), 1, 8);
+    d.other("features.2.channel_mixer.conv1.c.weight", [16, 8, 1, 1]);
+    const { report, bytes } = await convertBytes(await d.bytes());
+    expect(report.families).toEqual({ repvit_repvggdw: 1 });
+    close(await deployForward(bytes, "features.2.token_mixer", x, 1), addTensors([y3, y1, x]));
+    expect((await tensorsOf(bytes)).has("features.2.channel_mixer.conv1.c.weight")).toBe(true);
+  });
+});
+
+describe("FastViT RepMixer", () => {
+  for (const shape of [[8, 1, 1], [1, 8, 1, 1], [1], undefined]) {
+    it(`equals x + layer_scale * (mixer(x) - norm(x)) with a layer scale of shape ${shape === undefined ? "none" : `[${shape}]`}`, async () => {
+      const d = new Dict(seededRandom(7 + (shape?.length ?? 0)));
+      const p = "stages.0.blocks.1.token_mixer.";
+      const x = randomInput(d.rand, 8, 6, 5);
+      const mixer = addTensors([
+        convBn(x, d.conv(`${p}mixer.conv_kxk.0.conv`, [8, 1, 3, 3]), d.bn(`${p}mixer.conv_kxk.0.bn`, 8), 1, 8),
+        convBn(x, d.conv(`${p}mixer.conv_kxk.1.conv`, [8, 1, 3, 3]), d.bn(`${p}mixer.conv_kxk.1.bn`, 8), 1, 8),
+        convBn(x, d.conv(`${p}mixer.conv_scale.conv`, [8, 1, 1, 1]), d.bn(`${p}mixer.conv_scale.bn`, 8), 1, 8),
+        batchNorm(x, d.bn(`${p}mixer.identity`, 8)),
+      ]);
+      const norm = batchNorm(x, d.bn(`${p}norm.identity`, 8));
+      let s: ArrayLike<number> = [1];
+      if (shape !== undefined) {
+        d.other(`${p}layer_scale.gamma`, shape);
+        s = d.tensors[`${p}layer_scale.gamma`]!.values;
+      }
+      const { report, bytes } = await convertBytes(await d.bytes());
+      expect(report.families).toEqual({ fastvit_repmixer: 1 });
+      const want = addTensors([
+        x,
+        scaled(mixer, s),
+        scaled(
+          norm,
+          Array.from(s, (v) => -v),
+        ),
+      ]);
+      close(await deployForward(bytes, `${p}reparam_conv`, x, 1), want);
+    });
+  }
+});
+
+describe("LeViT Conv2d_BN through the linear-bn scheme", () => {
+  it("folds a 4-D c + bn into the module's conv weight and bias", async () => {
+    const d = new Dict(seededRandom(5));
+    const x = randomInput(d.rand, 4, 6, 6);
+    const y = convBn(x, d.conv("patch_embed.0.c", [8, 4, 3, 3]), d.bn("patch_embed.0.bn", 8), 1, 1);
+    const { report, bytes } = await convertBytes(await d.bytes());
+    expect(report.families).toEqual({ linear_bn: 1 });
+    close(await deployForward(bytes, "patch_embed.0", x, 1), y);
+  });
+});
