@@ -1,6 +1,7 @@
 import { type FormatAdapter, shapeSize } from "@reparam/core";
 import { allInOrder } from "./view/_all-in-order.js";
 import { buildCandidate } from "./view/_build-candidate.js";
+import { splitRefused } from "./view/_split-refused.js";
 import { encodeModel } from "./write/_encode-model.js";
 import { resolveOptions, schemeEps } from "./_resolve-options.js";
 import { decodeSafetensorsModel } from "./codec/decode-safetensors-model.js";
@@ -38,11 +39,12 @@ export const safetensorsAdapter: FormatAdapter<SafetensorsModel> = {
       keepPostBn: resolved.keepPostBn,
       strided: resolved.strided,
     });
+    const { fusable, refused } = splitRefused(blocks);
     // Every block's small tensors are read at once: many small reads, in flight together.
     const candidates = await allInOrder(
-      blocks.map((match) => buildCandidate(model, match, schemeEps(resolved, match.scheme))),
+      fusable.map((match) => buildCandidate(model, match, schemeEps(resolved, match.scheme))),
     );
-    return { candidates, refused: [] };
+    return { candidates, refused };
   },
   parameterCount(model) {
     let n = 0;

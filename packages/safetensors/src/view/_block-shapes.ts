@@ -1,5 +1,5 @@
 import { ReparamError } from "@reparam/core";
-import { checkBranchExtras } from "./_check-branch-extras.js";
+import { type MatchRefusal, checkBranchExtras } from "./_check-branch-extras.js";
 import type { RawBlock, RawConv } from "./_match-branches.js";
 import type { BatchNormKeys, BranchMatch, ConvKeys } from "./block-match.js";
 import type { TensorInfo } from "../codec/tensor-info.js";
@@ -11,6 +11,8 @@ export interface BlockShapes {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly branches: readonly BranchMatch[];
+  /** Set when the block matches but cannot be fused into its deploy conv (see `checkBranchExtras`). */
+  readonly refusal?: MatchRefusal;
 }
 
 function mismatch(block: string, where: string, expected: string, found: string): ReparamError {
@@ -138,8 +140,13 @@ export function blockShapes(
   // The post-sum BatchNorm (QARepVGG `bn`) is read like the branches' ones: float vectors of the block's width.
   bn(raw.postBn, o);
   bn(raw.preBn, c);
-  checkBranchExtras(raw, info, block, o, (k) => tensor(k, info(k).shape.length));
-  return { inChannels: c, outChannels: o, branches: resolveBranches(raw, info, block, { c, o, strided, conv }) };
+  const refusal = checkBranchExtras(raw, info, o, (k) => tensor(k, info(k).shape.length));
+  return {
+    ...(refusal === undefined ? {} : { refusal }),
+    inChannels: c,
+    outChannels: o,
+    branches: resolveBranches(raw, info, block, { c, o, strided, conv }),
+  };
 }
 
 interface Ctx {

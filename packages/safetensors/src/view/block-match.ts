@@ -1,4 +1,4 @@
-import type { Pair } from "@reparam/core";
+import type { Pair, RefusalReason } from "@reparam/core";
 import type { NamingScheme } from "./schemes/naming-scheme.js";
 
 /** The keys of one BatchNorm (`gamma`/`beta` absent: `affine=False`). */
@@ -73,6 +73,12 @@ export interface BlockMatch {
   readonly postBn?: BatchNormKeys;
   /** A BatchNorm over the block input before every branch (RepViT `BN_Linear`). */
   readonly preBn?: BatchNormKeys;
+  /**
+   * Why the block, matched by its keys, is left as it is (a layer scale
+   * that is not per channel, a dilated branch larger than the deploy conv):
+   * reported as refused, its keys copied unchanged.
+   */
+  readonly refusal?: { readonly reason: RefusalReason; readonly message: string };
   /** The deploy weight is an `nn.Linear`'s, written `[O, I]`. */
   readonly linear?: boolean;
   /** Every key the deploy conv replaces (`num_batches_tracked` included). */
