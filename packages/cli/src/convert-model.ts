@@ -1,5 +1,7 @@
 import { dirname, resolve } from "node:path";
-import { ReparamError, reparameterize, type ConversionReport, type ConvertOptions } from "@reparam/core";
+import { ReparamError, reparameterize, type ConversionReport, type ConvertOptions, type Progress } from "@reparam/core";
+import { conversionWarnings, type ConversionWarning } from "./conversion-warnings.js";
+import { withDecodeHint } from "./decode-hint.js";
 import { pathSize } from "./folder-size.js";
 import { openModelInput } from "./host/model-input.js";
 import { stageOutput } from "./host/staged-output.js";
@@ -15,7 +17,7 @@ export interface ConvertResult {
   readonly seconds: number;
   readonly bytes: { readonly input: number; readonly output: number };
   readonly report: ConversionReport;
-  /** Warnings printed on stderr (unless `--quiet`): an `--exclude` pattern that matched no block, nothing to fuse. */
+  /** Warnings, printed on stderr as `warning: ...` unless `--quiet` (errors under `--strict`): an `--exclude` pattern that matched no block, nothing to fuse. */
   readonly warnings: readonly string[];
 }
 
@@ -25,6 +27,8 @@ export interface ConvertModelOptions extends ConvertOptions {
   readonly format?: string;
   readonly force?: boolean;
   readonly progress?: boolean;
+  /** Fail (nothing written) instead of warning: `--strict`. */
+  readonly strict?: boolean;
 }
 
 /**
@@ -53,17 +57,27 @@ export async function convertModel(inputPath: string, opts: ConvertModelOptions)
   }
   const progress = progressReporter(opts.progress !== false);
   let report: ConversionReport;
+  let warnings: ConversionWarning[];
+  let phase: Progress["phase"] = "read";
   try {
     const main = model.adapter.mainFile;
     const output = model.folder && main !== undefined ? { ...staged.output, name: main } : staged.output;
-    report = await reparameterize(model.adapter, opened.input, output, opts, (p) => progress.update(p));
+    report = await reparameterize(model.adapter, opened.input, output, opts, (p) => {
+      phase = p.phase;
+      progress.update(p);
+    });
     await opened.close();
+    warnings = conversionWarnings(report, opts.exclude);
+    const [first] = warnings;
+    if (opts.strict === true && first !== undefined) {
+      throw new ReparamError(first.code, `${first.message} (--strict: nothing written)`, { hint: first.hint });
+    }
     await staged.commit();
   } catch (e) {
     progress.done();
     await opened.close().catch(() => undefined);
     await staged.abort();
-    throw e;
+    throw phase === "read" ? withDecodeHint(e, model.adapter.format) : e;
   }
   progress.done();
   return {
@@ -74,6 +88,6 @@ export async function convertModel(inputPath: string, opts: ConvertModelOptions)
     seconds: (performance.now() - t0) / 1000,
     bytes: { input: await pathSize(inputRoot), output: await pathSize(target) },
     report,
-    warnings: [],
+    warnings: warnings.map((w) => `${w.message}; ${w.hint}`),
   };
 }

@@ -1,4 +1,5 @@
 import { inspect, type Inspection, type Refusal } from "@reparam/core";
+import { withDecodeHint } from "./decode-hint.js";
 import { openModelInput } from "./host/model-input.js";
 import { resolveModel } from "./resolve-model.js";
 
@@ -16,7 +17,9 @@ export async function inspectModel(inputPath: string, format = "auto"): Promise<
   const model = await resolveModel(inputPath, format);
   const opened = await openModelInput(model.file);
   try {
-    const decoded = await model.adapter.decode(opened.input, {});
+    const decoded = await model.adapter
+      .decode(opened.input, {})
+      .catch((e: unknown) => Promise.reject(withDecodeHint(e, model.adapter.format)));
     const { matchRefused, ...found } = await inspect(model.adapter, decoded, {});
     const decided = found.blocks.flatMap((b) => (b.refusal === undefined ? [] : [b.refusal]));
     return { command: "inspect", input: model.file, ...found, refused: [...matchRefused, ...decided] };

@@ -21,6 +21,7 @@ import {
 } from "@reparam/validate";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { withDecodeHint } from "./decode-hint.js";
 import { openModelInput, type OpenedInput } from "./host/model-input.js";
 import { resolveModel, type ResolvedModel } from "./resolve-model.js";
 
@@ -93,7 +94,9 @@ export async function openVerification(
     const open = async (m: ResolvedModel) => {
       const o = await openModelInput(m.file);
       opened.push(o);
-      return adapter.decode(o.input, convertOptions);
+      return adapter
+        .decode(o.input, convertOptions)
+        .catch((e: unknown) => Promise.reject(withDecodeHint(e, adapter.format)));
     };
     const [a, b] = [await open(model), await open(target)];
     const { candidates } = await adapter.findBlocks(a, convertOptions);

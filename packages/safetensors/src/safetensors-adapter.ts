@@ -1,4 +1,4 @@
-import { type FormatAdapter, shapeSize } from "@reparam/core";
+import { type FormatAdapter, isReparamError, shapeSize } from "@reparam/core";
 import { allInOrder } from "./view/_all-in-order.js";
 import { buildCandidate } from "./view/_build-candidate.js";
 import { splitRefused } from "./view/_split-refused.js";
@@ -8,8 +8,24 @@ import { decodeSafetensorsModel } from "./codec/decode-safetensors-model.js";
 import { safetensorsFormat } from "./detect-safetensors.js";
 import type { SafetensorsConvertOptions } from "./safetensors-convert-options.js";
 import type { SafetensorsModel } from "./codec/safetensors-model.js";
-import { selectScheme } from "./view/select-scheme.js";
+import { type SchemeChoice, selectScheme } from "./view/select-scheme.js";
 import { safetensorsDeployConv } from "./safetensors-deploy-conv.js";
+
+/**
+ * The blocks of the scheme `select` picks; none when no scheme was asked for
+ * and none fits (`SAFETENSORS_NO_SCHEME`: a deploy state dict, or a family
+ * no built-in scheme knows): the model is then written unchanged, as every
+ * format writes a model without blocks, and the CLI says there was nothing
+ * to fuse. A scheme asked for by name that matches nothing stays an error.
+ */
+function noBlocksWhenNoScheme(scheme: unknown, select: () => SchemeChoice): SchemeChoice["blocks"] {
+  try {
+    return select().blocks;
+  } catch (e) {
+    if (scheme === undefined && isReparamError(e) && e.code === "SAFETENSORS_NO_SCHEME") return [];
+    throw e;
+  }
+}
 
 /**
  * The state-dict adapter: converts a train-time safetensors checkpoint (one
@@ -34,11 +50,13 @@ export const safetensorsAdapter: FormatAdapter<SafetensorsModel> = {
   },
   async findBlocks(model, options: SafetensorsConvertOptions) {
     const resolved = resolveOptions(options);
-    const { blocks } = selectScheme(model.tensors, {
-      scheme: resolved.scheme,
-      keepPostBn: resolved.keepPostBn,
-      strided: resolved.strided,
-    });
+    const blocks = noBlocksWhenNoScheme(resolved.scheme, () =>
+      selectScheme(model.tensors, {
+        scheme: resolved.scheme,
+        keepPostBn: resolved.keepPostBn,
+        strided: resolved.strided,
+      }),
+    );
     const { fusable, refused } = splitRefused(blocks);
     // Every block's small tensors are read at once: many small reads, in flight together.
     const candidates = await allInOrder(

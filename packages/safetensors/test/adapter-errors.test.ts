@@ -98,8 +98,11 @@ describe("safetensors adapter: mixed forms", () => {
 });
 
 describe("safetensors adapter: no scheme", () => {
-  it("refuses a deploy state dict, with nothing to convert (SAFETENSORS_NO_SCHEME)", async () => {
-    await expectCode(convert(fixtureBytes("repvgg_tiny.deploy.safetensors")), "SAFETENSORS_NO_SCHEME");
+  it("writes a deploy state dict unchanged, with no block found, when no scheme is named", async () => {
+    const deploy = fixtureBytes("repvgg_tiny.deploy.safetensors");
+    const { report, bytes } = await convertBytes(deploy);
+    expect([report.blocksFound, report.fused.length]).toEqual([0, 0]);
+    expect(Buffer.from(bytes).equals(Buffer.from(deploy))).toBe(true);
   });
   it("refuses an unknown scheme name (SAFETENSORS_NO_SCHEME)", async () => {
     await expectCode(convert(train, { scheme: "resnet" }), "SAFETENSORS_NO_SCHEME");

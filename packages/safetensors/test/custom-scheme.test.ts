@@ -28,7 +28,7 @@ describe("a user-supplied naming scheme", () => {
       ys.push(convBn(x, d.conv(`${p}b1.${i}.conv`, [6, 6, 1, 1]), d.bn(`${p}b1.${i}.norm`, 6), 1, 1));
     ys.push(batchNorm(x, d.bn(`${p}skip`, 6)));
     const bytes = await d.bytes();
-    await expectCode(() => convertBytes(bytes), "SAFETENSORS_NO_SCHEME");
+    expect((await convertBytes(bytes)).report.blocksFound).toBe(0); // no built-in scheme knows it
     const { report, bytes: out } = await convertBytes(bytes, { scheme: JSON.stringify(MYNET) });
     expect(report.fused.map((f) => [f.name, f.branches])).toEqual([
       ["net.stage2.1", ["3x3+bn", "1x1+bn", "1x1+bn", "identity+bn"]],

@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { collectSink } from "@reparam/core";
 import { decodeModel, encodeModel, externalizeTensors } from "@reparam/onnx";
@@ -109,8 +109,12 @@ export interface CliRun {
   readonly ms: number;
 }
 
-/** Runs `reparam convert input -o output --quiet [...args]`; with `killAfterMs`, SIGKILLs it then (if still running). */
+/**
+ * Runs `reparam convert input -o output --quiet [...args]` (making the output's folder first: the CLI
+ * writes only into an existing one); with `killAfterMs`, SIGKILLs it then (if still running).
+ */
 export function convert(input: string, output: string, args: string[] = [], killAfterMs?: number): Promise<CliRun> {
+  mkdirSync(dirname(output), { recursive: true });
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, [bin, "convert", input, "-o", output, "--quiet", ...args], {
     stdio: ["ignore", "ignore", "pipe"],

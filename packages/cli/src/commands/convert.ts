@@ -17,6 +17,7 @@ interface ConvertFlags {
   exclude: string[];
   json?: boolean;
   quiet?: boolean;
+  strict?: boolean;
   verify?: boolean;
   force?: boolean;
   keepWeightInputs?: boolean;
@@ -64,7 +65,12 @@ export function registerConvert(program: Command): void {
         "only this kind of fusion: conv+BN folds (bn) or multi-branch blocks (branches)",
       ).choices(["bn", "branches"]),
     )
-    .option("--exclude <pattern>", "leave blocks whose name matches (substring or * glob); repeatable", collect, [])
+    .option(
+      "--exclude <pattern>",
+      "leave blocks whose name matches: text without * anywhere in the name, a * glob from its start to the end of the name or of a segment (head* matches /head/Conv and head.0; a leading / is optional); repeatable; one that matches no block is a warning",
+      collect,
+      [],
+    )
     .option(
       "--keep-weight-inputs",
       "ONNX: initializers also listed as graph inputs (keep_initializers_as_inputs) stay run-time inputs; blocks reading them are refused instead of fused",
@@ -74,7 +80,14 @@ export function registerConvert(program: Command): void {
       "after converting, run original and converted (or check a state dict block by block); exit 3 on a mismatch",
     )
     .option("--json", "print one JSON object on stdout and nothing else")
-    .option("-q, --quiet", "no progress display (batch: no line per converted model)")
+    .option(
+      "-q, --quiet",
+      "print only errors: no progress, summary or warnings (the exit status tells); --json still prints its object",
+    )
+    .option(
+      "--strict",
+      "treat warnings as errors (exit 1, nothing written): an --exclude pattern that matches no block, nothing to fuse",
+    )
     .option("-f, --force", "overwrite an existing output")
     .option(
       "--jobs <n>",
@@ -93,6 +106,7 @@ export function registerConvert(program: Command): void {
         exclude: f.exclude,
         force: f.force === true,
         progress: !(f.json === true || f.quiet === true),
+        strict: f.strict === true,
         ...(f.output !== undefined ? { output: f.output } : {}),
         ...(f.scheme !== undefined ? { scheme: f.scheme } : {}),
         ...(eps !== undefined ? { eps } : {}),
@@ -109,20 +123,19 @@ export function registerConvert(program: Command): void {
         return;
       }
       const result = await convertModel(args[0] as string, options);
+      if (f.quiet !== true) for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
       if (f.verify !== true) {
-        process.stdout.write(
-          f.json === true ? `${JSON.stringify(convertJson(result))}\n` : `${formatSummary(result)}\n`,
-        );
+        if (f.json === true) process.stdout.write(`${JSON.stringify(convertJson(result))}\n`);
+        else if (f.quiet !== true) process.stdout.write(`${formatSummary(result)}\n`);
         return;
       }
       // Loaded on demand: the runtimes are heavy and only verification needs them.
       const { verifyModel, formatVerify } = await import("../verify-model.js");
       const verify = await verifyModel(result.input, result.output, {}, options);
-      process.stdout.write(
-        f.json === true
-          ? `${JSON.stringify(convertJson(result, verify))}\n`
-          : `${formatSummary(result)}\n\n${formatVerify(verify)}\n`,
-      );
+      if (f.json === true) process.stdout.write(`${JSON.stringify(convertJson(result, verify))}\n`);
+      else if (f.quiet !== true) process.stdout.write(`${formatSummary(result)}\n\n${formatVerify(verify)}\n`);
+      else if (!verify.passed)
+        process.stderr.write("error: verify found outputs beyond tolerance (run without --quiet for the report)\n");
       if (!verify.passed) process.exitCode = EXIT.mismatch;
     });
 }

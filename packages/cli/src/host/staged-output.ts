@@ -72,9 +72,24 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /**
+ * The output goes into an existing folder only: a mistyped `-o` must not
+ * create a tree of folders somewhere (as `cp` and `gcc -o` refuse it).
+ */
+async function requireFolder(parent: string): Promise<void> {
+  const info = await stat(parent).catch(() => undefined);
+  if (info?.isDirectory() === true) return;
+  throw new ReparamError("CLI_OUTPUT_DIR_MISSING", "the output's folder does not exist", {
+    where: parent,
+    found: info === undefined ? "nothing there" : "a file",
+    hint: `create it first (mkdir -p '${parent}'), or choose another path with -o`,
+  });
+}
+
+/**
  * Stages an output. `target` is the main output file, or (for folder models
  * like TF.js) the output folder when `folder` is true. Refuses an existing
- * target unless `force`. Nothing appears at the target until {@link StagedOutput.commit}:
+ * target unless `force`, and a target whose folder does not exist
+ * (`CLI_OUTPUT_DIR_MISSING`). Nothing appears at the target until {@link StagedOutput.commit}:
  * files are written into `.reparam-tmp-<pid>-*` beside it (those of killed
  * runs are removed here, see {@link removeStaleTemps}) and moved into place
  * by atomic renames, so that a kill at any point leaves at the target the
@@ -92,10 +107,10 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
     });
   }
   const parent = dirname(final);
+  await requireFolder(parent);
   let tmp: string;
   let tracked: TrackedTemp;
   try {
-    await mkdir(parent, { recursive: true });
     await removeStaleTemps(parent);
     tmp = await mkdtemp(join(parent, tempPrefix()));
     tracked = trackTemp(tmp); // removed on Ctrl-C (installInterruptCleanup)

@@ -6,7 +6,7 @@ import type { Refusal } from "../block/refusal.js";
 import { planBlock } from "../block/plan-block.js";
 import { branchLabel } from "./branch-label.js";
 import type { ConversionReport, FusedBlockReport } from "./report.js";
-import { globMatch } from "../shared/glob-match.js";
+import { blockNameMatch } from "../shared/block-name-match.js";
 
 /** Progress of a conversion: a phase and, where countable, done of total (`fuse`: blocks, fractions while a block is fused in windows). */
 export interface Progress {
@@ -25,7 +25,7 @@ export type CanWrite = (candidate: Candidate, plan: FusePlan) => Refusal | undef
  */
 export function decide(candidates: readonly Candidate[], options: ConvertOptions, canWrite?: CanWrite): Decision[] {
   return candidates.map((candidate): Decision => {
-    const excluded = options.exclude?.find((p) => globMatch(p, candidate.name));
+    const excluded = options.exclude?.find((p) => blockNameMatch(p, candidate.name));
     if (excluded !== undefined) return { kind: "skip", candidate, why: `excluded by '${excluded}'` };
     const single = candidate.layout.branches.length === 1 && candidate.layout.postBn === undefined;
     if (options.only === "bn" && !single)

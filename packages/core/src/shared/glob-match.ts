@@ -1,5 +1,9 @@
+import type { blockNameMatch } from "./block-name-match.js";
+
 /**
- * Matches a block-name pattern of `exclude`-like options: a pattern without
+ * Matches a name pattern (file names of the CLI's input patterns, the
+ * safetensors `strided` option; `exclude` uses {@link blockNameMatch}'s
+ * rules, made for block names): a pattern without
  * `*` matches as a substring, one with `*` as a whole-name glob (`*` is any
  * run of characters; every other character is literal).
  *
