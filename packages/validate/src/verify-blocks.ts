@@ -195,7 +195,8 @@ async function checkBlock(
     }
   }
   // No runtime installed at all: an error to fix by installing one, not a block that failed.
-  if (missing.length > 0 && missing.length === skipped.length) throw noRuntimeInstalled(missing, name);
+  if (missing.length > 0 && missing.length === skipped.length)
+    throw noRuntimeInstalled(missing, `the check of block ${name}`);
   return {
     name,
     family,
