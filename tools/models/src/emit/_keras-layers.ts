@@ -146,12 +146,12 @@ export function reshape(name: string, input: string, targetShape: readonly numbe
   return layer("Reshape", name, [input], { target_shape: [...targetShape] });
 }
 
-/** `Dense`: weights `<name>/kernel` (`[in, out]`) and `<name>/bias`. */
-export function dense(name: string, input: string, units: number): KerasLayerJson {
+/** `Dense`: weights `<name>/kernel` (`[in, out]`) and `<name>/bias` (when `useBias`, the default). */
+export function dense(name: string, input: string, units: number, useBias = true): KerasLayerJson {
   return layer("Dense", name, [input], {
     units,
     activation: "linear",
-    use_bias: true,
+    use_bias: useBias,
     kernel_initializer: glorot,
     bias_initializer: zeros,
     kernel_regularizer: null,
