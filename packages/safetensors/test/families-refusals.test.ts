@@ -4,7 +4,8 @@ import { fixtureBytes } from "../../../tools/conformance/src/index.js";
 import { decodeSafetensors, encodeSafetensorsBytes } from "../src/index.js";
 import { entriesFromFile } from "../src/codec/entries-from-file.js";
 import { convertBytes } from "./_memory-io.js";
-import { renameKeys, tensorsOf } from "./_rename.js";
+import { expectCode } from "./_make-file.js";
+import { editKeys, renameKeys, tensorsOf } from "./_rename.js";
 
 const REPMIXER = "families/fastvit_repmixer.train.safetensors";
 const DILATED = "families/unireplknet_dilated.train.safetensors";
@@ -87,6 +88,13 @@ describe("UniRepLKNet dilated branches", () => {
     );
     const { report } = await convertBytes(input);
     expect(report.refused.map((r) => [r.block, r.reason])).toEqual([["blocks.2.dwconv", "CHANNEL_MISMATCH"]]);
+  });
+});
+
+describe("UniRepLKNet strictness", () => {
+  it("throws SAFETENSORS_INCOMPLETE_BLOCK for a dilated branch's BatchNorm without its conv", async () => {
+    const input = await editKeys(fixtureBytes(DILATED), (k) => k === "blocks.0.dwconv.dil_conv_k3_2.weight");
+    await expectCode(() => convertBytes(input), "SAFETENSORS_INCOMPLETE_BLOCK");
   });
 });
 

@@ -1,9 +1,14 @@
 import { ReparamError } from "@reparam/core";
-import { deployKey, pathPattern } from "./schemes/_scheme-paths.js";
+import { deployKey, isIndexed, pathPattern } from "./schemes/_scheme-paths.js";
 import type { BranchRule, NamingScheme } from "./schemes/naming-scheme.js";
 
 /** Prefixes (with trailing dot, or "") under which `key` has the path segment `root`. */
 export function rootPrefixes(key: string, root: string): string[] {
+  if (isIndexed(root)) {
+    // A root with placeholders (UniRepLKNet's `dil_bn_k{k}_{r}`): every segment that fits it.
+    const re = new RegExp(`(?:^|\\.)(?=${pathPattern(root)}\\.)`, "g");
+    return [...key.matchAll(re)].map((m) => key.slice(0, m.index + m[0].length));
+  }
   const out: string[] = [];
   if (key.startsWith(`${root}.`)) out.push("");
   for (let j = key.indexOf(`.${root}.`); j >= 0; j = key.indexOf(`.${root}.`, j + 1)) out.push(key.slice(0, j + 1));
