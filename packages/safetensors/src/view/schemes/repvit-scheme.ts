@@ -18,5 +18,5 @@ export const repvitScheme = defineNamingScheme({
     { bareIdentity: "x", always: true },
   ],
   postBn: "bn",
-  genericRoots: ["conv", "conv1"],
+  genericRoots: ["conv", "conv1", "x"],
 });

@@ -9,4 +9,5 @@ export const timmFastvitRepcpeScheme = defineNamingScheme({
   family: "fastvit_repcpe",
   deploy: "reparam_conv",
   branches: [{ conv: "pos_enc" }, { bareIdentity: "x", always: true }],
+  genericRoots: ["x"],
 });

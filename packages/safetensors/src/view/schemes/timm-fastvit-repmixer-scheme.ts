@@ -21,5 +21,5 @@ export const timmFastvitRepmixerScheme = defineNamingScheme({
     { identity: "norm.identity", scale: LS, negate: true, required: true },
     { bareIdentity: "x", always: true },
   ],
-  genericRoots: ["norm"],
+  genericRoots: ["norm", "x"],
 });
