@@ -2,7 +2,8 @@ import { type Tensor4, addTensors, batchNorm, maxAbs, maxAbsDiff, seededRandom }
 import { describe, expect, it } from "vitest";
 import { Dict, convBn, deployForward, randomInput } from "./_dict.js";
 import { convertBytes } from "./_memory-io.js";
-import { tensorsOf } from "./_rename.js";
+import { fixtureBytes } from "../../../tools/conformance/src/index.js";
+import { renameKeys, tensorsOf } from "./_rename.js";
 
 function close(a: Tensor4, b: Tensor4): void {
   expect(a.shape).toEqual(b.shape);
@@ -72,5 +73,20 @@ describe("LeViT Conv2d_BN through the linear-bn scheme", () => {
     const { report, bytes } = await convertBytes(await d.bytes());
     expect(report.families).toEqual({ linear_bn: 1 });
     close(await deployForward(bytes, "patch_embed.0", x, 1), y);
+  });
+});
+
+describe("timm FastViT ReparamLargeKernelConv", () => {
+  it("converts large_conv + small_conv into reparam_conv, as RepLKNet's names into lkb_reparam", async () => {
+    const fixture = "families/lk_small_kernel";
+    const timm = await renameKeys(fixtureBytes(`${fixture}.train.safetensors`), (k) =>
+      k.replace(".lkb_origin.", ".large_conv."),
+    );
+    const { report, bytes } = await convertBytes(timm);
+    expect(report.families).toEqual({ lk_small_kernel: 4 });
+    const want = await renameKeys(fixtureBytes(`${fixture}.deploy.safetensors`), (k) =>
+      k.replace(".lkb_reparam.", ".reparam_conv."),
+    );
+    expect(await tensorsOf(bytes)).toEqual(await tensorsOf(want));
   });
 });
