@@ -29,6 +29,9 @@ describe("family patterns", () => {
     acnet: block([conv(3, 3), conv(3, 1), conv(1, 3)]),
     mobileone: block([conv(3, 3), conv(3, 3), conv(1, 1), { kind: "identity", bn }]),
     repvgg: block([conv(3, 3), conv(1, 1), { kind: "identity", bn }]),
+    "bn-conv": { ...block([conv(1, 1)]), preBn: bn },
+    "dilated-reparam": block([conv(7, 7), { ...conv(3, 3), dilation: [3, 3], pads: [3, 3, 3, 3] }]),
+    "large-kernel": block([conv(7, 7), conv(3, 3)]),
   };
 
   it("names every family by its layout, one pattern each", () => {

@@ -48,6 +48,8 @@ async function evaluateNode(n: GraphNodeView, ins: readonly Tensor4[]): Promise<
       return avgPool(x, op.size, op.stride, pads(op.padding, op.size, op.stride, [1, 1], x));
     case "add":
       return addTensors(ins);
+    case "sub":
+      return { data: x.data.map((v, i) => v - ins[1]!.data[i]!), shape: x.shape };
     case "other":
       throw new Error(`evaluateGraph: '${n.id}' is "other"`);
   }

@@ -22,6 +22,11 @@ const convShapes = (block: Block<KernelShape>) =>
 /** The families, most specific first: a block takes the first whose pattern it matches. */
 export const familyPatterns: readonly FamilyPattern[] = [
   {
+    family: "bn-conv",
+    description: "BatchNorm before an unpadded conv or Linear (RepViT BN_Linear, LeViT, Next-ViT pre-BN)",
+    matches: (b) => b.preBn !== undefined,
+  },
+  {
     family: "conv-bn",
     description: "one conv followed by BatchNorm (or a constant affine)",
     matches: (b) => b.branches.length === 1 && b.postBn === undefined && b.branches[0]!.kind === "conv",
@@ -40,6 +45,19 @@ export const familyPatterns: readonly FamilyPattern[] = [
     family: "acnet",
     description: "asymmetric kx1 / 1xk branches beside a kxk conv",
     matches: (b) => convShapes(b).some((s) => s[2] !== s[3]),
+  },
+  {
+    family: "dilated-reparam",
+    description: "kxk conv beside dilated conv branches (UniRepLKNet)",
+    matches: (b) => new Set(b.branches.flatMap((x) => (x.kind === "conv" ? [x.dilation.join("x")] : []))).size > 1,
+  },
+  {
+    family: "large-kernel",
+    description: "a large kernel (7x7 and up) beside smaller square kernels (RepLKNet, FastViT)",
+    matches: (b) => {
+      const sizes = new Set(convShapes(b).flatMap((s) => (s[2] === s[3] && s[2] > 1 ? [s[2]] : [])));
+      return sizes.size > 1 && Math.max(...sizes) >= 7;
+    },
   },
   {
     family: "mobileone",

@@ -27,6 +27,11 @@ export type NeutralOp =
       readonly padding: Padding;
       readonly dilation: Pair;
       readonly groups: number;
+      /**
+       * A fully connected layer over [N, C] (Gemm, MatMul, Dense), read as a
+       * 1x1 conv on a 1x1 image; a graph writer writes its block back as one.
+       */
+      readonly linear?: boolean;
     }
   | {
       readonly kind: "batchnorm";
@@ -44,6 +49,8 @@ export type NeutralOp =
   | { readonly kind: "avgpool"; readonly size: Pair; readonly stride: Pair; readonly padding: Padding }
   /** Sum of all data inputs (Add, Sum, AddV2, AddN). */
   | { readonly kind: "add" }
+  /** Difference of two data inputs, the first minus the second (Sub). */
+  | { readonly kind: "sub" }
   /** Anything else: a boundary for matching. */
   | { readonly kind: "other" };
 

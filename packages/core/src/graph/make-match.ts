@@ -37,7 +37,8 @@ export function blockChannels(view: GraphView, input: string, parses: readonly B
 
 /**
  * The candidate for branches `parses` over `input` with `channels` input
- * channels (see {@link blockChannels}) and the post-sum chain `post`:
+ * channels (see {@link blockChannels}), the post-sum chain `post` and the
+ * chain `pre` before every branch (the block's pre-BN):
  * layouts from shapes and BNs, kernels loaded on demand. Returns a refusal
  * when a branch cannot be laid out (pads unknown, BN vectors of the wrong
  * length...).
@@ -51,9 +52,11 @@ export async function makeMatch(
   parses: readonly BranchParse[],
   post: readonly AffineNode[],
   channels: number,
+  pre: readonly AffineNode[] = [],
 ): Promise<GraphBlockMatch | Refusal> {
   const layouts: BranchLayout[] = [];
   let postBn: Awaited<ReturnType<typeof composeAffine>>;
+  let preBn: Awaited<ReturnType<typeof composeAffine>>;
   try {
     for (const p of parses) {
       const l = await branchLayout(view, p, channels);
@@ -62,6 +65,7 @@ export async function makeMatch(
     }
     // The post-sum chain scales the sum: the branches' output channels, which differ from X's when a block widens.
     postBn = await composeAffine(post, branchOutChannels(layouts[0]!.branch, channels));
+    preBn = await composeAffine(pre, channels);
   } catch (e) {
     if (isReparamError(e) && e.code === "CORE_AFFINE_CHANNELS") return refusal(name, "CHANNEL_MISMATCH", e.message);
     throw e;
@@ -72,6 +76,7 @@ export async function makeMatch(
     inChannels: channels,
     branches: layouts.map((l) => l.branch),
     ...(postBn ? { postBn } : {}),
+    ...(preBn ? { preBn } : {}),
   };
   // Tie the block to its input size only when the branches line up at that size alone
   // (SAME at stride 2): otherwise the fused pads stay the ones that hold for every size.

@@ -3,27 +3,11 @@ import { blockName } from "./block-name.js";
 import { explainSum } from "./explain-sum.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
 import { blockChannels, makeMatch, type GraphBlockMatch } from "./make-match.js";
-import { parseChannels } from "./branch-layout.js";
-import { parseBranch, parseNodes, type AffineNode, type BranchParse } from "./parse-branch.js";
+import { parseBranch, parseNodes, type BranchParse } from "./parse-branch.js";
+import { followingAffines, singleConvBlocks } from "./single-conv-blocks.js";
 import { findSumTrees } from "./sum-tree.js";
 
 export type { GraphBlockMatch } from "./make-match.js";
-
-const isAffine = (n: GraphNodeView | undefined): n is AffineNode =>
-  n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
-
-/** BN / affine nodes that alone consume `t` (and what they finally produce). */
-function followingAffines(view: GraphView, t: string): { chain: AffineNode[]; output: string } {
-  const chain: AffineNode[] = [];
-  let out = t;
-  for (;;) {
-    const cs = view.consumers(out);
-    const next = cs[0];
-    if (cs.length !== 1 || !isAffine(next) || view.isGraphOutput(out)) return { chain, output: out };
-    chain.push(next);
-    out = next.outputs[0]!;
-  }
-}
 
 /** Every tensor made inside the block must feed only the block (and not be a model output). */
 function leak(view: GraphView, nodes: readonly GraphNodeView[], last: GraphNodeView): string | undefined {
@@ -58,7 +42,8 @@ function chooseRoot(parses: readonly BranchParse[][]): BranchParse[] | undefined
 /**
  * Finds re-parameterizable blocks in a graph: Add trees whose leaves are
  * linear branches over one common input (with an optional BN chain after the
- * sum), then single conv -> BN chains not inside a block.
+ * sum), then single convs with BN chains after or before them not inside
+ * a block ({@link singleConvBlocks}).
  *
  * Nothing that looks like a block is left silently. An Add tree looks like a
  * block when some tensor X is reached back from at least two of its leaves
@@ -111,38 +96,18 @@ export async function matchBlocks(view: GraphView): Promise<{ matches: GraphBloc
       refused.push(refusal(name, "SHARED_INTERMEDIATE", why));
       continue;
     }
-    const m = await makeMatch(view, name, parses[0]!.root, output, nodes, parses, post, channels);
+    // The scales the tree applies to a leaf (a Sub's -1, a layer scale over a sub-sum) follow its own chain.
+    const scaled = parses.map((p, i) =>
+      tree.scales[i]!.length === 0 ? p : { ...p, after: [...p.after, ...tree.scales[i]!] },
+    );
+    const m = await makeMatch(view, name, parses[0]!.root, output, nodes, scaled, post, channels);
     // A refused block's conv+BN pairs would be refused again for the same reason: say it once.
     hold(nodes, name);
     if ("reason" in m) refused.push(m);
     else matches.push(m);
   }
-  for (const conv of view.nodes) {
-    if (conv.op.kind !== "conv" || owner.has(conv) || conv.outputs.length !== 1 || conv.inputs.length !== 1) continue;
-    const { chain, output } = followingAffines(view, conv.outputs[0]!);
-    if (chain.length === 0 || chain.some((n) => owner.has(n))) continue;
-    const parse: BranchParse = {
-      kind: "conv",
-      root: conv.inputs[0]!,
-      conv: conv as Extract<BranchParse, { kind: "conv" }>["conv"],
-      after: chain,
-    };
-    const nodes = [conv, ...chain];
-    const m = await makeMatch(
-      view,
-      blockName(nodes.map((n) => n.id)),
-      conv.inputs[0]!,
-      output,
-      nodes,
-      [parse],
-      [],
-      parseChannels(parse)!,
-    );
-    if ("reason" in m) refused.push(m);
-    else {
-      matches.push(m);
-      hold(nodes, m.candidate.name);
-    }
-  }
+  const single = await singleConvBlocks(view, (n) => owner.has(n), hold);
+  matches.push(...single.matches);
+  refused.push(...single.refused);
   return { matches, refused };
 }

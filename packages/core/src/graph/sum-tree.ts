@@ -1,14 +1,37 @@
-import type { GraphNodeView, GraphView } from "./graph-view.js";
+import type { ConstRef, GraphNodeView, GraphView } from "./graph-view.js";
+import type { AffineNode } from "./parse-branch.js";
 
-/** An Add tree flattened: its nodes (root last), its leaves, and the tensor it produces. */
+/**
+ * A tree of sums flattened: its nodes (root last), its leaves, the tensor it
+ * produces, and per leaf the scales the tree applies to it on the way to the
+ * root (a Sub's second input: -1; a constant Mul over a sub-sum, FastViT's
+ * `layer_scale * (mixer(x) - norm(x))`), in application order.
+ */
 export interface SumTree {
   readonly nodes: readonly GraphNodeView[];
   readonly leaves: readonly string[];
+  readonly scales: readonly (readonly AffineNode[])[];
   readonly output: string;
 }
 
-const isAdd = (n: GraphNodeView | undefined): n is GraphNodeView =>
-  n !== undefined && n.op.kind === "add" && n.outputs.length === 1;
+const isSum = (n: GraphNodeView | undefined): n is GraphNodeView =>
+  n !== undefined && (n.op.kind === "add" || (n.op.kind === "sub" && n.inputs.length === 2)) && n.outputs.length === 1;
+
+/** A constant Mul with no shift: it distributes over a sum (a shift would be added once per leaf). */
+const isScale = (n: GraphNodeView | undefined): n is AffineNode =>
+  n !== undefined &&
+  n.op.kind === "affine" &&
+  n.op.scale !== undefined &&
+  n.op.shift === undefined &&
+  n.inputs.length === 1 &&
+  n.outputs.length === 1;
+
+const MINUS_ONE: ConstRef = { shape: [1], values: async () => Float64Array.of(-1) };
+
+/** The Sub's second input read as x * -1: an affine node named after the Sub, which stays in the tree's nodes. */
+function negation(sub: GraphNodeView): AffineNode {
+  return { id: sub.id, op: { kind: "affine", scale: MINUS_ONE }, inputs: [], outputs: [] } as AffineNode;
+}
 
 /** True when `t` feeds only `consumer` and is not a graph output. */
 function onlyFeeds(view: GraphView, t: string, consumer: GraphNodeView): boolean {
@@ -21,30 +44,55 @@ function onlyFeeds(view: GraphView, t: string, consumer: GraphNodeView): boolean
   );
 }
 
+/** A scale over a sum that feeds only it: the sum is part of the tree above the scale. */
+function scaledSum(view: GraphView, n: GraphNodeView | undefined): GraphNodeView | undefined {
+  if (!isScale(n)) return undefined;
+  const inner = view.producer(n.inputs[0]!);
+  return isSum(inner) && onlyFeeds(view, n.inputs[0]!, n) ? inner : undefined;
+}
+
+/** The node a sum (or a scale over one) flows into when that is part of a bigger tree. */
+function parentOf(view: GraphView, n: GraphNodeView): GraphNodeView | undefined {
+  const out = n.outputs[0]!;
+  const next = view.consumers(out);
+  if (next.length !== 1 || !onlyFeeds(view, out, next[0]!)) return undefined;
+  const up = next[0]!;
+  if (isSum(up)) return up;
+  return isScale(up) && isSum(n) ? parentOf(view, up) : undefined;
+}
+
 /**
- * Finds the roots of Add trees (an add whose output does not flow, alone,
- * into another add) and flattens each: an inner add joins the tree only if
- * its output feeds nothing but the next add.
+ * Finds the roots of sum trees (a sum whose output does not flow, alone,
+ * into another sum, directly or through a constant scale) and flattens each:
+ * an inner sum joins the tree only if its output feeds nothing but the next
+ * sum or scale. Sub is a sum whose second input is negated; a constant scale
+ * (no shift) over an inner sum multiplies each of its leaves.
  */
 export function findSumTrees(view: GraphView): SumTree[] {
   const trees: SumTree[] = [];
   for (const root of view.nodes) {
-    if (!isAdd(root)) continue;
-    const out = root.outputs[0]!;
-    const next = view.consumers(out);
-    if (next.length === 1 && isAdd(next[0]) && onlyFeeds(view, out, next[0]!)) continue; // inner node of a bigger tree
+    if (!isSum(root) || parentOf(view, root) !== undefined) continue;
     const nodes: GraphNodeView[] = [];
     const leaves: string[] = [];
-    const walk = (n: GraphNodeView) => {
-      for (const t of n.inputs) {
+    const scales: AffineNode[][] = [];
+    const walk = (n: GraphNodeView, outer: readonly AffineNode[]) => {
+      n.inputs.forEach((t, i) => {
+        const applied = n.op.kind === "sub" && i === 1 ? [negation(n), ...outer] : outer;
         const p = view.producer(t);
-        if (isAdd(p) && onlyFeeds(view, t, n)) walk(p);
-        else leaves.push(t);
-      }
+        const inner = onlyFeeds(view, t, n) ? scaledSum(view, p) : undefined;
+        if (isSum(p) && onlyFeeds(view, t, n)) walk(p, applied);
+        else if (inner !== undefined) {
+          walk(inner, [p as AffineNode, ...applied]);
+          nodes.push(p!);
+        } else {
+          leaves.push(t);
+          scales.push([...applied]);
+        }
+      });
       nodes.push(n);
     };
-    walk(root);
-    if (leaves.length >= 2) trees.push({ nodes, leaves, output: out });
+    walk(root, []);
+    if (leaves.length >= 2) trees.push({ nodes, leaves, scales, output: root.outputs[0]! });
   }
   return trees;
 }

@@ -14,10 +14,11 @@ import { loadedTensor } from "../codec/lazy-data.js";
 import { dtypeOf } from "../codec/onnx-dtype.js";
 import { elementCount } from "../codec/tensor-byte-length.js";
 import { tensorValues, type FloatDType, type TensorValues } from "../codec/tensor-values.js";
+import { constantTranspose } from "./_constant-transpose.js";
 import { dequantizedConstant } from "./_dequantized-constant.js";
 import { topologicalOrder } from "./topological-order.js";
 
-/** A value of the graph known before it runs: an initializer, a Constant, Identity/Cast of one, or Add of two. */
+/** A value of the graph known before it runs: an initializer, a Constant, Identity/Cast/Transpose of one, or Add of two. */
 export interface OnnxConstant {
   readonly dims: readonly number[];
   /** Element type as its consumers see it (after any Cast). */
@@ -160,7 +161,8 @@ function constantSum(
 /**
  * Every constant value of a graph by name: initializers, Constant nodes,
  * Identity or Cast (between float types, or between int32 and int64) of a
- * constant, Add of two float constants of one shape and type, and
+ * constant, Add of two float constants of one shape and type, Transpose
+ * of a 2-D float constant, and
  * DequantizeLinear of an integer initializer (marked `quantized`).
  * Initializers that are also graph inputs (an input may override them) are
  * left out unless `withInputs`; then they are in, their `graphInputs` naming
@@ -218,6 +220,9 @@ export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs =
     if (src === undefined) continue;
     if (node.opType === "Identity") {
       table.set(out, { ...src, nodes: [...src.nodes, node] });
+    } else if (node.opType === "Transpose") {
+      const t = constantTranspose(node, src);
+      if (t !== undefined) table.set(out, t);
     } else if (node.opType === "Cast") {
       const to = intAttribute(node, "to", Number.NaN);
       const ok = (FLOATS.has(src.dataType) && FLOATS.has(to)) || (INTS.has(src.dataType) && INTS.has(to));

@@ -82,6 +82,12 @@ function infer(
   const op = node.opType;
   if (SAME_SHAPE.has(op)) return x;
   if (BROADCAST.has(op)) return ins.every((s) => s !== undefined) ? broadcast(ins as Dims[]) : undefined;
+  if (x.length === 2 && (op === "MatMul" || op === "Gemm")) {
+    // [N, I] x [I, O] (Gemm: transA 0; transB 1 stores [O, I]); anything else is left unknown.
+    const w = ins[1];
+    if (w?.length !== 2 || (op === "Gemm" && intAttribute(node, "transA", 0) !== 0)) return undefined;
+    return [x[0], op === "Gemm" && intAttribute(node, "transB", 0) !== 0 ? w[0] : w[1]];
+  }
   if (x.length !== 4) return undefined;
   switch (op) {
     case "Conv": {
@@ -114,7 +120,8 @@ function infer(
  * Shapes of the graph's tensors: declared ones (graph inputs, value_info,
  * outputs, constants) and, where a node's output has none, a small
  * propagation through the ops that matter for padding (Conv, pools, Pad,
- * BatchNormalization, element-wise ops, broadcasting arithmetic). Enough to
+ * BatchNormalization, element-wise ops, broadcasting arithmetic) and for
+ * telling a Linear layer (rank-2 MatMul / Gemm). Enough to
  * resolve SAME padding in exported models that carry no value_info.
  */
 export function inferShapes(

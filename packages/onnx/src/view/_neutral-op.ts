@@ -3,22 +3,11 @@ import type { NodeProto } from "onnx-buf";
 import { floatAttribute, intAttribute, intsAttribute, isOnnxDomain, stringAttribute } from "../codec/_attributes.js";
 import { isFloatType, type OnnxConstant } from "./_constant-table.js";
 import { decimalOfFloat32 } from "./_decimal-of-float32.js";
+import { linearOp } from "./_linear-op.js";
+import type { NodeReading, OpContext } from "./_op-context.js";
 import { spatialZeroPad } from "./_pad-amounts.js";
 
-/** What {@link neutralOp} needs to know about the graph around a node. */
-export interface OpContext {
-  readonly constants: ReadonlyMap<string, OnnxConstant>;
-  /** Version of the default ONNX domain. */
-  readonly opset: number;
-  /** Rank of a tensor, when known. */
-  rank(tensor: string): number | undefined;
-}
-
-/** A node read for matching: its op and its data (non-constant) inputs. */
-export interface NodeReading {
-  readonly op: NeutralOp;
-  readonly inputs: readonly string[];
-}
+export type { NodeReading, OpContext } from "./_op-context.js";
 
 // FLOAT weights reach core as float32 (widened there, exactly, as it computes): no float64 copy of the model's kernels.
 const floatRef = (c: OnnxConstant, shape: readonly number[] = c.dims): ConstRef => ({
@@ -123,9 +112,19 @@ function arithmetic(node: NodeProto, ctx: OpContext): NodeReading | undefined {
       : undefined;
   if (node.input.length !== 2) return undefined;
   if (data.length === 2 && node.opType === "Add") return { op: { kind: "add" }, inputs: data };
+  if (data.length === 2 && node.opType === "Sub") return { op: { kind: "sub" }, inputs: data };
   const k = node.input.find((i) => ctx.constants.has(i));
   const ref = data.length === 1 && k !== undefined ? perChannel(ctx.constants.get(k)!) : undefined;
   if (ref === undefined) return undefined;
+  if (node.opType === "Sub") {
+    // x - c is x + (-c), exactly; c - x is not read (it would need a scale of -1 as well).
+    if (node.input[1] !== k) return undefined;
+    const negated: ConstRef = {
+      shape: ref.shape,
+      values: async () => Float64Array.from(await ref.values(), (v) => -v),
+    };
+    return { op: { kind: "affine", shift: negated }, inputs: data };
+  }
   return { op: node.opType === "Add" ? { kind: "affine", shift: ref } : { kind: "affine", scale: ref }, inputs: data };
 }
 
@@ -154,8 +153,10 @@ function averagePool(node: NodeProto, ctx: OpContext): NodeReading | undefined {
 
 /**
  * Reads an ONNX node as core's neutral op: Conv (2-D, constant weights),
- * BatchNormalization (inference form), Add/Sum of data (a sum), Add/Mul
- * with one per-channel constant (affine), zero Pad of the spatial axes,
+ * BatchNormalization (inference form), Add/Sum of data (a sum), Sub of
+ * two data inputs (a difference), Add/Mul/Sub with one per-channel
+ * constant (affine; x - c as x + (-c)), Gemm / MatMul over [N, C] with
+ * constant weights (a 1x1 conv marked `linear`), zero Pad of the spatial axes,
  * AveragePool counting pads in floor mode. Anything else, or any of these
  * with attributes or inputs it does not understand, is `other`; for those
  * the caller lists the inputs.
@@ -169,8 +170,12 @@ export function neutralOp(node: NodeProto, ctx: OpContext): NodeReading | undefi
       return batchNorm(node, ctx);
     case "Add":
     case "Sum":
+    case "Sub":
     case "Mul":
       return arithmetic(node, ctx);
+    case "Gemm":
+    case "MatMul":
+      return linearOp(node, ctx);
     case "Pad":
       return pad(node, ctx);
     case "AveragePool":

@@ -19,7 +19,7 @@ import { fusedNames } from "./_fused-names.js";
 import { fusedTensors, type FusionSource } from "./_fused-tensors.js";
 import { nodeReads } from "../view/_graph-names.js";
 import type { PendingData, PendingTensors } from "./_pending-data.js";
-import { intAttr, intsAttr, makeAttribute } from "../codec/attribute-value.js";
+import { floatAttr, intAttr, intsAttr, makeAttribute } from "../codec/attribute-value.js";
 import type { OnnxGraphView } from "../view/onnx-graph-view.js";
 import { topologicalOrder } from "../view/topological-order.js";
 
@@ -55,6 +55,21 @@ function convNode(
       makeAttribute("kernel_shape", intsAttr([kh, kw])),
       makeAttribute("pads", intsAttr(conv.pads)),
       makeAttribute("strides", intsAttr(conv.stride)),
+    ],
+  });
+}
+
+/** A fused Linear block: Gemm(x, W [O, I], b) with transB = 1, as torch exports nn.Linear. */
+function gemmNode(name: string, input: string, output: string, weight: string, bias: string): NodeProto {
+  return create(NodeProtoSchema, {
+    name,
+    opType: "Gemm",
+    input: [input, weight, bias],
+    output: [output],
+    attribute: [
+      makeAttribute("alpha", floatAttr(1)),
+      makeAttribute("beta", floatAttr(1)),
+      makeAttribute("transB", intAttr(1)),
     ],
   });
 }
@@ -128,13 +143,16 @@ export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: reado
     );
     taken.add(names.weight).add(names.bias);
     takenNodes.add(names.node);
-    const fused = fusedTensors(source, blockDataType(g, match), names.weight, names.bias);
+    const linear = match.nodes.some((n) => n.op.kind === "conv" && n.op.linear === true);
+    const fused = fusedTensors(source, blockDataType(g, match), names.weight, names.bias, linear);
     fused.tensors.forEach((t, i) => pending.set(t, fused.pending[i]!));
     added.push(...fused.tensors);
     const last = match.nodes.find((n) => n.outputs.includes(match.output))!;
     replacing.set(
       proto(last.id),
-      convNode(names.node, match.input, match.output, names.weight, names.bias, source.plan),
+      linear
+        ? gemmNode(names.node, match.input, match.output, names.weight, names.bias)
+        : convNode(names.node, match.input, match.output, names.weight, names.bias, source.plan),
     );
   }
   const stale = new Set([...dead.initializers, ...[...removed, ...dead.nodes].flatMap((n) => n.output)]);

@@ -58,15 +58,22 @@ async function fusedBytes(
  * `dataType` (FLOAT, FLOAT16, BFLOAT16 or DOUBLE), each value rounded once
  * to nearest, ties to even. Their data is pending: the block is fused when
  * the first of the two is asked for, and each part is let go once taken,
- * so that a writer holds one fused block at a time.
+ * so that a writer holds one fused block at a time. With `linear` the
+ * weight is Gemm's [O, I] (transB = 1): the same values, 1x1 dims dropped.
  */
-export function fusedTensors(source: FusionSource, dataType: number, weight: string, bias: string): FusedTensors {
+export function fusedTensors(
+  source: FusionSource,
+  dataType: number,
+  weight: string,
+  bias: string,
+  linear = false,
+): FusedTensors {
   if (CORE_DTYPE[dataType] === undefined)
     throw new TypeError(`fused weights cannot be stored as data type ${dataType}`);
   const [o] = source.plan.kernelShape;
   const tensor = (name: string, dims: readonly number[]) =>
     create(TensorProtoSchema, { name, dims: dims.map((d) => BigInt(d)), dataType });
-  const w = tensor(weight, source.plan.kernelShape);
+  const w = tensor(weight, linear ? source.plan.kernelShape.slice(0, 2) : source.plan.kernelShape);
   const b = tensor(bias, [o]);
   let made: (Uint8Array | undefined)[] = [];
   const part = (k: 0 | 1, t: TensorProto): PendingData => ({

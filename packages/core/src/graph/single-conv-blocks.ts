@@ -1,0 +1,88 @@
+import { refusal, type Refusal } from "../block/refusal.js";
+import { blockName } from "./block-name.js";
+import { parseChannels } from "./branch-layout.js";
+import type { GraphNodeView, GraphView } from "./graph-view.js";
+import { makeMatch, type GraphBlockMatch } from "./make-match.js";
+import type { AffineNode, BranchParse } from "./parse-branch.js";
+
+type ConvNode = Extract<BranchParse, { kind: "conv" }>["conv"];
+
+const isAffine = (n: GraphNodeView | undefined): n is AffineNode =>
+  n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
+
+/** BN / affine nodes that alone consume `t` (and what they finally produce). */
+export function followingAffines(view: GraphView, t: string): { chain: AffineNode[]; output: string } {
+  const chain: AffineNode[] = [];
+  let out = t;
+  for (;;) {
+    const cs = view.consumers(out);
+    const next = cs[0];
+    if (cs.length !== 1 || !isAffine(next) || view.isGraphOutput(out)) return { chain, output: out };
+    chain.push(next);
+    out = next.outputs[0]!;
+  }
+}
+
+/** BN / affine nodes before `t` whose outputs feed nothing else (application order), and the tensor they read. */
+function precedingAffines(view: GraphView, t: string, taken: (n: GraphNodeView) => boolean): AffineNode[] {
+  const chain: AffineNode[] = [];
+  let cur = t;
+  for (let p = view.producer(cur); isAffine(p) && !taken(p); p = view.producer(cur)) {
+    if (view.consumers(cur).length !== 1 || view.isGraphOutput(cur)) break;
+    chain.unshift(p);
+    cur = p.inputs[0]!;
+  }
+  return chain;
+}
+
+/** True when the conv reads no padding, so a BN before it folds exactly (see `Block.preBn`). */
+function unpadded(op: ConvNode["op"]): boolean {
+  const p = op.padding;
+  if (p.kind === "valid") return true;
+  if (p.kind === "explicit") return p.pads.every((v) => v === 0);
+  return op.kernel.shape[2] === 1 && op.kernel.shape[3] === 1 && op.stride[0] === 1 && op.stride[1] === 1;
+}
+
+/**
+ * Single convs (and Linear layers read as 1x1 convs) with BN / constant affine
+ * nodes after them, before them, or both, that no block holds: each is a
+ * one-branch block (`conv-bn`; a chain before is the block's pre-BN). A chain
+ * before a conv that pads is left (its border would see 0, not the BN's
+ * shift) with a `PRE_BN_PADDED` refusal when it holds a BatchNorm.
+ */
+export async function singleConvBlocks(
+  view: GraphView,
+  taken: (n: GraphNodeView) => boolean,
+  hold: (nodes: readonly GraphNodeView[], name: string) => void,
+): Promise<{ matches: GraphBlockMatch[]; refused: Refusal[] }> {
+  const matches: GraphBlockMatch[] = [];
+  const refused: Refusal[] = [];
+  for (const node of view.nodes) {
+    if (node.op.kind !== "conv" || taken(node) || node.outputs.length !== 1 || node.inputs.length !== 1) continue;
+    const conv = node as ConvNode;
+    const { chain, output } = followingAffines(view, conv.outputs[0]!);
+    if (chain.some(taken)) continue;
+    const before = precedingAffines(view, conv.inputs[0]!, taken);
+    const pre = unpadded(conv.op) ? before : [];
+    // Inside a sum the sum's own refusal says why (UNSUPPORTED_BRANCH): say it once.
+    const inSum = view.consumers(output).some((n) => n.op.kind === "add" || n.op.kind === "sub");
+    if (pre.length < before.length && !inSum && before.some((n) => n.op.kind === "batchnorm")) {
+      const name = blockName([...before, conv].map((n) => n.id));
+      refused.push(
+        refusal(name, "PRE_BN_PADDED", `the BatchNorm before '${conv.id}' is not folded: the conv pads its input`),
+      );
+    }
+    if (chain.length === 0 && pre.length === 0) continue;
+    const parse: BranchParse = { kind: "conv", root: conv.inputs[0]!, conv, after: chain };
+    const nodes = [...pre, conv, ...chain];
+    const input = pre.length > 0 ? pre[0]!.inputs[0]! : conv.inputs[0]!;
+    const name = blockName(nodes.map((n) => n.id));
+    const m = await makeMatch(view, name, input, output, nodes, [parse], [], parseChannels(parse)!, pre);
+    if ("reason" in m) refused.push(m);
+    else {
+      matches.push(m);
+      hold(nodes, m.candidate.name);
+    }
+  }
+  return { matches, refused };
+}

@@ -1,0 +1,98 @@
+import { seededRandom } from "@reparam/test-utils";
+import { describe, expect, it } from "vitest";
+import { graphView, matchBlocks, type GraphNodeView } from "../src/index.js";
+import { expectFusionEqualsGraph, node, nodeMakers, other } from "./graph-nodes.js";
+
+const r = seededRandom(18);
+const { constOf, bn, conv } = nodeMakers(r);
+const C = 4;
+
+/** FastViT's RepMixer: x + layer_scale * (mixer(x) - norm(x)), mixer a MobileOne depthwise block, norm an identity BN. */
+function repMixer(scale: Float32Array): GraphNodeView[] {
+  return [
+    node("m/mixer/identity", bn(C), ["x"]),
+    node("m/mixer/conv_scale/conv", conv(C, 1, 1, 0, { groups: C }), ["x"]),
+    node("m/mixer/conv_scale/bn", bn(C), ["m/mixer/conv_scale/conv"]),
+    node("m/mixer/add", { kind: "add" }, ["m/mixer/identity", "m/mixer/conv_scale/bn"]),
+    node("m/mixer/conv_kxk/conv", conv(C, 1, 3, 1, { groups: C }), ["x"]),
+    node("m/mixer/conv_kxk/bn", bn(C), ["m/mixer/conv_kxk/conv"]),
+    node("m/mixer/add_1", { kind: "add" }, ["m/mixer/add", "m/mixer/conv_kxk/bn"]),
+    node("m/norm/identity", bn(C), ["x"]),
+    node("m/sub", { kind: "sub" }, ["m/mixer/add_1", "m/norm/identity"]),
+    node("m/layer_scale", { kind: "affine", scale: constOf(scale, [scale.length]) }, ["m/sub"]),
+    node("m/add", { kind: "add" }, ["x", "m/layer_scale"]),
+    other("m/relu", ["m/add"]),
+  ];
+}
+
+describe("matchBlocks on linear regions beyond a plain sum", () => {
+  it("fuses FastViT's RepMixer (a difference under a per-channel layer scale, plus x) into one conv", async () => {
+    const nodes = repMixer(Float32Array.from([0.1, -0.2, 0.05, 0.3]));
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["m/relu"], () => [7, 6]));
+    expect(refused).toEqual([]);
+    expect(matches).toHaveLength(1);
+    const m = matches[0]!;
+    expect(m.input).toBe("x");
+    expect(m.output).toBe("m/add");
+    expect(m.nodes).toHaveLength(11);
+    expect(m.candidate.layout.branches.map((b) => b.kind)).toEqual([
+      "identity",
+      "identity",
+      "conv",
+      "conv",
+      "identity",
+    ]);
+    await expectFusionEqualsGraph(r, nodes, m, C, [7, 6]);
+  });
+
+  it("fuses a RepMixer whose layer scale is one scalar", async () => {
+    const nodes = repMixer(Float32Array.from([0.25]));
+    const { matches } = await matchBlocks(graphView(nodes, ["m/relu"], () => [5, 5]));
+    expect(matches).toHaveLength(1);
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 5]);
+  });
+
+  it("leaves a difference under a scale and shift alone (the shift would be added once per branch)", async () => {
+    const nodes = repMixer(Float32Array.from([0.5]));
+    const shifted = nodes.map((n) =>
+      n.id === "m/layer_scale"
+        ? node(
+            n.id,
+            { kind: "affine", scale: constOf(Float32Array.of(0.5), [1]), shift: constOf(Float32Array.of(1), [1]) },
+            ["m/sub"],
+          )
+        : n,
+    );
+    const { matches } = await matchBlocks(graphView(shifted, ["m/relu"], () => [5, 5]));
+    expect(matches.map((m) => m.output)).not.toContain("m/add");
+  });
+
+  it("folds a BatchNorm before an unpadded conv (and one after it) into one conv: the block's pre-BN", async () => {
+    const nodes = [
+      node("l/pre", bn(C), ["x"]),
+      node("l/conv", conv(3, C, 1, 0), ["l/pre"]),
+      node("l/post", bn(3), ["l/conv"]),
+      other("l/relu", ["l/post"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["l/relu"], () => [1, 1]));
+    expect(refused).toEqual([]);
+    expect(matches).toHaveLength(1);
+    expect(matches[0]!.input).toBe("x");
+    expect(matches[0]!.candidate.layout.preBn).toBeDefined();
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [1, 1]);
+  });
+
+  it("refuses a BatchNorm before a padded conv with PRE_BN_PADDED and still folds the BN after it", async () => {
+    const nodes = [
+      node("p/pre", bn(C), ["x"]),
+      node("p/conv", conv(C, C, 3, 1), ["p/pre"]),
+      node("p/post", bn(C), ["p/conv"]),
+      other("p/relu", ["p/post"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["p/relu"], () => [5, 5]));
+    expect(refused.map((x) => x.reason)).toEqual(["PRE_BN_PADDED"]);
+    expect(matches).toHaveLength(1);
+    expect(matches[0]!.input).toBe("p/pre");
+    expect(matches[0]!.candidate.layout.preBn).toBeUndefined();
+  });
+});

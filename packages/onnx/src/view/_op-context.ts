@@ -1,0 +1,17 @@
+import type { NeutralOp } from "@reparam/core";
+import type { OnnxConstant } from "./_constant-table.js";
+
+/** What `neutralOp` needs to know about the graph around a node. */
+export interface OpContext {
+  readonly constants: ReadonlyMap<string, OnnxConstant>;
+  /** Version of the default ONNX domain. */
+  readonly opset: number;
+  /** Rank of a tensor, when known. */
+  rank(tensor: string): number | undefined;
+}
+
+/** A node read for matching: its op and its data (non-constant) inputs. */
+export interface NodeReading {
+  readonly op: NeutralOp;
+  readonly inputs: readonly string[];
+}
