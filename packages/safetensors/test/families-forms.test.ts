@@ -90,3 +90,25 @@ describe("timm FastViT ReparamLargeKernelConv", () => {
     expect(await tensorsOf(bytes)).toEqual(await tensorsOf(want));
   });
 });
+
+describe("Apple ml-fastvit names", () => {
+  const apple: Record<string, [string, string][]> = {
+    fastvit_repmixer: [
+      [".mixer.conv_kxk.", ".mixer.rbr_conv."],
+      [".mixer.conv_scale.", ".mixer.rbr_scale."],
+      [".mixer.identity.", ".mixer.rbr_skip."],
+      [".norm.identity.", ".norm.rbr_skip."],
+      [".layer_scale.gamma", ".layer_scale"],
+    ],
+    fastvit_repcpe: [[".pos_enc.", ".pe."]],
+  };
+  for (const [name, pairs] of Object.entries(apple)) {
+    it(`converts ${name} under Apple's key names to the same deploy state dict`, async () => {
+      const rename = (k: string) => pairs.reduce((n, [from, to]) => n.replace(from, to), k);
+      const train = await renameKeys(fixtureBytes(`families/${name}.train.safetensors`), rename);
+      const { report, bytes } = await convertBytes(train);
+      expect(report.families).toEqual({ [name]: name === "fastvit_repmixer" ? 4 : 3 });
+      expect(await tensorsOf(bytes)).toEqual(await tensorsOf(fixtureBytes(`families/${name}.deploy.safetensors`)));
+    });
+  }
+});
