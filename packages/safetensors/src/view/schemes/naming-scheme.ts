@@ -28,10 +28,14 @@ export interface BranchScale {
   /**
    * Key (relative to the block prefix) of the factor: PP-YOLOE's `alpha`,
    * FastViT's `layer_scale.gamma`. One value, or one per output channel
-   * (`[O]`, `[O, 1, 1]`). An absent key is 1 unless `scaleRequired`.
+   * as it broadcasts over NCHW (`[O, 1, 1]`, `[1, O, 1, 1]`); another shape
+   * refuses the block. An absent key is 1 unless `scaleRequired`.
    */
   readonly scale?: string;
-  /** The block is incomplete without the `scale` key. */
+  /**
+   * The `scale` key marks the family (PP-YOLOE's `alpha`): a prefix without
+   * it is not a block of this scheme (its keys pass through), not a broken one.
+   */
   readonly scaleRequired?: boolean;
   /** The branch is subtracted (FastViT RepMixer's `- norm(x)`). */
   readonly negate?: boolean;
