@@ -3,11 +3,13 @@ import type { NamingScheme } from "./view/schemes/naming-scheme.js";
 
 /**
  * Options of `safetensorsAdapter`: core's {@link ConvertOptions} plus
- * - `eps` (default 1e-5, PyTorch's): BatchNorm epsilon, not stored in a state
- *   dict (YOLO training uses 1e-3);
+ * - `eps` (default: the scheme's, e.g. `yolov9`'s 1e-3, else 1e-5, PyTorch's):
+ *   BatchNorm epsilon, not stored in a state dict (YOLO training uses 1e-3);
  * - `scheme`: a built-in scheme name (`repvgg`, `timm-repvgg`,
- *   `timm-mobileone`, `mobileone`, `yolov7`, `qarepvgg`, `acnet`, `dbb`) or
- *   the JSON text of a custom scheme; detected from the keys when absent;
+ *   `timm-mobileone`, `mobileone`, `yolov7`, `qarepvgg`, `acnet`, `dbb`,
+ *   `yolov9`, `ppyoloe`, `timm-fastvit-repmixer`, `timm-fastvit-repcpe`,
+ *   `replknet`, `unireplknet`, `repvit`, `linear-bn`; see `BUILTIN_SCHEMES`)
+ *   or the JSON text of a custom scheme; detected from the keys when absent;
  * - `dtype`: `keep` (default: each fused tensor in its block's dtype), or
  *   `f32`/`f16` for every fused tensor (other tensors are copied as they are).
  */
