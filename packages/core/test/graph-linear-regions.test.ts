@@ -67,6 +67,13 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
     expect(matches.map((m) => m.output)).not.toContain("m/add");
   });
 
+  it("refuses a RepMixer whose layer scale is neither one value nor one per channel (CHANNEL_MISMATCH)", async () => {
+    const nodes = repMixer(Float32Array.from([0.1, 0.2, 0.3]));
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["m/relu"], () => [5, 5]));
+    expect(matches.map((m) => m.output)).not.toContain("m/add");
+    expect(refused.map((x) => x.reason)).toContain("CHANNEL_MISMATCH");
+  });
+
   it("folds a BatchNorm before an unpadded conv (and one after it) into one conv: the block's pre-BN", async () => {
     const nodes = [
       node("l/pre", bn(C), ["x"]),

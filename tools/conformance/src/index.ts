@@ -61,7 +61,7 @@ export function familyCases(set: "families" | "families2"): FamilyCase[] {
     output: { ...c.output, file: at(c.output.file)! },
     onnx: { train: at(c.onnx.train)!, train_unfolded: at(c.onnx.train_unfolded)!, deploy: at(c.onnx.deploy)! },
     safetensors:
-      c.safetensors === undefined
+      c.safetensors == null
         ? c.safetensors
         : {
             train: at(c.safetensors.train)!,
