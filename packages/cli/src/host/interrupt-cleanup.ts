@@ -24,9 +24,12 @@ export function trackTemp(path: string): TrackedTemp {
   temps.set(path, entry);
   return {
     committing(work) {
-      const commit = work.finally(() => {
-        if (entry.commit === commit) entry.commit = undefined; // failed: the folder is removable again (abort follows)
-      });
+      // Never rejects (the caller handles `work`'s error); once settled, a folder left (a failed commit,
+      // abort follows) is removable again.
+      const settle = () => {
+        if (entry.commit === commit) entry.commit = undefined;
+      };
+      const commit: Promise<void> = work.then(settle, settle);
       entry.commit = commit;
       return work;
     },
