@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { decodeModel, TensorProto_DataType } from "@reparam/onnx";
 import { convertModel } from "../src/convert-model.js";
 import { formatVerify, verifyModel } from "../src/verify-model.js";
 import { ENCODING_FIXTURES } from "../../../tools/models/src/encodings/encoding-fixtures.js";
@@ -68,6 +69,12 @@ describe("conversions of quantized and float16 models", () => {
         expect(rep.refused.length).toBeGreaterThan(0);
         for (const x of rep.refused) expect(x.message).toMatch(/DequantizeLinear/);
       } else expect(rep.fused.length).toBeGreaterThan(0);
+      if (f.format === "onnx" && f.encoding === "float16") {
+        // Every weight float16, the fused ones included (none came back float32).
+        const types = decodeModel(readFileSync(outMain)).graph!.initializer.map((t) => t.dataType);
+        expect(types.filter((t) => t === TensorProto_DataType.FLOAT)).toEqual([]);
+        expect(types.filter((t) => t === TensorProto_DataType.FLOAT16).length).toBeGreaterThan(2 * rep.fused.length);
+      }
       if (f.format === "tfjs") {
         const json = JSON.parse(readFileSync(outMain, "utf8")) as {
           weightsManifest: { weights: { name: string; quantization?: { dtype: string } }[] }[];
