@@ -17,6 +17,7 @@ const ok: BatchEntry = {
   seconds: 0.5,
   bytes: { input: 1, output: 1 },
   report,
+  warnings: [],
 };
 const mismatch: BatchEntry = { ...ok, input: "/m/b.onnx", status: "mismatch" };
 const error: BatchEntry = {

@@ -43,6 +43,31 @@ describe("reparam convert --exclude", () => {
   });
 });
 
+describe("reparam convert --exclude in a batch", () => {
+  it("warns per model (a line naming it, and its warnings in --json); --strict fails each such model", () => {
+    const dir = tempDir();
+    copyFileSync(onnx, join(dir, "a.onnx"));
+    copyFileSync(join(samples, "repvgg-sample.safetensors"), join(dir, "b.safetensors"));
+    const r = reparam("convert", join(dir, "a.onnx"), join(dir, "b.safetensors"), "--exclude", "stage1/*", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const models = (JSON.parse(r.stdout) as { models: { warnings: string[] }[] }).models;
+    // ONNX names its blocks /stage1/stage1.0, the state dict stage1.0: only the first has a stage1/ segment.
+    expect(models.map((m) => m.warnings.length)).toEqual([0, 1]);
+    expect(r.stderr).toMatch(/b\.safetensors: warning: --exclude 'stage1\/\*' matches no block/);
+    const strict = reparam(
+      "convert",
+      join(dir, "a.onnx"),
+      join(dir, "b.safetensors"),
+      "--exclude",
+      "head*",
+      "--strict",
+      "--force",
+    );
+    expect(strict.code).toBe(1);
+    expect(strict.stderr.match(/error CLI_EXCLUDE_NO_MATCH/g)).toHaveLength(2);
+  });
+});
+
 describe("reparam convert --quiet", () => {
   it("prints nothing but errors: no summary, no warning", () => {
     const dir = tempDir();
