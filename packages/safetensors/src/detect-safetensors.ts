@@ -1,4 +1,5 @@
 import type { FormatFacts } from "@reparam/core";
+import { BUILTIN_SCHEMES } from "./view/schemes/builtin-schemes.js";
 
 /** Largest header the reference reader accepts (bytes). */
 export const MAX_HEADER_SIZE = 100_000_000;
@@ -16,9 +17,9 @@ function looksLikeSafetensors(head: Uint8Array): boolean {
 
 /**
  * True for a `.safetensors` file, a `*.safetensors.index.json`, or bytes that
- * start like one (a u64 header size in range, then `{`). Imports nothing, so
- * a host can tell formats apart before it loads the adapter
- * (`@reparam/safetensors/detect`).
+ * start like one (a u64 header size in range, then `{`). This entry imports
+ * only the schemes' data, so a host can tell formats apart before it loads
+ * the adapter (`@reparam/safetensors/detect`).
  */
 export function detectSafetensors(name: string, head: Uint8Array): boolean {
   return name.endsWith(".safetensors") || isIndexName(name) || looksLikeSafetensors(head);
@@ -32,3 +33,12 @@ export const safetensorsFormat: FormatFacts = {
   suffixes: [".safetensors.index.json"],
   dtypes: ["F32", "F16", "BF16", "F64"],
 };
+
+/**
+ * The built-in naming schemes, each with the family it reports per block, in
+ * detection tie-break order: for a host's help text (`reparam inspect --help`)
+ * without loading the adapter.
+ */
+export const schemeFamilies: readonly { readonly scheme: string; readonly family: string }[] = BUILTIN_SCHEMES.map(
+  (s) => ({ scheme: s.name, family: s.family }),
+);

@@ -1,4 +1,5 @@
 import { familyPatterns } from "@reparam/core";
+import { schemeFamilies } from "@reparam/safetensors/detect";
 import { Option, type Command } from "commander";
 import { formatTable } from "../format-table.js";
 import { inspectModel, type InspectResult } from "../inspect-model.js";
@@ -31,12 +32,15 @@ function formatInspect(r: InspectResult): string {
   ].join("\n");
 }
 
-/** The families the graph matcher names, one line each, for `--help`. */
+/** The families the graph matcher names, then the state-dict naming schemes and their families, for `--help`. */
 function familiesHelp(): string {
   const width = Math.max(...familyPatterns.map((p) => p.family.length));
+  const schemeWidth = Math.max(...schemeFamilies.map((s) => s.scheme.length));
   return [
     "\nFamilies (a block is named after the first that fits):",
     ...familyPatterns.map((p) => `  ${p.family.padEnd(width)}  ${p.description}`),
+    "\nState-dict naming schemes (safetensors, .pth; detected, or --scheme) and the family each reports:",
+    ...schemeFamilies.map((s) => `  ${s.scheme.padEnd(schemeWidth)}  ${s.family}`),
   ].join("\n");
 }
 
