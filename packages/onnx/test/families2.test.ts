@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { decodeModel, type ModelProto } from "../src/index.js";
+import { familyCases, fixtureBytes, fixtureFloat32 } from "../../../tools/conformance/src/index.js";
+import { convert, relativeError, run } from "./_convert.js";
+
+// The long tail of #23 (../shared/conformance/families2). Every conversion must keep the
+// output (within 1e-5 * max|output|), whatever it fuses: the two `expect: "refuse"` cases
+// hold merges that would be wrong. The families the graph matcher already collapses whole
+// are pinned to the deploy graph's ops; the others are #23's work.
+const cases = familyCases("families2");
+const variants = cases.flatMap((c) => (["train", "train_unfolded"] as const).map((v) => [c.name, v, c] as const));
+const WHOLE = new Set(["rtdetr_repvgg", "yolov10_repvggdw", "ghostnetv3", "pplcnetv3", "doctr_fast"]);
+const histogram = (m: ModelProto) => m.graph!.node.map((n) => n.opType).sort();
+const convs = (m: ModelProto) => m.graph!.node.filter((n) => n.opType === "Conv").length;
+
+describe("long-tail family fixtures through the ONNX adapter", () => {
+  it.each(variants)("%s.%s: keeps the output within 1e-5, fused or not", async (name, variant, c) => {
+    const out = await convert(fixtureBytes(c.onnx[variant]));
+    const x = fixtureFloat32(c.input.file);
+    const y = await run(out.bytes, { [out.model.graph!.input[0]!.name]: { data: x, dims: c.input.shape } });
+    const ratio = relativeError(y, fixtureFloat32(c.output.file));
+    console.log(
+      `${name}.${variant}: fused ${out.report.fused.length}, max|diff|/max|output| = ${ratio.toExponential(3)}`,
+    );
+    expect(ratio).toBeLessThanOrEqual(1e-5);
+    // A must-not-merge region keeps its convs: as many as the deploy reference has.
+    if (c.expect === "refuse") expect(convs(out.model)).toBe(convs(decodeModel(fixtureBytes(c.onnx.deploy))));
+  });
+
+  it.each(variants.filter(([name]) => WHOLE.has(name)))(
+    "%s.%s: fuses every block into the deploy graph's ops",
+    async (_, variant, c) => {
+      const out = await convert(fixtureBytes(c.onnx[variant]));
+      expect(out.report.refused).toEqual([]);
+      expect(histogram(out.model)).toEqual(histogram(decodeModel(fixtureBytes(c.onnx.deploy))));
+    },
+  );
+});
