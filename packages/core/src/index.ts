@@ -1,3 +1,9 @@
+/**
+ * Exact structural re-parameterization algebra: fold BatchNorm, merge parallel
+ * conv branches into one conv.
+ *
+ * @module @reparam/core
+ */
 export { ReparamError, isReparamError } from "./contract/reparam-error.js";
 export { bytesSource, collectSink } from "./contract/byte-source.js";
 export type { ByteSource, ByteSink } from "./contract/byte-source.js";

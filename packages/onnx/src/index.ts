@@ -1,3 +1,8 @@
+/**
+ * Find and fuse re-parameterizable blocks in ONNX graphs.
+ *
+ * @module @reparam/onnx
+ */
 export { decodeModel } from "./codec/decode-model.js";
 export { encodeModel } from "./codec/encode-model.js";
 

@@ -1,3 +1,9 @@
+/**
+ * PyTorch checkpoints (torch.save, zip and legacy) read and written without
+ * Python and without executing a pickle.
+ *
+ * @module @reparam/pytorch
+ */
 export { pytorchAdapter } from "./pytorch-adapter.js";
 export type { PytorchModel } from "./pytorch-model.js";
 export { PYTORCH_ERROR_CODES } from "./pytorch-error-code.js";

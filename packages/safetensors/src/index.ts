@@ -1,3 +1,9 @@
+/**
+ * Strict safetensors reader/writer and re-parameterization of state dicts by
+ * naming scheme.
+ *
+ * @module @reparam/safetensors
+ */
 export { SAFETENSORS_ERROR_CODES } from "./safetensors-error-code.js";
 export { decodeSafetensors } from "./codec/decode-safetensors.js";
 export type { SafetensorsPlan } from "./write/plan-safetensors.js";

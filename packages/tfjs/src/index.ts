@@ -1,3 +1,8 @@
+/**
+ * Re-parameterize TF.js layers and graph models.
+ *
+ * @module @reparam/tfjs
+ */
 export { decodeModelJson } from "./codec/decode-model-json.js";
 export { encodeModelJson } from "./codec/encode-model-json.js";
 export { kerasModel } from "./codec/keras-model.js";

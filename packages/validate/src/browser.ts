@@ -6,6 +6,8 @@
  * with runtimes of its own (onnxruntime-web, TF.js): the block-check model,
  * magnitudes and bound, the tensor comparison, seeded values, and the report
  * formatters. The Node entry (`@reparam/validate`) stays as it is.
+ *
+ * @module @reparam/validate/browser
  */
 export { compareTensors, describeRule } from "./compare-tensors.js";
 export type { OutputComparison } from "./compare-tensors.js";

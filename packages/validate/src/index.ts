@@ -1,3 +1,9 @@
+/**
+ * Prove a conversion on a real runtime: run the original and the converted
+ * model side by side (GPU first, CPU fallback) and compare.
+ *
+ * @module @reparam/validate
+ */
 export { validateConversion } from "./validate-conversion.js";
 export type { ValidateOptions } from "./validate-conversion.js";
 export type { SampleReport, ValidationReport } from "./validation-report.js";

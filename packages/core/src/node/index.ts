@@ -15,6 +15,8 @@
  *   await input.close();
  * }
  * ```
+ *
+ * @module @reparam/core/node
  */
 export { fileSource } from "./file-source.js";
 export { openFileInput } from "./open-file-input.js";
