@@ -46,7 +46,7 @@ export function registerConvert(program: Command): void {
     .argument("<inputs...>", `${inputHelp()}; several, or a quoted pattern ('models/*.onnx'), convert a batch`)
     .option(
       "-o, --output <path>",
-      "output path (default: next to the input, with .deploy before the extension; TF.js: a sibling folder); for a batch, an existing folder that receives every output under its default name",
+      "output path, in an existing folder (default: next to the input, with .deploy before the extension; TF.js: a sibling folder); for a batch, an existing folder that receives every output under its default name",
     )
     .addOption(new Option("--format <format>", "input format").choices(formatChoices).default("auto"))
     .option(
@@ -79,7 +79,7 @@ export function registerConvert(program: Command): void {
       "--verify",
       "after converting, run original and converted (or check a state dict block by block); exit 3 on a mismatch",
     )
-    .option("--json", "print one JSON object on stdout and nothing else")
+    .option("--json", "print one JSON object on stdout and nothing else (schema: @reparam/cli/report.schema.json)")
     .option(
       "-q, --quiet",
       "print only errors: no progress, summary or warnings (the exit status tells); --json still prints its object",
