@@ -67,10 +67,11 @@ describe("the --json report schema (packages/cli/schema/reparam-report.schema.js
     expect([out.ok, out.failed, out.schemaVersion]).toEqual([2, 1, 1]);
   });
 
-  it("accepts verify --json of a state dict", () => {
+  it("accepts verify --json of a state dict, and convert --verify --json with its verify field", () => {
     const dir = tempDir();
     const out = join(dir, "d.safetensors");
-    jsonOf(0, "convert", join(samples, "repvgg-sample.safetensors"), "-o", out);
+    const conv = jsonOf(0, "convert", join(samples, "repvgg-sample.safetensors"), "-o", out, "--verify");
+    expect(conv.verify).toMatchObject({ command: "verify", passed: true });
     const v = jsonOf(0, "verify", join(samples, "repvgg-sample.safetensors"), out);
     expect(v).toMatchObject({ schemaVersion: 1, command: "verify", passed: true, identical: true });
   });
