@@ -65,14 +65,27 @@ describe("FastViT RepMixer", () => {
   }
 });
 
-describe("LeViT Conv2d_BN through the linear-bn scheme", () => {
-  it("folds a 4-D c + bn into the module's conv weight and bias", async () => {
+describe("linear-bn beside Conv2d_BN modules", () => {
+  it("fuses the 2-D Linear_BN and BN_Linear and passes 4-D c + bn (a Conv2d_BN) through", async () => {
     const d = new Dict(seededRandom(5));
-    const x = randomInput(d.rand, 4, 6, 6);
-    const y = convBn(x, d.conv("patch_embed.0.c", [8, 4, 3, 3]), d.bn("patch_embed.0.bn", 8), 1, 1);
-    const { report, bytes } = await convertBytes(await d.bytes());
-    expect(report.families).toEqual({ linear_bn: 1 });
-    close(await deployForward(bytes, "patch_embed.0", x, 1), y);
+    d.conv("patch_embed.0.c", [8, 4, 3, 3]);
+    d.bn("patch_embed.0.bn", 8);
+    d.tensors["head.0.c.weight"] = { shape: [6, 8], values: new Float32Array(48).fill(0.25) };
+    d.bn("head.0.bn", 6);
+    d.bn("head.1.bn", 6);
+    d.tensors["head.1.l.weight"] = { shape: [3, 6], values: new Float32Array(18).fill(0.5) };
+    d.tensors["head.1.l.bias"] = { shape: [3], values: new Float32Array(3).fill(0.1) };
+    const input = await d.bytes();
+    const { report, bytes } = await convertBytes(input, { scheme: "linear-bn" });
+    expect(report.fused.map((b) => b.name)).toEqual(["head.0", "head.1"]);
+    const out = await tensorsOf(bytes);
+    expect([out.get("head.0.weight")?.shape, out.get("head.1.weight")?.shape]).toEqual([
+      [6, 8],
+      [3, 6],
+    ]);
+    const before = await tensorsOf(input);
+    for (const k of [...before.keys()].filter((n) => n.startsWith("patch_embed.")))
+      expect(out.get(k)).toEqual(before.get(k));
   });
 });
 

@@ -74,8 +74,8 @@ export function blockShapes(
       for (const k of [keys.gamma, keys.beta, keys.mean, keys.variance]) if (k !== undefined) tensor(k, 1, n);
   };
   const conv = (c: RawConv): ConvKeys => {
-    // A rule marked `linear` takes an nn.Linear [O, I] (read as [O, I, 1, 1]) or a conv.
-    const linear = c.linear === true && info(c.weight).shape.length === 2;
+    // A rule marked `linear` takes an nn.Linear [O, I], read as [O, I, 1, 1].
+    const linear = c.linear === true;
     const stored = tensor(c.weight, linear ? 2 : 4).shape;
     const shape = (linear ? [...stored, 1, 1] : stored) as [number, number, number, number];
     if (shape[2]! % 2 === 0 || shape[3]! % 2 === 0)

@@ -149,7 +149,12 @@ export function scanScheme(
     "scale" in r && r.scaleRequired === true && r.scale !== undefined ? [r.scale] : [],
   );
   const deployed = new Set<string>();
+  // A Linear rule first (LeViT's Linear_BN `c`): a 4-D weight there is a Conv2d_BN, another module, not a broken block.
+  const notLinear = (prefix: string) =>
+    main.linear === true &&
+    info(`${prefix}${fillPath(main.conv, prefixes.get(prefix)![0]!)}.weight`).shape.length !== 2;
   for (const prefix of prefixes.keys()) {
+    if (notLinear(prefix)) continue;
     if (fused(prefix)) {
       for (const k of [deploy.weight, deploy.bias]) deployed.add(prefix + k);
       continue;

@@ -15,6 +15,7 @@ export interface ConvRule extends BranchScale {
   /**
    * An `nn.Linear` (weight `[O, I]`), read as a 1x1 conv `[O, I, 1, 1]`; the
    * deploy weight is written back 2-D (LeViT `Linear_BN`, RepViT `BN_Linear`).
+   * On the first rule, a prefix whose weight is not 2-D is no block.
    */
   readonly linear?: boolean;
 }
