@@ -157,12 +157,17 @@ export async function verifyModel(
     const report = await validateConversion(
       model.folder ? dirname(model.file) : model.file,
       target.folder ? dirname(target.file) : target.file,
-      { ...opts, family: model.runtime, ...(opts.tolerances ? {} : { tolerances: storageTolerances(steps) }) },
+      { ...opts, family: model.runtime, ...(userTolerances(opts) ? {} : { tolerances: storageTolerances(steps) }) },
     );
     return { command: "verify", format, passed: blocks.passed && report.passed, blocks, report };
   } finally {
     await v.close();
   }
+}
+
+/** True when the caller set a tolerance (`--atol`, `--rtol`, a scale): the whole-model rule is then theirs. */
+function userTolerances(opts: ValidateOptions): boolean {
+  return Object.values(opts.tolerances ?? {}).some((v) => v !== undefined);
 }
 
 /** Human text for a verify result: the blocks, then the whole models (or the file comparison), then the verdict. */

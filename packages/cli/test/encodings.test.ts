@@ -11,6 +11,7 @@ import { decodeModel, TensorProto_DataType } from "@reparam/onnx";
 import { convertModel } from "../src/convert-model.js";
 import { formatVerify, verifyModel } from "../src/verify-model.js";
 import { ENCODING_FIXTURES } from "../../../tools/models/src/encodings/encoding-fixtures.js";
+import { reparam } from "./run-cli.js";
 import { storedTensors, storedTfjsTensors } from "./_stored-tensors.js";
 
 const fixtures = fileURLToPath(new URL("../../../tools/models/fixtures/encodings/", import.meta.url));
@@ -118,4 +119,22 @@ describe("verify on wrong re-quantized models", () => {
       expect(r.blocks.blocks.find((b) => b.name === block)?.status).toBe("failed");
     }, 300_000);
   }
+});
+
+describe("reparam convert and verify on a uint8 model", () => {
+  it("prints the re-quantization line and passes verify with the default rules", () => {
+    const out = join(dir, "cli-uint8");
+    const c = reparam("convert", join(fixtures, "tfjs-layers-uint8"), "-o", out);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(
+      /^re-quantized: 14 fused tensors \(uint8, fresh range\), max error 0\.19\d% of a tensor's range/m,
+    );
+    const v = reparam("verify", join(fixtures, "tfjs-layers-uint8"), out);
+    expect(v.code, v.stdout).toBe(0);
+    const j = reparam("convert", join(fixtures, "tfjs-layers-uint8"), "-o", `${out}-json`, "--json");
+    const report = (JSON.parse(j.stdout) as { report: { requantized: { dtype: string; relativeError: number }[] } })
+      .report;
+    expect(report.requantized.map((t) => t.dtype)).toEqual(Array(14).fill("uint8"));
+    for (const t of report.requantized) expect(t.relativeError).toBeLessThanOrEqual(1 / 510 + 1e-6);
+  });
 });
