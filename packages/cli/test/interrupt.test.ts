@@ -64,6 +64,7 @@ describe("reparam convert interrupted", () => {
   it.each([
     ["SIGINT", 130],
     ["SIGTERM", 143],
+    ["SIGHUP", 129],
   ] as const)(
     "exits %s -> %i mid-write, leaving no temporary file and no output",
     async (signal, status) => {

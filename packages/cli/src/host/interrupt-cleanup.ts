@@ -12,7 +12,7 @@ export interface TrackedTemp {
 const temps = new Map<string, { commit: Promise<unknown> | undefined }>();
 
 /** Exit status after a signal, as shells report it: 128 + the signal number. */
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
 /**
  * Registers a temporary folder for removal if the process is interrupted
@@ -51,17 +51,18 @@ function removeTemps(): Promise<unknown>[] {
 }
 
 /**
- * Makes SIGINT (Ctrl-C) and SIGTERM end the process the way the README
- * promises: the temporary folders of conversions in progress are removed
- * (nothing is left beside the output), an output being moved into place is
- * first moved completely (its renames take milliseconds; half of one must not
- * stay), then the process exits 130 (SIGINT) or 143 (SIGTERM). A second
+ * Makes SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed) end the
+ * process the way the README promises: the temporary folders of conversions
+ * in progress are removed (nothing is left beside the output), an output
+ * being moved into place is first moved completely (its renames take
+ * milliseconds; half of one must not stay), then the process exits 128 + the
+ * signal's number: 130 (SIGINT), 143 (SIGTERM), 129 (SIGHUP). A second
  * signal while waiting exits at once. Only the `reparam` binary installs
  * this; a program that imports the CLI keeps its own signal handling.
  */
 export function installInterruptCleanup(stderr: { write(s: string): unknown } = process.stderr): void {
   let received = false;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  for (const signal of ["SIGHUP", "SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       const code = SIGNAL_EXIT[signal];
       const running = removeTemps();
