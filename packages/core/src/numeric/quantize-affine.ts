@@ -58,7 +58,7 @@ export function quantizeAffine(values: ArrayLike<number>, dtype: AffineDtype, pr
   const grid = { min, scale };
   for (let i = 0; i < n; i++) {
     const k = Math.round((values[i]! - min) / scale);
-    q[i] = k < 0 ? 0 : k > qmax ? qmax : k;
+    q[i] = Math.min(qmax, Math.max(0, k));
   }
   return { dtype, bytes, min, scale, maxError: maxError(values, q, grid), range, keptRange: false };
 }
