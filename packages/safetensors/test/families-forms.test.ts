@@ -1,5 +1,8 @@
+import { bytesSource } from "@reparam/core";
 import { type Tensor4, addTensors, batchNorm, maxAbs, maxAbsDiff, seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
+import { entriesFromFile } from "../src/codec/entries-from-file.js";
+import { decodeSafetensors, encodeSafetensorsBytes } from "../src/index.js";
 import { Dict, convBn, deployForward, randomInput } from "./_dict.js";
 import { convertBytes } from "./_memory-io.js";
 import { fixtureBytes } from "../../../tools/conformance/src/index.js";
@@ -124,4 +127,25 @@ describe("Apple ml-fastvit names", () => {
       expect(await tensorsOf(bytes)).toEqual(await tensorsOf(fixtureBytes(`families/${name}.deploy.safetensors`)));
     });
   }
+});
+
+describe("a RepViT-like checkpoint with a BN_Linear head", () => {
+  it("converts the RepVggDw blocks first, then the head with a second pass under scheme linear-bn", async () => {
+    const body = await decodeSafetensors(bytesSource(fixtureBytes("families/repvit_repvggdw.train.safetensors")));
+    const head = await decodeSafetensors(bytesSource(fixtureBytes("families/linear_bn.train.safetensors")));
+    const entries = [
+      ...entriesFromFile(body),
+      ...entriesFromFile(head)
+        .filter((e) => e.name.startsWith("blocks.1."))
+        .map((e) => ({ ...e, name: e.name.replace("blocks.1.", "classifier.") })),
+    ];
+    const both = await encodeSafetensorsBytes(entries, { metadata: body.metadata });
+    const first = await convertBytes(both);
+    expect(first.report.families).toEqual({ repvit_repvggdw: 4 });
+    const second = await convertBytes(first.bytes, { scheme: "linear-bn" });
+    expect(second.report.families).toEqual({ linear_bn: 1 });
+    const out = await tensorsOf(second.bytes);
+    expect(out.get("classifier.weight")?.shape).toEqual([32, 32]);
+    expect(out.get("blocks.0.token_mixer.weight")?.shape).toEqual([16, 1, 3, 3]);
+  });
 });
