@@ -9,7 +9,7 @@ import { decodeModelJson, decodeWeights, encodeWeights, memoryFiles, tfjsAdapter
 import { findTfjsBlocks } from "../src/view/find-tfjs-blocks.js";
 import type { TfjsWeight } from "../src/index.js";
 import type { TfjsModel } from "../src/codec/tfjs-model.js";
-import { convertAndRun, countConvs } from "./convert.js";
+import { convertAndRun, countConvs, opsOf } from "./convert.js";
 import { addRelu, convBn, functional, randomInput, randomizeWeights, saveLayersModel } from "./keras-models.js";
 import { quantizeFloat16, quantizeUint8, sameBytes } from "./quantize.js";
 import { modelInput } from "./model-io.js";
@@ -228,19 +228,27 @@ describe("layers models: blocks left alone", () => {
     expect(res.ratio).toBeLessThanOrEqual(TOLERANCE);
   });
 
-  it("leaves x + BN(x) alone on a Dense output (not NHWC), fuses it on a feature map", async () => {
+  it("leaves x + BN(x) alone on a 2-D tensor (not NHWC), fuses it on a feature map and into a Dense before it", async () => {
     const x = tf.input({ shape: [4], name: "v" });
     const d = L.dense({ units: 4, name: "fc" }).apply(x) as T;
-    const flat = tf.model({
-      inputs: x,
-      outputs: L.add({ name: "res" }).apply([d, L.batchNormalization({ name: "res_bn" }).apply(d) as T]) as T,
-    });
+    const a = L.activation({ activation: "relu", name: "fc_relu" }).apply(d) as T;
+    const residual = (t: T) =>
+      L.add({ name: "res" }).apply([t, L.batchNormalization({ name: "res_bn" }).apply(t) as T]);
+    const flat = tf.model({ inputs: x, outputs: residual(a) as T });
     randomizeWeights(flat, 2);
     const src = await saveLayersModel(flat);
-    flat.dispose();
+    // Dense(x) + BN(Dense(x)) is one Linear: written back as a Dense.
+    const linear = tf.model({ inputs: x, outputs: residual(d) as T });
+    randomizeWeights(linear, 2);
+    const linearSrc = await saveLayersModel(linear);
+    flat.dispose(); // and the Dense both share (disposing linear after it would throw)
     const res = await convertAndRun(src, randomInput([1, 4], 1), [1, 4]);
     expect(res.report.fused).toEqual([]);
     expect(res.ratio).toBe(0);
+    const dense = await convertAndRun(linearSrc, randomInput([1, 4], 1), [1, 4]);
+    expect(dense.report.fused).toHaveLength(1);
+    expect(opsOf(dense.json)).toEqual(["InputLayer", "Dense"]);
+    expect(dense.ratio).toBeLessThanOrEqual(TOLERANCE);
     const map = await build(
       [5, 5, 4],
       (h) => L.add({ name: "res" }).apply([h, L.batchNormalization({ name: "res_bn" }).apply(h) as T]) as T,

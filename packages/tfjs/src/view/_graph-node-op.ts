@@ -4,6 +4,7 @@ import { parseInput, type GraphIndex } from "./_graph-index.js";
 import { tfPadding } from "./_tf-padding.js";
 import type { Float32Pool } from "../codec/_float32-pool.js";
 import { isChannelWeight, isKernelWeight, weightConst } from "./_weight-const.js";
+import { MATMULS, matMulOp } from "./_graph-matmul-op.js";
 import { weightValues } from "../codec/weight-values.js";
 import type { NodeDefJson } from "../codec/graph-topology.js";
 
@@ -38,9 +39,11 @@ export function padPads(index: GraphIndex, tensor: string): readonly [number, nu
  * constant kernel and NHWC; a fused conv is linear only with `fused_ops`
  * exactly `[BiasAdd]` (an activation makes it "other"); a BN must not be in
  * training mode; Mul / Add / AddV2 / BiasAdd / Sub with one per-channel
- * constant are affine; Add / AddV2 / AddN of data are sums; Pad / PadV2 with
- * constant zero batch and channel paddings (and value 0) are pads; VALID
- * AvgPool is an average pool (TF's SAME pooling excludes pads).
+ * constant are affine; MatMul / _FusedMatMul (BiasAdd) by a constant kernel
+ * are 1x1 convs; Add / AddV2 / AddN of data are sums, Sub of two data a
+ * difference (first minus second); Pad / PadV2 with constant zero batch and
+ * channel paddings (and value 0) are pads; VALID AvgPool is an average pool
+ * (TF's SAME pooling excludes pads).
  */
 export function graphNodeOp(
   node: NodeDefJson,
@@ -59,6 +62,7 @@ export function graphNodeOp(
     return isChannelWeight(w) ? weightConst(w, "flat") : undefined;
   };
   if (CONVS.has(node.op)) return result(convOp(node, inputs, data, index, pool) ?? OTHER);
+  if (MATMULS.has(node.op)) return result(matMulOp(node, inputs, data, index) ?? OTHER);
   if (BATCH_NORMS.has(node.op)) {
     const [gamma, beta, mean, variance] = inputs.slice(1, 5).map(flat);
     if (
@@ -83,6 +87,8 @@ export function graphNodeOp(
   }
   if ((node.op === "Add" || node.op === "AddV2" || node.op === "AddN") && consts.length === 0 && data.length >= 2)
     return result({ kind: "add" });
+  if (node.op === "Sub" && consts.length === 0 && inputs.length === 2 && data.length === 2)
+    return result({ kind: "sub" });
   if ((node.op === "Pad" || node.op === "PadV2") && data.length === 1 && inputs[0] === data[0]) {
     const pads = padPads(index, inputs[1]!);
     const value = node.op === "PadV2" ? index.constWeight(inputs[2] ?? "") : undefined;

@@ -10,6 +10,7 @@ import {
 import type { Float32Pool } from "../codec/_float32-pool.js";
 import { filledConst, isChannelWeight, isKernelWeight, weightConst } from "./_weight-const.js";
 import { tfPadding } from "./_tf-padding.js";
+import { denseKernelConst, isDenseKernel } from "./_dense-kernel.js";
 import type { KerasLayerJson } from "../codec/layers-topology.js";
 import type { TfjsWeight } from "../codec/tfjs-weight.js";
 
@@ -27,6 +28,7 @@ const OTHER: LayerOp = { op: { kind: "other" }, weights: [] };
 /**
  * What a Keras layer does, NHWC read as core's NCHW semantics: linear
  * `Conv2D` / `DepthwiseConv2D` (kernels HWIO / `[kh, kw, C, M]` to OIHW),
+ * `Dense` (kernel `[in, out]`, read as a 1x1 conv over the last axis),
  * `BatchNormalization` on the channels axis (missing gamma/beta read as
  * 1/0), `ZeroPadding2D`, `Add`, and `AveragePooling2D` with 'valid'
  * padding (Keras' 'same' pooling excludes pads, which a kernel cannot).
@@ -39,6 +41,8 @@ export function kerasLayerOp(layer: KerasLayerJson, find: LayerWeightFinder, poo
     case "Conv2D":
     case "DepthwiseConv2D":
       return convOp(layer, find, pool);
+    case "Dense":
+      return denseOp(c, find);
     case "BatchNormalization":
       return batchNormOp(c, find);
     case "ZeroPadding2D": {
@@ -89,6 +93,30 @@ function convOp(layer: KerasLayerJson, find: LayerWeightFinder, pool: Float32Poo
     padding: tfPadding(padding, size as Pair, stride, dilation),
     dilation,
     groups: groups as number,
+  };
+  return { op, weights };
+}
+
+function denseOp(c: Readonly<Record<string, unknown>>, find: LayerWeightFinder): LayerOp {
+  const kernel = find("kernel");
+  if (!isDenseKernel(kernel) || !isLinear(c) || c.units !== kernel.shape[1]) return OTHER;
+  const weights = [kernel.name];
+  let bias: ConstRef | undefined;
+  if (c.use_bias !== false) {
+    const b = find("bias");
+    if (!isChannelWeight(b) || b.shape.length !== 1 || b.shape[0] !== kernel.shape[1]) return OTHER;
+    bias = weightConst(b, "flat");
+    weights.push(b.name);
+  }
+  const op: NeutralOp = {
+    kind: "conv",
+    kernel: denseKernelConst(kernel),
+    ...(bias ? { bias } : {}),
+    stride: [1, 1],
+    padding: { kind: "explicit", pads: [0, 0, 0, 0] },
+    dilation: [1, 1],
+    groups: 1,
+    linear: true,
   };
   return { op, weights };
 }

@@ -2,6 +2,7 @@ import { matchBlocks, type Block, type Candidate, type GraphView, type Refusal }
 import { float32Pool } from "../codec/_float32-pool.js";
 import { graphModelView } from "./_graph-view.js";
 import { layersView } from "./_layers-view.js";
+import { isLinearBias } from "./_linear-bias.js";
 import type { TfjsModel } from "../codec/tfjs-model.js";
 
 /** Where a block sits in a TF.js model, in the ids of its graph view. */
@@ -33,7 +34,8 @@ export interface TfjsCandidate extends Candidate {
  * refusals (blocks whose fused conv TF.js cannot express are refused by the
  * adapter's `canWrite`, see `tfjsCanWrite`). Sums of
  * identity branches only (x + BN(x)) are kept only over tensors known to be
- * NHWC, since a Dense output can be summed the same way.
+ * NHWC, since a Dense output can be summed the same way; a Linear and
+ * the constant it adds (MatMul + BiasAdd) are not a block.
  */
 export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: TfjsCandidate[]; refused: Refusal[] }> {
   const pool = float32Pool();
@@ -53,6 +55,7 @@ export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: Tf
     // to be NHWC (it has a spatial size) may become a 1x1 depthwise conv.
     if (m.candidate.layout.branches.every((b) => b.kind === "identity") && view.spatialSize(m.input) === undefined)
       continue;
+    if (isLinearBias(m.nodes)) continue;
     candidates.push({
       ...m.candidate,
       site: { input: m.input, output: m.output, nodes: m.nodes.map((n) => n.id) },

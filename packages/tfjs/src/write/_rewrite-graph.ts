@@ -1,5 +1,6 @@
 import type { FusedWeightMaker } from "./_fused-weights.js";
 import { constNode, fusedConvNode } from "./_graph-fused-nodes.js";
+import { denseWeights, fusedMatMulNode, isDenseGraphBlock } from "./_dense-fused.js";
 import { parseInput, producerName } from "../view/_graph-index.js";
 import { graphModelView } from "../view/_graph-view.js";
 import { replaceWeights, type WeightSwap } from "./_replace-weights.js";
@@ -43,19 +44,19 @@ export function rewriteGraph(
     const consts = new Set<string>();
     for (const n of nodes as NodeDefJson[])
       for (const i of n.input ?? []) for (const c of index.constChain(parseInput(i).tensor)) consts.add(c);
-    const add = fused(
+    // A Linear (MatMul read as a 1x1 conv) is written back as a MatMul.
+    const dense = isDenseGraphBlock(nodes as NodeDefJson[]);
+    const made = fused(
       fusion,
       { kernel, bias },
       model.weights.filter((w) => consts.has(w.name)),
     );
+    const add = dense ? denseWeights(made) : made;
     const size = view.spatialSize(site.input) ?? candidate.layout.inputSize;
-    const node = fusedConvNode(
-      plan,
-      candidate.layout.inChannels,
-      size,
-      { node: name, input: site.input, kernel, bias },
-      nodes as NodeDefJson[],
-    );
+    const names = { node: name, input: site.input, kernel, bias };
+    const node = dense
+      ? fusedMatMulNode(names, nodes as NodeDefJson[])
+      : fusedConvNode(plan, candidate.layout.inChannels, size, names, nodes as NodeDefJson[]);
     insertAt.set(Math.min(...site.nodes.map((id) => position.get(id)!)), [
       constNode(kernel, add[0]!.shape),
       constNode(bias, add[1]!.shape),

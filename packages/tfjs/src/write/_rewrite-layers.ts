@@ -1,6 +1,7 @@
 import type { FusedWeightMaker } from "./_fused-weights.js";
 import { layerName, type KerasNode } from "../view/_keras-graph.js";
 import { kerasFusedLayers } from "./_keras-fused-layers.js";
+import { denseWeights, isDenseLayersBlock, kerasFusedDense } from "./_dense-fused.js";
 import { mapRefs, tensorId, type TensorRef } from "../view/_keras-refs.js";
 import { layersView } from "../view/_layers-view.js";
 import { replaceWeights, type WeightSwap } from "./_replace-weights.js";
@@ -51,14 +52,12 @@ export function rewriteLayers(
       return [mapRefs(reader.layer.inbound_nodes?.[reader.call], () => src)];
     };
     const size = lv.view.spatialSize(site.input) ?? candidate.layout.inputSize;
-    const made = kerasFusedLayers(
-      plan,
-      candidate.layout.inChannels,
-      size,
-      { conv: name, pad: fresh(pad) },
-      nodes.map((n) => n.layer),
-      inbound,
-    );
+    const template = nodes.map((n) => n.layer);
+    // A Linear (Dense read as a 1x1 conv) is written back as a Dense.
+    const dense = isDenseLayersBlock(template);
+    const made = dense
+      ? kerasFusedDense(plan, name, template, inbound)
+      : kerasFusedLayers(plan, candidate.layout.inChannels, size, { conv: name, pad: fresh(pad) }, template, inbound);
     const first = Math.min(...nodes.map((n) => n.index));
     let added = [...made.layers];
     if (graph.sequential && first === 0) {
@@ -75,7 +74,7 @@ export function rewriteLayers(
       { kernel: kernelName, bias: `${name}/bias` },
       model.weights.filter((w) => drop.has(w.name)),
     );
-    swaps.push({ drop, add });
+    swaps.push({ drop, add: dense ? denseWeights(add) : add });
   }
   const rewire = (v: unknown): unknown => mapRefs(v, (r) => replaced.get(tensorId(r)) ?? r);
   // New layers are rewired too: a block may read the output of the block before it.

@@ -1,0 +1,19 @@
+import type { ConstRef } from "@reparam/core";
+import type { TfjsWeight } from "../codec/tfjs-weight.js";
+import { weightConst } from "./_weight-const.js";
+
+/** True for a float32 weight of rank 2 (a Dense / MatMul kernel `[in, out]`). */
+export function isDenseKernel(w: TfjsWeight | undefined): w is TfjsWeight {
+  return w !== undefined && w.dtype === "float32" && w.shape.length === 2;
+}
+
+/**
+ * A Dense / MatMul kernel `[in, out]` as a 1x1 conv's, OIHW `[out, in, 1, 1]`:
+ * y = x W over the last axis is a pointwise conv, so the matcher fuses a
+ * Linear and the BatchNorms around it (LeViT's Linear_BN, RepViT's
+ * BN_Linear) as it fuses a conv. `[in, out]` has the bytes of HWIO
+ * `[1, 1, in, out]`.
+ */
+export function denseKernelConst(w: TfjsWeight): ConstRef {
+  return weightConst({ ...w, shape: [1, 1, w.shape[0]!, w.shape[1]!] }, "hwio");
+}
