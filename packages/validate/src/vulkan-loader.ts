@@ -15,14 +15,19 @@ let found: boolean | undefined;
  * platforms (D3D12, Metal) always say true. Found once per process.
  */
 export function vulkanLoaderFound(): boolean {
-  if (found === undefined) found = process.platform !== "linux" || searchLinux();
+  if (found === undefined) found = findVulkanLoader();
   return found;
 }
 
 const LIB = "libvulkan.so.1";
 
-function searchLinux(): boolean {
-  const fromEnv = (process.env.LD_LIBRARY_PATH ?? "").split(":").filter((d) => d !== "");
+/** {@link vulkanLoaderFound}'s search, uncached, for a given environment and platform. */
+export function findVulkanLoader(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  platform: string = process.platform,
+): boolean {
+  if (platform !== "linux") return true;
+  const fromEnv = (env.LD_LIBRARY_PATH ?? "").split(":").filter((d) => d !== "");
   if (fromEnv.some((d) => existsSync(join(d, LIB)))) return true;
   try {
     // The cache lists each library's name as a NUL-terminated string.
