@@ -149,3 +149,31 @@ describe("a RepViT-like checkpoint with a BN_Linear head", () => {
     expect(out.get("blocks.0.token_mixer.weight")?.shape).toEqual([16, 1, 3, 3]);
   });
 });
+
+describe("a FastViT-like checkpoint: RepMixers beside plain MobileOne blocks", () => {
+  async function merged(): Promise<Uint8Array> {
+    const mixers = await decodeSafetensors(bytesSource(fixtureBytes("families/fastvit_repmixer.train.safetensors")));
+    const mobile = await decodeSafetensors(bytesSource(fixtureBytes("mobileone.train.safetensors")));
+    const entries = [
+      ...entriesFromFile(mixers),
+      ...entriesFromFile(mobile).map((e) => ({ ...e, name: `patch_embed.${e.name}` })),
+    ];
+    return encodeSafetensorsBytes(entries, { metadata: mixers.metadata });
+  }
+
+  it("never fuses a RepMixer's mixer alone: refused under timm-mobileone, whole under timm-fastvit-repmixer", async () => {
+    const input = await merged();
+    const mobile = await convertBytes(input, { scheme: "timm-mobileone" });
+    expect(mobile.report.refused.map((r) => [r.block, r.reason])).toEqual(
+      [0, 1, 2, 3].map((i) => [`blocks.${i}.token_mixer.mixer`, "UNSUPPORTED_BRANCH"]),
+    );
+    expect(mobile.report.refused[0]?.message).toContain("convert with scheme timm-fastvit-repmixer first");
+    const first = await convertBytes(input, { scheme: "timm-fastvit-repmixer" });
+    expect(first.report.families).toEqual({ fastvit_repmixer: 4 });
+    const second = await convertBytes(first.bytes);
+    expect(second.report.refused).toEqual([]);
+    expect(second.report.families).toEqual({ mobileone: mobile.report.fused.length });
+    const out = await tensorsOf(second.bytes);
+    expect([...out.keys()].filter((k) => k.includes("conv_kxk") || k.includes("norm.identity"))).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 import { ReparamError } from "@reparam/core";
 import { countTouched } from "./_check-leftovers.js";
+import { refuseNested } from "./_nested-blocks.js";
 import { schemeRoots } from "./schemes/_scheme-paths.js";
 import type { BlockMatch } from "./block-match.js";
 import { BUILTIN_SCHEMES } from "./schemes/builtin-schemes.js";
@@ -49,7 +50,9 @@ function named(scheme: string | NamingScheme): NamingScheme {
  * (ties: the order of `BUILTIN_SCHEMES`). When every scheme that recognises
  * something fails, the first error of the one with the most blocks that
  * match cleanly (then the most keys under its module names) is thrown: the
- * family the file most looks like names its broken block.
+ * family the file most looks like names its broken block. Either way, a
+ * block that is part of a larger block of another built-in scheme is
+ * refused (see `refuseNested`).
  *
  * @throws ReparamError `SAFETENSORS_NO_SCHEME` (unknown name, or nothing
  *   matches), `SAFETENSORS_BAD_SCHEME`, and {@link matchScheme}'s errors.
@@ -60,20 +63,25 @@ export function selectScheme(
 ): SchemeChoice {
   if (options.scheme !== undefined) {
     const scheme = named(options.scheme);
-    const blocks = matchScheme(tensors, scheme, options);
-    if (blocks.length === 0) {
+    const matched = matchScheme(tensors, scheme, options);
+    if (matched.length === 0) {
       throw noScheme(
         `blocks of scheme ${scheme.name} (keys ending in ${scheme.branches[0].conv}.weight)`,
         "none",
         "is the state dict already in deploy form?",
       );
     }
-    return { scheme, blocks };
+    const others = BUILTIN_SCHEMES.filter((s) => s.name !== scheme.name).map(
+      (s) => scanScheme(tensors, s, options).blocks,
+    );
+    return { scheme, blocks: refuseNested(matched, others) };
   }
+  const found = new Map<NamingScheme, BlockMatch[]>();
   let best: { choice: SchemeChoice; used: number } | undefined;
   let worst: { error: unknown; score: [number, number] } | undefined;
   for (const scheme of BUILTIN_SCHEMES) {
     const { blocks, errors } = scanScheme(tensors, scheme, options);
+    found.set(scheme, blocks);
     if (errors[0] === undefined) {
       const used = blocks.reduce((n, b) => n + b.consumed.length + b.kept.length, 0);
       if (blocks.length > 0 && (best === undefined || used > best.used)) best = { choice: { scheme, blocks }, used };
@@ -84,7 +92,16 @@ export function selectScheme(
     if (worst === undefined || score[0] > worst.score[0] || (score[0] === worst.score[0] && score[1] > worst.score[1]))
       worst = { error: errors[0].error, score };
   }
-  if (best !== undefined) return best.choice;
+  if (best !== undefined) {
+    const { scheme, blocks } = best.choice;
+    return {
+      scheme,
+      blocks: refuseNested(
+        blocks,
+        [...found].filter(([s]) => s !== scheme).map(([, b]) => b),
+      ),
+    };
+  }
   if (worst !== undefined) throw worst.error;
   throw noScheme(
     `the keys of a known family (${BUILTIN_SCHEMES.map((s) => s.name).join(", ")})`,
