@@ -4,6 +4,7 @@ import { blockShapes } from "./_block-shapes.js";
 import { findLeftovers } from "./_check-leftovers.js";
 import { type RawBlock, type RawConv, matchBranches } from "./_match-branches.js";
 import { deployKey, fillPath, isIndexed, schemeRoots, weightPrefixes } from "./schemes/_scheme-paths.js";
+import { notABlock } from "./_not-a-block.js";
 import { scanVariants } from "./_scan-variants.js";
 import type { BlockMatch, ConvKeys } from "./block-match.js";
 import type { NamingScheme } from "./schemes/naming-scheme.js";
@@ -137,29 +138,12 @@ export function scanScheme(
       anchor: first.conv.weight,
     };
   };
-  const main = scheme.branches[0];
-  // A deploy conv named as the main conv (UniRepLKNet `lk_origin`), with its bias and without the main BN: already fused.
-  const fused = (prefix: string) =>
-    main.conv === scheme.deploy &&
-    main.bn !== undefined &&
-    has(prefix + deploy.bias) &&
-    !has(`${prefix}${main.bn}.running_var`);
-  // A required scale marks the family (PP-YOLOE's `alpha`): a prefix without it is another module, not a broken block.
-  const markers = scheme.branches.flatMap((r) =>
-    "scale" in r && r.scaleRequired === true && r.scale !== undefined ? [r.scale] : [],
-  );
   const deployed = new Set<string>();
-  // A Linear rule first (LeViT's Linear_BN `c`): a 4-D weight there is a Conv2d_BN, another module, not a broken block.
-  const notLinear = (prefix: string) =>
-    main.linear === true &&
-    info(`${prefix}${fillPath(main.conv, prefixes.get(prefix)![0]!)}.weight`).shape.length !== 2;
   for (const prefix of prefixes.keys()) {
-    if (notLinear(prefix)) continue;
-    if (fused(prefix)) {
-      for (const k of [deploy.weight, deploy.bias]) deployed.add(prefix + k);
-      continue;
-    }
-    if (markers.some((m) => !has(prefix + m))) continue;
+    const skip = notABlock(scheme, prefix, fillPath(scheme.branches[0].conv, prefixes.get(prefix)![0]!), has, info);
+    // An already fused block's keys are not leftovers; another module's are judged by the roots as usual.
+    if (skip === "fused") for (const k of [deploy.weight, deploy.bias]) deployed.add(prefix + k);
+    if (skip !== undefined) continue;
     const name = prefix === "" ? "(root)" : prefix.slice(0, -1);
     names.set(prefix, name);
     try {

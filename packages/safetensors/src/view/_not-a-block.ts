@@ -1,0 +1,35 @@
+import { deployKey } from "./schemes/_scheme-paths.js";
+import type { NamingScheme } from "./schemes/naming-scheme.js";
+import type { TensorInfo } from "../codec/tensor-info.js";
+
+/**
+ * Why a prefix that has the scheme's main weight is no block of it, or
+ * undefined when it is one:
+ * - `fused`: a deploy conv named as the main conv (UniRepLKNet's
+ *   `lk_origin`), with its bias and without the main BatchNorm: already
+ *   converted, its keys are the deploy ones;
+ * - `other`: another module under the same name: a required scale missing
+ *   (PP-YOLOE's `alpha` marks the family; CSP stages have `conv1`/`conv2`
+ *   too), or a main Linear rule whose weight is not 2-D (the `Conv2d_BN`
+ *   beside LeViT's `Linear_BN`).
+ *
+ * @param mainPath - the main conv's module path under this prefix, placeholders filled.
+ */
+export function notABlock(
+  scheme: NamingScheme,
+  prefix: string,
+  mainPath: string,
+  has: (k: string) => boolean,
+  info: (k: string) => TensorInfo,
+): "fused" | "other" | undefined {
+  const main = scheme.branches[0];
+  if (main.linear === true && info(`${prefix}${mainPath}.weight`).shape.length !== 2) return "other";
+  for (const r of scheme.branches)
+    if ("scale" in r && r.scaleRequired === true && r.scale !== undefined && !has(prefix + r.scale)) return "other";
+  const deployed =
+    main.conv === scheme.deploy &&
+    main.bn !== undefined &&
+    has(prefix + deployKey(scheme.deploy, "bias")) &&
+    !has(`${prefix}${main.bn}.running_var`);
+  return deployed ? "fused" : undefined;
+}
