@@ -2,7 +2,8 @@
 // The re-parameterization families of tools/conformance/fixtures/families as TF.js graph and layers models, made by
 // tools/models (`pnpm families`, fixtures/families-tfjs) from the fixtures' train weights: each converts with one conv
 // (or MatMul / Dense) per block and nothing else of a block left, and the converted model computes the fixture's
-// output.bin (NHWC) within 1e-5 of max |output| (float32 TF.js cpu on a float64 fusion rounded once).
+// output.bin (NHWC) within 1e-5 of max |output| (float32 TF.js cpu on a float64 fusion rounded once); converting
+// that again changes nothing.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -72,6 +73,11 @@ describe("tfjsAdapter on the re-parameterization families", () => {
           ops.filter((o) => o === "Sigmoid").length,
         );
         expect(r.ratio).toBeLessThanOrEqual(TOLERANCE);
+        // The deploy form has nothing left to fuse: converting it again changes no byte.
+        const again = await convertAndRun(r.output, x.data, x.shape, {}, "cpu", want.data);
+        expect(again.report.fused).toEqual([]);
+        expect(again.report.refused).toEqual([]);
+        expect(again.output.written).toEqual(r.output.written);
       });
     }
   }
