@@ -7,12 +7,13 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exampleFixtures, publicPackages, readmeExamples, runExample } from "./readme-examples.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -61,12 +62,13 @@ const npx = (app: string, ...args: string[]) =>
 
 describe("packed packages installed with npm from their tarballs", () => {
   let app = "";
+  let out = "";
   let installed = 0;
 
   // Packs every published package and installs the tarballs into an empty folder the way a user
   // would: npm, install scripts on, a fresh npm cache, only the registry reachable.
   beforeAll(() => {
-    const out = mkdtempSync(join(tmpdir(), "reparam-pack-"));
+    out = mkdtempSync(join(tmpdir(), "reparam-pack-"));
     for (const p of publicPackages())
       execFileSync("pnpm", ["pack", "--pack-destination", out], { cwd: join(root, "packages", p), stdio: "pipe" });
     const tarballs = readdirSync(out).filter((f) => f.endsWith(".tgz"));
@@ -83,6 +85,9 @@ describe("packed packages installed with npm from their tarballs", () => {
       `npm i of the CLI and its @reparam dependencies (tarballs): ${(installed / 2 ** 20).toFixed(1)} MiB on disk`,
     );
   }, 240_000);
+  afterAll(() => {
+    for (const dir of [app, out]) if (dir !== "") rmSync(dir, { recursive: true, force: true });
+  });
 
   it("installs only the CLI's own closure, small and without the verify runtimes", () => {
     expect(publicPackages().sort()).toEqual(runtimePackages());
