@@ -1,7 +1,7 @@
 import type { SkippedBackend } from "./backend-name.js";
 import { describeRule, type OutputComparison } from "./compare-tensors.js";
 import type { LatencyReport, LatencyStats } from "./measure-latency.js";
-import type { Tolerances } from "./tolerances.js";
+import { DEFAULT_TOLERANCES, STORAGE_SCALE_FACTOR, type Tolerances } from "./tolerances.js";
 import type { ValidationReport } from "./validation-report.js";
 
 /** A number in 3 significant digits, exponent form when small or large. */
@@ -44,10 +44,12 @@ export function formatSkipped(skipped: readonly SkippedBackend[]): string[] {
 /** The tolerances and the pass rule in one line; `bounded`: each element also has its block's derived bound. */
 export function formatTolerances(t: Tolerances, bounded = false): string {
   const why = bounded
-    ? "(16 + 2 sqrt(n)) u (M_branches + M_fused) + u_w M_fused per element, M the block's magnitude (every term in absolute value), n its products per output, u = 2^-24, u_w the fused weights' storage roundoff beyond float32"
-    : (t.scale ?? 0) > 0 && t.atol === 0 && t.rtol === 0
-      ? "relative to each output's largest magnitude: the conformance target; each fused block is checked within its own derived bound"
-      : "elementwise, as given";
+    ? "(16 + 2 sqrt(n)) u (M_branches + M_fused) + u_w M_fused per element, M the block's magnitude (every term in absolute value), n its products per output, u = 2^-24, u_w the fused weights' storage roundoff beyond float32; weights re-quantized onto a uint8/uint16 grid add half a step times sum |x| over the element's window"
+    : (t.scale ?? 0) > (DEFAULT_TOLERANCES.scale ?? 0) && t.atol === 0 && t.rtol === 0
+      ? `relative to each output's largest magnitude: the conformance target ${DEFAULT_TOLERANCES.scale} plus ${STORAGE_SCALE_FACTOR} times the fused blocks' summed storage steps (float16 or re-quantized weights); each fused block is checked within its own derived bound`
+      : (t.scale ?? 0) > 0 && t.atol === 0 && t.rtol === 0
+        ? "relative to each output's largest magnitude: the conformance target; each fused block is checked within its own derived bound"
+        : "elementwise, as given";
   return `tolerances: pass when |a - b| <= ${describeRule(t, bounded)} (a converted, b original; ${why})`;
 }
 
