@@ -74,3 +74,19 @@ describe("changeset version on the pending changesets", () => {
         if (name.startsWith("@reparam/")) expect(range, `${f} -> ${name}`).toBe("workspace:*");
   });
 });
+
+describe("pnpm publish --dry-run (the last step of pnpm release)", () => {
+  it("would publish exactly the published packages, private ones never", () => {
+    const folders = workspaceFolders(root);
+    const out = execFileSync(
+      "pnpm",
+      ["-r", "--filter", "./packages/*", "publish", "--dry-run", "--no-git-checks", "--access", "public"],
+      { cwd: root, encoding: "utf8", stdio: "pipe" },
+    );
+    const named = new Set([...out.matchAll(/📦 (@[\w-]+\/[\w-]+)@/g)].map((m) => m[1]));
+    for (const f of folders) {
+      const m = manifest(root, f);
+      expect(named.has(m.name), m.name).toBe(m.private !== true);
+    }
+  }, 60_000);
+});
