@@ -76,7 +76,7 @@ describe("changeset version on the pending changesets", () => {
 });
 
 describe("pnpm publish --dry-run (the last step of pnpm release)", () => {
-  it("would publish exactly the published packages, private ones never", () => {
+  it("lists exactly the published packages, never a private one", () => {
     const folders = workspaceFolders(root);
     const out = execFileSync(
       "pnpm",
