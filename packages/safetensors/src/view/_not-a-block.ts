@@ -10,8 +10,9 @@ import type { TensorInfo } from "../codec/tensor-info.js";
  *   converted, its keys are the deploy ones;
  * - `other`: another module under the same name: a required scale missing
  *   (PP-YOLOE's `alpha` marks the family; CSP stages have `conv1`/`conv2`
- *   too), or a main Linear rule whose weight is not 2-D (the `Conv2d_BN`
- *   beside LeViT's `Linear_BN`).
+ *   too), a main Linear rule whose weight is not 2-D (the `Conv2d_BN`
+ *   beside LeViT's `Linear_BN`), or a main kernel under the rule's
+ *   `minKernel` (a CSP stage's 1x1 `conv1`).
  *
  * @param mainPath - the main conv's module path under this prefix, placeholders filled.
  */
@@ -23,7 +24,10 @@ export function notABlock(
   info: (k: string) => TensorInfo,
 ): "fused" | "other" | undefined {
   const main = scheme.branches[0];
-  if (main.linear === true && info(`${prefix}${mainPath}.weight`).shape.length !== 2) return "other";
+  const shape = info(`${prefix}${mainPath}.weight`).shape;
+  if (main.linear === true && shape.length !== 2) return "other";
+  const min = main.minKernel;
+  if (min !== undefined && shape.length === 4 && (shape[2]! < min || shape[3]! < min)) return "other";
   for (const r of scheme.branches)
     if ("scale" in r && r.scaleRequired === true && r.scale !== undefined && !has(prefix + r.scale)) return "other";
   const deployed =

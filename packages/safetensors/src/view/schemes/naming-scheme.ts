@@ -18,6 +18,12 @@ export interface ConvRule extends BranchScale {
    * On the first rule, a prefix whose weight is not 2-D is no block.
    */
   readonly linear?: boolean;
+  /**
+   * First rule only: a prefix whose main kernel is smaller than this (either
+   * side) is another module, not a block (PP-YOLOE's CSP stages also have a
+   * 1x1 `conv1` beside a `conv2`, not summed).
+   */
+  readonly minKernel?: number;
 }
 
 /**

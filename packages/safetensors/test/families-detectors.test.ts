@@ -1,0 +1,49 @@
+import { bytesSource } from "@reparam/core";
+import { seededRandom } from "@reparam/test-utils";
+import { describe, expect, it } from "vitest";
+import { fixtureBytes } from "../../../tools/conformance/src/index.js";
+import { entriesFromFile } from "../src/codec/entries-from-file.js";
+import { decodeSafetensors, encodeSafetensorsBytes } from "../src/index.js";
+import { Dict } from "./_dict.js";
+import { convertBytes } from "./_memory-io.js";
+import { tensorsOf } from "./_rename.js";
+
+/** The fixture with a CSP stage beside its blocks: 1x1 `conv1` and `conv2` ConvBN pairs on one input, concatenated, not summed. */
+async function withCsp(fixture: string): Promise<Uint8Array> {
+  const d = new Dict(seededRandom(3));
+  d.conv("stages.0.conv1.conv", [4, 8, 1, 1]);
+  d.bn("stages.0.conv1.bn", 4);
+  d.conv("stages.0.conv2.conv", [4, 8, 1, 1]);
+  d.bn("stages.0.conv2.bn", 4);
+  d.conv("stages.0.conv3.conv", [8, 8, 1, 1]);
+  d.bn("stages.0.conv3.bn", 8);
+  const csp = await decodeSafetensors(bytesSource(await d.bytes()));
+  const blocks = await decodeSafetensors(bytesSource(fixtureBytes(fixture)));
+  return encodeSafetensorsBytes([...entriesFromFile(blocks), ...entriesFromFile(csp)], { metadata: blocks.metadata });
+}
+
+describe("PP-YOLOE and YOLOv9 beside a CSP stage's 1x1 conv1/conv2", () => {
+  for (const [name, family, blocks] of [
+    ["ppyoloe_alpha", "ppyoloe_alpha", 4],
+    ["yolov9_repconvn", "yolov9_repconvn", 5],
+  ] as const) {
+    it(`${name}: fuses only the 3x3 + 1x1 blocks and passes the CSP stage through`, async () => {
+      const input = await withCsp(`families/${name}.train.safetensors`);
+      const { report, bytes } = await convertBytes(input);
+      expect(report.families).toEqual({ [family]: blocks });
+      expect(report.refused).toEqual([]);
+      const before = await tensorsOf(input);
+      const after = await tensorsOf(bytes);
+      for (const k of [...before.keys()].filter((n) => n.startsWith("stages.")))
+        expect(after.get(k)).toEqual(before.get(k));
+    });
+  }
+
+  it("refuses PP-YOLOE blocks read as yolov9 (alpha would be left behind)", async () => {
+    const input = await withCsp("families/ppyoloe_alpha.train.safetensors");
+    const { report } = await convertBytes(input, { scheme: "yolov9" });
+    expect(report.fused).toEqual([]);
+    expect(report.refused.map((r) => r.block)).toEqual(["blocks.0", "blocks.1", "blocks.2", "blocks.3"]);
+    expect(report.refused[0]?.message).toContain("convert with scheme ppyoloe first");
+  });
+});
