@@ -3,7 +3,7 @@
  * tested with. They are optional peer dependencies of `@reparam/validate`
  * (see its package.json): `npm i @reparam/cli` stays small and needs no
  * download besides the registry, and each is imported only when a backend
- * that needs it is tried (see {@link importRuntime}). A missing one is a
+ * that needs it is tried (see `importRuntime`). A missing one is a
  * `VALIDATE_RUNTIME_MISSING` error that names it, never a crash at start-up.
  *
  * Why optional peers and not optionalDependencies: npm installs optional
