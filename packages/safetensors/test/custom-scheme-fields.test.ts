@@ -56,6 +56,8 @@ describe("parseNamingScheme: bad newer fields", () => {
     expectCode(bad({ ...BASE, branches: [{ conv: "k", scale: "a..b" }] }), "SAFETENSORS_BAD_SCHEME"));
   it("throws SAFETENSORS_BAD_SCHEME for a variant with a key a form does not have", async () =>
     expectCode(bad({ ...BASE, variants: [{ ...BASE, name: "x" }] }), "SAFETENSORS_BAD_SCHEME"));
+  it("throws SAFETENSORS_BAD_SCHEME for markedBy that is not a list of key paths", async () =>
+    expectCode(bad({ ...BASE, markedBy: [] }), "SAFETENSORS_BAD_SCHEME"));
   it("throws SAFETENSORS_BAD_SCHEME for variants that are not an array", async () =>
     expectCode(bad({ ...BASE, variants: {} }), "SAFETENSORS_BAD_SCHEME"));
 });

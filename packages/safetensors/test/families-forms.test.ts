@@ -35,6 +35,26 @@ describe("RepViT RepVggDw, legacy form", () => {
   });
 });
 
+describe("RepViT beside a plain Conv2d_BN called conv", () => {
+  it("fuses only the module with a 1x1 conv1 and passes conv.c + conv.bn without one through", async () => {
+    const d = new Dict(seededRandom(32));
+    const p = "features.2.token_mixer.";
+    const x = randomInput(d.rand, 8, 5, 5);
+    const y3 = convBn(x, d.conv(`${p}conv.c`, [8, 1, 3, 3]), d.bn(`${p}conv.bn`, 8), 1, 8);
+    const y1 = convBn(x, d.conv(`${p}conv1`, [8, 1, 1, 1], true), undefined, 1, 8);
+    d.conv("stem.conv.c", [8, 3, 3, 3]);
+    d.bn("stem.conv.bn", 8);
+    const input = await d.bytes();
+    const { report, bytes } = await convertBytes(input);
+    expect(report.fused.map((b) => b.name)).toEqual(["features.2.token_mixer"]);
+    close(await deployForward(bytes, "features.2.token_mixer", x, 1), addTensors([y3, y1, x]));
+    const before = await tensorsOf(input);
+    const after = await tensorsOf(bytes);
+    for (const k of [...before.keys()].filter((n) => n.startsWith("stem.")))
+      expect(after.get(k)).toEqual(before.get(k));
+  });
+});
+
 describe("FastViT RepMixer", () => {
   for (const shape of [[8, 1, 1], [1, 8, 1, 1], [1], undefined]) {
     it(`equals x + layer_scale * (mixer(x) - norm(x)) with a layer scale of shape ${shape === undefined ? "none" : `[${shape}]`}`, async () => {

@@ -8,7 +8,8 @@ import type { TensorInfo } from "../codec/tensor-info.js";
  * - `fused`: a deploy conv named as the main conv (UniRepLKNet's
  *   `lk_origin`), with its bias and without the main BatchNorm: already
  *   converted, its keys are the deploy ones;
- * - `other`: another module under the same name: a required scale missing
+ * - `other`: another module under the same name: none of `markedBy`
+ *   (RepViT's 1x1 `conv1`), a required scale missing
  *   (PP-YOLOE's `alpha` marks the family; CSP stages have `conv1`/`conv2`
  *   too), a main Linear rule whose weight is not 2-D (the `Conv2d_BN`
  *   beside LeViT's `Linear_BN`), or a main kernel under the rule's
@@ -28,6 +29,7 @@ export function notABlock(
   if (main.linear === true && shape.length !== 2) return "other";
   const min = main.minKernel;
   if (min !== undefined && shape.length === 4 && (shape[2]! < min || shape[3]! < min)) return "other";
+  if (scheme.markedBy !== undefined && !scheme.markedBy.some((k) => has(prefix + k))) return "other";
   for (const r of scheme.branches)
     if ("scale" in r && r.scaleRequired === true && r.scale !== undefined && !has(prefix + r.scale)) return "other";
   const deployed =

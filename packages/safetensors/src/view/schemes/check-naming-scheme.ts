@@ -56,7 +56,7 @@ function flag(o: Obj, key: string, where: string): void {
   if (o[key] !== undefined && typeof o[key] !== "boolean") fail(`${where}.${key}`, "true or false", o[key]);
 }
 
-const FORM_KEYS = ["deploy", "branches", "postBn", "preBn", "genericRoots"];
+const FORM_KEYS = ["deploy", "branches", "postBn", "preBn", "genericRoots", "markedBy"];
 const SCALE_KEYS = ["scale", "scaleRequired", "negate"];
 
 function checkScale(o: Obj, where: string): void {
@@ -150,6 +150,12 @@ function checkForm(o: Obj, where: string): void {
   if (!Array.isArray(branches) || branches.length === 0)
     fail(`${where}.branches`, "a non-empty array of branch rules", branches);
   branches.forEach((b, i) => checkRule(b, `${where}.branches[${i}]`, i === 0));
+  const marks = o.markedBy;
+  if (
+    marks !== undefined &&
+    (!Array.isArray(marks) || marks.length === 0 || marks.some((k) => typeof k !== "string" || !PLAIN_PATH.test(k)))
+  )
+    fail(`${where}.markedBy`, "a non-empty array of key paths", marks);
   const roots = o.genericRoots;
   if (
     roots !== undefined &&

@@ -144,6 +144,13 @@ export interface NamingScheme {
    * (RepViT `BN_Linear`'s `bn`): folded into the fused conv, which must have no padding.
    */
   readonly preBn?: string;
+  /**
+   * Keys (relative to the block prefix) of which at least one must exist for
+   * a prefix to be a block (RepViT: `conv1.weight` or `conv1.c.weight`, the
+   * 1x1 that tells a `RepVggDw` from a plain `Conv2d_BN` called `conv`);
+   * without any, the prefix is another module and its keys pass through.
+   */
+  readonly markedBy?: readonly string[];
   /** BatchNorm eps of the family (YOLOv9: 1e-3), used when the user gives none. */
   readonly eps?: number;
   /**
@@ -156,7 +163,10 @@ export interface NamingScheme {
 }
 
 /** One more form of a scheme's blocks (see `NamingScheme.variants`). */
-export type NamingSchemeForm = Pick<NamingScheme, "deploy" | "branches" | "postBn" | "preBn" | "genericRoots">;
+export type NamingSchemeForm = Pick<
+  NamingScheme,
+  "deploy" | "branches" | "postBn" | "preBn" | "genericRoots" | "markedBy"
+>;
 
 /** Identity helper that types a naming scheme written in TypeScript. */
 export function defineNamingScheme<const S extends NamingScheme>(scheme: S): S {

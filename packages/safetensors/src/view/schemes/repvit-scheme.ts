@@ -5,7 +5,8 @@ import { defineNamingScheme } from "./naming-scheme.js";
  * depthwise 3x3 ConvNorm (`conv.c`, `conv.bn`), `conv1` a depthwise 1x1 conv
  * with bias, `bn` after the sum; the legacy form has a ConvNorm `conv1.c` +
  * `conv1.bn` and no `bn`. The whole module becomes one conv, as RepViT's
- * `fuse()` does: `${prefix}weight` and `${prefix}bias`.
+ * `fuse()` does: `${prefix}weight` and `${prefix}bias`. The 1x1 marks the
+ * block: a `conv.c` + `conv.bn` without it is a plain `Conv2d_BN`, passed through.
  */
 export const repvitScheme = defineNamingScheme({
   name: "repvit",
@@ -18,5 +19,6 @@ export const repvitScheme = defineNamingScheme({
     { bareIdentity: "x", always: true },
   ],
   postBn: "bn",
+  markedBy: ["conv1.weight", "conv1.c.weight"],
   genericRoots: ["conv", "conv1", "x"],
 });
