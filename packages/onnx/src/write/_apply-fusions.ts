@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import type { FusePlan, GraphBlockMatch } from "@reparam/core";
 import {
   NodeProtoSchema,
+  TensorProto_DataType as DT,
   TensorShapeProtoSchema,
   TensorShapeProto_DimensionSchema,
   TypeProtoSchema,
@@ -17,6 +18,7 @@ import { copyMessage } from "../codec/_copy-message.js";
 import { deadValues } from "./_dead-values.js";
 import { fusedNames } from "./_fused-names.js";
 import { fusedTensors, type FusionSource } from "./_fused-tensors.js";
+import { storedType } from "./_stored-type.js";
 import { nodeReads } from "../view/_graph-names.js";
 import type { PendingData, PendingTensors } from "./_pending-data.js";
 import { floatAttr, intAttr, intsAttr, makeAttribute } from "../codec/attribute-value.js";
@@ -92,14 +94,42 @@ function inputInfo(t: TensorProto): ValueInfoProto {
  * constant (a BN's scale). ONNX gives a node's weights its input's type.
  */
 export function blockDataType(g: OnnxGraphView, match: GraphBlockMatch): number {
+  return blockTypes(g, match).type;
+}
+
+/**
+ * {@link blockDataType}, and the type that constant is stored in: narrower
+ * when the file keeps it float16/bfloat16 behind a Cast to the conv's type
+ * (see {@link storedType}); the fused weights are then stored so too.
+ */
+function blockTypes(g: OnnxGraphView, match: GraphBlockMatch): { type: number; stored: number } {
   const ordered = [...match.nodes.filter((n) => n.op.kind === "conv"), ...match.nodes];
   for (const n of ordered) {
     for (const name of g.nodes.get(n.id)!.input) {
       const c = g.constants.get(name);
-      if (c !== undefined && isFloatType(c.dataType)) return c.dataType;
+      if (c !== undefined && isFloatType(c.dataType)) return { type: c.dataType, stored: storedType(c, g.constants) };
     }
   }
   throw new TypeError(`block '${match.candidate.name}' reads no float constant`); // the matcher needs one for the channel count
+}
+
+/** Cast(input) to `to`, named `name`. */
+function castNode(name: string, input: string, output: string, to: number): NodeProto {
+  return create(NodeProtoSchema, {
+    name,
+    opType: "Cast",
+    input: [input],
+    output: [output],
+    attribute: [makeAttribute("to", intAttr(to))],
+  });
+}
+
+/** `base`, or `base_2`, `base_3`, ...: the first name not in `taken`, which it joins. */
+function freshName(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+  taken.add(name);
+  return name;
 }
 
 /**
@@ -108,7 +138,8 @@ export function blockDataType(g: OnnxGraphView, match: GraphBlockMatch): number 
  * place of the node that made the output. Initializers and constant nodes
  * only the removed nodes used go (from the graph inputs too when they were
  * listed there, `keep_initializers_as_inputs`, and `g` held them as
- * constants), as do value_info entries of removed tensors; new weights are stored in the dtype the block's conv kernel had,
+ * constants), as do value_info entries of removed tensors; new weights are stored in the dtype the block's conv kernel had
+ * (float16/bfloat16 behind a Cast when the file stored the kernel so),
  * their data made only when written (see {@link fusedTensors}). The model
  * passed in is not changed (untouched tensors are shared, not copied); opset
  * and IR version are kept.
@@ -128,7 +159,7 @@ export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: reado
   for (const t of graph.initializer) if (!dead.initializers.has(t.name)) taken.add(t.name);
   for (const n of kept) for (const name of [...nodeReads(n), ...n.output]) taken.add(name);
   const takenNodes = new Set(kept.map((n) => n.name));
-  const replacing = new Map<NodeProto, NodeProto>();
+  const replacing = new Map<NodeProto, NodeProto[]>();
   const added: TensorProto[] = [];
   const pending = new Map<TensorProto, PendingData>();
   for (const { match, source } of fusions) {
@@ -144,21 +175,30 @@ export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: reado
     taken.add(names.weight).add(names.bias);
     takenNodes.add(names.node);
     const linear = match.nodes.some((n) => n.op.kind === "conv" && n.op.linear === true);
-    const fused = fusedTensors(source, blockDataType(g, match), names.weight, names.bias, linear);
+    const { type, stored } = blockTypes(g, match);
+    // Weights the file stores narrower behind a Cast stay so: stored in that type (rounded once), cast as before.
+    const casts: NodeProto[] = [];
+    const storedAs = (name: string) => {
+      if (stored === type) return name;
+      const raw = freshName(`${name}_${stored === DT.BFLOAT16 ? "bfloat16" : "float16"}`, taken);
+      casts.push(castNode(freshName(`${name}_Cast`, takenNodes), raw, name, type));
+      return raw;
+    };
+    const fused = fusedTensors(source, stored, storedAs(names.weight), storedAs(names.bias), linear);
     fused.tensors.forEach((t, i) => pending.set(t, fused.pending[i]!));
     added.push(...fused.tensors);
     const last = match.nodes.find((n) => n.outputs.includes(match.output))!;
-    replacing.set(
-      proto(last.id),
+    replacing.set(proto(last.id), [
+      ...casts,
       linear
         ? gemmNode(names.node, match.input, match.output, names.weight, names.bias)
         : convNode(names.node, match.input, match.output, names.weight, names.bias, source.plan),
-    );
+    ]);
   }
   const stale = new Set([...dead.initializers, ...[...removed, ...dead.nodes].flatMap((n) => n.output)]);
   for (const f of fusions) stale.delete(f.match.output);
   const node = graph.node.flatMap((n) =>
-    replacing.has(n) ? [replacing.get(n)!] : removed.has(n) || dead.nodes.has(n) ? [] : [n],
+    replacing.has(n) ? replacing.get(n)! : removed.has(n) || dead.nodes.has(n) ? [] : [n],
   );
   const legacy = model.irVersion < 4n; // IR 3 lists every initializer among the graph inputs
   const next = copyMessage(graph, {

@@ -2,6 +2,7 @@ import { findDeployConv, readDeployConv, UNIT_ROUNDOFF, type Candidate, type Dep
 import { TensorProto_DataType as DT } from "onnx-buf";
 import { onnxGraphView, type OnnxGraphView } from "../view/onnx-graph-view.js";
 import type { OnnxModel } from "../codec/onnx-model.js";
+import { storedType } from "./_stored-type.js";
 import { unknownBlock } from "./_unknown-block.js";
 
 const UNIT: Partial<Record<number, number>> = {
@@ -32,7 +33,9 @@ export async function onnxDeployConv(
   const found = findDeployConv(entry.graph.view, graph.view, entry.match);
   if (found === undefined) return undefined;
   const weight = graph.nodes.get(found.conv.id)?.input[1];
-  const dataType = weight === undefined ? undefined : graph.constants.get(weight)?.dataType;
+  const c = weight === undefined ? undefined : graph.constants.get(weight);
+  // Weights stored float16 behind a Cast are rounded to float16: their unit is float16's.
+  const dataType = c === undefined ? undefined : storedType(c, graph.constants);
   const size = graph.view.spatialSize(entry.match.input) ?? candidate.layout.inputSize;
   return readDeployConv(found, size, (dataType === undefined ? undefined : UNIT[dataType]) ?? UNIT_ROUNDOFF.float32);
 }

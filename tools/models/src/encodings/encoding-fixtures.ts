@@ -4,7 +4,7 @@ import { onnxModel } from "../emit/emit-onnx.js";
 import { emitTfjsGraph } from "../emit/emit-tfjs-graph.js";
 import { emitTfjsLayers } from "../emit/emit-tfjs-layers.js";
 import type { OpenFile } from "../emit/write-tfjs-shards.js";
-import { toFloat16Onnx } from "./float16-onnx.js";
+import { toFloat16Onnx, toFloat16WeightsOnnx } from "./float16-onnx.js";
 import { quantizeTfjsModel, type TfjsFiles } from "./quantize-tfjs-model.js";
 import { toQdqOnnx } from "./qdq-onnx.js";
 
@@ -27,6 +27,7 @@ export const ENCODING_FIXTURES: readonly EncodingFixture[] = [
     (s): EncodingFixture => ({ main: `tfjs-graph-float16/seed${s}.json`, format: "tfjs", encoding: "float16" }),
   ),
   { main: "float16.onnx", format: "onnx", encoding: "float16" },
+  { main: "float16-weights.onnx", format: "onnx", encoding: "float16" },
   { main: "qdq.onnx", format: "onnx", encoding: "qdq-int8" },
 ];
 
@@ -59,6 +60,8 @@ async function emitted(emit: (open: OpenFile) => Promise<unknown>): Promise<Tfjs
  *   train-form graph models in one folder, `--quantize_float16`;
  * - `float16.onnx`: the train-form ONNX model (Conv -> BatchNormalization)
  *   with every tensor, input and output float16;
+ * - `float16-weights.onnx`: the train-form ONNX model computed in float32
+ *   with its weights stored float16, each behind a `Cast` to float;
  * - `qdq.onnx`: the train-form ONNX model with each Conv weight int8 behind
  *   a `DequantizeLinear`.
  */
@@ -76,6 +79,7 @@ export async function encodingFixtures(): Promise<Map<string, Uint8Array>> {
     put("tfjs-graph-float16", await quantizeTfjsModel(graph, "float16", `seed${seed}`));
   }
   out.set("float16.onnx", encodeModel(toFloat16Onnx(onnxModel(arch, { seed: 0, variant: "train" }))));
+  out.set("float16-weights.onnx", encodeModel(toFloat16WeightsOnnx(onnxModel(arch, { seed: 0, variant: "train" }))));
   out.set("qdq.onnx", encodeModel(toQdqOnnx(onnxModel(arch, { seed: 0, variant: "train" }))));
   return out;
 }

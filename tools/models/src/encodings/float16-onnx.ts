@@ -46,3 +46,23 @@ export function toFloat16Onnx(model: ModelProto): ModelProto {
   graph.valueInfo = [];
   return model;
 }
+
+/**
+ * The model with its float32 weights stored float16 and cast back to float
+ * where they are read (`<name>_float16` initializer + `Cast(to=FLOAT)`
+ * giving `<name>`): half the bytes, computed in float32. Changes `model` in
+ * place and returns it.
+ */
+export function toFloat16WeightsOnnx(model: ModelProto): ModelProto {
+  const graph = model.graph!;
+  const casts: ReturnType<typeof cast>[] = [];
+  graph.initializer = graph.initializer.map((t) => {
+    if (t.dataType !== DT.FLOAT) return t;
+    const bits = narrowFloat16Array(tensorValues(t).values as Float64Array);
+    casts.push(cast(`${t.name}_float16`, t.name, DT.FLOAT));
+    return makeTensor(`${t.name}_float16`, t.dims.map(Number), DT.FLOAT16, new Uint8Array(bits.buffer));
+  });
+  graph.node = [...casts, ...graph.node];
+  graph.valueInfo = [];
+  return model;
+}
