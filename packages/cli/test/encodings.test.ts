@@ -138,3 +138,14 @@ describe("reparam convert and verify on a uint8 model", () => {
     for (const t of report.requantized) expect(t.relativeError).toBeLessThanOrEqual(1 / 510 + 1e-6);
   });
 });
+
+describe("conversions with a forced dtype", () => {
+  it("writes float32 fused weights from weights stored float16 behind a Cast when dtype is f32", async () => {
+    const output = join(dir, "f32-from-float16-weights.onnx");
+    const converted = await convertModel(join(fixtures, "float16-weights.onnx"), { output, dtype: "f32" });
+    const graph = decodeModel(readFileSync(converted.output)).graph!;
+    const fused = graph.initializer.filter((t) => /reparam/.test(t.name));
+    expect(fused.length).toBe(2 * converted.report.fused.length);
+    for (const t of fused) expect(t.dataType, t.name).toBe(TensorProto_DataType.FLOAT);
+  });
+});

@@ -88,7 +88,9 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
       );
     }
     const { model: proto, pending } =
-      graph === undefined ? { model: model.proto, pending: new Map() } : applyFusions(model.proto, graph, fusions);
+      graph === undefined
+        ? { model: model.proto, pending: new Map() }
+        : applyFusions(model.proto, graph, fusions, forced === undefined);
     checkGraph(proto);
     const written = await writeModel(proto, withLazyTensors(proto, pending), output, threshold);
     const notes: string[] = [];

@@ -142,9 +142,15 @@ function freshName(base: string, taken: Set<string>): string {
  * (float16/bfloat16 behind a Cast when the file stored the kernel so),
  * their data made only when written (see {@link fusedTensors}). The model
  * passed in is not changed (untouched tensors are shared, not copied); opset
- * and IR version are kept.
+ * and IR version are kept. `keepStorage` false (a forced dtype) writes the
+ * fused weights in the conv's type even where the file stored them narrower.
  */
-export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: readonly Fusion[]): Fused {
+export function applyFusions(
+  model: ModelProto,
+  g: OnnxGraphView,
+  fusions: readonly Fusion[],
+  keepStorage = true,
+): Fused {
   const graph = model.graph!;
   const proto = (id: string) => g.nodes.get(id)!;
   const removed = new Set(fusions.flatMap((f) => f.match.nodes.map((n) => proto(n.id))));
@@ -175,7 +181,9 @@ export function applyFusions(model: ModelProto, g: OnnxGraphView, fusions: reado
     taken.add(names.weight).add(names.bias);
     takenNodes.add(names.node);
     const linear = match.nodes.some((n) => n.op.kind === "conv" && n.op.linear === true);
-    const { type, stored } = blockTypes(g, match);
+    const types = blockTypes(g, match);
+    const { type } = types;
+    const stored = keepStorage ? types.stored : type;
     // Weights the file stores narrower behind a Cast stay so: stored in that type (rounded once), cast as before.
     const casts: NodeProto[] = [];
     const storedAs = (name: string) => {
