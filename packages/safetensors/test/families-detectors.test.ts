@@ -47,3 +47,15 @@ describe("PP-YOLOE and YOLOv9 beside a CSP stage's 1x1 conv1/conv2", () => {
     expect(report.refused[0]?.message).toContain("convert with scheme ppyoloe first");
   });
 });
+
+describe("RepCPE names on other modules", () => {
+  it("passes a dense conv called pe or pos_enc through: only a depthwise one is a RepCPE", async () => {
+    const d = new Dict(seededRandom(4));
+    d.conv("encoder.pe", [8, 8, 3, 3], true);
+    d.conv("decoder.pos_enc", [8, 8, 3, 3], true);
+    const input = await d.bytes();
+    const { report, bytes } = await convertBytes(input);
+    expect(report.fused).toEqual([]);
+    expect(await tensorsOf(bytes)).toEqual(await tensorsOf(input));
+  });
+});

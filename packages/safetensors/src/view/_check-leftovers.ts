@@ -68,6 +68,8 @@ export interface Leftover {
  * are common elsewhere). One error per prefix (not a `num_batches_tracked` when another key says more).
  *
  * @param blocks - block prefix -> block name.
+ * @param others - prefixes that have the main weight but are other modules
+ *   (`notABlock`): their keys pass through.
  */
 export function findLeftovers(
   names: Iterable<string>,
@@ -76,6 +78,7 @@ export function findLeftovers(
   scheme: NamingScheme,
   roots: ReadonlyMap<string, boolean>,
   has: (key: string) => boolean,
+  others: ReadonlySet<string> = new Set(),
 ): Leftover[] {
   const found = new Map<string, { key: string; error: ReparamError }>();
   const deployWeight = deployKey(scheme.deploy, "weight");
@@ -84,6 +87,7 @@ export function findLeftovers(
     if (used.has(key)) continue;
     for (const [root, generic] of roots) {
       for (const prefix of rootPrefixes(key, root)) {
+        if (others.has(prefix)) continue;
         const seen = found.get(prefix);
         if (seen !== undefined && !seen.key.endsWith(".num_batches_tracked")) continue;
         const block = blocks.get(prefix);

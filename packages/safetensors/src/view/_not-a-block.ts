@@ -13,7 +13,8 @@ import type { TensorInfo } from "../codec/tensor-info.js";
  *   (PP-YOLOE's `alpha` marks the family; CSP stages have `conv1`/`conv2`
  *   too), a main Linear rule whose weight is not 2-D (the `Conv2d_BN`
  *   beside LeViT's `Linear_BN`), or a main kernel under the rule's
- *   `minKernel` (a CSP stage's 1x1 `conv1`).
+ *   `minKernel` (a CSP stage's 1x1 `conv1`), or not depthwise when the
+ *   rule says `depthwise` (a dense conv called `pe`).
  *
  * @param mainPath - the main conv's module path under this prefix, placeholders filled.
  */
@@ -29,6 +30,7 @@ export function notABlock(
   if (main.linear === true && shape.length !== 2) return "other";
   const min = main.minKernel;
   if (min !== undefined && shape.length === 4 && (shape[2]! < min || shape[3]! < min)) return "other";
+  if (main.depthwise === true && shape.length === 4 && shape[1] !== 1) return "other";
   if (scheme.markedBy !== undefined && !scheme.markedBy.some((k) => has(prefix + k))) return "other";
   for (const r of scheme.branches)
     if ("scale" in r && r.scaleRequired === true && r.scale !== undefined && !has(prefix + r.scale)) return "other";

@@ -139,10 +139,12 @@ export function scanScheme(
     };
   };
   const deployed = new Set<string>();
+  const others = new Set<string>();
   for (const prefix of prefixes.keys()) {
     const skip = notABlock(scheme, prefix, fillPath(scheme.branches[0].conv, prefixes.get(prefix)![0]!), has, info);
-    // An already fused block's keys are not leftovers; another module's are judged by the roots as usual.
+    // An already fused block's keys are not leftovers, nor are another module's.
     if (skip === "fused") for (const k of [deploy.weight, deploy.bias]) deployed.add(prefix + k);
+    if (skip === "other") others.add(prefix);
     if (skip !== undefined) continue;
     const name = prefix === "" ? "(root)" : prefix.slice(0, -1);
     names.set(prefix, name);
@@ -161,6 +163,7 @@ export function scanScheme(
     scheme,
     schemeRoots(scheme),
     has,
+    others,
   );
   errors.push(...leftovers.filter((l) => !broken.has(l.prefix)));
   const bad = new Set(errors.map((e) => e.prefix));

@@ -73,7 +73,7 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
   const kind = kinds[0]!;
   if (first && kind !== "conv") fail(where, "a conv rule first (its weight keys define the blocks)", kind);
   if (kind === "conv") {
-    const o = object(value, where, ["conv", "bn", "required", "linear", "minKernel", ...SCALE_KEYS]);
+    const o = object(value, where, ["conv", "bn", "required", "linear", "minKernel", "depthwise", ...SCALE_KEYS]);
     const min = o.minKernel;
     if (min !== undefined && (typeof min !== "number" || !Number.isSafeInteger(min) || min < 1))
       fail(`${where}.minKernel`, "a positive integer", min);
@@ -83,6 +83,7 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
       fail(`${where}.bn`, "the same placeholders ({i}, {k}, {r}) in conv and bn", bn);
     flag(o, "required", where);
     flag(o, "linear", where);
+    flag(o, "depthwise", where);
     checkScale(o, where);
   } else if (kind === "identity") {
     path(object(value, where, ["identity", "required", ...SCALE_KEYS]), "identity", where);

@@ -24,6 +24,11 @@ export interface ConvRule extends BranchScale {
    * 1x1 `conv1` beside a `conv2`, not summed).
    */
   readonly minKernel?: number;
+  /**
+   * First rule only: a prefix whose main kernel is not depthwise (`shape[1]`
+   * 1) is another module, not a block (RepCPE's positional conv always is).
+   */
+  readonly depthwise?: boolean;
 }
 
 /**
