@@ -2,10 +2,13 @@ import { bytesSource } from "@reparam/core";
 import { seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
 import { fixtureBytes } from "../../../tools/conformance/src/index.js";
+import { decodeSafetensorsModel } from "../src/codec/decode-safetensors-model.js";
 import { entriesFromFile } from "../src/codec/entries-from-file.js";
+import { scanScheme } from "../src/view/match-scheme.js";
+import { linearBnScheme } from "../src/view/schemes/linear-bn-scheme.js";
 import { decodeSafetensors, encodeSafetensorsBytes } from "../src/index.js";
 import { Dict } from "./_dict.js";
-import { convertBytes } from "./_memory-io.js";
+import { convertBytes, memoryInput } from "./_memory-io.js";
 import { tensorsOf } from "./_rename.js";
 
 /** The fixture with a CSP stage beside its blocks: 1x1 `conv1` and `conv2` ConvBN pairs on one input, concatenated, not summed. */
@@ -54,6 +57,21 @@ describe("RepCPE names on other modules", () => {
     d.conv("encoder.pe", [8, 8, 3, 3], true);
     d.conv("decoder.pos_enc", [8, 8, 3, 3], true);
     const input = await d.bytes();
+    const { report, bytes } = await convertBytes(input);
+    expect(report.fused).toEqual([]);
+    expect(await tensorsOf(bytes)).toEqual(await tensorsOf(input));
+  });
+});
+
+describe("linear-bn names on other modules", () => {
+  it("passes a Linear called c or l without its BatchNorm through, not renamed", async () => {
+    const d = new Dict(seededRandom(6));
+    d.tensors["head.l.weight"] = { shape: [3, 6], values: new Float32Array(18).fill(0.5) };
+    d.tensors["head.l.bias"] = { shape: [3], values: new Float32Array(3) };
+    d.tensors["proj.c.weight"] = { shape: [6, 4], values: new Float32Array(24).fill(0.25) };
+    const input = await d.bytes();
+    const model = await decodeSafetensorsModel(memoryInput("m.safetensors", { "m.safetensors": input }));
+    expect(scanScheme(model.tensors, linearBnScheme)).toEqual({ blocks: [], errors: [] });
     const { report, bytes } = await convertBytes(input);
     expect(report.fused).toEqual([]);
     expect(await tensorsOf(bytes)).toEqual(await tensorsOf(input));

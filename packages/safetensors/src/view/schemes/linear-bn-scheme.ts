@@ -7,6 +7,7 @@ import { defineNamingScheme } from "./naming-scheme.js";
  *   `Conv2d_BN` of LeViT and RepViT, is another module: passed through);
  * - RepViT's `BN_Linear` (a variant): `bn` then `l` (with bias), the BatchNorm
  *   folded into the Linear's input side.
+ * Without its `bn`, a Linear called `c` or `l` is another module, passed through.
  */
 export const linearBnScheme = defineNamingScheme({
   name: "linear-bn",
@@ -14,5 +15,6 @@ export const linearBnScheme = defineNamingScheme({
   deploy: "",
   branches: [{ conv: "c", bn: "bn", linear: true }],
   genericRoots: ["bn", "c"],
-  variants: [{ deploy: "", branches: [{ conv: "l", linear: true }], preBn: "bn" }],
+  markedBy: ["bn.running_var"],
+  variants: [{ deploy: "", branches: [{ conv: "l", linear: true }], preBn: "bn", markedBy: ["bn.running_var"] }],
 });
