@@ -51,6 +51,20 @@ describe("PP-YOLOE and YOLOv9 beside a CSP stage's 1x1 conv1/conv2", () => {
   });
 });
 
+describe("conv1/conv2 in sequence (a CSPNeXt block: 3x3 then 5x5)", () => {
+  it("is no YOLOv9 or PP-YOLOE block: conv2 of those is 1x1", async () => {
+    const d = new Dict(seededRandom(8));
+    d.conv("neck.blocks.0.conv1.conv", [8, 8, 3, 3]);
+    d.bn("neck.blocks.0.conv1.bn", 8);
+    d.conv("neck.blocks.0.conv2.conv", [8, 1, 5, 5]);
+    d.bn("neck.blocks.0.conv2.bn", 8);
+    const input = await d.bytes();
+    const { report, bytes } = await convertBytes(input);
+    expect(report.fused).toEqual([]);
+    expect(await tensorsOf(bytes)).toEqual(await tensorsOf(input));
+  });
+});
+
 describe("RepCPE names on other modules", () => {
   it("passes a dense conv called pe or pos_enc through: only a depthwise one is a RepCPE", async () => {
     const d = new Dict(seededRandom(4));

@@ -1,4 +1,4 @@
-import { deployKey } from "./schemes/_scheme-paths.js";
+import { deployKey, isIndexed } from "./schemes/_scheme-paths.js";
 import type { NamingScheme } from "./schemes/naming-scheme.js";
 import type { TensorInfo } from "../codec/tensor-info.js";
 
@@ -14,7 +14,8 @@ import type { TensorInfo } from "../codec/tensor-info.js";
  *   too), a main Linear rule whose weight is not 2-D (the `Conv2d_BN`
  *   beside LeViT's `Linear_BN`), or a main kernel under the rule's
  *   `minKernel` (a CSP stage's 1x1 `conv1`), or not depthwise when the
- *   rule says `depthwise` (a dense conv called `pe`).
+ *   rule says `depthwise` (a dense conv called `pe`), or a branch whose
+ *   kernel is not its rule's `kernel` (a CSP block's 5x5 `conv2`).
  *
  * @param mainPath - the main conv's module path under this prefix, placeholders filled.
  */
@@ -31,6 +32,11 @@ export function notABlock(
   const min = main.minKernel;
   if (min !== undefined && shape.length === 4 && (shape[2]! < min || shape[3]! < min)) return "other";
   if (main.depthwise === true && shape.length === 4 && shape[1] !== 1) return "other";
+  for (const r of scheme.branches) {
+    if (!("conv" in r) || r.kernel === undefined || isIndexed(r.conv)) continue;
+    const t = has(`${prefix}${r.conv}.weight`) ? info(`${prefix}${r.conv}.weight`).shape : undefined;
+    if (t !== undefined && t.length === 4 && (t[2] !== r.kernel || t[3] !== r.kernel)) return "other";
+  }
   if (scheme.markedBy !== undefined && !scheme.markedBy.some((k) => has(prefix + k))) return "other";
   for (const r of scheme.branches)
     if ("scale" in r && r.scaleRequired === true && r.scale !== undefined && !has(prefix + r.scale)) return "other";

@@ -73,10 +73,21 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
   const kind = kinds[0]!;
   if (first && kind !== "conv") fail(where, "a conv rule first (its weight keys define the blocks)", kind);
   if (kind === "conv") {
-    const o = object(value, where, ["conv", "bn", "required", "linear", "minKernel", "depthwise", ...SCALE_KEYS]);
-    const min = o.minKernel;
-    if (min !== undefined && (typeof min !== "number" || !Number.isSafeInteger(min) || min < 1))
-      fail(`${where}.minKernel`, "a positive integer", min);
+    const o = object(value, where, [
+      "conv",
+      "bn",
+      "required",
+      "linear",
+      "minKernel",
+      "depthwise",
+      "kernel",
+      ...SCALE_KEYS,
+    ]);
+    for (const k of ["minKernel", "kernel"]) {
+      const n = o[k];
+      if (n !== undefined && (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1))
+        fail(`${where}.${k}`, "a positive integer", n);
+    }
     const conv = path(o, "conv", where, { indexed: true })!;
     const bn = path(o, "bn", where, { optional: true, indexed: true });
     if (bn !== undefined && placeholders(conv) !== placeholders(bn))

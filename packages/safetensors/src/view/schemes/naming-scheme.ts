@@ -25,6 +25,12 @@ export interface ConvRule extends BranchScale {
    */
   readonly minKernel?: number;
   /**
+   * The branch's kernel is k x k in this family (YOLOv9's and PP-YOLOE's 1x1
+   * `conv2`): under a prefix where it has another size, the prefix is another
+   * module (a CSP block's `conv1` -> `conv2` in sequence), not a block.
+   */
+  readonly kernel?: number;
+  /**
    * First rule only: a prefix whose main kernel is not depthwise (`shape[1]`
    * 1) is another module, not a block (RepCPE's positional conv always is).
    */

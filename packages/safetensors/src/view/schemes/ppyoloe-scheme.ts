@@ -13,7 +13,7 @@ export const ppyoloeScheme = defineNamingScheme({
   deploy: "conv",
   branches: [
     { conv: "conv1.conv", bn: "conv1.bn", minKernel: 3 },
-    { conv: "conv2.conv", bn: "conv2.bn", required: true, scale: "alpha", scaleRequired: true },
+    { conv: "conv2.conv", bn: "conv2.bn", required: true, kernel: 1, scale: "alpha", scaleRequired: true },
   ],
   genericRoots: ["conv1", "conv2"],
 });

@@ -12,7 +12,7 @@ export const yolov9Scheme = defineNamingScheme({
   deploy: "conv",
   branches: [
     { conv: "conv1.conv", bn: "conv1.bn", minKernel: 3 },
-    { conv: "conv2.conv", bn: "conv2.bn", required: true },
+    { conv: "conv2.conv", bn: "conv2.bn", required: true, kernel: 1 },
     { identity: "bn" },
   ],
   genericRoots: ["conv1", "conv2", "bn"],
