@@ -70,6 +70,15 @@ describe("conversions of quantized and float16 models", () => {
         expect(rep.refused.length).toBeGreaterThan(0);
         for (const x of rep.refused) expect(x.message).toMatch(/DequantizeLinear/);
       } else expect(rep.fused.length).toBeGreaterThan(0);
+      if (f.encoding === "qdq-int8-exact") {
+        // Folded through the DequantizeLinear: the fused Conv reads the same int8 kernel, only its bias is new.
+        const g = decodeModel(readFileSync(outMain)).graph!;
+        expect(g.node.map((n) => n.opType)).toEqual(["DequantizeLinear", "Conv", "Relu"]);
+        expect(g.node[1]!.input[1]).toBe(g.node[0]!.output[0]);
+        expect(g.initializer.filter((t) => t.dataType === TensorProto_DataType.INT8).map((t) => t.name)).toEqual([
+          "conv.weight_quantized",
+        ]);
+      }
       if (f.format === "onnx" && f.encoding === "float16") {
         // Every weight float16, the fused ones included (none came back float32).
         const types = decodeModel(readFileSync(outMain)).graph!.initializer.map((t) => t.dataType);

@@ -68,6 +68,7 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
       graph = view;
       // Blocks are fused straight into their storage dtype (load + plan) as they are written, one at a time.
       fusions.push({
+        ...(block.keptKernel === undefined ? {} : { keptKernel: block.keptKernel }),
         match: block.match,
         source: { plan: d.plan, load: () => d.load(), fuse: (b, t) => d.fuse(b, t), loaded: (b) => view.reuse(b) },
       });

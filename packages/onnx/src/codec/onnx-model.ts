@@ -14,5 +14,13 @@ export interface OnnxModel {
   /** True when the input kept tensors in external data files. */
   readonly externalData: boolean;
   /** The blocks `findBlocks` returned, by candidate, with the view they were found in; read by encode. */
-  readonly blocks: Map<Candidate, { readonly match: GraphBlockMatch; readonly graph: OnnxGraphView }>;
+  readonly blocks: Map<Candidate, OnnxBlock>;
+}
+
+/** A block `findBlocks` found: the match, the view it was found in, and a quantized kernel the fused conv keeps. */
+export interface OnnxBlock {
+  readonly match: GraphBlockMatch;
+  readonly graph: OnnxGraphView;
+  /** The DequantizeLinear output the fused conv reads as its kernel (a QDQ block whose kernel the fusion leaves unchanged). */
+  readonly keptKernel?: string;
 }

@@ -1,6 +1,7 @@
 import { matchBlocks, refusal, type Candidate, type ConvertOptions, type Refusal } from "@reparam/core";
 import { initializersAsInputs } from "../onnx-convert-options.js";
 import { onnxGraphView, quantizedWeights, weightInputs } from "./onnx-graph-view.js";
+import { unchangedQuantizedKernel } from "./_unchanged-quantized-kernel.js";
 import type { OnnxModel } from "../codec/onnx-model.js";
 
 function runTimeWeights(inputs: readonly string[]): string {
@@ -26,8 +27,11 @@ function quantizedWeightsReason(names: readonly string[]): string {
  * graph inputs read as weights; with `initializersAsInputs: 'inputs'` every
  * block that reads one is refused (`NON_CONSTANT_WEIGHTS`, naming them)
  * instead, so that none is left silently. A block whose weights are
- * integers behind `DequantizeLinear` (a QDQ model) is refused
- * (`FORMAT_UNSUPPORTED`, naming them): the model is never dequantized.
+ * integers behind `DequantizeLinear` (a QDQ model) is fused through the
+ * DequantizeLinear when that is exact (the fusion leaves its one kernel as
+ * it is: the fused conv reads the same integers, only its bias is new),
+ * else refused (`FORMAT_UNSUPPORTED`, naming them): the model is never
+ * dequantized.
  */
 export async function findOnnxBlocks(
   model: OnnxModel,
@@ -41,9 +45,11 @@ export async function findOnnxBlocks(
     const inputs = asInputs ? weightInputs(graph, match.nodes) : [];
     const quantized = quantizedWeights(graph, match.nodes);
     if (inputs.length > 0) refused.push(refusal(match.candidate.name, "NON_CONSTANT_WEIGHTS", runTimeWeights(inputs)));
-    else if (quantized.length > 0)
-      refused.push(refusal(match.candidate.name, "FORMAT_UNSUPPORTED", quantizedWeightsReason(quantized)));
-    else model.blocks.set(match.candidate, { match, graph });
+    else if (quantized.length > 0) {
+      const keptKernel = await unchangedQuantizedKernel(graph, match);
+      if (keptKernel !== undefined) model.blocks.set(match.candidate, { match, graph, keptKernel });
+      else refused.push(refusal(match.candidate.name, "FORMAT_UNSUPPORTED", quantizedWeightsReason(quantized)));
+    } else model.blocks.set(match.candidate, { match, graph });
   }
   return { candidates: [...model.blocks.keys()], refused };
 }

@@ -29,6 +29,8 @@ import { topologicalOrder } from "../view/topological-order.js";
 export interface Fusion {
   readonly match: GraphBlockMatch;
   readonly source: FusionSource;
+  /** A quantized kernel (a DequantizeLinear output) the fused conv reads as it is: only the bias is new. */
+  readonly keptKernel?: string;
 }
 
 /** The rewritten model; the new weights' data is pending (made when written). */
@@ -158,7 +160,7 @@ export function applyFusions(
     graph,
     removed,
     g.constants,
-    fusions.map((f) => f.match.input),
+    fusions.flatMap((f) => [f.match.input, ...(f.keptKernel === undefined ? [] : [f.keptKernel])]),
   );
   const kept = graph.node.filter((n) => !removed.has(n) && !dead.nodes.has(n));
   const taken = new Set([...graph.input, ...graph.output, ...graph.valueInfo].map((v) => v.name));
@@ -168,7 +170,7 @@ export function applyFusions(
   const replacing = new Map<NodeProto, NodeProto[]>();
   const added: TensorProto[] = [];
   const pending = new Map<TensorProto, PendingData>();
-  for (const { match, source } of fusions) {
+  for (const { match, source, keptKernel } of fusions) {
     const first = match.nodes.find((n) => n.op.kind === "conv")!;
     const single = match.candidate.family === "conv-bn" ? proto(first.id).name || first.id : undefined;
     const names = fusedNames(
@@ -192,15 +194,20 @@ export function applyFusions(
       casts.push(castNode(freshName(`${name}_Cast`, takenNodes), raw, name, type));
       return raw;
     };
-    const fused = fusedTensors(source, stored, storedAs(names.weight), storedAs(names.bias), linear);
-    fused.tensors.forEach((t, i) => pending.set(t, fused.pending[i]!));
-    added.push(...fused.tensors);
+    const weight = keptKernel ?? names.weight;
+    const fused = fusedTensors(source, stored, keptKernel ?? storedAs(names.weight), storedAs(names.bias), linear);
+    // A kept quantized kernel is read where it is: only the bias is written.
+    const parts = keptKernel === undefined ? [0, 1] : [1];
+    for (const i of parts) {
+      pending.set(fused.tensors[i]!, fused.pending[i]!);
+      added.push(fused.tensors[i]!);
+    }
     const last = match.nodes.find((n) => n.outputs.includes(match.output))!;
     replacing.set(proto(last.id), [
       ...casts,
       linear
-        ? gemmNode(names.node, match.input, match.output, names.weight, names.bias)
-        : convNode(names.node, match.input, match.output, names.weight, names.bias, source.plan),
+        ? gemmNode(names.node, match.input, match.output, weight, names.bias)
+        : convNode(names.node, match.input, match.output, weight, names.bias, source.plan),
     ]);
   }
   const stale = new Set([...dead.initializers, ...[...removed, ...dead.nodes].flatMap((n) => n.output)]);

@@ -6,7 +6,7 @@ import { emitTfjsLayers } from "../emit/emit-tfjs-layers.js";
 import type { OpenFile } from "../emit/write-tfjs-shards.js";
 import { toFloat16Onnx, toFloat16WeightsOnnx } from "./float16-onnx.js";
 import { quantizeTfjsModel, type TfjsFiles } from "./quantize-tfjs-model.js";
-import { toQdqOnnx } from "./qdq-onnx.js";
+import { qdqBiasAddOnnx, toQdqOnnx } from "./qdq-onnx.js";
 
 /** Seeds of the float16 graph models that share one folder. */
 export const GRAPH_FLOAT16_SEEDS = [0, 1, 2] as const;
@@ -15,7 +15,7 @@ export const GRAPH_FLOAT16_SEEDS = [0, 1, 2] as const;
 export interface EncodingFixture {
   readonly main: string;
   readonly format: "tfjs" | "onnx";
-  /** Storage of its weights: `uint8`, `uint16`, `float16`, `qdq-int8`. */
+  /** Storage of its weights: `uint8`, `uint16`, `float16`, `qdq-int8` (`-exact`: a block folds through its DequantizeLinear). */
   readonly encoding: string;
 }
 
@@ -29,6 +29,7 @@ export const ENCODING_FIXTURES: readonly EncodingFixture[] = [
   { main: "float16.onnx", format: "onnx", encoding: "float16" },
   { main: "float16-weights.onnx", format: "onnx", encoding: "float16" },
   { main: "qdq.onnx", format: "onnx", encoding: "qdq-int8" },
+  { main: "qdq-bias-add.onnx", format: "onnx", encoding: "qdq-int8-exact" },
 ];
 
 async function emitted(emit: (open: OpenFile) => Promise<unknown>): Promise<TfjsFiles> {
@@ -63,7 +64,9 @@ async function emitted(emit: (open: OpenFile) => Promise<unknown>): Promise<Tfjs
  * - `float16-weights.onnx`: the train-form ONNX model computed in float32
  *   with its weights stored float16, each behind a `Cast` to float;
  * - `qdq.onnx`: the train-form ONNX model with each Conv weight int8 behind
- *   a `DequantizeLinear`.
+ *   a `DequantizeLinear`;
+ * - `qdq-bias-add.onnx`: one int8 Conv behind a DequantizeLinear, then a
+ *   bias `Add` (a fold that leaves the kernel as it is).
  */
 export async function encodingFixtures(): Promise<Map<string, Uint8Array>> {
   const arch = architecture("repvgg-sample");
@@ -81,5 +84,6 @@ export async function encodingFixtures(): Promise<Map<string, Uint8Array>> {
   out.set("float16.onnx", encodeModel(toFloat16Onnx(onnxModel(arch, { seed: 0, variant: "train" }))));
   out.set("float16-weights.onnx", encodeModel(toFloat16WeightsOnnx(onnxModel(arch, { seed: 0, variant: "train" }))));
   out.set("qdq.onnx", encodeModel(toQdqOnnx(onnxModel(arch, { seed: 0, variant: "train" }))));
+  out.set("qdq-bias-add.onnx", encodeModel(qdqBiasAddOnnx()));
   return out;
 }

@@ -1,4 +1,11 @@
-import { buildModel, makeTensor, tensorValues, TensorProto_DataType as DT, type ModelProto } from "@reparam/onnx";
+import {
+  buildModel,
+  intsAttr,
+  makeTensor,
+  tensorValues,
+  TensorProto_DataType as DT,
+  type ModelProto,
+} from "@reparam/onnx";
 
 /** One NodeProto (made through buildModel: this package does not depend on onnx-buf itself). */
 const nodeProto = (op: string, inputs: string[], outputs: string[], name: string) =>
@@ -47,5 +54,47 @@ export function toQdqOnnx(model: ModelProto): ModelProto {
   }
   graph.node = nodes;
   graph.initializer = graph.initializer.filter((t) => !done.has(t.name));
+  return model;
+}
+
+/**
+ * A small QDQ model whose one block folds exactly through its
+ * DequantizeLinear: input [1, 3, 8, 8] -> Conv(x, DequantizeLinear(int8
+ * kernel [4, 3, 3, 3], per tensor), pads 1) -> Add(bias [1, 4, 1, 1]) ->
+ * Relu -> output. Folding the Add leaves the kernel as it is (the fused conv
+ * reads the same integers); only the bias is new.
+ */
+export function qdqBiasAddOnnx(): ModelProto {
+  const q = Int8Array.from({ length: 4 * 3 * 9 }, (_, i) => ((i * 37) % 255) - 127);
+  const model = buildModel({
+    opset: 13,
+    name: "qdq-bias-add",
+    inputs: [{ name: "input", dims: [1, 3, 8, 8] }],
+    outputs: [{ name: "output", dims: [1, 4, 8, 8] }],
+    initializers: [
+      { name: "conv.weight_scale", dims: [], data: Float32Array.of(0.01) },
+      { name: "add.bias", dims: [1, 4, 1, 1], data: Float32Array.from({ length: 4 }, (_, i) => 0.25 * i - 0.3) },
+    ],
+    nodes: [
+      {
+        op: "DequantizeLinear",
+        inputs: ["conv.weight_quantized", "conv.weight_scale"],
+        outputs: ["conv.weight"],
+        name: "conv.weight_DequantizeLinear",
+      },
+      {
+        op: "Conv",
+        inputs: ["input", "conv.weight"],
+        outputs: ["conv"],
+        name: "/conv/Conv",
+        attrs: { pads: intsAttr([1, 1, 1, 1]) },
+      },
+      { op: "Add", inputs: ["conv", "add.bias"], outputs: ["add"], name: "/add/Add" },
+      { op: "Relu", inputs: ["add"], outputs: ["output"], name: "/relu/Relu" },
+    ],
+  });
+  model.graph!.initializer.unshift(
+    makeTensor("conv.weight_quantized", [4, 3, 3, 3], DT.INT8, new Uint8Array(q.buffer)),
+  );
   return model;
 }
