@@ -181,7 +181,7 @@ describe("a FastViT-like checkpoint: RepMixers beside plain MobileOne blocks", (
     return encodeSafetensorsBytes(entries, { metadata: mixers.metadata });
   }
 
-  it("never fuses a RepMixer's mixer alone: refused under timm-mobileone, whole under timm-fastvit-repmixer", async () => {
+  it("refuses a RepMixer's mixer under timm-mobileone and fuses the whole RepMixer under timm-fastvit-repmixer", async () => {
     const input = await merged();
     const mobile = await convertBytes(input, { scheme: "timm-mobileone" });
     expect(mobile.report.refused.map((r) => [r.block, r.reason])).toEqual(
