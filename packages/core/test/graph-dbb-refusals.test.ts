@@ -4,6 +4,7 @@ import { seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
 import { graphView, matchBlocks, planBlock, type GraphNodeView, type NeutralOp } from "../src/index.js";
 import { dbbMakers, explicit, node, type Dbb } from "./graph-dbb-nodes.js";
+import { expectFusionEqualsGraph } from "./graph-nodes.js";
 
 const r = seededRandom(12);
 const { constOf, bnOp, vec, convOp, dbbNodes, fuseAndCompare } = dbbMakers(r);
@@ -13,12 +14,15 @@ describe("matchBlocks: DBB refusals", () => {
   const replace = (nodes: GraphNodeView[], id: string, op: NeutralOp) =>
     nodes.map((n) => (n.id === id ? { ...n, op } : n));
 
-  it("reads a Pad that is not a zero spatial pad (the adapter's 'other') as no branch: no DBB block, refused as NON_LINEAR_BRANCH naming it", async () => {
+  it("reads a Pad that is not a zero spatial pad (the adapter's 'other') as no branch: the whole block is refused as NON_LINEAR_BRANCH naming it, its other branches fuse", async () => {
     const nodes = replace(dbbNodes(base), "b/kxk/bn1/pad", { kind: "other" });
     const { matches, refused } = await matchBlocks(graphView(nodes, ["b/add2"], () => [5, 5]));
     expect(refused.map((x) => [x.block, x.reason])).toEqual([["b", "NON_LINEAR_BRANCH"]]);
     expect(refused[0]!.message).toContain("'b/kxk/bn1/pad'");
-    expect(matches.map((m) => m.candidate.family)).not.toContain("dbb");
+    // origin + 1x1 + avg (the sum inside the block that reads x alone), and BN -> unpadded conv2 -> BN after the pad.
+    expect(matches.map((m) => m.output).sort()).toEqual(["b/add1", "b/kxk/bn2"]);
+    expect(matches.flatMap((m) => m.nodes.map((n) => n.id))).not.toContain("b/kxk/bn1/pad");
+    for (const m of matches.filter((x) => x.input === "x")) await expectFusionEqualsGraph(r, nodes, m, 3, [5, 5]);
   });
 
   it("fuses BNAndPad pads that line up only in a bigger kernel ((0, 0, 2, 2) beside pads 1 all round: 4x4)", async () => {

@@ -207,13 +207,17 @@ describe("DBB blocks in ONNX", () => {
     },
   );
 
-  it("does not read an Add with a graph input as a kernel: no block, the model unchanged", async () => {
+  it("does not read an Add with a graph input as a kernel: that branch stays, the sum of the others fuses", async () => {
     const eye = Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
     const out = await compare(dbbModel(3, 3, 1, 5, { identityConst: false }), [1, 3, 5, 5], {
       eye_in: { data: eye, dims: [3, 3, 1, 1] },
     });
-    expect(out.report.families.dbb).toBeUndefined();
+    // The 1x1 -> kxk branch reads its kernel from the graph input: its Add and Conv stay as they are.
+    const idconv = out.model.graph!.node.find((n) => n.opType === "Conv" && n.input[1] === "idconv1_kernel");
+    expect(idconv).toBeDefined();
     expect(opTypes(out.model)).toContain("Add");
+    // What is left fused is the inner sum of dbb_origin and dbb_1x1 (exact on its own), not the whole block.
+    expect(out.report.fused.every((f) => f.branches.length < 4)).toBe(true);
   });
 
   it("refuses a block whose BNAndPad output is also a model output", async () => {

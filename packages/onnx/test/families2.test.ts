@@ -12,6 +12,7 @@ const variants = cases.flatMap((c) => (["train", "train_unfolded"] as const).map
 const WHOLE = new Set([
   "rtdetr_repvgg",
   "yolov10_repvggdw",
+  "repghost",
   "ghostnetv3",
   "pplcnetv3",
   "mobileclip_text",

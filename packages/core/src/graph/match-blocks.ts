@@ -5,7 +5,7 @@ import type { GraphNodeView, GraphView } from "./graph-view.js";
 import { blockChannels, makeMatch, type GraphBlockMatch } from "./make-match.js";
 import { parseBranch, parseNodes, type BranchParse } from "./parse-branch.js";
 import { followingAffines, singleConvBlocks } from "./single-conv-blocks.js";
-import { findSumTrees } from "./sum-tree.js";
+import { childSumTrees, findSumTrees, type SumTree } from "./sum-tree.js";
 
 export type { GraphBlockMatch } from "./make-match.js";
 
@@ -37,6 +37,32 @@ function chooseRoot(parses: readonly BranchParse[][]): BranchParse[] | undefined
     identities ??= picked;
   }
   return identities;
+}
+
+/** True when `t` is computed from one of `targets`, through any ops (a few dozen nodes back at most). */
+function reaches(view: GraphView, t: string, targets: ReadonlySet<string>): boolean {
+  const seen = new Set<string>();
+  const todo = [t];
+  while (todo.length > 0 && seen.size < 64) {
+    const cur = todo.pop()!;
+    if (targets.has(cur)) return true;
+    if (seen.has(cur)) continue;
+    seen.add(cur);
+    todo.push(...(view.producer(cur)?.inputs ?? []));
+  }
+  return false;
+}
+
+/** The sub-trees (recursively) whose leaves do share one input: the ones to try as blocks, with that input. */
+function partBlocks(view: GraphView, subs: readonly SumTree[]): { tree: SumTree; root: string }[] {
+  const found: { tree: SumTree; root: string }[] = [];
+  for (const t of subs) {
+    const parses = chooseRoot(t.leaves.map((l) => parseBranch(view, l)));
+    if (parses !== undefined && blockChannels(view, parses[0]!.root, parses) !== undefined)
+      found.push({ tree: t, root: parses[0]!.root });
+    else found.push(...partBlocks(view, childSumTrees(view, t)));
+  }
+  return found;
 }
 
 /**
@@ -71,12 +97,21 @@ export async function matchBlocks(view: GraphView): Promise<{ matches: GraphBloc
   const refused: Refusal[] = [];
   const owner = new Map<GraphNodeView, string>(); // node -> the block (matched or refused) that holds it
   const hold = (nodes: readonly GraphNodeView[], name: string) => nodes.forEach((n) => owner.set(n, name));
-  for (const tree of findSumTrees(view)) {
+  const trees = findSumTrees(view);
+  for (let k = 0; k < trees.length; k++) {
+    const tree = trees[k]!;
     const leafParses = tree.leaves.map((l) => parseBranch(view, l));
     const parses = chooseRoot(leafParses);
     const channels = parses === undefined ? undefined : blockChannels(view, parses[0]!.root, parses);
     if (parses === undefined || channels === undefined) {
-      const not = explainSum(view, tree, leafParses);
+      // Not one block as a whole: a sum inside it may be one, and the rest a plain residual (RepGhost's
+      // shortcut). When another leaf also reads that sum's input, the whole was meant as one block: say why not.
+      const parts = partBlocks(view, childSumTrees(view, tree));
+      trees.splice(k + 1, 0, ...parts.map((p) => p.tree));
+      const inParts = new Set(parts.flatMap((p) => p.tree.leaves));
+      const roots = new Set(parts.map((p) => p.root));
+      const related = tree.leaves.some((l) => !inParts.has(l) && reaches(view, l, roots));
+      const not = parts.length === 0 || related ? explainSum(view, tree, leafParses) : undefined;
       if (not !== undefined) refused.push(refusal(blockName(tree.nodes.map((n) => n.id)), not.reason, not.message));
       continue;
     }

@@ -72,27 +72,57 @@ export function findSumTrees(view: GraphView): SumTree[] {
   const trees: SumTree[] = [];
   for (const root of view.nodes) {
     if (!isSum(root) || parentOf(view, root) !== undefined) continue;
-    const nodes: GraphNodeView[] = [];
-    const leaves: string[] = [];
-    const scales: AffineNode[][] = [];
-    const walk = (n: GraphNodeView, outer: readonly AffineNode[]) => {
-      n.inputs.forEach((t, i) => {
-        const applied = n.op.kind === "sub" && i === 1 ? [negation(n), ...outer] : outer;
-        const p = view.producer(t);
-        const inner = onlyFeeds(view, t, n) ? scaledSum(view, p) : undefined;
-        if (isSum(p) && onlyFeeds(view, t, n)) walk(p, applied);
-        else if (inner !== undefined) {
-          walk(inner, [p as AffineNode, ...applied]);
-          nodes.push(p!);
-        } else {
-          leaves.push(t);
-          scales.push([...applied]);
-        }
-      });
-      nodes.push(n);
-    };
-    walk(root, []);
-    if (leaves.length >= 2) trees.push({ nodes, leaves, scales, output: root.outputs[0]! });
+    const tree = sumTreeAt(view, root);
+    if (tree !== undefined) trees.push(tree);
   }
   return trees;
+}
+
+/**
+ * The sum tree rooted at `root` (see {@link findSumTrees}), or undefined
+ * when it has fewer than two leaves.
+ */
+export function sumTreeAt(view: GraphView, root: GraphNodeView): SumTree | undefined {
+  const nodes: GraphNodeView[] = [];
+  const leaves: string[] = [];
+  const scales: AffineNode[][] = [];
+  const walk = (n: GraphNodeView, outer: readonly AffineNode[]) => {
+    n.inputs.forEach((t, i) => {
+      const applied = n.op.kind === "sub" && i === 1 ? [negation(n), ...outer] : outer;
+      const p = view.producer(t);
+      const inner = onlyFeeds(view, t, n) ? scaledSum(view, p) : undefined;
+      if (isSum(p) && onlyFeeds(view, t, n)) walk(p, applied);
+      else if (inner !== undefined) {
+        walk(inner, [p as AffineNode, ...applied]);
+        nodes.push(p!);
+      } else {
+        leaves.push(t);
+        scales.push([...applied]);
+      }
+    });
+    nodes.push(n);
+  };
+  walk(root, []);
+  return leaves.length >= 2 ? { nodes, leaves, scales, output: root.outputs[0]! } : undefined;
+}
+
+/**
+ * The trees rooted at the sums that feed `tree`'s root directly (through a
+ * scale or not): when the whole tree is not one block, a part of it may be
+ * (RepGhost's `cheap(x) + fusion_bn(x)` inside a residual `shortcut + ...`).
+ */
+export function childSumTrees(view: GraphView, tree: SumTree): SumTree[] {
+  const root = tree.nodes[tree.nodes.length - 1]!;
+  const inside = new Set(tree.nodes);
+  const out: SumTree[] = [];
+  for (const t of root.inputs) {
+    const first: GraphNodeView | undefined = view.producer(t);
+    // Through a scale over a sub-sum (a tree node that is not a sum).
+    const scale = first !== undefined && inside.has(first) && isScale(first) ? first : undefined;
+    const p = scale === undefined ? first : view.producer(scale.inputs[0]!);
+    if (p === undefined || !isSum(p) || !inside.has(p)) continue;
+    const sub = sumTreeAt(view, p);
+    if (sub !== undefined) out.push(sub);
+  }
+  return out;
 }
