@@ -1,13 +1,15 @@
 /// <reference types="node" />
 // --dtype keep on graph models: a fused kernel whose values did not change (a bias Add folded into a
 // _FusedConv2D) keeps its exact bytes, float16 or uint8; a changed one is re-encoded in the input's encoding.
+import { memoryOutput, reparameterize } from "@reparam/core";
 import { describe, expect, it } from "vitest";
-import { decodeModelJson, decodeWeights } from "../src/index.js";
+import { decodeModelJson, decodeWeights, tfjsAdapter } from "../src/index.js";
 import type { TfjsWeight } from "../src/index.js";
 import { convertAndRun } from "./convert.js";
 import { GraphBuilder } from "./graph-builder.js";
 import { randomInput } from "./keras-models.js";
 import { quantizeFloat16, quantizeUint8, sameBytes } from "./quantize.js";
+import { modelInput } from "./model-io.js";
 import { encodedSource } from "./run-model.js";
 
 const fused = { op: "_FusedConv2D", fusedOps: ["BiasAdd"] };
@@ -40,5 +42,23 @@ describe("graph models with --dtype keep", () => {
     expect(sameBytes(kernelOut!.bytes, kernelIn.bytes)).toBe(true);
     const kept = res.report.requantized?.find((t) => t.name === kernelOut!.name);
     expect(kept).toMatchObject({ dtype: "uint8", keptRange: true, maxError: 0 });
+  });
+});
+
+describe("graph models with --dtype f16", () => {
+  it("refuses a fused value past float16's range with core's CORE_NON_FINITE, and writes it with f32", async () => {
+    // A 3x3 + 1x1 block scaled by 1e6 afterwards: fused kernel values far past 65504.
+    const g = new GraphBuilder(11);
+    const x = g.placeholder("input", [6, 6, 4]);
+    const sum = g.op("blk/add", "AddV2", [
+      g.conv("blk/dense", x, [3, 3, 4, 4], fused),
+      g.conv("blk/1x1", x, [1, 1, 4, 4], fused),
+    ]);
+    const scaled = g.op("blk/mul", "Mul", [sum, g.constant("blk/scale", [4], Float32Array.of(1e6, 1e6, 1e6, 1e6))]);
+    const src = g.build(x, g.op("out", "Relu", [scaled]));
+    const f16 = reparameterize(tfjsAdapter, modelInput(src), memoryOutput("model.json"), { dtype: "f16" });
+    await expect(f16).rejects.toMatchObject({ code: "CORE_NON_FINITE" });
+    const f32 = await reparameterize(tfjsAdapter, modelInput(src), memoryOutput("model.json"), { dtype: "f32" });
+    expect(f32.fused).toHaveLength(1);
   });
 });

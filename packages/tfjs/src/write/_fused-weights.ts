@@ -1,4 +1,4 @@
-import { hwioFusable, type FusePlan } from "@reparam/core";
+import { hwioFusable, narrowFloat16, type Block, type FusePlan } from "@reparam/core";
 import { float32Pool } from "../codec/_float32-pool.js";
 import { oihwToTf, type KernelDims, type KernelStorage } from "../codec/_kernel-layout.js";
 import type { TfjsWeight } from "../codec/tfjs-weight.js";
@@ -48,6 +48,7 @@ type Part = "kernel" | "bias";
  */
 export function fusedWeightMaker(option: FusedDtypeOption): FusedWeightMaker {
   const pool = float32Pool();
+  const wide = float64Scratch();
   return (fusion, names, read) => {
     const { candidate, plan } = fusion;
     const c = candidate.layout.inChannels;
@@ -65,15 +66,29 @@ export function fusedWeightMaker(option: FusedDtypeOption): FusedWeightMaker {
           ? "f16"
           : "f64";
     const { loadHwio, fuse: fuseBlock } = fusion;
+    // float16 in HWIO: fused into one reused float64 buffer, each value narrowed once; a value past
+    // float16's range is left to core's own float16 fusion, whose finiteness guard names it.
+    const halfHwio = (block: Block, n: number, o: number): Fused => {
+      const k64 = wide.take(n);
+      const b64 = new Float64Array(o);
+      fuseBlock(block, { dtype: "f64", hwio: true, kernel: k64, bias: b64 });
+      const kernel = narrowFloat16Into(k64, new Uint16Array(n));
+      const bias = narrowFloat16Into(b64, new Uint16Array(o));
+      if (kernel === undefined || bias === undefined) return fuseBlock(block, { dtype: "f16", hwio: true }) as Fused;
+      return { kernel, bias };
+    };
     const fuse = async (): Promise<Fused> => {
       if (!depthwise && loadHwio !== undefined && hwioFusable(candidate.layout, plan)) {
         // Dense RepVGG-shaped: fused in TF's layout straight from the stored kernels, no transposes.
         const block = await loadHwio();
-        const fused = fuseBlock(block, {
-          dtype: store,
-          hwio: true,
-          ...(store === "f32" ? { kernel: pool.take(n) } : {}),
-        }) as Fused;
+        const fused =
+          store === "f16"
+            ? halfHwio(block, n, o)
+            : (fuseBlock(block, {
+                dtype: store,
+                hwio: true,
+                ...(store === "f32" ? { kernel: pool.take(n) } : {}),
+              }) as Fused);
         candidate.recycle(block);
         return fused;
       }
@@ -140,4 +155,26 @@ export function fusedWeightMaker(option: FusedDtypeOption): FusedWeightMaker {
       },
     ];
   };
+}
+
+/** One float64 buffer, grown as needed, lent as views of the asked length (one user at a time: no await while lent). */
+function float64Scratch(): { take(n: number): Float64Array } {
+  let buf = new Float64Array(0);
+  return {
+    take: (n) => {
+      if (buf.length < n) buf = new Float64Array(n);
+      return buf.subarray(0, n);
+    },
+  };
+}
+
+/** `values` narrowed to float16 bits into `out`, each rounded once; undefined when one overflows to infinity (or was not finite). */
+function narrowFloat16Into(values: Float64Array, out: Uint16Array): Uint16Array | undefined {
+  let exp = 0;
+  for (let i = 0; i < values.length; i++) {
+    const h = narrowFloat16(values[i]!);
+    out[i] = h;
+    exp |= (h & 0x7c00) === 0x7c00 ? 1 : 0;
+  }
+  return exp === 0 ? out : undefined;
 }
