@@ -10,11 +10,14 @@ describe("README", () => {
   it("shows an example that converts a checkpoint in memory, as written", async () => {
     const bytes = fixtureBytes("pth/repvgg_tiny.train.pth");
     const modules = { "@reparam/core": core, "@reparam/pytorch": pytorch };
-    const { report, deploy } = await runReadmeExample(new URL("../README.md", import.meta.url), modules, { bytes }, [
-      "report",
-      "deploy",
-    ]);
+    const { report, deploy } = await runReadmeExample(
+      new URL("../README.md", import.meta.url),
+      modules,
+      { "model.pth": bytes },
+      ["report", "deploy"],
+    );
     expect((report as core.ConversionReport).fused).toHaveLength(5);
-    expect(deploy).toEqual((await convertPth(bytes, "model.deploy.pth", { eps: 1e-5 })).bytes);
+    // The README writes the deploy state dict as safetensors: the same bytes as that conversion.
+    expect(deploy).toEqual((await convertPth(bytes, "model.deploy.safetensors", { eps: 1e-5 })).bytes);
   });
 });

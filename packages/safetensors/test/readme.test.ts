@@ -10,10 +10,12 @@ describe("README", () => {
   it("shows an example that converts a state dict in memory, as written", async () => {
     const bytes = fixtureBytes("repvgg_tiny.train.safetensors");
     const modules = { "@reparam/core": core, "@reparam/safetensors": safetensors };
-    const { report, deploy } = await runReadmeExample(new URL("../README.md", import.meta.url), modules, { bytes }, [
-      "report",
-      "deploy",
-    ]);
+    const { report, deploy } = await runReadmeExample(
+      new URL("../README.md", import.meta.url),
+      modules,
+      { "model.safetensors": bytes },
+      ["report", "deploy"],
+    );
     expect((report as core.ConversionReport).fused).toHaveLength(5);
     expect(deploy).toEqual((await convertBytes(bytes, { eps: 1e-5 })).bytes);
   });
