@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Block, Branch } from "../src/block/block.js";
+import type { Block, Branch, ConvBranch } from "../src/block/block.js";
 import type { BatchNorm } from "../src/block/batch-norm.js";
 import type { KernelShape } from "../src/block/kernel.js";
 import { classifyFamily, familyPatterns } from "../src/graph/classify-family.js";
@@ -30,7 +30,10 @@ describe("family patterns", () => {
     mobileone: block([conv(3, 3), conv(3, 3), conv(1, 1), { kind: "identity", bn }]),
     repvgg: block([conv(3, 3), conv(1, 1), { kind: "identity", bn }]),
     "bn-conv": { ...block([conv(1, 1)]), preBn: bn },
-    "dilated-reparam": block([conv(7, 7), { ...conv(3, 3), dilation: [3, 3], pads: [3, 3, 3, 3] }]),
+    "dilated-reparam": block([
+      conv(7, 7),
+      { ...(conv(3, 3) as ConvBranch<KernelShape>), dilation: [3, 3], pads: [3, 3, 3, 3] },
+    ]),
     "large-kernel": block([conv(7, 7), conv(3, 3)]),
   };
 
