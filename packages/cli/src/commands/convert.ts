@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { schemeFamilies } from "@reparam/safetensors/detect";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { convertModel } from "../convert-model.js";
 import { EXIT } from "../exit-codes.js";
@@ -51,7 +52,7 @@ export function registerConvert(program: Command): void {
     .addOption(new Option("--format <format>", "input format").choices(formatChoices).default("auto"))
     .option(
       "--scheme <name>",
-      `state-dict naming scheme (${formatsTaking("--scheme")}): repvgg, timm-repvgg, mobileone, ... (default: detected)`,
+      `state-dict naming scheme (${formatsTaking("--scheme")}): ${schemeFamilies.map((s) => s.scheme).join(", ")} (default: detected)`,
     )
     .option(
       "--eps <number>",

@@ -70,6 +70,9 @@ function convOp(layer: KerasLayerJson, find: LayerWeightFinder, pool: Float32Poo
   const dilation = configPair(c.dilation_rate, 1);
   const padding = convPaddingName(c);
   if (!size || !stride || !dilation || !padding || !isLinear(c) || !isChannelsLast(c)) return OTHER;
+  // tfjs-layers 4.x runs DepthwiseConv2D without its dilation_rate (it passes null to depthwiseConv2d): the
+  // model computes something other than its config says, and a fused conv would compute the config. Leave it.
+  if (depthwise && (dilation[0] !== 1 || dilation[1] !== 1)) return OTHER;
   const kernel = find(depthwise ? "depthwise_kernel" : "kernel");
   if (!isKernelWeight(kernel) || kernel.shape[0] !== size[0] || kernel.shape[1] !== size[1]) return OTHER;
   const [, , i, o] = kernel.shape as [number, number, number, number];
