@@ -1,7 +1,7 @@
 // Issue #17: verify passes every correct conversion (no false rejects) of every conformance case
 // and every small model tools/models generates, in every format, networks with near-zero BN
 // variances and eps 1e-3 included; the mutation walk is in verify-mutations.test.ts.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatVerify, verifyModel } from "../src/verify-model.js";
@@ -15,9 +15,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function convertAndVerify(e: CorpusEntry, i: number): Promise<{ passed: boolean; text: string; fused: number }> {
   const options = e.eps === undefined ? {} : { eps: e.eps };
   const base = e.path.replace(/\/$/, "").split("/").pop()!;
+  const folder = join(dir, `out-${i}`);
+  mkdirSync(folder, { recursive: true }); // -o into a missing folder is an error
   const output = join(
-    dir,
-    `out-${i}`,
+    folder,
     base.includes(".") ? base.replace(/(\.safetensors|\.onnx)$/, ".deploy$1") : `${base}.deploy`,
   );
   const converted = await convertModel(e.path, { ...options, output });

@@ -4,7 +4,7 @@
 // itself rounded by 2^-11 relative, more than a 1e-3 change is worth). MUTATION_POSITIONS sets
 // the positions per tensor (default 2; "all" for every one); MUTATION_FULL=1 walks every small
 // architecture in every format instead of the sample in every format and the others in ONNX.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Decision, DeployConv } from "@reparam/core";
@@ -44,6 +44,7 @@ interface Walk {
 
 async function walk(e: CorpusEntry, i: number, out: Walk): Promise<void> {
   const options = e.eps === undefined ? {} : { eps: e.eps };
+  mkdirSync(join(dir, `m${i}`), { recursive: true }); // -o into a missing folder is an error
   const converted = await convertModel(e.path, {
     ...options,
     output: join(
