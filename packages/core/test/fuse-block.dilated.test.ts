@@ -131,4 +131,16 @@ describe("fuseBlock with dilated branches", () => {
     const taps = [...r.conv.kernel.data.keys()].filter((i) => r.conv.kernel.data[i] !== 0);
     expect(taps).toEqual([0, 3, 6, 21, 24, 27, 42, 45, 48]);
   });
+
+  it("refuses mixed dilations that would spread into a kernel of more than 127 taps (DILATION_MISMATCH)", () => {
+    const rand = seededRandom(8);
+    const r = 2 ** 32; // a hostile dilation_rate
+    const res = planBlock({
+      name: "h",
+      inChannels: 2,
+      branches: [convBranch(rand, 2, 2, 3, 3), convBranch(rand, 2, 2, 3, 3, { dilation: [r, 1], pads: [r, 1, r, 1] })],
+    });
+    expect(res.ok || res.refusal.reason).toBe("DILATION_MISMATCH");
+    expect(res.ok || res.refusal.message).toMatch(/at most 127/);
+  });
 });

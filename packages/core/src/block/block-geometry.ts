@@ -18,6 +18,13 @@ type AxisResult =
   | { ok: true; k: number; d: number; begin: number; end: number; offsets: number[]; steps: number[] }
   | { ok: false; refusal: Refusal };
 
+/**
+ * The largest kernel extent (taps per axis) mixed dilations may spread into:
+ * beyond any real large kernel (RepLKNet 31, SLaK 51), and small enough that
+ * a hostile dilation cannot make the fused kernel huge.
+ */
+const MAX_SPREAD_EXTENT = 127;
+
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
@@ -81,6 +88,15 @@ function alignAxis(
     steps.push(v.k > 1 ? step : 1);
     k = Math.max(k, px / d + (v.k > 1 ? step : 1) * (v.k - 1) + 1);
   }
+  if (steps.some((x) => x !== 1) && k > MAX_SPREAD_EXTENT)
+    return {
+      ok: false,
+      refusal: refusal(
+        name,
+        "DILATION_MISMATCH",
+        `dilations ${[...new Set(views.filter((u) => u.k > 1).map((u) => u.d))].join(", ")} on ${axisName} would spread into a ${k}-tap kernel (at most ${MAX_SPREAD_EXTENT})`,
+      ),
+    };
   const span = d * (k - 1); // extent of the block kernel minus one
   let end: number;
   if (n !== undefined) {
