@@ -13,6 +13,11 @@ const conv = (kh: number, kw: number): Branch<KernelShape> => ({
   ...geometry,
   bn,
 });
+/** A conv branch with no BatchNorm (a conv with bias). */
+const bare = (k: number): Branch<KernelShape> => {
+  const { bn: _, ...rest } = conv(k, k) as ConvBranch<KernelShape>;
+  return rest;
+};
 const block = (branches: Branch<KernelShape>[], postBn?: BatchNorm): Block<KernelShape> => ({
   name: "b",
   inChannels: 4,
@@ -35,6 +40,8 @@ describe("family patterns", () => {
       { ...(conv(3, 3) as ConvBranch<KernelShape>), dilation: [3, 3], pads: [3, 3, 3, 3] },
     ]),
     "large-kernel": block([conv(7, 7), conv(3, 3)]),
+    repmixer: block([{ kind: "identity" }, { kind: "identity", bn }, conv(3, 3), { kind: "identity", bn }]),
+    repcpe: block([{ kind: "identity" }, bare(7)]),
   };
 
   it("names every family by its layout, one pattern each", () => {

@@ -32,6 +32,20 @@ export const familyPatterns: readonly FamilyPattern[] = [
     matches: (b) => b.branches.length === 1 && b.postBn === undefined && b.branches[0]!.kind === "conv",
   },
   {
+    family: "repmixer",
+    description: "x + scale * (mixer(x) - norm(x)): several identity branches beside convs (FastViT RepMixer)",
+    matches: (b) => b.branches.filter((x) => x.kind === "identity").length >= 2 && convShapes(b).length > 0,
+  },
+  {
+    family: "repcpe",
+    description: "x + conv(x), the conv without BatchNorm (FastViT RepCPE)",
+    matches: (b) =>
+      b.branches.length === 2 &&
+      b.postBn === undefined &&
+      b.branches.some((x) => x.kind === "identity" && x.bn === undefined) &&
+      b.branches.some((x) => x.kind === "conv" && x.bn === undefined),
+  },
+  {
     family: "dbb",
     description: "Diverse Branch Block: 1x1 -> kxk sequences or avg-pool branches",
     matches: (b) => b.branches.some((x) => x.kind === "sequential" || x.kind === "avgpool"),
