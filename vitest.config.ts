@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against the sources of sibling packages, no build needed.
     alias: [
       { find: /^@reparam\/core\/node$/, replacement: `${root}packages/core/src/node/index.ts` },
+      { find: /^@reparam\/onnx\/wire$/, replacement: `${root}packages/onnx/src/wire.ts` },
       { find: /^@reparam\/([a-z-]+)\/detect$/, replacement: `${root}packages/$1/src/detect-$1.ts` },
       { find: /^@reparam\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
     ],

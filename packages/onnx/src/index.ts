@@ -23,4 +23,3 @@ export type { AttributeValue } from "./codec/attribute-value.js";
 
 export { TensorProto_DataType } from "onnx-buf";
 export type { ModelProto, TensorProto } from "onnx-buf";
-export { varint, varintLength, wireFields } from "./codec/wire-fields.js";

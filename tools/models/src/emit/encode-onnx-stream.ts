@@ -1,5 +1,6 @@
 import type { ByteSink } from "@reparam/core";
-import { type ModelProto, encodeModel, varint, varintLength, wireFields } from "@reparam/onnx";
+import { type ModelProto, encodeModel } from "@reparam/onnx";
+import { varint, varintLength, wireFields } from "@reparam/onnx/wire";
 import type { LazyTensor } from "./lazy-tensor.js";
 
 const MODEL_GRAPH = 7;
