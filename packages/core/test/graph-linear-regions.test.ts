@@ -1,6 +1,6 @@
 import { seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { graphView, matchBlocks, type GraphNodeView } from "../src/index.js";
+import { graphView, matchBlocks, type GraphNodeView, type NeutralOp } from "../src/index.js";
 import { expectFusionEqualsGraph, node, nodeMakers, other } from "./graph-nodes.js";
 
 const r = seededRandom(18);
@@ -101,5 +101,17 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
     expect(matches).toHaveLength(1);
     expect(matches[0]!.input).toBe("p/pre");
     expect(matches[0]!.candidate.layout.preBn).toBeUndefined();
+  });
+
+  it("leaves a Linear layer followed by its bias alone (MatMul + Add is how exporters spell nn.Linear)", async () => {
+    const linear = { ...(conv(3, C, 1, 0) as Extract<NeutralOp, { kind: "conv" }>), linear: true };
+    const nodes = [
+      node("d/matmul", linear, ["x"]),
+      node("d/bias", { kind: "affine", shift: constOf(Float32Array.of(1, 2, 3), [3]) }, ["d/matmul"]),
+      other("d/relu", ["d/bias"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["d/relu"], () => [1, 1]));
+    expect(matches).toEqual([]);
+    expect(refused).toEqual([]);
   });
 });

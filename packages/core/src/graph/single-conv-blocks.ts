@@ -73,6 +73,10 @@ export async function singleConvBlocks(
       );
     }
     if (chain.length === 0 && pre.length === 0) continue;
+    // A Linear layer followed by its bias alone (MatMul + Add, as exporters spell nn.Linear) is no block:
+    // folding it would only respell the layer.
+    const biasOnly = chain.every((n) => n.op.kind === "affine" && n.op.scale === undefined);
+    if (conv.op.linear === true && pre.length === 0 && biasOnly) continue;
     const parse: BranchParse = { kind: "conv", root: conv.inputs[0]!, conv, after: chain };
     const nodes = [...pre, conv, ...chain];
     const input = pre.length > 0 ? pre[0]!.inputs[0]! : conv.inputs[0]!;
