@@ -17,6 +17,18 @@ export function attrTexts(node: NodeDefJson, key: string): string[] | undefined 
   return out.every((t) => t !== undefined) ? (out as string[]) : undefined;
 }
 
+/**
+ * The `fused_ops` of a `_Fused*` node when they are nothing or one
+ * `BiasAdd` with one argument (`[]` for an unfused node); undefined for any
+ * other fusion (an activation, several ops).
+ */
+export function biasOnlyFusedOps(node: NodeDefJson, fused: boolean): string[] | undefined {
+  const ops = fused ? attrTexts(node, "fused_ops") : [];
+  if (ops === undefined || ops.length > 1) return undefined;
+  if (ops.length === 1 && (ops[0] !== "BiasAdd" || attrInt(node, "num_args") !== 1)) return undefined;
+  return ops;
+}
+
 /** An int64 list attribute (`strides`, `dilations`, `explicit_paddings`; decimal strings in JSON). */
 export function attrInts(node: NodeDefJson, key: string): number[] | undefined {
   const a = attr(node, key);

@@ -1,4 +1,4 @@
-import type { ConstRef } from "@reparam/core";
+import type { ConstRef, NeutralOp } from "@reparam/core";
 import type { TfjsWeight } from "../codec/tfjs-weight.js";
 import { weightConst } from "./_weight-const.js";
 
@@ -16,4 +16,18 @@ export function isDenseKernel(w: TfjsWeight | undefined): w is TfjsWeight {
  */
 export function denseKernelConst(w: TfjsWeight): ConstRef {
   return weightConst({ ...w, shape: [1, 1, w.shape[0]!, w.shape[1]!] }, "hwio");
+}
+
+/** A Linear layer (Dense, MatMul) as core's op: a 1x1 conv of `kernel` `[in, out]` (+ bias) marked `linear`. */
+export function linearConvOp(kernel: TfjsWeight, bias: ConstRef | undefined): NeutralOp {
+  return {
+    kind: "conv",
+    kernel: denseKernelConst(kernel),
+    ...(bias ? { bias } : {}),
+    stride: [1, 1],
+    padding: { kind: "explicit", pads: [0, 0, 0, 0] },
+    dilation: [1, 1],
+    groups: 1,
+    linear: true,
+  };
 }

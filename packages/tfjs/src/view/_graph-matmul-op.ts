@@ -1,7 +1,7 @@
 import type { ConstRef, NeutralOp } from "@reparam/core";
-import { attrBool, attrInt, attrTexts } from "../codec/_graph-attr.js";
+import { attrBool, biasOnlyFusedOps } from "../codec/_graph-attr.js";
 import type { NodeDefJson } from "../codec/graph-topology.js";
-import { denseKernelConst, isDenseKernel } from "./_dense-kernel.js";
+import { isDenseKernel, linearConvOp } from "./_dense-kernel.js";
 import type { GraphIndex } from "./_graph-index.js";
 import { isChannelWeight, weightConst } from "./_weight-const.js";
 
@@ -23,13 +23,8 @@ export function matMulOp(
 ): NeutralOp | undefined {
   if (data.length !== 1 || inputs[0] !== data[0]) return undefined;
   if (attrBool(node, "transpose_a") === true || attrBool(node, "transpose_b") === true) return undefined;
-  const ops = node.op === "_FusedMatMul" ? attrTexts(node, "fused_ops") : [];
-  if (
-    ops === undefined ||
-    ops.length > 1 ||
-    (ops.length === 1 && (ops[0] !== "BiasAdd" || attrInt(node, "num_args") !== 1))
-  )
-    return undefined;
+  const ops = biasOnlyFusedOps(node, node.op === "_FusedMatMul");
+  if (ops === undefined) return undefined;
   if (inputs.length !== 2 + ops.length) return undefined;
   const kernel = index.constWeight(inputs[1]!);
   if (!isDenseKernel(kernel)) return undefined;
@@ -39,14 +34,5 @@ export function matMulOp(
     if (!isChannelWeight(b) || b.shape.length !== 1 || b.shape[0] !== kernel.shape[1]) return undefined;
     bias = weightConst(b, "flat");
   }
-  return {
-    kind: "conv",
-    kernel: denseKernelConst(kernel),
-    ...(bias ? { bias } : {}),
-    stride: [1, 1],
-    padding: { kind: "explicit", pads: [0, 0, 0, 0] },
-    dilation: [1, 1],
-    groups: 1,
-    linear: true,
-  };
+  return linearConvOp(kernel, bias);
 }

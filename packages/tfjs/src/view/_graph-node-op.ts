@@ -1,5 +1,5 @@
 import type { ConstRef, NeutralOp, Padding, Pair } from "@reparam/core";
-import { attrBool, attrFloat, attrInt, attrInts, attrText, attrTexts } from "../codec/_graph-attr.js";
+import { attrBool, attrFloat, attrInts, attrText, biasOnlyFusedOps } from "../codec/_graph-attr.js";
 import { parseInput, type GraphIndex } from "./_graph-index.js";
 import { tfPadding } from "./_tf-padding.js";
 import type { Float32Pool } from "../codec/_float32-pool.js";
@@ -116,13 +116,8 @@ function convOp(
 ): NeutralOp | undefined {
   if (data.length !== 1 || inputs[0] !== data[0] || !isNhwc(node)) return undefined;
   const fused = node.op.startsWith("_") || node.op.startsWith("Fused");
-  const ops = fused ? attrTexts(node, "fused_ops") : [];
-  if (
-    ops === undefined ||
-    ops.length > 1 ||
-    (ops.length === 1 && (ops[0] !== "BiasAdd" || attrInt(node, "num_args") !== 1))
-  )
-    return undefined;
+  const ops = biasOnlyFusedOps(node, fused);
+  if (ops === undefined) return undefined;
   if (inputs.length !== 2 + ops.length) return undefined;
   const kernel = index.constWeight(inputs[1]!);
   if (!isKernelWeight(kernel)) return undefined;

@@ -10,7 +10,7 @@ import {
 import type { Float32Pool } from "../codec/_float32-pool.js";
 import { filledConst, isChannelWeight, isKernelWeight, weightConst } from "./_weight-const.js";
 import { tfPadding } from "./_tf-padding.js";
-import { denseKernelConst, isDenseKernel } from "./_dense-kernel.js";
+import { isDenseKernel, linearConvOp } from "./_dense-kernel.js";
 import type { KerasLayerJson } from "../codec/layers-topology.js";
 import type { TfjsWeight } from "../codec/tfjs-weight.js";
 
@@ -111,16 +111,7 @@ function denseOp(c: Readonly<Record<string, unknown>>, find: LayerWeightFinder):
     bias = weightConst(b, "flat");
     weights.push(b.name);
   }
-  const op: NeutralOp = {
-    kind: "conv",
-    kernel: denseKernelConst(kernel),
-    ...(bias ? { bias } : {}),
-    stride: [1, 1],
-    padding: { kind: "explicit", pads: [0, 0, 0, 0] },
-    dilation: [1, 1],
-    groups: 1,
-    linear: true,
-  };
+  const op: NeutralOp = linearConvOp(kernel, bias);
   return { op, weights };
 }
 
