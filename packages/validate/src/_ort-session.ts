@@ -2,6 +2,7 @@ import { widenFloat16Array } from "@reparam/core";
 import type * as OrtNode from "onnxruntime-node";
 import type { ModelSession } from "./model-session.js";
 import type { NumericTensor, TensorSpec } from "./numeric-tensor.js";
+import { ortFeedData } from "./ort-feed-data.js";
 
 /** The part of the onnxruntime API (node and web share it, from onnxruntime-common) that sessions use. */
 export type OrtApi = Pick<typeof OrtNode, "InferenceSession" | "Tensor">;
@@ -15,7 +16,10 @@ export function ortSession(ort: OrtApi, session: OrtNode.InferenceSession): Mode
     outputs,
     async run(feeds) {
       const map: Record<string, OrtNode.Tensor> = {};
-      for (const f of feeds) map[f.name] = new ort.Tensor("float32", Float32Array.from(f.data), [...f.shape]);
+      for (const f of feeds) {
+        const type = f.dtype as "float32";
+        map[f.name] = new ort.Tensor(type, ortFeedData(f.dtype, f.data) as Float32Array, [...f.shape]);
+      }
       const result = await session.run(map);
       return outputs.map((o) => {
         const t = result[o.name];

@@ -1,3 +1,4 @@
+import { chooseFreeSize } from "./choose-free-size.js";
 import { compareTensors, type OutputComparison } from "./compare-tensors.js";
 import { makeSamples, type SampleOptions } from "./make-samples.js";
 import { measureLatency, type LatencyReport } from "./measure-latency.js";
@@ -16,8 +17,8 @@ export interface ComparisonOptions extends SampleOptions {
 }
 
 /**
- * Feeds both sessions the same samples (made from the original's inputs) and
- * compares every output. Inputs and outputs pair by name, or by position
+ * Feeds both sessions the same samples (made from the original's inputs,
+ * free dims sized by {@link chooseFreeSize}) and compares every output. Inputs and outputs pair by name, or by position
  * when the names differ but the counts agree; anything that does not pair up
  * is a model-level problem.
  */
@@ -30,7 +31,8 @@ export async function runComparison(
   const inPairs = pair(original.inputs, converted.inputs, "input", problems);
   const outPairs = pair(original.outputs, converted.outputs, "output", problems);
   if (problems.length > 0) return { samples: [], problems };
-  const samples = await makeSamples(original.inputs, options);
+  const freeSize = await chooseFreeSize(original, options);
+  const samples = await makeSamples(original.inputs, { ...options, ...(freeSize === undefined ? {} : { freeSize }) });
   const reports: SampleReport[] = [];
   for (const [index, sample] of samples.entries()) {
     const feeds = convertedFeeds(sample.feeds, inPairs, converted.inputs, problems);

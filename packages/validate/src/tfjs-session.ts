@@ -16,9 +16,21 @@ function specs(infos: readonly Info[], names?: readonly string[]): TensorSpec[] 
   }));
 }
 
+/** TF.js tensors are float32, int32 or bool: every integer input is fed as int32, every float one as float32. */
+function tfjsDtype(dtype: string): "float32" | "int32" | "bool" {
+  if (dtype === "bool") return "bool";
+  return dtype.startsWith("int") || dtype.startsWith("uint") ? "int32" : "float32";
+}
+
+function tfjsData(dtype: string, data: ArrayLike<number>): Float32Array | Int32Array | Uint8Array {
+  const t = tfjsDtype(dtype);
+  if (t === "bool") return Uint8Array.from(data, (v) => (v !== 0 ? 1 : 0));
+  return t === "int32" ? Int32Array.from(data, (v) => Math.round(v)) : Float32Array.from(data);
+}
+
 /**
  * A {@link ModelSession} over a loaded TF.js model (layers or graph) on the
- * active backend of `tf`: float32 feeds in, every output read back. Browser-
+ * active backend of `tf`: feeds in their dtype (see `tfjsDtype`), every output read back. Browser-
  * safe: the caller supplies its own `tf` (validate's Node runtime, or a page).
  */
 export function tfjsSession(
@@ -34,7 +46,7 @@ export function tfjsSession(
     inputs,
     outputs,
     async run(feeds) {
-      const xs = feeds.map((f) => tf.tensor(Float32Array.from(f.data), [...f.shape], "float32"));
+      const xs = feeds.map((f) => tf.tensor(tfjsData(f.dtype, f.data), [...f.shape], tfjsDtype(f.dtype)));
       try {
         const y = isGraph
           ? await (model as TF.GraphModel).executeAsync(xs)

@@ -7,7 +7,7 @@ import type { InputSource } from "./input-source.js";
 import { loadModelSource } from "./load-model-source.js";
 import type { LoadedModel, ModelSource } from "./loaded-model.js";
 import type { ModelSession } from "./model-session.js";
-import type { DynamicDims } from "./resolve-shape.js";
+import type { DynamicDims, InputShapes } from "./resolve-shape.js";
 import { runComparison } from "./run-comparison.js";
 import type { RuntimeFamilyName } from "./runtime-family-name.js";
 import { runtimeFor } from "./runtime-for.js";
@@ -24,8 +24,12 @@ export interface ValidateOptions {
   readonly seed?: number;
   /** Number of random samples (default 2); ignored with `inputs`. */
   readonly count?: number;
-  /** Sizes of dynamic input dimensions (default 1); see {@link DynamicDims}. */
+  /** Sizes of dynamic input dimensions by name (default: 1 for a batch dim, else the first size that runs); see {@link DynamicDims}. */
   readonly dims?: DynamicDims;
+  /** Whole input shapes by input name; inputs without a declared shape (recurrent state) need one. */
+  readonly shapes?: InputShapes;
+  /** One value for every element of an input, by input name (a sample rate, a flag). */
+  readonly values?: Readonly<Record<string, number>>;
   /** Element tolerances (default {@link DEFAULT_TOLERANCES}: atol 1e-5, rtol 1e-4). */
   readonly tolerances?: Partial<Tolerances>;
   /** Timed runs of each model for the latency report (default 0: none). */
@@ -76,6 +80,7 @@ export async function validateConversion(
   const requested = options.backend ?? "auto";
   const skipped: SkippedBackend[] = [];
   const missing: ReparamError[] = [];
+  let unsized: ReparamError | undefined;
   for (const backend of backendOrder(a.format, requested)) {
     const runtime = runtimeFor(a.format, backend);
     const opened: ModelSession[] = [];
@@ -99,6 +104,8 @@ export async function validateConversion(
     } catch (e) {
       // A runtime package that is not installed: a slower backend's may be.
       if (isRuntimeMissing(e)) missing.push(e);
+      // No size runs the model here: the shape's fault, or this backend's; a slower one decides.
+      else if (isReparamError(e) && e.code === "VALIDATE_INPUT_SHAPE") unsized ??= e;
       // The caller's inputs or options: no other backend would do better.
       else if (isReparamError(e)) throw e;
       skipped.push({ backend, runtime: runtime.runtime, reason: condenseReason(e) });
@@ -106,6 +113,7 @@ export async function validateConversion(
       for (const s of opened) await s.dispose().catch(() => undefined);
     }
   }
+  if (unsized !== undefined) throw unsized;
   const where = `${a.label} and ${b.label}`;
   if (missing.length > 0 && missing.length === skipped.length) throw noRuntimeInstalled(missing, where);
   throw new ReparamError("VALIDATE_NO_BACKEND", "no backend could run both models", {

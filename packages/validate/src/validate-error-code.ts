@@ -10,7 +10,8 @@
  * - `VALIDATE_BAD_INPUT`: an input file or value that does not fit the model
  *   (size, rank, dtype, count) or a malformed `.npy` file.
  * - `VALIDATE_INPUT_SHAPE`: an input whose shape cannot be resolved (unknown
- *   rank and no `.npy` shape to take it from).
+ *   rank and no `--shape` or `.npy` shape to take it from), or a model that
+ *   runs at none of the sizes tried for its free input dimensions.
  * - `VALIDATE_BAD_OPTION`: an option out of range (negative tolerance, zero count ...).
  * - `VALIDATE_RUNTIME_MISSING`: no backend could run because the runtime
  *   packages it needs (optional peer dependencies: `RUNTIME_PACKAGES`) are not
