@@ -1,22 +1,11 @@
 import fc from "fast-check";
-import { maxAbs, maxAbsDiff, seededRandom, type Tensor4 } from "@reparam/test-utils";
+import { seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { fuseBlock, fuseTo, planBlock, type Block } from "../src/index.js";
+import { fuseTo, planBlock, type Block } from "../src/index.js";
 import { bn, convBranch, identityBranch, randomInput } from "./block-fixtures.js";
-import { evaluateBlock, evaluateFused } from "./evaluate-block.js";
+import { expectEquivalent } from "./expect-equivalent.js";
 
 const RUNS = 100;
-// float64 throughout: 1e-11 relative leaves room for summation order.
-const TOL = 1e-11;
-
-function expectEquivalent(block: Block, x: Tensor4): void {
-  const r = fuseBlock(block);
-  if (!r.ok) throw new Error(`refused: ${r.refusal.reason} ${r.refusal.message}`);
-  const want = evaluateBlock(block, x);
-  const got = evaluateFused(r.conv, x);
-  expect(got.shape).toEqual(want.shape);
-  expect(maxAbsDiff(got.data, want.data)).toBeLessThanOrEqual(TOL * Math.max(1, maxAbs(want.data)));
-}
 
 const unpadded = [0, 0, 0, 0] as const;
 
