@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decodeModel, tensorValues, type ModelProto } from "../src/index.js";
-import { conformanceCases, fixtureBytes, fixtureFloat32 } from "../../../tools/conformance/src/index.js";
-import { convert, relativeError, run } from "./_convert.js";
+import { conformanceCases, fixtureBytes } from "../../../tools/conformance/src/index.js";
+import { convert } from "./_convert.js";
+import { expectFixtureOutput } from "./_fixture-output.js";
 
 const variants = conformanceCases().flatMap((c) =>
   (["train", "train_unfolded"] as const).map((v) => [c.name, v, c] as const),
@@ -21,11 +22,7 @@ describe("conformance fixtures through the ONNX adapter", () => {
       expect(count(out.model, "BatchNormalization")).toBe(0);
       expect(count(out.model, "Add")).toBe(count(deploy, "Add"));
       expect(histogram(out.model)).toEqual(histogram(deploy));
-      const x = fixtureFloat32(c.input.file);
-      const y = await run(out.bytes, { [out.model.graph!.input[0]!.name]: { data: x, dims: c.input.shape } });
-      const ratio = relativeError(y, fixtureFloat32(c.output.file));
-      console.log(`${name}.${variant}: max|diff|/max|output| = ${ratio.toExponential(3)}`);
-      expect(ratio).toBeLessThanOrEqual(1e-5);
+      await expectFixtureOutput(out, c, `${name}.${variant}`);
     },
   );
 

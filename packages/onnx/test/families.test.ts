@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decodeModel, type ModelProto } from "../src/index.js";
-import { familyCases, fixtureBytes, fixtureFloat32 } from "../../../tools/conformance/src/index.js";
-import { convert, relativeError, run } from "./_convert.js";
+import { familyCases, fixtureBytes } from "../../../tools/conformance/src/index.js";
+import { convert } from "./_convert.js";
+import { expectFixtureOutput } from "./_fixture-output.js";
 
 // The newer families of #18 (../shared/conformance/families): FastViT RepMixer and RepCPE,
 // large + small kernel, UniRepLKNet's dilated branches, RepViT RepVggDw, Linear + BN,
@@ -24,11 +25,7 @@ describe("family fixtures through the ONNX adapter", () => {
       expect(out.report.refused).toEqual([]);
       expect(out.report.fused.length).toBeGreaterThanOrEqual(c.blocks);
       expect(histogram(out.model)).toEqual(histogram(deploy));
-      const x = fixtureFloat32(c.input.file);
-      const y = await run(out.bytes, { [out.model.graph!.input[0]!.name]: { data: x, dims: c.input.shape } });
-      const ratio = relativeError(y, fixtureFloat32(c.output.file));
-      console.log(`${name}.${variant}: max|diff|/max|output| = ${ratio.toExponential(3)}`);
-      expect(ratio).toBeLessThanOrEqual(1e-5);
+      await expectFixtureOutput(out, c, `${name}.${variant}`);
     },
   );
 

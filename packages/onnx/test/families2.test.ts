@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decodeModel, type ModelProto } from "../src/index.js";
-import { familyCases, fixtureBytes, fixtureFloat32 } from "../../../tools/conformance/src/index.js";
-import { convert, relativeError, run } from "./_convert.js";
+import { familyCases, fixtureBytes } from "../../../tools/conformance/src/index.js";
+import { convert } from "./_convert.js";
+import { expectFixtureOutput } from "./_fixture-output.js";
 
 // The long tail of #23 (../shared/conformance/families2). Every conversion must keep the
 // output (within 1e-5 * max|output|), whatever it fuses: the two `expect: "refuse"` cases
@@ -31,13 +32,7 @@ const convs = (m: ModelProto) => m.graph!.node.filter((n) => n.opType === "Conv"
 describe("long-tail family fixtures through the ONNX adapter", () => {
   it.each(variants)("%s.%s: keeps the output within 1e-5, fused or not", async (name, variant, c) => {
     const out = await convert(fixtureBytes(c.onnx[variant]));
-    const x = fixtureFloat32(c.input.file);
-    const y = await run(out.bytes, { [out.model.graph!.input[0]!.name]: { data: x, dims: c.input.shape } });
-    const ratio = relativeError(y, fixtureFloat32(c.output.file));
-    console.log(
-      `${name}.${variant}: fused ${out.report.fused.length}, max|diff|/max|output| = ${ratio.toExponential(3)}`,
-    );
-    expect(ratio).toBeLessThanOrEqual(1e-5);
+    await expectFixtureOutput(out, c, `${name}.${variant} (fused ${out.report.fused.length})`);
     // A must-not-merge region keeps its convs: as many as the deploy reference has.
     if (c.expect === "refuse") expect(convs(out.model)).toBe(convs(decodeModel(fixtureBytes(c.onnx.deploy))));
   });
