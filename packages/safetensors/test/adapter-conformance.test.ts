@@ -1,26 +1,13 @@
 /// <reference types="node" />
-import { bytesSource, narrowFloat16, widenFloat16 } from "@reparam/core";
+import { narrowFloat16, widenFloat16 } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { conformanceCases, fixtureBytes } from "../../../tools/conformance/src/index.js";
-import { decodeSafetensors } from "../src/index.js";
-import type { SafetensorsFile } from "../src/codec/decode-safetensors.js";
 import { convertBytes } from "./_memory-io.js";
-import { ulpDistance16, ulpDistance32 } from "./_ulp.js";
+import { decode, expectWithinUlp, floats, halves } from "./_reference-compare.js";
+import { ulpDistance16 } from "./_ulp.js";
 
 // The README of the fixtures: repvgg_se_eps was trained with BatchNorm eps 1e-3, the others with PyTorch's 1e-5.
 const epsOf = (name: string) => (name === "repvgg_se_eps" ? 1e-3 : 1e-5);
-
-async function decode(bytes: Uint8Array): Promise<SafetensorsFile> {
-  return decodeSafetensors(bytesSource(bytes));
-}
-
-async function floats(file: SafetensorsFile, name: string): Promise<Float32Array> {
-  return new Float32Array((await file.readTensor(name)).slice().buffer);
-}
-
-async function halves(file: SafetensorsFile, name: string): Promise<Uint16Array> {
-  return new Uint16Array((await file.readTensor(name)).slice().buffer);
-}
 
 describe("conformance: train -> deploy state dicts", () => {
   for (const c of conformanceCases()) {
@@ -34,23 +21,7 @@ describe("conformance: train -> deploy state dicts", () => {
       expect(out.tensors.map((t) => [t.name, t.dtype, t.shape])).toEqual(
         ref.tensors.map((t) => [t.name, t.dtype, t.shape]),
       );
-      let differ = 0;
-      let maxUlp = 0;
-      let total = 0;
-      for (const t of ref.tensors) {
-        const a = await floats(out, t.name);
-        const b = await floats(ref, t.name);
-        for (let i = 0; i < b.length; i++) {
-          const d = ulpDistance32(a[i]!, b[i]!);
-          total++;
-          if (d > 0) differ++;
-          maxUlp = Math.max(maxUlp, d);
-        }
-      }
-      console.log(`${c.name} F32: ${differ} of ${total} values differ from the reference, max ${maxUlp} ulp`);
-      expect(maxUlp).toBeLessThanOrEqual(1);
-      // A correctly rounded fusion written in the reference writer's layout is the reference file itself.
-      if (differ === 0) expect(Buffer.from(bytes).equals(Buffer.from(fixtureBytes(c.safetensors.deploy)))).toBe(true);
+      await expectWithinUlp(c.name, out, ref, bytes, fixtureBytes(c.safetensors.deploy));
     });
 
     it(`${c.name}: writes the same bytes when fused a few output channels at a time (F32 and F16)`, async () => {

@@ -1,24 +1,13 @@
 /// <reference types="node" />
-import { bytesSource, inspect, narrowFloat16, planBlock, widenFloat16 } from "@reparam/core";
+import { inspect, narrowFloat16, planBlock, widenFloat16 } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { fixtureBytes } from "../../../tools/conformance/src/index.js";
-import { decodeSafetensors, safetensorsAdapter } from "../src/index.js";
-import type { SafetensorsFile } from "../src/codec/decode-safetensors.js";
+import { safetensorsAdapter } from "../src/index.js";
 import { familyCases } from "./_families.js";
 import { convertBytes, memoryInput } from "./_memory-io.js";
-import { ulpDistance16, ulpDistance32 } from "./_ulp.js";
-
-async function decode(bytes: Uint8Array): Promise<SafetensorsFile> {
-  return decodeSafetensors(bytesSource(bytes));
-}
-
-async function floats(file: SafetensorsFile, name: string): Promise<Float32Array> {
-  return new Float32Array((await file.readTensor(name)).slice().buffer);
-}
-
-async function halves(file: SafetensorsFile, name: string): Promise<Uint16Array> {
-  return new Uint16Array((await file.readTensor(name)).slice().buffer);
-}
+import type { SafetensorsFile } from "../src/codec/decode-safetensors.js";
+import { decode, expectWithinUlp, floats, halves } from "./_reference-compare.js";
+import { ulpDistance16 } from "./_ulp.js";
 
 const signature = (f: SafetensorsFile) => f.tensors.map((t) => [t.name, t.dtype, t.shape]);
 
@@ -34,24 +23,7 @@ describe("families fixtures: train -> deploy state dicts", () => {
       expect(signature(out)).toEqual(signature(ref));
       const train = await decode(fixtureBytes(c.safetensors.train));
       for (const key of c.passthrough_keys) expect(await out.readTensor(key)).toEqual(await train.readTensor(key));
-      let differ = 0;
-      let maxUlp = 0;
-      let total = 0;
-      for (const t of ref.tensors) {
-        if (t.dtype !== "F32") continue;
-        const a = await floats(out, t.name);
-        const b = await floats(ref, t.name);
-        for (let i = 0; i < b.length; i++) {
-          const d = ulpDistance32(a[i]!, b[i]!);
-          total++;
-          if (d > 0) differ++;
-          maxUlp = Math.max(maxUlp, d);
-        }
-      }
-      console.log(`${c.name} F32: ${differ} of ${total} values differ from the reference, max ${maxUlp} ulp`);
-      expect(maxUlp).toBeLessThanOrEqual(1);
-      // A correctly rounded fusion written in the reference writer's layout is the reference file itself.
-      if (differ === 0) expect(Buffer.from(bytes).equals(Buffer.from(fixtureBytes(c.safetensors.deploy)))).toBe(true);
+      await expectWithinUlp(c.name, out, ref, bytes, fixtureBytes(c.safetensors.deploy));
     });
 
     it(`${c.name}: keeps train_f16 in F16, within float16 rounding of the reference`, async () => {
