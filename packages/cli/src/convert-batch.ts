@@ -1,9 +1,9 @@
 import { stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { isReparamError, ReparamError } from "@reparam/core";
 import { convertModel, type ConvertModelOptions, type ConvertResult } from "./convert-model.js";
 import type { ExpandedInput } from "./expand-inputs.js";
-import { defaultOutput, resolveModel } from "./resolve-model.js";
+import { defaultOutput, modelPath, resolveModel } from "./resolve-model.js";
 import { runPool } from "./run-pool.js";
 import type { VerifyResult } from "./verify-model.js";
 
@@ -38,7 +38,7 @@ export interface BatchOptions extends ConvertModelOptions {
   readonly verify: boolean;
 }
 
-/** A model to convert: its path, what it reads (the file, or a TF.js folder), its format and where its output goes. */
+/** A model to convert: its path, what it reads (the file, or a TF.js folder; `NAME.json` beside other models is its file), its format and where its output goes. */
 interface Planned {
   readonly path: string;
   readonly root: string;
@@ -113,7 +113,7 @@ async function plan(inputs: readonly ExpandedInput[], opts: BatchOptions): Promi
         targets.set(target, path);
         items.push({
           path,
-          root: model.folder ? dirname(model.file) : model.file,
+          root: modelPath(model),
           format: model.adapter.format,
           target,
         });

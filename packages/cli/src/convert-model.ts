@@ -6,15 +6,17 @@ import { pathSize } from "./folder-size.js";
 import { openModelInput } from "./host/model-input.js";
 import { stageOutput } from "./host/staged-output.js";
 import { progressReporter } from "./progress.js";
-import { defaultOutput, resolveModel } from "./resolve-model.js";
+import { defaultOutput, modelPath, resolveModel } from "./resolve-model.js";
 
 /** What `reparam convert` did, as printed by `--json` (documented in the CLI README). */
 export interface ConvertResult {
   readonly command: "convert";
+  /** The input file; a TF.js model's folder, or its `NAME.json` when it shares the folder with other models. */
   readonly input: string;
   readonly output: string;
   readonly format: string;
   readonly seconds: number;
+  /** `input`: the files the model was read from (main file, shards, external data), not its folder; `output`: what was written. */
   readonly bytes: { readonly input: number; readonly output: number };
   readonly report: ConversionReport;
   /** Warnings, printed on stderr as `warning: ...` unless `--quiet` (errors under `--strict`): an `--exclude` pattern that matched no block, nothing to fuse. */
@@ -40,8 +42,9 @@ export async function convertModel(inputPath: string, opts: ConvertModelOptions)
   const t0 = performance.now();
   const model = await resolveModel(inputPath, opts.format);
   const target = resolve(opts.output ?? defaultOutput(model));
-  const inputRoot = model.folder ? dirname(model.file) : model.file;
-  if (target === inputRoot || target === model.file) {
+  const inputRoot = modelPath(model);
+  // The folder that holds the model is input too (a model.json folder, or NAME.json beside others).
+  if (target === inputRoot || target === model.file || (model.folder && target === dirname(model.file))) {
     throw new ReparamError("CLI_OUTPUT_IS_INPUT", "the output would overwrite the input", {
       where: target,
       hint: "choose another path with -o",
@@ -58,6 +61,7 @@ export async function convertModel(inputPath: string, opts: ConvertModelOptions)
   const progress = progressReporter(opts.progress !== false);
   let report: ConversionReport;
   let warnings: ConversionWarning[];
+  let inputBytes: number;
   let phase: Progress["phase"] = "read";
   try {
     const main = model.adapter.mainFile;
@@ -66,6 +70,7 @@ export async function convertModel(inputPath: string, opts: ConvertModelOptions)
       phase = p.phase;
       progress.update(p);
     });
+    inputBytes = opened.bytes();
     await opened.close();
     warnings = conversionWarnings(report, opts.exclude);
     const [first] = warnings;
@@ -82,11 +87,11 @@ export async function convertModel(inputPath: string, opts: ConvertModelOptions)
   progress.done();
   return {
     command: "convert",
-    input: model.folder ? inputRoot : model.file,
+    input: inputRoot,
     output: target,
     format: model.adapter.format,
     seconds: (performance.now() - t0) / 1000,
-    bytes: { input: await pathSize(inputRoot), output: await pathSize(target) },
+    bytes: { input: inputBytes, output: await pathSize(target) },
     report,
     warnings: warnings.map((w) => `${w.message}; ${w.hint}`),
   };

@@ -58,4 +58,13 @@ describe("expandInputs", () => {
       { arg: join(dir, "odd*.onnx"), pattern: false, paths: [join(dir, "odd*.onnx")] },
     ]);
   });
+
+  it("leaves out NAME.deploy/ folders beside the NAME.json models of a shared folder", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "reparam-glob-"));
+    for (const f of ["a.json", "b.json"]) writeFileSync(join(dir, f), "{}");
+    mkdirSync(join(dir, "a.deploy"));
+    writeFileSync(join(dir, "a.deploy", "model.json"), "{}");
+    const [all] = await expandInputs([join(dir, "*")]);
+    expect(all?.paths).toEqual([join(dir, "a.json"), join(dir, "b.json")]);
+  });
 });

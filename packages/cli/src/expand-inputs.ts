@@ -26,7 +26,7 @@ const exists = (p: string) =>
  * too. A folder that matches (a TF.js model) stays one input; the matcher
  * never descends into what it matched. Within a pattern, a match that is the
  * default output of another match (`a.deploy.onnx` beside `a.onnx`,
- * `web.deploy/` beside `web/`) is left out, so that a second run over the
+ * `web.deploy/` beside `web/`, `NAME.deploy/` beside `NAME.json`) is left out, so that a second run over the
  * same pattern does not convert the first run's outputs.
  */
 export async function expandInputs(args: readonly string[]): Promise<ExpandedInput[]> {
@@ -73,13 +73,16 @@ async function matchPattern(pattern: string): Promise<string[]> {
   return bases.filter((b) => b !== root).sort();
 }
 
-/** Drops `x.deploy<ext>` when `x<ext>` is also among `paths` (the default output of another match). */
+/** Drops `x.deploy<ext>` when `x<ext>` is also among `paths`, and `x.deploy` when `x.json` is (the default output of another match). */
 function withoutOutputs(paths: readonly string[]): string[] {
   const all = new Set(paths);
   return paths.filter((p) => {
     const nameStart = Math.max(p.lastIndexOf(sep), p.lastIndexOf("/")) + 1;
     for (let i = p.indexOf(".deploy", nameStart); i >= 0; i = p.indexOf(".deploy", i + 1)) {
-      if (all.has(p.slice(0, i) + p.slice(i + ".deploy".length))) return false;
+      const rest = p.slice(i + ".deploy".length);
+      if (all.has(p.slice(0, i) + rest)) return false;
+      // `NAME.deploy/` beside `NAME.json`: a TF.js model that shares its folder with others.
+      if (rest.replace(/[\\/]$/, "") === "" && all.has(`${p.slice(0, i)}.json`)) return false;
     }
     return true;
   });

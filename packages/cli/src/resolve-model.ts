@@ -58,8 +58,31 @@ async function folderMainFile(folder: string): Promise<string> {
   });
 }
 
-/** The default output: `.deploy` before the extension; a sibling `<folder>.deploy` for folder models. */
+/**
+ * True for a folder format's model whose main file is not the format's own
+ * name (`NAME.json` rather than `model.json`): one of several models that
+ * share a folder, so the model is its file (and what it refers to), not the folder.
+ */
+export function sharesFolder(model: ResolvedModel): boolean {
+  return model.folder && basename(model.file) !== model.adapter.mainFile;
+}
+
+/** What the model is, as reported and as checked against the output: its folder, or its main file when it {@link sharesFolder} or is one file. */
+export function modelPath(model: ResolvedModel): string {
+  return model.folder && !sharesFolder(model) ? dirname(model.file) : model.file;
+}
+
+/**
+ * The default output: `.deploy` before the extension; for folder models a
+ * sibling `<folder>.deploy/`; for a model that {@link sharesFolder}
+ * (`NAME.json` beside other models) a folder `NAME.deploy/` beside it, so
+ * that the models of one folder never share an output.
+ */
 export function defaultOutput(model: ResolvedModel): string {
+  if (sharesFolder(model)) {
+    const name = basename(model.file);
+    return join(dirname(model.file), `${name.slice(0, name.length - extname(name).length)}.deploy`);
+  }
   if (model.folder) {
     const dir = dirname(model.file);
     return join(dirname(dir), `${basename(dir)}.deploy`);

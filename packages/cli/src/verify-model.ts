@@ -23,7 +23,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { withDecodeHint } from "./decode-hint.js";
 import { openModelInput, type OpenedInput } from "./host/model-input.js";
-import { resolveModel, type ResolvedModel } from "./resolve-model.js";
+import { modelPath, resolveModel, type ResolvedModel } from "./resolve-model.js";
 
 /** What `reparam verify --json` prints. */
 export interface VerifyResult {
@@ -155,8 +155,9 @@ export async function verifyModel(
       return { command: "verify", format, passed: blocks.passed && identical, blocks, identical };
     }
     const report = await validateConversion(
-      model.folder ? dirname(model.file) : model.file,
-      target.folder ? dirname(target.file) : target.file,
+      // A TF.js `NAME.json` shares its folder with other models: it goes by its file, not the folder.
+      modelPath(model),
+      modelPath(target),
       { ...opts, family: model.runtime, ...(userTolerances(opts) ? {} : { tolerances: storageTolerances(steps) }) },
     );
     return { command: "verify", format, passed: blocks.passed && report.passed, blocks, report };

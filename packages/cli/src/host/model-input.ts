@@ -10,6 +10,12 @@ export interface OpenedInput {
   readonly input: ModelInput;
   /** Absolute path of the main file. */
   readonly path: string;
+  /**
+   * Bytes of the files the model was read from so far: its main file and
+   * each distinct file it opened (shards, external data). After a decode this
+   * is the model's own size, whatever else shares its folder.
+   */
+  bytes(): number;
   close(): Promise<void>;
 }
 
@@ -24,6 +30,7 @@ export async function openModelInput(mainPath: string): Promise<OpenedInput> {
   const folder = dirname(path);
   const realFolder = await realpath(folder);
   const handles: Array<{ close(): Promise<void> }> = [];
+  const sizes = new Map<string, number>();
   const openFile = async (p: string): Promise<ByteSource> => {
     let info: Awaited<ReturnType<typeof stat>>;
     try {
@@ -34,6 +41,7 @@ export async function openModelInput(mainPath: string): Promise<OpenedInput> {
     if (!info.isFile()) throw new ReparamError("CLI_NOT_A_FILE", "not a regular file", { where: p });
     const h = await open(p, "r");
     handles.push(h);
+    sizes.set(resolve(p), info.size);
     return fileSource(h, info.size, p);
   };
   const main = await openFile(path);
@@ -66,5 +74,10 @@ export async function openModelInput(mainPath: string): Promise<OpenedInput> {
       return openFile(real);
     },
   };
-  return { input, path, close: async () => void (await Promise.all(handles.map((h) => h.close()))) };
+  return {
+    input,
+    path,
+    bytes: () => [...sizes.values()].reduce((n, s) => n + s, 0),
+    close: async () => void (await Promise.all(handles.map((h) => h.close()))),
+  };
 }
