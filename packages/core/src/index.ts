@@ -80,6 +80,7 @@ export { findDeployConv, readDeployConv } from "./graph/find-deploy-conv.js";
 export { decodeUtf8, decodeUtf8Strict, encodeUtf8, isWellFormed, compareCodePoints } from "./shared/utf8.js";
 export { hostLittleEndian, swapBytes, littleEndianArray, littleEndianBytes } from "./shared/little-endian.js";
 export type { TypedArrayConstructor } from "./shared/little-endian.js";
+export { blockMatch } from "./shared/block-match.js";
 export { blockNameMatch } from "./shared/block-name-match.js";
 export { globMatch } from "./shared/glob-match.js";
 export { relativePathProblem, checkRelativePath } from "./shared/relative-path.js";

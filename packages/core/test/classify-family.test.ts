@@ -45,8 +45,16 @@ describe("family patterns", () => {
   };
 
   it("names every family by its layout, one pattern each", () => {
-    expect(familyPatterns.map((p) => p.family).sort()).toEqual(Object.keys(layouts).sort());
+    const byLayout = familyPatterns.map((p) => p.family).filter((f) => f !== "conv-affine");
+    expect(byLayout.sort()).toEqual(Object.keys(layouts).sort());
     for (const [family, layout] of Object.entries(layouts)) expect(classifyFamily(layout)).toBe(family);
+  });
+
+  it("lists conv-affine, which only the graph matcher names: no layout matches it", () => {
+    const affine = familyPatterns.find((p) => p.family === "conv-affine");
+    expect(affine?.description).toMatch(/bias Add/);
+    for (const layout of Object.values(layouts)) expect(affine?.matches(layout)).toBe(false);
+    expect(classifyFamily(block([bare(3)]))).toBe("conv-bn");
   });
 
   it("takes the first pattern that fits: BN after the sum of asymmetric branches is qarepvgg's", () => {

@@ -27,6 +27,8 @@ export type RefusalReason =
 /** A refused block: which, why, and a sentence for the user. */
 export interface Refusal {
   readonly block: string;
+  /** The block's id (see `Candidate.id`) where one is known: it tells apart blocks of the same name. */
+  readonly id?: string;
   readonly reason: RefusalReason;
   readonly message: string;
 }

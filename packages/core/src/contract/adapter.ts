@@ -35,7 +35,7 @@ export interface ConvertOptions {
   readonly eps?: number;
   /** Which fusions to run: only single conv+BN folds, only multi-branch blocks, or both. */
   readonly only?: "bn" | "branches";
-  /** Blocks whose name matches any of these (substring or `*` glob) are left alone. */
+  /** Blocks whose name matches any of these (substring or `*` glob), or whose id is one of them, are left alone. */
   readonly exclude?: readonly string[];
   /** Output dtype of fused weights: as in the input, or forced. */
   readonly dtype?: "keep" | "f32" | "f16";
@@ -48,6 +48,13 @@ export interface ConvertOptions {
 /** A block found in a model: its name, family, shapes and BNs; kernel data on demand. */
 export interface Candidate {
   readonly name: string;
+  /**
+   * A stable id unique within the model, where the name is not (names come
+   * from node ids and repeat: `p2o`, `PartitionedCall`): a graph block's
+   * output tensor; absent where the name is unique already (a state dict's
+   * key prefix), which then serves as the id. `--exclude` takes it.
+   */
+  readonly id?: string;
   /** `repvgg`, `mobileone`, `acnet`, `qarepvgg`, `dbb`, `conv-bn` ... */
   readonly family: string;
   readonly layout: Block<KernelShape>;

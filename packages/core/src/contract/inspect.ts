@@ -8,6 +8,8 @@ import { decideFor } from "./reparameterize.js";
 /** One block as `reparam inspect` (and the web page) shows it. */
 export interface InspectedBlock {
   readonly name: string;
+  /** Unique in the model where names repeat (see `Candidate.id`; the name where the candidate has none): `--exclude` takes it. */
+  readonly id: string;
   readonly family: string;
   /** One label per branch ({@link branchLabel}): `3x3+bn`, `1x1-3x3`, `identity+bn`, `avgpool3x3`. */
   readonly branches: readonly string[];
@@ -69,6 +71,7 @@ export async function inspect<M>(
     const conv = layout.branches.find((b) => b.kind === "conv" || b.kind === "sequential");
     const base = {
       name,
+      id: d.candidate.id ?? name,
       family,
       branches: layout.branches.map(branchLabel),
       postBn: layout.postBn !== undefined,

@@ -6,7 +6,7 @@ import type { Refusal } from "../block/refusal.js";
 import { planBlock } from "../block/plan-block.js";
 import { branchLabel } from "./branch-label.js";
 import type { ConversionReport, FusedBlockReport } from "./report.js";
-import { blockNameMatch } from "../shared/block-name-match.js";
+import { blockMatch } from "../shared/block-match.js";
 
 /** Progress of a conversion: a phase and, where countable, done of total (`fuse`: blocks, fractions while a block is fused in windows). */
 export interface Progress {
@@ -25,7 +25,7 @@ export type CanWrite = (candidate: Candidate, plan: FusePlan) => Refusal | undef
  */
 export function decide(candidates: readonly Candidate[], options: ConvertOptions, canWrite?: CanWrite): Decision[] {
   return candidates.map((candidate): Decision => {
-    const excluded = options.exclude?.find((p) => blockNameMatch(p, candidate.name));
+    const excluded = options.exclude?.find((p) => blockMatch(p, candidate));
     if (excluded !== undefined) return { kind: "skip", candidate, why: `excluded by '${excluded}'` };
     const single = candidate.layout.branches.length === 1 && candidate.layout.postBn === undefined;
     if (options.only === "bn" && !single)
@@ -33,10 +33,11 @@ export function decide(candidates: readonly Candidate[], options: ConvertOptions
     if (options.only === "branches" && single)
       return { kind: "skip", candidate, why: "single conv+BN folding turned off (--only branches)" };
     const planned = candidate.plan ?? planBlock(candidate.layout);
-    if (!planned.ok) return { kind: "refuse", candidate, refusal: planned.refusal };
+    const withId = (r: Refusal): Refusal => (candidate.id === undefined ? r : { ...r, id: candidate.id });
+    if (!planned.ok) return { kind: "refuse", candidate, refusal: withId(planned.refusal) };
     const plan = planned.plan;
     const unwritable = canWrite?.(candidate, plan);
-    if (unwritable !== undefined) return { kind: "refuse", candidate, refusal: unwritable };
+    if (unwritable !== undefined) return { kind: "refuse", candidate, refusal: withId(unwritable) };
     const hwio = candidate.loadHwio === undefined ? {} : { loadHwio: () => candidate.loadHwio!() };
     return {
       kind: "fuse",
@@ -136,6 +137,7 @@ export async function reparameterize<M>(
     const [, , kh, kw] = d.plan.kernelShape;
     fused.push({
       name,
+      id: d.candidate.id ?? name,
       family,
       branches: layout.branches.map(branchLabel),
       kernel: `${kh}x${kw}`,
@@ -149,7 +151,9 @@ export async function reparameterize<M>(
     blocksFound: candidates.length + matchRefused.length,
     fused,
     refused: [...matchRefused, ...decisions.flatMap((d) => (d.kind === "refuse" ? [d.refusal] : []))],
-    skipped: decisions.flatMap((d) => (d.kind === "skip" ? [{ name: d.candidate.name, why: d.why }] : [])),
+    skipped: decisions.flatMap((d) =>
+      d.kind === "skip" ? [{ name: d.candidate.name, id: d.candidate.id ?? d.candidate.name, why: d.why }] : [],
+    ),
     families,
     parameters: { before: adapter.parameterCount(model), after: stats.parametersAfter },
     bytesWritten: stats.bytesWritten,

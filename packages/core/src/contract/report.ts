@@ -3,6 +3,8 @@ import type { Refusal } from "../block/refusal.js";
 /** One fused block in a report. */
 export interface FusedBlockReport {
   readonly name: string;
+  /** The block's id, unique in the model (see `Candidate.id`; the name where the candidate has none). */
+  readonly id?: string;
   readonly family: string;
   /** Kernel size of each branch, e.g. `3x3`, `1x1`, `identity`. */
   readonly branches: readonly string[];
@@ -39,7 +41,8 @@ export interface ConversionReport {
   readonly blocksFound: number;
   readonly fused: readonly FusedBlockReport[];
   readonly refused: readonly Refusal[];
-  readonly skipped: readonly { readonly name: string; readonly why: string }[];
+  /** Blocks left alone (`--exclude`, `--only`), with their id as `fused` gives it. */
+  readonly skipped: readonly { readonly name: string; readonly id?: string; readonly why: string }[];
   /** Blocks fused per family. */
   readonly families: Readonly<Record<string, number>>;
   readonly parameters: { readonly before: number; readonly after: number };

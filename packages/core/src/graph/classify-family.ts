@@ -27,8 +27,15 @@ export const familyPatterns: readonly FamilyPattern[] = [
     matches: (b) => b.preBn !== undefined,
   },
   {
+    // Named by the graph matcher (single-conv-blocks), never from a layout: a chain of constant
+    // scale / shift nodes composes into the same BatchNorm form a real BatchNorm has.
+    family: "conv-affine",
+    description: "one conv followed by constant scale/shift nodes only (a bias Add), no BatchNorm",
+    matches: () => false,
+  },
+  {
     family: "conv-bn",
-    description: "one conv followed by BatchNorm (or a constant affine)",
+    description: "one conv followed by BatchNorm (with or without constant scale/shift nodes)",
     matches: (b) => b.branches.length === 1 && b.postBn === undefined && b.branches[0]!.kind === "conv",
   },
   {

@@ -39,7 +39,10 @@ export function blockChannels(view: GraphView, input: string, parses: readonly B
  * The candidate for branches `parses` over `input` with `channels` input
  * channels (see {@link blockChannels}), the post-sum chain `post` and the
  * chain `pre` before every branch (the block's pre-BN):
- * layouts from shapes and BNs, kernels loaded on demand. Returns a refusal
+ * layouts from shapes and BNs, kernels loaded on demand. Its id is
+ * `output` (a tensor name, unique in the graph); its family is `family` when
+ * given (what the layout cannot tell: a constant affine composes into the
+ * same BatchNorm form a BN has), else {@link classifyFamily}'s. Returns a refusal
  * when a branch cannot be laid out (pads unknown, BN vectors of the wrong
  * length...).
  */
@@ -53,6 +56,7 @@ export async function makeMatch(
   post: readonly AffineNode[],
   channels: number,
   pre: readonly AffineNode[] = [],
+  family?: string,
 ): Promise<GraphBlockMatch | Refusal> {
   const layouts: BranchLayout[] = [];
   let postBn: Awaited<ReturnType<typeof composeAffine>>;
@@ -113,7 +117,8 @@ export async function makeMatch(
   };
   const candidate: Candidate = {
     name,
-    family: classifyFamily(layout),
+    id: output,
+    family: family ?? classifyFamily(layout),
     layout,
     plan,
     load,

@@ -46,7 +46,9 @@ function unpadded(op: ConvNode["op"]): boolean {
 /**
  * Single convs (and Linear layers read as 1x1 convs) with BN / constant affine
  * nodes after them, before them, or both, that no block holds: each is a
- * one-branch block (`conv-bn`; a chain before is the block's pre-BN). A chain
+ * one-branch block (`conv-bn`; `conv-affine` when the chain after holds no
+ * BatchNorm, only constant scale / shift nodes such as a bias `Add`; a chain
+ * before is the block's pre-BN, `bn-conv`). A chain
  * before a conv that pads is left (its border would see 0, not the BN's
  * shift) with a `PRE_BN_PADDED` refusal when it holds a BatchNorm.
  */
@@ -81,7 +83,10 @@ export async function singleConvBlocks(
     const nodes = [...pre, conv, ...chain];
     const input = pre.length > 0 ? pre[0]!.inputs[0]! : conv.inputs[0]!;
     const name = blockName(nodes.map((n) => n.id));
-    const m = await makeMatch(view, name, input, output, nodes, [parse], [], parseChannels(parse)!, pre);
+    // The composed chain looks like a BN in the layout: only the nodes say nothing was one.
+    const affineOnly = pre.length === 0 && chain.every((n) => n.op.kind === "affine");
+    const family = affineOnly ? "conv-affine" : undefined;
+    const m = await makeMatch(view, name, input, output, nodes, [parse], [], parseChannels(parse)!, pre, family);
     if ("reason" in m) refused.push(m);
     else {
       matches.push(m);

@@ -25,6 +25,9 @@ import { floatAttr, intAttr, intsAttr, makeAttribute } from "../codec/attribute-
 import type { OnnxGraphView } from "../view/onnx-graph-view.js";
 import { topologicalOrder } from "../view/topological-order.js";
 
+/** Families of one conv folded with what follows it: the fused conv takes the conv's name. */
+const SINGLE_CONV: ReadonlySet<string> = new Set(["conv-bn", "conv-affine"]);
+
 /** One block to replace: the matcher's match and where its fused conv comes from. */
 export interface Fusion {
   readonly match: GraphBlockMatch;
@@ -172,7 +175,8 @@ export function applyFusions(
   const pending = new Map<TensorProto, PendingData>();
   for (const { match, source, keptKernel } of fusions) {
     const first = match.nodes.find((n) => n.op.kind === "conv")!;
-    const single = match.candidate.family === "conv-bn" ? proto(first.id).name || first.id : undefined;
+    // A one-conv fold (BN or a bias Add) keeps the conv's own name.
+    const single = SINGLE_CONV.has(match.candidate.family) ? proto(first.id).name || first.id : undefined;
     const names = fusedNames(
       match.candidate.name,
       match.nodes.map((n) => n.id),
