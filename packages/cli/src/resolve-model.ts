@@ -14,7 +14,8 @@ export interface ResolvedModel {
   readonly adapter: FormatAdapter<unknown>;
 }
 
-const HEAD_BYTES = 64;
+// Enough for a TF.js JSON whose keys come in another order than the converter's ("convertedBy" first, pretty-printed): the marker is further in.
+const HEAD_BYTES = 512;
 
 /** Finds the main file of `input` (a file, or a TF.js folder with model.json) and its format. */
 export async function resolveModel(input: string, format: string = "auto"): Promise<ResolvedModel> {

@@ -2,7 +2,7 @@
 // Each is its own model: its input size is its own files', its default output is its own
 // (`NAME.deploy/`), a batch over `dir/*.json` writes one output per model, and `--force` replaces
 // only that model's output.
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { isReparamError } from "@reparam/core";
@@ -51,6 +51,16 @@ describe("TF.js models that share a folder", () => {
   it("detects NAME.json as TF.js and refuses a JSON file that is not a model with CLI_UNKNOWN_FORMAT", async () => {
     const { dir, names } = sharedFolder();
     for (const n of names) expect((await resolveModel(join(dir, `${n}.json`))).adapter.format).toBe("tfjs");
+    // Keys sorted and pretty-printed (as a tool that rewrites the JSON leaves it): the TF.js marker is past the first 64 bytes.
+    const json = JSON.parse(readFileSync(join(dir, "seed0.json"), "utf8")) as Record<string, unknown>;
+    const sorted = Object.fromEntries(
+      Object.keys(json)
+        .sort()
+        .map((k) => [k, json[k]]),
+    );
+    writeFileSync(join(dir, "sorted.json"), JSON.stringify(sorted, null, 4));
+    expect(readFileSync(join(dir, "sorted.json"), "latin1").indexOf('"format"')).toBeGreaterThan(64);
+    expect((await resolveModel(join(dir, "sorted.json"))).adapter.format).toBe("tfjs");
     const e = await resolveModel(join(dir, "labels.json")).catch((x: unknown) => x);
     expect(isReparamError(e) && e.code).toBe("CLI_UNKNOWN_FORMAT");
   });
