@@ -1,4 +1,4 @@
-import { blockNameMatch, type ConversionReport } from "@reparam/core";
+import { blockMatch, type ConversionReport } from "@reparam/core";
 
 /** Something a conversion did that the user may not have meant: printed as `warning: ...`, an error under `--strict`. */
 export interface ConversionWarning {
@@ -15,28 +15,23 @@ const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(", 
 
 /**
  * The warnings of a finished conversion: each `--exclude` pattern that
- * matches no block of the model (found, fused, refused or skipped: see
- * core's `blockNameMatch`), and a model without any block (written
+ * matches no block of the model (found, fused, refused or skipped) by name
+ * or id (see core's `blockMatch`), and a model without any block (written
  * unchanged: "nothing to fuse"), the same in every format.
  */
 export function conversionWarnings(report: ConversionReport, exclude: readonly string[] = []): ConversionWarning[] {
-  const names = [
-    ...new Set([
-      ...report.fused.map((f) => f.name),
-      ...report.refused.map((r) => r.block),
-      ...report.skipped.map((s) => s.name),
-    ]),
-  ];
+  const blocks = [...report.fused, ...report.refused.map((r) => ({ name: r.block, id: r.id })), ...report.skipped];
+  const names = [...new Set(blocks.map((b) => b.name))];
   const warnings: ConversionWarning[] = [];
   for (const pattern of exclude) {
-    if (names.some((n) => blockNameMatch(pattern, n))) continue;
+    if (blocks.some((b) => blockMatch(pattern, b))) continue;
     warnings.push({
       code: "CLI_EXCLUDE_NO_MATCH",
       message: `--exclude '${pattern}' matches no block`,
       hint:
         names.length === 0
           ? "the model has no block to exclude"
-          : `block names look like ${quoted(names.slice(0, 3))} (reparam inspect lists them); a pattern with * matches from the start of a name`,
+          : `block names look like ${quoted(names.slice(0, 3))} (reparam inspect lists them, and their ids); a pattern with * matches from the start of a name`,
     });
   }
   if (report.blocksFound === 0) {

@@ -19,9 +19,21 @@ export function requantizedLine(tensors: NonNullable<ConvertResult["report"]["re
   return `re-quantized: ${tensors.length} fused tensors (${dtypes}, fresh range${kept > 0 ? `; ${kept} kept the input's` : ""}), max error ${(worst.relativeError * 100).toPrecision(3)}% of a tensor's range (${worst.maxError.toPrecision(3)} in ${worst.name})`;
 }
 
+/** A block's name as the summary prints it: with its id when another block of the report has the same name. */
+function blockLabel(rep: ConvertResult["report"]): (name: string, id: string | undefined) => string {
+  const seen = new Map<string, Set<string>>();
+  const add = (name: string, id: string | undefined) => seen.set(name, (seen.get(name) ?? new Set()).add(id ?? name));
+  for (const f of rep.fused) add(f.name, f.id);
+  for (const x of rep.refused) add(x.block, x.id);
+  for (const s of rep.skipped) add(s.name, s.id);
+  return (name, id) =>
+    id !== undefined && id !== name && (seen.get(name)?.size ?? 0) > 1 ? `${name} (id ${id})` : name;
+}
+
 /** The human summary after `reparam convert`. */
 export function formatSummary(r: ConvertResult): string {
   const rep = r.report;
+  const label = blockLabel(rep);
   const lines: string[] = [];
   lines.push(
     `converted ${r.input} -> ${r.output} (${r.format}${Object.entries(rep.details)
@@ -37,11 +49,11 @@ export function formatSummary(r: ConvertResult): string {
     lines.push(
       formatTable(
         ["block", "reason", "why"],
-        rep.refused.map((x) => [x.block, x.reason, x.message]),
+        rep.refused.map((x) => [label(x.block, x.id), x.reason, x.message]),
       ).replace(/^/gm, "  "),
     );
   }
-  for (const s of rep.skipped) lines.push(`skipped ${s.name}: ${s.why}`);
+  for (const s of rep.skipped) lines.push(`skipped ${label(s.name, s.id)}: ${s.why}`);
   lines.push(`parameters: ${count(rep.parameters.before)} -> ${count(rep.parameters.after)}`);
   lines.push(`size: ${mb(r.bytes.input)} -> ${mb(r.bytes.output)}`);
   lines.push("weights: fused in float64 and rounded once to the storage dtype");

@@ -22,6 +22,7 @@ function jsonOf(status: number, ...args: string[]): Record<string, unknown> {
 
 interface Block {
   name: string;
+  id: string;
   branches: string[];
   stride: number[];
   groups: number;
@@ -30,7 +31,7 @@ interface Block {
 
 describe("the --json report schema (packages/cli/schema/reparam-report.schema.json)", () => {
   it.each(["repvgg-sample.onnx", "repvgg-sample.safetensors", "repvgg-sample-tfjs"])(
-    "accepts convert and inspect of %s, which report each fused block with the same facts",
+    "accepts convert and inspect of %s, which report each fused block with the same facts and a unique id",
     (sample) => {
       const dir = tempDir();
       const out = join(dir, sample.endsWith("tfjs") ? "deploy" : `deploy-${sample}`);
@@ -40,8 +41,17 @@ describe("the --json report schema (packages/cli/schema/reparam-report.schema.js
       const fused = (conv.report as { fused: Block[] }).fused;
       const would = (insp.blocks as Block[]).filter((b) => b.status === "fuse");
       expect(fused.length).toBeGreaterThan(0);
-      const facts = (b: Block) => ({ name: b.name, branches: b.branches, stride: b.stride, groups: b.groups });
+      const facts = (b: Block) => ({
+        name: b.name,
+        id: b.id,
+        branches: b.branches,
+        stride: b.stride,
+        groups: b.groups,
+      });
       expect(fused.map(facts)).toEqual(would.map(facts));
+      const ids = (insp.blocks as Block[]).map((b) => b.id);
+      expect(ids.every((id) => typeof id === "string" && id !== "")).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
       expect(typeof (conv.report as { details: Record<string, unknown> }).details).toBe("object");
       expect(conv.warnings).toEqual([]);
     },

@@ -68,7 +68,7 @@ export function registerConvert(program: Command): void {
     )
     .option(
       "--exclude <pattern>",
-      "leave blocks whose name matches: text without * anywhere in the name, a * glob from its start to the end of the name or of a segment (head* matches /head/Conv and head.0; a leading / is optional); repeatable; one that matches no block is a warning",
+      "leave blocks whose name matches: text without * anywhere in the name, a * glob from its start to the end of the name or of a segment (head* matches /head/Conv and head.0; a leading / is optional); or the one block whose id (reparam inspect lists ids) it is; repeatable; one that matches no block is a warning",
       collect,
       [],
     )

@@ -10,10 +10,13 @@ function formatInspect(r: InspectResult): string {
   const head = `${r.input} (${r.format}${Object.entries(r.details)
     .map(([k, v]) => `, ${k} ${v}`)
     .join("")})`;
+  // Ids are listed when some differ from the names (graphs: output tensors), so a repeated name can be told apart.
+  const ids = r.blocks.some((b) => b.id !== b.name);
   const table = formatTable(
-    ["block", "family", "branches", "stride", "groups", "result"],
+    ["block", ...(ids ? ["id"] : []), "family", "branches", "stride", "groups", "result"],
     r.blocks.map((b) => [
       b.name,
+      ...(ids ? [b.id] : []),
       b.family,
       b.branches.join(" + "),
       b.stride.join("x"),
