@@ -3,13 +3,24 @@ import type * as OrtNode from "onnxruntime-node";
 import type { ModelSession } from "./model-session.js";
 import type { NumericTensor, TensorSpec } from "./numeric-tensor.js";
 import { ortFeedData } from "./ort-feed-data.js";
+import { unshapedOnnxInputs } from "./unshaped-onnx-inputs.js";
 
 /** The part of the onnxruntime API (node and web share it, from onnxruntime-common) that sessions use. */
 export type OrtApi = Pick<typeof OrtNode, "InferenceSession" | "Tensor">;
 
-/** Wraps an onnxruntime `InferenceSession` (either package) as a {@link ModelSession}. */
-export function ortSession(ort: OrtApi, session: OrtNode.InferenceSession): ModelSession {
-  const inputs = session.inputMetadata.map(spec);
+/**
+ * Wraps an onnxruntime `InferenceSession` (either package) as a {@link ModelSession}.
+ * onnxruntime reports an input declared without a shape as shape `[]`, as a
+ * scalar: when one says `[]`, `bytes` (the model) tells the two apart.
+ */
+export async function ortSession(
+  ort: OrtApi,
+  session: OrtNode.InferenceSession,
+  bytes: () => Promise<Uint8Array>,
+): Promise<ModelSession> {
+  const scalars = session.inputMetadata.some((m) => m.isTensor && m.shape.length === 0);
+  const unshaped = scalars ? unshapedOnnxInputs(await bytes()) : new Set<string>();
+  const inputs = session.inputMetadata.map(spec).map((s) => (unshaped.has(s.name) ? { ...s, dims: null } : s));
   const outputs = session.outputMetadata.map(spec);
   return {
     inputs,

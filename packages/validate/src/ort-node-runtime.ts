@@ -18,12 +18,13 @@ export function ortNodeRuntime(ep: "webgpu" | "cpu"): Runtime {
       if (!("bytes" in model)) throw new Error("onnxruntime runs ONNX models only");
       const ort = await importRuntime("onnxruntime-node", () => import("onnxruntime-node"));
       if (ep === "webgpu" && !vulkanLoaderFound()) throw new Error(NO_VULKAN_LOADER);
-      const options = { executionProviders: [ep] };
+      // Fatal only: a run that fails (a size chooseFreeSize tries) comes back as an error, not a native log line on stderr.
+      const options = { executionProviders: [ep], logSeverityLevel: 4 as const };
       const session =
         model.path !== undefined
           ? await ort.InferenceSession.create(model.path, options)
           : await ort.InferenceSession.create(await model.bytes(), options);
-      return ortSession(ort, session);
+      return ortSession(ort, session, () => model.bytes());
     },
   };
 }

@@ -24,8 +24,9 @@ export function ortWebRuntime(): Runtime {
         ort.env.wasm.wasmPaths = pathToFileURL(`${dist}/`).href;
         ort.env.wasm.numThreads = 1;
       }
-      const session = await ort.InferenceSession.create(await model.bytes(), { executionProviders: ["wasm"] });
-      return ortSession(ort, session);
+      const bytes = await model.bytes();
+      const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
+      return ortSession(ort, session, async () => bytes);
     },
   };
 }

@@ -9,6 +9,26 @@ const positive = (name: string) => (v: string) => {
   return n;
 };
 const collect = (v: string, prev: string[]) => [...prev, v];
+/** `name=rest`: the input name (the last `=` splits, names may hold one) and what follows. */
+const named = (flag: string, v: string): [string, string] => {
+  const at = v.lastIndexOf("=");
+  if (at <= 0) throw new InvalidArgumentError(`${flag} takes name=value, got '${v}'`);
+  return [v.slice(0, at), v.slice(at + 1)];
+};
+const shapeOf = (v: string, prev: Record<string, number[]>) => {
+  const [name, text] = named("--shape", v);
+  const dims = text === "" ? [] : text.split(/[,x]/).map(Number);
+  if (!dims.every((d) => Number.isInteger(d) && d >= 0))
+    throw new InvalidArgumentError(`--shape ${name}= takes non-negative integers separated by commas, got '${text}'`);
+  return { ...prev, [name]: dims };
+};
+const inputValue = (v: string, prev: Record<string, number>) => {
+  const [name, text] = named("--value", v);
+  const n = text === "true" ? 1 : text === "false" ? 0 : Number(text);
+  if (text === "" || !Number.isFinite(n))
+    throw new InvalidArgumentError(`--value ${name}= takes a number, got '${text}'`);
+  return { ...prev, [name]: n };
+};
 
 /** `reparam verify`: run original and converted on the same inputs and compare. */
 export function registerVerify(program: Command): void {
@@ -24,6 +44,18 @@ export function registerVerify(program: Command): void {
       "an input: raw float32 little-endian or .npy (repeatable; default: seeded random)",
       collect,
       [],
+    )
+    .option(
+      "--shape <name=dims>",
+      "the shape of a model input, e.g. --shape h0=1,1,64 (repeatable; needed for inputs declared without a shape; default: batch dims 1, free dims the first of 64, 32, 128, 16, 224, 8, 1 the model runs at)",
+      shapeOf,
+      {},
+    )
+    .option(
+      "--value <name=v>",
+      "feed this value to every element of a model input, e.g. --value sample_rate=16000 (repeatable; default: seeded random, integers 0..15)",
+      inputValue,
+      {},
     )
     .option(
       "--atol <n>",
@@ -52,6 +84,8 @@ export function registerVerify(program: Command): void {
         converted: string,
         f: {
           input: string[];
+          shape: Record<string, number[]>;
+          value: Record<string, number>;
           atol?: number;
           rtol?: number;
           backend: string;
@@ -75,6 +109,8 @@ export function registerVerify(program: Command): void {
             backend: f.backend as "auto" | "gpu" | "cpu" | "wasm",
             tolerances,
             ...(f.input.length > 0 ? { inputs: f.input } : {}),
+            ...(Object.keys(f.shape).length > 0 ? { shapes: f.shape } : {}),
+            ...(Object.keys(f.value).length > 0 ? { values: f.value } : {}),
             ...(f.count !== undefined ? { count: f.count } : {}),
             ...(f.seed !== undefined ? { seed: f.seed } : {}),
             ...(f.latency !== undefined ? { latencyRuns: f.latency } : {}),
