@@ -2,7 +2,7 @@
 // tools/models/fixtures/verify-inputs (symbolic dims, a size the graph fixes, an int64 scalar, an
 // LSTM whose state has no declared shape, an If on a bool scalar, float16 and int32 images) is
 // converted, then verified on onnxruntime against its conversion and against itself, untouched.
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -67,7 +67,7 @@ describe("verify on models with symbolic dims and non-float32 inputs", () => {
     expect((e as { hint?: string }).hint).toMatch(/--shape h0=d1,d2/);
   });
 
-  it("takes --shape and --value on the command line", () => {
+  it("takes --shape, --value and an integer .npy --input on the command line", () => {
     const lstm = join(fixtures, "lstm.onnx");
     const r = reparam("verify", lstm, lstm, "--backend", "cpu", "--shape", "h0=1,1,4", "--shape", "c0=1,1,4");
     expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -81,6 +81,19 @@ describe("verify on models with symbolic dims and non-float32 inputs", () => {
     expect(f.stdout).toMatch(/x \[1, 3, 32, 32\]/);
     // The sizes tried first fail inside onnxruntime: reported as errors, never logged natively.
     expect(f.stderr).toBe("");
+    // An int32 image from a .npy file (magic, version 1.0, header length, header, data; 128 bytes before the data).
+    const header = "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 3, 16, 16), }";
+    const text = `${header.padEnd(128 - 10 - 1)}\n`;
+    const npy = Buffer.concat([
+      Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, text.length, 0]),
+      Buffer.from(text, "latin1"),
+      Buffer.from(Int32Array.from({ length: 768 }, (_, i) => i % 256).buffer),
+    ]);
+    writeFileSync(join(dir, "image.npy"), npy);
+    const img = join(fixtures, "int32-image.onnx");
+    const n = reparam("verify", img, img, "--backend", "cpu", "--input", join(dir, "image.npy"));
+    expect(n.code, n.stderr + n.stdout).toBe(0);
+    expect(n.stdout).toMatch(/image\.npy/);
     const bad = reparam("verify", sr, sr, "--shape", "nope=1,2");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/VALIDATE_BAD_OPTION.*--shape names no model input/);

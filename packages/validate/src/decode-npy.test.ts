@@ -3,7 +3,7 @@ import { isReparamError } from "@reparam/core";
 import { decodeNpy, isNpy } from "./decode-npy.js";
 
 /** A .npy file as numpy.save writes it: magic, version, header length, header padded with spaces to 64, "\n", data. */
-function npy(header: string, data: Float32Array | Float64Array, version = 1): Uint8Array {
+function npy(header: string, data: ArrayBufferView, version = 1): Uint8Array {
   const lenSize = version === 1 ? 2 : 4;
   const unpadded = 8 + lenSize + header.length + 1;
   const text = `${header + " ".repeat((64 - (unpadded % 64)) % 64)}\n`;
@@ -13,7 +13,7 @@ function npy(header: string, data: Float32Array | Float64Array, version = 1): Ui
   if (version === 1) view.setUint16(8, text.length, true);
   else view.setUint32(8, text.length, true);
   out.set(new TextEncoder().encode(text), 8 + lenSize);
-  out.set(new Uint8Array(data.buffer), 8 + lenSize + text.length);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 8 + lenSize + text.length);
   return out;
 }
 
@@ -50,10 +50,30 @@ describe("decodeNpy", () => {
     expect([...decodeNpy(shifted).data]).toEqual([...values]);
   });
 
+  it("reads integer, bool, float16 and float64 arrays as float64 values", () => {
+    const i64 = decodeNpy(npy("{'descr': '<i8', 'fortran_order': False, 'shape': (), }", BigInt64Array.from([16000n])));
+    expect([i64.shape, Array.from(i64.data)]).toEqual([[], [16000]]);
+    const i32 = decodeNpy(
+      npy("{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", Int32Array.from([-1, 0, 255])),
+    );
+    expect(Array.from(i32.data)).toEqual([-1, 0, 255]);
+    const b = decodeNpy(npy("{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", Uint8Array.from([1, 0])));
+    expect(Array.from(b.data)).toEqual([1, 0]);
+    const h = decodeNpy(
+      npy("{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }", Uint16Array.from([0x3c00, 0xc000])),
+    );
+    expect(Array.from(h.data)).toEqual([1, -2]);
+    const d = decodeNpy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", Float64Array.from([0.1])));
+    expect(d.data[0]).toBe(0.1);
+  });
+
   it("refuses other dtypes, Fortran order, bad sizes and non-npy bytes", () => {
     expect(
-      code(() => decodeNpy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (6,), }", new Float64Array(6)))),
-    ).toMatch(/^VALIDATE_BAD_INPUT: unsupported dtype .* found <f8/);
+      code(() => decodeNpy(npy("{'descr': '>f8', 'fortran_order': False, 'shape': (6,), }", new Float64Array(6)))),
+    ).toMatch(/^VALIDATE_BAD_INPUT: unsupported dtype .* found >f8/);
+    expect(
+      code(() => decodeNpy(npy("{'descr': '<U3', 'fortran_order': False, 'shape': (2,), }", new Uint32Array(6)))),
+    ).toMatch(/unsupported dtype/);
     expect(code(() => decodeNpy(npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", values)))).toMatch(
       /unsupported layout/,
     );

@@ -4,8 +4,9 @@ import { decodeNpy, isNpy } from "./decode-npy.js";
 
 /**
  * One input value for a run: a file path, or bytes or values in memory.
- * Files and bytes are `.npy` (float32, recognized by its magic string) or
- * raw float32 little-endian (shape then from the model). `name` assigns the
+ * Files and bytes are `.npy` (any float, integer or bool dtype, recognized
+ * by its magic string; see {@link decodeNpy}) or raw float32 little-endian
+ * (shape then from the model). Values are converted to the input's dtype. `name` assigns the
  * value to the model input of that name; unnamed values fill the model's
  * inputs in order, sample after sample.
  */
@@ -15,16 +16,16 @@ export type InputSource =
   | { readonly name?: string; readonly bytes: Uint8Array; readonly label?: string }
   | {
       readonly name?: string;
-      readonly data: Float32Array;
+      readonly data: ArrayLike<number>;
       readonly shape?: readonly number[];
       readonly label?: string;
     };
 
-/** An input value loaded: float32 values, their shape when the source says it, and a label for reports. */
+/** An input value loaded: its values, their shape when the source says it, and a label for reports. */
 export interface LoadedInput {
   readonly name: string | undefined;
   readonly label: string;
-  readonly data: Float32Array;
+  readonly data: ArrayLike<number>;
   readonly shape: readonly number[] | undefined;
 }
 

@@ -41,7 +41,7 @@ export function registerVerify(program: Command): void {
     .argument("<converted>", "the converted model")
     .option(
       "--input <file>",
-      "an input: raw float32 little-endian or .npy (repeatable; default: seeded random)",
+      "an input: .npy (any float, integer or bool dtype) or raw float32 little-endian (repeatable; default: seeded random)",
       collect,
       [],
     )
