@@ -2,7 +2,6 @@ import { dirname, resolve } from "node:path";
 import { ReparamError, reparameterize, type ConversionReport, type ConvertOptions, type Progress } from "@reparam/core";
 import { conversionWarnings, type ConversionWarning } from "./conversion-warnings.js";
 import { withDecodeHint } from "./decode-hint.js";
-import { pathSize } from "./folder-size.js";
 import { openModelInput } from "./host/model-input.js";
 import { stageOutput } from "./host/staged-output.js";
 import { progressReporter } from "./progress.js";
@@ -16,7 +15,7 @@ export interface ConvertResult {
   readonly output: string;
   readonly format: string;
   readonly seconds: number;
-  /** `input`: the files the model was read from (main file, shards, external data), not its folder; `output`: what was written. */
+  /** `input`: the files the model was read from (main file, shards, external data), not its folder; `output`: the files written (the same kinds). */
   readonly bytes: { readonly input: number; readonly output: number };
   readonly report: ConversionReport;
   /** Warnings, printed on stderr as `warning: ...` unless `--quiet` (errors under `--strict`): an `--exclude` pattern that matched no block, nothing to fuse. */
@@ -91,7 +90,7 @@ export async function convertModel(inputPath: string, opts: ConvertModelOptions)
     output: target,
     format: model.adapter.format,
     seconds: (performance.now() - t0) / 1000,
-    bytes: { input: inputBytes, output: await pathSize(target) },
+    bytes: { input: inputBytes, output: staged.bytesWritten() },
     report,
     warnings: warnings.map((w) => `${w.message}; ${w.hint}`),
   };
