@@ -49,6 +49,7 @@ interface BatchJson {
     output?: string;
     bytes?: { input: number; output: number };
     error?: { code: string };
+    verify?: { passed: boolean };
   }>;
 }
 
@@ -104,7 +105,7 @@ describe("TF.js models that share a folder", () => {
     );
   }, 300_000);
 
-  it("converts a batch over dir/*.json into one output per model, with each model's status in --json", () => {
+  it("converts a batch over dir/*.json into one output per model, with each model's status and verdict in --json", () => {
     const { dir, names } = sharedFolder();
     const r = reparam("convert", join(dir, "*.json"), "--json");
     // labels.json is refused; the models are converted all the same.
@@ -124,8 +125,11 @@ describe("TF.js models that share a folder", () => {
     // Into a folder with -o: the same names there. A second run over the pattern leaves the outputs out.
     const out = join(dir, "out");
     mkdirSync(out);
-    const o = reparam("convert", join(dir, "seed*.json"), "-o", out, "--json");
+    const o = reparam("convert", join(dir, "seed*.json"), "-o", out, "--verify", "--json");
     expect(o.code, o.stderr).toBe(0);
+    // --verify runs each NAME.json against its own output (TF.js cpu), each verdict in its entry.
+    const verified = (JSON.parse(o.stdout) as BatchJson).models;
+    expect(verified.map((m) => [m.status, m.verify?.passed])).toEqual(names.map(() => ["ok", true]));
     expect(readdirSync(out).sort()).toEqual(names.map((n) => `${n}.deploy`));
     for (const n of names) expect(tree(join(out, `${n}.deploy`))).toEqual(tree(join(dir, `${n}.deploy`)));
   }, 300_000);
