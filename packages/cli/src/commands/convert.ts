@@ -47,7 +47,7 @@ export function registerConvert(program: Command): void {
     .argument("<inputs...>", `${inputHelp()}; several, or a quoted pattern ('models/*.onnx'), convert a batch`)
     .option(
       "-o, --output <path>",
-      "output path, in an existing folder (default: next to the input, with .deploy before the extension; TF.js: a sibling folder); for a batch, an existing folder that receives every output under its default name",
+      "output path, in an existing folder (default: next to the input, with .deploy before the extension; TF.js: a sibling folder, or NAME.deploy/ beside a NAME.json); for a batch, an existing folder that receives every output under its default name",
     )
     .addOption(new Option("--format <format>", "input format").choices(formatChoices).default("auto"))
     .option(
