@@ -2,7 +2,7 @@
 // tools/models/fixtures/verify-inputs (symbolic dims, a size the graph fixes, an int64 scalar, an
 // LSTM whose state has no declared shape, an If on a bool scalar, float16 and int32 images) is
 // converted, then verified on onnxruntime against its conversion and against itself, untouched.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,6 +58,25 @@ describe("verify on models with symbolic dims and non-float32 inputs", () => {
       if (c.file !== "lstm.onnx") expect(converted.report.fused.length).toBe(1);
     });
   }
+
+  it("passes on a TF.js graph model with an int32 image input, converted and untouched", async () => {
+    const input = join(dir, "tfjs-int32-image");
+    cpSync(join(fixtures, "tfjs-int32-image"), input, { recursive: true });
+    const converted = await convertModel(input, { output: join(dir, "tfjs-int32-image-deploy") });
+    for (const [label, other] of [
+      ["converted", converted.output],
+      ["untouched", input],
+    ] as const) {
+      const r = await verifyModel(input, other, { backend: "cpu" });
+      const fed = r.report?.samples[0]?.inputs.map((x) => `${x.name} [${x.shape.join(", ")}]`).join(", ");
+      console.log(
+        `tfjs-int32-image ${label}: verify ${r.passed ? "passed" : "FAILED"}, fused ${converted.report.fused.length}, fed ${fed}`,
+      );
+      expect(r.passed, formatVerify(r)).toBe(true);
+      expect(fed).toBe("input_1 [1, 24, 24, 3]");
+    }
+    expect(converted.report.fused.length).toBeGreaterThan(0);
+  });
 
   it("names the inputs and the --shape flag when an unshaped input gets no shape", async () => {
     const e = await verifyModel(join(fixtures, "lstm.onnx"), join(fixtures, "lstm.onnx"), { backend: "cpu" }).catch(

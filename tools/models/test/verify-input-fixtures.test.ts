@@ -1,15 +1,22 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { verifyInputModels } from "../src/verify-inputs/verify-input-models.js";
+import { verifyInputFixtures, verifyInputModels } from "../src/verify-inputs/verify-input-models.js";
 
 const root = fileURLToPath(new URL("../fixtures/verify-inputs/", import.meta.url));
 
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p) : [relative(root, p)];
+  });
+}
+
 describe("verifyInputModels", () => {
-  it("writes exactly the committed files of fixtures/verify-inputs, byte for byte", () => {
-    const made = verifyInputModels();
-    expect([...made.keys()].sort()).toEqual(readdirSync(root).sort());
+  it("writes exactly the committed files of fixtures/verify-inputs, byte for byte", async () => {
+    const made = await verifyInputFixtures();
+    expect([...made.keys()].sort()).toEqual(filesUnder(root).sort());
     for (const [path, bytes] of made) expect(Buffer.compare(readFileSync(join(root, path)), bytes), path).toBe(0);
   });
 

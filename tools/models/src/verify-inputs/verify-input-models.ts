@@ -8,7 +8,9 @@ import {
   type ModelProto,
   type NodeSpec,
 } from "@reparam/onnx";
+import { readFile } from "node:fs/promises";
 import { seededRandom } from "../weights/seeded-random.js";
+import { int32InputTfjs } from "./int32-input-tfjs.js";
 import { repBlockOnnx } from "./rep-block-onnx.js";
 
 type Graph = NonNullable<ModelProto["graph"]>;
@@ -189,5 +191,24 @@ export function verifyInputModels(): Map<string, Uint8Array> {
       encodeModel(blockModel([], [cast("image", "image_float")], [], { name: "b", dims: [1, C, 16, 16] }, image)),
     );
   }
+  return out;
+}
+
+/** The TF.js graph model that {@link verifyInputFixtures} gives an int32 input: a family fixture (PP-YOLOE alpha blocks, 24x24). */
+const TFJS_SOURCE = new URL("../../fixtures/families-tfjs/ppyoloe_alpha/graph/", import.meta.url);
+
+/**
+ * Every verify-inputs fixture, by path relative to the fixtures folder: the
+ * ONNX models of {@link verifyInputModels}, and `tfjs-int32-image/`, the
+ * PP-YOLOE alpha graph model of `fixtures/families-tfjs` taking its image
+ * `input_1` [-1, 24, 24, 3] as int32 (see {@link int32InputTfjs}).
+ */
+export async function verifyInputFixtures(): Promise<Map<string, Uint8Array>> {
+  const out = verifyInputModels();
+  const json = new Uint8Array(await readFile(new URL("model.json", TFJS_SOURCE)));
+  out.set("tfjs-int32-image/model.json", int32InputTfjs(json, "input_1"));
+  const manifest = JSON.parse(new TextDecoder().decode(json)) as { weightsManifest: { paths: string[] }[] };
+  for (const p of manifest.weightsManifest.flatMap((g) => g.paths))
+    out.set(`tfjs-int32-image/${p}`, new Uint8Array(await readFile(new URL(p, TFJS_SOURCE))));
   return out;
 }
