@@ -24,7 +24,7 @@ export function int32InputTfjs(modelJson: Uint8Array, input: string): Uint8Array
   const placeholder = nodes[at]!;
   placeholder.attr = { ...placeholder.attr, dtype: { type: "DT_INT32" } };
   const cast = `${input}/Cast`;
-  for (const n of nodes) n.input = n.input?.map((i) => (i === input ? cast : i));
+  for (const n of nodes) if (n.input !== undefined) n.input = n.input.map((i) => (i === input ? cast : i));
   nodes.splice(at + 1, 0, {
     name: cast,
     op: "Cast",
