@@ -27,7 +27,7 @@ function blockLabel(rep: ConvertResult["report"]): (name: string, id: string | u
   for (const x of rep.refused) add(x.block, x.id);
   for (const s of rep.skipped) add(s.name, s.id);
   return (name, id) =>
-    id !== undefined && id !== name && (seen.get(name)?.size ?? 0) > 1 ? `${name} (id ${id})` : name;
+    id !== undefined && id !== name && (seen.get(name)?.size ?? 0) > 1 ? `${name} [id ${id}]` : name;
 }
 
 /** The human summary after `reparam convert`. */

@@ -79,7 +79,7 @@ describe("block ids of blocks that share a name", () => {
     expect(out.report.families).toEqual({ "conv-affine": 1 });
     expect(out.warnings).toEqual([]);
     const text = reparam("convert", file, "-o", join(dir, "text.onnx"), "--exclude", "t0");
-    expect(text.stderr + text.stdout).toContain("skipped p2o (id t0): excluded by 't0'");
+    expect(text.stderr + text.stdout).toContain("skipped p2o [id t0]: excluded by 't0'");
     const both = reparam("convert", file, "-o", join(dir, "both.onnx"), "--exclude", "p2o", "--json");
     const skipped = (JSON.parse(both.stdout) as { report: { skipped: Named[] } }).report.skipped;
     expect(skipped.map((s) => s.id)).toEqual(["t0", "y"]);

@@ -4,6 +4,8 @@ import type { OutputComparison } from "./compare-tensors.js";
 /** One block's check. */
 export interface BlockCheck {
   readonly name: string;
+  /** The block's id, unique in the model where names repeat (core's `Candidate.id`; the name where it has none). */
+  readonly id?: string;
   readonly family: string;
   /** `not-fused`: refused, skipped, or not one conv in the converted model (see `why`); `error`: loading or every backend failed. */
   readonly status: "passed" | "failed" | "not-fused" | "error";

@@ -9,7 +9,12 @@ export function formatBlockCheckReport(report: BlockCheckReport): string {
     ...formatSkipped(report.skipped),
     formatTolerances(report.tolerances, report.bounded),
   ];
+  const names = new Map<string, number>();
+  for (const b of report.blocks) names.set(b.name, (names.get(b.name) ?? 0) + 1);
   for (const b of report.blocks) {
+    // A name several blocks share (`p2o`, `PartitionedCall`) gets the block's id beside it.
+    const shared = b.id !== undefined && b.id !== b.name && (names.get(b.name) ?? 0) > 1;
+    const label = shared ? `${b.name} [id ${b.id}]` : b.name;
     const maxAbs = Math.max(0, ...b.outputs.map((o) => o.absError?.max ?? 0));
     const maxRel = Math.max(0, ...b.outputs.map((o) => o.relError?.max ?? 0));
     const where = b.backend === undefined ? "" : ` on ${b.backend}, input [${(b.inputShape ?? []).join(", ")}]`;
@@ -20,7 +25,7 @@ export function formatBlockCheckReport(report: BlockCheckReport): string {
     const errors =
       b.outputs.length > 0 ? `: max abs ${formatNumber(maxAbs)}, max rel ${formatNumber(maxRel)}${share}` : "";
     lines.push(
-      `  ${b.status.padEnd(9)} ${b.name} (${b.family})${where}${errors}${b.why === undefined ? "" : ` - ${b.why}`}`,
+      `  ${b.status.padEnd(9)} ${label} (${b.family})${where}${errors}${b.why === undefined ? "" : ` - ${b.why}`}`,
     );
     for (const o of b.outputs) for (const p of o.problems) lines.push(`            ${p}`);
   }

@@ -150,13 +150,14 @@ async function checkBlock(
   { skipped, missing }: Skips,
 ): Promise<BlockCheck> {
   const { name, family } = d.candidate;
+  const id = d.candidate.id ?? name;
   let models: BlockModels | string;
   try {
     models = await blockModels(d, options);
   } catch (e) {
-    return { name, family, status: "error", why: isReparamError(e) ? e.message : condenseReason(e), outputs: [] };
+    return { name, id, family, status: "error", why: isReparamError(e) ? e.message : condenseReason(e), outputs: [] };
   }
-  if (typeof models === "string") return { name, family, status: "not-fused", why: models, outputs: [] };
+  if (typeof models === "string") return { name, id, family, status: "not-fused", why: models, outputs: [] };
   const dead = new Set(skipped.map((s) => s.backend));
   for (const backend of backendOrder(BLOCK_MODEL_FAMILY, requested)) {
     if (dead.has(backend)) continue;
@@ -180,6 +181,7 @@ async function checkBlock(
       const used = outputs.some((o) => o.used === null) ? null : Math.max(0, ...outputs.map((o) => o.used ?? 0));
       return {
         name,
+        id,
         family,
         status: passed ? "passed" : "failed",
         backend,
@@ -199,6 +201,7 @@ async function checkBlock(
     throw noRuntimeInstalled(missing, `the check of block ${name}`);
   return {
     name,
+    id,
     family,
     status: "error",
     why: "no backend could run the block's models",
