@@ -19,7 +19,10 @@ export function renderInspectTable(table: HTMLTableElement, inspection: Inspecti
     const row = body.insertRow();
     const branches = b.branches.join(" + ") + (b.postBn ? " -> bn" : "");
     const groups = b.groups === null ? "-" : String(b.groups);
-    for (const text of [b.name, b.family, branches, b.stride.join("x"), groups]) row.append(cell("td", text));
+    const name = cell("td", b.name);
+    name.title = `id ${b.id}`; // names repeat (p2o, PartitionedCall); the id is unique and what --exclude takes
+    row.append(name);
+    for (const text of [b.family, branches, b.stride.join("x"), groups]) row.append(cell("td", text));
     row.append(cell("td", b.status, b.status), cell("td", b.detail));
   }
   for (const r of inspection.matchRefused) {
