@@ -89,6 +89,8 @@ describe("makeSamples", () => {
     );
     expect(await code(makeSamples([{ ...mask, dtype: "string" }]))).toMatch(/cannot feed this input dtype/);
     expect(await code(makeSamples([image], { shapes: { y: [1] } }))).toMatch(/^VALIDATE_BAD_OPTION: --shape names no/);
+    expect(await code(makeSamples([image], { shapes: { x: [1, 4, 4, 4] } }))).toMatch(/--shape does not fit/);
+    expect(await code(makeSamples([image], { shapes: { x: [2, 3, 4, 4] } }))).toBe("no error");
     expect(await code(makeSamples([image], { count: 0 }))).toMatch(/^VALIDATE_BAD_OPTION/);
   });
 });

@@ -44,6 +44,16 @@ export async function makeSamples(specs: readonly TensorSpec[], options: SampleO
     }
   }
   checkNames(specs, options.shapes, "--shape");
+  for (const spec of specs) {
+    const given = options.shapes?.[spec.name];
+    if (given !== undefined && !shapeFits(spec, given)) {
+      throw new ReparamError("VALIDATE_BAD_OPTION", "--shape does not fit the input's declared shape", {
+        where: `input '${spec.name}'`,
+        expected: `[${(spec.dims ?? []).map((d) => d ?? "?").join(", ")}]`,
+        found: `[${given.join(", ")}]`,
+      });
+    }
+  }
   checkNames(specs, options.values, "--value");
   const shape = (spec: TensorSpec) => resolveShape(spec, options.dims, options.freeSize, options.shapes);
   const fixed = (spec: TensorSpec): NumericTensor | undefined => {
