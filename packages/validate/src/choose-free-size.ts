@@ -5,7 +5,7 @@ import type { ModelSession } from "./model-session.js";
 import { DEFAULT_FREE_SIZE, hasFreeDims } from "./resolve-shape.js";
 
 /** Sizes tried, in order, for the free dims of a model's inputs until the model runs. */
-export const FREE_SIZE_CANDIDATES: readonly number[] = [DEFAULT_FREE_SIZE, 32, 128, 16, 224, 8, 1];
+export const FREE_SIZE_CANDIDATES: readonly number[] = [DEFAULT_FREE_SIZE, 32, 128, 16, 224, 256, 512, 8, 1];
 
 /**
  * The size the free dynamic dims of `session`'s inputs get (see

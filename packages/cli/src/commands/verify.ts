@@ -47,7 +47,7 @@ export function registerVerify(program: Command): void {
     )
     .option(
       "--shape <name=dims>",
-      "the shape of a model input, e.g. --shape h0=1,1,64 (repeatable; needed for inputs declared without a shape; default: batch dims 1, free dims the first of 64, 32, 128, 16, 224, 8, 1 the model runs at)",
+      "the shape of a model input, e.g. --shape h0=1,1,64 (repeatable; needed for inputs declared without a shape; default: batch dims 1, free dims the first of 64, 32, 128, 16, 224, 256, 512, 8, 1 the model runs at)",
       shapeOf,
       {},
     )
