@@ -1,11 +1,11 @@
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { ReparamError, reparameterize, type ConversionReport, type ConvertOptions, type Progress } from "@reparam/core";
 import { conversionWarnings, type ConversionWarning } from "./conversion-warnings.js";
 import { withDecodeHint } from "./decode-hint.js";
 import { openModelInput } from "./host/model-input.js";
 import { stageOutput } from "./host/staged-output.js";
 import { progressReporter } from "./progress.js";
-import { defaultOutput, modelPath, resolveModel } from "./resolve-model.js";
+import { defaultOutput, isShardIndex, modelPath, resolveModel } from "./resolve-model.js";
 
 /** What `reparam convert` did, as printed by `--json` (documented in the CLI README). */
 export interface ConvertResult {
@@ -49,10 +49,12 @@ export async function convertModel(inputPath: string, opts: ConvertModelOptions)
       hint: "choose another path with -o",
     });
   }
+  // A sharded state dict's default output is a folder of its own (see defaultOutput).
+  const asFolder = model.folder || (opts.output === undefined && isShardIndex(model));
   const opened = await openModelInput(model.file);
   let staged: Awaited<ReturnType<typeof stageOutput>>;
   try {
-    staged = await stageOutput(target, { folder: model.folder, force: opts.force === true });
+    staged = await stageOutput(target, { folder: asFolder, force: opts.force === true });
   } catch (e) {
     await opened.close();
     throw e;
@@ -63,8 +65,8 @@ export async function convertModel(inputPath: string, opts: ConvertModelOptions)
   let inputBytes: number;
   let phase: Progress["phase"] = "read";
   try {
-    const main = model.adapter.mainFile;
-    const output = model.folder && main !== undefined ? { ...staged.output, name: main } : staged.output;
+    const main = model.folder ? model.adapter.mainFile : asFolder ? basename(model.file) : undefined;
+    const output = main !== undefined ? { ...staged.output, name: main } : staged.output;
     report = await reparameterize(model.adapter, opened.input, output, opts, (p) => {
       phase = p.phase;
       progress.update(p);

@@ -73,13 +73,27 @@ export function modelPath(model: ResolvedModel): string {
   return model.folder && !sharesFolder(model) ? dirname(model.file) : model.file;
 }
 
+const SHARD_INDEX = ".safetensors.index.json";
+
+/** True for a sharded state dict read through its index (`model.safetensors.index.json`). */
+export function isShardIndex(model: ResolvedModel): boolean {
+  return !model.folder && model.file.endsWith(SHARD_INDEX);
+}
+
 /**
- * The default output: `.deploy` before the extension; for folder models a
+ * The default output: `.deploy` before the extension; for a sharded state
+ * dict's index a folder `<name>.deploy/` beside it holding the index and the
+ * shards under their names; for folder models a
  * sibling `<folder>.deploy/`; for a model that {@link sharesFolder}
  * (`NAME.json` beside other models) a folder `NAME.deploy/` beside it, so
  * that the models of one folder never share an output.
  */
 export function defaultOutput(model: ResolvedModel): string {
+  if (isShardIndex(model)) {
+    // Its output shards keep the input shards' names: beside them they would collide, so a folder of their own.
+    const name = basename(model.file);
+    return join(dirname(model.file), `${name.slice(0, name.length - SHARD_INDEX.length)}.deploy`);
+  }
   if (sharesFolder(model)) {
     const name = basename(model.file);
     return join(dirname(model.file), `${name.slice(0, name.length - extname(name).length)}.deploy`);

@@ -34,4 +34,24 @@ describe("the sizes convert reports", () => {
     expect(written.length).toBeGreaterThan(1);
     expect(r.bytes.output).toBe(sizes(out, written));
   }, 120_000);
+
+  it("writes a sharded checkpoint by default into a folder of its own beside it (its shards keep their names)", async () => {
+    const dir = tempDir();
+    const whole = join(dir, "whole.safetensors");
+    await generateModel(SMALL_ARCHS.mobileone!, { format: "safetensors", out: whole, seed: 6 });
+    const files = await splitSafetensors(readFileSync(whole), 3, "model");
+    for (const [name, bytes] of files) writeFileSync(join(dir, name), bytes);
+    const index = [...files.keys()].find((n) => n.endsWith(".index.json"))!;
+    const before = new Map([...files.keys()].map((f) => [f, readFileSync(join(dir, f))]));
+    const r = await convertModel(join(dir, index), { progress: false });
+    expect(r.output).toBe(join(dir, "model.deploy"));
+    expect(readdirSync(r.output).sort()).toEqual([...files.keys()].sort());
+    for (const [f, bytes] of before) expect(readFileSync(join(dir, f)).equals(bytes)).toBe(true); // the input is untouched
+    mkdirSync(join(dir, "again"));
+    const again = await convertModel(join(r.output, index), {
+      progress: false,
+      output: join(dir, "again", index),
+    });
+    expect(again.report.blocksFound).toBe(0); // the output is a deploy state dict
+  }, 120_000);
 });
