@@ -56,6 +56,19 @@ describe("block ids and the conv-affine family in a graph", () => {
   });
 });
 
+describe("a refusal while matching a graph", () => {
+  it("carries the refused sum's output tensor as the block's id", async () => {
+    const nodes = [
+      node("p2o.c3", conv(2, 2, 3, 1), ["x"]),
+      node("p2o.c1", conv(2, 2, 1, 0), ["x"]),
+      node("p2o.r", { kind: "other" }, ["x"]),
+      node("p2o.add", { kind: "add" }, ["p2o.c3", "p2o.c1", "p2o.r"]),
+    ];
+    const { refused } = await matchBlocks(graphView(nodes, ["p2o.add"], () => [6, 6]));
+    expect(refused.map((r) => [r.block, r.id, r.reason])).toEqual([["p2o.add", "p2o.add", "NON_LINEAR_BRANCH"]]);
+  });
+});
+
 describe("decide with --exclude", () => {
   const layout: Block<KernelShape> = {
     name: "p2o",

@@ -33,7 +33,7 @@ export interface Refusal {
   readonly message: string;
 }
 
-/** Builds a {@link Refusal}. */
-export function refusal(block: string, reason: RefusalReason, message: string): Refusal {
-  return { block, reason, message };
+/** Builds a {@link Refusal}; `id` where the block's id is known (a graph block's output tensor). */
+export function refusal(block: string, reason: RefusalReason, message: string, id?: string): Refusal {
+  return id === undefined ? { block, reason, message } : { block, id, reason, message };
 }

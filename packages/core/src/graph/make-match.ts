@@ -64,14 +64,15 @@ export async function makeMatch(
   try {
     for (const p of parses) {
       const l = await branchLayout(view, p, channels);
-      if ("reason" in l) return refusal(name, l.reason, l.message);
+      if ("reason" in l) return refusal(name, l.reason, l.message, output);
       layouts.push(l);
     }
     // The post-sum chain scales the sum: the branches' output channels, which differ from X's when a block widens.
     postBn = await composeAffine(post, branchOutChannels(layouts[0]!.branch, channels));
     preBn = await composeAffine(pre, channels);
   } catch (e) {
-    if (isReparamError(e) && e.code === "CORE_AFFINE_CHANNELS") return refusal(name, "CHANNEL_MISMATCH", e.message);
+    if (isReparamError(e) && e.code === "CORE_AFFINE_CHANNELS")
+      return refusal(name, "CHANNEL_MISMATCH", e.message, output);
     throw e;
   }
   const size = view.spatialSize(input);

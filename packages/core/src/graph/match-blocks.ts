@@ -112,7 +112,8 @@ export async function matchBlocks(view: GraphView): Promise<{ matches: GraphBloc
       const roots = new Set(parts.map((p) => p.root));
       const related = tree.leaves.some((l) => !inParts.has(l) && reaches(view, l, roots));
       const not = parts.length === 0 || related ? explainSum(view, tree, leafParses) : undefined;
-      if (not !== undefined) refused.push(refusal(blockName(tree.nodes.map((n) => n.id)), not.reason, not.message));
+      if (not !== undefined)
+        refused.push(refusal(blockName(tree.nodes.map((n) => n.id)), not.reason, not.message, tree.output));
       continue;
     }
     const { chain: post, output } = followingAffines(view, tree.output);
@@ -122,13 +123,13 @@ export async function matchBlocks(view: GraphView): Promise<{ matches: GraphBloc
     const taken = nodes.find((n) => owner.has(n));
     if (taken !== undefined) {
       refused.push(
-        refusal(name, "SHARED_INTERMEDIATE", `node '${taken.id}' also belongs to block '${owner.get(taken)!}'`),
+        refusal(name, "SHARED_INTERMEDIATE", `node '${taken.id}' also belongs to block '${owner.get(taken)!}'`, output),
       );
       continue;
     }
     const why = leak(view, nodes, post[post.length - 1] ?? tree.nodes[tree.nodes.length - 1]!);
     if (why !== undefined) {
-      refused.push(refusal(name, "SHARED_INTERMEDIATE", why));
+      refused.push(refusal(name, "SHARED_INTERMEDIATE", why, output));
       continue;
     }
     // The scales the tree applies to a leaf (a Sub's -1, a layer scale over a sub-sum) follow its own chain.

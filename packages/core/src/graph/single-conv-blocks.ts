@@ -71,7 +71,12 @@ export async function singleConvBlocks(
     if (pre.length < before.length && !inSum && before.some((n) => n.op.kind === "batchnorm")) {
       const name = blockName([...before, conv].map((n) => n.id));
       refused.push(
-        refusal(name, "PRE_BN_PADDED", `the BatchNorm before '${conv.id}' is not folded: the conv pads its input`),
+        refusal(
+          name,
+          "PRE_BN_PADDED",
+          `the BatchNorm before '${conv.id}' is not folded: the conv pads its input`,
+          conv.outputs[0]!,
+        ),
       );
     }
     if (chain.length === 0 && pre.length === 0) continue;
