@@ -24,8 +24,12 @@ function formatInspect(r: InspectResult): string {
       b.status === "fuse" ? `-> ${b.detail}` : `${b.status}: ${b.detail}`,
     ]),
   );
-  const matchRefused = r.refused.filter((x) => !r.blocks.some((b) => b.name === x.block));
-  const extra = matchRefused.map((x) => `refused ${x.block}: ${x.reason}: ${x.message}`);
+  // By identity, not name: a block refused while matching may share its name with a listed one.
+  const matchRefused = r.refused.filter((x) => !r.blocks.some((b) => b.refusal === x));
+  const extra = matchRefused.map(
+    (x) =>
+      `refused ${x.block}${x.id === undefined || x.id === x.block ? "" : ` [id ${x.id}]`}: ${x.reason}: ${x.message}`,
+  );
   const fused = r.blocks.filter((b) => b.status === "fuse").length;
   return [
     head,
