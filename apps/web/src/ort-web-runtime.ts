@@ -24,7 +24,7 @@ export async function openOrtWeb(model: PageModel | Uint8Array, backend: OrtBack
     executionProviders: [backend],
     ...(externalData.length > 0 ? { externalData } : {}),
   });
-  return ortSession(ort as unknown as OrtApi, session as never);
+  return ortSession(ort as unknown as OrtApi, session as never, async () => bytes);
 }
 
 /** A one-node ONNX model (y = relu(x)), the smallest thing that makes onnxruntime-web load its .wasm. */
