@@ -25,7 +25,7 @@ export function run(
     });
     let err = "";
     let out = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
     child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => {
