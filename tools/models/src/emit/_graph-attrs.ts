@@ -49,3 +49,9 @@ export function convAttrs(
     leakyrelu_alpha: { f: 0.2 },
   };
 }
+
+/** The TF op of a conv as the converter writes it: plain or fused (with `fused_ops`), depthwise or not. */
+export function convOpName(depthwise: boolean, fused: boolean): string {
+  if (depthwise) return fused ? "FusedDepthwiseConv2dNative" : "DepthwiseConv2dNative";
+  return fused ? "_FusedConv2D" : "Conv2D";
+}

@@ -4,7 +4,7 @@ import type { ArchBlock, ConvBranch } from "../arch/arch.js";
 import { bnTensors, convTensors } from "../weights/state-dict-tensors.js";
 import type { TensorSpec } from "../weights/tensor-spec.js";
 import { floatValues } from "../weights/tensor-values.js";
-import { convAttrs, dtypeAttr, sAttr, tensorShape } from "./_graph-attrs.js";
+import { convAttrs, convOpName, dtypeAttr, sAttr, tensorShape } from "./_graph-attrs.js";
 import type { LazyWeight } from "./lazy-weight.js";
 import { layerName } from "./tfjs-layers-context.js";
 
@@ -125,13 +125,7 @@ export class TfjsGraphContext {
     const explicit = attr === "EXPLICIT" ? ([kh >> 1, kw >> 1] as const) : undefined;
     const padding = attr ?? (b.stride > 1 || kh * kw === 1 || o.pad === "none" ? "VALID" : "SAME");
     const fused = inputs.length === 3 ? ["BiasAdd", ...(o.extra ?? [])] : undefined;
-    const op = depthwise
-      ? fused === undefined
-        ? "DepthwiseConv2dNative"
-        : "FusedDepthwiseConv2dNative"
-      : fused === undefined
-        ? "Conv2D"
-        : "_FusedConv2D";
+    const op = convOpName(depthwise, fused !== undefined);
     const name =
       br.bn === undefined
         ? `${layer}/${fused === undefined ? "Conv2D" : fused.at(-1)!}`

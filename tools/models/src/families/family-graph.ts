@@ -1,5 +1,5 @@
 import type { AttrValueJson, NodeDefJson } from "@reparam/tfjs";
-import { convAttrs, dtypeAttr, intsAttr, sAttr, stringsAttr, tensorShape } from "../emit/_graph-attrs.js";
+import { convAttrs, convOpName, dtypeAttr, intsAttr, sAttr, stringsAttr, tensorShape } from "../emit/_graph-attrs.js";
 import type { LazyWeight } from "../emit/lazy-weight.js";
 import type { FamilyNet, FamilyStep, StateDict } from "./family-net.js";
 import { batchNormAt, batchNormScaleShift, tensor, tfConv, tfDenseKernel } from "./family-weights.js";
@@ -84,13 +84,7 @@ export function familyGraph(net: FamilyNet, dict: StateDict): FamilyGraph {
         const inputs = [input, constant(`${L}/Conv2D/ReadVariableOp`, kernelShape, kernel)];
         if (bias !== undefined) inputs.push(constant(`${L}/BiasAdd/ReadVariableOp`, [c], bias));
         const fused = bias === undefined ? undefined : ["BiasAdd"];
-        const kind = s.depthwise
-          ? fused === undefined
-            ? "DepthwiseConv2dNative"
-            : "FusedDepthwiseConv2dNative"
-          : fused === undefined
-            ? "Conv2D"
-            : "_FusedConv2D";
+        const kind = convOpName(s.depthwise === true, fused !== undefined);
         const attr = convAttrs(s.stride, mode === "SAME" ? "SAME" : "VALID", fused);
         attr.dilations = intsAttr([1, s.dilation, s.dilation, 1]);
         out = op(`${L}/${fused === undefined ? "Conv2D" : "BiasAdd"}`, kind, inputs, attr);
