@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fixtureBytes } from "../../../tools/conformance/src/index.js";
+import { fixtureBytes, familyCases as familyCasesOf } from "../../../tools/conformance/src/index.js";
 import { decodeSafetensorsModel } from "../src/codec/decode-safetensors-model.js";
 import { BUILTIN_SCHEMES } from "../src/index.js";
 import { scanScheme } from "../src/view/match-scheme.js";
@@ -48,6 +48,14 @@ for (const c of familyCases()) {
   const scheme = BUILTIN_SCHEMES.find((s) => s.family === c.family)!;
   SAMPLES[scheme.name] = async () => fixtureBytes(c.safetensors.train);
 }
+/** The families2 cases with state dicts whose family has a scheme of its own (MobileCLIP's text RepMixer is FastViT's). */
+const families2 = familyCasesOf("families2").filter(
+  (c) => c.safetensors != null && BUILTIN_SCHEMES.some((s) => s.family === c.family),
+);
+for (const c of families2) {
+  const scheme = BUILTIN_SCHEMES.find((s) => s.family === c.family)!;
+  SAMPLES[scheme.name] = async () => fixtureBytes(c.safetensors.train);
+}
 
 async function tensorsOf(bytes: Uint8Array) {
   return (await decodeSafetensorsModel(memoryInput("model.safetensors", { "model.safetensors": bytes }))).tensors;
@@ -74,7 +82,7 @@ describe("naming scheme detection", () => {
     });
   }
 
-  for (const c of familyCases()) {
+  for (const c of [...familyCases(), ...families2]) {
     it(`${c.name}: finds no block, and no error, in the deploy state dict with every scheme`, async () => {
       const tensors = await tensorsOf(fixtureBytes(c.safetensors.deploy));
       for (const scheme of BUILTIN_SCHEMES) {

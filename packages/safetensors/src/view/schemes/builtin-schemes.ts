@@ -15,6 +15,10 @@ import { timmFastvitRepcpeScheme } from "./timm-fastvit-repcpe-scheme.js";
 import { timmFastvitRepmixerScheme } from "./timm-fastvit-repmixer-scheme.js";
 import { unireplknetScheme } from "./unireplknet-scheme.js";
 import { yolov9Scheme } from "./yolov9-scheme.js";
+import { doctrFastScheme } from "./doctr-fast-scheme.js";
+import { rtdetrScheme } from "./rtdetr-scheme.js";
+import { timmRepghostScheme } from "./timm-repghost-scheme.js";
+import { yolov10Scheme } from "./yolov10-scheme.js";
 
 /**
  * The built-in naming schemes, in tie-break order: when two schemes use
@@ -37,4 +41,8 @@ export const BUILTIN_SCHEMES: readonly NamingScheme[] = [
   unireplknetScheme,
   repvitScheme,
   linearBnScheme,
+  rtdetrScheme,
+  yolov10Scheme,
+  timmRepghostScheme,
+  doctrFastScheme,
 ];
