@@ -17,6 +17,7 @@ const FAMILIES: Readonly<Record<string, string>> = {
   yolov10_repvggdw: "yolov10_repvggdw",
   repghost: "repghost",
   doctr_fast: "doctr_fast",
+  ghostnetv3: "ghostnetv3",
   mobileclip_text: "fastvit_repmixer",
 };
 

@@ -17,6 +17,7 @@ import { unireplknetScheme } from "./unireplknet-scheme.js";
 import { yolov9Scheme } from "./yolov9-scheme.js";
 import { doctrFastScheme } from "./doctr-fast-scheme.js";
 import { rtdetrScheme } from "./rtdetr-scheme.js";
+import { timmGhostnetv3Scheme } from "./timm-ghostnetv3-scheme.js";
 import { timmRepghostScheme } from "./timm-repghost-scheme.js";
 import { yolov10Scheme } from "./yolov10-scheme.js";
 
@@ -45,4 +46,5 @@ export const BUILTIN_SCHEMES: readonly NamingScheme[] = [
   yolov10Scheme,
   timmRepghostScheme,
   doctrFastScheme,
+  timmGhostnetv3Scheme,
 ];
