@@ -1,5 +1,4 @@
 import { create } from "@bufbuild/protobuf";
-import { narrowBFloat16, narrowFloat16, widenBFloat16, widenFloat16 } from "@reparam/core";
 import {
   TensorProtoSchema,
   TensorProto_DataType as DT,
@@ -7,23 +6,25 @@ import {
   type NodeProto,
   type TensorProto,
 } from "onnx-buf";
-import { intAttribute, isOnnxDomain, tensorAttribute } from "../codec/_attributes.js";
+import { isOnnxDomain, tensorAttribute } from "../codec/_attributes.js";
 import type { BufferPool } from "../codec/_buffer-pool.js";
 import { floatValues } from "../codec/_float-values.js";
 import { loadedTensor } from "../codec/lazy-data.js";
 import { dtypeOf } from "../codec/onnx-dtype.js";
 import { elementCount } from "../codec/tensor-byte-length.js";
-import { tensorValues, type FloatDType, type TensorValues } from "../codec/tensor-values.js";
-import { constantTranspose } from "./_constant-transpose.js";
+import { tensorValues, type TensorValues } from "../codec/tensor-values.js";
 import { dequantizedConstant } from "./_dequantized-constant.js";
+import { type ExactValue, foldedConstant, storedExact } from "./_fold-constant.js";
+import { planFold } from "./_fold-node.js";
+import type { FoldInput } from "./_fold-tensor.js";
 import { topologicalOrder } from "./topological-order.js";
 
-/** A value of the graph known before it runs: an initializer, a Constant, Identity/Cast/Transpose of one, or Add of two. */
+/** A value of the graph known before it runs: an initializer, a Constant, or a node the constant folder evaluates (see {@link constantTable}). */
 export interface OnnxConstant {
   readonly dims: readonly number[];
   /** Element type as its consumers see it (after any Cast). */
   readonly dataType: number;
-  /** The Constant / Identity / Cast / Add nodes that make it, in order (empty for an initializer). */
+  /** The Constant and folded nodes that make it, producers first (empty for an initializer). */
   readonly nodes: readonly NodeProto[];
   /**
    * Initializers it is made from that are also graph inputs (a caller may
@@ -34,9 +35,10 @@ export interface OnnxConstant {
   /** Integer initializers it dequantizes (`DequantizeLinear` of a QDQ model); absent for float storage. */
   readonly quantized?: readonly string[];
   /**
-   * Its values, floats widened exactly to float64 (and rounded as a Cast
-   * would), for the small constants read while the view is built (pads,
-   * shapes): throws for a tensor whose data was left in the file.
+   * Its values, floats widened exactly to float64 (a folded one computed in
+   * float64 and rounded once to its type), for the small constants read
+   * while the view is built (pads, shapes): throws for a tensor whose data
+   * was left in the file.
    */
   read(): TensorValues;
   /** The same values, read from the file when they were left there (weights). */
@@ -46,40 +48,10 @@ export interface OnnxConstant {
 }
 
 const FLOATS: ReadonlySet<number> = new Set([DT.FLOAT, DT.FLOAT16, DT.BFLOAT16, DT.DOUBLE]);
-const INTS: ReadonlySet<number> = new Set([DT.INT32, DT.INT64]);
 
 /** True for FLOAT, FLOAT16, BFLOAT16 and DOUBLE. */
 export function isFloatType(dataType: number): boolean {
   return FLOATS.has(dataType);
-}
-
-/** Rounds float64 values as a Cast to `to` does (to nearest, ties to even). */
-function roundTo(values: Float64Array, to: number): Float64Array {
-  const r =
-    to === DT.FLOAT
-      ? Math.fround
-      : to === DT.FLOAT16
-        ? (x: number) => widenFloat16(narrowFloat16(x))
-        : to === DT.BFLOAT16
-          ? (x: number) => widenBFloat16(narrowBFloat16(x))
-          : undefined;
-  return r === undefined ? values : values.map(r);
-}
-
-function floatsOf(v: TensorValues): Float64Array {
-  if (v.dtype === "int32" || v.dtype === "int64") throw new TypeError("integer constant read as floats"); // callers check isFloatType
-  return v.values;
-}
-
-function castValues(v: TensorValues, to: number): TensorValues {
-  const dtype = dtypeOf(to)!;
-  if (v.dtype === "int32" || v.dtype === "int64") {
-    const big = Array.from(v.values as ArrayLike<number | bigint>, (x) => BigInt(x));
-    return dtype === "int64"
-      ? { dtype, values: BigInt64Array.from(big) }
-      : { dtype: "int32", values: Int32Array.from(big, (x) => Number(BigInt.asIntN(32, x))) };
-  }
-  return { dtype: dtype as FloatDType, values: roundTo(v.values, to) };
 }
 
 /** The tensor a Constant node holds (`value`, `value_float(s)`, `value_int(s)`), or undefined. */
@@ -107,63 +79,30 @@ function tensorReads(t: TensorProto, pool: BufferPool | undefined): Pick<OnnxCon
   };
 }
 
-const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-
-/**
- * `Add` of two float constants of one type and shape (an export without
- * constant folding: DBB's idconv1 kernel is Add(weight, Constant identity)).
- * The model adds in its type, so the constant is fl(a + b) in that type: the
- * float64 sum rounded once (exact for float32/16 and bfloat16: float64 has
- * more than twice their precision plus 2 bits, so rounding the float64 sum
- * again gives the correctly rounded sum).
- */
-function constantSum(
-  node: NodeProto,
-  a: OnnxConstant | undefined,
-  b: OnnxConstant | undefined,
-): OnnxConstant | undefined {
-  if (
-    node.input.length !== 2 ||
-    a === undefined ||
-    b === undefined ||
-    a.dataType !== b.dataType ||
-    !FLOATS.has(a.dataType) ||
-    !sameDims(a.dims, b.dims)
-  )
-    return undefined;
-  const dtype = dtypeOf(a.dataType) as FloatDType;
-  const sum = (x: Float64Array, y: Float64Array): Float64Array =>
-    roundTo(
-      x.map((v, i) => v + y[i]!),
-      a.dataType,
+/** Dims a graph declares for a value (inputs, outputs, value_info) when every dim is a number. */
+function declaredDims(graph: GraphProto): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const v of [...graph.input, ...graph.valueInfo, ...graph.output]) {
+    const t = v.type?.value;
+    if (t?.case !== "tensorType" || t.value.shape === undefined) continue;
+    const dims = t.value.shape.dim.map((d) =>
+      d.value.case === "dimValue" && d.value.value >= 0n ? Number(d.value.value) : -1,
     );
-  const read = (): TensorValues => ({ dtype, values: sum(floatsOf(a.read()), floatsOf(b.read())) });
-  const load = async (): Promise<TensorValues> => ({
-    dtype,
-    values: sum(floatsOf(await a.load()), floatsOf(await b.load())),
-  });
-  const readFloats = async () => {
-    const values = floatsOf(await load());
-    return a.dataType === DT.FLOAT ? Float32Array.from(values) : values;
-  };
-  const graphInputs = [...new Set([...a.graphInputs, ...b.graphInputs])];
-  return {
-    dims: a.dims,
-    dataType: a.dataType,
-    nodes: [...a.nodes, ...b.nodes, node],
-    graphInputs,
-    read,
-    load,
-    readFloats,
-  };
+    if (dims.every((d) => d >= 0)) out.set(v.name, dims);
+  }
+  return out;
 }
 
 /**
- * Every constant value of a graph by name: initializers, Constant nodes,
- * Identity or Cast (between float types, or between int32 and int64) of a
- * constant, Add of two float constants of one shape and type, Transpose
- * of a 2-D float constant, and
- * DequantizeLinear of an integer initializer (marked `quantized`).
+ * Every constant value of a graph by name, folded as onnx-simplifier folds
+ * them: initializers, Constant nodes, Identity of a constant,
+ * DequantizeLinear of an integer initializer (marked `quantized`), and
+ * every node of an op in `FOLDED_OPS` (_fold-node.ts) whose inputs are all constant
+ * (Shape: whose input's dims are all known or declared), unless its
+ * output would exceed the folder's limits (see `MAX_FOLD_ELEMENTS`): it then
+ * stays an ordinary node. Folded floats are computed in float64 from the
+ * exact inputs and rounded once, by a Cast or where the constant is read
+ * (to its type); integers are exact.
  * Initializers that are also graph inputs (an input may override them) are
  * left out unless `withInputs`; then they are in, their `graphInputs` naming
  * them (and so on for what is made from them).
@@ -171,10 +110,22 @@ function constantSum(
  * `setLazyData`) is read by `load` and `readFloats`. `readFloats` reads
  * such data, or copies unaligned float32 data, into buffers of `pool` when
  * given.
+ *
+ * @param opset - the version of the default domain (Squeeze, Unsqueeze, Slice and Pad moved attributes to inputs).
  */
-export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs = false): Map<string, OnnxConstant> {
+export function constantTable(
+  graph: GraphProto,
+  pool?: BufferPool,
+  withInputs = false,
+  opset = 13,
+): Map<string, OnnxConstant> {
   const inputs = new Set(graph.input.map((v) => v.name));
   const table = new Map<string, OnnxConstant>();
+  const exacts = new Map<string, ExactValue>();
+  const add = (name: string, c: OnnxConstant, exact = storedExact(c)) => {
+    table.set(name, c);
+    exacts.set(name, exact);
+  };
   const initializers = new Map(graph.initializer.filter((t) => !inputs.has(t.name)).map((t) => [t.name, t] as const));
   const dimsOf = (t: TensorProto) => {
     elementCount(t.dims, `tensor '${t.name}'`);
@@ -183,7 +134,7 @@ export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs =
   for (const t of graph.initializer) {
     const input = inputs.has(t.name);
     if ((input && !withInputs) || dtypeOf(t.dataType) === undefined) continue;
-    table.set(t.name, {
+    add(t.name, {
       dims: dimsOf(t),
       dataType: t.dataType,
       nodes: [],
@@ -191,53 +142,52 @@ export function constantTable(graph: GraphProto, pool?: BufferPool, withInputs =
       ...tensorReads(t, pool),
     });
   }
+  const declared = declaredDims(graph);
   for (const node of topologicalOrder(graph)) {
     const out = node.output[0];
     if (!isOnnxDomain(node) || node.output.length !== 1 || out === undefined || out === "" || inputs.has(out)) continue;
     if (node.opType === "Constant" && node.input.length === 0) {
       const t = constantTensor(node);
       if (t === undefined || dtypeOf(t.dataType) === undefined) continue;
-      table.set(out, {
-        dims: dimsOf(t),
-        dataType: t.dataType,
-        nodes: [node],
-        graphInputs: [],
-        ...tensorReads(t, pool),
-      });
+      add(out, { dims: dimsOf(t), dataType: t.dataType, nodes: [node], graphInputs: [], ...tensorReads(t, pool) });
       continue;
     }
     if (node.opType === "DequantizeLinear") {
       const dq = dequantizedConstant(node, initializers, table);
-      if (dq !== undefined) table.set(out, dq);
+      if (dq !== undefined) add(out, dq);
       continue;
     }
-    if (node.opType === "Add") {
-      const sum = constantSum(node, table.get(node.input[0] ?? ""), table.get(node.input[1] ?? ""));
-      if (sum !== undefined) table.set(out, sum);
-      continue;
-    }
-    const src = node.input.length === 1 ? table.get(node.input[0]!) : undefined;
-    if (src === undefined) continue;
+    const srcs = node.input.map((i) => table.get(i));
     if (node.opType === "Identity") {
-      table.set(out, { ...src, nodes: [...src.nodes, node] });
-    } else if (node.opType === "Transpose") {
-      const t = constantTranspose(node, src);
-      if (t !== undefined) table.set(out, t);
-    } else if (node.opType === "Cast") {
-      const to = intAttribute(node, "to", Number.NaN);
-      const ok = (FLOATS.has(src.dataType) && FLOATS.has(to)) || (INTS.has(src.dataType) && INTS.has(to));
-      const load = async () => castValues(await src.load(), to);
-      if (ok)
-        table.set(out, {
-          dims: src.dims,
-          dataType: to,
-          nodes: [...src.nodes, node],
-          graphInputs: src.graphInputs,
-          read: () => castValues(src.read(), to),
-          load,
-          readFloats: async () => floatsOf(await load()),
-        });
+      const src = srcs[0];
+      if (node.input.length === 1 && src !== undefined)
+        add(out, { ...src, nodes: [...src.nodes, node] }, exacts.get(node.input[0]!));
+      continue;
     }
+    if (srcs.some((c, i) => c === undefined && node.input[i] !== "" && node.opType !== "Shape")) continue;
+    const ins = node.input.map((name, i): FoldInput | undefined => {
+      const c = srcs[i];
+      const exact = exacts.get(name);
+      if (c !== undefined && exact !== undefined) return { dims: c.dims, dataType: c.dataType, read: exact.read };
+      const dims = node.opType === "Shape" ? declared.get(name) : undefined;
+      if (dims === undefined) return undefined;
+      return {
+        dims,
+        dataType: DT.UNDEFINED,
+        read: () => {
+          throw new TypeError("only the dims of a Shape's input are known");
+        },
+      };
+    });
+    const plan = planFold(node, ins, opset);
+    if (plan === undefined) continue;
+    const { constant, exact } = foldedConstant(
+      node,
+      plan,
+      srcs,
+      node.input.map((i) => exacts.get(i)),
+    );
+    add(out, constant, exact);
   }
   return table;
 }

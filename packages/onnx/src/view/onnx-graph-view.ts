@@ -63,7 +63,7 @@ export function onnxGraphView(model: ModelProto): OnnxGraphView {
   if (graph === undefined) throw new TypeError("onnxGraphView needs a model with a graph"); // decodeModel guarantees one
   const opset = defaultOpset(model.opsetImport);
   const pool = bufferPool();
-  const constants = constantTable(graph, pool, true);
+  const constants = constantTable(graph, pool, true, opset);
   const shapes = inferShapes(graph, constants, opset);
   const ctx = { constants, opset, rank: (t: string) => shapes.get(t)?.length };
   const ids = nodeIds(graph.node);

@@ -1,0 +1,93 @@
+import { TensorProto_DataType as DT, type NodeProto } from "onnx-buf";
+import type { TensorValues } from "../codec/tensor-values.js";
+import { type FoldPlan, type Folded, foldedOf, valuesOfFolded } from "./_fold-tensor.js";
+
+/** The parts of a constant (`OnnxConstant`) the folder reads and makes (not imported, so that the constant table can import this file). */
+export interface FoldableConstant {
+  readonly dims: readonly number[];
+  readonly dataType: number;
+  readonly nodes: readonly NodeProto[];
+  readonly graphInputs: readonly string[];
+  readonly quantized?: readonly string[];
+  read(): TensorValues;
+  load(): Promise<TensorValues>;
+  readFloats(): Promise<Float32Array | Float64Array>;
+}
+
+/** A constant's exact value (see {@link Folded}): `read` synchronously (small constants), `load` reading data left in the file. */
+export interface ExactValue {
+  read(): Folded;
+  load(): Promise<Folded>;
+}
+
+/** Constants up to this many elements keep their exact value once read (shapes, pads: read again by each consumer while planning). */
+const MEMO_ELEMENTS = 4096;
+
+/** The exact value of a constant stored as it is read (an initializer, a Constant, a DequantizeLinear's output). */
+export function storedExact(c: FoldableConstant): ExactValue {
+  let memo: Folded | undefined;
+  return {
+    read: () => {
+      if (memo !== undefined) return memo;
+      const f = foldedOf(c.read(), c.dims, c.dataType);
+      if (f.values.length <= MEMO_ELEMENTS) memo = f;
+      return f;
+    },
+    load: async () => memo ?? foldedOf(await c.load(), c.dims, c.dataType),
+  };
+}
+
+const union = <T>(lists: readonly (readonly T[])[]): T[] => [...new Set(lists.flat())];
+
+/**
+ * The constant a folded node makes: its value is the plan run on the exact
+ * values of its inputs, computed when read (never stored: a weight may be
+ * large), and rounded once to its type where it is read. It is made by the
+ * nodes that make its inputs and by `node` itself (so that the writer drops
+ * them all once nothing else reads them); it comes from the graph inputs and
+ * quantized initializers they come from.
+ *
+ * @param srcs - the constants the node reads, by input position (undefined: absent, or Shape's non-constant input).
+ * @param exacts - their exact values, by input position.
+ */
+export function foldedConstant(
+  node: NodeProto,
+  plan: FoldPlan,
+  srcs: readonly (FoldableConstant | undefined)[],
+  exacts: readonly (ExactValue | undefined)[],
+): { constant: FoldableConstant; exact: ExactValue } {
+  const read = (): Folded => plan.run(srcs.map((_, i) => (plan.reads.includes(i) ? exacts[i]!.read() : undefined)));
+  let memo: Folded | undefined;
+  const exact: ExactValue = {
+    read: () => {
+      if (memo !== undefined) return memo;
+      const f = read();
+      if (f.values.length <= MEMO_ELEMENTS) memo = f;
+      return f;
+    },
+    load: async () => {
+      if (memo !== undefined) return memo;
+      const ins: (Folded | undefined)[] = srcs.map(() => undefined);
+      for (const i of plan.reads) ins[i] = await exacts[i]!.load(); // one after another: weights may be large
+      return plan.run(ins);
+    },
+  };
+  const given = srcs.filter((s) => s !== undefined);
+  const quantized = union(given.map((s) => s.quantized ?? []));
+  const load = async () => valuesOfFolded(await exact.load());
+  const constant: FoldableConstant = {
+    dims: plan.dims,
+    dataType: plan.dataType,
+    nodes: union([...given.map((s) => s.nodes), [node]]),
+    graphInputs: union(given.map((s) => s.graphInputs)),
+    ...(quantized.length > 0 ? { quantized } : {}),
+    read: () => valuesOfFolded(exact.read()),
+    load,
+    readFloats: async () => {
+      const v = await load();
+      if (v.dtype === "int32" || v.dtype === "int64") throw new TypeError("integer constant read as floats"); // callers check isFloatType
+      return plan.dataType === DT.FLOAT ? Float32Array.from(v.values) : v.values;
+    },
+  };
+  return { constant, exact };
+}
