@@ -2,6 +2,7 @@ import type { AttrValueJson, NodeDefJson } from "@reparam/tfjs";
 import { convAttrs, convOpName, dtypeAttr, intsAttr, sAttr, stringsAttr, tensorShape } from "../emit/_graph-attrs.js";
 import type { LazyWeight } from "../emit/lazy-weight.js";
 import type { FamilyNet, FamilyStep, StateDict } from "./family-net.js";
+import { extraGraphStep } from "./family-graph-ops.js";
 import { batchNormAt, batchNormScaleShift, tensor, tfConv, tfDenseKernel } from "./family-weights.js";
 
 const T = { T: dtypeAttr("DT_FLOAT") };
@@ -14,12 +15,29 @@ export interface FamilyGraph {
 }
 
 /** The (first) tensor a step reads. */
-export const firstInput = (s: FamilyStep): string => (s.op === "add" ? s.xs[0]! : s.op === "sub" ? s.a : s.x);
+export const firstInput = (s: FamilyStep): string => {
+  if (s.op === "add" || s.op === "concat") return s.xs[0]!;
+  if (s.op === "sub") return s.a;
+  if (s.op === "binary") return "tensor" in s.a ? s.a.tensor : (s.b as { tensor: string }).tensor;
+  return s.x;
+};
 
-/** TF's padding of a conv that pads `pad` on every side: VALID, SAME when it is that, else a `Pad` node. */
-export function padMode(s: Extract<FamilyStep, { op: "conv" }>, k: number): "VALID" | "SAME" | "PAD" {
-  if (s.pad === 0) return "VALID";
-  return s.stride === 1 && 2 * s.pad === s.dilation * (k - 1) ? "SAME" : "PAD";
+type ConvStep = Extract<FamilyStep, { op: "conv" }>;
+
+/** A conv step's padding `[top, left, bottom, right]`. */
+export const convPads = (s: ConvStep): readonly [number, number, number, number] =>
+  s.pads ?? [s.pad, s.pad, s.pad, s.pad];
+
+/**
+ * TF's padding of a conv (`k` = kh; kw from `kernelW`, square when left
+ * out): VALID when unpadded, SAME when it pads as TF's SAME does (stride 1,
+ * `dilation * (k - 1) / 2` on each side), else a `Pad` node.
+ */
+export function padMode(s: ConvStep, k: number, kernelW = k): "VALID" | "SAME" | "PAD" {
+  const [t, l, b, r] = convPads(s);
+  if (t === 0 && l === 0 && b === 0 && r === 0) return "VALID";
+  const same = (p: number, q: number, kk: number) => p === q && 2 * p === s.dilation * (kk - 1);
+  return s.stride === 1 && (s.strideW ?? 1) === 1 && same(t, b, k) && same(l, r, kernelW) ? "SAME" : "PAD";
 }
 
 /**
@@ -69,16 +87,13 @@ export function familyGraph(net: FamilyNet, dict: StateDict): FamilyGraph {
       case "conv": {
         const inC = channels.get(s.x)!;
         const { kernel, kernelShape, bias } = tfConv(dict, s, inC, net.eps);
-        const [kh] = kernelShape as [number];
+        const [kh, kw] = kernelShape as [number, number];
         c = s.depthwise ? inC * kernelShape[3]! : kernelShape[3]!;
-        const mode = padMode(s, kh);
+        const mode = padMode(s, kh, kw);
         let input = x(s.x);
         if (mode === "PAD") {
-          const p = constant(
-            `${L}_pad/Pad/paddings`,
-            [4, 2],
-            Int32Array.from([0, 0, s.pad, s.pad, s.pad, s.pad, 0, 0]),
-          );
+          const [t, l, b, r] = convPads(s);
+          const p = constant(`${L}_pad/Pad/paddings`, [4, 2], Int32Array.from([0, 0, t, b, l, r, 0, 0]));
           input = op(`${L}_pad/Pad`, "Pad", [input, p], { Tpaddings: dtypeAttr("DT_INT32") });
         }
         const inputs = [input, constant(`${L}/Conv2D/ReadVariableOp`, kernelShape, kernel)];
@@ -87,6 +102,7 @@ export function familyGraph(net: FamilyNet, dict: StateDict): FamilyGraph {
         const kind = convOpName(s.depthwise === true, fused !== undefined);
         const attr = convAttrs(s.stride, mode === "SAME" ? "SAME" : "VALID", fused);
         attr.dilations = intsAttr([1, s.dilation, s.dilation, 1]);
+        if (s.strideW !== undefined) attr.strides = intsAttr([1, s.stride, s.strideW, 1]);
         out = op(`${L}/${fused === undefined ? "Conv2D" : "BiasAdd"}`, kind, inputs, attr);
         break;
       }
@@ -150,6 +166,8 @@ export function familyGraph(net: FamilyNet, dict: StateDict): FamilyGraph {
         }
         break;
       }
+      default:
+        ({ out, c } = extraGraphStep(s, L, c, { op, constant, x, channels: (t) => channels.get(t)! }, dict));
     }
     channels.set(s.name, c);
     names.set(s.name, out);

@@ -3,7 +3,7 @@ import type { KerasLayerJson } from "@reparam/tfjs";
 import * as k from "../emit/_keras-layers.js";
 import type { LazyWeight } from "../emit/lazy-weight.js";
 import type { FamilyNet, StateDict } from "./family-net.js";
-import { firstInput, padMode } from "./family-graph.js";
+import { convPads, firstInput, padMode } from "./family-graph.js";
 import { tensor, tfConv, tfDenseKernel } from "./family-weights.js";
 
 /** Keras layers (functional order), weights (manifest order) and the output layer of a layers model. */
@@ -60,12 +60,13 @@ export function familyLayers(net: FamilyNet, dict: StateDict): FamilyLayers {
     switch (s.op) {
       case "conv": {
         if (s.depthwise && s.dilation > 1) unsupported(net.name, s.name, "a dilated depthwise conv");
+        if (s.strideW !== undefined) unsupported(net.name, s.name, "unequal strides (written for graphs only)");
         const { kernel, kernelShape } = tfConv(dict, s, c, net.eps, false);
         const [kh, kw, , m] = kernelShape as [number, number, number, number];
-        const mode = padMode(s, kh);
+        const mode = padMode(s, kh, kw);
         let input = x(s.x);
         if (mode === "PAD") {
-          layers.push(k.zeroPadding(`${L}_pad`, input, s.pad, s.pad));
+          layers.push(k.zeroPadding2d(`${L}_pad`, input, convPads(s)));
           input = `${L}_pad`;
         }
         const name = s.bn === undefined ? L : `${L}_conv`;
@@ -105,7 +106,11 @@ export function familyLayers(net: FamilyNet, dict: StateDict): FamilyLayers {
         unsupported(
           net.name,
           s.name,
-          s.op === "sub" ? "a difference of branches" : "a constant scale (layer scale / alpha)",
+          s.op === "sub"
+            ? "a difference of branches"
+            : s.op === "scale"
+              ? "a constant scale (layer scale / alpha)"
+              : `a ${s.op} step (graph form only)`,
         );
     }
     channels.set(s.name, c);

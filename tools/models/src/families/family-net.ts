@@ -16,8 +16,12 @@ export type FamilyStep =
       /** Prefix of the BN after the conv (`<bn>.weight`, `.bias`, `.running_mean`, `.running_var`). */
       readonly bn?: string;
       readonly stride: number;
+      /** The stride along W when it differs from `stride` (along H). */
+      readonly strideW?: number;
       /** PyTorch's symmetric padding on H and W. */
       readonly pad: number;
+      /** Per-side padding `[top, left, bottom, right]` (ONNX order), when not `pad` on every side. */
+      readonly pads?: readonly [number, number, number, number];
       readonly dilation: number;
       /** groups = in channels (out = in * multiplier); else groups 1. */
       readonly depthwise: boolean;
@@ -38,7 +42,30 @@ export type FamilyStep =
       readonly x: string;
       readonly weight: string;
       readonly bias?: string;
-    };
+    }
+  /** a (+ - * /) b, each a tensor or a constant of the state dict (`[C, 1, 1]` / `[1, C, 1, 1]` per channel, scalar). */
+  | {
+      readonly op: "binary";
+      readonly name: string;
+      readonly fn: "add" | "sub" | "mul" | "div";
+      readonly a: Operand;
+      readonly b: Operand;
+    }
+  /** An element-wise function; `alpha` is LeakyReLU's slope. */
+  | {
+      readonly op: "unary";
+      readonly name: string;
+      readonly x: string;
+      readonly fn: "relu" | "sigmoid" | "erf" | "hardswish" | "leakyrelu";
+      readonly alpha?: number;
+    }
+  /** Channel concatenation (NCHW axis 1). */
+  | { readonly op: "concat"; readonly name: string; readonly xs: readonly string[] }
+  /** Max pooling, square window `k`, unpadded. */
+  | { readonly op: "maxpool"; readonly name: string; readonly x: string; readonly k: number; readonly stride: number };
+
+/** An operand of a `binary` step: a tensor of the net, or a state-dict constant. */
+export type Operand = { readonly tensor: string } | { readonly key: string };
 
 /** A family's net: input shape (NHWC, or `[N, F]`), BN eps, steps; the last step's output is the model's. */
 export interface FamilyNet {
