@@ -18,6 +18,7 @@ const FAMILIES: Readonly<Record<string, string>> = {
   repghost: "repghost",
   doctr_fast: "doctr_fast",
   ghostnetv3: "ghostnetv3",
+  pplcnetv3: "pplcnetv3",
   mobileclip_text: "fastvit_repmixer",
 };
 

@@ -20,6 +20,8 @@ type Source = ConvKeys | AvgKernel;
 /** The small tensors of a block (BNs, biases), read once when the candidate is made. */
 interface Parts {
   readonly bns: ReadonlyMap<BatchNormKeys, BatchNorm>;
+  /** The post-sum BatchNorm with the post-sum affine composed in (either may be absent). */
+  readonly post?: BatchNorm;
   readonly biases: ReadonlyMap<string, Float64Array>;
   /** Per branch (by index), its BatchNorm with its scale composed in. */
   readonly scaled: ReadonlyMap<number, BatchNorm>;
@@ -76,9 +78,32 @@ function assemble<K extends KernelShape>(match: BlockMatch, parts: Parts, kernel
         };
     }
   });
-  const post = match.postBn === undefined ? {} : { postBn: parts.bns.get(match.postBn)! };
+  const post = parts.post === undefined ? {} : { postBn: parts.post };
   const pre = match.preBn === undefined ? {} : { preBn: parts.bns.get(match.preBn)! };
   return { name: match.name, inChannels: match.inChannels, branches, ...post, ...pre };
+}
+
+/**
+ * What follows the sum, as one BatchNorm: the post-sum BatchNorm, then the
+ * affine y = s * x + b (PP-LCNetV3's `lab`) composed in float64:
+ * s * (gamma * (x - mean) / sqrt(var + eps) + beta) + b is the BatchNorm
+ * with gamma * s and beta * s + b; without a BatchNorm, gamma = s, beta = b,
+ * mean 0, var 1, eps 0 (t = s exactly).
+ */
+async function postStage(
+  model: SafetensorsModel,
+  match: BlockMatch,
+  bns: ReadonlyMap<BatchNormKeys, BatchNorm>,
+): Promise<BatchNorm | undefined> {
+  const bn = match.postBn === undefined ? undefined : bns.get(match.postBn)!;
+  if (match.postAffine === undefined) return bn;
+  const o = match.outChannels;
+  const s = await readVector(model, match.postAffine.scale);
+  const b = await readVector(model, match.postAffine.bias);
+  const scaled = scaleBatchNorm(bn, s, false, o);
+  const beta = Float64Array.from(scaled.beta);
+  for (let c = 0; c < o; c++) beta[c]! += b.length === 1 ? b[0]! : b[c]!;
+  return { ...scaled, beta };
 }
 
 function sources(match: BlockMatch): Source[] {
@@ -139,7 +164,8 @@ export async function buildCandidate(
       scaleBatchNorm(own === undefined ? undefined : bns.get(own), factor, b.scale.negate, match.outChannels),
     );
   }
-  const parts = { bns, biases, scaled };
+  const post = await postStage(model, match, bns);
+  const parts = { bns, biases, scaled, ...(post === undefined ? {} : { post }) };
   const candidate: SafetensorsCandidate = {
     name: match.name,
     family: match.scheme.family,

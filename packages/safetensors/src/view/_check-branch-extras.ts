@@ -15,7 +15,8 @@ function refuse(reason: RefusalReason, where: string, expected: string, found: s
 /**
  * Checks what the newer families add to a branch, from shapes alone, and
  * says why the block must be left unfused when it cannot be written:
- * - a scale (`alpha`, `layer_scale.gamma`) is one value or one per output
+ * - a scale (`alpha`, `layer_scale.gamma`), and the post-sum affine's
+ *   scale and bias (PP-LCNetV3's `lab`), is one value or one per output
  *   channel as it broadcasts over NCHW (`[O, 1, 1]`, `[1, O, 1, 1]`; a 1-D
  *   `[O]` would scale the width): anything else has no fold into one conv;
  * - a conv whose key names its kernel size and dilation (UniRepLKNet's
@@ -36,8 +37,9 @@ export function checkBranchExtras(
   const main = raw.branches[0];
   if (main?.kind !== "conv") return undefined;
   const [, , mh, mw] = info(main.conv.weight).shape as [number, number, number, number];
-  for (const b of raw.branches) {
-    const key = "scale" in b ? b.scale?.key : undefined;
+  const affine = raw.postAffine === undefined ? [] : [raw.postAffine.scale, raw.postAffine.bias];
+  const factors = [...raw.branches.map((b) => ("scale" in b ? b.scale?.key : undefined)), ...affine];
+  for (const key of factors) {
     if (key !== undefined) {
       const shape = float(key).shape;
       const size = shape.reduce((n, d) => n * d, 1);
@@ -52,6 +54,8 @@ export function checkBranchExtras(
           `[${shape.join(", ")}]`,
         );
     }
+  }
+  for (const b of raw.branches) {
     if (b.kind !== "conv" || b.named === undefined) continue;
     const [, , kh, kw] = info(b.conv.weight).shape as [number, number, number, number];
     const { k, r = 1 } = b.named;

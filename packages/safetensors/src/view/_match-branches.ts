@@ -1,7 +1,7 @@
 import { ReparamError } from "@reparam/core";
 import { batchNormKeys } from "./_batch-norm-keys.js";
 import { fillPath, placeholderValue } from "./schemes/_scheme-paths.js";
-import type { BatchNormKeys, ScaleKeys } from "./block-match.js";
+import type { AffineKeys, BatchNormKeys, ScaleKeys } from "./block-match.js";
 import type { BranchRule, BranchScale, NamingScheme } from "./schemes/naming-scheme.js";
 
 /** A conv's keys before shapes are looked at. */
@@ -31,6 +31,7 @@ export type RawBranch =
 export interface RawBlock {
   readonly branches: readonly RawBranch[];
   readonly postBn?: BatchNormKeys;
+  readonly postAffine?: AffineKeys;
   readonly preBn?: BatchNormKeys;
 }
 
@@ -128,6 +129,22 @@ function matchRule(
   return [{ kind: "avgpool", bn, ...conv }];
 }
 
+/** The post-sum affine's keys when the block has them (both, or neither). */
+function affineAt(
+  path: string | undefined,
+  prefix: string,
+  has: (k: string) => boolean,
+  block: string,
+): AffineKeys | undefined {
+  if (path === undefined) return undefined;
+  const scale = `${prefix}${path}.scale`;
+  const bias = `${prefix}${path}.bias`;
+  if (!has(scale) && !has(bias)) return undefined;
+  if (!has(scale) || !has(bias))
+    throw incomplete(block, prefix + path, "the affine's scale and bias", `only ${has(scale) ? scale : bias}`);
+  return { scale, bias };
+}
+
 /** The rule's own marker, for "required branch missing" messages. */
 function ruleName(rule: BranchRule): string {
   if ("conv" in rule) return `${rule.conv}.weight`;
@@ -164,5 +181,11 @@ export function matchBranches(
     path === undefined ? undefined : batchNormKeys(has, prefix + path, block);
   const postBn = around(scheme.postBn);
   const preBn = around(scheme.preBn);
-  return { branches, ...(postBn === undefined ? {} : { postBn }), ...(preBn === undefined ? {} : { preBn }) };
+  const postAffine = affineAt(scheme.postAffine, prefix, has, block);
+  return {
+    branches,
+    ...(postBn === undefined ? {} : { postBn }),
+    ...(postAffine === undefined ? {} : { postAffine }),
+    ...(preBn === undefined ? {} : { preBn }),
+  };
 }

@@ -11,6 +11,12 @@ export interface BatchNormKeys {
   readonly tracked?: string;
 }
 
+/** The keys of an affine map y = scale * x + bias (see `NamingScheme.postAffine`). */
+export interface AffineKeys {
+  readonly scale: string;
+  readonly bias: string;
+}
+
 /** A branch's factor (see `BranchScale`): the key of its value (none: 1) and its sign. */
 export interface ScaleKeys {
   readonly key?: string;
@@ -71,6 +77,8 @@ export interface BlockMatch {
   /** Branches in rule order; the first is the scheme's main conv. */
   readonly branches: readonly BranchMatch[];
   readonly postBn?: BatchNormKeys;
+  /** An affine map after the sum and `postBn` (PP-LCNetV3's `lab`): its scale and bias keys. */
+  readonly postAffine?: AffineKeys;
   /** A BatchNorm over the block input before every branch (RepViT `BN_Linear`). */
   readonly preBn?: BatchNormKeys;
   /**

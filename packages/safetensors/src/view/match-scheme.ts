@@ -34,7 +34,8 @@ function rawKeys(raw: RawBlock): string[] {
   const scales = new Set(
     raw.branches.flatMap((b) => ("scale" in b && b.scale?.key !== undefined ? [b.scale.key] : [])),
   );
-  return [...batchNormKeyList(raw.preBn), ...keys, ...scales];
+  const affine = raw.postAffine === undefined ? [] : [raw.postAffine.scale, raw.postAffine.bias];
+  return [...batchNormKeyList(raw.preBn), ...keys, ...scales, ...affine];
 }
 
 /**
@@ -123,6 +124,17 @@ export function scanScheme(
     }
     const post = raw.postBn !== undefined && !keep ? { postBn: raw.postBn } : {};
     const pre = raw.preBn === undefined ? {} : { preBn: raw.preBn };
+    const affine = raw.postAffine === undefined ? {} : { postAffine: raw.postAffine };
+    // A kept post-sum BatchNorm sits between the conv and the affine: the affine cannot go into the conv.
+    const between =
+      keep && raw.postBn !== undefined && raw.postAffine !== undefined
+        ? {
+            refusal: {
+              reason: "FORMAT_UNSUPPORTED" as const,
+              message: `${JSON.stringify(raw.postAffine.scale)}: the affine after the kept post-sum BatchNorm cannot be folded into the conv (keepPostBn)`,
+            },
+          }
+        : {};
     const first = shapes.branches[0] as { conv: ConvKeys };
     return {
       name,
@@ -130,7 +142,9 @@ export function scanScheme(
       scheme,
       ...shapes,
       ...post,
+      ...affine,
       ...pre,
+      ...between,
       ...(first.conv.linear === true ? { linear: true } : {}),
       consumed,
       kept: keep ? postKeys : [],

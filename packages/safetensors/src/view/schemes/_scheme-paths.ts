@@ -48,12 +48,12 @@ export function rulePaths(rule: BranchRule): string[] {
 /**
  * The first path segments of a scheme's modules (`rbr_dense`, `bn`), each
  * with whether it is generic (see `NamingScheme.genericRoots`; the post-BN's
- * is always generic): a key under a root "looks like a branch".
+ * and post-affine's are always generic): a key under a root "looks like a branch".
  */
 export function schemeRoots(scheme: NamingScheme): Map<string, boolean> {
   const roots = new Map<string, boolean>();
   const generic = new Set(scheme.genericRoots ?? []);
-  const around = [scheme.postBn, scheme.preBn].filter((p): p is string => p !== undefined);
+  const around = [scheme.postBn, scheme.postAffine, scheme.preBn].filter((p): p is string => p !== undefined);
   for (const p of around) generic.add(p.split(".")[0]!);
   for (const rule of scheme.branches) for (const p of rulePaths(rule)) roots.set(p.split(".")[0]!, false);
   for (const p of around) roots.set(p.split(".")[0]!, true);

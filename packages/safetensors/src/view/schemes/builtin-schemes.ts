@@ -16,6 +16,7 @@ import { timmFastvitRepmixerScheme } from "./timm-fastvit-repmixer-scheme.js";
 import { unireplknetScheme } from "./unireplknet-scheme.js";
 import { yolov9Scheme } from "./yolov9-scheme.js";
 import { doctrFastScheme } from "./doctr-fast-scheme.js";
+import { pplcnetv3Scheme } from "./pplcnetv3-scheme.js";
 import { rtdetrScheme } from "./rtdetr-scheme.js";
 import { timmGhostnetv3Scheme } from "./timm-ghostnetv3-scheme.js";
 import { timmRepghostScheme } from "./timm-repghost-scheme.js";
@@ -47,4 +48,5 @@ export const BUILTIN_SCHEMES: readonly NamingScheme[] = [
   timmRepghostScheme,
   doctrFastScheme,
   timmGhostnetv3Scheme,
+  pplcnetv3Scheme,
 ];

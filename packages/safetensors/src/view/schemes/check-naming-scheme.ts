@@ -56,7 +56,7 @@ function flag(o: Obj, key: string, where: string): void {
   if (o[key] !== undefined && typeof o[key] !== "boolean") fail(`${where}.${key}`, "true or false", o[key]);
 }
 
-const FORM_KEYS = ["deploy", "branches", "postBn", "preBn", "genericRoots", "markedBy"];
+const FORM_KEYS = ["deploy", "branches", "postBn", "postAffine", "preBn", "genericRoots", "markedBy"];
 const SCALE_KEYS = ["scale", "scaleRequired", "negate"];
 
 function checkScale(o: Obj, where: string): void {
@@ -157,6 +157,7 @@ export function checkNamingScheme(value: unknown, where = "scheme"): NamingSchem
 function checkForm(o: Obj, where: string): void {
   if (o.deploy !== "") path(o, "deploy", where);
   path(o, "postBn", where, { optional: true });
+  path(o, "postAffine", where, { optional: true });
   path(o, "preBn", where, { optional: true });
   const branches = o.branches;
   if (!Array.isArray(branches) || branches.length === 0)

@@ -145,6 +145,13 @@ export interface NamingScheme {
   /** Module path of a BatchNorm after the sum (QARepVGG `bn`), folded in (or kept, option `keepPostBn`). */
   readonly postBn?: string;
   /**
+   * Module path of an affine map after the sum (and after `postBn`), y =
+   * scale * x + bias, with keys `${postAffine}.scale` and `.bias`, each one
+   * value or one per output channel (PaddleOCR's `LearnableAffineBlock`
+   * `lab` of PP-LCNetV3): folded into the deploy conv. A block has it or not.
+   */
+  readonly postAffine?: string;
+  /**
    * First path segments that other modules also use (timm's `identity`):
    * keys under them outside a block are passed through, not errors. The
    * `postBn` segment is always generic.
@@ -176,7 +183,7 @@ export interface NamingScheme {
 /** One more form of a scheme's blocks (see `NamingScheme.variants`). */
 export type NamingSchemeForm = Pick<
   NamingScheme,
-  "deploy" | "branches" | "postBn" | "preBn" | "genericRoots" | "markedBy"
+  "deploy" | "branches" | "postBn" | "postAffine" | "preBn" | "genericRoots" | "markedBy"
 >;
 
 /** Identity helper that types a naming scheme written in TypeScript. */
