@@ -49,12 +49,24 @@ const LINEAR_OPS = new Set([
   "FusedDepthwiseConv2dNative",
   "MatMul",
   "_FusedMatMul",
+  "BatchMatMulV2",
 ]);
 const CONV_OPS = new Set(["Conv2D", "_FusedConv2D", "DepthwiseConv2dNative", "FusedDepthwiseConv2dNative"]);
 /** BNs left: FusedBatchNormV3 nodes and the generator's Mul + AddV2 spelling (`.../batchnorm/mul_1`). */
 const batchNorms = (nodes: GraphDefJson["node"]) =>
   (nodes ?? []).filter((n) => n.op === "FusedBatchNormV3" || (n.op === "Mul" && n.name.endsWith("/batchnorm/mul_1")))
     .length;
+
+/**
+ * Known gaps of tfjsAdapter (#23): the case converts and keeps its output, but a BN stays. Each is also an `it.fails`
+ * below, which starts failing (and must move here out) once the adapter folds it.
+ */
+const GAPS: Record<string, string> = {
+  // Next-ViT merge_pre_bn on tokens: norm1 reaches e_mhsa.q through a Reshape (Keras Dense on [N, L, C] is Reshape,
+  // MatMul, Reshape) and k / v through AvgPool1d and BatchNorm1d (e_mhsa.norm); the graph view folds no BN across a
+  // Reshape into a MatMul, nor the two-BN chain through the pool. The conv-side BNs (norm, norm2 -> mlp.fc1) fold.
+  nextvit_prebn: "norm1 and e_mhsa.norm stay (BN -> Reshape -> MatMul on tokens, BN -> AvgPool -> BN -> MatMul)",
+};
 
 /** Families the core does not collapse whole yet (sequential compositions): their convs may stay above the deploy count. */
 const NOT_WHOLE = new Set(["ecbsr", "span_conv3xc", "repnext"]);
@@ -66,6 +78,7 @@ describe("tfjsAdapter on the families2 graph models", () => {
         "doctr_fast",
         "ghostnetv3",
         "mobileclip_text",
+        "nextvit_prebn",
         "pplcnetv3",
         "refuse_span",
         "refuse_vanillanet",
@@ -97,7 +110,9 @@ describe("tfjsAdapter on the families2 graph models", () => {
           ? "keeps every conv (a merge here would be wrong), folds every BN into its conv"
           : NOT_WHOLE.has(c.name)
             ? "keeps at least the deploy form's conv count"
-            : "collapses to the deploy form's conv / MatMul count with no BatchNorm left";
+            : c.name in GAPS
+              ? "keeps the deploy form's conv / MatMul count and folds some BNs"
+              : "collapses to the deploy form's conv / MatMul count with no BatchNorm left";
       it(`converts ${c.name} (${variant}): ${what}, and computes output.bin`, async () => {
         const r = await convertAndRun(source(), x.data, x.shape, {}, "cpu", want.data);
         const nodes = (r.json.modelTopology as GraphDefJson).node;
@@ -119,12 +134,23 @@ describe("tfjsAdapter on the families2 graph models", () => {
           expect(batchNorms(nodes)).toBe(0);
         } else if (NOT_WHOLE.has(c.name)) {
           expect(linear).toBeGreaterThanOrEqual(c.expect_onnx.conv_gemm_matmul);
+        } else if (c.name in GAPS) {
+          // Today's figures: every conv / MatMul of the deploy form, some BNs folded, none added.
+          expect(r.report.refused).toEqual([]);
+          expect(linear).toBe(c.expect_onnx.conv_gemm_matmul);
+          expect(batchNorms(nodes)).toBeLessThan(bnsBefore);
         } else {
           expect(r.report.refused).toEqual([]);
           expect(linear).toBe(c.expect_onnx.conv_gemm_matmul);
           expect(batchNorms(nodes)).toBe(c.expect_onnx.batchnorm);
         }
       });
+
+      if (c.name in GAPS)
+        it.fails(`leaves no BatchNorm in ${c.name} (${variant}; known gap: ${GAPS[c.name]})`, async () => {
+          const r = await convertAndRun(source(), x.data, x.shape, {}, "cpu", want.data);
+          expect(batchNorms((r.json.modelTopology as GraphDefJson).node)).toBe(c.expect_onnx.batchnorm);
+        });
     }
   }
 });

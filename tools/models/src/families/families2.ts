@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { decodeModel } from "@reparam/onnx";
 import type { FamilyNet, StateDict } from "./family-net.js";
+import { nextvitNet } from "./nextvit-net.js";
 import { onnxFamilyNet, withOnnxConstants } from "./onnx-family-net.js";
 import { readStateDict } from "./read-state-dict.js";
 
@@ -27,6 +28,7 @@ export const FAMILIES2_TFJS: readonly string[] = [
   "pplcnetv3",
   "doctr_fast",
   "mobileclip_text",
+  "nextvit_prebn",
   "refuse_span",
   "refuse_vanillanet",
 ];
@@ -51,7 +53,8 @@ export async function families2Cases(): Promise<Family2Case[]> {
 
 /**
  * A families2 case's net and weights: the structure read off its
- * `train_unfolded.onnx` ({@link onnxFamilyNet}), the weights from its
+ * `train_unfolded.onnx` ({@link onnxFamilyNet}; nextvit_prebn's tokens by
+ * hand, {@link nextvitNet}), the weights from its
  * `train.safetensors` by upstream key (the refuse cases have none: their
  * ONNX initializers), BN eps the manifest's (else the graph's, to 6 digits).
  * `foldConvBn` false keeps each BN a node of its own.
@@ -62,6 +65,7 @@ export async function family2Net(c: Family2Case, foldConvBn = true): Promise<{ n
     c.safetensors === null
       ? undefined
       : await readStateDict(new Uint8Array(await readFile(join(FAMILIES2_DIR, c.safetensors.train))));
+  if (c.name === "nextvit_prebn") return nextvitNet(c.name, c.input.shape, train!);
   const dict = withOnnxConstants(model, train);
   const bn = model.graph!.node.find((n) => n.opType === "BatchNormalization");
   const graphEps = bn?.attribute.find((a) => a.name === "epsilon")?.f ?? 1e-5;

@@ -2,7 +2,7 @@ import { ReparamError } from "@reparam/core";
 import type { AttrValueJson } from "@reparam/tfjs";
 import { dtypeAttr, intsAttr, sAttr } from "../emit/_graph-attrs.js";
 import type { FamilyStep, Operand, StateDict } from "./family-net.js";
-import { tensor } from "./family-weights.js";
+import { batchNormAt, batchNormScaleShift, tensor } from "./family-weights.js";
 
 /** What {@link familyGraph} lends the emitter of a step: nodes, Consts, tensor names, channel counts. */
 export interface GraphEmitter {
@@ -14,7 +14,22 @@ export interface GraphEmitter {
   channels(t: string): number;
 }
 
-type ExtraStep = Extract<FamilyStep, { op: "binary" | "unary" | "concat" | "maxpool" }>;
+type ExtraStep = Extract<
+  FamilyStep,
+  {
+    op:
+      | "binary"
+      | "unary"
+      | "concat"
+      | "maxpool"
+      | "reshape"
+      | "transpose"
+      | "matmul"
+      | "softmax"
+      | "avgpool1d"
+      | "affineBn";
+  }
+>;
 
 const BINARY = { add: "AddV2", sub: "Sub", mul: "Mul", div: "RealDiv" } as const;
 
@@ -40,7 +55,10 @@ function constantShape(shape: readonly number[], n: number, where: string): numb
  * constant operand a Const, `[C]` or scalar), `unary` as `Relu`, `Sigmoid`,
  * `Erf`, `LeakyRelu` (`alpha`), HardSwish as Keras writes it
  * (x * Relu6(x + 3) * (1/6)); `concat` as `ConcatV2` on axis 3; `maxpool`
- * as `MaxPool` (VALID). Returns the output node and its channels.
+ * as `MaxPool` (VALID); tokens: `Reshape`, `Transpose`, `BatchMatMulV2`,
+ * `Softmax`, AvgPool1d as Keras writes it (`ExpandDims`, `AvgPool`,
+ * `Squeeze`), a BN on the last axis of any rank (`affineBn`) as `Mul` +
+ * `AddV2`. Returns the output node and its channels (the last axis).
  */
 export function extraGraphStep(
   s: ExtraStep,
@@ -48,6 +66,7 @@ export function extraGraphStep(
   c: number,
   g: GraphEmitter,
   dict: StateDict,
+  eps: number,
 ): { out: string; c: number } {
   switch (s.op) {
     case "binary": {
@@ -79,6 +98,53 @@ export function extraGraphStep(
         Tidx: dtypeAttr("DT_INT32"),
       });
       return { out, c: s.xs.reduce((n, t) => n + g.channels(t), 0) };
+    }
+    case "reshape":
+      return {
+        out: g.op(
+          `${L}/Reshape`,
+          "Reshape",
+          [g.x(s.x), g.constant(`${L}/Reshape/shape`, [s.shape.length], Int32Array.from(s.shape))],
+          {
+            Tshape: dtypeAttr("DT_INT32"),
+          },
+        ),
+        c: s.shape.at(-1)!,
+      };
+    case "transpose":
+      return {
+        out: g.op(
+          `${L}/transpose`,
+          "Transpose",
+          [g.x(s.x), g.constant(`${L}/transpose/perm`, [s.perm.length], Int32Array.from(s.perm))],
+          {
+            Tperm: dtypeAttr("DT_INT32"),
+          },
+        ),
+        c,
+      };
+    case "matmul":
+      return {
+        out: g.op(`${L}/MatMul`, "BatchMatMulV2", [g.x(s.a), g.x(s.b)], { adj_x: { b: false }, adj_y: { b: false } }),
+        c,
+      };
+    case "softmax":
+      return { out: g.op(`${L}/Softmax`, "Softmax", [g.x(s.x)]), c };
+    case "avgpool1d": {
+      const dim = g.constant(`${L}/ExpandDims/dim`, [], Int32Array.of(1));
+      const wide = g.op(`${L}/ExpandDims`, "ExpandDims", [g.x(s.x), dim], { Tdim: dtypeAttr("DT_INT32") });
+      const pool = g.op(`${L}/AvgPool`, "AvgPool", [wide], {
+        ksize: intsAttr([1, 1, s.k, 1]),
+        strides: intsAttr([1, 1, s.k, 1]),
+        padding: sAttr("VALID"),
+        data_format: sAttr("NHWC"),
+      });
+      return { out: g.op(`${L}/Squeeze`, "Squeeze", [pool], { squeeze_dims: intsAttr([1]) }), c };
+    }
+    case "affineBn": {
+      const { scale, shift } = batchNormScaleShift(batchNormAt(dict, s.bn, eps), s.bn);
+      const mul = g.op(`${L}/batchnorm/mul_1`, "Mul", [g.x(s.x), g.constant(`${L}/batchnorm/mul`, [c], scale)]);
+      return { out: g.op(`${L}/batchnorm/add_1`, "AddV2", [mul, g.constant(`${L}/batchnorm/sub`, [c], shift)]), c };
     }
     case "maxpool":
       return {

@@ -17,7 +17,7 @@ export interface FamilyGraph {
 /** The (first) tensor a step reads. */
 export const firstInput = (s: FamilyStep): string => {
   if (s.op === "add" || s.op === "concat") return s.xs[0]!;
-  if (s.op === "sub") return s.a;
+  if (s.op === "sub" || s.op === "matmul") return s.a;
   if (s.op === "binary") return "tensor" in s.a ? s.a.tensor : (s.b as { tensor: string }).tensor;
   return s.x;
 };
@@ -167,7 +167,7 @@ export function familyGraph(net: FamilyNet, dict: StateDict): FamilyGraph {
         break;
       }
       default:
-        ({ out, c } = extraGraphStep(s, L, c, { op, constant, x, channels: (t) => channels.get(t)! }, dict));
+        ({ out, c } = extraGraphStep(s, L, c, { op, constant, x, channels: (t) => channels.get(t)! }, dict, net.eps));
     }
     channels.set(s.name, c);
     names.set(s.name, out);

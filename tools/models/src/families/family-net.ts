@@ -62,7 +62,17 @@ export type FamilyStep =
   /** Channel concatenation (NCHW axis 1). */
   | { readonly op: "concat"; readonly name: string; readonly xs: readonly string[] }
   /** Max pooling, square window `k`, unpadded. */
-  | { readonly op: "maxpool"; readonly name: string; readonly x: string; readonly k: number; readonly stride: number };
+  | { readonly op: "maxpool"; readonly name: string; readonly x: string; readonly k: number; readonly stride: number }
+  /** Tokens: reshape to `shape` (-1 for one dim), transpose by `perm`. */
+  | { readonly op: "reshape"; readonly name: string; readonly x: string; readonly shape: readonly number[] }
+  | { readonly op: "transpose"; readonly name: string; readonly x: string; readonly perm: readonly number[] }
+  /** Batched a @ b (attention scores and values). */
+  | { readonly op: "matmul"; readonly name: string; readonly a: string; readonly b: string }
+  | { readonly op: "softmax"; readonly name: string; readonly x: string }
+  /** AvgPool1d over the tokens of `[N, L, C]`, window and stride `k`. */
+  | { readonly op: "avgpool1d"; readonly name: string; readonly x: string; readonly k: number }
+  /** A BN over the last axis of a tensor of any rank (BatchNorm1d on tokens), as Mul + AddV2. */
+  | { readonly op: "affineBn"; readonly name: string; readonly x: string; readonly bn: string };
 
 /** An operand of a `binary` step: a tensor of the net, or a state-dict constant. */
 export type Operand = { readonly tensor: string } | { readonly key: string };
