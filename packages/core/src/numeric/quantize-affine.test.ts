@@ -36,3 +36,55 @@ describe("quantizeAffine", () => {
     expect([...r.bytes]).toEqual([0, 0]);
   });
 });
+
+/** The definition, naively: Math.round to the fresh grid, clamped, and the error measured on the stored integers. */
+function reference(
+  values: ArrayLike<number>,
+  qmax: number,
+): { q: number[]; min: number; scale: number; maxError: number } {
+  const all = Array.from(values);
+  const lo = Math.min(...all);
+  const range = Math.max(...all) - lo;
+  const scale = range > 0 ? range / qmax : 1;
+  const q = all.map((v) => Math.min(qmax, Math.max(0, Math.round((v - lo) / scale))));
+  const maxError = Math.max(0, ...all.map((v, i) => Math.abs(Math.fround(q[i]! * scale + lo) - v)));
+  return { q, min: lo, scale, maxError };
+}
+
+describe("quantizeAffine on a fresh grid", () => {
+  // Grid min 0, scale 1: each value is its own grid coordinate. 0.5 - 2^-54 is the one x >= 0 whose
+  // x + 0.5 rounds up to an integer in float64; ties (k + 0.5) go up, as Math.round does.
+  const edges = [0, 0.5 - 2 ** -54, 0.5, 1.5, 2.5, 254.5, 254.49999999999997, 3 - 2 ** -51, 7 + 2 ** -50];
+
+  it.each([
+    ["uint8", 255],
+    ["uint16", 65535],
+  ] as const)("stores %s integers as Math.round does, edges and 20,000 random values", (dtype, qmax) => {
+    let s = 12345;
+    const random = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const sets = [
+      new Float64Array([...edges, qmax]),
+      Float64Array.from({ length: 20000 }, () => (random() - 0.3) * 0.07),
+      Float64Array.from({ length: 20000 }, () => Math.round(random() * qmax) + (random() < 0.5 ? 0.5 : 0)),
+    ];
+    for (const values of sets) {
+      const r = quantizeAffine(values, dtype);
+      const want = reference(values, qmax);
+      const got = dtype === "uint8" ? [...r.bytes] : [...new Uint16Array(r.bytes.buffer)];
+      expect(got).toEqual(want.q);
+      expect({ min: r.min, scale: r.scale, maxError: r.maxError }).toEqual({
+        min: want.min,
+        scale: want.scale,
+        maxError: want.maxError,
+      });
+    }
+  });
+
+  it("writes into the buffer it is given when it fits, and into new memory when not", () => {
+    const into = new Uint8Array(8);
+    expect(quantizeAffine([0, 1, 2, 3], "uint16", undefined, into).bytes).toBe(into);
+    expect([...new Uint16Array(into.buffer)]).toEqual([0, 21845, 43690, 65535]);
+    expect(quantizeAffine([0, 1, 2], "uint16", undefined, into).bytes).not.toBe(into);
+    expect(quantizeAffine([0, 1, 2, 3], "uint16", undefined, new Uint8Array(9).subarray(1)).bytes.byteOffset).toBe(0);
+  });
+});

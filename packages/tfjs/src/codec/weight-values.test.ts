@@ -66,4 +66,20 @@ describe("weightValues", () => {
     const b = new Uint8Array([1, 0, 1]);
     expect(weightValues(weight(b, "bool"))).toBe(b);
   });
+
+  it("dequantizes into the array it is given when it has the weight's length", () => {
+    const into = new Float32Array(3);
+    const w = weight(new Uint8Array([0, 1, 2]), "float32", { dtype: "uint8", min: 1, scale: 2 });
+    expect(weightValues(w, into)).toBe(into);
+    expect([...into]).toEqual([1, 3, 5]);
+    expect(weightValues(w, new Float32Array(4))).toEqual(new Float32Array([1, 3, 5]));
+  });
+
+  it("reads uint16 and float16 bytes at an odd offset", () => {
+    const buf = new Uint8Array(5);
+    buf.set([0x00, 0x3c, 0x00, 0xc0], 1); // 0x3c00, 0xc000
+    const odd = buf.subarray(1);
+    expect([...weightValues(weight(odd, "float32", { dtype: "float16" }))]).toEqual([1, -2]);
+    expect([...weightValues(weight(odd, "float32", { dtype: "uint16", min: 0, scale: 1 }))]).toEqual([0x3c00, 0xc000]);
+  });
 });

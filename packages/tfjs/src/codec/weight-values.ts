@@ -1,4 +1,4 @@
-import { widenFloat16 as float16BitsToNumber } from "@reparam/core";
+import { float16Values } from "@reparam/core";
 import type { TfjsWeight } from "./tfjs-weight.js";
 import { isLazyWeight } from "./lazy-weight.js";
 
@@ -18,8 +18,11 @@ import { isLazyWeight } from "./lazy-weight.js";
  *
  * @param weight - a weight from {@link decodeWeights} (its bytes already
  *   checked against its shape, dtype and quantization).
+ * @param into - where a quantized `float32` weight's values go (exactly
+ *   their length; a reused array, so that big kernels need no fresh memory);
+ *   ignored for any other weight.
  */
-export function weightValues(weight: TfjsWeight): Float32Array | Int32Array | Uint8Array {
+export function weightValues(weight: TfjsWeight, into?: Float32Array): Float32Array | Int32Array | Uint8Array {
   if (isLazyWeight(weight))
     throw new TypeError(
       `weight ${JSON.stringify(weight.name)} was left in its shards: read it with loadedWeight first`,
@@ -33,22 +36,45 @@ export function weightValues(weight: TfjsWeight): Float32Array | Int32Array | Ui
       ? new Int32Array(aligned.buffer, aligned.byteOffset, n)
       : new Float32Array(aligned.buffer, aligned.byteOffset, n);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = q.dtype === "uint8" ? bytes.byteLength : bytes.byteLength / 2;
-  if (q.dtype === "float16") {
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = float16BitsToNumber(view.getUint16(2 * i, true));
-    return out;
-  }
-  const min = q.min ?? 0;
-  const scale = q.scale ?? 1;
-  const out = weight.dtype === "int32" ? new Int32Array(n) : new Float32Array(n);
-  const round = weight.dtype === "int32";
-  for (let i = 0; i < n; i++) {
-    const v = q.dtype === "uint8" ? bytes[i]! : view.getUint16(2 * i, true);
-    // Same order of operations as TF.js (v * scale + min), so the float64 result matches bit for bit.
-    const x = v * scale + min;
-    out[i] = round ? Math.round(x) : x;
-  }
+  const stored = q.dtype === "uint8" ? bytes : uint16View(bytes);
+  const out = () =>
+    into?.length === stored.length && weight.dtype === "float32" ? into : new Float32Array(stored.length);
+  if (q.dtype === "float16") return widenInto(stored as Uint16Array, out());
+  if (weight.dtype === "int32") return roundedAffine(stored, q.min ?? 0, q.scale ?? 1);
+  return affineInto(stored, q.min ?? 0, q.scale ?? 1, out());
+}
+
+/** Little-endian uint16s of `bytes`: a view when aligned, else a copy (the typed view assumes a little-endian platform). */
+function uint16View(bytes: Uint8Array): Uint16Array {
+  const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice();
+  return new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 2);
+}
+
+/** float16 bits to their exact values, from the table of every pattern. */
+function widenInto(bits: Uint16Array, out: Float32Array): Float32Array {
+  const table = float16Values();
+  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!;
+  return out;
+}
+
+// One loop per storage type, so that each stays monomorphic.
+function affineInto(q: Uint8Array | Uint16Array, min: number, scale: number, out: Float32Array): Float32Array {
+  return q instanceof Uint8Array ? affine8(q, min, scale, out) : affine16(q, min, scale, out);
+}
+
+// Same order of operations as TF.js (v * scale + min), so the float64 result matches bit for bit.
+function affine8(q: Uint8Array, min: number, scale: number, out: Float32Array): Float32Array {
+  for (let i = 0; i < q.length; i++) out[i] = q[i]! * scale + min;
+  return out;
+}
+
+function affine16(q: Uint16Array, min: number, scale: number, out: Float32Array): Float32Array {
+  for (let i = 0; i < q.length; i++) out[i] = q[i]! * scale + min;
+  return out;
+}
+
+function roundedAffine(q: Uint8Array | Uint16Array, min: number, scale: number): Int32Array {
+  const out = new Int32Array(q.length);
+  for (let i = 0; i < q.length; i++) out[i] = Math.round(q[i]! * scale + min);
   return out;
 }

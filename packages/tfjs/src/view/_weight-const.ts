@@ -29,22 +29,34 @@ export function weightConst(weight: TfjsWeight, layout: ConstLayout, pool?: Floa
   const [kh, kw, i, o] = [s[0]!, s[1]!, s[2]!, s[3]!];
   // HWIO is [P][I][O]; a depthwise [kh, kw, C, M] is [P][1][C * M].
   const dims = layout === "hwio" ? { p: kh * kw, i, o } : { p: kh * kw, i: 1, o: i * o };
-  // A float32 kernel left in its shards is read straight into a pooled array (given back with the block).
-  const load = async (): Promise<TfjsWeight> => {
+  // A kernel left in its shards is read into a pooled array (given back with the block, or once
+  // dequantized), and a quantized one dequantized into another: no fresh memory per block.
+  const load = async (): Promise<{ read: TfjsWeight; lent?: Float32Array }> => {
     let lent: Float32Array | undefined;
     const read = await loadedWeight(weight, (n) => {
-      if (pool === undefined || weight.quantization !== undefined || n % 4 !== 0) return undefined;
-      lent = pool.take(n / 4);
-      return new Uint8Array(lent.buffer, lent.byteOffset, lent.byteLength);
+      if (pool === undefined) return undefined;
+      lent = pool.take(Math.ceil(n / 4));
+      return new Uint8Array(lent.buffer, lent.byteOffset, n);
     });
-    if (lent !== undefined && read.bytes.buffer !== lent.buffer) pool!.give(lent); // not used: back at once
-    return read;
+    if (lent !== undefined && read.bytes.buffer !== lent.buffer) {
+      pool!.give(lent); // not used: back at once
+      lent = undefined;
+    }
+    return { read, ...(lent === undefined ? {} : { lent }) };
+  };
+  // The values as stored (HWIO order): a view of the read bytes when unquantized, else dequantized into a pooled array.
+  const stored = async (): Promise<Float32Array> => {
+    const { read, lent } = await load();
+    if (read.quantization === undefined) return weightValues(read) as Float32Array;
+    const n = s.reduce((a, b) => a * b, 1);
+    const values = weightValues(read, pool?.take(n)) as Float32Array;
+    if (lent !== undefined) pool!.give(lent);
+    return values;
   };
   const values = async () => {
-    const read = await load();
-    const src = weightValues(read) as Float32Array;
+    const src = await stored();
     const out = tfToOihw(src, pool?.take(src.length) ?? new Float32Array(src.length), dims);
-    if (read !== weight) pool?.give(src); // the stored order is not needed once permuted (ignored unless pooled)
+    pool?.give(src); // the stored order is not needed once permuted (ignored unless pooled)
     return out;
   };
   if (layout === "hwcm") return { shape: [i * o, 1, kh, kw], values };
@@ -52,7 +64,7 @@ export function weightConst(weight: TfjsWeight, layout: ConstLayout, pool?: Floa
   return {
     shape: [o, i, kh, kw],
     values,
-    hwioValues: async () => weightValues(await load()) as Float32Array,
+    hwioValues: stored,
   };
 }
 

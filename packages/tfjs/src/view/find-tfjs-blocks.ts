@@ -38,7 +38,7 @@ export interface TfjsCandidate extends Candidate {
  * the constant it adds (MatMul + BiasAdd) are not a block.
  */
 export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: TfjsCandidate[]; refused: Refusal[] }> {
-  const pool = float32Pool();
+  const pool = float32Pool(4);
   const recycle = (block: Block): void => {
     for (const b of block.branches) {
       if (b.kind === "conv" && b.kernel.data instanceof Float32Array) pool.give(b.kernel.data);

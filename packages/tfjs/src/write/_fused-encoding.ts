@@ -72,18 +72,29 @@ export interface EncodedFused {
 /**
  * Stores exact (float64) fused values in `encoding`, each rounded once:
  * float32, float16 bits, or affine integers with their grid.
+ *
+ * @param into - gives the memory for the stored bytes (4-byte aligned, stale
+ *   contents: every byte is written), e.g. a reused buffer; new memory when absent.
  */
-export function encodeFused(name: string, values: Float64Array, encoding: FusedEncoding): EncodedFused {
+export function encodeFused(
+  name: string,
+  values: Float64Array,
+  encoding: FusedEncoding,
+  into: (byteLength: number) => Uint8Array = (n) => new Uint8Array(n),
+): EncodedFused {
+  const n = values.length;
   if (encoding.kind === "float32") {
-    const a = Float32Array.from(values);
-    return { bytes: new Uint8Array(a.buffer) };
+    const bytes = into(4 * n);
+    new Float32Array(bytes.buffer, bytes.byteOffset, n).set(values);
+    return { bytes };
   }
   if (encoding.kind === "float16") {
-    const a = new Uint16Array(values.length);
-    for (let i = 0; i < a.length; i++) a[i] = narrowFloat16(values[i]!);
-    return { bytes: new Uint8Array(a.buffer), quantization: { dtype: "float16" } };
+    const bytes = into(2 * n);
+    const a = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+    for (let i = 0; i < n; i++) a[i] = narrowFloat16(values[i]!);
+    return { bytes, quantization: { dtype: "float16" } };
   }
-  const q = quantizeAffine(values, encoding.dtype, encoding.previous);
+  const q = quantizeAffine(values, encoding.dtype, encoding.previous, into(encoding.dtype === "uint8" ? n : 2 * n));
   return {
     bytes: q.bytes,
     quantization: { dtype: q.dtype, min: q.min, scale: q.scale },

@@ -36,19 +36,21 @@ type Part = "kernel" | "bias";
  * value rounded once into its storage) on the first `compute()`, and
  * forgotten once both weights have taken their bytes. Their encodings come
  * from `option` ({@link fusedEncodings}: with `keep` those of the weights the
- * block read): float32 rounds straight into float32, float16 into float16
- * bits; any affine (uint8/uint16) part fuses into float64 and is quantized
- * from there, so no value is rounded twice.
+ * block read): float32 rounds straight into float32; float16 and any affine
+ * (uint8/uint16) part fuse into float64 and are narrowed or quantized from
+ * there, so no value is rounded twice.
  *
- * Big float32 arrays are reused from block to block, so that a big model does
- * not fault in fresh memory per block: the loaded block's kernels go back to
- * their candidates ({@link TfjsCandidate.recycle}); the OIHW fused kernel (no
- * await between fusing and transposing) and the TF-layout kernel (once its
- * weight is released) come from one pool per maker.
+ * Memory is reused from block to block, so that a model does not fault in
+ * fresh memory per block (on a VM that costs as much as the arithmetic): the
+ * loaded block's kernels go back to their candidates
+ * ({@link TfjsCandidate.recycle}); float64 fusions go into scratch arrays (each
+ * used up before the next await); a fused kernel's stored bytes come from a
+ * pool and go back once written (its weight's `release`).
  */
 export function fusedWeightMaker(option: FusedDtypeOption): FusedWeightMaker {
-  const pool = float32Pool();
+  const pool = float32Pool(4);
   const wide = float64Scratch();
+  const wideTf = float64Scratch();
   return (fusion, names, read) => {
     const { candidate, plan } = fusion;
     const c = candidate.layout.inChannels;
@@ -66,69 +68,86 @@ export function fusedWeightMaker(option: FusedDtypeOption): FusedWeightMaker {
           ? "f16"
           : "f64";
     const { loadHwio, fuse: fuseBlock } = fusion;
-    // float16 in HWIO: fused into one reused float64 buffer, each value narrowed once; a value past
-    // float16's range is left to core's own float16 fusion, whose finiteness guard names it.
-    const halfHwio = (block: Block, n: number, o: number): Fused => {
+    let loan: Float32Array | undefined; // the pooled array holding the kernel's bytes, until released
+    const lend = (byteLength: number): Uint8Array => {
+      loan = pool.take(Math.ceil(byteLength / 4));
+      return new Uint8Array(loan.buffer, loan.byteOffset, byteLength);
+    };
+    const lendHalf = (count: number): Uint16Array => {
+      const bytes = lend(2 * count);
+      return new Uint16Array(bytes.buffer, bytes.byteOffset, count);
+    };
+    // float16: fused into a reused float64 buffer, each value narrowed once; a value past float16's
+    // range is left to core's own float16 fusion, whose finiteness guard names it.
+    const half = (block: Block, hwio: boolean): Fused | undefined => {
       const k64 = wide.take(n);
       const b64 = new Float64Array(o);
-      fuseBlock(block, { dtype: "f64", hwio: true, kernel: k64, bias: b64 });
-      const kernel = narrowFloat16Into(k64, new Uint16Array(n));
+      fuseBlock(block, { dtype: "f64", hwio, kernel: k64, bias: b64 });
       const bias = narrowFloat16Into(b64, new Uint16Array(o));
-      if (kernel === undefined || bias === undefined) return fuseBlock(block, { dtype: "f16", hwio: true }) as Fused;
-      return { kernel, bias };
-    };
-    const fuse = async (): Promise<Fused> => {
-      if (!depthwise && loadHwio !== undefined && hwioFusable(candidate.layout, plan)) {
-        // Dense RepVGG-shaped: fused in TF's layout straight from the stored kernels, no transposes.
-        const block = await loadHwio();
-        const fused =
-          store === "f16"
-            ? halfHwio(block, n, o)
-            : (fuseBlock(block, {
-                dtype: store,
-                hwio: true,
-                ...(store === "f32" ? { kernel: pool.take(n) } : {}),
-              }) as Fused);
-        candidate.recycle(block);
-        return fused;
+      if (bias === undefined) return undefined;
+      if (hwio) {
+        const kernel = narrowFloat16Into(k64, lendHalf(n));
+        return kernel === undefined ? undefined : { kernel, bias };
       }
-      const block = await fusion.load();
-      let fused: Fused;
+      const scratch = pool.take(Math.ceil(n / 2));
+      const oihw = narrowFloat16Into(k64, new Uint16Array(scratch.buffer, scratch.byteOffset, n));
+      const kernel = oihw === undefined ? undefined : oihwToTf(oihw, lendHalf(n), dims);
+      pool.give(scratch);
+      return kernel === undefined ? undefined : { kernel, bias };
+    };
+    const fuseHwio = (block: Block): Fused => {
+      if (store === "f16") return half(block, true) ?? (fuseBlock(block, { dtype: "f16", hwio: true }) as Fused);
+      const kernel = store === "f32" ? new Float32Array(lend(4 * n).buffer, 0, n) : wide.take(n);
+      return fuseBlock(block, { dtype: store, hwio: true, kernel }) as Fused;
+    };
+    const fuseOihw = (block: Block): Fused => {
       if (store === "f32") {
         const oihw = pool.take(n);
         const f = fuseBlock(block, { dtype: store, kernel: oihw });
-        fused = { kernel: oihwToTf(oihw, pool.take(n), dims), bias: f.bias as Float32Array };
+        const kernel = oihwToTf(oihw, new Float32Array(lend(4 * n).buffer, 0, n), dims);
         pool.give(oihw);
-      } else {
-        const f = fuseBlock(block, { dtype: store });
-        const k = f.kernel as Uint16Array | Float64Array;
-        const into = k instanceof Float64Array ? new Float64Array(n) : new Uint16Array(n);
-        fused = { kernel: oihwToTf(k as never, into as never, dims), bias: f.bias as Uint16Array | Float64Array };
+        return { kernel, bias: f.bias as Float32Array };
       }
-      candidate.recycle(block);
-      return fused;
+      if (store === "f64") {
+        const f = fuseBlock(block, { dtype: store, kernel: wide.take(n) });
+        return { kernel: oihwToTf(f.kernel as never, wideTf.take(n) as never, dims), bias: f.bias as Float64Array };
+      }
+      const fast = half(block, false);
+      if (fast !== undefined) return fast;
+      const f = fuseBlock(block, { dtype: store });
+      return { kernel: oihwToTf(f.kernel as Uint16Array, lendHalf(n), dims), bias: f.bias as Uint16Array };
     };
-    let made: Promise<Fused> | undefined;
-    let taken = 0;
     const encoded: Partial<Record<Part, EncodedFused>> = {};
+    // Stored bytes of a fused part; a float64 one (in scratch) is encoded at once.
+    const bytesOf = (part: Part, a: KernelStorage | Float64Array): Uint8Array => {
+      if (!(a instanceof Float64Array)) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      const e = encodeFused(names[part], a, encodings[part], part === "kernel" ? lend : undefined);
+      encoded[part] = e;
+      return e.bytes;
+    };
+    const fuse = async (): Promise<Record<Part, Uint8Array>> => {
+      const hwio = !depthwise && loadHwio !== undefined && hwioFusable(candidate.layout, plan);
+      // Dense RepVGG-shaped: fused in TF's layout straight from the stored kernels, no transposes.
+      const block = hwio ? await loadHwio() : await fusion.load();
+      const fused = hwio ? fuseHwio(block) : fuseOihw(block);
+      candidate.recycle(block);
+      return { kernel: bytesOf("kernel", fused.kernel), bias: bytesOf("bias", fused.bias) };
+    };
+    let made: Promise<Record<Part, Uint8Array>> | undefined;
+    let taken = 0;
     const take = async (part: Part): Promise<Uint8Array> => {
       const pending = (made ??= fuse());
       if (++taken === 2) {
         made = undefined;
         taken = 0;
       }
-      const a = (await pending)[part];
-      if (!(a instanceof Float64Array)) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-      const e = encodeFused(names[part], a, encodings[part]);
-      encoded[part] = e;
-      return e.bytes;
+      return (await pending)[part];
     };
     const planned = (part: Part) => {
       const q = plannedQuantization(encodings[part]);
       return q === undefined ? {} : { quantization: q };
     };
     const settled = (part: Part) => () => encoded[part] ?? planned(part);
-    let lent: Uint8Array | undefined;
     const shape = depthwise ? [kh, kw, c, o / c] : [kh, kw, iPer, o];
     return [
       {
@@ -137,11 +156,10 @@ export function fusedWeightMaker(option: FusedDtypeOption): FusedWeightMaker {
         dtype: "float32",
         ...planned("kernel"),
         settled: settled("kernel"),
-        compute: async () => (lent = await take("kernel")),
+        compute: () => take("kernel"),
         release: () => {
-          if (store === "f32" && lent !== undefined)
-            pool.give(new Float32Array(lent.buffer, lent.byteOffset, lent.byteLength / 4));
-          lent = undefined;
+          if (loan !== undefined) pool.give(loan);
+          loan = undefined;
         },
       },
       {
