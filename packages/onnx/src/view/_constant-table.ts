@@ -43,7 +43,12 @@ export interface OnnxConstant {
   read(): TensorValues;
   /** The same values, read from the file when they were left there (weights). */
   load(): Promise<TensorValues>;
-  /** Its values as core takes them: FLOAT data as a Float32Array that may alias the model or a pooled buffer (never write it), other floats as `load` gives them. */
+  /**
+   * Its values as core takes them: a stored FLOAT tensor as a Float32Array
+   * that may alias the model or a pooled buffer (never write it); a folded
+   * constant's exact float64 value, not rounded to its type (the fusion
+   * rounds once); other floats as `load` gives them.
+   */
   readFloats(): Promise<Float32Array | Float64Array>;
 }
 

@@ -1,4 +1,4 @@
-import { TensorProto_DataType as DT, type NodeProto } from "onnx-buf";
+import type { NodeProto } from "onnx-buf";
 import type { TensorValues } from "../codec/tensor-values.js";
 import { type FoldPlan, type Folded, foldedOf, valuesOfFolded } from "./_fold-tensor.js";
 
@@ -42,7 +42,9 @@ const union = <T>(lists: readonly (readonly T[])[]): T[] => [...new Set(lists.fl
 /**
  * The constant a folded node makes: its value is the plan run on the exact
  * values of its inputs, computed when read (never stored: a weight may be
- * large), and rounded once to its type where it is read. It is made by the
+ * large), and rounded once to its type where it is read (`read`, `load`;
+ * `readFloats` gives core the exact float64 value, for the fusion to round
+ * once). It is made by the
  * nodes that make its inputs and by `node` itself (so that the writer drops
  * them all once nothing else reads them); it comes from the graph inputs and
  * quantized initializers they come from.
@@ -83,10 +85,11 @@ export function foldedConstant(
     ...(quantized.length > 0 ? { quantized } : {}),
     read: () => valuesOfFolded(exact.read()),
     load,
+    // Core computes the fusion in float64 and rounds once: it gets the exact value, not the one rounded to the type.
     readFloats: async () => {
-      const v = await load();
-      if (v.dtype === "int32" || v.dtype === "int64") throw new TypeError("integer constant read as floats"); // callers check isFloatType
-      return plan.dataType === DT.FLOAT ? Float32Array.from(v.values) : v.values;
+      const f = await exact.load();
+      if (!(f.values instanceof Float64Array)) throw new TypeError("integer constant read as floats"); // callers check isFloatType
+      return f.values;
     },
   };
   return { constant, exact };

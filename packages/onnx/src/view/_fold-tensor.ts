@@ -155,9 +155,9 @@ export function foldedOf(v: TensorValues, dims: readonly number[], dataType: num
   return { dims, dataType, values: v.values };
 }
 
-/** The folded value as its readers see it: floats rounded once to its type. */
+/** The folded value as its readers see it (a copy): floats rounded once to its type. */
 export function valuesOfFolded(f: Folded): TensorValues {
-  if (f.dataType === DT.INT64) return { dtype: "int64", values: f.values as BigInt64Array };
+  if (f.dataType === DT.INT64) return { dtype: "int64", values: (f.values as BigInt64Array).slice() };
   if (f.dataType === DT.INT32) {
     return { dtype: "int32", values: Int32Array.from(f.values as BigInt64Array, (x) => Number(BigInt.asIntN(32, x))) };
   }
@@ -171,7 +171,7 @@ export function valuesOfFolded(f: Folded): TensorValues {
         : f.dataType === DT.BFLOAT16
           ? "bfloat16"
           : "float64";
-  return { dtype, values: r === undefined ? v : v.map(r) };
+  return { dtype, values: r === undefined ? v.slice() : v.map(r) };
 }
 
 /** Integer values of a small int tensor as safe numbers, or undefined (floats, unsafe values). */
