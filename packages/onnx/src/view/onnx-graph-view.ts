@@ -13,8 +13,10 @@ export interface OnnxGraphView {
   /** The ONNX node behind each view node id. */
   readonly nodes: ReadonlyMap<string, NodeProto>;
   /**
-   * Constant values by name: initializers, Constant nodes, Identity/Cast of
-   * those, Add of two float ones. Initializers that are also graph inputs
+   * Constant values by name: initializers, Constant nodes, and every node
+   * the constant folder evaluates (see `constantTable`: Cast, Reshape, Pad
+   * chains, Einsum-generated kernels, ...).
+   * Initializers that are also graph inputs
    * are in too, marked by `graphInputs`: the adapter decides whether a block
    * that reads them fuses or is refused (see `initializersAsInputs`).
    */
