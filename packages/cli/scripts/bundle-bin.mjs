@@ -12,7 +12,11 @@ import { build } from "esbuild";
 const dist = new URL("../dist/", import.meta.url);
 rmSync(new URL("chunks/", dist), { recursive: true, force: true });
 await build({
-  entryPoints: { bin: new URL("../src/bin.ts", import.meta.url).pathname },
+  entryPoints: {
+    bin: new URL("../src/bin.ts", import.meta.url).pathname,
+    // core's parallelFuser runs it on a worker thread; bin.ts tells it where it is.
+    "fuse-worker": new URL("../../core/src/node/fuse-worker.ts", import.meta.url).pathname,
+  },
   outdir: dist.pathname,
   entryNames: "[name]",
   chunkNames: "chunks/[name]-[hash]",

@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { memoryInput, memoryOutput, reparameterize, type FormatAdapter } from "@reparam/core";
-import { describe, expect, it } from "vitest";
+import { memoryInput, memoryOutput, reparameterize, type ConvertOptions, type FormatAdapter } from "@reparam/core";
+import { parallelFuser } from "@reparam/core/node";
+import { afterAll, describe, expect, it } from "vitest";
 import { formats } from "../src/known-formats.js";
 
 // Pins the bytes every conformance input converts to (SHA-256 of each output file), so that a change
@@ -37,14 +38,18 @@ async function adapterFor(name: string, head: Uint8Array): Promise<FormatAdapter
 }
 
 /** `{ file name: sha256 }` of what converting the input writes. */
-async function convertHashes(folder: string, main: string): Promise<Record<string, string>> {
+async function convertHashes(
+  folder: string,
+  main: string,
+  options: ConvertOptions = {},
+): Promise<Record<string, string>> {
   const bytes = new Uint8Array(readFileSync(join(folder, main)));
   const siblings: Record<string, Uint8Array> = {};
   if (main === "model.json")
     for (const f of readdirSync(folder)) if (f !== main) siblings[f] = new Uint8Array(readFileSync(join(folder, f)));
   const adapter = await adapterFor(main, bytes.subarray(0, 64));
   const output = memoryOutput(main);
-  await reparameterize(adapter, memoryInput(main, bytes, siblings), output, {});
+  await reparameterize(adapter, memoryInput(main, bytes, siblings), output, options);
   const hashes: Record<string, string> = {};
   for (const name of [...output.files.keys()].sort())
     hashes[name] = createHash("sha256").update(output.files.get(name)!).digest("hex");
@@ -58,6 +63,19 @@ describe("conversion outputs", () => {
     expect(Object.keys(got).length).toBeGreaterThan(40);
     if (process.env.UPDATE_GOLDEN === "1") writeFileSync(goldenFile, `${JSON.stringify(got, null, 2)}\n`);
     const golden = JSON.parse(readFileSync(goldenFile, "utf8")) as typeof got;
+    expect(got).toEqual(golden);
+  });
+
+  // minWork 0: every block of two output channels or more is fused half on the worker thread.
+  const parallel = parallelFuser({ minWork: 0 });
+  afterAll(() => parallel.close());
+
+  it("keeps the same bytes when every block is fused half on a worker thread (--threads 2)", async () => {
+    const golden = JSON.parse(readFileSync(goldenFile, "utf8")) as Record<string, Record<string, string>>;
+    const before = parallel.workerRows;
+    const got: Record<string, Record<string, string>> = {};
+    for (const i of inputs()) got[i.label] = await convertHashes(i.folder, i.main, { fuser: parallel.fuse });
+    expect(parallel.workerRows - before).toBeGreaterThan(1000);
     expect(got).toEqual(golden);
   });
 });

@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import { schemeFamilies } from "@reparam/safetensors/detect";
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { convertModel } from "../convert-model.js";
+import { convertModel, type ConvertModelOptions } from "../convert-model.js";
+import { defaultThreads, fuserFor } from "../host/fuse-threads.js";
 import { EXIT } from "../exit-codes.js";
 import { expandInputs } from "../expand-inputs.js";
 import { formatSummary } from "../print-summary.js";
@@ -23,6 +24,7 @@ interface ConvertFlags {
   force?: boolean;
   keepWeightInputs?: boolean;
   jobs?: number;
+  threads: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -95,6 +97,14 @@ export function registerConvert(program: Command): void {
       `batch: models converted at once (default: ${availableParallelism()}, the number of cores)`,
       parseJobs,
     )
+    .addOption(
+      new Option(
+        "--threads <n>",
+        `threads that fuse a large block (2: half its output channels on a worker thread, same bytes; default: ${defaultThreads()}, from the cores)`,
+      )
+        .choices(["1", "2"])
+        .default(String(defaultThreads())),
+    )
     .addHelpText(
       "after",
       `${examplesHelp("convert")}\n  reparam convert a.onnx web_model/ 'runs/*/best.onnx' -o deploy/ --jobs 2`,
@@ -114,29 +124,40 @@ export function registerConvert(program: Command): void {
         ...(f.only !== undefined ? { only: f.only as "bn" | "branches" } : {}),
         ...(f.keepWeightInputs === true ? { initializersAsInputs: "inputs" as const } : {}),
       };
-      const inputs = await expandInputs(args);
-      const [only] = inputs;
-      if (only === undefined || inputs.length > 1 || only.pattern) {
-        // Loaded on demand: one model, the common case, pays for none of the batch code.
-        const { runBatch } = await import("../run-batch.js");
-        const batch = { ...options, jobs: f.jobs ?? availableParallelism(), verify: f.verify === true };
-        process.exitCode = await runBatch(inputs, batch, { json: f.json === true, quiet: f.quiet === true });
-        return;
+      const fuser = fuserFor(Number(f.threads));
+      try {
+        await run(args, f, fuser === undefined ? options : { ...options, fuser: fuser.fuse });
+      } finally {
+        await fuser?.close();
       }
-      const result = await convertModel(args[0] as string, options);
-      if (f.quiet !== true) for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-      if (f.verify !== true) {
-        if (f.json === true) process.stdout.write(`${JSON.stringify(convertJson(result))}\n`);
-        else if (f.quiet !== true) process.stdout.write(`${formatSummary(result)}\n`);
-        return;
-      }
-      // Loaded on demand: the runtimes are heavy and only verification needs them.
-      const { verifyModel, formatVerify } = await import("../verify-model.js");
-      const verify = await verifyModel(result.input, result.output, {}, options);
-      if (f.json === true) process.stdout.write(`${JSON.stringify(convertJson(result, verify))}\n`);
-      else if (f.quiet !== true) process.stdout.write(`${formatSummary(result)}\n\n${formatVerify(verify)}\n`);
-      else if (!verify.passed)
-        process.stderr.write("error: verify found outputs beyond tolerance (run without --quiet for the report)\n");
-      if (!verify.passed) process.exitCode = EXIT.mismatch;
     });
+}
+
+type Options = ConvertModelOptions & { readonly progress: boolean };
+
+async function run(args: string[], f: ConvertFlags, options: Options): Promise<void> {
+  const inputs = await expandInputs(args);
+  const [only] = inputs;
+  if (only === undefined || inputs.length > 1 || only.pattern) {
+    // Loaded on demand: one model, the common case, pays for none of the batch code.
+    const { runBatch } = await import("../run-batch.js");
+    const batch = { ...options, jobs: f.jobs ?? availableParallelism(), verify: f.verify === true };
+    process.exitCode = await runBatch(inputs, batch, { json: f.json === true, quiet: f.quiet === true });
+    return;
+  }
+  const result = await convertModel(args[0] as string, options);
+  if (f.quiet !== true) for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (f.verify !== true) {
+    if (f.json === true) process.stdout.write(`${JSON.stringify(convertJson(result))}\n`);
+    else if (f.quiet !== true) process.stdout.write(`${formatSummary(result)}\n`);
+    return;
+  }
+  // Loaded on demand: the runtimes are heavy and only verification needs them.
+  const { verifyModel, formatVerify } = await import("../verify-model.js");
+  const verify = await verifyModel(result.input, result.output, {}, options);
+  if (f.json === true) process.stdout.write(`${JSON.stringify(convertJson(result, verify))}\n`);
+  else if (f.quiet !== true) process.stdout.write(`${formatSummary(result)}\n\n${formatVerify(verify)}\n`);
+  else if (!verify.passed)
+    process.stderr.write("error: verify found outputs beyond tolerance (run without --quiet for the report)\n");
+  if (!verify.passed) process.exitCode = EXIT.mismatch;
 }

@@ -6,7 +6,7 @@ import type { FusePlan, PlanResult } from "../block/fuse-plan.js";
 import type { Refusal } from "../block/refusal.js";
 import type { RequantizedTensor } from "./report.js";
 import type { FormatFacts } from "./format-facts.js";
-import type { FusedArrays, FuseTarget } from "../engine/fuse-to.js";
+import type { FusedArrays, Fuser, FuseTarget } from "../engine/fuse-to.js";
 
 /** The files of a model as an adapter sees them: the named file, and its siblings on request. */
 export interface ModelInput {
@@ -41,6 +41,12 @@ export interface ConvertOptions {
   readonly dtype?: "keep" | "f32" | "f16";
   /** Naming scheme (state dicts) chosen by name, or auto-detected when absent. */
   readonly scheme?: string;
+  /**
+   * How fuse decisions fuse a block (default core's `fuseTo`): any
+   * replacement must give the same bytes, e.g. `parallelFuser` of
+   * `@reparam/core/node`, which uses a second core for large blocks.
+   */
+  readonly fuser?: Fuser;
   /** Adapter-specific settings, passed through. */
   readonly [key: string]: unknown;
 }

@@ -24,6 +24,7 @@ export type CanWrite = (candidate: Candidate, plan: FusePlan) => Refusal | undef
  * block the writer cannot place (`canWrite`) is refused with its reason.
  */
 export function decide(candidates: readonly Candidate[], options: ConvertOptions, canWrite?: CanWrite): Decision[] {
+  const fuser = options.fuser ?? fuseTo;
   return candidates.map((candidate): Decision => {
     const excluded = options.exclude?.find((p) => blockMatch(p, candidate));
     if (excluded !== undefined) return { kind: "skip", candidate, why: `excluded by '${excluded}'` };
@@ -45,7 +46,7 @@ export function decide(candidates: readonly Candidate[], options: ConvertOptions
       plan,
       load: () => candidate.load(),
       ...hwio,
-      fuse: (block, target) => fuseTo(block, plan, target),
+      fuse: (block, target) => fuser(block, plan, target),
       fused: async () => fuseWithPlan(await candidate.load(), plan),
     };
   });

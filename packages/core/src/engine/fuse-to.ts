@@ -27,6 +27,13 @@ export interface FuseTarget {
   readonly bias?: FusedStorage;
 }
 
+/**
+ * How a planned block is fused: {@link fuseTo} itself, or something that
+ * gives the same bytes (`@reparam/core/node`'s `parallelFuser`, which
+ * computes part of a large block's rows on a worker thread).
+ */
+export type Fuser = (block: Block, plan: FusePlan, target: FuseTarget) => FusedArrays;
+
 /** A fused conv in its storage dtype: kernel OIHW (or HWIO with `hwio`), bias [O]. */
 export interface FusedArrays {
   readonly kernel: FusedStorage;

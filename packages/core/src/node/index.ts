@@ -23,3 +23,5 @@ export { openFileInput } from "./open-file-input.js";
 export type { FileInput } from "./open-file-input.js";
 export { fileOutput } from "./file-output.js";
 export { insideFolder } from "./inside-folder.js";
+export { parallelFuser } from "./parallel-fuser.js";
+export type { ParallelFuser, ParallelFuserOptions } from "./parallel-fuser.js";

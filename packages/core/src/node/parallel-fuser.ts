@@ -1,0 +1,146 @@
+import { Worker } from "node:worker_threads";
+import type { Block } from "../block/block.js";
+import type { FusePlan } from "../block/fuse-plan.js";
+import { blockRows } from "../engine/block-rows.js";
+import { type FusedArrays, type Fuser, type FuseTarget, fuseTo } from "../engine/fuse-to.js";
+import { FAILED, type FuseJob, RUNNING, sharedView, storageOf } from "./_fuse-job.js";
+import { pack, SharedArena } from "./_shared-arena.js";
+
+/** Options of {@link parallelFuser}. */
+export interface ParallelFuserOptions {
+  /** Blocks with less work than this (multiply-adds, about) are fused on the calling thread alone. Default 2^20. */
+  readonly minWork?: number;
+  /** The worker script (`fuse-worker.js` beside this module by default; a bundler that moves it says where). */
+  readonly workerUrl?: URL;
+}
+
+/** A {@link Fuser} that uses a second thread, and the worker to close when done. */
+export interface ParallelFuser {
+  readonly fuse: Fuser;
+  /** Output channels the worker has fused so far (the rest were fused on the calling thread). */
+  readonly workerRows: number;
+  /** Ends the worker (if one was started). */
+  close(): Promise<void>;
+}
+
+/** About how many multiply-adds fusing `rows` output channels of the block takes. */
+function work(block: Block, plan: FusePlan, rows: number): number {
+  const [, iPer, kh, kw] = plan.kernelShape;
+  const perBranch = block.branches.map((b) => (b.kind === "sequential" ? b.second.kernel.shape[1] : 1));
+  return rows * iPer * kh * kw * perBranch.reduce((a, b) => a + b, 0);
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+/** How long, beyond 10x its own share, the main thread waits for the worker's rows before fusing them itself. */
+const WAIT_MS = 60_000;
+
+/**
+ * The worker beside this module: `fuse-worker.js` when built; from the
+ * TypeScript sources (tests), `fuse-worker.ts` loaded through tsx.
+ */
+function defaultWorker(): Worker {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./fuse-worker.js", import.meta.url));
+  const file = JSON.stringify(new URL("./fuse-worker.ts", import.meta.url).href);
+  return new Worker(`import("tsx/esm/api").then(({ tsImport }) => tsImport(${file}, ${file}))`, { eval: true });
+}
+
+/**
+ * Fuses large blocks on two threads: the worker computes the upper half of
+ * the output channels with core's `fuseTo` while this thread computes the
+ * lower half, then this thread waits (`Atomics.wait`, so `fuse` stays
+ * synchronous, as adapters call it) and copies the worker's rows in. Each
+ * output channel is computed exactly as `fuseTo` computes it alone (a
+ * window is a set of rows: `FuseWindow`), so the bytes are the same.
+ * Inputs and outputs go through two shared buffers reused from block to
+ * block. Blocks fused in HWIO order and small blocks stay on this thread.
+ */
+export function parallelFuser(options: ParallelFuserOptions = {}): ParallelFuser {
+  const minWork = options.minWork ?? 2 ** 20;
+  const input = new SharedArena();
+  const output = new SharedArena();
+  const state = new Int32Array(new SharedArrayBuffer(4));
+  let worker: Worker | undefined;
+
+  let workerRows = 0;
+  let broken = false; // a worker that did not answer once is not asked again
+  const start = (): Worker => {
+    if (worker !== undefined) return worker;
+    worker = options.workerUrl !== undefined ? new Worker(options.workerUrl) : defaultWorker();
+    worker.unref();
+    return worker;
+  };
+
+  const fuse: Fuser = (block: Block, plan: FusePlan, target: FuseTarget): FusedArrays => {
+    const [o, iPer, kh, kw] = plan.kernelShape;
+    const from = target.window?.from ?? 0;
+    const to = target.window?.to ?? o;
+    if (broken || target.hwio === true || to - from < 2 || work(block, plan, to - from) < minWork)
+      return fuseTo(block, plan, target);
+    const per = iPer * kh * kw;
+    const storage = storageOf(target.dtype);
+    const kernel = target.kernel ?? new storage((to - from) * per);
+    const bias = target.bias ?? new storage(to - from);
+    const mid = from + Math.floor((to - from) / 2);
+    // The upper rows go to the worker: packed (copied) into shared memory first.
+    const upper = pack(blockRows(block, from, mid, to), input);
+    const bytes = storage.BYTES_PER_ELEMENT;
+    const biasOffset = align8((to - mid) * per * bytes);
+    const job: FuseJob = {
+      block: upper.value,
+      input: upper.buffer,
+      plan,
+      dtype: target.dtype,
+      from: mid,
+      to,
+      output: output.reserve(biasOffset + (to - mid) * bytes),
+      biasOffset,
+      state: state.buffer as SharedArrayBuffer,
+    };
+    Atomics.store(state, 0, RUNNING);
+    start().postMessage(job);
+    const rest = (lo: number, hi: number): FuseTarget => ({
+      dtype: target.dtype,
+      window: { from: lo, to: hi },
+      kernel: kernel.subarray((lo - from) * per, (hi - from) * per),
+      bias: bias.subarray(lo - from, hi - from),
+    });
+    const t0 = performance.now();
+    try {
+      fuseTo(blockRows(block, from, from, mid), plan, rest(from, mid));
+    } finally {
+      // The shared buffers are the worker's until it is done. It has as much to do as this
+      // thread had (and, the first time, its start-up): far longer means it is gone.
+      Atomics.wait(state, 0, RUNNING, WAIT_MS + 10 * (performance.now() - t0));
+    }
+    const s = Atomics.load(state, 0);
+    if (s === RUNNING || s === FAILED) {
+      // No rows from the worker: fuse them here (this throws the worker's error, with its details).
+      if (s === RUNNING) {
+        // A worker that never answered: end it, and never hand it these buffers again.
+        broken = true;
+        void close();
+        input.buffer = new SharedArrayBuffer(0);
+        output.buffer = new SharedArrayBuffer(0);
+      }
+      fuseTo(blockRows(block, from, mid, to), plan, rest(mid, to));
+    } else {
+      workerRows += to - mid;
+      kernel.set(sharedView(target.dtype, job.output, 0, (to - mid) * per) as never, (mid - from) * per);
+      bias.set(sharedView(target.dtype, job.output, biasOffset, to - mid) as never, mid - from);
+    }
+    return { kernel, bias };
+  };
+
+  const close = async () => {
+    const w = worker;
+    worker = undefined;
+    await w?.terminate();
+  };
+  return {
+    fuse,
+    close,
+    get workerRows() {
+      return workerRows;
+    },
+  };
+}
