@@ -19,6 +19,7 @@ const FAMILIES: Readonly<Record<string, string>> = {
   doctr_fast: "doctr_fast",
   ghostnetv3: "ghostnetv3",
   pplcnetv3: "pplcnetv3",
+  nextvit_prebn: "nextvit_prebn",
   mobileclip_text: "fastvit_repmixer",
 };
 

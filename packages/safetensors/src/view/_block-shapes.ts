@@ -139,7 +139,7 @@ export function blockShapes(
   if (c === 0) c = widest;
   // The post-sum BatchNorm (QARepVGG `bn`) is read like the branches' ones: float vectors of the block's width.
   bn(raw.postBn, o);
-  bn(raw.preBn, c);
+  for (const keys of raw.preBn ?? []) bn(keys, c);
   const refusal = checkBranchExtras(raw, info, o, (k) => tensor(k, info(k).shape.length));
   return {
     ...(refusal === undefined ? {} : { refusal }),

@@ -8,7 +8,7 @@ import {
   avgPoolKernel,
 } from "@reparam/core";
 import { allInOrder } from "./_all-in-order.js";
-import { scaleBatchNorm } from "./_scale-batch-norm.js";
+import { composeBatchNorms, scaleBatchNorm } from "./_scale-batch-norm.js";
 import { readBatchNorm, readVector } from "./_read-batch-norm.js";
 import { floatValues } from "../codec/_tensor-values.js";
 import type { AvgKernel, BatchNormKeys, BlockMatch, ConvKeys } from "./block-match.js";
@@ -22,6 +22,8 @@ interface Parts {
   readonly bns: ReadonlyMap<BatchNormKeys, BatchNorm>;
   /** The post-sum BatchNorm with the post-sum affine composed in (either may be absent). */
   readonly post?: BatchNorm;
+  /** The pre-BNs composed into one (see `composeBatchNorms`). */
+  readonly pre?: BatchNorm;
   readonly biases: ReadonlyMap<string, Float64Array>;
   /** Per branch (by index), its BatchNorm with its scale composed in. */
   readonly scaled: ReadonlyMap<number, BatchNorm>;
@@ -79,7 +81,7 @@ function assemble<K extends KernelShape>(match: BlockMatch, parts: Parts, kernel
     }
   });
   const post = parts.post === undefined ? {} : { postBn: parts.post };
-  const pre = match.preBn === undefined ? {} : { preBn: parts.bns.get(match.preBn)! };
+  const pre = parts.pre === undefined ? {} : { preBn: parts.pre };
   return { name: match.name, inChannels: match.inChannels, branches, ...post, ...pre };
 }
 
@@ -146,7 +148,7 @@ export async function buildCandidate(
   }
   for (const s of sources(match)) if (s.bn !== undefined) bnKeys.push(s.bn);
   if (match.postBn !== undefined) bnKeys.push(match.postBn);
-  if (match.preBn !== undefined) bnKeys.push(match.preBn);
+  bnKeys.push(...(match.preBn ?? []));
   const bns = new Map<BatchNormKeys, BatchNorm>(
     await allInOrder(bnKeys.map(async (keys) => [keys, await readBatchNorm(model, keys, eps)] as const)),
   );
@@ -165,7 +167,8 @@ export async function buildCandidate(
     );
   }
   const post = await postStage(model, match, bns);
-  const parts = { bns, biases, scaled, ...(post === undefined ? {} : { post }) };
+  const pre = composeBatchNorms((match.preBn ?? []).map((k) => bns.get(k)!));
+  const parts = { bns, biases, scaled, ...(post === undefined ? {} : { post }), ...(pre === undefined ? {} : { pre }) };
   const candidate: SafetensorsCandidate = {
     name: match.name,
     family: match.scheme.family,

@@ -1,6 +1,6 @@
 import { ReparamError } from "@reparam/core";
 import { batchNormKeys } from "./_batch-norm-keys.js";
-import { fillPath, placeholderValue } from "./schemes/_scheme-paths.js";
+import { fillPath, placeholderValue, preBnPaths } from "./schemes/_scheme-paths.js";
 import type { AffineKeys, BatchNormKeys, ScaleKeys } from "./block-match.js";
 import type { BranchRule, BranchScale, NamingScheme } from "./schemes/naming-scheme.js";
 
@@ -32,7 +32,8 @@ export interface RawBlock {
   readonly branches: readonly RawBranch[];
   readonly postBn?: BatchNormKeys;
   readonly postAffine?: AffineKeys;
-  readonly preBn?: BatchNormKeys;
+  /** The pre-BNs present, in the order they apply. */
+  readonly preBn?: readonly BatchNormKeys[];
 }
 
 function incomplete(block: string, where: string, expected: string, found: string): ReparamError {
@@ -180,12 +181,12 @@ export function matchBranches(
   const around = (path: string | undefined) =>
     path === undefined ? undefined : batchNormKeys(has, prefix + path, block);
   const postBn = around(scheme.postBn);
-  const preBn = around(scheme.preBn);
+  const preBn = preBnPaths(scheme).flatMap((p) => around(p) ?? []);
   const postAffine = affineAt(scheme.postAffine, prefix, has, block);
   return {
     branches,
     ...(postBn === undefined ? {} : { postBn }),
     ...(postAffine === undefined ? {} : { postAffine }),
-    ...(preBn === undefined ? {} : { preBn }),
+    ...(preBn.length === 0 ? {} : { preBn }),
   };
 }

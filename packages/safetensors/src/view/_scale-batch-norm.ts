@@ -1,4 +1,4 @@
-import type { BatchNorm } from "@reparam/core";
+import { type BatchNorm, batchNormAffine } from "@reparam/core";
 
 /**
  * A branch's BatchNorm with a factor s on its output (one value, or one per
@@ -29,4 +29,25 @@ export function scaleBatchNorm(
     beta[c] = bn.beta[c]! * s(c);
   }
   return { gamma, beta, mean: bn.mean, variance: bn.variance, eps: bn.eps };
+}
+
+/**
+ * BatchNorms applied one after the other as one, composed in float64: a
+ * single one as it is (its eps kept); several in the exact form gamma =
+ * t2 * t1, beta = t2 * s1 + s2 (each t = gamma / sqrt(var + eps), s =
+ * beta - mean * t), mean 0, var 1, eps 0. Undefined for none.
+ */
+export function composeBatchNorms(chain: readonly BatchNorm[]): BatchNorm | undefined {
+  if (chain.length <= 1) return chain[0];
+  const n = chain[0]!.mean.length;
+  const gamma = new Float64Array(n).fill(1);
+  const beta = new Float64Array(n);
+  for (const bn of chain) {
+    const { scale, shift } = batchNormAffine(bn);
+    for (let c = 0; c < n; c++) {
+      gamma[c] = gamma[c]! * scale[c]!;
+      beta[c] = beta[c]! * scale[c]! + shift[c]!;
+    }
+  }
+  return { gamma, beta, mean: new Float64Array(n), variance: new Float64Array(n).fill(1), eps: 0 };
 }

@@ -39,7 +39,8 @@ export function scanVariants(
     const found = scan(form);
     errors.push(...found.errors);
     for (const block of found.blocks) {
-      const shared = block.consumed.find((k) => claims.has(k));
+      const own = block.consumed.filter((k) => block.shared?.keys.includes(k) !== true);
+      const shared = own.find((k) => claims.has(k));
       if (shared !== undefined) {
         errors.push({
           prefix: block.prefix,
@@ -55,7 +56,7 @@ export function scanVariants(
         });
         continue;
       }
-      for (const k of block.consumed) claims.set(k, block.name);
+      for (const k of own) claims.set(k, block.name);
       blocks.push(block);
     }
   }

@@ -79,8 +79,14 @@ export interface BlockMatch {
   readonly postBn?: BatchNormKeys;
   /** An affine map after the sum and `postBn` (PP-LCNetV3's `lab`): its scale and bias keys. */
   readonly postAffine?: AffineKeys;
-  /** A BatchNorm over the block input before every branch (RepViT `BN_Linear`). */
-  readonly preBn?: BatchNormKeys;
+  /** BatchNorms over the block input before every branch, in the order they apply (RepViT `BN_Linear`). */
+  readonly preBn?: readonly BatchNormKeys[];
+  /**
+   * Keys of `consumed` that other blocks read too (a shared pre-BN, see
+   * `NamingScheme.sharedPreBn`), and the deploy weights of every block that
+   * reads any of them (this one included): dropped only when all of those fuse.
+   */
+  readonly shared?: { readonly keys: readonly string[]; readonly by: readonly string[] };
   /**
    * Why the block, matched by its keys, is left as it is (a layer scale
    * that is not per channel, a dilated branch larger than the deploy conv):

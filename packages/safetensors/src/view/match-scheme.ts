@@ -5,6 +5,7 @@ import { findLeftovers } from "./_check-leftovers.js";
 import { type RawBlock, type RawConv, matchBranches } from "./_match-branches.js";
 import { deployKey, fillPath, isIndexed, schemeRoots, weightPrefixes } from "./schemes/_scheme-paths.js";
 import { notABlock } from "./_not-a-block.js";
+import { linkShared } from "./_link-shared.js";
 import { scanVariants } from "./_scan-variants.js";
 import type { BlockMatch, ConvKeys } from "./block-match.js";
 import type { NamingScheme } from "./schemes/naming-scheme.js";
@@ -35,7 +36,7 @@ function rawKeys(raw: RawBlock): string[] {
     raw.branches.flatMap((b) => ("scale" in b && b.scale?.key !== undefined ? [b.scale.key] : [])),
   );
   const affine = raw.postAffine === undefined ? [] : [raw.postAffine.scale, raw.postAffine.bias];
-  return [...batchNormKeyList(raw.preBn), ...keys, ...scales, ...affine];
+  return [...(raw.preBn ?? []).flatMap(batchNormKeyList), ...keys, ...scales, ...affine];
 }
 
 /**
@@ -73,7 +74,7 @@ export function scanScheme(
   options: MatchSchemeOptions = {},
 ): SchemeScan {
   if (scheme.variants !== undefined && scheme.variants.length > 0)
-    return scanVariants(tensors, scheme, (form) => scanScheme(tensors, form, options));
+    return linkShared(scanVariants(tensors, scheme, (form) => scanScheme(tensors, form, options)));
   const has = (k: string) => tensors.has(k);
   const info = (k: string) => tensors.get(k) as TensorInfo;
   const indexed = scheme.branches.map((rule) =>
@@ -82,6 +83,8 @@ export function scanScheme(
   const prefixes = indexed[0] ?? weightPrefixes(tensors.keys(), scheme.branches[0].conv);
   const deploy = { weight: deployKey(scheme.deploy, "weight"), bias: deployKey(scheme.deploy, "bias") };
   const claims = new Map<string, string>();
+  // Keys of a shared pre-BN: read by several blocks, claimed by none.
+  const readTogether = new Set<string>();
   const blocks: BlockMatch[] = [];
   const errors: SchemeScan["errors"] = [];
   const names = new Map<string, string>();
@@ -108,7 +111,12 @@ export function scanScheme(
     const postKeys = batchNormKeyList(raw.postBn);
     const keep = options.keepPostBn === true;
     const consumed = [...rawKeys(raw), ...(keep ? [] : postKeys)];
+    const shared = new Set<string>(scheme.sharedPreBn === true ? (raw.preBn ?? []).flatMap(batchNormKeyList) : []);
     for (const k of [...consumed, ...(keep ? postKeys : [])]) {
+      if (shared.has(k)) {
+        readTogether.add(k);
+        continue;
+      }
       const other = claims.get(k);
       if (other !== undefined) {
         throw new ReparamError("SAFETENSORS_AMBIGUOUS_BLOCK", "a key would be used by two branches", {
@@ -144,6 +152,7 @@ export function scanScheme(
       ...post,
       ...affine,
       ...pre,
+      ...(shared.size === 0 ? {} : { shared: { keys: [...shared], by: [] } }),
       ...between,
       ...(first.conv.linear === true ? { linear: true } : {}),
       consumed,
@@ -172,7 +181,7 @@ export function scanScheme(
   const broken = new Set(errors.map((e) => e.prefix));
   const leftovers = findLeftovers(
     tensors.keys(),
-    new Set([...claims.keys(), ...deployed]),
+    new Set([...claims.keys(), ...readTogether, ...deployed]),
     names,
     scheme,
     schemeRoots(scheme),
@@ -181,5 +190,5 @@ export function scanScheme(
   );
   errors.push(...leftovers.filter((l) => !broken.has(l.prefix)));
   const bad = new Set(errors.map((e) => e.prefix));
-  return { blocks: blocks.filter((b) => !bad.has(b.prefix)), errors };
+  return linkShared({ blocks: blocks.filter((b) => !bad.has(b.prefix)), errors });
 }

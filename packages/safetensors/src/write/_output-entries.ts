@@ -16,6 +16,22 @@ export interface FusedOutput {
   readonly fuse: Fuse;
 }
 
+/**
+ * The keys the fused blocks replace: each block's `consumed`, except the
+ * keys of a shared pre-BN (`BlockMatch.shared`) while some block that reads
+ * them is not fused (it still needs them).
+ */
+function consumedKeys(fused: readonly FusedOutput[]): Set<string> {
+  const done = new Set(fused.map((f) => f.candidate.match.deploy.weight));
+  const keys = new Set<string>();
+  for (const { candidate } of fused) {
+    const { consumed, shared } = candidate.match;
+    const keep = shared !== undefined && !shared.by.every((w) => done.has(w)) ? new Set(shared.keys) : undefined;
+    for (const k of consumed) if (keep?.has(k) !== true) keys.add(k);
+  }
+  return keys;
+}
+
 /** An output tensor and the shard it goes to. */
 export interface OutputEntry {
   readonly entry: SafetensorsEntry;
@@ -58,7 +74,7 @@ export function outputEntries(
   fused: readonly FusedOutput[],
   chunkBytes: number,
 ): OutputEntry[] {
-  const consumed = new Set(fused.flatMap((f) => f.candidate.match.consumed));
+  const consumed = consumedKeys(fused);
   const out: OutputEntry[] = [];
   for (const t of model.tensors.values()) {
     if (consumed.has(t.name)) continue;

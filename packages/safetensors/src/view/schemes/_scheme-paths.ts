@@ -45,18 +45,25 @@ export function rulePaths(rule: BranchRule): string[] {
   return [a.bn, a.conv, a.convBn].filter((p): p is string => p !== undefined);
 }
 
+/** The scheme's pre-BN module paths, in the order they apply (see `NamingScheme.preBn`). */
+export function preBnPaths(scheme: Pick<NamingScheme, "preBn">): readonly string[] {
+  const p = scheme.preBn;
+  return p === undefined ? [] : typeof p === "string" ? [p] : p;
+}
+
 /**
- * The first path segments of a scheme's modules (`rbr_dense`, `bn`), each
+ * The first path segments (with `moduleRoots`, the whole paths) of a scheme's modules (`rbr_dense`, `bn`), each
  * with whether it is generic (see `NamingScheme.genericRoots`; the post-BN's
  * and post-affine's are always generic): a key under a root "looks like a branch".
  */
 export function schemeRoots(scheme: NamingScheme): Map<string, boolean> {
   const roots = new Map<string, boolean>();
   const generic = new Set(scheme.genericRoots ?? []);
-  const around = [scheme.postBn, scheme.postAffine, scheme.preBn].filter((p): p is string => p !== undefined);
-  for (const p of around) generic.add(p.split(".")[0]!);
-  for (const rule of scheme.branches) for (const p of rulePaths(rule)) roots.set(p.split(".")[0]!, false);
-  for (const p of around) roots.set(p.split(".")[0]!, true);
+  const around = [scheme.postBn, scheme.postAffine, ...preBnPaths(scheme)].filter((p): p is string => p !== undefined);
+  const root = (p: string) => (scheme.moduleRoots === true ? p : p.split(".")[0]!);
+  for (const p of around) generic.add(root(p));
+  for (const rule of scheme.branches) for (const p of rulePaths(rule)) roots.set(root(p), false);
+  for (const p of around) roots.set(root(p), true);
   for (const r of roots.keys()) if (generic.has(r)) roots.set(r, true);
   return roots;
 }

@@ -19,6 +19,7 @@ import { doctrFastScheme } from "./doctr-fast-scheme.js";
 import { pplcnetv3Scheme } from "./pplcnetv3-scheme.js";
 import { rtdetrScheme } from "./rtdetr-scheme.js";
 import { timmGhostnetv3Scheme } from "./timm-ghostnetv3-scheme.js";
+import { timmNextvitScheme } from "./timm-nextvit-scheme.js";
 import { timmRepghostScheme } from "./timm-repghost-scheme.js";
 import { yolov10Scheme } from "./yolov10-scheme.js";
 
@@ -49,4 +50,5 @@ export const BUILTIN_SCHEMES: readonly NamingScheme[] = [
   doctrFastScheme,
   timmGhostnetv3Scheme,
   pplcnetv3Scheme,
+  timmNextvitScheme,
 ];

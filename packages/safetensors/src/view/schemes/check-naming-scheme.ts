@@ -56,7 +56,17 @@ function flag(o: Obj, key: string, where: string): void {
   if (o[key] !== undefined && typeof o[key] !== "boolean") fail(`${where}.${key}`, "true or false", o[key]);
 }
 
-const FORM_KEYS = ["deploy", "branches", "postBn", "postAffine", "preBn", "genericRoots", "markedBy"];
+const FORM_KEYS = [
+  "deploy",
+  "branches",
+  "postBn",
+  "postAffine",
+  "preBn",
+  "sharedPreBn",
+  "moduleRoots",
+  "genericRoots",
+  "markedBy",
+];
 const SCALE_KEYS = ["scale", "scaleRequired", "negate"];
 
 function checkScale(o: Obj, where: string): void {
@@ -158,7 +168,12 @@ function checkForm(o: Obj, where: string): void {
   if (o.deploy !== "") path(o, "deploy", where);
   path(o, "postBn", where, { optional: true });
   path(o, "postAffine", where, { optional: true });
-  path(o, "preBn", where, { optional: true });
+  if (Array.isArray(o.preBn)) {
+    if (o.preBn.length === 0) fail(`${where}.preBn`, "a module path or a non-empty array of them", o.preBn);
+    o.preBn.forEach((_, i) => path(o.preBn as Obj, String(i), `${where}.preBn`));
+  } else path(o, "preBn", where, { optional: true });
+  flag(o, "sharedPreBn", where);
+  flag(o, "moduleRoots", where);
   const branches = o.branches;
   if (!Array.isArray(branches) || branches.length === 0)
     fail(`${where}.branches`, "a non-empty array of branch rules", branches);

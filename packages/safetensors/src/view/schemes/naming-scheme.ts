@@ -160,8 +160,23 @@ export interface NamingScheme {
   /**
    * Module path of a BatchNorm over the block input, before every branch
    * (RepViT `BN_Linear`'s `bn`): folded into the fused conv, which must have no padding.
+   * Several paths: BatchNorms applied in this order, those present composed
+   * (Next-ViT's `norm1`, then `e_mhsa.norm` after a pooling that commutes with both).
    */
-  readonly preBn?: string;
+  readonly preBn?: string | readonly string[];
+  /**
+   * The pre-BNs also feed other blocks of the scheme (Next-ViT's `norm1`
+   * before `e_mhsa.q`, `.k` and `.v`): their keys may be read by several
+   * blocks, and are dropped only when every block that reads them fuses.
+   */
+  readonly sharedPreBn?: boolean;
+  /**
+   * A key looks like part of a block when it is under one of the rules'
+   * module paths (`mlp.fc1.`), not under their first segment (`mlp.`): for
+   * blocks whose modules sit beside others of one parent (Next-ViT's
+   * `mlp.fc1` beside `mlp.fc2`).
+   */
+  readonly moduleRoots?: boolean;
   /**
    * Keys (relative to the block prefix) of which at least one must exist for
    * a prefix to be a block (RepViT: `conv1.weight` or `conv1.c.weight`, the
@@ -183,7 +198,15 @@ export interface NamingScheme {
 /** One more form of a scheme's blocks (see `NamingScheme.variants`). */
 export type NamingSchemeForm = Pick<
   NamingScheme,
-  "deploy" | "branches" | "postBn" | "postAffine" | "preBn" | "genericRoots" | "markedBy"
+  | "deploy"
+  | "branches"
+  | "postBn"
+  | "postAffine"
+  | "preBn"
+  | "sharedPreBn"
+  | "moduleRoots"
+  | "genericRoots"
+  | "markedBy"
 >;
 
 /** Identity helper that types a naming scheme written in TypeScript. */
