@@ -26,7 +26,8 @@ export function littleEndianArray<T>(bytes: Uint8Array, ctor: TypedArrayConstruc
   const size = ctor.BYTES_PER_ELEMENT;
   const length = bytes.byteLength / size;
   if (hostLittleEndian && bytes.byteOffset % size === 0) return new ctor(bytes.buffer, bytes.byteOffset, length);
-  const copy = bytes.slice();
+  // A copy of its own (new Uint8Array): a Node Buffer's slice() is a view of the same memory.
+  const copy = new Uint8Array(bytes);
   if (!hostLittleEndian) swapBytes(copy, size);
   return new ctor(copy.buffer, 0, length);
 }
