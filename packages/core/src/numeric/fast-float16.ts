@@ -30,10 +30,13 @@ export function narrowFloat16Fast(x: number): number {
     return sign | (a + TWO_52 - TWO_52);
   }
   // Normal: keep 10 of the 52 fraction bits; the 42 dropped are hi's low 10 and all of lo.
-  const rest = hi & 0x3ff;
-  let bits = (exp << 10) | ((hi >>> 10) & 0x3ff);
-  if (rest > 0x200 || (rest === 0x200 && (lo !== 0 || (bits & 1) === 1))) bits += 1; // a carry into the exponent is right, up to infinity
-  return sign | bits;
+  // Up when the dropped part is past half, or half with lo or the kept last bit set (ties to even):
+  // its top 10 bits (hi & 0x3ff) + 0x1ff + (lo or odd ? 1 : 0) reaches 0x400 exactly then. Branch-free, since the dropped bits
+  // of real weights are random (a branch on them mispredicts half the time). A carry into the
+  // exponent is right, up to infinity.
+  const bits = (exp << 10) | ((hi >>> 10) & 0x3ff);
+  const sticky = lo | (bits & 1) | 0;
+  return sign | (bits + (((hi & 0x3ff) + 0x1ff + ((sticky | -sticky) >>> 31)) >> 10));
 }
 
 let table: Float32Array | undefined;
