@@ -50,8 +50,9 @@ async function evaluateNode(n: GraphNodeView, ins: readonly Tensor4[]): Promise<
       return addTensors(ins);
     case "sub":
       return { data: x.data.map((v, i) => v - ins[1]!.data[i]!), shape: x.shape };
+    case "layout":
     case "other":
-      throw new Error(`evaluateGraph: '${n.id}' is "other"`);
+      throw new Error(`evaluateGraph: '${n.id}' is "${op.kind}" (4-D ops only)`);
   }
 }
 

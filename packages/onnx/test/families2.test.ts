@@ -17,6 +17,7 @@ const WHOLE = new Set([
   "ghostnetv3",
   "pplcnetv3",
   "mobileclip_text",
+  "nextvit_prebn",
   "doctr_fast",
   "orepa", // its kernel generation (Einsum etc.) folds to the conv's constant kernel: Conv + BN then fuse
   "refuse_span",

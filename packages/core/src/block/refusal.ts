@@ -22,6 +22,7 @@ export type RefusalReason =
   | "UNSUPPORTED_BRANCH" // every branch is linear in the input, one in a form that does not merge into one conv (kxk conv -> kxk conv, BN -> conv)
   | "NON_CONSTANT_WEIGHTS" // a weight may be replaced at run time (an ONNX initializer that is also a graph input, kept as an input)
   | "PRE_BN_PADDED" // a BatchNorm before the branches, and the fused conv pads (its border would see 0, not the BN's shift)
+  | "PRE_BN_LAYOUT" // a BatchNorm reaches a conv or Linear through a Reshape / Transpose / pool not shown to keep its channels on the contracted axis
   | "FORMAT_UNSUPPORTED"; // the fused conv cannot be written in this format (e.g. grouped conv in tfjs-layers)
 
 /** A refused block: which, why, and a sentence for the user. */

@@ -63,6 +63,12 @@ export interface Candidate {
   readonly id?: string;
   /** `repvgg`, `mobileone`, `acnet`, `qarepvgg`, `dbb`, `conv-bn` ... */
   readonly family: string;
+  /**
+   * Candidates that share a group fuse together or not at all (they fold one
+   * BatchNorm that the writer removes only when every one of them absorbed
+   * it): when one is skipped or refused, `decide` skips the others.
+   */
+  readonly group?: string;
   readonly layout: Block<KernelShape>;
   /**
    * `planBlock(layout)`, when the adapter has already made it (`matchBlocks`

@@ -7,6 +7,7 @@ import { planBlock } from "../block/plan-block.js";
 import { branchLabel } from "./branch-label.js";
 import type { ConversionReport, FusedBlockReport } from "./report.js";
 import { blockMatch } from "../shared/block-match.js";
+import { fuseTogether } from "./fuse-together.js";
 
 /** Progress of a conversion: a phase and, where countable, done of total (`fuse`: blocks, fractions while a block is fused in windows). */
 export interface Progress {
@@ -22,10 +23,11 @@ export type CanWrite = (candidate: Candidate, plan: FusePlan) => Refusal | undef
  * Decides, per candidate, whether to fuse (with its plan), refuse or skip;
  * a candidate's own `plan` is used as it is, the others are planned here. A
  * block the writer cannot place (`canWrite`) is refused with its reason.
+ * Candidates of one group fuse together or not at all ({@link fuseTogether}).
  */
 export function decide(candidates: readonly Candidate[], options: ConvertOptions, canWrite?: CanWrite): Decision[] {
   const fuser = options.fuser ?? fuseTo;
-  return candidates.map((candidate): Decision => {
+  const decisions = candidates.map((candidate): Decision => {
     const excluded = options.exclude?.find((p) => blockMatch(p, candidate));
     if (excluded !== undefined) return { kind: "skip", candidate, why: `excluded by '${excluded}'` };
     const single = candidate.layout.branches.length === 1 && candidate.layout.postBn === undefined;
@@ -50,6 +52,7 @@ export function decide(candidates: readonly Candidate[], options: ConvertOptions
       fused: async () => fuseWithPlan(await candidate.load(), plan),
     };
   });
+  return fuseTogether(decisions);
 }
 
 /** {@link decide} for `adapter`'s model: with its `canWrite` bound, so hosts (inspect, verify) decide as convert does. */

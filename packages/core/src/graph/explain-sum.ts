@@ -102,7 +102,7 @@ export function explainSum(
   if (apart !== undefined) {
     const start = apart.tensors[apart.tensors.length - 1]!;
     const stop = apart.stop;
-    if (stop !== undefined && stop.op.kind === "other") {
+    if (stop !== undefined && (stop.op.kind === "other" || stop.op.kind === "layout")) {
       return {
         reason: "NON_LINEAR_BRANCH",
         message: `branch '${apart.leaf}' of the sum is not linear in '${x.tensor}', the input of the other branches: it goes through '${stop.id}', which is not a conv, BatchNorm, constant affine, zero pad or average pool`,

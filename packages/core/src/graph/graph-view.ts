@@ -51,8 +51,43 @@ export type NeutralOp =
   | { readonly kind: "add" }
   /** Difference of two data inputs, the first minus the second (Sub). */
   | { readonly kind: "sub" }
+  /** A layout op or a Linear on tokens that only pre-BN sinking reads ({@link LayoutOp}); a boundary for the rest. */
+  | { readonly kind: "layout"; readonly layout: LayoutOp }
   /** Anything else: a boundary for matching. */
   | { readonly kind: "other" };
+
+/** Dims of a tensor as far as known (undefined where a dim is not). */
+export type Dims = readonly (number | undefined)[];
+
+/**
+ * Ops that move, average or contract values along axes, which a per-channel
+ * BatchNorm over axis 1 may or may not commute with (`preBnBlocks` proves
+ * which). Every other matcher treats them as boundaries.
+ */
+export type LayoutOp =
+  /** Reshape (Flatten, Squeeze, Unsqueeze): row-major order kept; the input's and output's dims where known. */
+  | { readonly op: "reshape"; readonly from?: Dims; readonly to?: Dims }
+  /** Output axis i is input axis perm[i]. */
+  | { readonly op: "transpose"; readonly perm: readonly number[] }
+  /** Constant zero padding of any axes: [begin of each axis..., end of each axis...]. */
+  | { readonly op: "pad"; readonly pads: readonly number[] }
+  /** Average pool over the axes after the first two (1-D, 2-D, ...), pads as [begins..., ends...]. */
+  | {
+      readonly op: "avgpool";
+      readonly kernel: readonly number[];
+      readonly pads: readonly number[];
+      /** The divisor counts the padded positions too. */
+      readonly countIncludePad: boolean;
+      /** Ceil mode: the last window may hang over the end. */
+      readonly ceil: boolean;
+    }
+  /**
+   * x [..., I] times a constant [I, O] over the last axis (nn.Linear on tokens);
+   * kernel as OIHW [O, I, 1, 1]; the rank of x where known.
+   */
+  | { readonly op: "matmul"; readonly kernel: ConstRef; readonly rank?: number }
+  /** x + b with a constant b of one value per entry of the last axis (a Linear's bias on tokens). */
+  | { readonly op: "bias"; readonly shift: ConstRef };
 
 /** One node: its op and its data (non-constant) inputs and outputs, by tensor name. */
 export interface GraphNodeView {

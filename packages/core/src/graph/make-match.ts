@@ -20,6 +20,13 @@ export interface GraphBlockMatch {
   readonly output: string;
   /** Every node the fused conv replaces. */
   readonly nodes: readonly GraphNodeView[];
+  /**
+   * BatchNorm / affine nodes this block folds as its pre-BN together with
+   * the other blocks of its group (`Candidate.group`; see `preBnBlocks`):
+   * the writer removes them and has their readers read their inputs. Every
+   * block of the group lists the same nodes; the group fuses whole or not at all.
+   */
+  readonly bypass?: readonly GraphNodeView[];
 }
 
 /**

@@ -4,10 +4,21 @@ import { explainSum } from "./explain-sum.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
 import { blockChannels, makeMatch, type GraphBlockMatch } from "./make-match.js";
 import { parseBranch, parseNodes, type BranchParse } from "./parse-branch.js";
+import { preBnBlocks } from "./pre-bn-blocks.js";
 import { followingAffines, singleConvBlocks } from "./single-conv-blocks.js";
 import { childSumTrees, findSumTrees, type SumTree } from "./sum-tree.js";
 
 export type { GraphBlockMatch } from "./make-match.js";
+
+/** What the caller's writer can do beyond replacing each block's nodes by one conv. */
+export interface MatchOptions {
+  /**
+   * It removes the BatchNorms of a match's `bypass` (its readers then read
+   * their input) and fuses a group whole or not at all: BatchNorms before
+   * several Linears or through layout ops are matched ({@link preBnBlocks}).
+   */
+  readonly bypass?: boolean;
+}
 
 /** Every tensor made inside the block must feed only the block (and not be a model output). */
 function leak(view: GraphView, nodes: readonly GraphNodeView[], last: GraphNodeView): string | undefined {
@@ -68,8 +79,10 @@ function partBlocks(view: GraphView, subs: readonly SumTree[]): { tree: SumTree;
 /**
  * Finds re-parameterizable blocks in a graph: Add trees whose leaves are
  * linear branches over one common input (with an optional BN chain after the
- * sum), then single convs with BN chains after or before them not inside
- * a block ({@link singleConvBlocks}).
+ * sum), then, when the writer can remove them (`options.bypass`),
+ * BatchNorms before several convs or Linears or through layout ops
+ * ({@link preBnBlocks}), then single convs with BN chains after or before
+ * them not inside a block ({@link singleConvBlocks}).
  *
  * Nothing that looks like a block is left silently. An Add tree looks like a
  * block when some tensor X is reached back from at least two of its leaves
@@ -92,7 +105,10 @@ function partBlocks(view: GraphView, subs: readonly SumTree[]): { tree: SumTree;
  * belong to the block, and go with it, when nothing outside the block reads
  * them.
  */
-export async function matchBlocks(view: GraphView): Promise<{ matches: GraphBlockMatch[]; refused: Refusal[] }> {
+export async function matchBlocks(
+  view: GraphView,
+  options: MatchOptions = {},
+): Promise<{ matches: GraphBlockMatch[]; refused: Refusal[] }> {
   const matches: GraphBlockMatch[] = [];
   const refused: Refusal[] = [];
   const owner = new Map<GraphNodeView, string>(); // node -> the block (matched or refused) that holds it
@@ -141,6 +157,11 @@ export async function matchBlocks(view: GraphView): Promise<{ matches: GraphBloc
     hold(nodes, name);
     if ("reason" in m) refused.push(m);
     else matches.push(m);
+  }
+  if (options.bypass === true) {
+    const sunk = await preBnBlocks(view, (n) => owner.has(n), hold);
+    matches.push(...sunk.matches);
+    refused.push(...sunk.refused);
   }
   const single = await singleConvBlocks(view, (n) => owner.has(n), hold);
   matches.push(...single.matches);

@@ -39,7 +39,8 @@ export async function findOnnxBlocks(
 ): Promise<{ candidates: Candidate[]; refused: Refusal[] }> {
   const asInputs = initializersAsInputs(options) === "inputs";
   const graph = onnxGraphView(model.proto);
-  const { matches, refused } = await matchBlocks(graph.view);
+  // The writer removes a group's bypassed BatchNorms (applyFusions): pre-BN sinking is on.
+  const { matches, refused } = await matchBlocks(graph.view, { bypass: true });
   model.blocks.clear();
   for (const match of matches) {
     const inputs = asInputs ? weightInputs(graph, match.nodes) : [];

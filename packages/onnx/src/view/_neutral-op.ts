@@ -3,6 +3,7 @@ import type { NodeProto } from "onnx-buf";
 import { floatAttribute, intAttribute, intsAttribute, isOnnxDomain, stringAttribute } from "../codec/_attributes.js";
 import { isFloatType, type OnnxConstant } from "./_constant-table.js";
 import { decimalOfFloat32 } from "./_decimal-of-float32.js";
+import { layoutOp } from "./_layout-op.js";
 import { linearOp } from "./_linear-op.js";
 import type { NodeReading, OpContext } from "./_op-context.js";
 import { spatialZeroPad } from "./_pad-amounts.js";
@@ -157,12 +158,18 @@ function averagePool(node: NodeProto, ctx: OpContext): NodeReading | undefined {
  * two data inputs (a difference), Add/Mul/Sub with one per-channel
  * constant (affine; x - c as x + (-c)), Gemm / MatMul over [N, C] with
  * constant weights (a 1x1 conv marked `linear`), zero Pad of the spatial axes,
- * AveragePool counting pads in floor mode. Anything else, or any of these
- * with attributes or inputs it does not understand, is `other`; for those
- * the caller lists the inputs.
+ * AveragePool counting pads in floor mode; then, for what none of these
+ * takes, the ops pre-BN sinking follows (`layoutOp`: Reshape, Transpose,
+ * any zero Pad or AveragePool, a Linear on tokens and its bias). Anything
+ * else, or any of these with attributes or inputs it does not understand, is
+ * `other`; for those the caller lists the inputs.
  */
 export function neutralOp(node: NodeProto, ctx: OpContext): NodeReading | undefined {
   if (!isOnnxDomain(node)) return undefined;
+  return blockOp(node, ctx) ?? layoutOp(node, ctx);
+}
+
+function blockOp(node: NodeProto, ctx: OpContext): NodeReading | undefined {
   switch (node.opType) {
     case "Conv":
       return conv(node, ctx);

@@ -8,6 +8,8 @@ export interface OpContext {
   readonly opset: number;
   /** Rank of a tensor, when known. */
   rank(tensor: string): number | undefined;
+  /** Dims of a tensor as far as known, also through layout ops (see `layoutDims`). */
+  dims?(tensor: string): readonly (number | undefined)[] | undefined;
 }
 
 /** A node read for matching: its op and its data (non-constant) inputs. */

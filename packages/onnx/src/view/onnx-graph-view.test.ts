@@ -90,7 +90,7 @@ describe("onnxGraphView: ONNX nodes as neutral ops", () => {
     expect(opOf("Mul", ["x", "x"]).op.kind).toBe("other");
   });
 
-  it("reads zero Pad of the spatial axes in every form, nothing else", () => {
+  it("reads zero Pad of the spatial axes in every form, a zero Pad of other axes as layout only, nothing else", () => {
     expect(opOf("Pad", ["x", "pads"]).op).toEqual({ kind: "pad", pads: [1, 2, 3, 4] });
     expect(opOf("Pad", ["x", "spads", "", "axes"]).op).toEqual({ kind: "pad", pads: [1, 1, 2, 2] });
     expect(opOf("Pad", ["x"], { pads: intsAttr([0, 0, 1, 1, 0, 0, 1, 1]) }, 2).op).toEqual({
@@ -100,20 +100,30 @@ describe("onnxGraphView: ONNX nodes as neutral ops", () => {
     expect(opOf("Pad", ["x"], { paddings: intsAttr([0, 0, 1, 1, 0, 0, 1, 1]) }, 1).op.kind).toBe("pad");
     expect(opOf("Pad", ["x", "pads", "one"]).op.kind).toBe("other");
     expect(opOf("Pad", ["x", "pads"], { mode: stringAttr("reflect") }).op.kind).toBe("other");
-    expect(opOf("Pad", ["x", "cpads"]).op.kind).toBe("other");
+    // Channel padding is no block's pad: only pre-BN sinking reads it (and refuses to pass it).
+    expect(opOf("Pad", ["x", "cpads"]).op).toEqual({
+      kind: "layout",
+      layout: { op: "pad", pads: [0, 1, 0, 0, 0, 0, 0, 0] },
+    });
   });
 
-  it("reads AveragePool only when it counts pads, in floor mode", () => {
+  it("reads AveragePool as a block's pool only when it counts pads, in floor mode, else as layout only", () => {
     const a = { kernel_shape: intsAttr([3, 3]), pads: intsAttr([1, 1, 1, 1]) };
     expect(opOf("AveragePool", ["x"], { ...a, count_include_pad: intAttr(1) }).op).toMatchObject({
       kind: "avgpool",
       size: [3, 3],
       stride: [1, 1],
     });
-    expect(opOf("AveragePool", ["x"], a).op.kind).toBe("other");
-    expect(opOf("AveragePool", ["x"], { ...a, count_include_pad: intAttr(1), ceil_mode: intAttr(1) }).op.kind).toBe(
-      "other",
+    // The others only pre-BN sinking reads, with what decides whether an affine passes them.
+    const layout = (countIncludePad: boolean, ceil: boolean) => ({
+      kind: "layout",
+      layout: { op: "avgpool", kernel: [3, 3], pads: [1, 1, 1, 1], countIncludePad, ceil },
+    });
+    expect(opOf("AveragePool", ["x"], a).op).toEqual(layout(false, false));
+    expect(opOf("AveragePool", ["x"], { ...a, count_include_pad: intAttr(1), ceil_mode: intAttr(1) }).op).toEqual(
+      layout(true, true),
     );
+    expect(opOf("AveragePool", ["x"], { ...a, dilations: intsAttr([2, 2]) }).op.kind).toBe("other");
   });
 
   it("rounds a Cast constant as the Cast does, and lists every read of other nodes", async () => {

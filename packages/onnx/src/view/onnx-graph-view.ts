@@ -5,6 +5,7 @@ import { bufferPool } from "../codec/_buffer-pool.js";
 import { constantTable, type OnnxConstant } from "./_constant-table.js";
 import { nodeReads } from "./_graph-names.js";
 import { inferShapes, type Dims } from "./_infer-shapes.js";
+import { layoutDims } from "./_layout-dims.js";
 import { neutralOp } from "./_neutral-op.js";
 
 /** An ONNX graph as core's matcher sees it, with the lookups the rewrite needs. */
@@ -67,7 +68,12 @@ export function onnxGraphView(model: ModelProto): OnnxGraphView {
   const pool = bufferPool();
   const constants = constantTable(graph, pool, true, opset);
   const shapes = inferShapes(graph, constants, opset);
-  const ctx = { constants, opset, rank: (t: string) => shapes.get(t)?.length };
+  const ctx = {
+    constants,
+    opset,
+    rank: (t: string) => shapes.get(t)?.length,
+    dims: layoutDims(graph, constants, shapes, opset),
+  };
   const ids = nodeIds(graph.node);
   const nodes = new Map<string, NodeProto>();
   const views = graph.node.map((node, i): GraphNodeView => {

@@ -24,6 +24,8 @@ import type { PendingData, PendingTensors } from "./_pending-data.js";
 import { floatAttr, intAttr, intsAttr, makeAttribute } from "../codec/attribute-value.js";
 import type { OnnxGraphView } from "../view/onnx-graph-view.js";
 import { topologicalOrder } from "../view/topological-order.js";
+import { bypassed, readingRenamed } from "./_bypass.js";
+import { tokenLinear, tokenLinearNodes } from "./_token-linear.js";
 
 /** Families of one conv folded with what follows it: the fused conv takes the conv's name. */
 const SINGLE_CONV: ReadonlySet<string> = new Set(["conv-bn", "conv-affine"]);
@@ -139,8 +141,10 @@ function freshName(base: string, taken: Set<string>): string {
 
 /**
  * A copy of the model where each fusion's nodes are replaced by one Conv
- * (with bias) reading the block input and writing the block output, at the
- * place of the node that made the output. Initializers and constant nodes
+ * (with bias; a Gemm for a Linear, MatMul + Add for a Linear on tokens)
+ * reading the block input and writing the block output, at the
+ * place of the node that made the output. BatchNorms a group folds as its
+ * pre-BN (`bypass`) are removed and their readers read their inputs. Initializers and constant nodes
  * only the removed nodes used go (from the graph inputs too when they were
  * listed there, `keep_initializers_as_inputs`, and `g` held them as
  * constants), as do value_info entries of removed tensors; new weights are stored in the dtype the block's conv kernel had
@@ -158,12 +162,16 @@ export function applyFusions(
 ): Fused {
   const graph = model.graph!;
   const proto = (id: string) => g.nodes.get(id)!;
+  // BatchNorms folded as a group's pre-BN go too; their readers read their inputs.
+  const bypass = bypassed(fusions.map((f) => f.match));
   const removed = new Set(fusions.flatMap((f) => f.match.nodes.map((n) => proto(n.id))));
+  for (const id of bypass.ids) removed.add(proto(id));
+  const inputOf = (m: GraphBlockMatch) => bypass.renames.get(m.input) ?? m.input;
   const dead = deadValues(
     graph,
     removed,
     g.constants,
-    fusions.flatMap((f) => [f.match.input, ...(f.keptKernel === undefined ? [] : [f.keptKernel])]),
+    fusions.flatMap((f) => [inputOf(f.match), ...(f.keptKernel === undefined ? [] : [f.keptKernel])]),
   );
   const kept = graph.node.filter((n) => !removed.has(n) && !dead.nodes.has(n));
   const taken = new Set([...graph.input, ...graph.output, ...graph.valueInfo].map((v) => v.name));
@@ -175,8 +183,9 @@ export function applyFusions(
   const pending = new Map<TensorProto, PendingData>();
   for (const { match, source, keptKernel } of fusions) {
     const first = match.nodes.find((n) => n.op.kind === "conv")!;
-    // A one-conv fold (BN or a bias Add) keeps the conv's own name.
-    const single = SINGLE_CONV.has(match.candidate.family) ? proto(first.id).name || first.id : undefined;
+    // A one-conv fold (BN or a bias Add, a sunk pre-BN) keeps the conv's own name.
+    const own = SINGLE_CONV.has(match.candidate.family) || match.bypass !== undefined;
+    const single = own ? proto(first.id).name || first.id : undefined;
     const names = fusedNames(
       match.candidate.name,
       match.nodes.map((n) => n.id),
@@ -187,6 +196,7 @@ export function applyFusions(
     taken.add(names.weight).add(names.bias);
     takenNodes.add(names.node);
     const linear = match.nodes.some((n) => n.op.kind === "conv" && n.op.linear === true);
+    const tokens = linear && tokenLinear(g, match);
     const types = blockTypes(g, match);
     const { type } = types;
     const stored = keepStorage ? types.stored : type;
@@ -199,7 +209,14 @@ export function applyFusions(
       return raw;
     };
     const weight = keptKernel ?? names.weight;
-    const fused = fusedTensors(source, stored, keptKernel ?? storedAs(names.weight), storedAs(names.bias), linear);
+    const fused = fusedTensors(
+      source,
+      stored,
+      keptKernel ?? storedAs(names.weight),
+      storedAs(names.bias),
+      linear,
+      tokens,
+    );
     // A kept quantized kernel is read where it is: only the bias is written.
     const parts = keptKernel === undefined ? [0, 1] : [1];
     for (const i of parts) {
@@ -207,17 +224,35 @@ export function applyFusions(
       added.push(fused.tensors[i]!);
     }
     const last = match.nodes.find((n) => n.outputs.includes(match.output))!;
+    const input = inputOf(match);
+    const lastName = proto(last.id).name;
     replacing.set(proto(last.id), [
       ...casts,
-      linear
-        ? gemmNode(names.node, match.input, match.output, weight, names.bias)
-        : convNode(names.node, match.input, match.output, weight, names.bias, source.plan),
+      ...(tokens
+        ? tokenLinearNodes(
+            names.node,
+            lastName !== "" && lastName !== names.node ? lastName : freshName(`${names.node}_bias`, takenNodes),
+            input,
+            freshName(`${names.node}_output_0`, taken),
+            match.output,
+            weight,
+            names.bias,
+          )
+        : [
+            linear
+              ? gemmNode(names.node, input, match.output, weight, names.bias)
+              : convNode(names.node, input, match.output, weight, names.bias, source.plan),
+          ]),
     ]);
   }
   const stale = new Set([...dead.initializers, ...[...removed, ...dead.nodes].flatMap((n) => n.output)]);
   for (const f of fusions) stale.delete(f.match.output);
   const node = graph.node.flatMap((n) =>
-    replacing.has(n) ? replacing.get(n)! : removed.has(n) || dead.nodes.has(n) ? [] : [n],
+    replacing.has(n)
+      ? replacing.get(n)!
+      : removed.has(n) || dead.nodes.has(n)
+        ? []
+        : [readingRenamed(n, bypass.renames)],
   );
   const legacy = model.irVersion < 4n; // IR 3 lists every initializer among the graph inputs
   const next = copyMessage(graph, {

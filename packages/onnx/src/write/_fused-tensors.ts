@@ -36,16 +36,26 @@ const CORE_DTYPE: Partial<Record<number, FusedDtype>> = {
   [DT.BFLOAT16]: "bf16",
 };
 
+/** [o, i] values as [i, o] (moved, not changed). */
+function swapped<T extends Float32Array | Float64Array | Uint16Array>(a: T, o: number, i: number): T {
+  const out = new (a.constructor as new (n: number) => T)(a.length);
+  for (let r = 0; r < o; r++) for (let c = 0; c < i; c++) out[c * o + r] = a[r * i + c]!;
+  return out;
+}
+
 /** Both tensors' bytes: core's `fuseTo` straight into the storage dtype (one rounding from float64, finiteness checked). */
 async function fusedBytes(
   source: FusionSource,
   dataType: number,
   weight: string,
   bias: string,
+  transposed: boolean,
 ): Promise<[Uint8Array, Uint8Array]> {
   const block = await source.load();
-  const f = source.fuse(block, { dtype: CORE_DTYPE[dataType]! });
+  const fused = source.fuse(block, { dtype: CORE_DTYPE[dataType]! });
   source.loaded?.(block);
+  const [o, i] = source.plan.kernelShape;
+  const f = transposed ? { ...fused, kernel: swapped(fused.kernel, o, i) } : fused;
   const bytes = (a: Float32Array | Float64Array | Uint16Array, where: string) =>
     hostLittleEndian
       ? new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
@@ -59,7 +69,8 @@ async function fusedBytes(
  * to nearest, ties to even. Their data is pending: the block is fused when
  * the first of the two is asked for, and each part is let go once taken,
  * so that a writer holds one fused block at a time. With `linear` the
- * weight is Gemm's [O, I] (transB = 1): the same values, 1x1 dims dropped.
+ * weight is Gemm's [O, I] (transB = 1): the same values, 1x1 dims dropped;
+ * with `transposed` too, MatMul's [I, O].
  */
 export function fusedTensors(
   source: FusionSource,
@@ -67,19 +78,21 @@ export function fusedTensors(
   weight: string,
   bias: string,
   linear = false,
+  transposed = false,
 ): FusedTensors {
   if (CORE_DTYPE[dataType] === undefined)
     throw new TypeError(`fused weights cannot be stored as data type ${dataType}`);
   const [o] = source.plan.kernelShape;
   const tensor = (name: string, dims: readonly number[]) =>
     create(TensorProtoSchema, { name, dims: dims.map((d) => BigInt(d)), dataType });
-  const w = tensor(weight, linear ? source.plan.kernelShape.slice(0, 2) : source.plan.kernelShape);
+  const [rows, cols] = source.plan.kernelShape;
+  const w = tensor(weight, linear ? (transposed ? [cols, rows] : [rows, cols]) : source.plan.kernelShape);
   const b = tensor(bias, [o]);
   let made: (Uint8Array | undefined)[] = [];
   const part = (k: 0 | 1, t: TensorProto): PendingData => ({
     byteLength: tensorByteLength(t.dims, dataType, `initializer '${t.name}'`),
     async bytes() {
-      if (made[k] === undefined) made = await fusedBytes(source, dataType, weight, bias);
+      if (made[k] === undefined) made = await fusedBytes(source, dataType, weight, bias, transposed);
       const bytes = made[k]!;
       made[k] = undefined;
       return bytes;

@@ -1,0 +1,190 @@
+import type { RefusalReason } from "../block/refusal.js";
+import { channelAxisAfter, type ChannelAxis } from "./channel-axis.js";
+import type { GraphNodeView, GraphView } from "./graph-view.js";
+import type { AffineNode } from "./parse-branch.js";
+
+type NodeOf<K extends string> = GraphNodeView & { readonly op: Extract<GraphNodeView["op"], { kind: K }> };
+export type BatchNormNode = NodeOf<"batchnorm">;
+/** A conv (or a Linear over [N, C]) or a Linear on tokens: what absorbs a pre-BN. */
+export type LinearNode = NodeOf<"conv"> | NodeOf<"layout">;
+
+/** A consumer that absorbs the region's BatchNorms: the nodes applied before it, in order. */
+export interface PreBnLeaf {
+  readonly node: LinearNode;
+  /** The BatchNorm / affine nodes on its way from the head, in application order (the head first). */
+  readonly chain: readonly AffineNode[];
+}
+
+/**
+ * What a BatchNorm reaches through ops that keep its channels: every way
+ * ends in a linear consumer that contracts the channels (`leaves`), the
+ * BatchNorm / affine nodes on the ways (`affines`, the head first: all
+ * removed, their readers reading their inputs), and the layout ops passed
+ * (`layouts`, kept as they are).
+ */
+export interface PreBnRegion {
+  readonly head: BatchNormNode;
+  readonly leaves: readonly PreBnLeaf[];
+  readonly affines: readonly AffineNode[];
+  readonly layouts: readonly GraphNodeView[];
+}
+
+/** Why not: a reason and a sentence, and how far the walk got (to tell a pre-BN region from a plain BN). */
+export interface PreBnMiss {
+  readonly reason: RefusalReason;
+  readonly message: string;
+  readonly leaves: number;
+  readonly layouts: number;
+}
+
+/** At most this many nodes in one region (a model-sized walk means this BatchNorm is no pre-BN). */
+const LIMIT = 256;
+
+/** True when a conv reads no padding (see `Block.preBn`): explicit zeros, VALID, or a 1x1 stride-1 SAME. */
+export function convUnpadded(op: NodeOf<"conv">["op"]): boolean {
+  const p = op.padding;
+  if (p.kind === "valid") return true;
+  if (p.kind === "explicit") return p.pads.every((v) => v === 0);
+  return op.kernel.shape[2] === 1 && op.kernel.shape[3] === 1 && op.stride[0] === 1 && op.stride[1] === 1;
+}
+
+type Step =
+  | { readonly next: ChannelAxis }
+  | { readonly leaf: true }
+  | { readonly reason: RefusalReason; readonly message: string };
+
+/** What consumer `c` does to the channels `at`: passes them on, absorbs them, or stops the region. */
+function step(c: GraphNodeView, at: ChannelAxis): Step {
+  const notLinear = (what: string): Step => ({
+    reason: "SHARED_INTERMEDIATE",
+    message: `the BatchNorm's output also reaches '${c.id}', ${what}: the BatchNorm stays`,
+  });
+  const op = c.op;
+  switch (op.kind) {
+    case "batchnorm":
+      if (at.axis !== 1)
+        return {
+          reason: "PRE_BN_LAYOUT",
+          message: `BatchNorm '${c.id}' normalizes axis 1, the channels are on axis ${at.axis}`,
+        };
+      if (op.gamma.shape[0] !== at.channels)
+        return {
+          reason: "CHANNEL_MISMATCH",
+          message: `BatchNorm '${c.id}' has ${op.gamma.shape[0]} channels, not ${at.channels}`,
+        };
+      return { next: at };
+    case "affine": {
+      const scalar = [op.scale, op.shift].every((v) => v === undefined || v.shape.every((d) => d === 1));
+      // A graph view reads per-channel constants for 4-D NCHW tensors ([C, 1, 1]): elsewhere they broadcast otherwise.
+      if (scalar || (at.axis === 1 && at.rank === 4)) return { next: at };
+      return { reason: "PRE_BN_LAYOUT", message: `the constant of '${c.id}' is not known to run along the channels` };
+    }
+    case "conv": {
+      if (at.axis !== 1 || (at.rank !== undefined && at.rank !== (op.linear === true ? 2 : 4)))
+        return { reason: "PRE_BN_LAYOUT", message: `'${c.id}' contracts axis 1, the channels are on axis ${at.axis}` };
+      if (op.kernel.shape[1]! * op.groups !== at.channels)
+        return {
+          reason: "CHANNEL_MISMATCH",
+          message: `'${c.id}' reads ${op.kernel.shape[1]! * op.groups} channels, not ${at.channels}`,
+        };
+      if (!convUnpadded(op))
+        return {
+          reason: "PRE_BN_PADDED",
+          message: `the BatchNorm before '${c.id}' is not folded: the conv pads its input`,
+        };
+      return { leaf: true };
+    }
+    case "layout": {
+      const l = op.layout;
+      if (l.op === "bias") return notLinear("a bias over the last axis before any Linear");
+      if (l.op !== "matmul") {
+        const after = channelAxisAfter(at, l, c.id);
+        return "reason" in after ? after : { next: after };
+      }
+      const rank = at.rank ?? l.rank;
+      if (rank === undefined)
+        return { reason: "PRE_BN_LAYOUT", message: `the rank of the input of '${c.id}' is not known` };
+      if (at.axis !== rank - 1)
+        return {
+          reason: "PRE_BN_LAYOUT",
+          message: `'${c.id}' contracts the last axis (${rank - 1}), the channels are on axis ${at.axis}`,
+        };
+      if (l.kernel.shape[1] !== at.channels)
+        return {
+          reason: "CHANNEL_MISMATCH",
+          message: `'${c.id}' reads ${l.kernel.shape[1]} channels, not ${at.channels}`,
+        };
+      return { leaf: true };
+    }
+    case "pad":
+      return op.pads.every((p) => p === 0)
+        ? { next: at }
+        : {
+            reason: "PRE_BN_PADDED",
+            message: `Pad '${c.id}' pads with zeros, which the BatchNorm's shift would not reach`,
+          };
+    case "avgpool": {
+      const p = op.padding;
+      const none = p.kind === "valid" || (p.kind === "explicit" && p.pads.every((v) => v === 0));
+      if (at.axis === 1 && none) return { next: at };
+      return { reason: "PRE_BN_PADDED", message: `AveragePool '${c.id}' counts its padding in the divisor` };
+    }
+    default:
+      return notLinear("which is not a conv or Linear reached through ops that keep the channels");
+  }
+}
+
+/**
+ * Walks forward from BatchNorm `head` through every consumer (see
+ * {@link step}) and returns the region when every way ends in a linear
+ * consumer that absorbs the BatchNorm, else why not. A node held by a block
+ * already (`taken`), a model output on the way, or a node that also reads
+ * another tensor stops it.
+ */
+export function preBnRegion(
+  view: GraphView,
+  head: BatchNormNode,
+  taken: (n: GraphNodeView) => boolean,
+): PreBnRegion | PreBnMiss {
+  const leaves: PreBnLeaf[] = [];
+  const affines: AffineNode[] = [head];
+  const layouts: GraphNodeView[] = [];
+  const miss = (reason: RefusalReason, message: string): PreBnMiss => ({
+    reason,
+    message,
+    leaves: leaves.length,
+    layouts: layouts.length,
+  });
+  const todo: { tensor: string; at: ChannelAxis; chain: readonly AffineNode[] }[] = [
+    { tensor: head.outputs[0]!, at: { axis: 1, channels: head.op.gamma.shape[0]! }, chain: [head] },
+  ];
+  while (todo.length > 0) {
+    const { tensor, at, chain } = todo.pop()!;
+    if (view.isGraphOutput(tensor))
+      return miss("SHARED_INTERMEDIATE", `'${tensor}' on the BatchNorm's way is a model output`);
+    const consumers = view.consumers(tensor);
+    if (consumers.length === 0)
+      return miss("SHARED_INTERMEDIATE", `'${tensor}' on the BatchNorm's way is read by nothing`);
+    for (const c of consumers) {
+      if (affines.length + layouts.length + leaves.length > LIMIT)
+        return miss("SHARED_INTERMEDIATE", "the region is too large");
+      if (taken(c)) return miss("SHARED_INTERMEDIATE", `'${c.id}' on the BatchNorm's way belongs to another block`);
+      if (c.inputs.length !== 1 || c.outputs.length !== 1)
+        return miss(
+          "SHARED_INTERMEDIATE",
+          `the BatchNorm's output also reaches '${c.id}', which reads other data: the BatchNorm stays`,
+        );
+      const s = step(c, at);
+      if ("reason" in s) return miss(s.reason, s.message);
+      if ("leaf" in s) {
+        leaves.push({ node: c as LinearNode, chain });
+        continue;
+      }
+      const affine = c.op.kind === "batchnorm" || c.op.kind === "affine";
+      if (affine) affines.push(c as AffineNode);
+      else layouts.push(c);
+      todo.push({ tensor: c.outputs[0]!, at: s.next, chain: affine ? [...chain, c as AffineNode] : chain });
+    }
+  }
+  return { head, leaves, affines, layouts };
+}
