@@ -76,6 +76,7 @@ describe("tfjsAdapter on the families2 graph models", () => {
     expect(written.map((c) => c.name).sort()).toEqual(
       [
         "doctr_fast",
+        "ecbsr",
         "ghostnetv3",
         "mobileclip_text",
         "nextvit_prebn",
@@ -83,7 +84,9 @@ describe("tfjsAdapter on the families2 graph models", () => {
         "refuse_span",
         "refuse_vanillanet",
         "repghost",
+        "repnext",
         "rtdetr_repvgg",
+        "span_conv3xc",
         "yolov10_repvggdw",
       ].sort(),
     );

@@ -29,6 +29,9 @@ export const FAMILIES2_TFJS: readonly string[] = [
   "doctr_fast",
   "mobileclip_text",
   "nextvit_prebn",
+  "ecbsr",
+  "span_conv3xc",
+  "repnext",
   "refuse_span",
   "refuse_vanillanet",
 ];
@@ -70,5 +73,5 @@ export async function family2Net(c: Family2Case, foldConvBn = true): Promise<{ n
   const bn = model.graph!.node.find((n) => n.opType === "BatchNormalization");
   const graphEps = bn?.attribute.find((a) => a.name === "epsilon")?.f ?? 1e-5;
   const eps = c.safetensors?.bn_eps ?? Number(graphEps.toPrecision(6));
-  return { net: onnxFamilyNet(c.name, model, dict, eps, foldConvBn), dict };
+  return onnxFamilyNet(c.name, model, dict, eps, foldConvBn);
 }

@@ -14,22 +14,8 @@ export interface GraphEmitter {
   channels(t: string): number;
 }
 
-type ExtraStep = Extract<
-  FamilyStep,
-  {
-    op:
-      | "binary"
-      | "unary"
-      | "concat"
-      | "maxpool"
-      | "reshape"
-      | "transpose"
-      | "matmul"
-      | "softmax"
-      | "avgpool1d"
-      | "affineBn";
-  }
->;
+/** The steps {@link familyGraph} itself does not write. */
+type ExtraStep = Exclude<FamilyStep, { op: "conv" | "bn" | "add" | "sub" | "scale" | "act" | "dense" }>;
 
 const BINARY = { add: "AddV2", sub: "Sub", mul: "Mul", div: "RealDiv" } as const;
 
@@ -146,6 +132,42 @@ export function extraGraphStep(
       const mul = g.op(`${L}/batchnorm/mul_1`, "Mul", [g.x(s.x), g.constant(`${L}/batchnorm/mul`, [c], scale)]);
       return { out: g.op(`${L}/batchnorm/add_1`, "AddV2", [mul, g.constant(`${L}/batchnorm/sub`, [c], shift)]), c };
     }
+    case "pad": {
+      const [t, l, b, r] = s.pads;
+      const p = g.constant(`${L}/Pad/paddings`, [4, 2], Int32Array.from([0, 0, t, b, l, r, 0, 0]));
+      return { out: g.op(`${L}/Pad`, "Pad", [g.x(s.x), p], { Tpaddings: dtypeAttr("DT_INT32") }), c };
+    }
+    case "slice": {
+      const begin = g.constant(`${L}/Slice/begin`, [4], Int32Array.of(0, 0, 0, s.begin));
+      const size = g.constant(`${L}/Slice/size`, [4], Int32Array.of(-1, -1, -1, s.size));
+      return { out: g.op(`${L}/Slice`, "Slice", [g.x(s.x), begin, size], { Index: dtypeAttr("DT_INT32") }), c: s.size };
+    }
+    case "subsample": {
+      const zeros = (n: string) => g.constant(`${L}/StridedSlice/${n}`, [4], Int32Array.of(0, 0, 0, 0));
+      const step = g.constant(`${L}/StridedSlice/strides`, [4], Int32Array.of(1, s.stride[0], s.stride[1], 1));
+      const out = g.op(`${L}/StridedSlice`, "StridedSlice", [g.x(s.x), zeros("begin"), zeros("end"), step], {
+        Index: dtypeAttr("DT_INT32"),
+        begin_mask: { i: "15" },
+        end_mask: { i: "15" },
+        ellipsis_mask: { i: "0" },
+        new_axis_mask: { i: "0" },
+        shrink_axis_mask: { i: "0" },
+      });
+      return { out, c };
+    }
+    case "prelu": {
+      const a = tensor(dict, s.key);
+      const alpha = g.constant(`${L}/Prelu/alpha`, constantShape(a.shape, a.data.length, s.key), a.data);
+      return { out: g.op(`${L}/Prelu`, "Prelu", [g.x(s.x), alpha]), c };
+    }
+    case "depthToSpace":
+      return {
+        out: g.op(`${L}/DepthToSpace`, "DepthToSpace", [g.x(s.x)], {
+          block_size: { i: String(s.block) },
+          data_format: sAttr("NHWC"),
+        }),
+        c: c / (s.block * s.block),
+      };
     case "maxpool":
       return {
         out: g.op(`${L}/MaxPool`, "MaxPool", [g.x(s.x)], {

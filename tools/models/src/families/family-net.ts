@@ -71,6 +71,26 @@ export type FamilyStep =
   | { readonly op: "softmax"; readonly name: string; readonly x: string }
   /** AvgPool1d over the tokens of `[N, L, C]`, window and stride `k`. */
   | { readonly op: "avgpool1d"; readonly name: string; readonly x: string; readonly k: number }
+  /** Zero padding of H and W, `[top, left, bottom, right]`. */
+  | {
+      readonly op: "pad";
+      readonly name: string;
+      readonly x: string;
+      readonly pads: readonly [number, number, number, number];
+    }
+  /** Channels `begin` to `begin + size` (a chunk). */
+  | { readonly op: "slice"; readonly name: string; readonly x: string; readonly begin: number; readonly size: number }
+  /** Every `stride[0]`-th row and `stride[1]`-th column, from the first (a strided dilated conv's output). */
+  | {
+      readonly op: "subsample";
+      readonly name: string;
+      readonly x: string;
+      readonly stride: readonly [number, number];
+    }
+  /** PReLU with per-channel slopes `key` (`[C]`, `[C, 1, 1]` or one value). */
+  | { readonly op: "prelu"; readonly name: string; readonly x: string; readonly key: string }
+  /** Pixel shuffle by `block` to one channel. */
+  | { readonly op: "depthToSpace"; readonly name: string; readonly x: string; readonly block: number }
   /** A BN over the last axis of a tensor of any rank (BatchNorm1d on tokens), as Mul + AddV2. */
   | { readonly op: "affineBn"; readonly name: string; readonly x: string; readonly bn: string };
 
