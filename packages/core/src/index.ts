@@ -29,6 +29,8 @@ export { batchNormAffine } from "./block/batch-norm.js";
 export type { BatchNorm } from "./block/batch-norm.js";
 export { foldBatchNorm } from "./algebra/fold-batch-norm.js";
 export { avgPoolKernel } from "./branch/avgpool/avg-pool-kernel.js";
+export { composeChain } from "./branch/sequential/compose-chain.js";
+export type { ChainStage, ComposedChain } from "./branch/sequential/compose-chain.js";
 
 export type {
   Block,

@@ -45,15 +45,19 @@ describe("family patterns", () => {
   };
 
   it("names every family by its layout, one pattern each", () => {
-    const byLayout = familyPatterns.map((p) => p.family).filter((f) => f !== "conv-affine");
+    const named = ["conv-affine", "conv-chain"]; // by the graph matcher, never from a layout
+    const byLayout = familyPatterns.map((p) => p.family).filter((f) => !named.includes(f));
     expect(byLayout.sort()).toEqual(Object.keys(layouts).sort());
     for (const [family, layout] of Object.entries(layouts)) expect(classifyFamily(layout)).toBe(family);
   });
 
-  it("lists conv-affine, which only the graph matcher names: no layout matches it", () => {
+  it("lists conv-affine and conv-chain, which only the graph matcher names: no layout matches them", () => {
     const affine = familyPatterns.find((p) => p.family === "conv-affine");
+    const chain = familyPatterns.find((p) => p.family === "conv-chain");
     expect(affine?.description).toMatch(/bias Add/);
-    for (const layout of Object.values(layouts)) expect(affine?.matches(layout)).toBe(false);
+    expect(chain?.description).toMatch(/chain of convs/);
+    for (const layout of Object.values(layouts))
+      expect([affine?.matches(layout), chain?.matches(layout)]).toEqual([false, false]);
     expect(classifyFamily(block([bare(3)]))).toBe("conv-bn");
   });
 

@@ -72,7 +72,7 @@ describe("matchBlocks: sums that look like blocks (fused or refused, never left 
     ]);
   });
 
-  it("refuses a kxk conv after a kxk conv, and a BN before a conv (UNSUPPORTED_BRANCH)", async () => {
+  it("refuses a padded kxk conv after a padded kxk conv (SEQUENTIAL_BORDER), and a BN before a conv (UNSUPPORTED_BRANCH)", async () => {
     const twice = [
       ...convBn("b/a", "x", 3),
       node("b/b/conv", conv(C, C, 3, 1), ["b/a/bn"]),
@@ -80,8 +80,11 @@ describe("matchBlocks: sums that look like blocks (fused or refused, never left 
       add("b/add", ["b/b/conv", "b/1x1/bn"]),
     ];
     const t = await refusals(twice, ["b/add"]);
-    expect(t.refused.map((x) => x.slice(0, 2))).toEqual([["b/add", "UNSUPPORTED_BRANCH"]]);
-    expect(t.refused[0]![2]).toContain("branch 'b/b/conv' reads 'x' through 'b/b/conv' <- 'b/a/bn' <- 'b/a/conv'");
+    // The chain is linear, but the border b/b/conv pads is, for one fused conv, b/a/conv over the image's edge.
+    expect(t.refused.map((x) => x.slice(0, 2))).toEqual([["b", "SEQUENTIAL_BORDER"]]);
+    expect(t.refused[0]![2]).toContain(
+      "chain 'b/a/conv' -> 'b/b/conv': the start of the height border that 'b/b/conv' pads is, for the fused conv, 'b/a/conv' (3x3) over the edge",
+    );
     const preBn = [
       node("b/pre", bn(C), ["x"]),
       node("b/conv", conv(C, C, 3, 1), ["b/pre"]),

@@ -19,6 +19,9 @@ const WHOLE = new Set([
   "mobileclip_text",
   "nextvit_prebn",
   "doctr_fast",
+  "ecbsr",
+  "span_conv3xc",
+  "repnext",
   "orepa", // its kernel generation (Einsum etc.) folds to the conv's constant kernel: Conv + BN then fuse
   "refuse_span",
   "refuse_vanillanet",

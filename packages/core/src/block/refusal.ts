@@ -12,6 +12,8 @@ export type RefusalReason =
   | "IDENTITY_IMPOSSIBLE" // identity/avg-pool branch with in != out channels or stride != 1
   | "CHANNEL_MISMATCH" // branches disagree on in or out channels
   | "SEQUENTIAL_PADDING" // 1x1 -> kxk with zero padding and a non-zero 1x1 output for zero input
+  | "SEQUENTIAL_BORDER" // a chain of convs whose inner padding holds something other than what the fused conv computes there (zero padding after a biased conv, a padded conv after a kxk conv)
+  | "SEQUENTIAL_NONLINEAR" // two 1x1 convs across a leaky ReLU whose slope is not 1 (VanillaNet mid-training): not one conv
   | "SEQUENTIAL_SHAPE" // 1x1 -> kxk whose first conv is not 1x1 or whose channels do not chain
   | "BAD_BATCH_NORM" // a non-finite BatchNorm value, or non-positive variance + eps
   | "NON_FINITE" // a bias holds NaN or an infinity

@@ -4,6 +4,7 @@ import type { Branch, Pads, Pair } from "../block/block.js";
 import type { KernelShape } from "../block/kernel.js";
 import type { RefusalReason } from "../block/refusal.js";
 import { isReparamError } from "../contract/reparam-error.js";
+import { chainLayout } from "./chain-layout.js";
 import { affineChannels, composeAffine } from "./compose-affine.js";
 import type { ConstRef, GraphView } from "./graph-view.js";
 import type { BranchParse } from "./parse-branch.js";
@@ -127,8 +128,9 @@ async function sequentialLayout(view: GraphView, p: Sequential): Promise<BranchL
 /**
  * Turns a parse into a core branch: effective pads (the conv's own, SAME
  * resolved at its input size, plus a preceding Pad), BN chains composed,
- * bias loaded; kernels stay as references. Returns why not when the pads
- * cannot be known or a sequential branch's padding is not exact.
+ * bias loaded; kernels stay as references (a chain of convs is composed
+ * here, see chain-layout.ts). Returns why not when the pads cannot be known
+ * or a sequential branch's padding is not exact.
  */
 export async function branchLayout(
   view: GraphView,
@@ -172,6 +174,12 @@ export async function branchLayout(
     }
     case "sequential":
       return sequentialLayout(view, p);
+    case "chain": {
+      const l = await chainLayout(view, p);
+      if ("reason" in l) return l;
+      const { shape, kernel, bias, ...geometry } = l;
+      return { branch: { kind: "conv", kernel: { shape }, ...geometry, bias }, kernels: [kernel] };
+    }
   }
 }
 
@@ -179,5 +187,6 @@ export async function branchLayout(
 export function parseChannels(p: BranchParse): number | undefined {
   if (p.kind === "conv") return p.conv.op.kernel.shape[1]! * p.conv.op.groups;
   if (p.kind === "sequential") return p.first.op.kernel.shape[1]! * p.first.op.groups;
+  if (p.kind === "chain") return p.links[0]!.conv.op.kernel.shape[1]! * p.links[0]!.conv.op.groups;
   return affineChannels(p.after);
 }

@@ -34,6 +34,12 @@ export const familyPatterns: readonly FamilyPattern[] = [
     matches: () => false,
   },
   {
+    // Named by the graph matcher: a chain of convs is laid out as the one conv it composes into.
+    family: "conv-chain",
+    description: "a sum with a branch that is a chain of convs (ECBSR, SPAN Conv3XC, RepNeXt 1xk -> kx1)",
+    matches: () => false,
+  },
+  {
     family: "conv-bn",
     description: "one conv followed by BatchNorm (with or without constant scale/shift nodes)",
     matches: (b) => b.branches.length === 1 && b.postBn === undefined && b.branches[0]!.kind === "conv",

@@ -53,8 +53,13 @@ export type NeutralOp =
   | { readonly kind: "sub" }
   /** A layout op or a Linear on tokens that only pre-BN sinking reads ({@link LayoutOp}); a boundary for the rest. */
   | { readonly kind: "layout"; readonly layout: LayoutOp }
-  /** Anything else: a boundary for matching. */
-  | { readonly kind: "other" };
+  /**
+   * Anything else: a boundary for matching. `activation` marks a leaky ReLU
+   * (LeakyRelu, PRelu with constant slopes) whose slopes for x < 0 are known:
+   * the identity at slope 1 only, which decides whether convs around it merge
+   * (VanillaNet's act_learn).
+   */
+  | { readonly kind: "other"; readonly activation?: { readonly op: string; readonly slopes: readonly number[] } };
 
 /** Dims of a tensor as far as known (undefined where a dim is not). */
 export type Dims = readonly (number | undefined)[];

@@ -1,4 +1,5 @@
 import { refusal, type Refusal } from "../block/refusal.js";
+import { activationPairs } from "./across-activation.js";
 import { blockName } from "./block-name.js";
 import { explainSum } from "./explain-sum.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
@@ -34,20 +35,29 @@ function leak(view: GraphView, nodes: readonly GraphNodeView[], last: GraphNodeV
   return undefined;
 }
 
-/**
- * Picks the block input: a root every leaf can be read from, preferring one
- * where some branch is more than BN / affine nodes (conv(x) + BN(conv(x))
- * is a block over x, not only identities over the conv's output).
- */
-function chooseRoot(parses: readonly BranchParse[][]): BranchParse[] | undefined {
+/** {@link chooseRoot} over the parses `use` keeps. */
+function chooseRootOf(parses: readonly BranchParse[][], use: (p: BranchParse) => boolean): BranchParse[] | undefined {
   let identities: BranchParse[] | undefined;
   for (const cand of parses[0] ?? []) {
-    const picked = parses.map((ps) => ps.find((p) => p.root === cand.root));
+    if (!use(cand)) continue;
+    const picked = parses.map((ps) => ps.find((p) => use(p) && p.root === cand.root));
     if (!picked.every((p) => p !== undefined)) continue;
     if (picked.some((p) => p.kind !== "identity")) return picked;
     identities ??= picked;
   }
   return identities;
+}
+
+/**
+ * Picks the block input: a root every leaf can be read from, preferring one
+ * where some branch is more than BN / affine nodes (conv(x) + BN(conv(x))
+ * is a block over x, not only identities over the conv's output). Chains of
+ * convs are read only when no root is shared without them: a branch that is
+ * a conv's BN over x also reads as that conv over the conv's input, and so
+ * does a chain through it, which would pull the conv before the block into it.
+ */
+function chooseRoot(parses: readonly BranchParse[][]): BranchParse[] | undefined {
+  return chooseRootOf(parses, (p) => p.kind !== "chain") ?? chooseRootOf(parses, () => true);
 }
 
 /** True when `t` is computed from one of `targets`, through any ops (a few dozen nodes back at most). */
@@ -99,6 +109,10 @@ function partBlocks(view: GraphView, subs: readonly SumTree[]): { tree: SumTree;
  * of unrelated inputs. (So a two-branch sum whose other branch passes an op
  * the view does not read as linear, a reflect pad say, is not reported
  * either: it cannot be told from a residual add.)
+ *
+ * Two 1x1 convs across a leaky ReLU whose slope is not 1 are reported too
+ * (`SEQUENTIAL_NONLINEAR`, see across-activation.ts): VanillaNet's deploy
+ * would merge them.
  *
  * Nodes shared by several branches (one Pad feeding the kxk convs of a
  * MobileOne block, as onnx-simplifier or a Keras ZeroPadding2D leave it)
@@ -152,7 +166,8 @@ export async function matchBlocks(
     const scaled = parses.map((p, i) =>
       tree.scales[i]!.length === 0 ? p : { ...p, after: [...p.after, ...tree.scales[i]!] },
     );
-    const m = await makeMatch(view, name, parses[0]!.root, output, nodes, scaled, post, channels);
+    const chain = parses.some((p) => p.kind === "chain") ? "conv-chain" : undefined;
+    const m = await makeMatch(view, name, parses[0]!.root, output, nodes, scaled, post, channels, [], chain);
     // A refused block's conv+BN pairs would be refused again for the same reason: say it once.
     hold(nodes, name);
     if ("reason" in m) refused.push(m);
@@ -165,6 +180,6 @@ export async function matchBlocks(
   }
   const single = await singleConvBlocks(view, (n) => owner.has(n), hold);
   matches.push(...single.matches);
-  refused.push(...single.refused);
+  refused.push(...single.refused, ...activationPairs(view));
   return { matches, refused };
 }

@@ -1,4 +1,5 @@
 import type { GraphNodeView, GraphView } from "./graph-view.js";
+import { type ChainParse, chainNodes, parseChains } from "./parse-chain.js";
 
 type NodeOf<K extends string> = GraphNodeView & { readonly op: Extract<GraphNodeView["op"], { kind: K }> };
 /** A BatchNorm or constant affine node. */
@@ -35,7 +36,9 @@ export type BranchParse =
       /** The kxk conv or the average pool. */
       readonly second: NodeOf<"conv"> | NodeOf<"avgpool">;
       readonly after: readonly AffineNode[];
-    };
+    }
+  /** conv_n(... conv_1([Pad] X)) with BN / affine / Pad nodes between: any chain of convs (see parse-chain.ts). */
+  | ChainParse;
 
 const isAffine = (n: GraphNodeView | undefined): n is AffineNode =>
   n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
@@ -86,6 +89,8 @@ function sequentialParse(
   const inner = pad === undefined ? { start: padded, chain: outer } : affineChain(view, input);
   const first = view.producer(inner.start);
   if (!isPlain1x1(first)) return undefined;
+  // DBB's form shares its groups between the convs; other chains are read as chains.
+  if (second.op.kind === "conv" && second.op.groups !== first.op.groups) return undefined;
   const afterPad = pad === undefined ? [] : outer;
   return {
     kind: "sequential",
@@ -103,7 +108,9 @@ function sequentialParse(
  * Every way to read the tensor `leaf` as a linear branch: X itself (with any
  * BN/affine chain), [BN] conv([Pad] X), [BN] avgpool([Pad] X), and DBB's
  * sequential branches [BN] conv_kxk([BN] [Pad] [BN] conv_1x1(X)) and
- * [BN] avgpool([BN] [Pad] [BN] conv_1x1(X)) (BNAndPad is Pad -> BN). Last,
+ * [BN] avgpool([BN] [Pad] [BN] conv_1x1(X)) (BNAndPad is Pad -> BN), any
+ * chain of convs with BN / affine / Pad nodes between (SPAN's Conv3XC,
+ * ECBSR's 1x1 -> depthwise mask conv, RepNeXt's 1xk -> kx1). Last,
  * the identity read from each later point of the BN/affine chain (a bare
  * identity over a tensor that a BN made: the convs read that tensor, not
  * the one before the BN). The caller picks the one whose root is the block
@@ -126,6 +133,8 @@ export function parseBranch(view: GraphView, leaf: string): BranchParse[] {
     const seq = sequentialParse(view, p, after);
     if (seq !== undefined) parses.push(seq);
   }
+  // After DBB's form: a root both read is taken as DBB's (its own fast composition).
+  if (is(p, "conv")) parses.push(...parseChains(view, p, after));
   for (let i = 1; i <= after.length; i++)
     parses.push({ kind: "identity", root: i < after.length ? after[i]!.inputs[0]! : leaf, after: after.slice(i) });
   return parses;
@@ -142,5 +151,7 @@ export function parseNodes(p: BranchParse): GraphNodeView[] {
       return [...(p.pad ? [p.pad] : []), p.pool, ...p.after];
     case "sequential":
       return [p.first, ...p.beforePad, ...(p.pad ? [p.pad] : []), ...p.afterPad, p.second, ...p.after];
+    case "chain":
+      return chainNodes(p);
   }
 }

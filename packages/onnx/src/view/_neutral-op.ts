@@ -153,6 +153,28 @@ function averagePool(node: NodeProto, ctx: OpContext): NodeReading | undefined {
 }
 
 /**
+ * LeakyRelu (alpha, default 0.01) and PRelu with a constant slope: `other`
+ * ops that carry their slopes, which core's matcher reads to say why convs
+ * around one are not merged (see `NeutralOp` "other").
+ */
+function leakyRelu(node: NodeProto, ctx: OpContext): NodeReading | undefined {
+  const x = node.input[0];
+  if (x === undefined || ctx.constants.has(x) || node.output.length !== 1) return undefined;
+  let slopes: number[];
+  if (node.opType === "LeakyRelu") slopes = [decimalOfFloat32(floatAttribute(node, "alpha", 0.01))];
+  else {
+    const c = ctx.constants.get(node.input[1] ?? "");
+    if (c === undefined || !isFloatType(c.dataType) || node.input.length !== 2) return undefined;
+    try {
+      slopes = Array.from(c.read().values, Number); // small: never left in the file
+    } catch {
+      return undefined;
+    }
+  }
+  return { op: { kind: "other", activation: { op: node.opType, slopes } }, inputs: [x] };
+}
+
+/**
  * Reads an ONNX node as core's neutral op: Conv (2-D, constant weights),
  * BatchNormalization (inference form), Add/Sum of data (a sum), Sub of
  * two data inputs (a difference), Add/Mul/Sub with one per-channel
@@ -187,6 +209,9 @@ function blockOp(node: NodeProto, ctx: OpContext): NodeReading | undefined {
       return pad(node, ctx);
     case "AveragePool":
       return averagePool(node, ctx);
+    case "LeakyRelu":
+    case "PRelu":
+      return leakyRelu(node, ctx);
     default:
       return undefined;
   }

@@ -1,0 +1,93 @@
+import type { GraphNodeView, GraphView } from "./graph-view.js";
+
+type NodeOf<K extends string> = GraphNodeView & { readonly op: Extract<GraphNodeView["op"], { kind: K }> };
+type AffineNode = NodeOf<"batchnorm"> | NodeOf<"affine">;
+
+/** One conv of a chain and what lies between it and the conv before it. */
+export interface ChainLink {
+  readonly conv: NodeOf<"conv">;
+  /** BN / affine nodes after the previous conv, before the Pad (all of them when there is no Pad). */
+  readonly beforePad: readonly AffineNode[];
+  /** A zero Pad in front of this conv (its frame holds afterPad(0)). */
+  readonly pad?: NodeOf<"pad">;
+  /** BN / affine nodes between the Pad and this conv. */
+  readonly afterPad: readonly AffineNode[];
+}
+
+/** conv_n(... conv_2(conv_1([Pad] X))) with BN / affine / Pad nodes between, and BN / affine nodes after. */
+export interface ChainParse {
+  readonly kind: "chain";
+  readonly root: string;
+  /** X's zero padding, in front of the first conv. */
+  readonly pad?: NodeOf<"pad">;
+  /** The convs, first to last; the first link has no nodes before it. */
+  readonly links: readonly ChainLink[];
+  readonly after: readonly AffineNode[];
+}
+
+/** Chains longer than this are not looked for (each one is composed on loading). */
+const MAX_LINKS = 8;
+
+const isAffine = (n: GraphNodeView | undefined): n is AffineNode =>
+  n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
+const isConv = (n: GraphNodeView | undefined): n is NodeOf<"conv"> =>
+  n !== undefined && n.op.kind === "conv" && n.inputs.length === 1 && n.op.linear !== true;
+const isPad = (n: GraphNodeView | undefined): n is NodeOf<"pad"> =>
+  n !== undefined && n.op.kind === "pad" && n.inputs.length === 1;
+
+function affinesBefore(view: GraphView, t: string): { start: string; chain: AffineNode[] } {
+  const chain: AffineNode[] = [];
+  let cur = t;
+  for (let p = view.producer(cur); isAffine(p); p = view.producer(cur)) {
+    chain.unshift(p);
+    cur = p.inputs[0]!;
+  }
+  return { start: cur, chain };
+}
+
+/** What feeds `conv`: [A2] [Pad] [A1] and the tensor before them. */
+function feed(view: GraphView, conv: NodeOf<"conv">): { link: ChainLink; from: string } {
+  const outer = affinesBefore(view, conv.inputs[0]!);
+  const p = view.producer(outer.start);
+  if (!isPad(p)) return { link: { conv, beforePad: outer.chain, afterPad: [] }, from: outer.start };
+  const inner = affinesBefore(view, p.inputs[0]!);
+  return { link: { conv, beforePad: inner.chain, pad: p, afterPad: outer.chain }, from: inner.start };
+}
+
+/**
+ * Every way to read the output of `last` (with BN / affine nodes `after`)
+ * as a chain of at least two convs over some tensor: for each conv back from
+ * `last` through BN / affine / zero Pad nodes, the chain from it, rooted at
+ * its input, and, when a bare Pad feeds it, at the Pad's input (the Pad is
+ * then X's padding). Shortest chains first. Whether the chain is exact at its
+ * borders is decided when it is laid out (core's `composeChain`).
+ */
+export function parseChains(view: GraphView, last: NodeOf<"conv">, after: readonly AffineNode[]): ChainParse[] {
+  if (!isConv(last)) return [];
+  const links: ChainLink[] = [];
+  const out: ChainParse[] = [];
+  let cur = last;
+  while (links.length < MAX_LINKS) {
+    const { link, from } = feed(view, cur);
+    const prev = view.producer(from);
+    if (!isConv(prev)) break;
+    links.unshift(link);
+    cur = prev;
+    // The chain cur -> ...: rooted at cur's input, and at the Pad's input when only a Pad is in front of cur.
+    const head = feed(view, cur).link;
+    const chain = [{ conv: cur, beforePad: [], afterPad: [] }, ...links];
+    out.push({ kind: "chain", root: cur.inputs[0]!, links: chain, after });
+    if (head.pad !== undefined && head.beforePad.length === 0 && head.afterPad.length === 0)
+      out.push({ kind: "chain", root: head.pad.inputs[0]!, pad: head.pad, links: chain, after });
+  }
+  return out;
+}
+
+/** The nodes a chain consumes, in order. */
+export function chainNodes(p: ChainParse): GraphNodeView[] {
+  return [
+    ...(p.pad ? [p.pad] : []),
+    ...p.links.flatMap((l) => [...l.beforePad, ...(l.pad ? [l.pad] : []), ...l.afterPad, l.conv]),
+    ...p.after,
+  ];
+}

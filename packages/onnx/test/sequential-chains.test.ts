@@ -1,0 +1,118 @@
+// Chains of convs inside a sum (ECBSR, SPAN, RepNeXt), hand-built with Pad amounts as plain int64
+// initializers: collapsed when their borders are exact, refused (SEQUENTIAL_BORDER) when not.
+import { randomFloat32, seededRandom } from "@reparam/test-utils";
+import { describe, expect, it } from "vitest";
+import { buildModel, encodeModel, intAttr, intsAttr, type InitializerSpec, type NodeSpec } from "../src/index.js";
+import { convWeights, inputData } from "./_blocks.js";
+import { convert, opTypes, relativeError, run } from "./_convert.js";
+
+const rand = seededRandom(2323);
+const c = 4;
+
+const pads = (name: string, p: number): InitializerSpec => ({
+  name,
+  dims: [8],
+  data: BigInt64Array.from([0, 0, p, p, 0, 0, p, p].map(BigInt)),
+  type: "int64",
+});
+const conv = (name: string, x: string, w: string, out: string, p = 0, group = 1, b?: string): NodeSpec => ({
+  op: "Conv",
+  name,
+  inputs: b === undefined ? [x, w] : [x, w, b],
+  outputs: [out],
+  attrs: { pads: intsAttr([p, p, p, p]), group: intAttr(group) },
+});
+
+/** Converts, runs both on 7x6 and 5x9 inputs (borders included), returns the conversion. */
+async function check(nodes: NodeSpec[], initializers: InitializerSpec[]) {
+  const bytes = encodeModel(
+    buildModel({
+      opset: 13,
+      inputs: [{ name: "x", dims: [1, c, "h", "w"] }],
+      outputs: [{ name: "y" }],
+      nodes,
+      initializers,
+    }),
+  );
+  const out = await convert(bytes);
+  for (const [h, w] of [
+    [7, 6],
+    [5, 9],
+  ] as const) {
+    const feeds = { x: { data: inputData(rand, c * h * w), dims: [1, c, h, w] } };
+    // Tolerance: float32 storage of float64-fused weights, against float32 runs of the chain: 1e-5 x max|y|.
+    expect(relativeError(await run(out.bytes, feeds), await run(bytes, feeds))).toBeLessThanOrEqual(1e-5);
+  }
+  return out;
+}
+
+describe("chains of convs in a sum, through the ONNX adapter", () => {
+  it("collapses ECBSR's 1x1 -> Pad -> + b0 -> depthwise 3x3 beside a 3x3 into one conv", async () => {
+    const b0: InitializerSpec = { name: "b0", dims: [1, c, 1, 1], data: randomFloat32(rand, c, -1, 1) };
+    const nodes: NodeSpec[] = [
+      conv("/e/conv3x3/Conv", "x", "e.k.weight", "k", 1),
+      conv("/e/sbx/Conv", "x", "e.k0.weight", "y0"),
+      { op: "Pad", name: "/e/sbx/Pad", inputs: ["y0", "p1"], outputs: ["y0p"] },
+      { op: "Add", name: "/e/sbx/Add", inputs: ["y0p", "b0"], outputs: ["y0b"] },
+      conv("/e/sbx/Conv_1", "y0b", "e.mask.weight", "s", 0, c, "e.mask.bias"),
+      { op: "Add", name: "/e/Add", inputs: ["k", "s"], outputs: ["y"] },
+    ];
+    const init = [
+      ...convWeights(rand, "e.k", c, c, 3),
+      ...convWeights(rand, "e.k0", c, c, 1),
+      ...convWeights(rand, "e.mask", c, 1, 3, 3, true),
+      pads("p1", 1),
+      b0,
+    ];
+    const out = await check(nodes, init);
+    expect(opTypes(out.model)).toEqual(["Conv"]);
+    expect(out.report.refused).toEqual([]);
+  });
+
+  it("collapses SPAN's Pad(x) -> 1x1 -> 3x3 (pad 0) -> 1x1, all biased, plus a 1x1 skip into one 3x3", async () => {
+    const nodes: NodeSpec[] = [
+      { op: "Pad", name: "/s/Pad", inputs: ["x", "p1"], outputs: ["xp"] },
+      conv("/s/conv.0/Conv", "xp", "s.0.weight", "a", 0, 1, "s.0.bias"),
+      conv("/s/conv.1/Conv", "a", "s.1.weight", "b", 0, 1, "s.1.bias"),
+      conv("/s/conv.2/Conv", "b", "s.2.weight", "d", 0, 1, "s.2.bias"),
+      conv("/s/sk/Conv", "x", "s.sk.weight", "e", 0, 1, "s.sk.bias"),
+      { op: "Add", name: "/s/Add", inputs: ["d", "e"], outputs: ["y"] },
+    ];
+    const init = [
+      ...convWeights(rand, "s.0", 2 * c, c, 1, 1, true),
+      ...convWeights(rand, "s.1", 2 * c, 2 * c, 3, 3, true),
+      ...convWeights(rand, "s.2", c, 2 * c, 1, 1, true),
+      ...convWeights(rand, "s.sk", c, c, 1, 1, true),
+      pads("p1", 1),
+    ];
+    const out = await check(nodes, init);
+    expect(opTypes(out.model)).toEqual(["Conv"]);
+    expect(out.report.fused.map((f) => f.family)).toEqual(["conv-chain"]);
+  });
+
+  it("refuses (SEQUENTIAL_BORDER) the SPAN variant whose zero padding follows the biased 1x1, and keeps its output", async () => {
+    const nodes: NodeSpec[] = [
+      conv("/s/conv.0/Conv", "x", "s.0.weight", "a", 0, 1, "s.0.bias"),
+      { op: "Pad", name: "/s/Pad", inputs: ["a", "p1"], outputs: ["ap"] },
+      conv("/s/conv.1/Conv", "ap", "s.1.weight", "b", 0, 1, "s.1.bias"),
+      conv("/s/conv.2/Conv", "b", "s.2.weight", "d", 0, 1, "s.2.bias"),
+      conv("/s/sk/Conv", "x", "s.sk.weight", "e", 0, 1, "s.sk.bias"),
+      { op: "Add", name: "/s/Add", inputs: ["d", "e"], outputs: ["y"] },
+    ];
+    const init = [
+      ...convWeights(rand, "s.0", 2 * c, c, 1, 1, true),
+      ...convWeights(rand, "s.1", 2 * c, 2 * c, 3, 3, true),
+      ...convWeights(rand, "s.2", c, 2 * c, 1, 1, true),
+      ...convWeights(rand, "s.sk", c, c, 1, 1, true),
+      pads("p1", 1),
+    ];
+    const out = await check(nodes, init);
+    expect(opTypes(out.model)).toEqual(["Conv", "Pad", "Conv", "Conv", "Conv", "Add"]);
+    expect(out.report.refused.map((r) => [r.reason, r.message])).toEqual([
+      [
+        "SEQUENTIAL_BORDER",
+        expect.stringContaining("'/s/conv.1/Conv' pads its input with 0 (channel 0) where '/s/conv.0/Conv' give"),
+      ],
+    ]);
+  });
+});
