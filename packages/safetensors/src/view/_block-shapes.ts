@@ -73,16 +73,17 @@ export function blockShapes(
     if (keys !== undefined)
       for (const k of [keys.gamma, keys.beta, keys.mean, keys.variance]) if (k !== undefined) tensor(k, 1, n);
   };
-  const conv = (c: RawConv): ConvKeys => {
+  const conv = (c: RawConv, r = 1): ConvKeys => {
     // A rule marked `linear` takes an nn.Linear [O, I], read as [O, I, 1, 1].
     const linear = c.linear === true;
     const stored = tensor(c.weight, linear ? 2 : 4).shape;
     const shape = (linear ? [...stored, 1, 1] : stored) as [number, number, number, number];
-    if (shape[2]! % 2 === 0 || shape[3]! % 2 === 0)
+    // A dilated kernel's extent (k - 1) * r + 1 is what is centred (RepNeXt's 2x2 at dilation 2 spans 3).
+    if (((shape[2]! - 1) * r) % 2 !== 0 || ((shape[3]! - 1) * r) % 2 !== 0)
       throw mismatch(
         block,
         JSON.stringify(c.weight),
-        "odd kernel sizes (the family pads k // 2)",
+        "odd kernel extents (the family pads (k - 1) * r // 2)",
         `[${shape.join(",")}]`,
       );
     if (c.bias !== undefined) tensor(c.bias, 1, shape[0]);
@@ -92,7 +93,7 @@ export function blockShapes(
   };
   const main = raw.branches[0];
   if (main?.kind !== "conv") throw new Error("matchBranches returns the main conv first");
-  const o = conv(main.conv).shape[0];
+  const o = conv(main.conv, main.named?.r).shape[0];
   const out = (what: string, n: number) => {
     if (n !== o) throw mismatch(block, what, `${o} output channels (as the main conv)`, String(n));
   };
@@ -101,7 +102,7 @@ export function blockShapes(
   let widest = 0;
   const convs: ConvKeys[] = [];
   for (const b of raw.branches) {
-    if (b.kind === "conv") convs.push(conv(b.conv));
+    if (b.kind === "conv") convs.push(conv(b.conv, b.named?.r));
     if (b.kind === "identity") {
       const n = tensor(b.bn.variance, 1).shape[0]!;
       if (n !== o)
@@ -153,7 +154,7 @@ interface Ctx {
   readonly c: number;
   readonly o: number;
   readonly strided: boolean;
-  conv(c: RawConv): ConvKeys;
+  conv(c: RawConv, r?: number): ConvKeys;
 }
 
 function groupsOf(block: string, k: ConvKeys, c: number, outs: number): number {
@@ -180,7 +181,7 @@ function resolveBranches(raw: RawBlock, info: (k: string) => TensorInfo, block: 
   for (const b of raw.branches) {
     const scale = "scale" in b && b.scale !== undefined ? { scale: b.scale } : {};
     if (b.kind === "conv") {
-      const conv = ctx.conv(b.conv);
+      const conv = ctx.conv(b.conv, b.named?.r);
       const dilation = b.named?.r === undefined ? {} : { dilation: b.named.r };
       out.push({ kind: "conv", conv, groups: groupsOf(block, conv, c, o), ...dilation, ...scale });
     } else if (b.kind === "identity") out.push({ kind: "identity", bn: b.bn, ...scale });

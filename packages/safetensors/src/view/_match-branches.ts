@@ -78,7 +78,7 @@ function matchRule(
       .filter((i) => has(`${p(fillPath(rule.conv, i))}.weight`))
       .map((i) => {
         const k = placeholderValue(rule.conv, i, "k");
-        const r = placeholderValue(rule.conv, i, "r");
+        const r = placeholderValue(rule.conv, i, "r") ?? rule.dilation;
         const conv = convAt(
           has,
           p(fillPath(rule.conv, i)),

@@ -17,6 +17,7 @@ import { unireplknetScheme } from "./unireplknet-scheme.js";
 import { yolov9Scheme } from "./yolov9-scheme.js";
 import { doctrFastScheme } from "./doctr-fast-scheme.js";
 import { pplcnetv3Scheme } from "./pplcnetv3-scheme.js";
+import { repnextScheme } from "./repnext-scheme.js";
 import { rtdetrScheme } from "./rtdetr-scheme.js";
 import { timmGhostnetv3Scheme } from "./timm-ghostnetv3-scheme.js";
 import { timmNextvitScheme } from "./timm-nextvit-scheme.js";
@@ -51,4 +52,5 @@ export const BUILTIN_SCHEMES: readonly NamingScheme[] = [
   timmGhostnetv3Scheme,
   pplcnetv3Scheme,
   timmNextvitScheme,
+  repnextScheme,
 ];

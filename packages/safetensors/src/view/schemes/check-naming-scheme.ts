@@ -91,9 +91,10 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
       "minKernel",
       "depthwise",
       "kernel",
+      "dilation",
       ...SCALE_KEYS,
     ]);
-    for (const k of ["minKernel", "kernel"]) {
+    for (const k of ["minKernel", "kernel", "dilation"]) {
       const n = o[k];
       if (n !== undefined && (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1))
         fail(`${where}.${k}`, "a positive integer", n);

@@ -35,6 +35,11 @@ export interface ConvRule extends BranchScale {
    * 1) is another module, not a block (RepCPE's positional conv always is).
    */
   readonly depthwise?: boolean;
+  /**
+   * The branch's dilation (RepNeXt's 2x2 `conv_2_2` at dilation 2, centred
+   * on its 3x3 extent); default 1, or what the path's `{r}` gives.
+   */
+  readonly dilation?: number;
 }
 
 /**
