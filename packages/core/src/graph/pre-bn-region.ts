@@ -33,7 +33,9 @@ export interface PreBnRegion {
 export interface PreBnMiss {
   readonly reason: RefusalReason;
   readonly message: string;
+  /** Convs and Linears reached, whether or not they absorb it. */
   readonly leaves: number;
+  /** Layout ops met, passed or not. */
   readonly layouts: number;
 }
 
@@ -46,6 +48,21 @@ export function convUnpadded(op: NodeOf<"conv">["op"]): boolean {
   if (p.kind === "valid") return true;
   if (p.kind === "explicit") return p.pads.every((v) => v === 0);
   return op.kernel.shape[2] === 1 && op.kernel.shape[3] === 1 && op.stride[0] === 1 && op.stride[1] === 1;
+}
+
+const isLinear = (n: GraphNodeView) => n.op.kind === "conv" || (n.op.kind === "layout" && n.op.layout.op === "matmul");
+
+/** True when a conv or Linear reads `t` through layout, pad, pool, BN or affine nodes (a few dozen at most). */
+function reachesLinear(view: GraphView, t: string): boolean {
+  const passes = new Set(["layout", "batchnorm", "affine", "pad", "avgpool"]);
+  const todo = [t];
+  for (let seen = 0; todo.length > 0 && seen < 32; seen++) {
+    for (const c of view.consumers(todo.pop()!)) {
+      if (isLinear(c)) return true;
+      if (passes.has(c.op.kind) && c.outputs.length === 1) todo.push(c.outputs[0]!);
+    }
+  }
+  return false;
 }
 
 type Step =
@@ -137,9 +154,10 @@ function step(c: GraphNodeView, at: ChannelAxis): Step {
 /**
  * Walks forward from BatchNorm `head` through every consumer (see
  * {@link step}) and returns the region when every way ends in a linear
- * consumer that absorbs the BatchNorm, else why not. A node held by a block
- * already (`taken`), a model output on the way, or a node that also reads
- * another tensor stops it.
+ * consumer that absorbs the BatchNorm, else why not (the first way that
+ * stops, with how many leaves and layout ops the other ways reached). A
+ * node held by a block already (`taken`), a model output on the way, or a
+ * node that also reads another tensor stops a way.
  */
 export function preBnRegion(
   view: GraphView,
@@ -149,33 +167,45 @@ export function preBnRegion(
   const leaves: PreBnLeaf[] = [];
   const affines: AffineNode[] = [head];
   const layouts: GraphNodeView[] = [];
-  const miss = (reason: RefusalReason, message: string): PreBnMiss => ({
-    reason,
-    message,
-    leaves: leaves.length,
-    layouts: layouts.length,
-  });
+  // The first way that does not fold; the walk goes on along the others, to tell how far the region reaches.
+  let missed: { reason: RefusalReason; message: string } | undefined;
+  let reached = 0;
+  let blocked = 0; // layout ops the channels do not pass
+  const miss = (reason: RefusalReason, message: string) => {
+    missed ??= { reason, message };
+  };
   const todo: { tensor: string; at: ChannelAxis; chain: readonly AffineNode[] }[] = [
     { tensor: head.outputs[0]!, at: { axis: 1, channels: head.op.gamma.shape[0]! }, chain: [head] },
   ];
   while (todo.length > 0) {
     const { tensor, at, chain } = todo.pop()!;
-    if (view.isGraphOutput(tensor))
-      return miss("SHARED_INTERMEDIATE", `'${tensor}' on the BatchNorm's way is a model output`);
+    if (view.isGraphOutput(tensor)) miss("SHARED_INTERMEDIATE", `'${tensor}' on the BatchNorm's way is a model output`);
     const consumers = view.consumers(tensor);
-    if (consumers.length === 0)
-      return miss("SHARED_INTERMEDIATE", `'${tensor}' on the BatchNorm's way is read by nothing`);
+    if (consumers.length === 0) miss("SHARED_INTERMEDIATE", `'${tensor}' on the BatchNorm's way is read by nothing`);
     for (const c of consumers) {
-      if (affines.length + layouts.length + leaves.length > LIMIT)
-        return miss("SHARED_INTERMEDIATE", "the region is too large");
-      if (taken(c)) return miss("SHARED_INTERMEDIATE", `'${c.id}' on the BatchNorm's way belongs to another block`);
-      if (c.inputs.length !== 1 || c.outputs.length !== 1)
-        return miss(
+      if (affines.length + layouts.length + leaves.length > LIMIT) {
+        miss("SHARED_INTERMEDIATE", "the region is too large");
+        return { ...missed!, leaves: leaves.length + reached, layouts: layouts.length + blocked };
+      }
+      if (taken(c)) {
+        miss("SHARED_INTERMEDIATE", `'${c.id}' on the BatchNorm's way belongs to another block`);
+        continue;
+      }
+      if (c.inputs.length !== 1 || c.outputs.length !== 1) {
+        miss(
           "SHARED_INTERMEDIATE",
           `the BatchNorm's output also reaches '${c.id}', which reads other data: the BatchNorm stays`,
         );
+        continue;
+      }
       const s = step(c, at);
-      if ("reason" in s) return miss(s.reason, s.message);
+      if ("reason" in s) {
+        miss(s.reason, s.message);
+        // A conv or Linear that cannot absorb it still shows the region was meant to fold.
+        if (isLinear(c) || reachesLinear(view, c.outputs[0]!)) reached++;
+        if (c.op.kind === "layout" && !isLinear(c)) blocked++;
+        continue;
+      }
       if ("leaf" in s) {
         leaves.push({ node: c as LinearNode, chain });
         continue;
@@ -186,5 +216,6 @@ export function preBnRegion(
       todo.push({ tensor: c.outputs[0]!, at: s.next, chain: affine ? [...chain, c as AffineNode] : chain });
     }
   }
+  if (missed !== undefined) return { ...missed, leaves: leaves.length + reached, layouts: layouts.length + blocked };
   return { head, leaves, affines, layouts };
 }
