@@ -172,6 +172,8 @@ export async function buildCandidate(
   const candidate: SafetensorsCandidate = {
     name: match.name,
     family: match.scheme.family,
+    // Blocks that fold one shared pre-BN fuse together or not at all.
+    ...(match.shared === undefined ? {} : { group: match.shared.by[0]! }),
     layout: assemble(match, parts, (s) => ({ shape: s.shape })),
     match,
     async load() {

@@ -84,7 +84,8 @@ export interface BlockMatch {
   /**
    * Keys of `consumed` that other blocks read too (a shared pre-BN, see
    * `NamingScheme.sharedPreBn`), and the deploy weights of every block that
-   * reads any of them (this one included): dropped only when all of those fuse.
+   * reads any of them, directly or through another (this one included,
+   * sorted): they fuse together or not at all, and the keys are dropped then.
    */
   readonly shared?: { readonly keys: readonly string[]; readonly by: readonly string[] };
   /**
