@@ -7,9 +7,14 @@ import { blockRows } from "../engine/block-rows.js";
 import { type FusedDtype, fuseTo } from "../engine/fuse-to.js";
 import { parallelFuser } from "./parallel-fuser.js";
 
-// minWork 0: every block of two rows or more is split between this thread and the worker.
+// minWork 0: every block of two rows or more is split between this thread and the worker;
+// chunkBytes 1: one output channel per chunk, this thread and the worker taking turns.
 const parallel = parallelFuser({ minWork: 0 });
-afterAll(() => parallel.close());
+const chunked = parallelFuser({ minWork: 0, chunkBytes: 1 });
+afterAll(async () => {
+  await parallel.close();
+  await chunked.close();
+});
 
 const planOf = (block: Block) => {
   const p = planBlock(block);
@@ -72,10 +77,23 @@ describe("parallelFuser", () => {
     const want = fuseTo(block, plan, { dtype });
     const before = parallel.workerRows;
     const got = parallel.fuse(block, plan, { dtype });
-    expect(parallel.workerRows - before).toBe(plan.kernelShape[0] - Math.floor(plan.kernelShape[0] / 2));
+    expect(parallel.workerRows - before).toBe(Math.floor(plan.kernelShape[0] / 2));
     expect(bytes(got.kernel).equals(bytes(want.kernel))).toBe(true);
     expect(bytes(got.bias).equals(bytes(want.bias))).toBe(true);
   });
+
+  it.each(cases)(
+    "%s (%s): gives the same bytes in chunks of one row, every other one on the worker",
+    (_, dtype, block) => {
+      const plan = planOf(block);
+      const want = fuseTo(block, plan, { dtype });
+      const before = chunked.workerRows;
+      const got = chunked.fuse(block, plan, { dtype });
+      expect(chunked.workerRows - before).toBe(Math.floor(plan.kernelShape[0] / 2));
+      expect(bytes(got.kernel).equals(bytes(want.kernel))).toBe(true);
+      expect(bytes(got.bias).equals(bytes(want.bias))).toBe(true);
+    },
+  );
 
   it("fuses a window of rows into given storage as fuseTo does", () => {
     const block = blocks(11)[2]!;
@@ -110,7 +128,9 @@ describe("parallelFuser", () => {
     };
     const want = error(() => fuseTo(huge, plan, { dtype: "f16" })) as { code: string; message: string };
     expect(want.code).toBe("CORE_NON_FINITE");
-    const got = error(() => parallel.fuse(huge, plan, { dtype: "f16" })) as { code: string; message: string };
-    expect({ code: got.code, message: got.message }).toEqual({ code: want.code, message: want.message });
+    for (const f of [parallel, chunked]) {
+      const got = error(() => f.fuse(huge, plan, { dtype: "f16" })) as { code: string; message: string };
+      expect({ code: got.code, message: got.message }).toEqual({ code: want.code, message: want.message });
+    }
   });
 });

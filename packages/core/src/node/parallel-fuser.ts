@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { Block } from "../block/block.js";
 import type { FusePlan } from "../block/fuse-plan.js";
 import { blockRows } from "../engine/block-rows.js";
-import { type FusedArrays, type Fuser, type FuseTarget, fuseTo } from "../engine/fuse-to.js";
+import { type FusedArrays, type FusedDtype, type Fuser, type FuseTarget, fuseTo } from "../engine/fuse-to.js";
 import { FAILED, type FuseJob, RUNNING, sharedView, storageOf } from "./_fuse-job.js";
 import { pack, SharedArena } from "./_shared-arena.js";
 
@@ -10,6 +10,8 @@ import { pack, SharedArena } from "./_shared-arena.js";
 export interface ParallelFuserOptions {
   /** Blocks with less work than this (multiply-adds, about) are fused on the calling thread alone. Default 2^20. */
   readonly minWork?: number;
+  /** About how many bytes of kernel rows one chunk of work holds (default 4 MiB): what the shared buffers hold. */
+  readonly chunkBytes?: number;
   /** The worker script (`fuse-worker.js` beside this module by default; a bundler that moves it says where). */
   readonly workerUrl?: URL;
 }
@@ -31,31 +33,50 @@ function work(block: Block, plan: FusePlan, rows: number): number {
 }
 
 const align8 = (n: number) => (n + 7) & ~7;
+/** Rows per chunk: about `chunkBytes` of the block's row kernels (float32 or float64), at least one. */
+function chunkRows(block: Block, per: number, chunkBytes: number): number {
+  let bytes = 0;
+  for (const b of block.branches) {
+    const k = b.kind === "conv" ? b.kernel : b.kind === "sequential" ? b.second.kernel : undefined;
+    if (k !== undefined) bytes += k.data.BYTES_PER_ELEMENT * k.shape[1] * k.shape[2] * k.shape[3];
+  }
+  return Math.max(1, Math.floor(chunkBytes / Math.max(bytes, per)));
+}
 /** How long, beyond 10x its own share, the main thread waits for the worker's rows before fusing them itself. */
 const WAIT_MS = 60_000;
+
+/**
+ * The worker's young generation kept small: its garbage is short-lived rows,
+ * and V8's default lets it grow by tens of MB before collecting (DBB-A0: peak
+ * RSS 135 MB on one thread, 209 MB with the worker as V8 sizes it, 195 MB with this limit).
+ */
+const LIMITS = { resourceLimits: { maxYoungGenerationSizeMb: 4 } };
 
 /**
  * The worker beside this module: `fuse-worker.js` when built; from the
  * TypeScript sources (tests), `fuse-worker.ts` loaded through tsx.
  */
 function defaultWorker(): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./fuse-worker.js", import.meta.url));
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./fuse-worker.js", import.meta.url), LIMITS);
   const file = JSON.stringify(new URL("./fuse-worker.ts", import.meta.url).href);
   return new Worker(`import("tsx/esm/api").then(({ tsImport }) => tsImport(${file}, ${file}))`, { eval: true });
 }
 
 /**
- * Fuses large blocks on two threads: the worker computes the upper half of
- * the output channels with core's `fuseTo` while this thread computes the
- * lower half, then this thread waits (`Atomics.wait`, so `fuse` stays
- * synchronous, as adapters call it) and copies the worker's rows in. Each
- * output channel is computed exactly as `fuseTo` computes it alone (a
- * window is a set of rows: `FuseWindow`), so the bytes are the same.
- * Inputs and outputs go through two shared buffers reused from block to
- * block. Blocks fused in HWIO order and small blocks stay on this thread.
+ * Fuses large blocks on two threads: the output channels go in chunks of
+ * about 4 MB of kernel rows, in pairs; the worker computes the second chunk
+ * of a pair with core's `fuseTo` while this thread computes the first, then
+ * this thread waits (`Atomics.wait`, so `fuse` stays synchronous, as
+ * adapters call it) and copies the worker's rows in. Each output channel is
+ * computed exactly as `fuseTo` computes it alone (a window is a set of rows:
+ * `FuseWindow`), so the bytes are the same. Inputs and outputs go through
+ * two small shared buffers reused from chunk to chunk: memory does not grow
+ * with the block. Blocks fused in HWIO order and small blocks stay on this
+ * thread.
  */
 export function parallelFuser(options: ParallelFuserOptions = {}): ParallelFuser {
   const minWork = options.minWork ?? 2 ** 20;
+  const chunkBytes = options.chunkBytes ?? 4 << 20;
   const input = new SharedArena();
   const output = new SharedArena();
   const state = new Int32Array(new SharedArrayBuffer(4));
@@ -65,9 +86,30 @@ export function parallelFuser(options: ParallelFuserOptions = {}): ParallelFuser
   let broken = false; // a worker that did not answer once is not asked again
   const start = (): Worker => {
     if (worker !== undefined) return worker;
-    worker = options.workerUrl !== undefined ? new Worker(options.workerUrl) : defaultWorker();
+    worker = options.workerUrl !== undefined ? new Worker(options.workerUrl, LIMITS) : defaultWorker();
     worker.unref();
     return worker;
+  };
+
+  /** Packs rows [lo, hi) of a block (its row kernels holding just those) and hands them to the worker. */
+  const post = (rows: Block, plan: FusePlan, dtype: FusedDtype, lo: number, hi: number, per: number): FuseJob => {
+    const packed = pack(rows, input);
+    const bytes = storageOf(dtype).BYTES_PER_ELEMENT;
+    const biasOffset = align8((hi - lo) * per * bytes);
+    const job: FuseJob = {
+      block: packed.value,
+      input: packed.buffer,
+      plan,
+      dtype,
+      from: lo,
+      to: hi,
+      output: output.reserve(biasOffset + (hi - lo) * bytes),
+      biasOffset,
+      state: state.buffer as SharedArrayBuffer,
+    };
+    Atomics.store(state, 0, RUNNING);
+    start().postMessage(job);
+    return job;
   };
 
   const fuse: Fuser = (block: Block, plan: FusePlan, target: FuseTarget): FusedArrays => {
@@ -80,53 +122,48 @@ export function parallelFuser(options: ParallelFuserOptions = {}): ParallelFuser
     const storage = storageOf(target.dtype);
     const kernel = target.kernel ?? new storage((to - from) * per);
     const bias = target.bias ?? new storage(to - from);
-    const mid = from + Math.floor((to - from) / 2);
-    // The upper rows go to the worker: packed (copied) into shared memory first.
-    const upper = pack(blockRows(block, from, mid, to), input);
-    const bytes = storage.BYTES_PER_ELEMENT;
-    const biasOffset = align8((to - mid) * per * bytes);
-    const job: FuseJob = {
-      block: upper.value,
-      input: upper.buffer,
-      plan,
-      dtype: target.dtype,
-      from: mid,
-      to,
-      output: output.reserve(biasOffset + (to - mid) * bytes),
-      biasOffset,
-      state: state.buffer as SharedArrayBuffer,
-    };
-    Atomics.store(state, 0, RUNNING);
-    start().postMessage(job);
-    const rest = (lo: number, hi: number): FuseTarget => ({
+    const into = (lo: number, hi: number): FuseTarget => ({
       dtype: target.dtype,
       window: { from: lo, to: hi },
       kernel: kernel.subarray((lo - from) * per, (hi - from) * per),
       bias: bias.subarray(lo - from, hi - from),
     });
-    const t0 = performance.now();
-    try {
-      fuseTo(blockRows(block, from, from, mid), plan, rest(from, mid));
-    } finally {
-      // The shared buffers are the worker's until it is done. It has as much to do as this
-      // thread had (and, the first time, its start-up): far longer means it is gone.
-      Atomics.wait(state, 0, RUNNING, WAIT_MS + 10 * (performance.now() - t0));
-    }
-    const s = Atomics.load(state, 0);
-    if (s === RUNNING || s === FAILED) {
-      // No rows from the worker: fuse them here (this throws the worker's error, with its details).
-      if (s === RUNNING) {
-        // A worker that never answered: end it, and never hand it these buffers again.
-        broken = true;
-        void close();
-        input.buffer = new SharedArrayBuffer(0);
-        output.buffer = new SharedArrayBuffer(0);
+    // Pairs of row chunks, in row order: this thread fuses the first of each pair while the
+    // worker fuses the second. Small chunks keep the shared buffers small (memory stays flat
+    // as blocks grow); in row order, the first error met is the one fuseTo would throw.
+    const rows = Math.min(chunkRows(block, per, chunkBytes), Math.ceil((to - from) / 2));
+    for (let lo = from; lo < to; lo += 2 * rows) {
+      const mid = Math.min(to, lo + rows);
+      const hi = Math.min(to, mid + rows);
+      if (mid === hi || broken) {
+        fuseTo(blockRows(block, from, lo, hi), plan, into(lo, hi));
+        continue;
       }
-      fuseTo(blockRows(block, from, mid, to), plan, rest(mid, to));
-    } else {
-      workerRows += to - mid;
-      kernel.set(sharedView(target.dtype, job.output, 0, (to - mid) * per) as never, (mid - from) * per);
-      bias.set(sharedView(target.dtype, job.output, biasOffset, to - mid) as never, mid - from);
+      const job = post(blockRows(block, from, mid, hi), plan, target.dtype, mid, hi, per);
+      const t0 = performance.now();
+      try {
+        fuseTo(blockRows(block, from, lo, mid), plan, into(lo, mid));
+      } finally {
+        // The shared buffers are the worker's until it is done. It has as much to do as this
+        // thread had (and, the first time, its start-up): far longer means it is gone.
+        Atomics.wait(state, 0, RUNNING, WAIT_MS + 10 * (performance.now() - t0));
+      }
+      const s = Atomics.load(state, 0);
+      if (s === RUNNING || s === FAILED) {
+        // No rows from the worker: fuse them here (this throws the worker's error, with its details).
+        if (s === RUNNING) {
+          // A worker that never answered: end it, and never hand it these buffers again.
+          broken = true;
+          void close();
+          input.buffer = new SharedArrayBuffer(0);
+          output.buffer = new SharedArrayBuffer(0);
+        }
+        fuseTo(blockRows(block, from, mid, hi), plan, into(mid, hi));
+        continue;
+      }
+      workerRows += hi - mid;
+      kernel.set(sharedView(target.dtype, job.output, 0, (hi - mid) * per) as never, (mid - from) * per);
+      bias.set(sharedView(target.dtype, job.output, job.biasOffset, hi - mid) as never, mid - from);
     }
     return { kernel, bias };
   };
