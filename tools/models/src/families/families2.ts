@@ -46,6 +46,24 @@ export const FAMILIES2_TFJS: readonly string[] = [
 export const variantsOf = (name: string): readonly ("graph" | "graph-bn")[] =>
   name === "refuse_vanillanet" ? ["graph", "graph-bn"] : ["graph"];
 
+/**
+ * The cases every step of which is a plain Keras layer (conv, BN, ReLU /
+ * sigmoid / LeakyReLU, Add, Multiply, Concatenate, MaxPooling2D), so that
+ * `familyLayers` writes them as layers models too (each BN its own
+ * BatchNormalization layer, train values). Not committed (their weights
+ * would add 0.7 MB): tests write them in memory. The other cases need a
+ * constant operand (layer scale, lab, GELU's constants), a difference, Erf,
+ * HardSwish, a pad, a slice or tokens.
+ */
+export const FAMILIES2_LAYERS: readonly string[] = [
+  "rtdetr_repvgg",
+  "yolov10_repvggdw",
+  "repghost",
+  "ghostnetv3",
+  "doctr_fast",
+  "refuse_vanillanet",
+];
+
 /** An NCHW shape as NHWC. */
 export const nhwcShape = (s: readonly number[]): number[] => [s[0]!, s[2]!, s[3]!, s[1]!];
 

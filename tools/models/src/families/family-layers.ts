@@ -4,6 +4,7 @@ import * as k from "../emit/_keras-layers.js";
 import type { LazyWeight } from "../emit/lazy-weight.js";
 import type { FamilyNet, StateDict } from "./family-net.js";
 import { convPads, firstInput, padMode } from "./family-graph.js";
+import { extraLayer } from "./family-layers-ops.js";
 import { tensor, tfConv, tfDenseKernel } from "./family-weights.js";
 
 /** Keras layers (functional order), weights (manifest order) and the output layer of a layers model. */
@@ -102,16 +103,27 @@ export function familyLayers(net: FamilyNet, dict: StateDict): FamilyLayers {
         if (s.bias !== undefined) weight(`${L}/bias`, [c], tensor(dict, s.bias).data);
         break;
       }
-      default:
-        unsupported(
-          net.name,
-          s.name,
-          s.op === "sub"
-            ? "a difference of branches"
-            : s.op === "scale"
-              ? "a constant scale (layer scale / alpha)"
-              : `a ${s.op} step (graph form only)`,
-        );
+      default: {
+        const zero = (key: string) => tensor(dict, key).data.every((v) => v === 0);
+        const extra = extraLayer(s, L, x, (t) => channels.get(t)!, zero);
+        if (extra === undefined)
+          unsupported(
+            net.name,
+            s.name,
+            s.op === "sub"
+              ? "a difference of branches"
+              : s.op === "scale"
+                ? "a constant scale (layer scale / alpha)"
+                : `a ${s.op} step no plain layer computes (graph form only)`,
+          );
+        if ("alias" in extra) {
+          channels.set(s.name, c);
+          names.set(s.name, extra.alias);
+          continue;
+        }
+        layers.push(extra.layer);
+        c = extra.c ?? c;
+      }
     }
     channels.set(s.name, c);
     names.set(s.name, out);
