@@ -3,7 +3,7 @@
 import { randomFloat32, seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
 import { buildModel, encodeModel, intAttr, intsAttr, type InitializerSpec, type NodeSpec } from "../src/index.js";
-import { convWeights, inputData } from "./_blocks.js";
+import { bn, convWeights, inputData } from "./_blocks.js";
 import { convert, opTypes, relativeError, run } from "./_convert.js";
 
 const rand = seededRandom(2323);
@@ -114,5 +114,33 @@ describe("chains of convs in a sum, through the ONNX adapter", () => {
         expect.stringContaining("'/s/conv.1/Conv' pads its input with 0 (channel 0) where '/s/conv.0/Conv' give"),
       ],
     ]);
+  });
+
+  it("refuses a Conv -> BN chain whose border misses the BN's shift (SEQUENTIAL_BORDER) and still folds each conv + BN", async () => {
+    const bns = ["0", "1", "2", "sk"].map((k) => bn(rand, `n.${k}`, `c${k}`, `b${k}`, k === "1" ? 2 * c : c));
+    const nodes: NodeSpec[] = [
+      conv("/n/conv.0/Conv", "x", "n.c0.weight", "c0"),
+      ...bns[0]!.nodes,
+      { op: "Pad", name: "/n/Pad", inputs: ["b0", "p1"], outputs: ["bp"] },
+      conv("/n/conv.1/Conv", "bp", "n.c1.weight", "c1"),
+      ...bns[1]!.nodes,
+      conv("/n/conv.2/Conv", "b1", "n.c2.weight", "c2"),
+      ...bns[2]!.nodes,
+      conv("/n/sk/Conv", "x", "n.csk.weight", "csk"),
+      ...bns[3]!.nodes,
+      { op: "Add", name: "/n/Add", inputs: ["b2", "bsk"], outputs: ["y"] },
+    ];
+    const init = [
+      ...convWeights(rand, "n.c0", c, c, 1),
+      ...convWeights(rand, "n.c1", 2 * c, c, 3),
+      ...convWeights(rand, "n.c2", c, 2 * c, 1),
+      ...convWeights(rand, "n.csk", c, c, 1),
+      ...bns.flatMap((b) => b.initializers),
+      pads("p1", 1),
+    ];
+    const out = await check(nodes, init);
+    expect(out.report.refused.map((r) => r.reason)).toEqual(["SEQUENTIAL_BORDER"]);
+    expect(out.report.fused.map((f) => f.family)).toEqual(["conv-bn", "conv-bn", "conv-bn", "conv-bn"]);
+    expect(opTypes(out.model)).toEqual(["Conv", "Pad", "Conv", "Conv", "Conv", "Add"]);
   });
 });

@@ -71,7 +71,7 @@ function commonInput(walks: readonly Walk[]): { tensor: string; count: number } 
 }
 
 const FORMS =
-  "[BN] conv or avg-pool over [Pad] X, 1x1 conv -> [BN] [Pad] [BN] kxk conv or avg-pool, or BN / constant affine nodes over X";
+  "[BN] conv or avg-pool over [Pad] X, 1x1 conv -> [BN] [Pad] [BN] kxk conv or avg-pool, a chain of convs with BN / constant affine / Pad nodes between, or BN / constant affine nodes over X";
 
 /**
  * Says why an Add tree that looks like a block is not one, or returns

@@ -168,8 +168,9 @@ export async function matchBlocks(
     );
     const chain = parses.some((p) => p.kind === "chain") ? "conv-chain" : undefined;
     const m = await makeMatch(view, name, parses[0]!.root, output, nodes, scaled, post, channels, [], chain);
-    // A refused block's conv+BN pairs would be refused again for the same reason: say it once.
-    hold(nodes, name);
+    // A refused block's conv+BN pairs would be refused again for the same reason: say it once. A chain
+    // refused for its border is linear all the same: each conv+BN inside it still folds on its own.
+    if (!("reason" in m) || m.reason !== "SEQUENTIAL_BORDER") hold(nodes, name);
     if ("reason" in m) refused.push(m);
     else matches.push(m);
   }
