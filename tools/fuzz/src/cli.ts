@@ -1,6 +1,37 @@
 import { formatSummary } from "./format-summary.js";
 import { fuzzBlocks } from "./fuzz-blocks.js";
+import { formatRegions } from "./region/format-regions.js";
+import { fuzzRegions } from "./region/fuzz-regions.js";
 import { allSpellings } from "./spellings.js";
+
+/**
+ * `pnpm fuzz:blocks regions`: FUZZ_SEED (default 0), FUZZ_REGIONS (default
+ * 1000) random linear regions through the ONNX adapter; prints counts per
+ * class and tag, each mismatch and region not collapsed as expected, and
+ * the total line; exits 1 when there is a mismatch or such a region.
+ */
+async function regions(): Promise<number> {
+  const seed = Number(process.env.FUZZ_SEED ?? 0);
+  const count = Number(process.env.FUZZ_REGIONS ?? 1000);
+  if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(count) || count < 0) {
+    console.error(
+      `FUZZ_SEED and FUZZ_REGIONS must be integers (got '${process.env.FUZZ_SEED}', '${process.env.FUZZ_REGIONS}')`,
+    );
+    return 2;
+  }
+  const started = performance.now();
+  const summary = await fuzzRegions({
+    seed,
+    regions: count,
+    onRegion: (_, i) => {
+      if ((i + 1) % 1000 === 0) process.stderr.write(`\r${i + 1} / ${count} regions`);
+    },
+  });
+  if (count >= 1000) process.stderr.write("\n");
+  console.log(formatRegions(summary));
+  console.log(`seed ${seed}, ${count} random regions, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return summary.total.mismatches > 0 || summary.uncollapsed.length > 0 ? 1 : 0;
+}
 
 /**
  * `pnpm fuzz:blocks`: FUZZ_SEED (default 0), FUZZ_BLOCKS (default 500),
@@ -45,4 +76,4 @@ async function main(): Promise<number> {
   return summary.total.mismatches > 0 ? 1 : 0;
 }
 
-process.exitCode = await main();
+process.exitCode = process.argv[2] === "regions" ? await regions() : await main();
