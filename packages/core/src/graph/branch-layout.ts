@@ -4,6 +4,7 @@ import type { Branch, Pads, Pair } from "../block/block.js";
 import type { KernelShape } from "../block/kernel.js";
 import type { RefusalReason } from "../block/refusal.js";
 import { isReparamError } from "../contract/reparam-error.js";
+import { frameFault } from "../branch/sequential/compose-chain.js";
 import { chainLayout } from "./chain-layout.js";
 import { affineChannels, composeAffine } from "./compose-affine.js";
 import type { ConstRef, GraphView } from "./graph-view.js";
@@ -96,14 +97,16 @@ async function sequentialLayout(view: GraphView, p: Sequential): Promise<BranchL
       if (isReparamError(e)) return { reason: "BAD_BATCH_NORM", message: e.message };
       throw e;
     }
-    for (let c = 0; c < m; c++) {
+    // The border proof's frame condition (the 1x1's frame never reads x): zeros where beforePad(b1) is made.
+    const z = Float64Array.from({ length: m }, (_, c) => {
       const b1 = fbias === undefined ? 0 : fbias[c]!;
-      if ((a === undefined ? b1 : b1 * a.scale[c]! + a.shift[c]!) !== 0) {
-        return {
-          reason: "SEQUENTIAL_PADDING",
-          message: `'${p.pad!.id}' pads with zeros where '${p.first.id}' (and the nodes up to the pad) gives a non-zero output for a zero input`,
-        };
-      }
+      return a === undefined ? b1 : b1 * a.scale[c]! + a.shift[c]!;
+    });
+    if (frameFault(undefined, z) !== undefined) {
+      return {
+        reason: "SEQUENTIAL_PADDING",
+        message: `'${p.pad!.id}' pads with zeros where '${p.first.id}' (and the nodes up to the pad) gives a non-zero output for a zero input`,
+      };
     }
   }
   const padding = borderFilled && stage.own.every((v) => v === 0) ? "first-output" : "zero";

@@ -129,8 +129,16 @@ function checkChannels(stages: readonly ChainStage[], name: string): Refusal | u
   return undefined;
 }
 
-/** The first frame value that differs from the chain's zero response there (channel, values), if any. */
-function frameFault(fill: ArrayLike<number> | undefined, z: Float64Array): { c: number; f: number } | undefined {
+/**
+ * Condition 2 of the border proof (see chain-border.ts), shared with DBB's
+ * 1x1 -> kxk kind: the first channel whose frame value (`fill`, absent:
+ * zeros) differs from the zero response `z` of what comes before the frame,
+ * with that value; undefined when every channel matches.
+ */
+export function frameFault(
+  fill: ArrayLike<number> | undefined,
+  z: ArrayLike<number>,
+): { c: number; f: number } | undefined {
   for (let c = 0; c < z.length; c++) {
     const f = fill === undefined ? 0 : fill[c]!;
     if (f !== z[c]) return { c, f };

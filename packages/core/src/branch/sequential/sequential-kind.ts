@@ -5,6 +5,7 @@ import { refusal, type Refusal } from "../../block/refusal.js";
 import type { BranchKind } from "../branch-kind.js";
 import { checkGroupedInput, convGeometry } from "../conv/conv-kind.js";
 import { foldConvBranch } from "../conv/fold-conv-branch.js";
+import { frameFault } from "./compose-chain.js";
 import { composeSequential } from "./compose-sequential.js";
 import { SequentialAccumulator } from "./sequential-accumulator.js";
 
@@ -22,24 +23,26 @@ function checkShapes(b: SequentialBranch<KernelShape>, name: string, c: number):
   return undefined;
 }
 
-/** DBB's 1x1 -> kxk padded with zeros is exact only if the 1x1 (+BN) maps zero to zero. */
+/**
+ * DBB's 1x1 -> kxk padded with zeros is exact only if the 1x1 (+BN) maps
+ * zero to zero: the border proof of `composeChain` for a first conv of
+ * extent 1 (whose frame never reads x), its frame condition alone.
+ */
 function checkZeroPadding(b: SequentialBranch<KernelShape>, name: string): Refusal | undefined {
   if (b.padding !== "zero" || b.pads.every((p) => p === 0)) return undefined;
   const m = b.first.kernel.shape[0];
   const bias = b.first.bias;
   const affine = b.first.bn === undefined ? undefined : batchNormAffine(b.first.bn);
-  for (let c = 0; c < m; c++) {
+  const z = Float64Array.from({ length: m }, (_, c) => {
     const raw = bias === undefined ? 0 : bias[c]!;
-    const zeroResponse = affine === undefined ? raw : raw * affine.scale[c]! + affine.shift[c]!;
-    if (zeroResponse !== 0) {
-      return refusal(
-        name,
-        "SEQUENTIAL_PADDING",
-        "1x1 -> kxk pads with zeros but the 1x1 gives a non-zero output for a zero input",
-      );
-    }
-  }
-  return undefined;
+    return affine === undefined ? raw : raw * affine.scale[c]! + affine.shift[c]!;
+  });
+  if (frameFault(undefined, z) === undefined) return undefined;
+  return refusal(
+    name,
+    "SEQUENTIAL_PADDING",
+    "1x1 -> kxk pads with zeros but the 1x1 gives a non-zero output for a zero input",
+  );
 }
 
 /** DBB's 1x1 (+BN) -> kxk (+BN): the composed kernel; the branch's geometry is the kxk conv's. */
