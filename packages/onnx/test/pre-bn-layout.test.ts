@@ -1,5 +1,8 @@
+import { create } from "@bufbuild/protobuf";
+import { ValueInfoProtoSchema } from "onnx-buf";
 import { describe, expect, it } from "vitest";
-import type { ModelProto } from "../src/index.js";
+import { decide, memoryInput } from "@reparam/core";
+import { decodeModel, encodeModel, onnxAdapter, type ModelProto } from "../src/index.js";
 import { familyCases, fixtureBytes } from "../../../tools/conformance/src/index.js";
 import { convert } from "./_convert.js";
 import { expectFixtureOutput } from "./_fixture-output.js";
@@ -32,5 +35,41 @@ describe("pre-BN sinking through layout ops in ONNX (nextvit_prebn)", () => {
     const skipped = out.report.skipped.map((s) => s.name).sort();
     expect(skipped).toEqual(["/stages.0.1/e_mhsa/k", "/stages.0.1/e_mhsa/q", "/stages.0.1/e_mhsa/v"]);
     await expectFixtureOutput(out, c, "nextvit_prebn.train, k excluded");
+  });
+
+  it("refuses the whole group when one member reads a run-time weight (initializersAsInputs 'inputs')", async () => {
+    const model = decodeModel(fixtureBytes(c.onnx.train));
+    const q = model.graph!.node.find((n) => n.name === "/stages.0.1/e_mhsa/q/MatMul")!;
+    model.graph!.input.push(create(ValueInfoProtoSchema, { name: q.input[1]! }));
+    const out = await convert(encodeModel(model), { initializersAsInputs: "inputs" });
+    expect(ops(out.model, "BatchNormalization")).toEqual([
+      "/stages.0.1/norm1/BatchNormalization",
+      "/stages.0.1/e_mhsa/norm/BatchNormalization",
+    ]);
+    const refused = out.report.refused.filter((r) => r.block.startsWith("/stages.0.1/e_mhsa/"));
+    expect(refused.map((r) => [r.block, r.reason]).sort()).toEqual([
+      ["/stages.0.1/e_mhsa/k", "NON_CONSTANT_WEIGHTS"],
+      ["/stages.0.1/e_mhsa/q", "NON_CONSTANT_WEIGHTS"],
+      ["/stages.0.1/e_mhsa/v", "NON_CONSTANT_WEIGHTS"],
+    ]);
+    await expectFixtureOutput(out, c, "nextvit_prebn.train, q's weight a graph input");
+  });
+
+  it("finds each of q, k, v in the converted model for verify: its stored weights are the fusion rounded once", async () => {
+    const bytes = fixtureBytes(c.onnx.train);
+    const original = await onnxAdapter.decode(memoryInput("m.onnx", bytes), {});
+    const { candidates } = await onnxAdapter.findBlocks(original, {});
+    const out = await convert(bytes);
+    const converted = await onnxAdapter.decode(memoryInput("o.onnx", out.bytes), {});
+    for (const l of ["q", "k", "v"]) {
+      const candidate = candidates.find((k) => k.name === `/stages.0.1/e_mhsa/${l}`)!;
+      const d = decide([candidate], {})[0]!;
+      if (d.kind !== "fuse") throw new Error(`${l} does not fuse`);
+      const stored = (await onnxAdapter.deployConv!(original, converted, candidate, d.plan))!;
+      const f = await d.fused();
+      expect(stored.kernel.shape).toEqual([96, 96, 1, 1]);
+      expect(Array.from(stored.kernel.data)).toEqual(Array.from(f.kernel.data, Math.fround));
+      expect(Array.from(stored.bias)).toEqual(Array.from(f.bias, Math.fround));
+    }
   });
 });

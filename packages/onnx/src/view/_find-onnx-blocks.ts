@@ -1,4 +1,11 @@
-import { matchBlocks, refusal, type Candidate, type ConvertOptions, type Refusal } from "@reparam/core";
+import {
+  matchBlocks,
+  refusal,
+  type Candidate,
+  type ConvertOptions,
+  type GraphBlockMatch,
+  type Refusal,
+} from "@reparam/core";
 import { initializersAsInputs } from "../onnx-convert-options.js";
 import { onnxGraphView, quantizedWeights, weightInputs } from "./onnx-graph-view.js";
 import { unchangedQuantizedKernel } from "./_unchanged-quantized-kernel.js";
@@ -31,7 +38,8 @@ function quantizedWeightsReason(names: readonly string[]): string {
  * DequantizeLinear when that is exact (the fusion leaves its one kernel as
  * it is: the fused conv reads the same integers, only its bias is new),
  * else refused (`FORMAT_UNSUPPORTED`, naming them): the model is never
- * dequantized.
+ * dequantized. A block refused so takes the other blocks of its group
+ * (`Candidate.group`, a BatchNorm folded into several) with it.
  */
 export async function findOnnxBlocks(
   model: OnnxModel,
@@ -42,15 +50,30 @@ export async function findOnnxBlocks(
   // The writer removes a group's bypassed BatchNorms (applyFusions): pre-BN sinking is on.
   const { matches, refused } = await matchBlocks(graph.view, { bypass: true });
   model.blocks.clear();
+  const refusedGroups = new Map<string, Refusal>();
+  const refuse = (match: GraphBlockMatch, r: Refusal) => {
+    refused.push(r);
+    if (match.candidate.group !== undefined && !refusedGroups.has(match.candidate.group))
+      refusedGroups.set(match.candidate.group, r);
+  };
   for (const match of matches) {
     const inputs = asInputs ? weightInputs(graph, match.nodes) : [];
     const quantized = quantizedWeights(graph, match.nodes);
-    if (inputs.length > 0) refused.push(refusal(match.candidate.name, "NON_CONSTANT_WEIGHTS", runTimeWeights(inputs)));
+    if (inputs.length > 0) refuse(match, refusal(match.candidate.name, "NON_CONSTANT_WEIGHTS", runTimeWeights(inputs)));
     else if (quantized.length > 0) {
       const keptKernel = await unchangedQuantizedKernel(graph, match);
       if (keptKernel !== undefined) model.blocks.set(match.candidate, { match, graph, keptKernel });
-      else refused.push(refusal(match.candidate.name, "FORMAT_UNSUPPORTED", quantizedWeightsReason(quantized)));
+      else refuse(match, refusal(match.candidate.name, "FORMAT_UNSUPPORTED", quantizedWeightsReason(quantized)));
     } else model.blocks.set(match.candidate, { match, graph });
+  }
+  // A group fuses whole or not at all (its BatchNorms go only when every member absorbed them): a member refused
+  // here takes the others of its group with it.
+  for (const c of [...model.blocks.keys()]) {
+    const r = c.group === undefined ? undefined : refusedGroups.get(c.group);
+    if (r === undefined) continue;
+    model.blocks.delete(c);
+    const why = `another block of its group (one BatchNorm folded into all of them), '${r.block}', is refused: ${r.message}`;
+    refused.push(refusal(c.name, r.reason, why, c.id));
   }
   return { candidates: [...model.blocks.keys()], refused };
 }

@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import type { GraphBlockMatch } from "@reparam/core";
+import type { findDeployConv, GraphBlockMatch, GraphView, NeutralOp } from "@reparam/core";
 import { NodeProtoSchema, type NodeProto } from "onnx-buf";
 import type { OnnxGraphView } from "../view/onnx-graph-view.js";
 
@@ -29,4 +29,33 @@ export function tokenLinearNodes(
     create(NodeProtoSchema, { name: node, opType: "MatMul", input: [input, weight], output: [between] }),
     create(NodeProtoSchema, { name: addNode, opType: "Add", input: [bias, between], output: [output] }),
   ];
+}
+
+type DeployConvNode = NonNullable<ReturnType<typeof findDeployConv>>;
+
+/**
+ * A Linear on tokens that stands for a block in a converted graph (for
+ * `reparam verify`): the bias Add that makes the block's output, over a
+ * MatMul reading the block's input, read as the 1x1 conv of its weights and
+ * bias (core's `findDeployConv` finds convs only). Undefined otherwise.
+ */
+export function tokenDeployConv(
+  converted: GraphView,
+  site: { readonly input: string; readonly output: string },
+): DeployConvNode | undefined {
+  const add = converted.producer(site.output);
+  if (add?.op.kind !== "layout" || add.op.layout.op !== "bias" || add.inputs.length !== 1) return undefined;
+  const mm = converted.producer(add.inputs[0]!);
+  if (mm?.op.kind !== "layout" || mm.op.layout.op !== "matmul" || mm.inputs[0] !== site.input) return undefined;
+  const op: NeutralOp = {
+    kind: "conv",
+    kernel: mm.op.layout.kernel,
+    bias: add.op.layout.shift,
+    stride: [1, 1],
+    padding: { kind: "explicit", pads: [0, 0, 0, 0] },
+    dilation: [1, 1],
+    groups: 1,
+    linear: true,
+  };
+  return { conv: { ...mm, op } as DeployConvNode["conv"], pad: [0, 0, 0, 0] };
 }

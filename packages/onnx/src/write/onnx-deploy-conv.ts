@@ -3,6 +3,7 @@ import { TensorProto_DataType as DT } from "onnx-buf";
 import { onnxGraphView, type OnnxGraphView } from "../view/onnx-graph-view.js";
 import type { OnnxModel } from "../codec/onnx-model.js";
 import { storedType } from "./_stored-type.js";
+import { tokenDeployConv } from "./_token-linear.js";
 import { unknownBlock } from "./_unknown-block.js";
 
 const UNIT: Partial<Record<number, number>> = {
@@ -19,7 +20,8 @@ const views = new WeakMap<OnnxModel, OnnxGraphView>();
  * The Conv that stands for `candidate` (found by `findBlocks` in
  * `original`) in `converted`: the producer of the block's output tensor
  * (its name is kept), reading the block's input; its weights as stored,
- * its geometry from its attributes (SAME resolved at the input's size).
+ * its geometry from its attributes (SAME resolved at the input's size);
+ * for a Linear on tokens, its MatMul + Add read as that conv.
  */
 export async function onnxDeployConv(
   original: OnnxModel,
@@ -30,7 +32,7 @@ export async function onnxDeployConv(
   if (entry === undefined) throw unknownBlock(candidate);
   let graph = views.get(converted);
   if (graph === undefined) views.set(converted, (graph = onnxGraphView(converted.proto)));
-  const found = findDeployConv(entry.graph.view, graph.view, entry.match);
+  const found = findDeployConv(entry.graph.view, graph.view, entry.match) ?? tokenDeployConv(graph.view, entry.match);
   if (found === undefined) return undefined;
   const weight = graph.nodes.get(found.conv.id)?.input[1];
   const c = weight === undefined ? undefined : graph.constants.get(weight);
