@@ -1,5 +1,6 @@
 import { ReparamError } from "@reparam/core";
 import { type MatchRefusal, checkBranchExtras } from "./_check-branch-extras.js";
+import { chainShapes } from "./_chain-shapes.js";
 import type { RawBlock, RawConv } from "./_match-branches.js";
 import type { BatchNormKeys, BranchMatch, ConvKeys } from "./block-match.js";
 import type { TensorInfo } from "../codec/tensor-info.js";
@@ -130,12 +131,17 @@ export function blockShapes(
       if (b.conv === undefined) c = o;
       else out(JSON.stringify(b.conv.weight), conv(b.conv).shape[0]);
     }
+    if (b.kind === "chain") {
+      const last = b.stages[b.stages.length - 1]!;
+      out(JSON.stringify(last.weight), conv(last).shape[0]);
+    }
   }
   for (const k of convs) out(JSON.stringify(k.weight), k.shape[0]);
   for (const b of raw.branches) {
     if (b.kind === "conv") widest = Math.max(widest, info(b.conv.weight).shape[1]!);
     if (b.kind === "sequential") widest = Math.max(widest, info(b.first.weight).shape[1]!);
     if (b.kind === "avgpool" && b.conv !== undefined) widest = Math.max(widest, info(b.conv.weight).shape[1]!);
+    if (b.kind === "chain") widest = Math.max(widest, info(b.stages[0]!.weight).shape[1]!);
   }
   if (c === 0) c = widest;
   // The post-sum BatchNorm (QARepVGG `bn`) is read like the branches' ones: float vectors of the block's width.
@@ -146,7 +152,13 @@ export function blockShapes(
     ...(refusal === undefined ? {} : { refusal }),
     inChannels: c,
     outChannels: o,
-    branches: resolveBranches(raw, info, block, { c, o, strided, conv }),
+    branches: resolveBranches(raw, info, block, {
+      c,
+      o,
+      strided,
+      conv,
+      float: (k) => tensor(k, info(k).shape.length),
+    }),
   };
 }
 
@@ -155,6 +167,7 @@ interface Ctx {
   readonly o: number;
   readonly strided: boolean;
   conv(c: RawConv, r?: number): ConvKeys;
+  float(k: string): TensorInfo;
 }
 
 function groupsOf(block: string, k: ConvKeys, c: number, outs: number): number {
@@ -187,6 +200,8 @@ function resolveBranches(raw: RawBlock, info: (k: string) => TensorInfo, block: 
     } else if (b.kind === "identity") out.push({ kind: "identity", bn: b.bn, ...scale });
     else if (b.kind === "bareIdentity") {
       if (c === o && (b.always === true || !ctx.strided)) out.push({ kind: "identity", ...scale });
+    } else if (b.kind === "chain") {
+      out.push({ kind: "chain", stages: chainShapes(b.stages, c, block, (s) => ctx.conv(s), ctx.float) });
     } else if (b.kind === "sequential") {
       const first = ctx.conv(b.first);
       const second = ctx.conv(b.second);

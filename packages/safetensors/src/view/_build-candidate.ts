@@ -1,6 +1,7 @@
 import {
   type BatchNorm,
   type Block,
+  type ComposedChain,
   type Branch,
   type Kernel,
   type KernelShape,
@@ -8,6 +9,7 @@ import {
   avgPoolKernel,
 } from "@reparam/core";
 import { allInOrder } from "./_all-in-order.js";
+import { composeChainBranch } from "./_chain-branch.js";
 import { composeBatchNorms, scaleBatchNorm } from "./_scale-batch-norm.js";
 import { readBatchNorm, readVector } from "./_read-batch-norm.js";
 import { floatValues } from "../codec/_tensor-values.js";
@@ -24,6 +26,8 @@ interface Parts {
   readonly post?: BatchNorm;
   /** The pre-BNs composed into one (see `composeBatchNorms`). */
   readonly pre?: BatchNorm;
+  /** Per chain branch (by index), its convs collapsed into one (see `composeChainBranch`). */
+  readonly chains: ReadonlyMap<number, ComposedChain>;
   readonly biases: ReadonlyMap<string, Float64Array>;
   /** Per branch (by index), its BatchNorm with its scale composed in. */
   readonly scaled: ReadonlyMap<number, BatchNorm>;
@@ -34,7 +38,12 @@ const centred = (k: number, w: number): Pads => [k >> 1, w >> 1, k >> 1, w >> 1]
 const extent = (k: number, r: number) => (k - 1) * r + 1;
 const UNIT = [1, 1] as const;
 
-function assemble<K extends KernelShape>(match: BlockMatch, parts: Parts, kernel: (s: Source) => K): Block<K> {
+function assemble<K extends KernelShape>(
+  match: BlockMatch,
+  parts: Parts,
+  kernel: (s: Source) => K,
+  composed: (k: ComposedChain["kernel"]) => K,
+): Block<K> {
   const bn = (keys: BatchNormKeys | undefined) => (keys === undefined ? {} : { bn: parts.bns.get(keys)! });
   const bias = (s: Source) => ("weight" in s && s.bias !== undefined ? { bias: parts.biases.get(s.bias)! } : {});
   const stage = (s: Source) => ({ kernel: kernel(s), ...bias(s), ...bn(s.bn) });
@@ -56,6 +65,18 @@ function assemble<K extends KernelShape>(match: BlockMatch, parts: Parts, kernel
       }
       case "identity":
         return { kind: "identity", ...bn(b.bn), ...(scaled === undefined ? {} : { bn: scaled }) };
+      case "chain": {
+        const c = parts.chains.get(i)!;
+        return {
+          kind: "conv",
+          kernel: composed(c.kernel),
+          bias: c.bias,
+          stride: c.stride,
+          pads: c.pads,
+          dilation: c.dilation,
+          groups: c.groups,
+        };
+      }
       case "sequential": {
         const [, , kh, kw] = b.second.shape;
         // DBB's BNAndPadLayer pads the kxk input with the 1x1 + BN output for zeros.
@@ -168,18 +189,38 @@ export async function buildCandidate(
   }
   const post = await postStage(model, match, bns);
   const pre = composeBatchNorms((match.preBn ?? []).map((k) => bns.get(k)!));
-  const parts = { bns, biases, scaled, ...(post === undefined ? {} : { post }), ...(pre === undefined ? {} : { pre }) };
+  const chains = new Map<number, ComposedChain>();
+  for (const [i, b] of match.branches.entries())
+    if (b.kind === "chain") chains.set(i, await composeChainBranch(model, b.stages, eps, match.name));
+  const parts = {
+    bns,
+    biases,
+    scaled,
+    chains,
+    ...(post === undefined ? {} : { post }),
+    ...(pre === undefined ? {} : { pre }),
+  };
   const candidate: SafetensorsCandidate = {
     name: match.name,
     family: match.scheme.family,
     // Blocks that fold one shared pre-BN fuse together or not at all.
     ...(match.shared === undefined ? {} : { group: match.shared.by[0]! }),
-    layout: assemble(match, parts, (s) => ({ shape: s.shape })),
+    layout: assemble(
+      match,
+      parts,
+      (s) => ({ shape: s.shape }),
+      (k) => ({ shape: k.shape }),
+    ),
     match,
     async load() {
       const kernels = new Map<Source, Kernel>();
       for (const s of sources(match)) kernels.set(s, await readKernel(model, s));
-      return assemble(match, parts, (s) => kernels.get(s)!);
+      return assemble(
+        match,
+        parts,
+        (s) => kernels.get(s)!,
+        (k) => k,
+      );
     },
   };
   return candidate;

@@ -33,6 +33,10 @@ export function countTouched(names: Iterable<string>, roots: ReadonlyMap<string,
 function ruleAnchors(rule: BranchRule): [string[], string] {
   if ("conv" in rule) return [[rule.conv, rule.bn ?? rule.conv], `${rule.conv}.weight`];
   if ("identity" in rule) return [[rule.identity], `${rule.identity}.running_var`];
+  if ("chain" in rule) {
+    const first = rule.chain[0];
+    return [rule.chain.flatMap((s) => [s.conv, s.bn ?? s.conv]), `${first.conv}.${first.weight ?? "weight"}`];
+  }
   if ("bareIdentity" in rule) return [[rule.bareIdentity], "(no key: nn.Identity)"];
   if ("sequential" in rule) {
     const s = rule.sequential;

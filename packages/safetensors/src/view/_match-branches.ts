@@ -2,7 +2,7 @@ import { ReparamError } from "@reparam/core";
 import { batchNormKeys } from "./_batch-norm-keys.js";
 import { fillPath, placeholderValue, preBnPaths } from "./schemes/_scheme-paths.js";
 import type { AffineKeys, BatchNormKeys, ScaleKeys } from "./block-match.js";
-import type { BranchRule, BranchScale, NamingScheme } from "./schemes/naming-scheme.js";
+import type { BranchRule, BranchScale, ChainRule, ChainStageRule, NamingScheme } from "./schemes/naming-scheme.js";
 
 /** A conv's keys before shapes are looked at. */
 export interface RawConv {
@@ -25,7 +25,13 @@ export type RawBranch =
   | { readonly kind: "identity"; readonly bn: BatchNormKeys; readonly scale?: ScaleKeys }
   | { readonly kind: "bareIdentity"; readonly always?: boolean; readonly scale?: ScaleKeys }
   | { readonly kind: "sequential"; readonly first: RawConv; readonly second: RawConv }
-  | { readonly kind: "avgpool"; readonly bn: BatchNormKeys; readonly conv?: RawConv };
+  | { readonly kind: "avgpool"; readonly bn: BatchNormKeys; readonly conv?: RawConv }
+  | { readonly kind: "chain"; readonly stages: readonly RawChainStage[] };
+
+/** One conv of a chain: its keys, and the key of a factor on its output. */
+export interface RawChainStage extends RawConv {
+  readonly scale?: string;
+}
 
 /** What the keys under one block prefix say, rule by rule. */
 export interface RawBlock {
@@ -103,6 +109,7 @@ function matchRule(
     return [
       { kind: "bareIdentity", ...(rule.always === true ? { always: true } : {}), ...scaleOf(rule, prefix, has, block) },
     ];
+  if ("chain" in rule) return chainAt(rule, prefix, has, block);
   if ("sequential" in rule) {
     const s = rule.sequential;
     if (!has(`${p(s.first)}.weight`)) return [];
@@ -130,6 +137,31 @@ function matchRule(
   return [{ kind: "avgpool", bn, ...conv }];
 }
 
+/** A chain's keys: none when its first kernel is absent; else every conv's kernel and BatchNorm must be there. */
+function chainAt(rule: ChainRule, prefix: string, has: (k: string) => boolean, block: string): RawBranch[] {
+  const key = (s: ChainStageRule, name: string | undefined, fallback: string) =>
+    `${prefix}${s.conv}.${name ?? fallback}`;
+  if (!has(key(rule.chain[0], rule.chain[0].weight, "weight"))) return [];
+  const stages = rule.chain.map((s, i): RawChainStage => {
+    const weight = key(s, s.weight, "weight");
+    if (!has(weight)) throw incomplete(block, weight, `conv ${i + 1} of the chain`, "no such key");
+    const bias = key(s, s.bias, "bias");
+    const scale = s.scale === undefined ? undefined : key(s, s.scale, "");
+    if (scale !== undefined && !has(scale))
+      throw incomplete(block, scale, "the factor on the conv's output", "no such key");
+    const bn = s.bn === undefined ? undefined : batchNormKeys(has, prefix + s.bn, block);
+    if (s.bn !== undefined && bn === undefined)
+      throw incomplete(block, prefix + s.bn, `the BatchNorm that follows ${prefix}${s.conv}`, "none of its keys");
+    return {
+      weight,
+      ...(has(bias) ? { bias } : {}),
+      ...(bn === undefined ? {} : { bn }),
+      ...(scale === undefined ? {} : { scale }),
+    };
+  });
+  return [{ kind: "chain", stages }];
+}
+
 /** The post-sum affine's keys when the block has them (both, or neither). */
 function affineAt(
   path: string | undefined,
@@ -151,6 +183,7 @@ function ruleName(rule: BranchRule): string {
   if ("conv" in rule) return `${rule.conv}.weight`;
   if ("identity" in rule) return `${rule.identity}.running_var`;
   if ("sequential" in rule) return `${rule.sequential.first}.weight`;
+  if ("chain" in rule) return `${rule.chain[0].conv}.${rule.chain[0].weight ?? "weight"}`;
   if ("avgpool" in rule) return `${rule.avgpool.bn}.running_var`;
   return rule.bareIdentity;
 }

@@ -9,7 +9,7 @@ import type { TensorInfo } from "../codec/tensor-info.js";
  *   `lk_origin`), with its bias and without the main BatchNorm: already
  *   converted, its keys are the deploy ones;
  * - `other`: another module under the same name: none of `markedBy`
- *   (RepViT's 1x1 `conv1`), a required scale missing
+ *   (RepViT's 1x1 `conv1`) or one of `notMarkedBy`, a required scale missing
  *   (PP-YOLOE's `alpha` marks the family; CSP stages have `conv1`/`conv2`
  *   too), a main Linear rule whose weight is not 2-D (the `Conv2d_BN`
  *   beside LeViT's `Linear_BN`), or a main kernel under the rule's
@@ -38,6 +38,7 @@ export function notABlock(
     if (t !== undefined && t.length === 4 && (t[2] !== r.kernel || t[3] !== r.kernel)) return "other";
   }
   if (scheme.markedBy !== undefined && !scheme.markedBy.some((k) => has(prefix + k))) return "other";
+  if (scheme.notMarkedBy?.some((k) => has(prefix + k)) === true) return "other";
   for (const r of scheme.branches)
     if ("scale" in r && r.scaleRequired === true && r.scale !== undefined && !has(prefix + r.scale)) return "other";
   const deployed =

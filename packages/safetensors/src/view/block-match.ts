@@ -35,6 +35,12 @@ export interface ConvKeys {
   readonly identityBased?: boolean;
 }
 
+/** One conv of a chain branch: its keys and shape, its groups, and the key of a factor on its output. */
+export interface ChainStageKeys extends ConvKeys {
+  readonly groups: number;
+  readonly scale?: string;
+}
+
 /** The kernel of a kh x kw average pool over `shape[0]` channels, made up rather than read (DBB's `transV_avg`). */
 export interface AvgKernel {
   readonly avg: true;
@@ -59,7 +65,9 @@ export type BranchMatch =
       readonly second: ConvKeys | AvgKernel;
       readonly groups: number;
     }
-  | { readonly kind: "avgpool"; readonly size: Pair; readonly bn: BatchNormKeys };
+  | { readonly kind: "avgpool"; readonly size: Pair; readonly bn: BatchNormKeys }
+  /** Convs one after the other, composed into one conv when the candidate is made (see `ChainRule`). */
+  | { readonly kind: "chain"; readonly stages: readonly ChainStageKeys[] };
 
 /**
  * A block found in a state dict by a naming scheme: which keys make each

@@ -29,6 +29,8 @@ function rawKeys(raw: RawBlock): string[] {
     if (b.kind === "identity") return batchNormKeyList(b.bn);
     if (b.kind === "sequential") return [...convKeys(b.first), ...convKeys(b.second)];
     if (b.kind === "avgpool") return [...batchNormKeyList(b.bn), ...(b.conv === undefined ? [] : convKeys(b.conv))];
+    if (b.kind === "chain")
+      return b.stages.flatMap((s) => [...convKeys(s), ...(s.scale === undefined ? [] : [s.scale])]);
     return [];
   });
   // One scale may apply to several branches (RepMixer's layer scale): each scale key once.
@@ -90,9 +92,11 @@ export function scanScheme(
   const names = new Map<string, string>();
   const matchBlock = (prefix: string, name: string): BlockMatch => {
     const mainPath = fillPath(scheme.branches[0].conv, prefixes.get(prefix)![0]!);
+    // A stale deploy conv (SPAN's eval_conv) is replaced: its keys are consumed, never read.
+    const stale = scheme.staleDeploy === true ? [deploy.weight, deploy.bias].map((k) => prefix + k).filter(has) : [];
     for (const k of [deploy.weight, deploy.bias]) {
       // UniRepLKNet's deploy conv keeps the main conv's name: those keys are the train-time ones.
-      if (has(prefix + k) && `${mainPath}.weight` !== k && `${mainPath}.bias` !== k) {
+      if (scheme.staleDeploy !== true && has(prefix + k) && `${mainPath}.weight` !== k && `${mainPath}.bias` !== k) {
         throw new ReparamError("SAFETENSORS_MIXED_FORMS", "a block has both its train-time and its deploy-time keys", {
           where: `block ${JSON.stringify(name)}`,
           expected: "either the train-time branches or the deploy conv",
@@ -110,7 +114,7 @@ export function scanScheme(
     const shapes = blockShapes(raw, info, name, options.strided?.(name) ?? false);
     const postKeys = batchNormKeyList(raw.postBn);
     const keep = options.keepPostBn === true;
-    const consumed = [...rawKeys(raw), ...(keep ? [] : postKeys)];
+    const consumed = [...rawKeys(raw), ...(keep ? [] : postKeys), ...stale];
     const shared = new Set<string>(scheme.sharedPreBn === true ? (raw.preBn ?? []).flatMap(batchNormKeyList) : []);
     for (const k of [...consumed, ...(keep ? postKeys : [])]) {
       if (shared.has(k)) {

@@ -36,6 +36,7 @@ export function placeholderValue(path: string, index: string, name: "k" | "r"): 
 export function rulePaths(rule: BranchRule): string[] {
   if ("conv" in rule) return rule.bn === undefined ? [rule.conv] : [rule.conv, rule.bn];
   if ("identity" in rule) return [rule.identity];
+  if ("chain" in rule) return rule.chain.flatMap((s) => (s.bn === undefined ? [s.conv] : [s.conv, s.bn]));
   if ("bareIdentity" in rule) return [rule.bareIdentity];
   if ("sequential" in rule) {
     const s = rule.sequential;

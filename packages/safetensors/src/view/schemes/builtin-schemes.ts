@@ -16,9 +16,11 @@ import { timmFastvitRepmixerScheme } from "./timm-fastvit-repmixer-scheme.js";
 import { unireplknetScheme } from "./unireplknet-scheme.js";
 import { yolov9Scheme } from "./yolov9-scheme.js";
 import { doctrFastScheme } from "./doctr-fast-scheme.js";
+import { ecbsrScheme } from "./ecbsr-scheme.js";
 import { pplcnetv3Scheme } from "./pplcnetv3-scheme.js";
 import { repnextScheme } from "./repnext-scheme.js";
 import { rtdetrScheme } from "./rtdetr-scheme.js";
+import { spanScheme } from "./span-scheme.js";
 import { timmGhostnetv3Scheme } from "./timm-ghostnetv3-scheme.js";
 import { timmNextvitScheme } from "./timm-nextvit-scheme.js";
 import { timmRepghostScheme } from "./timm-repghost-scheme.js";
@@ -53,4 +55,6 @@ export const BUILTIN_SCHEMES: readonly NamingScheme[] = [
   pplcnetv3Scheme,
   timmNextvitScheme,
   repnextScheme,
+  spanScheme,
+  ecbsrScheme,
 ];

@@ -66,6 +66,8 @@ const FORM_KEYS = [
   "moduleRoots",
   "genericRoots",
   "markedBy",
+  "notMarkedBy",
+  "staleDeploy",
 ];
 const SCALE_KEYS = ["scale", "scaleRequired", "negate"];
 
@@ -77,9 +79,9 @@ function checkScale(o: Obj, where: string): void {
 
 function checkRule(value: unknown, where: string, first: boolean): BranchRule {
   if (typeof value !== "object" || value === null) fail(where, "a branch rule object", value);
-  const kinds = ["conv", "identity", "bareIdentity", "sequential", "avgpool"].filter((k) => k in value);
+  const kinds = ["conv", "identity", "bareIdentity", "sequential", "avgpool", "chain"].filter((k) => k in value);
   if (kinds.length !== 1)
-    fail(where, "exactly one of conv, identity, bareIdentity, sequential, avgpool", Object.keys(value));
+    fail(where, "exactly one of conv, identity, bareIdentity, sequential, avgpool, chain", Object.keys(value));
   const kind = kinds[0]!;
   if (first && kind !== "conv") fail(where, "a conv rule first (its weight keys define the blocks)", kind);
   if (kind === "conv") {
@@ -127,6 +129,9 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
     for (const k of ["first", "second"]) path(s, k, `${where}.sequential`);
     for (const k of ["firstBn", "secondBn"]) path(s, k, `${where}.sequential`, { optional: true });
     flag(s, "identityBased", `${where}.sequential`);
+  } else if (kind === "chain") {
+    flag(object(value, where, ["chain", "required"]), "required", where);
+    checkChain((value as Obj).chain, `${where}.chain`);
   } else {
     flag(object(value, where, ["avgpool", "required"]), "required", where);
     const a = object((value as Obj).avgpool, `${where}.avgpool`, ["bn", "conv", "convBn"]);
@@ -134,6 +139,21 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
     for (const k of ["conv", "convBn"]) path(a, k, `${where}.avgpool`, { optional: true });
   }
   return value as BranchRule;
+}
+
+/** A chain rule's convs: two or more, each a module path with parameter names of one segment. */
+function checkChain(value: unknown, where: string): void {
+  if (!Array.isArray(value) || value.length < 2) fail(where, "an array of two or more convs", value);
+  value.forEach((v: unknown, i: number) => {
+    const s = object(v, `${where}[${i}]`, ["conv", "weight", "bias", "bn", "scale"]);
+    path(s, "conv", `${where}[${i}]`);
+    path(s, "bn", `${where}[${i}]`, { optional: true });
+    for (const k of ["weight", "bias", "scale"]) {
+      const name = text(s, k, `${where}[${i}]`, true);
+      if (name !== undefined && !new RegExp(`^${NAME}$`).test(name))
+        fail(`${where}[${i}].${k}`, "a parameter name ([A-Za-z0-9_]+)", name);
+    }
+  });
 }
 
 /**
@@ -179,12 +199,15 @@ function checkForm(o: Obj, where: string): void {
   if (!Array.isArray(branches) || branches.length === 0)
     fail(`${where}.branches`, "a non-empty array of branch rules", branches);
   branches.forEach((b, i) => checkRule(b, `${where}.branches[${i}]`, i === 0));
-  const marks = o.markedBy;
-  if (
-    marks !== undefined &&
-    (!Array.isArray(marks) || marks.length === 0 || marks.some((k) => typeof k !== "string" || !PLAIN_PATH.test(k)))
-  )
-    fail(`${where}.markedBy`, "a non-empty array of key paths", marks);
+  for (const field of ["markedBy", "notMarkedBy"]) {
+    const marks = o[field];
+    if (
+      marks !== undefined &&
+      (!Array.isArray(marks) || marks.length === 0 || marks.some((k) => typeof k !== "string" || !PLAIN_PATH.test(k)))
+    )
+      fail(`${where}.${field}`, "a non-empty array of key paths", marks);
+  }
+  flag(o, "staleDeploy", where);
   const roots = o.genericRoots;
   if (
     roots !== undefined &&

@@ -119,8 +119,40 @@ export interface AvgPoolRule {
   readonly required?: boolean;
 }
 
+/** One conv of a {@link ChainRule}. */
+export interface ChainStageRule {
+  /** Module path of the conv. */
+  readonly conv: string;
+  /** Its kernel's parameter name (default `weight`; ECBSR's `k0`, `k1`, `mask`). */
+  readonly weight?: string;
+  /** Its bias's parameter name (default `bias`), used when present. */
+  readonly bias?: string;
+  /** Module path of a BatchNorm after the conv. */
+  readonly bn?: string;
+  /**
+   * Parameter name of a factor on the conv's output before its bias, one
+   * value or one per output channel (ECBSR's `scale` `[O, 1, 1, 1]` on `mask`).
+   */
+  readonly scale?: string;
+}
+
+/**
+ * Convs applied one after the other (SPAN's `conv.0` -> `conv.1` -> `conv.2`,
+ * ECBSR's `k0` -> `k1`, RepNeXt's 1 x k -> k x 1), read as x padded with
+ * zeros by the chain's centred extent, then every conv unpadded: what SPAN
+ * computes (`conv(F.pad(x, 1))`), and ECBSR too (its 1x1 output padded with
+ * `b0`, the 1x1's value on a zero border); for convs without bias it is the
+ * same as each padding its own input with zeros. Composed by core's
+ * `composeChain` in float64, stride 1. The branch is there when the first
+ * conv's kernel is; then every part must be.
+ */
+export interface ChainRule {
+  readonly chain: readonly [ChainStageRule, ChainStageRule, ...ChainStageRule[]];
+  readonly required?: boolean;
+}
+
 /** One kind of parallel branch of a block, as a naming scheme names it. */
-export type BranchRule = ConvRule | IdentityRule | BareIdentityRule | SequentialRule | AvgPoolRule;
+export type BranchRule = ConvRule | IdentityRule | BareIdentityRule | SequentialRule | AvgPoolRule | ChainRule;
 
 /**
  * How a family names a block's tensors in a state dict, relative to the
@@ -189,6 +221,14 @@ export interface NamingScheme {
    * without any, the prefix is another module and its keys pass through.
    */
   readonly markedBy?: readonly string[];
+  /** Keys (relative to the block prefix) of which none may exist for a prefix to be a block of this form. */
+  readonly notMarkedBy?: readonly string[];
+  /**
+   * The train-time checkpoint carries the deploy conv too, stale (SPAN's
+   * `eval_conv`, refreshed only when the module runs in eval mode): its
+   * keys are consumed and written anew from the branches, never read.
+   */
+  readonly staleDeploy?: boolean;
   /** BatchNorm eps of the family (YOLOv9: 1e-3), used when the user gives none. */
   readonly eps?: number;
   /**
@@ -212,6 +252,8 @@ export type NamingSchemeForm = Pick<
   | "moduleRoots"
   | "genericRoots"
   | "markedBy"
+  | "notMarkedBy"
+  | "staleDeploy"
 >;
 
 /** Identity helper that types a naming scheme written in TypeScript. */
