@@ -46,7 +46,8 @@ function reference(
   const lo = Math.min(...all);
   const range = Math.max(...all) - lo;
   const scale = range > 0 ? range / qmax : 1;
-  const q = all.map((v) => Math.min(qmax, Math.max(0, Math.round((v - lo) / scale))));
+  const rounded = all.map((v) => Math.min(qmax, Math.max(0, Math.round((v - lo) / scale))));
+  const q = [...(qmax === 255 ? Uint8Array : Uint16Array).from(rounded)]; // as stored (NaN from 0 / 0 is 0)
   const maxError = Math.max(0, ...all.map((v, i) => Math.abs(Math.fround(q[i]! * scale + lo) - v)));
   return { q, min: lo, scale, maxError };
 }
@@ -66,6 +67,7 @@ describe("quantizeAffine on a fresh grid", () => {
       new Float64Array([...edges, qmax]),
       Float64Array.from({ length: 20000 }, () => (random() - 0.3) * 0.07),
       Float64Array.from({ length: 20000 }, () => Math.round(random() * qmax) + (random() < 0.5 ? 0.5 : 0)),
+      Float64Array.from({ length: 2000 }, (_, i) => (i % 7) * 2 ** -1070), // a subnormal range and scale
     ];
     for (const values of sets) {
       const r = quantizeAffine(values, dtype);

@@ -58,7 +58,7 @@ export function quantizeAffine(
   }
   const min = n === 0 ? 0 : lo;
   const scale = range > 0 ? range / qmax : 1;
-  const error = q instanceof Uint8Array ? onFresh8(values, q, min, scale) : onFresh16(values, q, min, scale);
+  const error = onFreshGrid(values, q, min, scale, qmax);
   return { dtype, bytes, min, scale, maxError: error, range, keptRange: false };
 }
 
@@ -73,24 +73,38 @@ function extent(values: ArrayLike<number>): { lo: number; hi: number } {
   return { lo, hi };
 }
 
-// The fresh grid spans the values (min is their least), so x = (v - min) / scale is in [0, qmax]
-// up to one rounding, and the stored integer is Math.round(x) clamped to qmax. Math.round costs
-// several times the rest of the loop here, so x in [0, qmax) is rounded by `(x + 0.5) | 0`,
-// which is floor(x + 0.5) = Math.round(x) unless x + 0.5 rounded up to the next integer (only
-// for x = 0.5 - 2^-54): then k - 0.5 (exact) > x, and k - 1 is right. NaN gives 0 either way.
-// Quantizing and measuring the error in one pass, one loop per storage type (each monomorphic).
+// Just below one half: floor(x + HALF_DOWN), with the sum rounded to float64, is Math.round(x) for
+// every double x >= 0 (a tie k + 0.5 gives k + 1 - 2^-54, which rounds up to k + 1; the double below
+// it, and 0.5 - 2^-54, stay below), where floor(x + 0.5) is not (0.5 - 2^-54 + 0.5 rounds to 1).
+const HALF_DOWN = 0.49999999999999994;
+// Smallest scale for the fast loops: a normal scale is range / qmax to within one rounding.
+const NORMAL_SCALE = 2 ** -1000;
 
-/** Fills `q` on the fresh grid and returns max |float32(q * scale + min) - v|. */
+/**
+ * Fills `q` on the fresh grid and returns max |float32(q * scale + min) - v|, in one pass. The
+ * grid spans the values (min is their least), so x = (v - min) / scale is in [0, qmax * (1 +
+ * 2^-52)] (every step rounds monotonically; scale is range / qmax to one rounding) and
+ * Math.round(x) <= qmax: `(x + HALF_DOWN) | 0` is the stored integer, no clamp needed (NaN gives 0
+ * either way). Math.round costs several times the rest of the loop here. A subnormal scale (a
+ * range below 2^-992) takes the generic loop.
+ */
+function onFreshGrid(
+  values: ArrayLike<number>,
+  q: Uint8Array | Uint16Array,
+  min: number,
+  scale: number,
+  qmax: number,
+): number {
+  if (!(scale >= NORMAL_SCALE)) return onFreshGeneric(values, q, min, scale, qmax);
+  return q instanceof Uint8Array ? onFresh8(values, q, min, scale) : onFresh16(values, q, min, scale);
+}
+
+// One loop per storage type, each monomorphic.
 function onFresh8(values: ArrayLike<number>, q: Uint8Array, min: number, scale: number): number {
   let m = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    const x = (v - min) / scale;
-    let k = 255;
-    if (!(x >= 255)) {
-      k = (x + 0.5) | 0;
-      if (k - 0.5 > x) k--;
-    }
+    const k = ((v - min) / scale + HALF_DOWN) | 0;
     q[i] = k;
     const e = Math.abs(Math.fround(k * scale + min) - v);
     if (e > m) m = e;
@@ -98,22 +112,27 @@ function onFresh8(values: ArrayLike<number>, q: Uint8Array, min: number, scale: 
   return m;
 }
 
-/** {@link onFresh8} for uint16. */
 function onFresh16(values: ArrayLike<number>, q: Uint16Array, min: number, scale: number): number {
   let m = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    const x = (v - min) / scale;
-    let k = 65535;
-    if (!(x >= 65535)) {
-      k = (x + 0.5) | 0;
-      if (k - 0.5 > x) k--;
-    }
+    const k = ((v - min) / scale + HALF_DOWN) | 0;
     q[i] = k;
     const e = Math.abs(Math.fround(k * scale + min) - v);
     if (e > m) m = e;
   }
   return m;
+}
+
+function onFreshGeneric(
+  values: ArrayLike<number>,
+  q: Uint8Array | Uint16Array,
+  min: number,
+  scale: number,
+  qmax: number,
+): number {
+  for (let i = 0; i < values.length; i++) q[i] = Math.min(qmax, Math.max(0, Math.round((values[i]! - min) / scale)));
+  return maxError(values, q, { min, scale });
 }
 
 /** Fills `q` and returns true when every value is `float32(q * scale + min)` for some q in [0, qmax], rounded to float32. */

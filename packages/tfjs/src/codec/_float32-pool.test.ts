@@ -46,3 +46,27 @@ describe("float32Pool", () => {
     expect(pool.take(5).buffer).not.toBe(a.buffer);
   });
 });
+
+describe("float32Pool with a reserve", () => {
+  it("makes new arrays of the reserve when it is larger, lending views of the size asked for", () => {
+    let reserve = 1000;
+    const pool = float32Pool(2, () => reserve);
+    const a = pool.take(10);
+    expect(a.length).toBe(10);
+    expect(a.buffer.byteLength).toBe(4000);
+    reserve = 0;
+    expect(pool.take(20).buffer.byteLength).toBe(80);
+  });
+
+  it("lends the array whose touched part covers the request, else the most touched one", () => {
+    const pool = float32Pool(4, () => 1000);
+    const [big, small] = [pool.take(900), pool.take(50)];
+    pool.give(small);
+    pool.give(big);
+    expect(pool.take(40).buffer).toBe(small.buffer); // both cover 40: the less touched
+    expect(pool.take(600).buffer).toBe(big.buffer); // only the first covers 600
+    pool.give(big);
+    pool.give(small);
+    expect(pool.take(950).buffer).toBe(big.buffer); // neither covers 950: the most touched
+  });
+});

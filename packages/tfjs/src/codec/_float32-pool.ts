@@ -19,26 +19,44 @@ export interface Float32Pool {
   give(a: Float32Array): void;
 }
 
+/** A pooled array and the most elements ever lent from it (the part of it touched, so mapped). */
+type Slot = { readonly whole: Float32Array; used: number };
+
 /**
- * A {@link Float32Pool} keeping at most `keep` free arrays (the largest);
- * `take` hands out the smallest free one that is large enough, else a new one.
+ * A {@link Float32Pool} keeping at most `keep` free arrays (the largest).
+ * `take` hands out a free array large enough, preferring one whose touched
+ * part already covers the request (the least such), else the most touched,
+ * so that each use keeps to the memory it mapped before; else a new one of
+ * `reserve()` elements when that is more: a model's blocks grow, and an
+ * array sized once for the largest maps only the pages used, as they are
+ * used, instead of new memory at each size.
  */
-export function float32Pool(keep = 2): Float32Pool {
-  const free: Float32Array[] = [];
-  const lent = new WeakSet<ArrayBufferLike>(); // weak: an array never given back is collected, not kept
+export function float32Pool(keep = 2, reserve: () => number = () => 0): Float32Pool {
+  const free: Slot[] = [];
+  const lent = new WeakMap<ArrayBufferLike, Slot>(); // weak: an array never given back is collected, not kept
   return {
     take(n) {
-      let best = -1;
-      for (const [k, a] of free.entries()) if (a.length >= n && (best < 0 || a.length < free[best]!.length)) best = k;
-      const whole = best < 0 ? new Float32Array(n) : free.splice(best, 1)[0]!;
-      lent.add(whole.buffer);
-      return whole.subarray(0, n);
+      let best: Slot | undefined;
+      for (const s of free) {
+        if (s.whole.length < n) continue;
+        const better =
+          best === undefined ||
+          (s.used >= n ? best.used < n || s.used < best.used : best.used < n && s.used > best.used);
+        if (better) best = s;
+      }
+      if (best === undefined) best = { whole: new Float32Array(Math.max(n, reserve())), used: 0 };
+      else free.splice(free.indexOf(best), 1);
+      best.used = Math.max(best.used, n);
+      lent.set(best.whole.buffer, best);
+      return best.whole.subarray(0, n);
     },
     give(a) {
-      if (!lent.delete(a.buffer)) return;
-      free.push(new Float32Array(a.buffer));
+      const slot = lent.get(a.buffer);
+      if (slot === undefined) return;
+      lent.delete(a.buffer);
+      free.push(slot);
       if (free.length > keep) {
-        free.sort((x, y) => y.length - x.length);
+        free.sort((x, y) => y.whole.length - x.whole.length || y.used - x.used);
         free.length = keep;
       }
     },

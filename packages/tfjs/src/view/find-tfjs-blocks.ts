@@ -3,6 +3,7 @@ import { float32Pool } from "../codec/_float32-pool.js";
 import { graphModelView } from "./_graph-view.js";
 import { layersView } from "./_layers-view.js";
 import { isLinearBias } from "./_linear-bias.js";
+import { isKernelWeight } from "./_weight-const.js";
 import type { TfjsModel } from "../codec/tfjs-model.js";
 
 /** Where a block sits in a TF.js model, in the ids of its graph view. */
@@ -38,7 +39,9 @@ export interface TfjsCandidate extends Candidate {
  * the constant it adds (MatMul + BiasAdd) are not a block.
  */
 export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: TfjsCandidate[]; refused: Refusal[] }> {
-  const pool = float32Pool(4);
+  // New arrays sized for the largest kernel: each maps only what it is used for, once.
+  const largest = Math.max(0, ...model.weights.filter(isKernelWeight).map((w) => w.shape.reduce((a, b) => a * b, 1)));
+  const pool = float32Pool(4, () => largest);
   const recycle = (block: Block): void => {
     for (const b of block.branches) {
       if (b.kind === "conv" && b.kernel.data instanceof Float32Array) pool.give(b.kernel.data);

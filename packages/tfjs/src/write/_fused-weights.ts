@@ -48,9 +48,11 @@ type Part = "kernel" | "bias";
  * pool and go back once written (its weight's `release`).
  */
 export function fusedWeightMaker(option: FusedDtypeOption): FusedWeightMaker {
-  const pool = float32Pool(4);
-  const wide = float64Scratch();
-  const wideTf = float64Scratch();
+  // Every fusion is made before any is computed: arrays are sized once, for the largest kernel.
+  let largest = 0;
+  const pool = float32Pool(4, () => largest);
+  const wide = float64Scratch(() => largest);
+  const wideTf = float64Scratch(() => largest);
   return (fusion, names, read) => {
     const { candidate, plan } = fusion;
     const c = candidate.layout.inChannels;
@@ -59,6 +61,7 @@ export function fusedWeightMaker(option: FusedDtypeOption): FusedWeightMaker {
     // OIHW [O][I][P] <-> TF [P][I][O]; depthwise [C * M, 1, kh, kw] <-> [kh, kw, C, M] is [P][1][C * M].
     const dims: KernelDims = { p: kh * kw, i: depthwise ? 1 : iPer, o };
     const n = o * iPer * kh * kw;
+    largest = Math.max(largest, n);
     const encodings = fusedEncodings(option, read);
     const { kernel: ke, bias: be } = encodings;
     const store: Store =
@@ -175,12 +178,15 @@ export function fusedWeightMaker(option: FusedDtypeOption): FusedWeightMaker {
   };
 }
 
-/** One float64 buffer, grown as needed, lent as views of the asked length (one user at a time: no await while lent). */
-function float64Scratch(): { take(n: number): Float64Array } {
+/**
+ * One float64 buffer, grown as needed (to `reserve()` when that is more), lent as views of the
+ * asked length (one user at a time: no await while lent).
+ */
+function float64Scratch(reserve: () => number): { take(n: number): Float64Array } {
   let buf = new Float64Array(0);
   return {
     take: (n) => {
-      if (buf.length < n) buf = new Float64Array(n);
+      if (buf.length < n) buf = new Float64Array(Math.max(n, reserve()));
       return buf.subarray(0, n);
     },
   };
