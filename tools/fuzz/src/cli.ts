@@ -1,8 +1,4 @@
-import { formatSummary } from "./format-summary.js";
-import { fuzzBlocks } from "./fuzz-blocks.js";
-import { formatRegions } from "./region/format-regions.js";
-import { fuzzRegions } from "./region/fuzz-regions.js";
-import { allSpellings } from "./spellings.js";
+// Each mode loads only what it runs (the region fuzzer needs the ONNX adapter alone).
 
 /**
  * `pnpm fuzz:blocks regions`: FUZZ_SEED (default 0), FUZZ_REGIONS (default
@@ -11,6 +7,8 @@ import { allSpellings } from "./spellings.js";
  * the total line; exits 1 when there is a mismatch or such a region.
  */
 async function regions(): Promise<number> {
+  const { formatRegions } = await import("./region/format-regions.js");
+  const { fuzzRegions } = await import("./region/fuzz-regions.js");
   const seed = Number(process.env.FUZZ_SEED ?? 0);
   const count = Number(process.env.FUZZ_REGIONS ?? 1000);
   if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(count) || count < 0) {
@@ -40,6 +38,9 @@ async function regions(): Promise<number> {
  * summary line; exits 1 when there is a mismatch.
  */
 async function main(): Promise<number> {
+  const { formatSummary } = await import("./format-summary.js");
+  const { fuzzBlocks } = await import("./fuzz-blocks.js");
+  const { allSpellings } = await import("./spellings.js");
   const seed = Number(process.env.FUZZ_SEED ?? 0);
   const blocks = Number(process.env.FUZZ_BLOCKS ?? 500);
   if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(blocks) || blocks < 0) {

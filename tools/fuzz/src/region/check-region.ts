@@ -1,6 +1,5 @@
-import { isReparamError } from "@reparam/core";
-import { decodeModel } from "@reparam/onnx";
-import { convertModel } from "../convert-model.js";
+import { type ConversionReport, isReparamError, memoryInput, memoryOutput, reparameterize } from "@reparam/core";
+import { decodeModel, onnxAdapter } from "@reparam/onnx";
 import { Rng } from "../rng.js";
 import { type Dense, evaluateRegion } from "./evaluate-region.js";
 import { checkRegionOutput } from "./region-bound.js";
@@ -82,11 +81,12 @@ export async function checkRegion(spec: RegionSpec): Promise<RegionResult> {
     return { ...base, excess, mismatch: { what: "original", detail: errorText(e) } };
   }
   let converted: Uint8Array;
-  let report: Awaited<ReturnType<typeof convertModel>>["report"];
+  let report: ConversionReport;
   try {
-    const result = await convertModel("onnx", { main: "model.onnx", files: new Map([["model.onnx", model]]) }, {});
-    report = result.report;
-    converted = result.converted.files.get("model.onnx")!;
+    // The public API, as convertModel does it, with the ONNX adapter alone (no other adapter is loaded).
+    const output = memoryOutput("model.onnx");
+    report = await reparameterize(onnxAdapter, memoryInput("model.onnx", model), output, {});
+    converted = output.files.get("model.onnx")!;
   } catch (e) {
     return { ...base, excess, mismatch: { what: "converter-error", detail: errorText(e) } };
   }

@@ -24,7 +24,7 @@ export interface BorderState {
 
 /** The state of the segment input itself: window [i, i], response 0. */
 export function startState(shape: readonly number[]): BorderState {
-  const c = shape.length === 4 ? shape[1]! : shape[1]!;
+  const c = shape[1]!; // [1, C, H, W] or [N, C]
   if (shape.length !== 4) return { response: new Float64Array(c) };
   const axis = (size: number): AxisMap => ({ a: 1, lo: 0, hi: 0, size });
   return { axes: [axis(shape[2]!), axis(shape[3]!)], response: new Float64Array(c) };
