@@ -1,15 +1,18 @@
 /**
- * The benchmark suite: `pnpm bench [core|convert|latency|all] [--quick]`.
+ * The benchmark suite: `pnpm bench [core|convert|small|latency|all] [--quick]`.
  * Prints figures as it goes, writes bench-out/results.json and regenerates
- * BENCHMARKS.md. Every figure has a baseline measured in the same run.
+ * BENCHMARKS.md (`small` alone rewrites only its own section of it). Every
+ * figure has a baseline measured in the same run.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { conversionBench, type ConversionFigure } from "./conversion-bench.js";
 import { coreFusionBench, type CoreFusionFigure } from "./core-fusion.js";
 import { latencyBench, type LatencyFigure } from "./latency-bench.js";
 import { machine } from "./machine.js";
 import { outDir, root } from "./paths.js";
 import { benchmarksMarkdown } from "./benchmarks-markdown.js";
+import { smallBench, type SmallFigures } from "./small-bench.js";
+import { smallModelsSection, withSmallModelsSection } from "./small-markdown.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -25,6 +28,7 @@ const results: {
   date: string;
   core?: CoreFusionFigure;
   conversion: ConversionFigure[];
+  small?: SmallFigures;
   latency: LatencyFigure[];
 } = {
   machine: machine(),
@@ -41,6 +45,10 @@ if (what === "all" || what === "convert") {
   const chosen = arches.length > 0 ? arches : quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b3", "dbb-a0"];
   for (const arch of chosen) results.conversion.push(...(await conversionBench(arch, quick ? 1 : reps, log)));
 }
+if (what === "all" || what === "small") {
+  log("small models vs cp, and the start-up floor:");
+  results.small = await smallBench(quick ? 1 : reps, log);
+}
 if (what === "all" || what === "latency") {
   log("inference latency, onnxruntime-node CPU, 224x224:");
   for (const arch of quick ? ["repvgg-a0"] : ["repvgg-a0", "repvgg-b0"])
@@ -50,4 +58,11 @@ writeFileSync(`${outDir}results.json`, `${JSON.stringify(results, null, 2)}\n`);
 if (what === "all" && !quick && arches.length === 0) {
   writeFileSync(`${root}BENCHMARKS.md`, benchmarksMarkdown(results));
   log("wrote BENCHMARKS.md");
+} else if (what === "small" && !quick && results.small) {
+  const stamp = `${results.date} on: ${Object.entries(results.machine)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ")}`;
+  const file = `${root}BENCHMARKS.md`;
+  writeFileSync(file, withSmallModelsSection(readFileSync(file, "utf8"), smallModelsSection(results.small, stamp)));
+  log("wrote the small-models section of BENCHMARKS.md");
 }
