@@ -9,6 +9,13 @@ const r = seededRandom(2323);
 const { constOf, bn, conv, pad } = nodeMakers(r);
 const C = 4;
 const add = (id: string, inputs: string[]) => node(id, { kind: "add" }, inputs);
+/** A dense kh x kw conv with same pads. */
+const asym = ([kh, kw]: [number, number], extra: Partial<Extract<NeutralOp, { kind: "conv" }>> = {}): NeutralOp => ({
+  ...conv(C, C, 1, 0),
+  kernel: constOf(randomFloat32(r, C * C * kh * kw), [C, C, kh, kw]),
+  padding: { kind: "explicit", pads: [kh >> 1, kw >> 1, kh >> 1, kw >> 1] },
+  ...extra,
+});
 const leaky = (id: string, slope: number, input: string): GraphNodeView =>
   node(id, { kind: "other", activation: { op: "LeakyRelu", slopes: [slope] } }, [input]);
 
@@ -61,25 +68,8 @@ describe("matchBlocks with chains of convs", () => {
   it("refuses a biased 1xk -> kx1 pair (SEQUENTIAL_BORDER) naming the border and the convs", async () => {
     const nodes = [
       node("l/33", conv(C, C, 3, 1), ["x"]),
-      node(
-        "l/w",
-        {
-          ...conv(C, C, 1, 0),
-          kernel: constOf(randomFloat32(r, C * C * 3), [C, C, 1, 3]),
-          padding: { kind: "explicit", pads: [0, 1, 0, 1] },
-          bias: constOf(randomFloat32(r, C), [C]),
-        },
-        ["x"],
-      ),
-      node(
-        "l/h",
-        {
-          ...conv(C, C, 1, 0),
-          kernel: constOf(randomFloat32(r, C * C * 3), [C, C, 3, 1]),
-          padding: { kind: "explicit", pads: [1, 0, 1, 0] },
-        },
-        ["l/w"],
-      ),
+      node("l/w", asym([1, 3], { bias: constOf(randomFloat32(r, C), [C]) }), ["x"]),
+      node("l/h", asym([3, 1]), ["l/w"]),
       add("l/add", ["l/33", "l/h"]),
     ];
     const { matches, refused } = await matchBlocks(graphView(nodes, ["l/add"], () => [5, 5]));
@@ -90,6 +80,21 @@ describe("matchBlocks with chains of convs", () => {
         expect.stringMatching(/^chain 'l\/w' -> 'l\/h': 'l\/h' pads its input with 0 \(channel 0\) where 'l\/w' give/),
       ],
     ]);
+  });
+
+  it("still fuses the sum inside a tree whose chain it refuses (SEQUENTIAL_BORDER), as without chains", async () => {
+    const nodes = [
+      node("t/33", conv(C, C, 3, 1), ["x"]),
+      node("t/11", conv(C, C, 1, 0), ["x"]),
+      add("t/in", ["t/33", "t/11"]),
+      node("t/a", asym([1, 3], { bias: constOf(randomFloat32(r, C), [C]) }), ["x"]),
+      node("t/b", asym([3, 1]), ["t/a"]),
+      add("t/out", ["t/in", "t/b"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["t/out"], () => [5, 5]));
+    expect(refused.map((x) => x.reason)).toEqual(["SEQUENTIAL_BORDER"]);
+    expect(matches.map((m) => m.output)).toEqual(["t/in"]);
+    await expectFusionEqualsGraph(r, nodes.slice(0, 3), matches[0]!, C, [5, 5]);
   });
 });
 

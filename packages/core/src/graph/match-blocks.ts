@@ -150,6 +150,15 @@ export async function matchBlocks(
     // A node shared by branches (one Pad before several kxk convs) is one node of the block.
     const nodes = [...new Set([...parses.flatMap(parseNodes), ...tree.nodes, ...post])];
     const name = blockName(nodes.map((n) => n.id));
+    const chain = parses.some((p) => p.kind === "chain") ? "conv-chain" : undefined;
+    // A tree read through a chain of convs and refused: the sums inside it may still be blocks of their own
+    // (as they are found when no chain is read), and the chain's convs+BNs still fold on their own.
+    const refuse = (r: Refusal) => {
+      refused.push(r);
+      if (chain !== undefined)
+        trees.splice(k + 1, 0, ...partBlocks(view, childSumTrees(view, tree)).map((p) => p.tree));
+      else hold(nodes, name); // its conv+BN pairs would be refused again for the same reason: say it once
+    };
     const taken = nodes.find((n) => owner.has(n));
     if (taken !== undefined) {
       refused.push(
@@ -159,20 +168,20 @@ export async function matchBlocks(
     }
     const why = leak(view, nodes, post[post.length - 1] ?? tree.nodes[tree.nodes.length - 1]!);
     if (why !== undefined) {
-      refused.push(refusal(name, "SHARED_INTERMEDIATE", why, output));
+      if (chain === undefined) refused.push(refusal(name, "SHARED_INTERMEDIATE", why, output));
+      else refuse(refusal(name, "SHARED_INTERMEDIATE", why, output));
       continue;
     }
     // The scales the tree applies to a leaf (a Sub's -1, a layer scale over a sub-sum) follow its own chain.
     const scaled = parses.map((p, i) =>
       tree.scales[i]!.length === 0 ? p : { ...p, after: [...p.after, ...tree.scales[i]!] },
     );
-    const chain = parses.some((p) => p.kind === "chain") ? "conv-chain" : undefined;
     const m = await makeMatch(view, name, parses[0]!.root, output, nodes, scaled, post, channels, [], chain);
-    // A refused block's conv+BN pairs would be refused again for the same reason: say it once. A chain
-    // refused for its border is linear all the same: each conv+BN inside it still folds on its own.
-    if (!("reason" in m) || m.reason !== "SEQUENTIAL_BORDER") hold(nodes, name);
-    if ("reason" in m) refused.push(m);
-    else matches.push(m);
+    if ("reason" in m) refuse(m);
+    else {
+      hold(nodes, name);
+      matches.push(m);
+    }
   }
   if (options.bypass === true) {
     const sunk = await preBnBlocks(view, (n) => owner.has(n), hold);
