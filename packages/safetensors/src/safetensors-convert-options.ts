@@ -9,7 +9,7 @@ import type { NamingScheme } from "./view/schemes/naming-scheme.js";
  *   `timm-mobileone`, `mobileone`, `yolov7`, `qarepvgg`, `acnet`, `dbb`,
  *   `yolov9`, `ppyoloe`, `timm-fastvit-repmixer`, `timm-fastvit-repcpe`,
  *   `replknet`, `unireplknet`, `repvit`, `linear-bn`, `rtdetr`, `yolov10`,
- *   `timm-repghost`, `doctr-fast`, `timm-ghostnetv3`, `pplcnetv3`, `timm-nextvit`, `repnext`, `span`, `ecbsr`; see `BUILTIN_SCHEMES`)
+ *   `timm-repghost`, `doctr-fast`, `timm-ghostnetv3`, `pplcnetv3`, `timm-nextvit`, `repnext`, `span`, `ecbsr`, `orepa`; see `BUILTIN_SCHEMES`)
  *   or the JSON text of a custom scheme; detected from the keys when absent;
  * - `dtype`: `keep` (default: each fused tensor in its block's dtype), or
  *   `f32`/`f16` for every fused tensor (other tensors are copied as they are).

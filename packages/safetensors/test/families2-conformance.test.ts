@@ -23,6 +23,7 @@ const FAMILIES: Readonly<Record<string, string>> = {
   repnext: "repnext",
   span_conv3xc: "span_conv3xc",
   ecbsr: "ecbsr",
+  orepa: "orepa",
   mobileclip_text: "fastvit_repmixer",
 };
 

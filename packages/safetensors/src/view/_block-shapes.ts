@@ -132,7 +132,8 @@ export function blockShapes(
       else out(JSON.stringify(b.conv.weight), conv(b.conv).shape[0]);
     }
     if (b.kind === "chain") {
-      const last = b.stages[b.stages.length - 1]!;
+      // A depthwise kernel stored per channel or for all (kernelOf) keeps the channels before it.
+      const last = [...b.stages].reverse().find((s) => s.kernelOf === undefined)!;
       out(JSON.stringify(last.weight), conv(last).shape[0]);
     }
   }
@@ -201,7 +202,7 @@ function resolveBranches(raw: RawBlock, info: (k: string) => TensorInfo, block: 
     else if (b.kind === "bareIdentity") {
       if (c === o && (b.always === true || !ctx.strided)) out.push({ kind: "identity", ...scale });
     } else if (b.kind === "chain") {
-      out.push({ kind: "chain", stages: chainShapes(b.stages, c, block, (s) => ctx.conv(s), ctx.float) });
+      out.push({ kind: "chain", stages: chainShapes(b.stages, c, block, (s) => ctx.conv(s), ctx.float), ...scale });
     } else if (b.kind === "sequential") {
       const first = ctx.conv(b.first);
       const second = ctx.conv(b.second);

@@ -71,6 +71,7 @@ function assemble<K extends KernelShape>(
           kind: "conv",
           kernel: composed(c.kernel),
           bias: c.bias,
+          ...(scaled === undefined ? {} : { bn: scaled }),
           stride: c.stride,
           pads: c.pads,
           dilation: c.dilation,
@@ -179,9 +180,12 @@ export async function buildCandidate(
   );
   const scaled = new Map<number, BatchNorm>();
   for (const [i, b] of match.branches.entries()) {
-    if ((b.kind !== "conv" && b.kind !== "identity") || b.scale === undefined) continue;
-    const own = b.kind === "conv" ? b.conv.bn : b.bn;
-    const factor = b.scale.key === undefined ? [1] : await readVector(model, b.scale.key);
+    if ((b.kind !== "conv" && b.kind !== "identity" && b.kind !== "chain") || b.scale === undefined) continue;
+    const own = b.kind === "conv" ? b.conv.bn : b.kind === "identity" ? b.bn : undefined;
+    const all = b.scale.key === undefined ? new Float64Array([1]) : await readVector(model, b.scale.key);
+    const o = match.outChannels;
+    // OREPA's vector [rows, O]: this branch's row.
+    const factor = b.scale.row === undefined ? all : all.subarray(b.scale.row * o, (b.scale.row + 1) * o);
     scaled.set(
       i,
       scaleBatchNorm(own === undefined ? undefined : bns.get(own), factor, b.scale.negate, match.outChannels),

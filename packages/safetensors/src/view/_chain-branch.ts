@@ -6,12 +6,30 @@ import type { ChainStageKeys } from "./block-match.js";
 import type { SafetensorsModel } from "../codec/safetensors-model.js";
 
 /**
+ * A chain conv's kernel values, OIHW: a `hw` kernel repeated for every
+ * channel, an `ohw` one as it is (the same order), plus the tensor `plus`
+ * adds (OREPA's `id_tensor`), in float64.
+ */
+async function kernelValues(model: SafetensorsModel, s: ChainStageKeys): Promise<Float32Array | Float64Array> {
+  const read = async (k: string) => floatValues(await model.read(k), model.tensors.get(k)!.dtype);
+  const stored = await read(s.weight);
+  let data: Float32Array | Float64Array = stored;
+  if (s.kernelOf === "hw") {
+    data = new Float64Array(s.shape[0] * stored.length);
+    for (let o = 0; o < s.shape[0]; o++) data.set(stored, o * stored.length);
+  }
+  if (s.plus === undefined) return data;
+  const plus = await read(s.plus);
+  return Float64Array.from(data, (v, i) => v + plus[i]!);
+}
+
+/**
  * One conv of a chain as core's `composeChain` takes it: its kernel with
  * the factor on its output (ECBSR's `scale`, before the bias) and its
  * BatchNorm folded in by core's `foldBatchNorm`, in float64.
  */
 async function stageOf(model: SafetensorsModel, s: ChainStageKeys, eps: number): Promise<ChainStage> {
-  let kernel = { data: floatValues(await model.read(s.weight), model.tensors.get(s.weight)!.dtype), shape: s.shape };
+  let kernel = { data: await kernelValues(model, s), shape: s.shape };
   let bias: ArrayLike<number> = s.bias === undefined ? new Float64Array(s.shape[0]) : await readVector(model, s.bias);
   if (s.scale !== undefined) {
     const factor = scaleBatchNorm(undefined, await readVector(model, s.scale), false, s.shape[0]);

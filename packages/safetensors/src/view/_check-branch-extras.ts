@@ -38,22 +38,36 @@ export function checkBranchExtras(
   if (main?.kind !== "conv") return undefined;
   const [, , mh, mw] = info(main.conv.weight).shape as [number, number, number, number];
   const affine = raw.postAffine === undefined ? [] : [raw.postAffine.scale, raw.postAffine.bias];
-  const factors = [...raw.branches.map((b) => ("scale" in b ? b.scale?.key : undefined)), ...affine];
-  for (const key of factors) {
-    if (key !== undefined) {
-      const shape = float(key).shape;
-      const size = shape.reduce((n, d) => n * d, 1);
-      const channelAxis = shape.length - 3;
-      const perChannel =
-        shape.length >= 3 && shape.length <= 4 && shape.every((d, i) => d === (i === channelAxis ? o : 1));
-      if (size !== 1 && !perChannel)
+  const factors = [
+    ...raw.branches.map((b) => ("scale" in b ? b.scale : undefined)),
+    ...affine.map((key) => ({ key, row: undefined })),
+  ];
+  for (const f of factors) {
+    const key = f?.key;
+    if (key === undefined) continue;
+    const shape = float(key).shape;
+    if (f?.row !== undefined) {
+      // OREPA's vector: one row per branch, one value per output channel.
+      if (shape.length !== 2 || shape[1] !== o || f.row >= shape[0]!)
         return refuse(
           "CHANNEL_MISMATCH",
           JSON.stringify(key),
-          `one value, or one per output channel ([${o}, 1, 1] or [1, ${o}, 1, 1])`,
+          `[rows, ${o}] with a row ${f.row}`,
           `[${shape.join(", ")}]`,
         );
+      continue;
     }
+    const size = shape.reduce((n, d) => n * d, 1);
+    const channelAxis = shape.length - 3;
+    const perChannel =
+      shape.length >= 3 && shape.length <= 4 && shape.every((d, i) => d === (i === channelAxis ? o : 1));
+    if (size !== 1 && !perChannel)
+      return refuse(
+        "CHANNEL_MISMATCH",
+        JSON.stringify(key),
+        `one value, or one per output channel ([${o}, 1, 1] or [1, ${o}, 1, 1])`,
+        `[${shape.join(", ")}]`,
+      );
   }
   for (const b of raw.branches) {
     if (b.kind !== "conv" || b.named === undefined) continue;

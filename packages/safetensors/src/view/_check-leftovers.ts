@@ -1,5 +1,5 @@
 import { ReparamError } from "@reparam/core";
-import { deployKey, isIndexed, pathPattern } from "./schemes/_scheme-paths.js";
+import { deployKey, isIndexed, kernelKey, pathPattern } from "./schemes/_scheme-paths.js";
 import type { BranchRule, NamingScheme } from "./schemes/naming-scheme.js";
 
 /** Prefixes (with trailing dot, or "") under which `key` has the path segment `root`. */
@@ -31,11 +31,12 @@ export function countTouched(names: Iterable<string>, roots: ReadonlyMap<string,
 
 /** Each rule's module paths with the key that makes the branch present. */
 function ruleAnchors(rule: BranchRule): [string[], string] {
-  if ("conv" in rule) return [[rule.conv, rule.bn ?? rule.conv], `${rule.conv}.weight`];
+  if ("conv" in rule) return [[rule.conv, rule.bn ?? rule.conv], kernelKey(rule.conv, rule.bare)];
   if ("identity" in rule) return [[rule.identity], `${rule.identity}.running_var`];
   if ("chain" in rule) {
     const first = rule.chain[0];
-    return [rule.chain.flatMap((s) => [s.conv, s.bn ?? s.conv]), `${first.conv}.${first.weight ?? "weight"}`];
+    const anchor = first.bare === true ? first.conv : `${first.conv}.${first.weight ?? "weight"}`;
+    return [rule.chain.flatMap((s) => [s.conv, s.bn ?? s.conv]), anchor];
   }
   if ("bareIdentity" in rule) return [[rule.bareIdentity], "(no key: nn.Identity)"];
   if ("sequential" in rule) {
@@ -86,7 +87,7 @@ export function findLeftovers(
 ): Leftover[] {
   const found = new Map<string, { key: string; error: ReparamError }>();
   const deployWeight = deployKey(scheme.deploy, "weight");
-  const mainWeight = `${scheme.branches[0].conv.replace("{i}", "0")}.weight`;
+  const mainWeight = kernelKey(scheme.branches[0].conv.replace("{i}", "0"), scheme.branches[0].bare);
   for (const key of names) {
     if (used.has(key)) continue;
     for (const [root, generic] of roots) {

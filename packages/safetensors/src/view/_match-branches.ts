@@ -1,6 +1,6 @@
 import { ReparamError } from "@reparam/core";
 import { batchNormKeys } from "./_batch-norm-keys.js";
-import { fillPath, placeholderValue, preBnPaths } from "./schemes/_scheme-paths.js";
+import { fillPath, kernelKey, placeholderValue, preBnPaths } from "./schemes/_scheme-paths.js";
 import type { AffineKeys, BatchNormKeys, ScaleKeys } from "./block-match.js";
 import type { BranchRule, BranchScale, ChainRule, ChainStageRule, NamingScheme } from "./schemes/naming-scheme.js";
 
@@ -26,11 +26,13 @@ export type RawBranch =
   | { readonly kind: "bareIdentity"; readonly always?: boolean; readonly scale?: ScaleKeys }
   | { readonly kind: "sequential"; readonly first: RawConv; readonly second: RawConv }
   | { readonly kind: "avgpool"; readonly bn: BatchNormKeys; readonly conv?: RawConv }
-  | { readonly kind: "chain"; readonly stages: readonly RawChainStage[] };
+  | { readonly kind: "chain"; readonly stages: readonly RawChainStage[]; readonly scale?: ScaleKeys };
 
-/** One conv of a chain: its keys, and the key of a factor on its output. */
+/** One conv of a chain: its keys, the key of a factor on its output, of a tensor added to its kernel, its layout. */
 export interface RawChainStage extends RawConv {
   readonly scale?: string;
+  readonly plus?: string;
+  readonly kernelOf?: "hw" | "ohw";
 }
 
 /** What the keys under one block prefix say, rule by rule. */
@@ -50,20 +52,28 @@ function incomplete(block: string, where: string, expected: string, found: strin
   });
 }
 
-/** A conv at `path` whose weight exists; its BN (when the rule names one) must too. */
-function convAt(has: (k: string) => boolean, path: string, bnPath: string | undefined, block: string): RawConv {
-  const bias = has(`${path}.bias`) ? { bias: `${path}.bias` } : {};
-  if (bnPath === undefined) return { weight: `${path}.weight`, ...bias };
+/** A conv at `path` whose weight exists; its BN (when the rule names one) must too. A bare parameter has no bias. */
+function convAt(
+  has: (k: string) => boolean,
+  path: string,
+  bnPath: string | undefined,
+  block: string,
+  bare?: boolean,
+): RawConv {
+  const weight = kernelKey(path, bare);
+  const bias = bare !== true && has(`${path}.bias`) ? { bias: `${path}.bias` } : {};
+  if (bnPath === undefined) return { weight, ...bias };
   const bn = batchNormKeys(has, bnPath, block);
   if (bn === undefined) throw incomplete(block, bnPath, `the BatchNorm that follows ${path}`, "none of its keys");
-  return { weight: `${path}.weight`, ...bias, bn };
+  return { weight, ...bias, bn };
 }
 
 /** The rule's factor under this prefix: its key when present; required ones must be. */
 function scaleOf(rule: BranchScale, prefix: string, has: (k: string) => boolean, block: string): { scale?: ScaleKeys } {
   const negate = rule.negate === true;
   const key = rule.scale === undefined ? undefined : prefix + rule.scale;
-  if (key !== undefined && has(key)) return { scale: { key, negate } };
+  const row = rule.scaleRow === undefined ? {} : { row: rule.scaleRow };
+  if (key !== undefined && has(key)) return { scale: { key, negate, ...row } };
   if (key !== undefined && rule.scaleRequired === true)
     throw incomplete(block, key, "the scale this family always has", "no such key");
   return negate ? { scale: { negate } } : {};
@@ -81,7 +91,7 @@ function matchRule(
     const at = indices ?? [""];
     const linear = rule.linear === true ? { linear: true } : {};
     return at
-      .filter((i) => has(`${p(fillPath(rule.conv, i))}.weight`))
+      .filter((i) => has(p(kernelKey(fillPath(rule.conv, i), rule.bare))))
       .map((i) => {
         const k = placeholderValue(rule.conv, i, "k");
         const r = placeholderValue(rule.conv, i, "r") ?? rule.dilation;
@@ -90,6 +100,7 @@ function matchRule(
           p(fillPath(rule.conv, i)),
           rule.bn === undefined ? undefined : p(fillPath(rule.bn, i)),
           block,
+          rule.bare,
         );
         return {
           kind: "conv",
@@ -137,29 +148,38 @@ function matchRule(
   return [{ kind: "avgpool", bn, ...conv }];
 }
 
+/** A chain conv's key for a parameter (`${conv}.${name}`; a bare conv's kernel is the path itself). */
+function stageKey(s: ChainStageRule, prefix: string, name: string | undefined, fallback: string): string {
+  return s.bare === true && fallback === "weight" ? prefix + s.conv : `${prefix}${s.conv}.${name ?? fallback}`;
+}
+
 /** A chain's keys: none when its first kernel is absent; else every conv's kernel and BatchNorm must be there. */
 function chainAt(rule: ChainRule, prefix: string, has: (k: string) => boolean, block: string): RawBranch[] {
-  const key = (s: ChainStageRule, name: string | undefined, fallback: string) =>
-    `${prefix}${s.conv}.${name ?? fallback}`;
-  if (!has(key(rule.chain[0], rule.chain[0].weight, "weight"))) return [];
+  if (!has(stageKey(rule.chain[0], prefix, rule.chain[0].weight, "weight"))) return [];
   const stages = rule.chain.map((s, i): RawChainStage => {
-    const weight = key(s, s.weight, "weight");
+    const weight = stageKey(s, prefix, s.weight, "weight");
     if (!has(weight)) throw incomplete(block, weight, `conv ${i + 1} of the chain`, "no such key");
-    const bias = key(s, s.bias, "bias");
-    const scale = s.scale === undefined ? undefined : key(s, s.scale, "");
-    if (scale !== undefined && !has(scale))
-      throw incomplete(block, scale, "the factor on the conv's output", "no such key");
+    const bias = stageKey(s, prefix, s.bias, "bias");
+    const scale = s.scale === undefined ? undefined : `${prefix}${s.conv}.${s.scale}`;
+    const plus = s.plus === undefined ? undefined : prefix + s.plus;
+    for (const [k, what] of [
+      [scale, "the factor on the conv's output"],
+      [plus, "the tensor added to the kernel"],
+    ] as const)
+      if (k !== undefined && !has(k)) throw incomplete(block, k, what, "no such key");
     const bn = s.bn === undefined ? undefined : batchNormKeys(has, prefix + s.bn, block);
     if (s.bn !== undefined && bn === undefined)
       throw incomplete(block, prefix + s.bn, `the BatchNorm that follows ${prefix}${s.conv}`, "none of its keys");
     return {
       weight,
-      ...(has(bias) ? { bias } : {}),
+      ...(s.bare !== true && has(bias) ? { bias } : {}),
       ...(bn === undefined ? {} : { bn }),
       ...(scale === undefined ? {} : { scale }),
+      ...(plus === undefined ? {} : { plus }),
+      ...(s.kernelOf === undefined ? {} : { kernelOf: s.kernelOf }),
     };
   });
-  return [{ kind: "chain", stages }];
+  return [{ kind: "chain", stages, ...scaleOf(rule, prefix, has, block) }];
 }
 
 /** The post-sum affine's keys when the block has them (both, or neither). */
@@ -180,10 +200,10 @@ function affineAt(
 
 /** The rule's own marker, for "required branch missing" messages. */
 function ruleName(rule: BranchRule): string {
-  if ("conv" in rule) return `${rule.conv}.weight`;
+  if ("conv" in rule) return kernelKey(rule.conv, rule.bare);
   if ("identity" in rule) return `${rule.identity}.running_var`;
   if ("sequential" in rule) return `${rule.sequential.first}.weight`;
-  if ("chain" in rule) return `${rule.chain[0].conv}.${rule.chain[0].weight ?? "weight"}`;
+  if ("chain" in rule) return stageKey(rule.chain[0], "", rule.chain[0].weight, "weight");
   if ("avgpool" in rule) return `${rule.avgpool.bn}.running_var`;
   return rule.bareIdentity;
 }

@@ -1,4 +1,4 @@
-import { deployKey, isIndexed } from "./schemes/_scheme-paths.js";
+import { deployKey, isIndexed, kernelKey } from "./schemes/_scheme-paths.js";
 import type { NamingScheme } from "./schemes/naming-scheme.js";
 import type { TensorInfo } from "../codec/tensor-info.js";
 
@@ -27,14 +27,15 @@ export function notABlock(
   info: (k: string) => TensorInfo,
 ): "fused" | "other" | undefined {
   const main = scheme.branches[0];
-  const shape = info(`${prefix}${mainPath}.weight`).shape;
+  const shape = info(prefix + kernelKey(mainPath, main.bare)).shape;
   if (main.linear === true && shape.length !== 2) return "other";
   const min = main.minKernel;
   if (min !== undefined && shape.length === 4 && (shape[2]! < min || shape[3]! < min)) return "other";
   if (main.depthwise === true && shape.length === 4 && shape[1] !== 1) return "other";
   for (const r of scheme.branches) {
     if (!("conv" in r) || r.kernel === undefined || isIndexed(r.conv)) continue;
-    const t = has(`${prefix}${r.conv}.weight`) ? info(`${prefix}${r.conv}.weight`).shape : undefined;
+    const key = prefix + kernelKey(r.conv, r.bare);
+    const t = has(key) ? info(key).shape : undefined;
     if (t !== undefined && t.length === 4 && (t[2] !== r.kernel || t[3] !== r.kernel)) return "other";
   }
   if (scheme.markedBy !== undefined && !scheme.markedBy.some((k) => has(prefix + k))) return "other";

@@ -21,6 +21,8 @@ export interface AffineKeys {
 export interface ScaleKeys {
   readonly key?: string;
   readonly negate: boolean;
+  /** The factor is this row of the 2-D tensor at `key` (OREPA's `vector`). */
+  readonly row?: number;
 }
 
 /** A conv's keys and kernel shape (OIHW; an `nn.Linear`'s `[O, I]` as `[O, I, 1, 1]`). */
@@ -39,6 +41,10 @@ export interface ConvKeys {
 export interface ChainStageKeys extends ConvKeys {
   readonly groups: number;
   readonly scale?: string;
+  /** A tensor of the kernel's shape added to it (OREPA's `id_tensor`). */
+  readonly plus?: string;
+  /** The stored layout when not OIHW (`hw`: one kernel for every channel; `ohw`: one per channel). */
+  readonly kernelOf?: "hw" | "ohw";
 }
 
 /** The kernel of a kh x kw average pool over `shape[0]` channels, made up rather than read (DBB's `transV_avg`). */
@@ -67,7 +73,7 @@ export type BranchMatch =
     }
   | { readonly kind: "avgpool"; readonly size: Pair; readonly bn: BatchNormKeys }
   /** Convs one after the other, composed into one conv when the candidate is made (see `ChainRule`). */
-  | { readonly kind: "chain"; readonly stages: readonly ChainStageKeys[] };
+  | { readonly kind: "chain"; readonly stages: readonly ChainStageKeys[]; readonly scale?: ScaleKeys };
 
 /**
  * A block found in a state dict by a naming scheme: which keys make each

@@ -3,7 +3,7 @@ import { batchNormKeyList } from "./_batch-norm-keys.js";
 import { blockShapes } from "./_block-shapes.js";
 import { findLeftovers } from "./_check-leftovers.js";
 import { type RawBlock, type RawConv, matchBranches } from "./_match-branches.js";
-import { deployKey, fillPath, isIndexed, schemeRoots, weightPrefixes } from "./schemes/_scheme-paths.js";
+import { deployKey, fillPath, isIndexed, kernelKey, schemeRoots, weightPrefixes } from "./schemes/_scheme-paths.js";
 import { notABlock } from "./_not-a-block.js";
 import { linkShared } from "./_link-shared.js";
 import { scanVariants } from "./_scan-variants.js";
@@ -30,7 +30,11 @@ function rawKeys(raw: RawBlock): string[] {
     if (b.kind === "sequential") return [...convKeys(b.first), ...convKeys(b.second)];
     if (b.kind === "avgpool") return [...batchNormKeyList(b.bn), ...(b.conv === undefined ? [] : convKeys(b.conv))];
     if (b.kind === "chain")
-      return b.stages.flatMap((s) => [...convKeys(s), ...(s.scale === undefined ? [] : [s.scale])]);
+      return b.stages.flatMap((s) => [
+        ...convKeys(s),
+        ...(s.scale === undefined ? [] : [s.scale]),
+        ...(s.plus === undefined ? [] : [s.plus]),
+      ]);
     return [];
   });
   // One scale may apply to several branches (RepMixer's layer scale): each scale key once.
@@ -80,9 +84,9 @@ export function scanScheme(
   const has = (k: string) => tensors.has(k);
   const info = (k: string) => tensors.get(k) as TensorInfo;
   const indexed = scheme.branches.map((rule) =>
-    "conv" in rule && isIndexed(rule.conv) ? weightPrefixes(tensors.keys(), rule.conv) : undefined,
+    "conv" in rule && isIndexed(rule.conv) ? weightPrefixes(tensors.keys(), rule.conv, rule.bare) : undefined,
   );
-  const prefixes = indexed[0] ?? weightPrefixes(tensors.keys(), scheme.branches[0].conv);
+  const prefixes = indexed[0] ?? weightPrefixes(tensors.keys(), scheme.branches[0].conv, scheme.branches[0].bare);
   const deploy = { weight: deployKey(scheme.deploy, "weight"), bias: deployKey(scheme.deploy, "bias") };
   const claims = new Map<string, string>();
   // Keys of a shared pre-BN: read by several blocks, claimed by none.
@@ -96,7 +100,12 @@ export function scanScheme(
     const stale = scheme.staleDeploy === true ? [deploy.weight, deploy.bias].map((k) => prefix + k).filter(has) : [];
     for (const k of [deploy.weight, deploy.bias]) {
       // UniRepLKNet's deploy conv keeps the main conv's name: those keys are the train-time ones.
-      if (scheme.staleDeploy !== true && has(prefix + k) && `${mainPath}.weight` !== k && `${mainPath}.bias` !== k) {
+      if (
+        scheme.staleDeploy !== true &&
+        has(prefix + k) &&
+        kernelKey(mainPath, scheme.branches[0].bare) !== k &&
+        `${mainPath}.bias` !== k
+      ) {
         throw new ReparamError("SAFETENSORS_MIXED_FORMS", "a block has both its train-time and its deploy-time keys", {
           where: `block ${JSON.stringify(name)}`,
           expected: "either the train-time branches or the deploy conv",

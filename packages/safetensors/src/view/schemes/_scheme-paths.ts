@@ -75,8 +75,8 @@ export function schemeRoots(scheme: NamingScheme): Map<string, boolean> {
  * (several placeholders: their digits joined by commas, `"5,2"`).
  * For a plain path, the prefixes whose `<prefix><path>.weight` exists (index `""`).
  */
-export function weightPrefixes(names: Iterable<string>, path: string): Map<string, string[]> {
-  const re = new RegExp(`^(.*\\.)?${pathPattern(path)}\\.weight$`);
+export function weightPrefixes(names: Iterable<string>, path: string, bare = false): Map<string, string[]> {
+  const re = new RegExp(`^(.*\\.)?${pathPattern(path)}${bare ? "" : "\\.weight"}$`);
   const found = new Map<string, string[]>();
   for (const name of names) {
     const m = re.exec(name);
@@ -94,6 +94,11 @@ export function weightPrefixes(names: Iterable<string>, path: string): Map<strin
   };
   for (const list of found.values()) list.sort(order);
   return found;
+}
+
+/** A conv rule's kernel key under its path: `${path}.weight`, or the path itself for a bare parameter. */
+export function kernelKey(path: string, bare: boolean | undefined): string {
+  return bare === true ? path : `${path}.weight`;
 }
 
 /** `${deploy}.weight`, or `weight` when the deploy conv replaces the whole block module (`deploy: ""`). */

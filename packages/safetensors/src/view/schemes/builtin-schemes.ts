@@ -17,6 +17,7 @@ import { unireplknetScheme } from "./unireplknet-scheme.js";
 import { yolov9Scheme } from "./yolov9-scheme.js";
 import { doctrFastScheme } from "./doctr-fast-scheme.js";
 import { ecbsrScheme } from "./ecbsr-scheme.js";
+import { orepaScheme } from "./orepa-scheme.js";
 import { pplcnetv3Scheme } from "./pplcnetv3-scheme.js";
 import { repnextScheme } from "./repnext-scheme.js";
 import { rtdetrScheme } from "./rtdetr-scheme.js";
@@ -57,4 +58,5 @@ export const BUILTIN_SCHEMES: readonly NamingScheme[] = [
   repnextScheme,
   spanScheme,
   ecbsrScheme,
+  orepaScheme,
 ];

@@ -69,12 +69,15 @@ const FORM_KEYS = [
   "notMarkedBy",
   "staleDeploy",
 ];
-const SCALE_KEYS = ["scale", "scaleRequired", "negate"];
+const SCALE_KEYS = ["scale", "scaleRequired", "scaleRow", "negate"];
 
 function checkScale(o: Obj, where: string): void {
   path(o, "scale", where, { optional: true });
   flag(o, "scaleRequired", where);
   flag(o, "negate", where);
+  const row = o.scaleRow;
+  if (row !== undefined && (typeof row !== "number" || !Number.isSafeInteger(row) || row < 0))
+    fail(`${where}.scaleRow`, "an integer >= 0", row);
 }
 
 function checkRule(value: unknown, where: string, first: boolean): BranchRule {
@@ -94,6 +97,7 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
       "depthwise",
       "kernel",
       "dilation",
+      "bare",
       ...SCALE_KEYS,
     ]);
     for (const k of ["minKernel", "kernel", "dilation"]) {
@@ -108,6 +112,7 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
     flag(o, "required", where);
     flag(o, "linear", where);
     flag(o, "depthwise", where);
+    flag(o, "bare", where);
     checkScale(o, where);
   } else if (kind === "identity") {
     path(object(value, where, ["identity", "required", ...SCALE_KEYS]), "identity", where);
@@ -130,7 +135,8 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
     for (const k of ["firstBn", "secondBn"]) path(s, k, `${where}.sequential`, { optional: true });
     flag(s, "identityBased", `${where}.sequential`);
   } else if (kind === "chain") {
-    flag(object(value, where, ["chain", "required"]), "required", where);
+    flag(object(value, where, ["chain", "required", ...SCALE_KEYS]), "required", where);
+    checkScale(value as Obj, where);
     checkChain((value as Obj).chain, `${where}.chain`);
   } else {
     flag(object(value, where, ["avgpool", "required"]), "required", where);
@@ -145,9 +151,13 @@ function checkRule(value: unknown, where: string, first: boolean): BranchRule {
 function checkChain(value: unknown, where: string): void {
   if (!Array.isArray(value) || value.length < 2) fail(where, "an array of two or more convs", value);
   value.forEach((v: unknown, i: number) => {
-    const s = object(v, `${where}[${i}]`, ["conv", "weight", "bias", "bn", "scale"]);
+    const s = object(v, `${where}[${i}]`, ["conv", "weight", "bias", "bn", "scale", "bare", "kernelOf", "plus"]);
     path(s, "conv", `${where}[${i}]`);
     path(s, "bn", `${where}[${i}]`, { optional: true });
+    path(s, "plus", `${where}[${i}]`, { optional: true });
+    flag(s, "bare", `${where}[${i}]`);
+    if (s.kernelOf !== undefined && s.kernelOf !== "hw" && s.kernelOf !== "ohw")
+      fail(`${where}[${i}].kernelOf`, '"hw" or "ohw"', s.kernelOf);
     for (const k of ["weight", "bias", "scale"]) {
       const name = text(s, k, `${where}[${i}]`, true);
       if (name !== undefined && !new RegExp(`^${NAME}$`).test(name))

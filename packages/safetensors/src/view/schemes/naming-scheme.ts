@@ -40,6 +40,11 @@ export interface ConvRule extends BranchScale {
    * on its 3x3 extent); default 1, or what the path's `{r}` gives.
    */
   readonly dilation?: number;
+  /**
+   * `conv` names a bare parameter, the kernel's own key (OREPA's
+   * `weight_orepa_origin`), not a module with `.weight` and `.bias`.
+   */
+  readonly bare?: boolean;
 }
 
 /**
@@ -60,6 +65,8 @@ export interface BranchScale {
    * it is not a block of this scheme (its keys pass through), not a broken one.
    */
   readonly scaleRequired?: boolean;
+  /** The factor is row r of the 2-D `scale` tensor `[R, O]` (OREPA's `vector[r]`). */
+  readonly scaleRow?: number;
   /** The branch is subtracted (FastViT RepMixer's `- norm(x)`). */
   readonly negate?: boolean;
 }
@@ -134,6 +141,16 @@ export interface ChainStageRule {
    * value or one per output channel (ECBSR's `scale` `[O, 1, 1, 1]` on `mask`).
    */
   readonly scale?: string;
+  /** `conv` names a bare parameter, the kernel's own key (OREPA's `weight_orepa_avg_conv`). */
+  readonly bare?: boolean;
+  /**
+   * The stored kernel is not OIHW: `hw` one kh x kw kernel for every channel
+   * (depthwise; OREPA's `weight_orepa_avg_avg`), `ohw` one per channel
+   * (depthwise; OREPA's `weight_orepa_prior`).
+   */
+  readonly kernelOf?: "hw" | "ohw";
+  /** Key (relative to the block prefix) of a tensor of the kernel's shape added to it (OREPA's `id_tensor`). */
+  readonly plus?: string;
 }
 
 /**
@@ -146,7 +163,7 @@ export interface ChainStageRule {
  * `composeChain` in float64, stride 1. The branch is there when the first
  * conv's kernel is; then every part must be.
  */
-export interface ChainRule {
+export interface ChainRule extends BranchScale {
   readonly chain: readonly [ChainStageRule, ChainStageRule, ...ChainStageRule[]];
   readonly required?: boolean;
 }
