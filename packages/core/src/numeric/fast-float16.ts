@@ -50,16 +50,23 @@ export function widenFloat16Fast(bits: number): number {
   return (table ??= float16Table())[bits & 0xffff]!;
 }
 
-/** The value of every float16 bit pattern, computed from its fields once. */
+/**
+ * The value of every float16 bit pattern, computed from its fields once: a
+ * normal or infinite one's float32 bits directly (exponent rebiased, fraction
+ * shifted), a subnormal one as fraction x 2^-24, NaN as the canonical NaN. At
+ * start-up, before the optimizing compiler: integer steps only, no powers.
+ */
 function float16Table(): Float32Array {
   const t = new Float32Array(65536);
+  const bits = new Uint32Array(t.buffer);
   for (let b = 0; b < 65536; b++) {
-    const s = b & 0x8000 ? -1 : 1;
+    const sign = (b & 0x8000) << 16;
     const field = (b >> 10) & 0x1f;
     const frac = b & 0x3ff;
-    if (field === 0x1f) t[b] = frac === 0 ? s * Infinity : Number.NaN;
-    else if (field === 0) t[b] = s * frac * 2 ** -24;
-    else t[b] = s * (1024 + frac) * 2 ** (field - 25);
+    if (field === 0)
+      t[b] = (sign === 0 ? frac : -frac) * 5.960464477539063e-8; // 2^-24
+    else if (field === 0x1f && frac !== 0) t[b] = Number.NaN;
+    else bits[b] = (sign | ((field === 0x1f ? 0xff : field + 112) << 23) | (frac << 13)) >>> 0;
   }
   return t;
 }

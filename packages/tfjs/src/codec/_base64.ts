@@ -43,11 +43,20 @@ export function decodeBase64(text: string): Uint8Array | undefined {
   return out;
 }
 
+// Decoded short texts: a graph repeats a few (`padding`, `data_format`, `fused_ops`) on every
+// node, and a graph view reads them several times. Bounded, so odd inputs cannot grow it.
+const TEXTS = new Map<string, string | undefined>();
+const TEXTS_MAX = 1024;
+const TEXT_MAX_LENGTH = 64;
+
 /** A base64 attribute holding ASCII text (`VkFMSUQ=` -> `VALID`). */
 export function base64Text(text: string): string | undefined {
+  if (TEXTS.has(text)) return TEXTS.get(text);
   const bytes = decodeBase64(text);
   // Byte by byte: spreading a long attribute's bytes as arguments would overflow the stack.
-  return bytes === undefined ? undefined : Array.from(bytes, (b) => String.fromCharCode(b)).join("");
+  const out = bytes === undefined ? undefined : Array.from(bytes, (b) => String.fromCharCode(b)).join("");
+  if (text.length <= TEXT_MAX_LENGTH && TEXTS.size < TEXTS_MAX) TEXTS.set(text, out);
+  return out;
 }
 
 /** ASCII text as base64 (`VALID` -> `VkFMSUQ=`). */

@@ -8,10 +8,15 @@ export function parseInput(input: string): { readonly tensor: string; readonly c
   return { tensor: raw.endsWith(":0") ? raw.slice(0, -2) : raw, control };
 }
 
-/** The node that produces a tensor (`node:k` -> `node`). */
+/** The node that produces a tensor (`node:k` -> `node`: a colon and one or more digits at the end). */
 export function producerName(tensor: string): string {
-  const m = /^(.*):\d+$/.exec(tensor);
-  return m ? m[1]! : tensor;
+  const colon = tensor.lastIndexOf(":");
+  if (colon < 0 || colon === tensor.length - 1) return tensor;
+  for (let i = colon + 1; i < tensor.length; i++) {
+    const c = tensor.charCodeAt(i);
+    if (c < 48 || c > 57) return tensor;
+  }
+  return tensor.slice(0, colon);
 }
 
 /** Lookups over a GraphDef's nodes and the weights behind its constants. */
@@ -31,7 +36,15 @@ export function graphIndex(graph: GraphDefJson, weights: readonly TfjsWeight[]):
   const nodes = graph.node ?? [];
   const byName = new Map(nodes.map((n) => [n.name, n] as const));
   const weightByName = new Map(weights.map((w) => [w.name, w] as const));
+  // Asked for every input of every node, several times per view: computed once per tensor.
+  const chains = new Map<string, string[] | undefined>();
   const chainOf = (tensor: string): string[] | undefined => {
+    if (chains.has(tensor)) return chains.get(tensor);
+    const chain = walkChain(tensor);
+    chains.set(tensor, chain);
+    return chain;
+  };
+  const walkChain = (tensor: string): string[] | undefined => {
     const chain: string[] = [];
     let t = tensor;
     for (let guard = 0; guard <= nodes.length; guard++) {
@@ -54,6 +67,6 @@ export function graphIndex(graph: GraphDefJson, weights: readonly TfjsWeight[]):
       const chain = chainOf(t);
       return chain === undefined ? undefined : weightByName.get(chain[chain.length - 1]!);
     },
-    constChain: (t) => chainOf(t) ?? [],
+    constChain: (t) => [...(chainOf(t) ?? [])],
   };
 }
