@@ -11,6 +11,9 @@ import {
   type GraphNodeView,
   type NeutralOp,
 } from "../src/index.js";
+import { randomInput } from "./block-fixtures.js";
+import { evaluateFused } from "./evaluate-block.js";
+import { evaluateGraph } from "./graph-evaluate.js";
 import { node, nodeMakers, other } from "./graph-nodes.js";
 import { evaluateRegion, type TensorN } from "./layout-evaluate.js";
 
@@ -18,7 +21,7 @@ type LayoutOp = Extract<NeutralOp, { kind: "layout" }>["layout"];
 type Pool = Extract<LayoutOp, { op: "avgpool" }>;
 
 const r = seededRandom(23);
-const { constOf, bn } = nodeMakers(r);
+const { constOf, bn, conv } = nodeMakers(r);
 const C = 4;
 const O = 5;
 const layout = (id: string, l: LayoutOp, input: string): GraphNodeView =>
@@ -182,6 +185,44 @@ describe("matchBlocks with pre-BN sinking (BatchNorm before Linear layers throug
     expect(refused.map((f) => [f.block, f.reason])).toEqual([["b/norm1", "SHARED_INTERMEDIATE"]]);
     expect(refused[0]!.message).toContain("'b/act'");
     expect(matches.every((m) => m.bypass?.every((n) => n.id === "b/norm"))).toBe(true);
+  });
+});
+
+describe("matchBlocks with a BatchNorm read by several convs", () => {
+  it("folds it into two unpadded 1x1 convs (one with a BN after it), each read from the BatchNorm's input", async () => {
+    const nodes = [
+      node("n/bn", bn(C), ["x"]),
+      node("n/a", conv(O, C, 1, 0), ["n/bn"]),
+      node("n/b", conv(O, C, 1, 0, { stride: [2, 2] }), ["n/bn"]),
+      node("n/b/bn", bn(O), ["n/b"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["n/a", "n/b/bn"]), { bypass: true });
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.output, m.candidate.group, m.bypass?.map((n) => n.id)])).toEqual([
+      ["n/a", "n/bn", ["n/bn"]],
+      ["n/b/bn", "n/bn", ["n/bn"]],
+    ]);
+    const x = randomInput(r, 1, C, 6, 5);
+    for (const m of matches) {
+      const plan = planBlock(m.candidate.layout);
+      if (!plan.ok) throw new Error(plan.refusal.message);
+      // The writer has the fused conv read the BatchNorm's input (the BatchNorm goes).
+      const got = evaluateFused(fuseWithPlan(await m.candidate.load(), plan.plan), x);
+      const want = await evaluateGraph(nodes, { x }, m.output);
+      expect(got.shape).toEqual(want.shape);
+      expect(maxAbsDiff(got.data, want.data)).toBeLessThan(1e-13 * maxAbs(want.data));
+    }
+  });
+
+  it("refuses it when one of the convs pads (PRE_BN_PADDED) and folds into none", async () => {
+    const nodes = [
+      node("n/bn", bn(C), ["x"]),
+      node("n/a", conv(O, C, 1, 0), ["n/bn"]),
+      node("n/b", conv(O, C, 3, 1), ["n/bn"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["n/a", "n/b"]), { bypass: true });
+    expect(matches).toEqual([]);
+    expect(refused.map((f) => [f.block, f.reason])).toEqual([["n/bn", "PRE_BN_PADDED"]]);
   });
 });
 
