@@ -1,3 +1,4 @@
+import { bufferPool } from "./codec/_buffer-pool.js";
 import { ReparamError, type EncodeStats, type FormatAdapter } from "@reparam/core";
 import { TensorProto_DataType as DT } from "onnx-buf";
 import { applyFusions, blockDataType, type Fusion } from "./write/_apply-fusions.js";
@@ -59,6 +60,7 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
   async encode(model, decisions, output, options): Promise<EncodeStats> {
     const threshold = externalThreshold(options, model.externalData);
     const fusions: Fusion[] = [];
+    const fusedPool = bufferPool(); // fused kernels' memory, filled again once the file sink has let go of it
     let graph: OnnxGraphView | undefined;
     for (const d of decisions) {
       if (d.kind !== "fuse") continue;
@@ -70,7 +72,13 @@ export const onnxAdapter: FormatAdapter<OnnxModel> = {
       fusions.push({
         ...(block.keptKernel === undefined ? {} : { keptKernel: block.keptKernel }),
         match: block.match,
-        source: { plan: d.plan, load: () => d.load(), fuse: (b, t) => d.fuse(b, t), loaded: (b) => view.reuse(b) },
+        source: {
+          plan: d.plan,
+          load: () => d.load(),
+          fuse: (b, t) => d.fuse(b, t),
+          loaded: (b) => view.reuse(b),
+          output: fusedPool,
+        },
       });
     }
     const forced = DTYPE_OPTION[String(options.dtype)];

@@ -50,6 +50,13 @@ export interface ByteSink {
    * resolves (to write it later): never modify a chunk once written.
    */
   write(chunk: Uint8Array): Promise<void>;
+  /**
+   * Resolves once the sink holds no reference to any chunk written before
+   * the call (a file sink: all handed to the OS), so that a writer may fill
+   * those chunks' memory again. Absent: chunks are kept (an in-memory sink),
+   * never reuse them.
+   */
+  flushed?(): Promise<void>;
 }
 
 /** An in-memory {@link ByteSink}; `bytes()` concatenates what was written. */

@@ -72,4 +72,20 @@ describe("fileOutput", () => {
     expect([...readFileSync(join(dir, "out", "shards", "one.bin"))]).toEqual([7]);
     expect(await codeOf(output.create("../evil"))).toBe("FILE_PATH_ESCAPE");
   });
+
+  it("says when it has let go of written chunks (flushed): refilling one afterwards leaves the file as written", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "reparam-core-node-out-"));
+    const output = fileOutput(join(dir, "model.bin"));
+    const main = await output.create(output.name);
+    const chunk = new Uint8Array(3 << 20).fill(5); // larger than a stream's buffer: still queued when write resolves
+    await main.write(chunk);
+    await main.write(Uint8Array.of(6));
+    await main.flushed!();
+    chunk.fill(0);
+    await main.close();
+    const written = readFileSync(join(dir, "model.bin"));
+    expect(written.length).toBe((3 << 20) + 1);
+    expect(written.subarray(0, 3 << 20).every((b) => b === 5)).toBe(true);
+    expect(written[3 << 20]).toBe(6);
+  });
 });

@@ -39,10 +39,23 @@ export function fileOutput(path: string): ModelOutput {
       const s = createWriteStream(p, { highWaterMark: WRITE_BUFFER_BYTES });
       const failed = new Promise<never>((_, reject) => s.once("error", (e) => reject(writeFailed(e, p))));
       failed.catch(() => undefined);
+      // Chunks the stream still holds: write's callback says when each is handed to the OS.
+      let queued = 0;
+      let empty: (() => void)[] = [];
+      const handed = () => {
+        if (--queued > 0) return;
+        const waiting = empty;
+        empty = [];
+        for (const r of waiting) r();
+      };
       return {
         async write(chunk) {
-          if (!s.write(chunk)) await Promise.race([new Promise<void>((r) => s.once("drain", () => r())), failed]);
+          queued++;
+          if (!s.write(chunk, handed))
+            await Promise.race([new Promise<void>((r) => s.once("drain", () => r())), failed]);
         },
+        flushed: () =>
+          queued === 0 ? Promise.resolve() : Promise.race([new Promise<void>((r) => empty.push(r)), failed]),
         // end's callback gets an error raised while flushing: such a file must not look complete.
         close: () =>
           Promise.race([

@@ -9,6 +9,7 @@ import {
 } from "@reparam/core";
 import { TensorProtoSchema, TensorProto_DataType as DT, type TensorProto } from "onnx-buf";
 import type { PendingData } from "./_pending-data.js";
+import type { BufferPool } from "../codec/_buffer-pool.js";
 import { tensorDataBytes } from "../codec/_tensor-data-bytes.js";
 import { dtypeOf } from "../codec/onnx-dtype.js";
 import { tensorByteLength } from "../codec/tensor-byte-length.js";
@@ -21,6 +22,8 @@ export interface FusionSource {
   fuse(block: Block, target: FuseTarget): FusedArrays;
   /** Called with a block from `load` once it is fused and let go. */
   loaded?(block: Block): void;
+  /** Memory for fused kernels, handed back by the writer once written (`PendingData.done`); fresh arrays without it. */
+  readonly output?: BufferPool;
 }
 
 /** The fused weight and bias initializers, with no data yet, and their pending data. */
@@ -43,6 +46,17 @@ function swapped<T extends Float32Array | Float64Array | Uint16Array>(a: T, o: n
   return out;
 }
 
+/** `n` values of `dtype`'s storage at the start of a pooled buffer (old contents: fuseTo writes every one). */
+function pooled(pool: BufferPool, dtype: FusedDtype, n: number): Float32Array | Float64Array | Uint16Array {
+  const size = dtype === "f32" ? 4 : dtype === "f64" ? 8 : 2;
+  const { buffer } = pool.take(n * size);
+  return dtype === "f32"
+    ? new Float32Array(buffer, 0, n)
+    : dtype === "f64"
+      ? new Float64Array(buffer, 0, n)
+      : new Uint16Array(buffer, 0, n);
+}
+
 /** Both tensors' bytes: core's `fuseTo` straight into the storage dtype (one rounding from float64, finiteness checked). */
 async function fusedBytes(
   source: FusionSource,
@@ -52,9 +66,11 @@ async function fusedBytes(
   transposed: boolean,
 ): Promise<[Uint8Array, Uint8Array]> {
   const block = await source.load();
-  const fused = source.fuse(block, { dtype: CORE_DTYPE[dataType]! });
+  const dtype = CORE_DTYPE[dataType]!;
+  const [o, i, kh, kw] = source.plan.kernelShape;
+  const kernel = source.output === undefined || transposed ? undefined : pooled(source.output, dtype, o * i * kh * kw);
+  const fused = source.fuse(block, kernel === undefined ? { dtype } : { dtype, kernel });
   source.loaded?.(block);
-  const [o, i] = source.plan.kernelShape;
   const f = transposed ? { ...fused, kernel: swapped(fused.kernel, o, i) } : fused;
   const bytes = (a: Float32Array | Float64Array | Uint16Array, where: string) =>
     hostLittleEndian
@@ -89,6 +105,7 @@ export function fusedTensors(
   const w = tensor(weight, linear ? (transposed ? [cols, rows] : [rows, cols]) : source.plan.kernelShape);
   const b = tensor(bias, [o]);
   let made: (Uint8Array | undefined)[] = [];
+  const pool = source.output;
   const part = (k: 0 | 1, t: TensorProto): PendingData => ({
     byteLength: tensorByteLength(t.dims, dataType, `initializer '${t.name}'`),
     async bytes() {
@@ -97,6 +114,7 @@ export function fusedTensors(
       made[k] = undefined;
       return bytes;
     },
+    ...(k === 0 && pool !== undefined ? { done: (bytes: Uint8Array) => pool.reuse([bytes]) } : {}),
   });
   return { tensors: [w, b], pending: [part(0, w), part(1, b)] };
 }

@@ -9,6 +9,8 @@ export interface PendingData {
   readonly byteLength: number;
   /** Makes the bytes (exactly `byteLength` of them); the caller may keep them. */
   bytes(): Promise<Uint8Array>;
+  /** Told, when the caller knows it, that the bytes are no longer read by anyone: their memory may be filled again. */
+  done?(bytes: Uint8Array): void;
 }
 
 /** Tensors of a model whose `raw_data` is pending (the tensors themselves hold none). */

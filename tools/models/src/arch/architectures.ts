@@ -32,6 +32,12 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
         mobileOneArch(v, { name: n, ...size(o), naming: o.naming === "timm" ? "timm" : "apple" }),
     ]),
   ),
+  // Benchmark only (#14: memory flat as the model grows): RepVGG-B3's widths, stages 1-3 twice as deep (~2x its parameters; the same largest block).
+  "repvgg-b3-deep2": (name, o) =>
+    repvggArch(
+      { ...REPVGG_VARIANTS["repvgg-b3"], depths: [8, 12, 32, 1] },
+      { name, ...size(o), naming: o.naming ?? "official" },
+    ),
   "qarepvgg-a0": (name, o) => repvggArch(REPVGG_VARIANTS["repvgg-a0"], { name, ...size(o), quantAware: true }),
   "acnet-vgg": (name, o) => acnetArch({ name, ...size(o) }),
   "yolov7-repconv": (name, o) => yolov7RepconvArch({ name, ...size(o) }),
