@@ -9,9 +9,10 @@ const r = seededRandom(2323);
 const { constOf, bn, conv, pad } = nodeMakers(r);
 const C = 4;
 const add = (id: string, inputs: string[]) => node(id, { kind: "add" }, inputs);
+type ConvOp = Extract<NeutralOp, { kind: "conv" }>;
 /** A dense kh x kw conv with same pads. */
-const asym = ([kh, kw]: [number, number], extra: Partial<Extract<NeutralOp, { kind: "conv" }>> = {}): NeutralOp => ({
-  ...conv(C, C, 1, 0),
+const asym = ([kh, kw]: [number, number], extra: Partial<ConvOp> = {}): ConvOp => ({
+  ...(conv(C, C, 1, 0) as ConvOp),
   kernel: constOf(randomFloat32(r, C * C * kh * kw), [C, C, kh, kw]),
   padding: { kind: "explicit", pads: [kh >> 1, kw >> 1, kh >> 1, kw >> 1] },
   ...extra,
@@ -41,7 +42,7 @@ describe("matchBlocks with chains of convs", () => {
   });
 
   it("fuses RepNeXt's strided depthwise 1x5 -> 5x1 beside a strided 5x5 (strides (1, 2) then (2, 1))", async () => {
-    const dw = (k: [number, number], p: [number, number], s: [number, number]): NeutralOp => ({
+    const dw = (k: [number, number], p: [number, number], s: [number, number]): ConvOp => ({
       kind: "conv",
       kernel: constOf(randomFloat32(r, C * k[0] * k[1]), [C, 1, k[0], k[1]]),
       stride: s,
