@@ -85,8 +85,9 @@ export function lengthsToCheck(stages: readonly AxisStage[], known: number | und
 
 /**
  * The first frame whose positions are not all outside x on this axis:
- * `{ stage, side }` with `stage` the index (from 1) of the conv the frame is
- * in front of, or undefined when every frame is outside.
+ * `{ stage, side }` with `stage` the index in `stages` (from 0; never 0, the
+ * first conv's frame being x's own zero padding) of the conv the frame is in
+ * front of, or undefined when every frame is outside.
  */
 export function axisBorderFault(
   stages: readonly AxisStage[],
