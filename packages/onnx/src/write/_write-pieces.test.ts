@@ -52,7 +52,7 @@ describe("writePieces", () => {
     ]);
   });
 
-  it("never calls done for a sink that keeps its chunks (no flushed)", async () => {
+  it("leaves done uncalled for a sink that keeps its chunks (no flushed)", async () => {
     const chunks: Uint8Array[] = [];
     let done = 0;
     const sink: ByteSink = { write: (c) => Promise.resolve(void chunks.push(c)) };
