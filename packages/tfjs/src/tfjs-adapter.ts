@@ -4,7 +4,7 @@ import { streamShards } from "./codec/_stream-shards.js";
 import { unknownBlock } from "./write/_unknown-block.js";
 import { decodeTfjsModel } from "./codec/decode-tfjs-model.js";
 import { tfjsFormat } from "./detect-tfjs.js";
-import { encodeModelJson } from "./codec/encode-model-json.js";
+import { checkModelJson, encodeModelJson } from "./codec/encode-model-json.js";
 import { findTfjsBlocks, type TfjsCandidate } from "./view/find-tfjs-blocks.js";
 import { rewriteTfjsModel } from "./write/rewrite-tfjs-model.js";
 import { fusedEncodingNote, settledManifest } from "./write/_settled-manifest.js";
@@ -73,7 +73,7 @@ export const tfjsAdapter: FormatAdapter<TfjsModel> = {
     const { json, weights } = rewriteTfjsModel(model, fusions, { dtype });
     const layout = shardLayout(weights);
     // Checked before anything is written; encoded again once the fused weights' grids are known.
-    encodeModelJson({ ...json, weightsManifest: layout.manifest });
+    checkModelJson({ ...json, weightsManifest: layout.manifest });
     let bytesWritten = await streamShards(weights, layout, output);
     const { manifest, requantized } = settledManifest(layout, weights);
     const modelJson = encodeModelJson({ ...json, weightsManifest: manifest });

@@ -16,6 +16,15 @@ import type { TfjsModelJson } from "./model-json.js";
  *   that nothing is written that cannot be read back.
  */
 export function encodeModelJson(model: TfjsModelJson): Uint8Array {
+  checkModelJson(model);
+  return encodeUtf8(JSON.stringify(model));
+}
+
+/**
+ * Throws what {@link encodeModelJson} would throw for `model`, without
+ * encoding it (a writer checks the model it will write before writing anything).
+ */
+export function checkModelJson(model: TfjsModelJson): void {
   if (!isObject(model)) {
     throw new ReparamError("TFJS_NO_TOPOLOGY", "model to write is not an object", {
       where: "encodeModelJson model",
@@ -24,5 +33,4 @@ export function encodeModelJson(model: TfjsModelJson): Uint8Array {
     });
   }
   checkModel(model, "encodeModelJson model");
-  return encodeUtf8(JSON.stringify(model));
 }
