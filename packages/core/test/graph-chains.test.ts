@@ -83,7 +83,7 @@ describe("matchBlocks with chains of convs", () => {
     ]);
   });
 
-  it("still fuses the sum inside a tree whose chain it refuses (SEQUENTIAL_BORDER), as without chains", async () => {
+  it("fuses the sum inside a tree whose chain it refuses (SEQUENTIAL_BORDER) still, as without chains", async () => {
     const nodes = [
       node("t/33", conv(C, C, 3, 1), ["x"]),
       node("t/11", conv(C, C, 1, 0), ["x"]),

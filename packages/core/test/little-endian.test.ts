@@ -3,7 +3,7 @@ import { littleEndianArray } from "../src/shared/little-endian.js";
 
 /** A Uint8Array whose slice() is a view, as a Node Buffer's is. */
 class ViewSlice extends Uint8Array {
-  override slice(start?: number, end?: number): Uint8Array {
+  override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
     return this.subarray(start, end);
   }
 }
