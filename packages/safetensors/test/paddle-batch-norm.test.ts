@@ -46,3 +46,18 @@ describe("PP-LCNetV3's lab affine after the sum", () => {
     expect(report.fused.length).toBe(7);
   });
 });
+
+describe("PP-LCNetV3's reparam_conv in a checkpoint saved after rep()", () => {
+  it("is recomputed from the branches and lab, never read: the output is the same as without it", async () => {
+    const train = fixtureBytes(lcnet.safetensors.train);
+    const p = "blocks2.0.dw_conv.";
+    const repped = await editKeys(train, () => false, {
+      [`${p}reparam_conv.weight`]: `${p}conv_kxk.0.conv.weight`,
+      [`${p}reparam_conv.bias`]: `${p}conv_kxk.0.bn.bias`,
+    });
+    const a = await convertBytes(train);
+    const b = await convertBytes(repped);
+    expect(b.report.fused.length).toBe(lcnet.blocks);
+    expect(Buffer.from(b.bytes).equals(Buffer.from(a.bytes))).toBe(true);
+  });
+});

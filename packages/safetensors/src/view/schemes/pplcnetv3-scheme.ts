@@ -9,7 +9,9 @@ import { defineNamingScheme } from "./naming-scheme.js";
  * `reparam_conv`, as PaddleOCR's `rep()` names it; beyond `rep()`, which
  * keeps `lab`, the affine is folded in too (it is linear) and `lab.*`
  * dropped: the deploy module applies `reparam_conv` then its activation.
- * `act.lab` (inside the activation) stays. `lab.scale` marks the block.
+ * `act.lab` (inside the activation) stays. `lab.scale` marks the block. A
+ * checkpoint saved after `rep()` also carries `reparam_conv` beside the
+ * branches: it is recomputed from them, never read.
  */
 export const pplcnetv3Scheme = defineNamingScheme({
   name: "pplcnetv3",
@@ -22,5 +24,6 @@ export const pplcnetv3Scheme = defineNamingScheme({
   ],
   postAffine: "lab",
   markedBy: ["lab.scale"],
+  staleDeploy: true,
   genericRoots: ["identity", "lab"],
 });
