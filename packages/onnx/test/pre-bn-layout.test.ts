@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { ValueInfoProtoSchema } from "onnx-buf";
 import { describe, expect, it } from "vitest";
 import { decide, memoryInput } from "@reparam/core";
-import { decodeModel, encodeModel, onnxAdapter, type ModelProto } from "../src/index.js";
+import { decodeModel, encodeModel, onnxAdapter, tensorValues, type ModelProto } from "../src/index.js";
 import { familyCases, fixtureBytes } from "../../../tools/conformance/src/index.js";
 import { convert } from "./_convert.js";
 import { expectFixtureOutput } from "./_fixture-output.js";
@@ -24,6 +24,29 @@ describe("pre-BN sinking through layout ops in ONNX (nextvit_prebn)", () => {
     const inits = new Map(out.model.graph!.initializer.map((t) => [t.name, t.dims.map(Number)]));
     expect(inits.get("stages.0.1.e_mhsa.q.weight")).toEqual([96, 96]);
     expect(inits.get("stages.0.1.e_mhsa.k.bias")).toEqual([96]);
+  });
+
+  it("writes every Conv / MatMul / Add weight of the train graph as the deploy graph has it, bit for bit", async () => {
+    // The fixture's deploy weights are the analytic float64 fusion rounded once (README): so are ours.
+    const deploy = decodeModel(fixtureBytes(c.onnx.deploy));
+    const out = await convert(fixtureBytes(c.onnx.train));
+    const values = (m: ModelProto) => {
+      const inits = new Map(m.graph!.initializer.map((t) => [t.name, t]));
+      const byNode = new Map<string, number[][]>();
+      for (const n of m.graph!.node)
+        if (["Conv", "MatMul", "Add"].includes(n.opType))
+          byNode.set(
+            n.name,
+            n.input.flatMap((i) => (inits.has(i) ? [Array.from(tensorValues(inits.get(i)!).values, Number)] : [])),
+          );
+      return byNode;
+    };
+    const got = values(out.model);
+    const want = values(deploy);
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [name, v] of want) expect(got.get(name), name).toEqual(v);
+    const compared = [...want.values()].flat().reduce((a, v) => a + v.length, 0);
+    expect(compared).toBeGreaterThan(150_000); // every weight of the model, not a few
   });
 
   it("keeps both BatchNorms and all three Linears when one of the group is excluded, output unchanged", async () => {

@@ -27,8 +27,8 @@ import { topologicalOrder } from "../view/topological-order.js";
 import { bypassed, readingRenamed } from "./_bypass.js";
 import { tokenLinear, tokenLinearNodes } from "./_token-linear.js";
 
-/** Families of one conv folded with what follows it: the fused conv takes the conv's name. */
-const SINGLE_CONV: ReadonlySet<string> = new Set(["conv-bn", "conv-affine"]);
+/** Families of one conv folded with what follows or precedes it: the fused conv takes the conv's name. */
+const SINGLE_CONV: ReadonlySet<string> = new Set(["conv-bn", "conv-affine", "bn-conv"]);
 
 /** One block to replace: the matcher's match and where its fused conv comes from. */
 export interface Fusion {
@@ -183,7 +183,7 @@ export function applyFusions(
   const pending = new Map<TensorProto, PendingData>();
   for (const { match, source, keptKernel } of fusions) {
     const first = match.nodes.find((n) => n.op.kind === "conv")!;
-    // A one-conv fold (BN or a bias Add, a sunk pre-BN) keeps the conv's own name.
+    // A one-conv fold (a BN or a bias Add after it, a BN before it) keeps the conv's own name.
     const own = SINGLE_CONV.has(match.candidate.family) || match.bypass !== undefined;
     const single = own ? proto(first.id).name || first.id : undefined;
     const names = fusedNames(
