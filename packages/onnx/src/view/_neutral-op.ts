@@ -90,19 +90,41 @@ function batchNorm(node: NodeProto, ctx: OpContext): NodeReading | undefined {
   return { op: { kind: "batchnorm", gamma, beta, mean, variance, eps }, inputs: [x] };
 }
 
-/** [C] for a constant that broadcasts per channel of NCHW ([C,1,1], [1,C,1,1]), [1] for a scalar. */
-function perChannel(c: OnnxConstant): ConstRef | undefined {
+/**
+ * [C] for a constant that broadcasts per channel of the data (NCHW: [C,1,1],
+ * [1,C,1,1]; [N, C] data: [C], [1,C]), [1] for a scalar.
+ */
+function perChannel(c: OnnxConstant, dataRank: number | undefined): ConstRef | undefined {
   if (!isFloatType(c.dataType) || c.dims.length > 4) return undefined;
   if (c.dims.every((d) => d === 1)) return floatRef(c, [1]);
   const d = c.dims;
   const channels =
-    d.length === 3 && d[1] === 1 && d[2] === 1
-      ? d[0]
-      : d.length === 4 && d[0] === 1 && d[2] === 1 && d[3] === 1
-        ? d[1]
-        : undefined;
+    dataRank === 2
+      ? d.length === 1 || (d.length === 2 && d[0] === 1)
+        ? d[d.length - 1]
+        : undefined
+      : d.length === 3 && d[1] === 1 && d[2] === 1
+        ? d[0]
+        : d.length === 4 && d[0] === 1 && d[2] === 1 && d[3] === 1
+          ? d[1]
+          : undefined;
   return channels === undefined ? undefined : floatRef(c, [channels]);
 }
+
+/** The constant's values, when they are small enough to be in memory already and none is zero: a divisor. */
+function nonZero(c: OnnxConstant): boolean {
+  try {
+    return Array.from(c.read().values, Number).every((v) => v !== 0);
+  } catch {
+    return false;
+  }
+}
+
+/** `ref` with each value mapped (in float64). */
+const mapped = (ref: ConstRef, f: (v: number) => number): ConstRef => ({
+  shape: ref.shape,
+  values: async () => Float64Array.from(await ref.values(), f),
+});
 
 function arithmetic(node: NodeProto, ctx: OpContext): NodeReading | undefined {
   const data = node.input.filter((i) => !ctx.constants.has(i));
@@ -115,18 +137,25 @@ function arithmetic(node: NodeProto, ctx: OpContext): NodeReading | undefined {
   if (data.length === 2 && node.opType === "Add") return { op: { kind: "add" }, inputs: data };
   if (data.length === 2 && node.opType === "Sub") return { op: { kind: "sub" }, inputs: data };
   const k = node.input.find((i) => ctx.constants.has(i));
-  const ref = data.length === 1 && k !== undefined ? perChannel(ctx.constants.get(k)!) : undefined;
+  const ref = data.length === 1 && k !== undefined ? perChannel(ctx.constants.get(k)!, ctx.rank(data[0]!)) : undefined;
   if (ref === undefined) return undefined;
-  if (node.opType === "Sub") {
-    // x - c is x + (-c), exactly; c - x is not read (it would need a scale of -1 as well).
-    if (node.input[1] !== k) return undefined;
-    const negated: ConstRef = {
-      shape: ref.shape,
-      values: async () => Float64Array.from(await ref.values(), (v) => -v),
-    };
-    return { op: { kind: "affine", shift: negated }, inputs: data };
+  const constantFirst = node.input[0] === k;
+  switch (node.opType) {
+    case "Sub":
+      // x - c is x + (-c); c - x is (-1) x + c: both exact.
+      return constantFirst
+        ? { op: { kind: "affine", scale: mapped(ref, () => -1), shift: ref }, inputs: data }
+        : { op: { kind: "affine", shift: mapped(ref, (v) => -v) }, inputs: data };
+    case "Div":
+      // x / c as x * (1 / c), the reciprocal in float64 (one more rounding there, 2^-53 relative, before
+      // the fused weights' single rounding); c / x is not linear, nor is a division by zero.
+      if (constantFirst || !nonZero(ctx.constants.get(k!)!)) return undefined;
+      return { op: { kind: "affine", scale: mapped(ref, (v) => 1 / v) }, inputs: data };
+    case "Add":
+      return { op: { kind: "affine", shift: ref }, inputs: data };
+    default:
+      return { op: { kind: "affine", scale: ref }, inputs: data };
   }
-  return { op: node.opType === "Add" ? { kind: "affine", shift: ref } : { kind: "affine", scale: ref }, inputs: data };
 }
 
 function pad(node: NodeProto, ctx: OpContext): NodeReading | undefined {
@@ -177,8 +206,8 @@ function leakyRelu(node: NodeProto, ctx: OpContext): NodeReading | undefined {
 /**
  * Reads an ONNX node as core's neutral op: Conv (2-D, constant weights),
  * BatchNormalization (inference form), Add/Sum of data (a sum), Sub of
- * two data inputs (a difference), Add/Mul/Sub with one per-channel
- * constant (affine; x - c as x + (-c)), Gemm / MatMul over [N, C] with
+ * two data inputs (a difference), Add/Mul/Sub/Div with one per-channel
+ * constant (affine; x - c as x + (-c), c - x as -x + c, x / c as x (1/c)), Gemm / MatMul over [N, C] with
  * constant weights (a 1x1 conv marked `linear`), zero Pad of the spatial axes,
  * AveragePool counting pads in floor mode; then, for what none of these
  * takes, the ops pre-BN sinking follows (`layoutOp`: Reshape, Transpose,
@@ -201,6 +230,7 @@ function blockOp(node: NodeProto, ctx: OpContext): NodeReading | undefined {
     case "Sum":
     case "Sub":
     case "Mul":
+    case "Div":
       return arithmetic(node, ctx);
     case "Gemm":
     case "MatMul":
