@@ -1,3 +1,5 @@
+import { blockLeak } from "./block-leak.js";
+import { chainBlocks } from "./chain-blocks.js";
 import { refusal, type Refusal } from "../block/refusal.js";
 import { activationPairs } from "./across-activation.js";
 import { blockName } from "./block-name.js";
@@ -19,20 +21,6 @@ export interface MatchOptions {
    * several Linears or through layout ops are matched ({@link preBnBlocks}).
    */
   readonly bypass?: boolean;
-}
-
-/** Every tensor made inside the block must feed only the block (and not be a model output). */
-function leak(view: GraphView, nodes: readonly GraphNodeView[], last: GraphNodeView): string | undefined {
-  const inside = new Set(nodes);
-  for (const n of nodes) {
-    if (n === last) continue;
-    for (const t of n.outputs) {
-      if (view.isGraphOutput(t)) return `tensor '${t}' inside the block is a model output`;
-      const outside = view.consumers(t).find((c) => !inside.has(c));
-      if (outside !== undefined) return `tensor '${t}' inside the block is also used by '${outside.id}'`;
-    }
-  }
-  return undefined;
 }
 
 /** {@link chooseRoot} over the parses `use` keeps. */
@@ -91,7 +79,8 @@ function partBlocks(view: GraphView, subs: readonly SumTree[]): { tree: SumTree;
  * linear branches over one common input (with an optional BN chain after the
  * sum), then, when the writer can remove them (`options.bypass`),
  * BatchNorms before several convs or Linears or through layout ops
- * ({@link preBnBlocks}), then single convs with BN chains after or before
+ * ({@link preBnBlocks}), then chains of convs exact at their borders that do
+ * not cost more as one conv ({@link chainBlocks}), then single convs with BN chains after or before
  * them not inside a block ({@link singleConvBlocks}).
  *
  * Nothing that looks like a block is left silently. An Add tree looks like a
@@ -127,6 +116,7 @@ export async function matchBlocks(
   const refused: Refusal[] = [];
   const owner = new Map<GraphNodeView, string>(); // node -> the block (matched or refused) that holds it
   const hold = (nodes: readonly GraphNodeView[], name: string) => nodes.forEach((n) => owner.set(n, name));
+  const inRefused = new Set<GraphNodeView>(); // nodes of sums refused as a whole: no chain of them is taken apart either
   const trees = findSumTrees(view);
   for (let k = 0; k < trees.length; k++) {
     const tree = trees[k]!;
@@ -142,8 +132,10 @@ export async function matchBlocks(
       const roots = new Set(parts.map((p) => p.root));
       const related = tree.leaves.some((l) => !inParts.has(l) && reaches(view, l, roots));
       const not = parts.length === 0 || related ? explainSum(view, tree, leafParses) : undefined;
-      if (not !== undefined)
+      if (not !== undefined) {
         refused.push(refusal(blockName(tree.nodes.map((n) => n.id)), not.reason, not.message, tree.output));
+        for (const n of leafParses.flat().flatMap(parseNodes)) inRefused.add(n);
+      }
       continue;
     }
     const { chain: post, output } = followingAffines(view, tree.output);
@@ -155,6 +147,7 @@ export async function matchBlocks(
     // (as they are found when no chain is read), and the chain's convs+BNs still fold on their own.
     const refuse = (r: Refusal) => {
       refused.push(r);
+      for (const n of nodes) inRefused.add(n);
       if (chain !== undefined)
         trees.splice(k + 1, 0, ...partBlocks(view, childSumTrees(view, tree)).map((p) => p.tree));
       else hold(nodes, name); // its conv+BN pairs would be refused again for the same reason: say it once
@@ -166,7 +159,7 @@ export async function matchBlocks(
       );
       continue;
     }
-    const why = leak(view, nodes, post[post.length - 1] ?? tree.nodes[tree.nodes.length - 1]!);
+    const why = blockLeak(view, nodes, post[post.length - 1] ?? tree.nodes[tree.nodes.length - 1]!);
     if (why !== undefined) {
       if (chain === undefined) refused.push(refusal(name, "SHARED_INTERMEDIATE", why, output));
       else refuse(refusal(name, "SHARED_INTERMEDIATE", why, output));
@@ -188,6 +181,7 @@ export async function matchBlocks(
     matches.push(...sunk.matches);
     refused.push(...sunk.refused);
   }
+  matches.push(...(await chainBlocks(view, (n) => owner.has(n) || inRefused.has(n), hold)));
   const single = await singleConvBlocks(view, (n) => owner.has(n), hold);
   matches.push(...single.matches);
   refused.push(...single.refused, ...activationPairs(view));

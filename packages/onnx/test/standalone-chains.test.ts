@@ -1,0 +1,72 @@
+// Chains of convs outside any sum: collapsed into one conv when exact at the borders and no
+// more costly per output position than the chain; left as they are otherwise (no refusal: the
+// graph never declared them one block).
+import { seededRandom } from "@reparam/test-utils";
+import { describe, expect, it } from "vitest";
+import { buildModel, encodeModel, intAttr, intsAttr, type InitializerSpec, type NodeSpec } from "../src/index.js";
+import { convWeights, inputData } from "./_blocks.js";
+import { convert, opTypes, relativeError, run } from "./_convert.js";
+
+const rand = seededRandom(4747);
+const c = 6;
+
+const conv = (name: string, x: string, w: string, out: string, p = 0, group = 1, b?: string): NodeSpec => ({
+  op: "Conv",
+  name,
+  inputs: b === undefined ? [x, w] : [x, w, b],
+  outputs: [out],
+  attrs: { pads: intsAttr([p, p, p, p]), group: intAttr(group) },
+});
+
+/** Converts, runs both on 7x6 and 5x9 inputs (borders included), returns the conversion. */
+async function check(nodes: NodeSpec[], initializers: InitializerSpec[]) {
+  const bytes = encodeModel(
+    buildModel({
+      opset: 13,
+      inputs: [{ name: "x", dims: [1, c, "h", "w"] }],
+      outputs: [{ name: "y" }],
+      nodes,
+      initializers,
+    }),
+  );
+  const out = await convert(bytes);
+  for (const [h, w] of [
+    [7, 6],
+    [5, 9],
+  ] as const) {
+    const feeds = { x: { data: inputData(rand, c * h * w), dims: [1, c, h, w] } };
+    // Tolerance: float32 storage of float64-fused weights, against float32 runs of the chain: 1e-5 x max|y|.
+    expect(relativeError(await run(out.bytes, feeds), await run(bytes, feeds))).toBeLessThanOrEqual(1e-5);
+  }
+  return out;
+}
+
+describe("chains of convs outside a sum, through the ONNX adapter", () => {
+  it("collapses a padded 3x3 followed by a biased 1x1 into one conv (conv-chain)", async () => {
+    const out = await check(
+      [conv("/a/Conv", "x", "a.weight", "t", 1, 1, "a.bias"), conv("/b/Conv", "t", "b.weight", "y", 0, 1, "b.bias")],
+      [...convWeights(rand, "a", c, c, 3, 3, true), ...convWeights(rand, "b", c, c, 1, 1, true)],
+    );
+    expect(opTypes(out.model)).toEqual(["Conv"]);
+    expect(out.report.fused.map((f) => f.family)).toEqual(["conv-chain"]);
+  });
+
+  it("keeps a depthwise 7x7 and a 1x1: one dense 7x7 would be exact but cost more", async () => {
+    const out = await check(
+      [conv("/dw/Conv", "x", "dw.weight", "t", 3, c), conv("/pw/Conv", "t", "pw.weight", "y", 0, 1, "pw.bias")],
+      [...convWeights(rand, "dw", c, 1, 7, 7), ...convWeights(rand, "pw", c, c, 1, 1, true)],
+    );
+    expect(opTypes(out.model)).toEqual(["Conv", "Conv"]);
+    expect(out.report.fused).toEqual([]);
+    expect(out.report.refused).toEqual([]);
+  });
+
+  it("keeps a biased 1x1 before a zero-padded 3x3 (its border would miss the bias) without a refusal", async () => {
+    const out = await check(
+      [conv("/a/Conv", "x", "a.weight", "t", 0, 1, "a.bias"), conv("/b/Conv", "t", "b.weight", "y", 1, 1, "b.bias")],
+      [...convWeights(rand, "a", c, c, 1, 1, true), ...convWeights(rand, "b", c, c, 3, 3, true)],
+    );
+    expect(opTypes(out.model)).toEqual(["Conv", "Conv"]);
+    expect(out.report.refused).toEqual([]);
+  });
+});
