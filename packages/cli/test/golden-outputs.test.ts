@@ -66,8 +66,8 @@ describe("conversion outputs", () => {
     expect(got).toEqual(golden);
   });
 
-  // minWork 0: every block of two output channels or more is fused half on the worker thread.
-  const parallel = parallelFuser({ minWork: 0 });
+  // minWork 0, minIntensity 0: every block of two output channels or more is fused half on the worker thread.
+  const parallel = parallelFuser({ minWork: 0, minIntensity: 0 });
   afterAll(() => parallel.close());
 
   it("keeps the same bytes when every block is fused half on a worker thread (--threads 2)", async () => {

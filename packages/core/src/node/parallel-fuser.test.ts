@@ -7,13 +7,17 @@ import { blockRows } from "../engine/block-rows.js";
 import { type FusedDtype, fuseTo } from "../engine/fuse-to.js";
 import { parallelFuser } from "./parallel-fuser.js";
 
-// minWork 0: every block of two rows or more is split between this thread and the worker;
+// minWork 0, minIntensity 0: every block of two rows or more is split between this thread and the worker;
 // chunkBytes 1: one output channel per chunk, this thread and the worker taking turns.
-const parallel = parallelFuser({ minWork: 0 });
-const chunked = parallelFuser({ minWork: 0, chunkBytes: 1 });
+const parallel = parallelFuser({ minWork: 0, minIntensity: 0 });
+const chunked = parallelFuser({ minWork: 0, minIntensity: 0, chunkBytes: 1 });
+// Only blocks with many multiply-adds per kernel value go to the worker: DBB's composition does about
+// (M + 2) / 2 per value (7 at these 12 channels, about 100 at DBB-A0's 192), RepVGG's sums 1-3.
+const byIntensity = parallelFuser({ minWork: 0, minIntensity: 4 });
 afterAll(async () => {
   await parallel.close();
   await chunked.close();
+  await byIntensity.close();
 });
 
 const planOf = (block: Block) => {
@@ -94,6 +98,23 @@ describe("parallelFuser", () => {
       expect(bytes(got.bias).equals(bytes(want.bias))).toBe(true);
     },
   );
+
+  it("keeps memory-bound blocks (RepVGG's sums) on this thread and splits DBB's composition, same bytes", () => {
+    const split = blocks(17).map((block) => {
+      const plan = planOf(block);
+      const before = byIntensity.workerRows;
+      const got = byIntensity.fuse(block, plan, { dtype: "f32" });
+      expect(bytes(got.kernel).equals(bytes(fuseTo(block, plan, { dtype: "f32" }).kernel))).toBe(true);
+      return [block.name, byIntensity.workerRows > before];
+    });
+    expect(Object.fromEntries(split)).toEqual({
+      repvgg: false,
+      qarepvgg: false,
+      dbb: true,
+      grouped: false,
+      "pre-bn": false,
+    });
+  });
 
   it("fuses a window of rows into given storage as fuseTo does", () => {
     const block = blocks(11)[2]!;

@@ -10,6 +10,15 @@ import { pack, SharedArena } from "./_shared-arena.js";
 export interface ParallelFuserOptions {
   /** Blocks with less work than this (multiply-adds, about) are fused on the calling thread alone. Default 2^20. */
   readonly minWork?: number;
+  /**
+   * Blocks with fewer multiply-adds per value of their row kernels than this
+   * are fused on the calling thread alone (default 8): such fusion is bound
+   * by memory, not arithmetic (RepVGG's conv + BN sums: about 1 per value),
+   * and copying rows to the worker and back costs more than it saves
+   * (RepVGG-B3 safetensors: fuse 0.56-0.63 s on one thread, 0.70-0.75 s on
+   * two); DBB's 1x1 -> kxk composition does about M per value.
+   */
+  readonly minIntensity?: number;
   /** About how many bytes of kernel rows one chunk of work holds (default 4 MiB): what the shared buffers hold. */
   readonly chunkBytes?: number;
   /** The worker script (`fuse-worker.js` beside this module by default; a bundler that moves it says where). */
@@ -30,6 +39,16 @@ function work(block: Block, plan: FusePlan, rows: number): number {
   const [, iPer, kh, kw] = plan.kernelShape;
   const perBranch = block.branches.map((b) => (b.kind === "sequential" ? b.second.kernel.shape[1] : 1));
   return rows * iPer * kh * kw * perBranch.reduce((a, b) => a + b, 0);
+}
+
+/** Values of the block's row kernels per output channel (what a chunk copies to the worker). */
+function rowValues(block: Block): number {
+  let n = 0;
+  for (const b of block.branches) {
+    const k = b.kind === "conv" ? b.kernel : b.kind === "sequential" ? b.second.kernel : undefined;
+    if (k !== undefined) n += k.shape[1] * k.shape[2] * k.shape[3];
+  }
+  return Math.max(1, n);
 }
 
 const align8 = (n: number) => (n + 7) & ~7;
@@ -72,10 +91,12 @@ function defaultWorker(): Worker {
  * `FuseWindow`), so the bytes are the same. Inputs and outputs go through
  * two small shared buffers reused from chunk to chunk: memory does not grow
  * with the block. Blocks fused in HWIO order and small blocks stay on this
- * thread.
+ * thread, and so do blocks bound by memory rather than arithmetic
+ * (`minIntensity`).
  */
 export function parallelFuser(options: ParallelFuserOptions = {}): ParallelFuser {
   const minWork = options.minWork ?? 2 ** 20;
+  const minIntensity = options.minIntensity ?? 8;
   const chunkBytes = options.chunkBytes ?? 4 << 20;
   const input = new SharedArena();
   const output = new SharedArena();
@@ -116,7 +137,9 @@ export function parallelFuser(options: ParallelFuserOptions = {}): ParallelFuser
     const [o, iPer, kh, kw] = plan.kernelShape;
     const from = target.window?.from ?? 0;
     const to = target.window?.to ?? o;
-    if (broken || target.hwio === true || to - from < 2 || work(block, plan, to - from) < minWork)
+    const w = work(block, plan, to - from);
+    const intensity = w / ((to - from) * rowValues(block));
+    if (broken || target.hwio === true || to - from < 2 || w < minWork || intensity < minIntensity)
       return fuseTo(block, plan, target);
     const per = iPer * kh * kw;
     const storage = storageOf(target.dtype);
