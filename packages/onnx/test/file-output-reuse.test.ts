@@ -20,7 +20,9 @@ describe("ONNX output through a file", () => {
       await reparameterize(onnxAdapter, memoryInput("m.onnx", bytes), inMemory);
       const dir = mkdtempSync(join(tmpdir(), "reparam-onnx-reuse-"));
       await reparameterize(onnxAdapter, memoryInput("m.onnx", bytes), fileOutput(join(dir, "m.onnx")));
-      expect(Buffer.compare(readFileSync(join(dir, "m.onnx")), Buffer.from(inMemory.files.get("m.onnx")!)), name).toBe(0);
+      expect(Buffer.compare(readFileSync(join(dir, "m.onnx")), Buffer.from(inMemory.files.get("m.onnx")!)), name).toBe(
+        0,
+      );
     },
   );
 });

@@ -63,8 +63,7 @@ function float16Table(): Float32Array {
     const sign = (b & 0x8000) << 16;
     const field = (b >> 10) & 0x1f;
     const frac = b & 0x3ff;
-    if (field === 0)
-      t[b] = (sign === 0 ? frac : -frac) * 5.960464477539063e-8; // 2^-24
+    if (field === 0) t[b] = (sign === 0 ? frac : -frac) * 2 ** -24;
     else if (field === 0x1f && frac !== 0) t[b] = Number.NaN;
     else bits[b] = (sign | ((field === 0x1f ? 0xff : field + 112) << 23) | (frac << 13)) >>> 0;
   }
