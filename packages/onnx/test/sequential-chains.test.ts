@@ -2,9 +2,10 @@
 // initializers: collapsed when their borders are exact, refused (SEQUENTIAL_BORDER) when not.
 import { randomFloat32, seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
-import { buildModel, encodeModel, intAttr, intsAttr, type InitializerSpec, type NodeSpec } from "../src/index.js";
-import { bn, convWeights, inputData } from "./_blocks.js";
-import { convert, opTypes, relativeError, run } from "./_convert.js";
+import type { InitializerSpec, NodeSpec } from "../src/index.js";
+import { bn, convWeights } from "./_blocks.js";
+import { opTypes } from "./_convert.js";
+import { checkGraph, convNode } from "./_conv-graphs.js";
 
 const rand = seededRandom(2323);
 const c = 4;
@@ -15,36 +16,8 @@ const pads = (name: string, p: number): InitializerSpec => ({
   data: BigInt64Array.from([0, 0, p, p, 0, 0, p, p].map(BigInt)),
   type: "int64",
 });
-const conv = (name: string, x: string, w: string, out: string, p = 0, group = 1, b?: string): NodeSpec => ({
-  op: "Conv",
-  name,
-  inputs: b === undefined ? [x, w] : [x, w, b],
-  outputs: [out],
-  attrs: { pads: intsAttr([p, p, p, p]), group: intAttr(group) },
-});
-
-/** Converts, runs both on 7x6 and 5x9 inputs (borders included), returns the conversion. */
-async function check(nodes: NodeSpec[], initializers: InitializerSpec[]) {
-  const bytes = encodeModel(
-    buildModel({
-      opset: 13,
-      inputs: [{ name: "x", dims: [1, c, "h", "w"] }],
-      outputs: [{ name: "y" }],
-      nodes,
-      initializers,
-    }),
-  );
-  const out = await convert(bytes);
-  for (const [h, w] of [
-    [7, 6],
-    [5, 9],
-  ] as const) {
-    const feeds = { x: { data: inputData(rand, c * h * w), dims: [1, c, h, w] } };
-    // Tolerance: float32 storage of float64-fused weights, against float32 runs of the chain: 1e-5 x max|y|.
-    expect(relativeError(await run(out.bytes, feeds), await run(bytes, feeds))).toBeLessThanOrEqual(1e-5);
-  }
-  return out;
-}
+const conv = convNode;
+const check = (nodes: NodeSpec[], initializers: InitializerSpec[]) => checkGraph(nodes, initializers, c, rand);
 
 describe("chains of convs in a sum, through the ONNX adapter", () => {
   it("collapses ECBSR's 1x1 -> Pad -> + b0 -> depthwise 3x3 beside a 3x3 into one conv", async () => {
