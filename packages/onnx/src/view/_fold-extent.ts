@@ -9,7 +9,7 @@ import {
   clampedInts,
   foldCount,
   foldedOf,
-  gatherIndices,
+  gatherPlan,
   intList,
   isFoldFloat,
   normAxis,
@@ -70,17 +70,7 @@ export const planSlice: FoldPlanner = (node, ins, opset) => {
   }
   if (foldCount(dims) === undefined) return undefined;
   const st = stridesOf(x.dims);
-  return {
-    dims,
-    dataType: x.dataType,
-    reads: [0],
-    run: ([v]) =>
-      remap(
-        v!,
-        dims,
-        gatherIndices(dims, (idx) => idx.reduce((f, j, a) => f + (begin[a]! + j * step[a]!) * st[a]!, 0)),
-      ),
-  };
+  return gatherPlan(x, dims, (idx) => idx.reduce((f, j, a) => f + (begin[a]! + j * step[a]!) * st[a]!, 0));
 };
 
 /** Pad in `constant` mode (pads may be negative: a crop); opset 2-10 attributes, 11+ inputs, 18+ `axes`. */
@@ -116,26 +106,20 @@ export const planPad: FoldPlanner = (node, ins, opset) => {
   const dims = x.dims.map((d, a) => d + p[a]! + p[a + rank]!);
   if (dims.some((d) => d < 0) || foldCount(dims) === undefined) return undefined;
   const st = stridesOf(x.dims);
-  return {
+  return gatherPlan(
+    x,
     dims,
-    dataType: x.dataType,
-    reads: [0],
-    run: ([v]) =>
-      remap(
-        v!,
-        dims,
-        gatherIndices(dims, (idx) => {
-          let f = 0;
-          for (let a = 0; a < rank; a++) {
-            const j = idx[a]! - p[a]!;
-            if (j < 0 || j >= x.dims[a]!) return -1;
-            f += j * st[a]!;
-          }
-          return f;
-        }),
-        fill,
-      ),
-  };
+    (idx) => {
+      let f = 0;
+      for (let a = 0; a < rank; a++) {
+        const j = idx[a]! - p[a]!;
+        if (j < 0 || j >= x.dims[a]!) return -1;
+        f += j * st[a]!;
+      }
+      return f;
+    },
+    fill,
+  );
 };
 
 /** Expand: broadcasts the input with a constant shape (either may have the larger dims). */

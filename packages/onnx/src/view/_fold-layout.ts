@@ -6,10 +6,9 @@ import {
   type FoldPlanner,
   type Folded,
   foldCount,
-  gatherIndices,
+  gatherPlan,
   intList,
   normAxis,
-  remap,
   stridesOf,
   tryRead,
 } from "./_fold-tensor.js";
@@ -90,17 +89,7 @@ export const planTranspose: FoldPlanner = (node, [x]) => {
   const dims = perm.map((p) => x.dims[p]!);
   if (foldCount(dims) === undefined) return undefined;
   const s = stridesOf(x.dims);
-  return {
-    dims,
-    dataType: x.dataType,
-    reads: [0],
-    run: ([v]) =>
-      remap(
-        v!,
-        dims,
-        gatherIndices(dims, (idx) => perm.reduce((f, p, a) => f + idx[a]! * s[p]!, 0)),
-      ),
-  };
+  return gatherPlan(x, dims, (idx) => perm.reduce((f, p, a) => f + idx[a]! * s[p]!, 0));
 };
 
 /** Concat along `axis` of inputs of one type and rank, equal elsewhere. */
@@ -156,25 +145,15 @@ export const planGather: FoldPlanner = (node, [x, indicesIn]) => {
   const s = stridesOf(x.dims);
   const q = ind.dims.length;
   const is = stridesOf(ind.dims);
-  return {
-    dims,
-    dataType: x.dataType,
-    reads: [0],
-    run: ([v]) =>
-      remap(
-        v!,
-        dims,
-        gatherIndices(dims, (idx) => {
-          let f = 0;
-          for (let a = 0; a < axis; a++) f += idx[a]! * s[a]!;
-          let k = 0;
-          for (let a = 0; a < q; a++) k += idx[axis + a]! * is[a]!;
-          f += indices[k]! * s[axis]!;
-          for (let a = axis + 1; a < x.dims.length; a++) f += idx[a + q - 1]! * s[a]!;
-          return f;
-        }),
-      ),
-  };
+  return gatherPlan(x, dims, (idx) => {
+    let f = 0;
+    for (let a = 0; a < axis; a++) f += idx[a]! * s[a]!;
+    let k = 0;
+    for (let a = 0; a < q; a++) k += idx[axis + a]! * is[a]!;
+    f += indices[k]! * s[axis]!;
+    for (let a = axis + 1; a < x.dims.length; a++) f += idx[a + q - 1]! * s[a]!;
+    return f;
+  });
 };
 
 /** Shape (with opset 15's `start` / `end`) of a value whose dims are all known. */

@@ -110,6 +110,25 @@ export function remap(src: Folded, dims: readonly number[], map: ArrayLike<numbe
   return { dims, dataType: src.dataType, values };
 }
 
+/**
+ * The plan of an op that only moves the elements of its first input (Slice,
+ * Pad, Transpose, Gather's data): output element i of `dims` is input element
+ * `source(index of i)`, or `fill` where that is -1.
+ */
+export function gatherPlan(
+  x: FoldInput,
+  dims: readonly number[],
+  source: (index: readonly number[]) => number,
+  fill = 0,
+): FoldPlan {
+  return {
+    dims,
+    dataType: x.dataType,
+    reads: [0],
+    run: ([v]) => remap(v!, dims, gatherIndices(dims, source), fill),
+  };
+}
+
 /** Numpy (multidirectional) broadcast of two shapes, or undefined when they do not broadcast. */
 export function broadcastDims(a: readonly number[], b: readonly number[]): number[] | undefined {
   const rank = Math.max(a.length, b.length);
