@@ -1,3 +1,4 @@
+import { isAffine } from "./affine-nodes.js";
 import { refusal, type Refusal } from "../block/refusal.js";
 import { blockName } from "./block-name.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
@@ -15,9 +16,6 @@ const isPlain1x1 = (n: GraphNodeView | undefined): n is Conv =>
   n.op.stride[0] === 1 &&
   n.op.stride[1] === 1 &&
   (n.op.padding.kind !== "explicit" || n.op.padding.pads.every((v) => v === 0));
-
-const isAffine = (n: GraphNodeView | undefined): n is GraphNodeView =>
-  n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
 
 /** True when `t` is read by `n` alone and is no model output. */
 const onlyFor = (view: GraphView, t: string, n: GraphNodeView) =>

@@ -1,9 +1,9 @@
+import { type AffineNode, affinesBefore } from "./affine-nodes.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
 import { type ChainParse, chainNodes, parseChains } from "./parse-chain.js";
 
 type NodeOf<K extends string> = GraphNodeView & { readonly op: Extract<GraphNodeView["op"], { kind: K }> };
-/** A BatchNorm or constant affine node. */
-export type AffineNode = NodeOf<"batchnorm"> | NodeOf<"affine">;
+export type { AffineNode } from "./affine-nodes.js";
 
 /** One way to read a leaf of a sum as a linear branch over `root`. */
 export type BranchParse =
@@ -40,21 +40,8 @@ export type BranchParse =
   /** conv_n(... conv_1([Pad] X)) with BN / affine / Pad nodes between: any chain of convs (see parse-chain.ts). */
   | ChainParse;
 
-const isAffine = (n: GraphNodeView | undefined): n is AffineNode =>
-  n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
 const is = <K extends GraphNodeView["op"]["kind"]>(n: GraphNodeView | undefined, k: K): n is NodeOf<K> =>
   n !== undefined && n.op.kind === k && n.inputs.length === 1;
-
-/** Follows BN/affine nodes backwards from `t`; returns them in application order and the tensor they start from. */
-function affineChain(view: GraphView, t: string): { start: string; chain: AffineNode[] } {
-  const chain: AffineNode[] = [];
-  let cur = t;
-  for (let p = view.producer(cur); isAffine(p); p = view.producer(cur)) {
-    chain.unshift(p);
-    cur = p.inputs[0]!;
-  }
-  return { start: cur, chain };
-}
 
 /** An optional zero Pad in front of `t`: returns it and the tensor it pads. */
 function optionalPad(view: GraphView, t: string): { pad?: NodeOf<"pad">; input: string } {
@@ -84,9 +71,9 @@ function sequentialParse(
   second: NodeOf<"conv"> | NodeOf<"avgpool">,
   after: readonly AffineNode[],
 ): BranchParse | undefined {
-  const { start: padded, chain: outer } = affineChain(view, second.inputs[0]!);
+  const { start: padded, chain: outer } = affinesBefore(view, second.inputs[0]!);
   const { pad, input } = optionalPad(view, padded);
-  const inner = pad === undefined ? { start: padded, chain: outer } : affineChain(view, input);
+  const inner = pad === undefined ? { start: padded, chain: outer } : affinesBefore(view, input);
   const first = view.producer(inner.start);
   if (!isPlain1x1(first)) return undefined;
   // DBB's form shares its groups between the convs; other chains are read as chains.
@@ -119,7 +106,7 @@ function sequentialParse(
  * whether the padding is exact come later.
  */
 export function parseBranch(view: GraphView, leaf: string): BranchParse[] {
-  const { start, chain: after } = affineChain(view, leaf);
+  const { start, chain: after } = affinesBefore(view, leaf);
   const parses: BranchParse[] = [{ kind: "identity", root: start, after }];
   const p = view.producer(start);
   if (is(p, "conv")) {

@@ -1,7 +1,7 @@
+import { type AffineNode, affinesBefore } from "./affine-nodes.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
 
 type NodeOf<K extends string> = GraphNodeView & { readonly op: Extract<GraphNodeView["op"], { kind: K }> };
-type AffineNode = NodeOf<"batchnorm"> | NodeOf<"affine">;
 
 /** One conv of a chain and what lies between it and the conv before it. */
 export interface ChainLink {
@@ -28,22 +28,10 @@ export interface ChainParse {
 /** Chains longer than this are not looked for (each one is composed on loading). */
 const MAX_LINKS = 8;
 
-const isAffine = (n: GraphNodeView | undefined): n is AffineNode =>
-  n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
 const isConv = (n: GraphNodeView | undefined): n is NodeOf<"conv"> =>
   n !== undefined && n.op.kind === "conv" && n.inputs.length === 1 && n.op.linear !== true;
 const isPad = (n: GraphNodeView | undefined): n is NodeOf<"pad"> =>
   n !== undefined && n.op.kind === "pad" && n.inputs.length === 1;
-
-function affinesBefore(view: GraphView, t: string): { start: string; chain: AffineNode[] } {
-  const chain: AffineNode[] = [];
-  let cur = t;
-  for (let p = view.producer(cur); isAffine(p); p = view.producer(cur)) {
-    chain.unshift(p);
-    cur = p.inputs[0]!;
-  }
-  return { start: cur, chain };
-}
 
 /** What feeds `conv`: [A2] [Pad] [A1] and the tensor before them. */
 function feed(view: GraphView, conv: NodeOf<"conv">): { link: ChainLink; from: string } {

@@ -2,14 +2,12 @@ import { refusal, type Refusal } from "../block/refusal.js";
 import { blockName } from "./block-name.js";
 import type { GraphNodeView, GraphView, NeutralOp } from "./graph-view.js";
 import { makeMatch, type GraphBlockMatch } from "./make-match.js";
-import type { AffineNode, BranchParse } from "./parse-branch.js";
+import { type AffineNode, isAffine } from "./affine-nodes.js";
+import type { BranchParse } from "./parse-branch.js";
 import { preBnRegion, type BatchNormNode, type PreBnLeaf } from "./pre-bn-region.js";
 import { followingAffines } from "./single-conv-blocks.js";
 
 type ConvNode = Extract<BranchParse, { kind: "conv" }>["conv"];
-
-const isAffine = (n: GraphNodeView | undefined): n is AffineNode =>
-  n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
 
 /**
  * True when `bn` is another matcher's: the BN after a conv whose output

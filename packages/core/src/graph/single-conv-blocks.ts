@@ -3,12 +3,10 @@ import { blockName } from "./block-name.js";
 import { parseChannels } from "./branch-layout.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
 import { makeMatch, type GraphBlockMatch } from "./make-match.js";
-import type { AffineNode, BranchParse } from "./parse-branch.js";
+import { type AffineNode, isAffine } from "./affine-nodes.js";
+import type { BranchParse } from "./parse-branch.js";
 
 type ConvNode = Extract<BranchParse, { kind: "conv" }>["conv"];
-
-const isAffine = (n: GraphNodeView | undefined): n is AffineNode =>
-  n !== undefined && (n.op.kind === "batchnorm" || n.op.kind === "affine") && n.inputs.length === 1;
 
 /** BN / affine nodes that alone consume `t` (and what they finally produce). */
 export function followingAffines(view: GraphView, t: string): { chain: AffineNode[]; output: string } {
