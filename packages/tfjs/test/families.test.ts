@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { convertAndRun, opsOf } from "./convert.js";
 import { dirFiles } from "./fixtures.js";
+import { nhwcFixture } from "./_nhwc-fixture.js";
 
 const TOOLS = new URL("../../../tools/", import.meta.url).pathname;
 const FAMILIES = join(TOOLS, "conformance/fixtures/families");
@@ -26,19 +27,7 @@ interface FamilyCase {
 
 const { cases } = JSON.parse(readFileSync(join(FAMILIES, "manifest.json"), "utf8")) as { cases: FamilyCase[] };
 
-/** A fixture's NCHW float32 file as NHWC (2-D `[N, F]` as it is). */
-function nhwc(file: string, shape: readonly number[]): { data: Float32Array; shape: number[] } {
-  const b = readFileSync(join(FAMILIES, file));
-  const v = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  if (shape.length !== 4) return { data: v, shape: [...shape] };
-  const [n, c, h, w] = shape as [number, number, number, number];
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const [x, y, ch, b0] = [i % w, Math.floor(i / w) % h, Math.floor(i / (w * h)) % c, Math.floor(i / (w * h * c))];
-    out[((b0 * h + y) * w + x) * c + ch] = v[i]!;
-  }
-  return { data: out, shape: [n, h, w, c] };
-}
+const nhwc = (file: string, shape: readonly number[]) => nhwcFixture(FAMILIES, file, shape);
 
 const LINEAR_OPS = new Set([
   "Conv2D",

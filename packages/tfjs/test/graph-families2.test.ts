@@ -11,6 +11,7 @@ import type { GraphDefJson, TfjsModelJson } from "../src/index.js";
 import { convertAndRun, opsOf } from "./convert.js";
 import { dirFiles } from "./fixtures.js";
 import { maxRelDiff, runTfjsModel } from "./run-model.js";
+import { nhwcFixture } from "./_nhwc-fixture.js";
 
 const TOOLS = new URL("../../../tools/", import.meta.url).pathname;
 const FAMILIES2 = join(TOOLS, "conformance/fixtures/families2");
@@ -29,18 +30,7 @@ interface Family2Case {
 const { cases } = JSON.parse(readFileSync(join(FAMILIES2, "manifest.json"), "utf8")) as { cases: Family2Case[] };
 const written = cases.filter((c) => existsSync(join(TFJS, c.name, "graph/model.json")));
 
-/** A fixture's NCHW float32 file as NHWC. */
-function nhwc(file: string, shape: readonly number[]): { data: Float32Array; shape: number[] } {
-  const b = readFileSync(join(FAMILIES2, file));
-  const v = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  const [n, c, h, w] = shape as [number, number, number, number];
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const [x, y, ch, b0] = [i % w, Math.floor(i / w) % h, Math.floor(i / (w * h)) % c, Math.floor(i / (w * h * c))];
-    out[((b0 * h + y) * w + x) * c + ch] = v[i]!;
-  }
-  return { data: out, shape: [n, h, w, c] };
-}
+const nhwc = (file: string, shape: readonly number[]) => nhwcFixture(FAMILIES2, file, shape);
 
 const LINEAR_OPS = new Set([
   "Conv2D",

@@ -1,12 +1,4 @@
-/// <reference types="node" />
-// #23's long-tail families that plain Keras layers compute (tools/conformance/fixtures/families2), as TF.js layers
-// models written in memory by tools/models (familyLayers on each case's net, every BN its own BatchNormalization layer
-// with the upstream train values; not committed, see fixtures/families2-tfjs/README.md). The original and the
-// converted model (TF.js cpu) compute the fixture's output.bin (NHWC) within 1e-5 of max |output|; the families that
-// collapse keep exactly the deploy form's conv count and no BatchNormalization; refuse_vanillanet keeps its 12 convs,
-// each BN folded into its own conv.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+
 import { collectSink } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { emitFamilyTfjs } from "../../../tools/models/src/families/emit-family-tfjs.js";
@@ -21,24 +13,14 @@ import {
 import { memoryFiles } from "../src/index.js";
 import { convertAndRun, opsOf } from "./convert.js";
 import { maxRelDiff, runTfjsModel } from "./run-model.js";
+import { nhwcFixture } from "./_nhwc-fixture.js";
 
 const TOLERANCE = 1e-5;
 const cases = (await families2Cases()).filter((c) => FAMILIES2_LAYERS.includes(c.name)) as (Family2Case & {
   expect_onnx: { conv_gemm_matmul: number; batchnorm: number };
 })[];
 
-/** A fixture's NCHW float32 file as NHWC. */
-function nhwc(file: string, shape: readonly number[]): { data: Float32Array; shape: number[] } {
-  const b = readFileSync(join(FAMILIES2_DIR, file));
-  const v = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  const [n, c, h, w] = shape as [number, number, number, number];
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const [x, y, ch, b0] = [i % w, Math.floor(i / w) % h, Math.floor(i / (w * h)) % c, Math.floor(i / (w * h * c))];
-    out[((b0 * h + y) * w + x) * c + ch] = v[i]!;
-  }
-  return { data: out, shape: [n, h, w, c] };
-}
+const nhwc = (file: string, shape: readonly number[]) => nhwcFixture(FAMILIES2_DIR, file, shape);
 
 /** The layers model of a case, in memory. */
 async function layersModel(c: Family2Case) {
