@@ -1,4 +1,3 @@
-
 import { collectSink } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { emitFamilyTfjs } from "../../../tools/models/src/families/emit-family-tfjs.js";
