@@ -1,3 +1,4 @@
+import type { FoldableConstant } from "./_fold-constant.js";
 import { create } from "@bufbuild/protobuf";
 import {
   TensorProtoSchema,
@@ -20,37 +21,7 @@ import type { FoldInput } from "./_fold-tensor.js";
 import { topologicalOrder } from "./topological-order.js";
 
 /** A value of the graph known before it runs: an initializer, a Constant, or a node the constant folder evaluates (see {@link constantTable}). */
-export interface OnnxConstant {
-  readonly dims: readonly number[];
-  /** Element type as its consumers see it (after any Cast). */
-  readonly dataType: number;
-  /** The Constant and folded nodes that make it, producers first (empty for an initializer). */
-  readonly nodes: readonly NodeProto[];
-  /**
-   * Initializers it is made from that are also graph inputs (a caller may
-   * feed other values for them at run time: `keep_initializers_as_inputs`);
-   * empty for a true constant.
-   */
-  readonly graphInputs: readonly string[];
-  /** Integer initializers it dequantizes (`DequantizeLinear` of a QDQ model); absent for float storage. */
-  readonly quantized?: readonly string[];
-  /**
-   * Its values, floats widened exactly to float64 (a folded one computed in
-   * float64 and rounded once to its type), for the small constants read
-   * while the view is built (pads, shapes): throws for a tensor whose data
-   * was left in the file.
-   */
-  read(): TensorValues;
-  /** The same values, read from the file when they were left there (weights). */
-  load(): Promise<TensorValues>;
-  /**
-   * Its values as core takes them: a stored FLOAT tensor as a Float32Array
-   * that may alias the model or a pooled buffer (never write it); a folded
-   * constant's exact float64 value, not rounded to its type (the fusion
-   * rounds once); other floats as `load` gives them.
-   */
-  readFloats(): Promise<Float32Array | Float64Array>;
-}
+export type OnnxConstant = FoldableConstant;
 
 const FLOATS: ReadonlySet<number> = new Set([DT.FLOAT, DT.FLOAT16, DT.BFLOAT16, DT.DOUBLE]);
 

@@ -2,15 +2,36 @@ import type { NodeProto } from "onnx-buf";
 import type { TensorValues } from "../codec/tensor-values.js";
 import { type FoldPlan, type Folded, foldedOf, valuesOfFolded } from "./_fold-tensor.js";
 
-/** The parts of a constant (`OnnxConstant`) the folder reads and makes (not imported, so that the constant table can import this file). */
+/** A constant as the folder reads and makes it: the constant table's `OnnxConstant` (declared here, so that the table can import the folder). */
 export interface FoldableConstant {
   readonly dims: readonly number[];
+  /** Element type as its consumers see it (after any Cast). */
   readonly dataType: number;
+  /** The Constant and folded nodes that make it, producers first (empty for an initializer). */
   readonly nodes: readonly NodeProto[];
+  /**
+   * Initializers it is made from that are also graph inputs (a caller may
+   * feed other values for them at run time: `keep_initializers_as_inputs`);
+   * empty for a true constant.
+   */
   readonly graphInputs: readonly string[];
+  /** Integer initializers it dequantizes (`DequantizeLinear` of a QDQ model); absent for float storage. */
   readonly quantized?: readonly string[];
+  /**
+   * Its values, floats widened exactly to float64 (a folded one computed in
+   * float64 and rounded once to its type), for the small constants read
+   * while the view is built (pads, shapes): throws for a tensor whose data
+   * was left in the file.
+   */
   read(): TensorValues;
+  /** The same values, read from the file when they were left there (weights). */
   load(): Promise<TensorValues>;
+  /**
+   * Its values as core takes them: a stored FLOAT tensor as a Float32Array
+   * that may alias the model or a pooled buffer (never write it); a folded
+   * constant's exact float64 value, not rounded to its type (the fusion
+   * rounds once); other floats as `load` gives them.
+   */
   readFloats(): Promise<Float32Array | Float64Array>;
 }
 
