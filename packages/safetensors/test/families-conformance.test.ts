@@ -1,8 +1,9 @@
 /// <reference types="node" />
-import { inspect, narrowFloat16, planBlock, widenFloat16 } from "@reparam/core";
+import { inspect, narrowFloat16, widenFloat16 } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { fixtureBytes } from "../../../tools/conformance/src/index.js";
 import { safetensorsAdapter } from "../src/index.js";
+import { expectDeployConvs } from "./_deploy-convs.js";
 import { familyCases } from "./_families.js";
 import { convertBytes, memoryInput } from "./_memory-io.js";
 import type { SafetensorsFile } from "../src/codec/decode-safetensors.js";
@@ -73,20 +74,7 @@ describe("families fixtures: train -> deploy state dicts", () => {
     });
 
     it(`${c.name}: finds each block's deploy conv in the converted state dict, as verify reads it`, async () => {
-      const train = fixtureBytes(c.safetensors.train);
-      const model = await safetensorsAdapter.decode(memoryInput("m.safetensors", { "m.safetensors": train }), {});
-      const converted = await safetensorsAdapter.decode(
-        memoryInput("d.safetensors", { "d.safetensors": (await convertBytes(train)).bytes }),
-        {},
-      );
-      const { candidates } = await safetensorsAdapter.findBlocks(model, {});
-      for (const candidate of candidates) {
-        const planned = planBlock(candidate.layout);
-        if (!planned.ok) throw new Error(planned.refusal.message);
-        const conv = await safetensorsAdapter.deployConv!(model, converted, candidate, planned.plan);
-        expect(conv?.kernel.shape).toEqual(planned.plan.kernelShape);
-        expect(conv?.kernel.data.length).toBe(planned.plan.kernelShape.reduce((n, d) => n * d, 1));
-      }
+      await expectDeployConvs(fixtureBytes(c.safetensors.train));
     });
   }
 });

@@ -1,8 +1,9 @@
 /// <reference types="node" />
-import { inspect, planBlock } from "@reparam/core";
+import { inspect } from "@reparam/core";
 import { describe, expect, it } from "vitest";
 import { type FamilyCase, familyCases, fixtureBytes } from "../../../tools/conformance/src/index.js";
 import { safetensorsAdapter } from "../src/index.js";
+import { expectDeployConvs } from "./_deploy-convs.js";
 import type { SafetensorsFile } from "../src/codec/decode-safetensors.js";
 import { convertBytes, memoryInput } from "./_memory-io.js";
 import { decode, expectWithinUlp } from "./_reference-compare.js";
@@ -74,21 +75,7 @@ describe("families2 fixtures: train -> deploy state dicts", () => {
     });
 
     it(`${c.name}: finds each block's deploy conv in the converted state dict, as verify reads it`, async () => {
-      const train = fixtureBytes(c.safetensors.train);
-      const model = await safetensorsAdapter.decode(memoryInput("m.safetensors", { "m.safetensors": train }), {});
-      const converted = await safetensorsAdapter.decode(
-        memoryInput("d.safetensors", { "d.safetensors": (await convertBytes(train)).bytes }),
-        {},
-      );
-      const { candidates } = await safetensorsAdapter.findBlocks(model, {});
-      expect(candidates.length).toBe(c.blocks);
-      for (const candidate of candidates) {
-        const planned = planBlock(candidate.layout);
-        if (!planned.ok) throw new Error(planned.refusal.message);
-        const conv = await safetensorsAdapter.deployConv!(model, converted, candidate, planned.plan);
-        expect(conv?.kernel.shape).toEqual(planned.plan.kernelShape);
-        expect(conv?.kernel.data.length).toBe(planned.plan.kernelShape.reduce((n, d) => n * d, 1));
-      }
+      expect(await expectDeployConvs(fixtureBytes(c.safetensors.train))).toBe(c.blocks);
     });
 
     it(`${c.name}: leaves the deploy state dict as it is (nothing to fuse)`, async () => {
