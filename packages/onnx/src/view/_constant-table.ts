@@ -13,7 +13,7 @@ import { floatValues } from "../codec/_float-values.js";
 import { loadedTensor } from "../codec/lazy-data.js";
 import { dtypeOf } from "../codec/onnx-dtype.js";
 import { elementCount } from "../codec/tensor-byte-length.js";
-import { tensorValues, type TensorValues } from "../codec/tensor-values.js";
+import { tensorValues } from "../codec/tensor-values.js";
 import { dequantizedConstant } from "./_dequantized-constant.js";
 import { type ExactValue, foldedConstant, storedExact } from "./_fold-constant.js";
 import { planFold } from "./_fold-node.js";
