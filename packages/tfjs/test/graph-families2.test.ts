@@ -56,10 +56,6 @@ const GAPS: Record<string, string> = {
   // MatMul, Reshape) and k / v through AvgPool1d and BatchNorm1d (e_mhsa.norm); the adapter folds neither (the
   // conv-side BNs, norm and norm2 -> mlp.fc1, fold): 2 of 5 BNs stay.
   nextvit_prebn: "norm1 and e_mhsa.norm stay (BN -> Reshape -> MatMul on tokens, BN -> AvgPool -> BN -> MatMul)",
-  // RepNeXt CopyConv's dilated 2x2 at stride 2: TF has no conv strided and dilated at once, so the graph holds the
-  // dilated conv at stride 1 then a StridedSlice (every second row and column); the adapter does not take that
-  // branch into the sum (NON_LINEAR_BRANCH), so one block keeps one conv more: 15 convs where the deploy has 14.
-  repnext: "a strided dilated branch spelled conv + StridedSlice stays out of its sum (15 convs, deploy 14)",
 };
 
 /** The refusals a must-not-merge case must give: the true reason, one per region. */

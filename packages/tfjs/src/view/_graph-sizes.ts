@@ -68,6 +68,37 @@ function constSize(index: GraphIndex, t: string): Size {
   return nhwcSize(s.length === 3 ? [1, ...s] : s);
 }
 
+const int32s = (index: GraphIndex, t: string | undefined): number[] | undefined => {
+  const w = t === undefined ? undefined : index.constWeight(t);
+  return w?.dtype === "int32" ? Array.from(weightValues(w)) : undefined;
+};
+
+/** A ConcatV2 along the channels (axis 3 or -1) of inputs of one known size keeps it; unknown otherwise. */
+function concatSize(index: GraphIndex, inputs: readonly string[], size: (t: string) => Size): Size {
+  const axis = int32s(index, inputs[inputs.length - 1]);
+  if (axis?.length !== 1 || (axis[0] !== 3 && axis[0] !== -1)) return undefined;
+  const sizes = inputs.slice(0, -1).map(size);
+  const first = sizes[0];
+  return first !== undefined && sizes.every((s) => s?.[0] === first[0] && s[1] === first[1]) ? first : undefined;
+}
+
+/** A Slice of an NHWC tensor: per spatial axis its `size`, or (size -1) what is left after `begin`. */
+function sliceSize(index: GraphIndex, inputs: readonly string[], x: Pair): Size {
+  const begin = int32s(index, inputs[1]);
+  const extent = int32s(index, inputs[2]);
+  if (begin?.length !== 4 || extent?.length !== 4) return undefined;
+  const axis = (i: 1 | 2): number => (extent[i] === -1 ? x[i - 1]! - begin[i]! : extent[i]!);
+  const out: Pair = [axis(1), axis(2)];
+  return begin[1]! >= 0 &&
+    begin[2]! >= 0 &&
+    out[0] >= 1 &&
+    out[1] >= 1 &&
+    begin[1]! + out[0] <= x[0] &&
+    begin[2]! + out[1] <= x[1]
+    ? out
+    : undefined;
+}
+
 function outSize(
   node: NodeDefJson,
   index: GraphIndex,
@@ -95,7 +126,9 @@ function outSize(
     const axes = w?.dtype === "int32" ? Array.from(weightValues(w)).sort().join() : "";
     return attrBool(node, "keep_dims") === true && axes === "1,2" ? [1, 1] : undefined;
   }
+  if (node.op === "ConcatV2") return concatSize(index, inputs, size);
   if (x === undefined) return undefined;
+  if (node.op === "Slice") return sliceSize(index, inputs, x);
   if (node.op === "Pad" || node.op === "PadV2" || node.op === "MirrorPad") {
     const pads = padPads(index, inputs[1] ?? "");
     return pads && paddedSize(x, pads);
@@ -122,7 +155,8 @@ function outSize(
 /**
  * [H, W] of every node's first output, propagated from the Placeholders'
  * shapes (or the signature's) through the ops whose effect on the spatial
- * size is known; unknown after anything else. Keyed by node name.
+ * size is known (a Slice, a ConcatV2 along the channels among them);
+ * unknown after anything else. Keyed by node name.
  */
 export function graphSizes(index: GraphIndex, signature: SignatureJson | undefined): Map<string, Size> {
   const dataInputs = (n: NodeDefJson): string[] =>

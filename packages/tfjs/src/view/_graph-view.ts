@@ -3,6 +3,7 @@ import type { Float32Pool } from "../codec/_float32-pool.js";
 import { graphIndex, parseInput, producerName, type GraphIndex } from "./_graph-index.js";
 import { graphNodeOp } from "./_graph-node-op.js";
 import { graphSizes } from "./_graph-sizes.js";
+import { stridedConvs } from "./_strided-conv.js";
 import type { GraphDefJson } from "../codec/graph-topology.js";
 import type { TfjsModel } from "../codec/tfjs-model.js";
 
@@ -10,6 +11,8 @@ import type { TfjsModel } from "../codec/tfjs-model.js";
 export interface GraphModelView {
   readonly view: GraphView;
   readonly index: GraphIndex;
+  /** A view node that stands for more than its own NodeDef: its id -> the other node names (a conv's StridedSlice). */
+  readonly absorbed: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -19,12 +22,20 @@ export interface GraphModelView {
  * control input, or whose outputs other than the first are read, is "other".
  * Model outputs are the signature's outputs, or (without a signature) the
  * nodes nothing reads. Kernels load into arrays from `pool` when one is given.
+ * A stride-1 conv read only by a StridedSlice that keeps every s-th row and
+ * column is one strided conv (`stridedConvs`; the slice is `absorbed`).
  */
 export function graphModelView(model: TfjsModel, pool?: Float32Pool): GraphModelView {
   const index = graphIndex(model.json.modelTopology as GraphDefJson, model.weights);
   const signature = model.json.signature;
   const nodes = index.nodes.filter((n) => !index.isConstant(n.name));
-  const read = new Set(index.nodes.flatMap((n) => (n.input ?? []).map((i) => parseInput(i).tensor)));
+  const readers = new Map<string, number>();
+  for (const n of index.nodes)
+    for (const i of n.input ?? []) {
+      const t = parseInput(i).tensor;
+      readers.set(t, (readers.get(t) ?? 0) + 1);
+    }
+  const read = new Set(readers.keys());
   const extraOutputs = new Map<string, string[]>();
   for (const t of read) {
     const p = producerName(t);
@@ -48,6 +59,15 @@ export function graphModelView(model: TfjsModel, pool?: Float32Pool): GraphModel
   );
   const outputs = sigOutputs.length > 0 ? sigOutputs : nodes.filter((n) => !read.has(n.name)).map((n) => n.name);
   const sizes = graphSizes(index, signature);
-  const view = graphView(views, outputs, (t) => (producerName(t) === t ? sizes.get(t) : undefined));
-  return { view, index };
+  const size = (t: string) => (producerName(t) === t ? sizes.get(t) : undefined);
+  const isOutput = new Set(outputs);
+  const strided = stridedConvs(
+    views,
+    index,
+    size,
+    (t) => readers.get(t) ?? 0,
+    (t) => isOutput.has(t),
+  );
+  const view = graphView(strided.views, outputs, (t) => strided.sizes.get(t) ?? size(t));
+  return { view, index, absorbed: strided.absorbed };
 }

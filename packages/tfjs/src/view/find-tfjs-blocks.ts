@@ -49,8 +49,10 @@ export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: Tf
         for (const k of [b.first.kernel, b.second.kernel]) if (k.data instanceof Float32Array) pool.give(k.data);
     }
   };
-  const view: GraphView =
-    model.format === "layers-model" ? layersView(model, pool).view : graphModelView(model, pool).view;
+  const graph = model.format === "layers-model" ? undefined : graphModelView(model, pool);
+  const view: GraphView = graph?.view ?? layersView(model, pool).view;
+  // A view node may stand for more nodes (a conv and its StridedSlice): the writer replaces them all.
+  const ids = (n: { readonly id: string }) => [n.id, ...(graph?.absorbed.get(n.id) ?? [])];
   const { matches, refused } = await matchBlocks(view);
   const candidates: TfjsCandidate[] = [];
   for (const m of matches) {
@@ -61,7 +63,7 @@ export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: Tf
     if (isLinearBias(m.nodes)) continue;
     candidates.push({
       ...m.candidate,
-      site: { input: m.input, output: m.output, nodes: m.nodes.map((n) => n.id) },
+      site: { input: m.input, output: m.output, nodes: m.nodes.flatMap(ids) },
       recycle,
     });
   }
