@@ -46,8 +46,8 @@ function blockDilation(views: readonly AxisView[], begin: number): number {
  * Lines the branches up on one axis. Block begin pad = the largest branch
  * begin pad; branch b sits at pixel offset (begin - begin_b), which must be a
  * multiple of the block dilation, and its taps are (its dilation / the
- * block's) apart; only conv branches (`steppable`) may be sparser than the
- * block. With the input size n known, every branch must give the same number
+ * block's) apart; only branches whose kind is `steppable` (conv, 1x1 -> kxk)
+ * may be sparser than the block. With the input size n known, every branch must give the same number
  * of outputs and the end pad is the smallest that covers the last window;
  * without it, the end pad each branch implies must agree.
  */
@@ -174,7 +174,7 @@ export function blockGeometry(
       ),
     };
   }
-  const steppable = block.branches.map((b) => b.kind === "conv");
+  const steppable = block.branches.map((b) => kindOf(b).steppable);
   const h = alignAxis(
     block.name,
     gs.map((g) => g.axes[0]),

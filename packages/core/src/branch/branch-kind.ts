@@ -55,6 +55,12 @@ export interface BranchKind<T extends Branch["kind"]> {
   groups(b: BranchOf<T, KernelShape>): number | undefined;
   /** False for a branch that only exists at stride 1 and takes no part in the block's stride (the identity). */
   readonly strided: boolean;
+  /**
+   * True when its accumulator places the kernel's taps `Placement.stepY/stepX`
+   * apart (a branch dilated more than the block); a kind without steps must
+   * share the block's dilation.
+   */
+  readonly steppable: boolean;
   geometry(b: BranchOf<T, KernelShape>): BranchGeometry;
   /** Why the branch cannot read `c` input channels and give `out`, if it cannot. */
   checkChannels(b: BranchOf<T, KernelShape>, name: string, c: number, out: number): Refusal | undefined;

@@ -9,6 +9,7 @@ export const avgPoolKind: BranchKind<"avgpool"> = {
   outChannels: (_b, inChannels) => inChannels,
   groups: () => undefined,
   strided: true,
+  steppable: false, // a pool has no dilation: the block's is 1 with it
   geometry: (b) => ({
     stride: b.stride,
     axes: [axisView(b.size[0], 1, b.pads[0], b.pads[2]), axisView(b.size[1], 1, b.pads[1], b.pads[3])],

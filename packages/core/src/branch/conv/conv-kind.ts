@@ -39,6 +39,7 @@ export const convKind: BranchKind<"conv"> = {
   outChannels: (b) => b.kernel.shape[0],
   groups: (b) => b.groups,
   strided: true,
+  steppable: true,
   geometry: (b) => convGeometry(b, b.kernel.shape),
   checkChannels: (b, name, c) => checkGroupedInput(b.kind, b.kernel, b.groups, name, c),
   vectors: (b, i) => [{ where: `branch ${i}`, channels: b.kernel.shape[0], bn: b.bn, bias: b.bias }],

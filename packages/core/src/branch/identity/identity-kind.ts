@@ -9,6 +9,7 @@ export const identityKind: BranchKind<"identity"> = {
   outChannels: (_b, inChannels) => inChannels,
   groups: () => undefined,
   strided: false,
+  steppable: false, // 1x1: its dilation never matters
   geometry: () => ({ stride: [1, 1], axes: [axisView(1, 1, 0, 0), axisView(1, 1, 0, 0)] }),
   checkChannels: (b, name, c, out) => checkSameChannels(b.kind, name, c, out),
   vectors: (b, i, c) => perChannelVectors(b.bn, i, c),

@@ -26,7 +26,10 @@ export interface ChainStage {
   readonly name?: string;
 }
 
-/** The chain as one conv: float64 kernel and bias, and its geometry (dilation 1). */
+/**
+ * The chain as one conv: float64 kernel and bias, and its geometry; its
+ * dilation is the common step of every tap (see {@link chainDilation}).
+ */
 export interface ComposedChain extends ConvGeometry {
   readonly kernel: Kernel64;
   readonly bias: Float64Array;
@@ -37,10 +40,33 @@ export const MAX_CHAIN_EXTENT = 127;
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-/** A stage alone as a dense kernel: its dilation spread into zeros between the taps. */
-function spread(st: ChainStage): Kernel64 {
+/**
+ * The fused conv's dilation on one axis: the gcd, over the stages wider than
+ * one tap on it, of (product of the strides before the stage) x (its
+ * dilation), the distance between its taps in x; 1 when no stage is wider.
+ * Every tap of the fused kernel lies on that lattice (it is a sum of such
+ * steps), so the kernel spread into zeros between its taps, sampled every D
+ * taps, is the same conv at dilation D: a 1x3 at dilation 2 then a 1x1 stays
+ * a 1x3 at dilation 2, a stride-2 1x1 then a 3x3 is a 3x3 at dilation 2.
+ */
+export function chainDilation(stages: readonly ChainStage[]): Pair {
+  const axis = (a: 0 | 1): number => {
+    let before = 1;
+    let d = 0;
+    for (const st of stages) {
+      if (st.kernel.shape[2 + a]! > 1) d = gcd(d, before * st.dilation[a]);
+      before *= st.stride[a];
+    }
+    return d === 0 ? 1 : d;
+  };
+  return [axis(0), axis(1)];
+}
+
+/** A stage alone as a kernel on the lattice `lat`: its taps (its dilation / lat) apart, zeros between. */
+function spread(st: ChainStage, lat: Pair): Kernel64 {
   const [o, i, kh, kw] = st.kernel.shape;
-  const [dh, dw] = st.dilation;
+  const dh = kh > 1 ? st.dilation[0] / lat[0] : 1;
+  const dw = kw > 1 ? st.dilation[1] / lat[1] : 1;
   const eh = (kh - 1) * dh + 1;
   const ew = (kw - 1) * dw + 1;
   const data = new Float64Array(o * i * eh * ew);
@@ -52,23 +78,25 @@ function spread(st: ChainStage): Kernel64 {
 
 /**
  * Composes the chain so far (kernel `a` over C channels in `ga` groups, total
- * stride `sa`) with stage `b`: out[o, c, sa d t + v] += K_b[o, m, t] K_a[m, c, v]
- * summed over m (b's group of o) ascending, then t, then v; bias
- * b_b[o] + sum over m, t of K_b[o, m, t] bias_a[m]. The result has gcd(ga, gb)
- * groups: each group of either conv lies inside one of them.
+ * stride `sa`, taps on the lattice `lat`) with stage `b`:
+ * out[o, c, sa d t / lat + v] += K_b[o, m, t] K_a[m, c, v] summed over m (b's
+ * group of o) ascending, then t, then v; bias b_b[o] + sum over m, t of
+ * K_b[o, m, t] bias_a[m]. The result has gcd(ga, gb) groups: each group of
+ * either conv lies inside one of them.
  */
 function composeTwo(
   a: { kernel: Kernel64; bias: Float64Array; groups: number },
   sa: Pair,
   b: ChainStage,
+  lat: Pair,
 ): { kernel: Kernel64; bias: Float64Array; groups: number } {
   const [m, ca, ah, aw] = a.kernel.shape;
   const [o, mb, kh, kw] = b.kernel.shape;
   const c = ca * a.groups;
   const g = gcd(a.groups, b.groups);
   const cPer = c / g;
-  const sh = sa[0] * b.dilation[0];
-  const sw = sa[1] * b.dilation[1];
+  const sh = kh > 1 ? (sa[0] * b.dilation[0]) / lat[0] : 0;
+  const sw = kw > 1 ? (sa[1] * b.dilation[1]) / lat[1] : 0;
   const eh = ah + sh * (kh - 1);
   const ew = aw + sw * (kw - 1);
   const data = new Float64Array(o * cPer * eh * ew);
@@ -155,8 +183,10 @@ export function frameFault(
  * composite bias of convs 1..i, channel by channel (SEQUENTIAL_BORDER naming
  * the channel and both values otherwise: zero padding after a biased conv).
  * Frames that hold z_i make the chain exact for any strides and dilations;
- * the fused conv has the strides' product as its stride and its taps spread
- * (a stride-2 1x1 then a 3x3 is a 5x5 with zeros between the taps).
+ * the fused conv has the strides' product as its stride, and the common
+ * step of its taps as its dilation ({@link chainDilation}: a stride-2 1x1
+ * then a 3x3 is a 3x3 at dilation 2, a 3x3 then a 3x3 at dilation 2 a 7x7
+ * at dilation 1), with zeros at the lattice points no tap reaches.
  *
  * @param inputSize - x's [H, W] when known: with strides, whether a frame at
  *   the end lies outside x depends on it; without, every size is checked.
@@ -184,8 +214,9 @@ export function composeChain(stages: readonly ChainStage[], name: string, inputS
       "SEQUENTIAL_BORDER",
       "the chain's input is padded with a non-zero value; the fused conv pads with zeros",
     );
+  const lat = chainDilation(stages);
   let acc: { kernel: Kernel64; bias: Float64Array; groups: number } = {
-    kernel: spread(first),
+    kernel: spread(first, lat),
     bias: Float64Array.from(first.bias),
     groups: first.groups,
   };
@@ -201,13 +232,13 @@ export function composeChain(stages: readonly ChainStage[], name: string, inputS
           `${nameOf(stages, i)} pads its input with ${f.f} (channel ${f.c}) where ${nameOf(stages, i - 1)}${i > 1 ? " and the convs before it" : ""} give ${acc.bias[f.c]} for a zero input, the value the fused conv sees on that border`,
         );
     }
-    acc = composeTwo(acc, stride, st);
+    acc = composeTwo(acc, stride, st, lat);
     stride = [stride[0] * st.stride[0], stride[1] * st.stride[1]];
     if (acc.kernel.shape[2] > MAX_CHAIN_EXTENT || acc.kernel.shape[3] > MAX_CHAIN_EXTENT)
       return refusal(
         name,
         "SEQUENTIAL_SHAPE",
-        `the chain spreads into a ${acc.kernel.shape[2]}x${acc.kernel.shape[3]} kernel (at most ${MAX_CHAIN_EXTENT} per axis)`,
+        `the chain spreads into a ${acc.kernel.shape[2]}x${acc.kernel.shape[3]} kernel at dilation ${lat.join("x")} (at most ${MAX_CHAIN_EXTENT} taps per axis)`,
       );
   }
   const ends = [fusedEndPad(axes[0], inputSize?.[0]), fusedEndPad(axes[1], inputSize?.[1])];
@@ -219,7 +250,7 @@ export function composeChain(stages: readonly ChainStage[], name: string, inputS
     bias: acc.bias,
     stride,
     pads: [0 - h[h.length - 1]!.l, 0 - w[w.length - 1]!.l, ends[0], ends[1]],
-    dilation: [1, 1],
+    dilation: lat,
     groups: acc.groups,
   };
 }

@@ -97,7 +97,11 @@ export class SequentialAccumulator implements BranchAccumulator {
     const k1 = n < mPer ? this.k1live : k1t;
     const k1Base = n < mPer ? 0 : g * cPer * mPer;
     const stride = Math.min(n, mPer); // between input channels in k1
-    const at = (c: number, j: number) => ((c + slot) * kh + Math.floor(j / w) + p.offsetY) * kw + (j % w) + p.offsetX;
+    // A kxk dilated more than the block sits with its taps (its dilation / the block's) apart.
+    const sy = p.stepY ?? 1;
+    const sx = p.stepX ?? 1;
+    const at = (c: number, j: number) =>
+      ((c + slot) * kh + Math.floor(j / w) * sy + p.offsetY) * kw + (j % w) * sx + p.offsetX;
     // Tiles of four input channels x three positions, then four channels at a
     // time for the positions left: independent sums, each in the order m ascending.
     const q = this.tile;

@@ -50,6 +50,7 @@ export const sequentialKind: BranchKind<"sequential"> = {
   outChannels: (b) => b.second.kernel.shape[0],
   groups: (b) => b.groups,
   strided: true,
+  steppable: true,
   geometry: (b) => convGeometry(b, b.second.kernel.shape),
   checkChannels: (b, name, c) => checkShapes(b, name, c),
   vectors: (b, i) => [
