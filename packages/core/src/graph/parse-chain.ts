@@ -29,7 +29,9 @@ export interface ChainParse {
 const MAX_LINKS = 8;
 
 const isConv = (n: GraphNodeView | undefined): n is NodeOf<"conv"> =>
-  n !== undefined && n.op.kind === "conv" && n.inputs.length === 1 && n.op.linear !== true;
+  n !== undefined && n.op.kind === "conv" && n.inputs.length === 1;
+/** Both convs, or both Linears: a chain never mixes them (a Linear reads [N, C], a conv an image). */
+const sameKind = (a: NodeOf<"conv">, b: NodeOf<"conv">): boolean => (a.op.linear === true) === (b.op.linear === true);
 const isPad = (n: GraphNodeView | undefined): n is NodeOf<"pad"> =>
   n !== undefined && n.op.kind === "pad" && n.inputs.length === 1;
 
@@ -58,7 +60,7 @@ export function parseChains(view: GraphView, last: NodeOf<"conv">, after: readon
   while (links.length < MAX_LINKS) {
     const { link, from } = feed(view, cur);
     const prev = view.producer(from);
-    if (!isConv(prev)) break;
+    if (!isConv(prev) || !sameKind(prev, cur)) break;
     links.unshift(link);
     cur = prev;
     // The chain cur -> ...: rooted at cur's input, and at the Pad's input when only a Pad is in front of cur.

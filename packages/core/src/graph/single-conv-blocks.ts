@@ -46,7 +46,9 @@ function unpadded(op: ConvNode["op"]): boolean {
  * nodes after them, before them, or both, that no block holds: each is a
  * one-branch block (`conv-bn`; `conv-affine` when the chain after holds no
  * BatchNorm, only constant scale / shift nodes such as a bias `Add`; a chain
- * before is the block's pre-BN, `bn-conv`). A chain
+ * before is the block's pre-BN, `bn-conv`). A Linear without a bias and
+ * one constant Add after it, nothing else (MatMul + Add, nn.Linear's
+ * spelling), is left: folding it would only respell it. A chain
  * before a conv that pads is left (its border would see 0, not the BN's
  * shift) with a `PRE_BN_PADDED` refusal when it holds a BatchNorm.
  */
@@ -78,10 +80,11 @@ export async function singleConvBlocks(
       );
     }
     if (chain.length === 0 && pre.length === 0) continue;
-    // A Linear layer followed by its bias alone (MatMul + Add, as exporters spell nn.Linear) is no block:
-    // folding it would only respell the layer.
-    const biasOnly = chain.every((n) => n.op.kind === "affine" && n.op.scale === undefined);
-    if (conv.op.linear === true && pre.length === 0 && biasOnly) continue;
+    // A Linear without a bias followed by one Add alone (MatMul + Add, as exporters spell nn.Linear) is no block:
+    // folding it would only respell the layer. A Linear that has a bias (a Gemm, whose view gives it one even
+    // when the file does not) or more constants after it folds them: fewer nodes.
+    const biasOnly = chain.length === 1 && chain[0]!.op.kind === "affine" && chain[0]!.op.scale === undefined;
+    if (conv.op.linear === true && conv.op.bias === undefined && pre.length === 0 && biasOnly) continue;
     const parse: BranchParse = { kind: "conv", root: conv.inputs[0]!, conv, after: chain };
     const nodes = [...pre, conv, ...chain];
     const input = pre.length > 0 ? pre[0]!.inputs[0]! : conv.inputs[0]!;

@@ -25,7 +25,10 @@ function kernelRef(w: OnnxConstant, transposed: boolean): ConstRef {
  * 1x1 image (`linear`): MatMul(x, W) with a constant W [I, O], and Gemm(x, B,
  * C) with alpha = beta = 1, transA = 0, a constant B and a constant bias C of
  * [O] values. BatchNormalization over [N, C] normalizes axis 1 as it does
- * for images, so BN before or after folds as for a conv.
+ * for images, so BN before or after folds as for a conv. A Gemm without C
+ * reads as having a bias of zeros: it has the slot, so constants added after
+ * it fold into it (one node less), where a MatMul followed by one Add is
+ * nn.Linear's own spelling, left as it is (core's `singleConvBlocks`).
  */
 export function linearOp(node: NodeProto, ctx: OpContext): NodeReading | undefined {
   const [x, w, c = ""] = node.input;
@@ -47,10 +50,16 @@ export function linearOp(node: NodeProto, ctx: OpContext): NodeReading | undefin
         return undefined;
     }
   } else if (node.input.length !== 2) return undefined;
+  const kernel = kernelRef(weight, transposed);
+  const o = kernel.shape[0]!;
   const op: NeutralOp = {
     kind: "conv",
-    kernel: kernelRef(weight, transposed),
-    ...(bias === undefined ? {} : { bias: { shape: bias.dims, values: async () => bias.readFloats() } }),
+    kernel,
+    ...(bias !== undefined
+      ? { bias: { shape: bias.dims, values: async () => bias.readFloats() } }
+      : node.opType === "Gemm"
+        ? { bias: { shape: [o], values: async () => new Float64Array(o) } }
+        : {}),
     stride: [1, 1],
     padding: { kind: "explicit", pads: [0, 0, 0, 0] },
     dilation: [1, 1],
