@@ -51,12 +51,7 @@ const batchNorms = (nodes: GraphDefJson["node"]) =>
  * Known gaps of tfjsAdapter (#23): the case converts and keeps its output, but does not reach the deploy form. Each is
  * also an `it.fails` below, which starts failing (and must move out of here) once the adapter gets there.
  */
-const GAPS: Record<string, string> = {
-  // Next-ViT merge_pre_bn on tokens: norm1 reaches e_mhsa.q through a Reshape (Keras Dense on [N, L, C] is Reshape,
-  // MatMul, Reshape) and k / v through AvgPool1d and BatchNorm1d (e_mhsa.norm); the adapter folds neither (the
-  // conv-side BNs, norm and norm2 -> mlp.fc1, fold): 2 of 5 BNs stay.
-  nextvit_prebn: "norm1 and e_mhsa.norm stay (BN -> Reshape -> MatMul on tokens, BN -> AvgPool -> BN -> MatMul)",
-};
+const GAPS: Record<string, string> = {};
 
 /** The refusals a must-not-merge case must give: the true reason, one per region. */
 const REFUSALS: Record<string, readonly string[]> = {

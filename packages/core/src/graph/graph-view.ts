@@ -32,6 +32,8 @@ export type NeutralOp =
        * 1x1 conv on a 1x1 image; a graph writer writes its block back as one.
        */
       readonly linear?: boolean;
+      /** It contracts the last axis (TF's NHWC), not axis 1; see {@link ChannelsLast}. */
+      readonly channelsLast?: boolean;
     }
   | {
       readonly kind: "batchnorm";
@@ -40,13 +42,30 @@ export type NeutralOp =
       readonly mean: ConstRef;
       readonly variance: ConstRef;
       readonly eps: number;
+      /** It normalizes the last axis (TF's NHWC / NLC), not axis 1; see {@link ChannelsLast}. */
+      readonly channelsLast?: boolean;
+      /** The rank of its input where known: a channels-last BatchNorm's channel axis is rank - 1. */
+      readonly rank?: number;
     }
   /** Per-channel x * scale + shift with constants (Mul / Add / BiasAdd with a constant). */
-  | { readonly kind: "affine"; readonly scale?: ConstRef; readonly shift?: ConstRef }
+  | {
+      readonly kind: "affine";
+      readonly scale?: ConstRef;
+      readonly shift?: ConstRef;
+      /** Its constants run along the last axis at any rank (TF broadcasting); see {@link ChannelsLast}. */
+      readonly channelsLast?: boolean;
+    }
   /** Constant zero padding of the spatial dims only. */
   | { readonly kind: "pad"; readonly pads: Pads }
   /** Average pool whose divisor counts the padding (count_include_pad), floor mode. */
-  | { readonly kind: "avgpool"; readonly size: Pair; readonly stride: Pair; readonly padding: Padding }
+  | {
+      readonly kind: "avgpool";
+      readonly size: Pair;
+      readonly stride: Pair;
+      readonly padding: Padding;
+      /** It pools the axes before the last (NHWC), not those after axis 1; see {@link ChannelsLast}. */
+      readonly channelsLast?: boolean;
+    }
   /** Sum of all data inputs (Add, Sum, AddV2, AddN). */
   | { readonly kind: "add" }
   /** Difference of two data inputs, the first minus the second (Sub). */
@@ -60,6 +79,15 @@ export type NeutralOp =
    * (VanillaNet's act_learn).
    */
   | { readonly kind: "other"; readonly activation?: { readonly op: string; readonly slopes: readonly number[] } };
+
+/**
+ * `channelsLast` on a conv, BatchNorm, affine or average pool: the op holds
+ * the channels on the last axis of its tensors, as TF's NHWC / NLC do (a
+ * graph view's layout ops name axes as stored), where a view's ops
+ * otherwise hold them on axis 1 (NCHW). Only pre-BN sinking follows axes
+ * (`preBnRegion`); every other matcher reads ops the same either way.
+ */
+export type ChannelsLast = boolean;
 
 /** Dims of a tensor as far as known (undefined where a dim is not). */
 export type Dims = readonly (number | undefined)[];

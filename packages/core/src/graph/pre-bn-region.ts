@@ -70,19 +70,28 @@ type Step =
   | { readonly leaf: true }
   | { readonly reason: RefusalReason; readonly message: string };
 
+/**
+ * True when the channels `at` are on the axis a per-channel op acts on: axis
+ * 1, or for a `channelsLast` op the last axis (of a known rank).
+ */
+const onChannels = (at: ChannelAxis, last: boolean, rank = at.rank): boolean =>
+  last ? rank !== undefined && at.axis === rank - 1 : at.axis === 1;
+
 /** What consumer `c` does to the channels `at`: passes them on, absorbs them, or stops the region. */
 function step(c: GraphNodeView, at: ChannelAxis): Step {
+  const op = c.op;
+  const last = "channelsLast" in op && op.channelsLast === true;
+  const where = last ? "the last axis" : "axis 1";
   const notLinear = (what: string): Step => ({
     reason: "SHARED_INTERMEDIATE",
     message: `the BatchNorm's output also reaches '${c.id}', ${what}: the BatchNorm stays`,
   });
-  const op = c.op;
   switch (op.kind) {
     case "batchnorm":
-      if (at.axis !== 1)
+      if (!onChannels(at, last))
         return {
           reason: "PRE_BN_LAYOUT",
-          message: `BatchNorm '${c.id}' normalizes axis 1, the channels are on axis ${at.axis}`,
+          message: `BatchNorm '${c.id}' normalizes ${where}, the channels are on axis ${at.axis}`,
         };
       if (op.gamma.shape[0] !== at.channels)
         return {
@@ -93,12 +102,17 @@ function step(c: GraphNodeView, at: ChannelAxis): Step {
     case "affine": {
       const scalar = [op.scale, op.shift].every((v) => v === undefined || v.shape.every((d) => d === 1));
       // A graph view reads per-channel constants for 4-D NCHW tensors ([C, 1, 1]): elsewhere they broadcast otherwise.
-      if (scalar || (at.axis === 1 && at.rank === 4)) return { next: at };
+      // Channels-last constants ([C]) broadcast along the last axis at any rank.
+      if (scalar || (last ? onChannels(at, last) : at.axis === 1 && at.rank === 4)) return { next: at };
       return { reason: "PRE_BN_LAYOUT", message: `the constant of '${c.id}' is not known to run along the channels` };
     }
     case "conv": {
-      if (at.axis !== 1 || (at.rank !== undefined && at.rank !== (op.linear === true ? 2 : 4)))
-        return { reason: "PRE_BN_LAYOUT", message: `'${c.id}' contracts axis 1, the channels are on axis ${at.axis}` };
+      const rank = op.linear === true ? 2 : 4;
+      if (!onChannels(at, last, rank) || (at.rank !== undefined && at.rank !== rank))
+        return {
+          reason: "PRE_BN_LAYOUT",
+          message: `'${c.id}' contracts ${where}, the channels are on axis ${at.axis}`,
+        };
       if (op.kernel.shape[1]! * op.groups !== at.channels)
         return {
           reason: "CHANNEL_MISMATCH",
@@ -143,7 +157,7 @@ function step(c: GraphNodeView, at: ChannelAxis): Step {
     case "avgpool": {
       const p = op.padding;
       const none = p.kind === "valid" || (p.kind === "explicit" && p.pads.every((v) => v === 0));
-      if (at.axis === 1 && none) return { next: at };
+      if (onChannels(at, last) && none) return { next: at };
       return { reason: "PRE_BN_PADDED", message: `AveragePool '${c.id}' counts its padding in the divisor` };
     }
     default:
@@ -174,8 +188,19 @@ export function preBnRegion(
   const miss = (reason: RefusalReason, message: string) => {
     missed ??= { reason, message };
   };
+  const channels = head.op.gamma.shape[0]!;
+  // Channels-last: the channels are on the head's last axis, so its rank must be known.
+  const rank = head.op.channelsLast === true ? head.op.rank : undefined;
+  if (head.op.channelsLast === true && rank === undefined)
+    return {
+      reason: "PRE_BN_LAYOUT",
+      message: `the rank of the input of BatchNorm '${head.id}' is not known`,
+      leaves: 0,
+      layouts: 0,
+    };
+  const start: ChannelAxis = rank === undefined ? { axis: 1, channels } : { axis: rank - 1, rank, channels };
   const todo: { tensor: string; at: ChannelAxis; chain: readonly AffineNode[] }[] = [
-    { tensor: head.outputs[0]!, at: { axis: 1, channels: head.op.gamma.shape[0]! }, chain: [head] },
+    { tensor: head.outputs[0]!, at: start, chain: [head] },
   ];
   while (todo.length > 0) {
     const { tensor, at, chain } = todo.pop()!;

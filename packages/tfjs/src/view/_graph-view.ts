@@ -4,6 +4,9 @@ import { graphIndex, parseInput, producerName, type GraphIndex } from "./_graph-
 import { graphNodeOp } from "./_graph-node-op.js";
 import { graphSizes } from "./_graph-sizes.js";
 import { stridedConvs } from "./_strided-conv.js";
+import { affineBatchNorms } from "./_affine-batchnorm.js";
+import { graphDims } from "./_graph-dims.js";
+import { graphLayoutOp } from "./_graph-layout-op.js";
 import type { GraphDefJson } from "../codec/graph-topology.js";
 import type { TfjsModel } from "../codec/tfjs-model.js";
 
@@ -15,6 +18,18 @@ export interface GraphModelView {
   readonly absorbed: ReadonlyMap<string, readonly string[]>;
 }
 
+/** `v` with its per-channel op marked channels-last (a BatchNorm also with its input's rank, where known). */
+function channelsLast(v: GraphNodeView, rank: (t: string) => number | undefined): GraphNodeView {
+  const op = v.op;
+  if (op.kind === "batchnorm") {
+    const r = rank(v.inputs[0]!);
+    return { ...v, op: { ...op, channelsLast: true, ...(r === undefined ? {} : { rank: r }) } };
+  }
+  if (op.kind === "conv" || op.kind === "affine" || op.kind === "avgpool")
+    return { ...v, op: { ...op, channelsLast: true } };
+  return v;
+}
+
 /**
  * The matcher's view of a graph model: one node per non-constant NodeDef
  * (Const and Identity-of-Const are constants, read from the weights
@@ -23,7 +38,11 @@ export interface GraphModelView {
  * Model outputs are the signature's outputs, or (without a signature) the
  * nodes nothing reads. Kernels load into arrays from `pool` when one is given.
  * A stride-1 conv read only by a StridedSlice that keeps every s-th row and
- * column is one strided conv (`stridedConvs`; the slice is `absorbed`).
+ * column is one strided conv (`stridedConvs`; the slice is `absorbed`); a
+ * per-channel Mul + Add one BatchNorm (`affineBatchNorms`; the Add is
+ * `absorbed`). Reshape / ExpandDims / Squeeze / Transpose are layout ops
+ * between the dims `graphDims` knows; convs, BatchNorms, affines and pools
+ * are `channelsLast` (NHWC).
  */
 export function graphModelView(model: TfjsModel, pool?: Float32Pool): GraphModelView {
   const index = graphIndex(model.json.modelTopology as GraphDefJson, model.weights);
@@ -41,15 +60,20 @@ export function graphModelView(model: TfjsModel, pool?: Float32Pool): GraphModel
     const p = producerName(t);
     if (p !== t) extraOutputs.set(p, [...(extraOutputs.get(p) ?? []), t]);
   }
+  const sizes = graphSizes(index, signature);
+  const size = (t: string) => (producerName(t) === t ? sizes.get(t) : undefined);
+  const dims = graphDims(index, (n) => sizes.get(n), signature);
+  const dimsOf = (t: string) => (producerName(t) === t ? dims.get(t) : undefined);
   const views = nodes.map((n): GraphNodeView => {
     const parsed = (n.input ?? []).map(parseInput);
     const { op, data } = graphNodeOp(n, index, pool);
+    const layout = op.kind === "other" ? graphLayoutOp(n, index, dimsOf) : undefined;
     const controls = parsed.filter((i) => i.control).map((i) => i.tensor);
     const extra = extraOutputs.get(n.name) ?? [];
     const plain = controls.length === 0 && extra.length === 0;
     return {
       id: n.name,
-      op: plain ? op : { kind: "other" },
+      op: !plain ? { kind: "other" } : layout ? { kind: "layout", layout } : op,
       inputs: [...data, ...controls],
       outputs: [n.name, ...extra],
     };
@@ -58,16 +82,11 @@ export function graphModelView(model: TfjsModel, pool?: Float32Pool): GraphModel
     o.name === undefined ? [] : [parseInput(o.name).tensor],
   );
   const outputs = sigOutputs.length > 0 ? sigOutputs : nodes.filter((n) => !read.has(n.name)).map((n) => n.name);
-  const sizes = graphSizes(index, signature);
-  const size = (t: string) => (producerName(t) === t ? sizes.get(t) : undefined);
-  const isOutput = new Set(outputs);
-  const strided = stridedConvs(
-    views,
-    index,
-    size,
-    (t) => readers.get(t) ?? 0,
-    (t) => isOutput.has(t),
-  );
-  const view = graphView(strided.views, outputs, (t) => strided.sizes.get(t) ?? size(t));
-  return { view, index, absorbed: strided.absorbed };
+  const isOutput = (t: string) => outputs.includes(t);
+  const count = (t: string) => readers.get(t) ?? 0;
+  const strided = stridedConvs(views, index, size, count, isOutput);
+  const bns = affineBatchNorms(strided.views, count, isOutput);
+  const nhwc = bns.views.map((v) => channelsLast(v, (t) => dimsOf(t)?.length));
+  const view: GraphView = graphView(nhwc, outputs, (t) => strided.sizes.get(t) ?? size(t));
+  return { view, index, absorbed: new Map([...strided.absorbed, ...bns.absorbed]) };
 }

@@ -14,6 +14,18 @@ export interface TfjsBlockSite {
   readonly output: string;
   /** Ids of the nodes the fused conv replaces: layer names (layers models) or node names (graph models). */
   readonly nodes: readonly string[];
+  /**
+   * The BatchNorms folded into this block and the others of its group
+   * (`Candidate.group`; graph models): each goes, its readers read its input.
+   */
+  readonly bypass?: readonly BypassedNode[];
+}
+
+/** A node a group's blocks fold as their pre-BN: its NodeDefs (a Mul and its Add), the tensor it reads and makes. */
+export interface BypassedNode {
+  readonly nodes: readonly string[];
+  readonly input: string;
+  readonly output: string;
 }
 
 /** A core {@link Candidate} that also says where the block is, for {@link tfjsAdapter}'s encode. */
@@ -36,7 +48,10 @@ export interface TfjsCandidate extends Candidate {
  * adapter's `canWrite`, see `tfjsCanWrite`). Sums of
  * identity branches only (x + BN(x)) are kept only over tensors known to be
  * NHWC, since a Dense output can be summed the same way; a Linear and
- * the constant it adds (MatMul + BiasAdd) are not a block.
+ * the constant it adds (MatMul + BiasAdd) are not a block. In graph models
+ * a BatchNorm before several Linears / convs, or before them through layout
+ * ops (Next-ViT's norm1 on tokens), folds into each (core's pre-BN sinking,
+ * `site.bypass`); such a group is kept whole or left whole.
  */
 export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: TfjsCandidate[]; refused: Refusal[] }> {
   // New arrays sized for the largest kernel: each maps only what it is used for, once.
@@ -53,19 +68,26 @@ export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: Tf
   const view: GraphView = graph?.view ?? layersView(model, pool).view;
   // A view node may stand for more nodes (a conv and its StridedSlice): the writer replaces them all.
   const ids = (n: { readonly id: string }) => [n.id, ...(graph?.absorbed.get(n.id) ?? [])];
-  const { matches, refused } = await matchBlocks(view);
+  // The graph writer removes a group's bypassed BatchNorms (rewriteGraph): pre-BN sinking is on for graph models.
+  const { matches, refused } = await matchBlocks(view, { bypass: graph !== undefined });
   const candidates: TfjsCandidate[] = [];
+  const dropped = new Set<string>(); // groups with a member left out: the whole group is
   for (const m of matches) {
     // x + BN(x) with no conv proves nothing about the rank: only a tensor known
     // to be NHWC (it has a spatial size) may become a 1x1 depthwise conv.
-    if (m.candidate.layout.branches.every((b) => b.kind === "identity") && view.spatialSize(m.input) === undefined)
+    const identities =
+      m.candidate.layout.branches.every((b) => b.kind === "identity") && view.spatialSize(m.input) === undefined;
+    // A Linear and its bias are no block, unless it absorbs a BatchNorm before it.
+    if (identities || (m.bypass === undefined && isLinearBias(m.nodes))) {
+      if (m.candidate.group !== undefined) dropped.add(m.candidate.group);
       continue;
-    if (isLinearBias(m.nodes)) continue;
+    }
+    const bypass = m.bypass?.map((n) => ({ nodes: ids(n), input: n.inputs[0]!, output: n.outputs[0]! }));
     candidates.push({
       ...m.candidate,
-      site: { input: m.input, output: m.output, nodes: m.nodes.flatMap(ids) },
+      site: { input: m.input, output: m.output, nodes: m.nodes.flatMap(ids), ...(bypass ? { bypass } : {}) },
       recycle,
     });
   }
-  return { candidates, refused };
+  return { candidates: candidates.filter((c) => c.group === undefined || !dropped.has(c.group)), refused };
 }

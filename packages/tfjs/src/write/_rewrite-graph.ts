@@ -12,12 +12,31 @@ import type { TfjsFusion } from "./tfjs-fusion.js";
 import type { TfjsModel } from "../codec/tfjs-model.js";
 
 /**
+ * For each output of a bypassed node (`TfjsBlockSite.bypass`), the tensor its
+ * readers read now: the input of the first node of its chain that is not
+ * bypassed (a BatchNorm after a bypassed one reads that one's input).
+ */
+function bypassRenames(fusions: readonly TfjsFusion[]): Map<string, string> {
+  const step = new Map<string, string>();
+  for (const f of fusions) for (const b of f.candidate.site.bypass ?? []) step.set(b.output, b.input);
+  const renames = new Map<string, string>();
+  for (const t of step.keys()) {
+    let to = step.get(t)!;
+    for (let i = 0; step.has(to) && i <= step.size; i++) to = step.get(to)!;
+    renames.set(t, to);
+  }
+  return renames;
+}
+
+/**
  * Replaces each fused block of a graph model by one fused conv node and two
  * new Const nodes (kernel, bias) where the block's first node was. The conv
  * is named `<block>/reparam_conv`, or takes the block output's name when that
  * is a model output (so the signature stays valid); readers of the block
  * output (data and control edges) read the conv. The block's nodes go, and
- * so do the Const / Identity nodes and weights only they read.
+ * so do the Const / Identity nodes and weights only they read; so do the
+ * BatchNorms its group folds before it (`site.bypass`), their readers
+ * reading their inputs.
  */
 export function rewriteGraph(
   model: TfjsModel,
@@ -32,6 +51,7 @@ export function rewriteGraph(
   const insertAt = new Map<number, NodeDefJson[]>();
   const maybeDead = new Set<string>();
   const reads: { consts: Set<string>; add: RewrittenWeight[] }[] = [];
+  const renames = bypassRenames(fusions);
   for (const fusion of fusions) {
     const { candidate, plan } = fusion;
     const site = candidate.site;
@@ -42,7 +62,10 @@ export function rewriteGraph(
     const kernel = fresh(`${name}/kernel`);
     const bias = fresh(`${name}/bias`);
     const consts = new Set<string>();
-    for (const n of nodes as NodeDefJson[])
+    // The BatchNorms folded before the block (its group's bypass) go too: their constants are the block's.
+    const bypassed = (site.bypass ?? []).flatMap((b) => b.nodes.map((id) => index.byName.get(id)));
+    if (bypassed.some((n) => n === undefined)) throw unknownBlock(candidate, "its bypassed BatchNorms");
+    for (const n of [...nodes, ...bypassed] as NodeDefJson[])
       for (const i of n.input ?? []) for (const c of index.constChain(parseInput(i).tensor)) consts.add(c);
     // A Linear (MatMul read as a 1x1 conv) is written back as a MatMul.
     const dense = isDenseGraphBlock(nodes as NodeDefJson[]);
@@ -62,15 +85,17 @@ export function rewriteGraph(
       constNode(bias, add[1]!.shape),
       node,
     ]);
-    for (const n of nodes as NodeDefJson[]) removed.add(n.name);
+    for (const n of [...nodes, ...bypassed] as NodeDefJson[]) removed.add(n.name);
     for (const c of consts) maybeDead.add(c);
     replaced.set(site.output, name);
     reads.push({ consts, add });
   }
   const rewire = (input: string): string => {
     const { tensor, control } = parseInput(input);
-    const to = replaced.get(tensor);
-    return to === undefined ? input : control ? `^${to}` : to;
+    // A bypassed BatchNorm's reader reads its input (then maybe a fused conv's output).
+    const read = renames.get(tensor) ?? tensor;
+    const to = replaced.get(read) ?? (read === tensor ? undefined : read);
+    return to === undefined ? input : control ? `^${producerName(to)}` : to;
   };
   // New nodes are rewired too: a block may read the output of the block before it.
   const rewired = (n: NodeDefJson): NodeDefJson => (n.input === undefined ? n : { ...n, input: n.input.map(rewire) });
