@@ -71,7 +71,11 @@ function alignAxis(
       const dils = new Set(views.filter((u) => u.k > 1).map((u) => u.d));
       return {
         ok: false,
-        refusal: refusal(name, "DILATION_MISMATCH", `branches have dilations ${[...dils].join(", ")} on ${axisName}`),
+        refusal: refusal(
+          name,
+          "DILATION_MISMATCH",
+          `branches have dilations ${[...dils].join(", ")} on ${axisName}; branch ${i} (dilation ${v.d}) would need its taps ${step} apart in a block of dilation ${d}, which its kind cannot place`,
+        ),
       };
     }
     if (px % d !== 0) {

@@ -5,7 +5,7 @@
 export type RefusalReason =
   | "EMPTY_BLOCK" // no branches
   | "STRIDE_MISMATCH" // branches have different strides
-  | "DILATION_MISMATCH" // non-1x1 branches have different dilations
+  | "DILATION_MISMATCH" // dilations that would spread into a kernel of more than 127 taps, or a dilated branch of a kind placed without steps
   | "DILATION_MISALIGNED" // a smaller branch does not land on the dilated grid
   | "PADS_MISALIGNED" // pads do not line up (for every input size, or with no valid bottom/right pad)
   | "OUTPUT_SIZE_MISMATCH" // a branch's output size differs from the others'
