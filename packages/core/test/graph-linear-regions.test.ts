@@ -52,7 +52,7 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
     await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 5]);
   });
 
-  it("leaves a difference under a scale and shift alone (the shift would be added once per branch)", async () => {
+  it("fuses a difference under a scale and shift in a second round (the shift is added once, after the difference became one conv)", async () => {
     const nodes = repMixer(Float32Array.from([0.5]));
     const shifted = nodes.map((n) =>
       n.id === "m/layer_scale"
@@ -63,8 +63,12 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
           )
         : n,
     );
-    const { matches } = await matchBlocks(graphView(shifted, ["m/relu"], () => [5, 5]));
-    expect(matches.map((m) => m.output)).not.toContain("m/add");
+    const { matches, refused } = await matchBlocks(graphView(shifted, ["m/relu"], () => [5, 5]));
+    // The first round cannot take the whole (the shift would be added once per branch of the difference); the
+    // difference alone fuses, and the second round reads x + (0.5 conv(x) + 1) as a two-branch block.
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "m/add", 11]]);
+    await expectFusionEqualsGraph(r, shifted, matches[0]!, C, [5, 5]);
   });
 
   it("refuses a RepMixer whose layer scale is neither one value nor one per channel (CHANNEL_MISMATCH)", async () => {

@@ -10,6 +10,7 @@ import { parseBranch, parseNodes, type BranchParse } from "./parse-branch.js";
 import { preBnBlocks } from "./pre-bn-blocks.js";
 import { followingAffines, singleConvBlocks } from "./single-conv-blocks.js";
 import { childSumTrees, findSumTrees, type SumTree } from "./sum-tree.js";
+import { canStandAsConv, expandMatch, mergedView } from "./virtual-view.js";
 
 export type { GraphBlockMatch } from "./make-match.js";
 
@@ -75,7 +76,7 @@ function partBlocks(view: GraphView, subs: readonly SumTree[]): { tree: SumTree;
 }
 
 /**
- * Finds re-parameterizable blocks in a graph: Add trees whose leaves are
+ * One round of {@link matchBlocks}: Add trees whose leaves are
  * linear branches over one common input (with an optional BN chain after the
  * sum), then, when the writer can remove them (`options.bypass`),
  * BatchNorms before several convs or Linears or through layout ops
@@ -108,9 +109,9 @@ function partBlocks(view: GraphView, subs: readonly SumTree[]): { tree: SumTree;
  * belong to the block, and go with it, when nothing outside the block reads
  * them.
  */
-export async function matchBlocks(
+async function matchRound(
   view: GraphView,
-  options: MatchOptions = {},
+  options: MatchOptions,
 ): Promise<{ matches: GraphBlockMatch[]; refused: Refusal[] }> {
   const matches: GraphBlockMatch[] = [];
   const refused: Refusal[] = [];
@@ -184,6 +185,54 @@ export async function matchBlocks(
   matches.push(...(await chainBlocks(view, (n) => owner.has(n) || inRefused.has(n), hold)));
   const single = await singleConvBlocks(view, (n) => owner.has(n), hold);
   matches.push(...single.matches);
-  refused.push(...single.refused, ...activationPairs(view));
+  refused.push(...single.refused);
   return { matches, refused };
+}
+
+/** Rounds after the first at most: each one merges blocks found before into bigger ones. */
+const MAX_ROUNDS = 8;
+
+/**
+ * Finds re-parameterizable blocks in a graph, in rounds, until nothing more
+ * merges: each round matches blocks as {@link matchRound} describes, then
+ * every block found stands as one conv node (its float64 fusion, computed
+ * on demand and never rounded) in the view the next round matches. So a sum
+ * whose branch is itself a sum of convs, a chain through a fused block, a
+ * sum of chains all become one block, each merge proved exact by the same
+ * rules as the first (borders, pads, strides), and rounded once at the end.
+ * The blocks returned remove the model's own nodes; the refusals are the
+ * last round's, made on the most merged view.
+ */
+export async function matchBlocks(
+  view: GraphView,
+  options: MatchOptions = {},
+): Promise<{ matches: GraphBlockMatch[]; refused: Refusal[] }> {
+  const order = new Map(view.nodes.map((n, i) => [n, i]));
+  const virtual = new Map<GraphNodeView, GraphBlockMatch>();
+  const merges = new Set<GraphBlockMatch>(); // blocks made of blocks: their regions' first-round refusals are stale
+  const first = await matchRound(view, options);
+  let found = first;
+  let cur = view;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const merge = found.matches.filter(canStandAsConv);
+    if (merge.length === 0) break;
+    const ofBlocks = merge.map((m) => m.nodes.some((n) => virtual.has(n)));
+    const next = mergedView(cur, merge, virtual, order);
+    next.made.forEach((m, i) => ofBlocks[i] && merges.add(m));
+    cur = next.view;
+    found = await matchRound(cur, options);
+  }
+  const standing = cur.nodes.flatMap((n) => {
+    const m = virtual.get(n);
+    return m === undefined ? [] : [m];
+  });
+  const last = found.matches.map((m) => {
+    const e = expandMatch(m, virtual, order);
+    if (e !== m) merges.add(e);
+    return e;
+  });
+  // A refusal is the first round's (it names the model's own nodes) unless a merge fused its region after all.
+  const fused = new Set([...merges].flatMap((m) => m.nodes.flatMap((n) => n.outputs)));
+  const refused = first.refused.filter((r) => r.id === undefined || !fused.has(r.id));
+  return { matches: [...standing, ...last], refused: [...refused, ...activationPairs(view)] };
 }

@@ -1,0 +1,84 @@
+import { seededRandom } from "@reparam/test-utils";
+import { describe, expect, it } from "vitest";
+import { graphView, matchBlocks, type GraphNodeView } from "../src/index.js";
+import { expectFusionEqualsGraph, node, nodeMakers, other } from "./graph-nodes.js";
+
+// Blocks made of blocks: matchBlocks merges, round after round, what an earlier round fused (a sum, a conv + BN)
+// with what is around it. Each merged fusion against the graph run with the naive reference ops in float64, within
+// 1e-12 relative (see expectFusionEqualsGraph), borders included.
+const r = seededRandom(4747);
+const { bn, conv } = nodeMakers(r);
+const C = 4;
+const add = (id: string, inputs: string[]) => node(id, { kind: "add" }, inputs);
+
+/** A RepVGG-style sum over `x`: 3x3 + BN, 1x1 + BN, named under `p`. */
+const repvgg = (p: string, x: string): GraphNodeView[] => [
+  node(`${p}/k3`, conv(C, C, 3, 1), [x]),
+  node(`${p}/k3/bn`, bn(C), [`${p}/k3`]),
+  node(`${p}/k1`, conv(C, C, 1, 0), [x]),
+  node(`${p}/k1/bn`, bn(C), [`${p}/k1`]),
+  add(`${p}/add`, [`${p}/k3/bn`, `${p}/k1/bn`]),
+];
+
+describe("matchBlocks in rounds", () => {
+  it("merges a sum of branches with the unpadded narrowing conv + BN after it into one (5x5) conv", async () => {
+    const nodes = [
+      ...repvgg("s", "x"),
+      // 2 x 4 x 5 x 5 = 200 multiply-adds per output as one conv, 2 x 4 x 9 + 4 x 4 x 9 = 216 as two: merged.
+      node("s/next", conv(2, C, 3, 0), ["s/add"]),
+      node("s/next/bn", bn(2), ["s/next"]),
+      other("s/relu", ["s/next/bn"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["s/relu"], () => [7, 6]));
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "s/next/bn", 7]]);
+    expect(matches[0]!.nodes.map((n) => n.id)).toEqual(nodes.slice(0, 7).map((n) => n.id));
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [7, 6]);
+  });
+
+  it("merges a sum whose branch is a conv over another sum (three rounds: the inner sum, the chain, the outer sum)", async () => {
+    const nodes = [
+      ...repvgg("i", "x"),
+      node("o/a", conv(C, C, 1, 0), ["i/add"]),
+      node("o/a/bn", bn(C), ["o/a"]),
+      node("o/b", conv(C, C, 3, 1), ["x"]),
+      node("o/b/bn", bn(C), ["o/b"]),
+      add("o/add", ["o/a/bn", "o/b/bn"]),
+      other("o/relu", ["o/add"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["o/relu"], () => [6, 6]));
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "o/add", 10]]);
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [6, 6]);
+  });
+
+  it("keeps a sum and the padded 3x3 after it apart (its border would read the sum's bias, not zeros)", async () => {
+    const nodes = [
+      ...repvgg("p", "x"),
+      node("p/next", conv(C, C, 3, 1), ["p/add"]),
+      node("p/next/bn", bn(C), ["p/next"]),
+      other("p/relu", ["p/next/bn"]),
+    ];
+    const { matches } = await matchBlocks(graphView(nodes, ["p/relu"], () => [5, 5]));
+    expect(matches.map((m) => [m.input, m.output]).sort()).toEqual([
+      ["p/add", "p/next/bn"],
+      ["x", "p/add"],
+    ]);
+    for (const m of matches) await expectFusionEqualsGraph(r, nodes, m, C, [5, 5]);
+  });
+
+  it("merges a sum with a residual block over it (the residual reads the sum once, as one block's input)", async () => {
+    const nodes = [
+      ...repvgg("q", "x"),
+      node("q/next", conv(C, C, 1, 0), ["q/add"]),
+      node("q/next/bn", bn(C), ["q/next"]),
+      add("q/res", ["q/next/bn", "q/add"]),
+      other("q/relu", ["q/res"]),
+    ];
+    const { matches } = await matchBlocks(graphView(nodes, ["q/relu"], () => [5, 5]));
+    // q/add feeds both q/next and q/res: the 1x1 alone cannot swallow the sum S, but q/res = 1x1(S) + S is a block
+    // over S, then a conv that reads S alone: S's 3x3 and that 1x1 + identity chain into one 3x3.
+    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "q/res", 8]]);
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 5]);
+  });
+});
