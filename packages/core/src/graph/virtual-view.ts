@@ -39,7 +39,7 @@ export function expandMatch(
  * makes its output, with the planned geometry, and its kernel and bias are
  * the block fused in float64 (computed once, on first read, never rounded:
  * a block that merges it rounds once, at the end). A block of Linears stays
- * a Linear.
+ * a Linear, and a block of channels-last convs (TF's NHWC) channels-last.
  */
 function convNode(m: GraphBlockMatch, id: string): GraphNodeView {
   const plan = m.candidate.plan;
@@ -51,7 +51,10 @@ function convNode(m: GraphBlockMatch, id: string): GraphNodeView {
     return fused;
   };
   const convs = m.nodes.filter((n) => n.op.kind === "conv");
-  const linear = convs.length > 0 && convs.every((n) => n.op.kind === "conv" && n.op.linear === true);
+  const every = (f: (op: Extract<GraphNodeView["op"], { kind: "conv" }>) => boolean) =>
+    convs.length > 0 && convs.every((n) => n.op.kind === "conv" && f(n.op));
+  const linear = every((op) => op.linear === true);
+  const channelsLast = every((op) => op.channelsLast === true);
   return {
     id,
     op: {
@@ -63,6 +66,7 @@ function convNode(m: GraphBlockMatch, id: string): GraphNodeView {
       dilation,
       groups,
       ...(linear ? { linear: true } : {}),
+      ...(channelsLast ? { channelsLast: true } : {}),
     },
     inputs: [m.input],
     outputs: [m.output],
