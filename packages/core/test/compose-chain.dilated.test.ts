@@ -1,7 +1,7 @@
 import { randomArray, seededRandom, type Tensor4 } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
 import type { Pads, Pair } from "../src/block/block.js";
-import { type ComposedChain, composeChain } from "../src/branch/sequential/compose-chain.js";
+import { type ComposedChain, composeChain, denseChain } from "../src/branch/sequential/compose-chain.js";
 import { maxDiff, runChain, runFused, type StageSpec, stages, TOL, withFills } from "./chain-fixtures.js";
 
 // Chains whose convs are dilated (or strided before a wider conv): the fused conv keeps the common step of its
@@ -107,6 +107,33 @@ describe("composeChain on dilated chains", () => {
       24,
     );
     expect([f.kernel.shape, f.dilation, f.groups]).toEqual([[2, 1, 3, 3], [1, 3], 2]);
+  });
+
+  it("spreads a strided dilated chain into the same conv at dilation 1 (denseChain): a stride-2 1x1 then a 3x3 as a 5x5", () => {
+    const specs: StageSpec[] = [
+      { o: 3, k: [1, 1], stride: [2, 2] },
+      { o: 2, k: [3, 3], pads: [1, 1, 1, 1], fill: "z" },
+    ];
+    const rand = seededRandom(26);
+    const st = withFills(stages(rand, 2, specs), specs, 2);
+    const lattice = composeChain(st, "chain") as ComposedChain;
+    const dense = denseChain(lattice);
+    expect([dense.kernel.shape, dense.dilation, dense.stride, dense.pads]).toEqual([
+      [2, 2, 5, 5],
+      [1, 1],
+      [2, 2],
+      lattice.pads,
+    ]);
+    // Every lattice tap lands at twice its index, zeros between.
+    for (let p = 0; p < 4; p++)
+      for (let y = 0; y < 5; y++)
+        for (let x = 0; x < 5; x++) {
+          const v = dense.kernel.data[(p * 5 + y) * 5 + x]!;
+          expect(v).toBe(y % 2 === 0 && x % 2 === 0 ? lattice.kernel.data[(p * 3 + y / 2) * 3 + x / 2]! : 0);
+        }
+    const x: Tensor4 = { data: randomArray(rand, 2 * 9 * 8), shape: [1, 2, 9, 8] };
+    const { diff, scale } = maxDiff(runChain(x, st), runFused(x, dense));
+    expect(diff).toBeLessThanOrEqual(TOL * scale);
   });
 
   it("equals the chain and keeps the common tap step as its dilation on random dilated, strided chains (300 chains of 2-3 convs)", () => {

@@ -1,7 +1,7 @@
 import { batchNormAffine } from "../block/batch-norm.js";
 import type { Pads, Pair } from "../block/block.js";
 import type { RefusalReason } from "../block/refusal.js";
-import { type ChainStage, composeChain } from "../branch/sequential/compose-chain.js";
+import { type ChainStage, composeChain, denseChain } from "../branch/sequential/compose-chain.js";
 import { isReparamError } from "../contract/reparam-error.js";
 import { composeAffine } from "./compose-affine.js";
 import type { ConstRef, GraphView } from "./graph-view.js";
@@ -56,7 +56,9 @@ async function foldedConv(link: ChainParse["links"][number], after: readonly Aff
  * it), their pads (own, SAME resolved along the chain, plus Pad nodes) and
  * frames (a Pad's frame holds what the nodes after it make of 0: DBB's
  * BNAndPad, ECBSR's `pad(conv1x1(x)) + b0`), and collapses them with core's
- * `composeChain`, which proves the borders or says why not.
+ * `composeChain`, which proves the borders or says why not. The conv keeps
+ * the chain's dilation (the common step of its taps) at stride 1; a strided
+ * chain is laid out at dilation 1 (`denseChain`).
  */
 export async function chainLayout(view: GraphView, p: ChainParse): Promise<ChainLayout> {
   const rootSize = view.spatialSize(p.root);
@@ -109,8 +111,12 @@ export async function chainLayout(view: GraphView, p: ChainParse): Promise<Chain
     throw e;
   }
   const ids = p.links.map((l) => `'${l.conv.id}'`).join(" -> ");
-  const r = composeChain(stages, ids, rootSize);
-  if ("reason" in r) return { reason: r.reason, message: `chain ${ids}: ${r.message}` };
+  const composed = composeChain(stages, ids, rootSize);
+  if ("reason" in composed) return { reason: composed.reason, message: `chain ${ids}: ${composed.message}` };
+  // The chain at the common step of its taps, unless that makes it strided and dilated at once: a conv
+  // some formats cannot hold (TF has none), so a strided chain is laid out dense, as one at dilation 1.
+  const strided = composed.stride[0] !== 1 || composed.stride[1] !== 1;
+  const r = strided ? denseChain(composed) : composed;
   const data = r.kernel.data;
   return {
     shape: r.kernel.shape,

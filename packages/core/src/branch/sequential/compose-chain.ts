@@ -63,7 +63,7 @@ export function chainDilation(stages: readonly ChainStage[]): Pair {
 }
 
 /** A stage alone as a kernel on the lattice `lat`: its taps (its dilation / lat) apart, zeros between. */
-function spread(st: ChainStage, lat: Pair): Kernel64 {
+function spread(st: Pick<ChainStage, "kernel" | "dilation">, lat: Pair): Kernel64 {
   const [o, i, kh, kw] = st.kernel.shape;
   const dh = kh > 1 ? st.dilation[0] / lat[0] : 1;
   const dw = kw > 1 ? st.dilation[1] / lat[1] : 1;
@@ -74,6 +74,17 @@ function spread(st: ChainStage, lat: Pair): Kernel64 {
     for (let y = 0; y < kh; y++)
       for (let x = 0; x < kw; x++) data[(oi * eh + y * dh) * ew + x * dw] = st.kernel.data[(oi * kh + y) * kw + x]!;
   return { data, shape: [o, i, eh, ew] };
+}
+
+/**
+ * The same conv at dilation 1: its kernel spread into zeros between the
+ * taps, stride, pads and groups kept (a kxk at dilation d is exactly a
+ * ((k - 1) d + 1) kernel with zeros between its taps). For a consumer that
+ * must not hold a conv strided and dilated at once (TF has none).
+ */
+export function denseChain(c: ComposedChain): ComposedChain {
+  if (c.dilation[0] === 1 && c.dilation[1] === 1) return c;
+  return { ...c, kernel: spread(c, [1, 1]), dilation: [1, 1] };
 }
 
 /**
