@@ -163,6 +163,13 @@ describe("constants added after a Linear through the ONNX adapter", () => {
     expect(opTypes(out.model)).toEqual(["Gemm"]);
   });
 
+  it("folds a Sub after a bias-free MatMul (not nn.Linear's bias Add) into one Gemm", async () => {
+    const g = graph(6);
+    const y = g.constant(g.linear("x", 5, "matmul", false), "Sub", [0.25, -1, 2, 0, 0.5]);
+    const out = await check(g, y);
+    expect(opTypes(out.model)).toEqual(["Gemm"]);
+  });
+
   it("folds a Sub after MatMul + Add and keeps MatMul + Add alone as it is", async () => {
     const g = graph(6);
     const y = g.constant(g.linear("x", 5, "matmul"), "Sub", [0.25]);

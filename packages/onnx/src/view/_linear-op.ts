@@ -20,15 +20,23 @@ function kernelRef(w: OnnxConstant, transposed: boolean): ConstRef {
   };
 }
 
+/** True when MatMul `node`'s only reader is an Add of a constant, as nn.Linear exports its bias (or nothing says what reads it). */
+function ownBiasAdd(node: NodeProto, ctx: OpContext): boolean {
+  const readers = ctx.readers?.(node.output[0]!);
+  if (readers === undefined) return true;
+  return readers.length === 1 && readers[0]!.opType === "Add" && readers[0]!.input.some((i) => ctx.constants.has(i));
+}
+
 /**
  * A fully connected layer over a rank-2 input [N, C] read as a 1x1 conv on a
  * 1x1 image (`linear`): MatMul(x, W) with a constant W [I, O], and Gemm(x, B,
  * C) with alpha = beta = 1, transA = 0, a constant B and a constant bias C of
  * [O] values. BatchNormalization over [N, C] normalizes axis 1 as it does
- * for images, so BN before or after folds as for a conv. A Gemm without C
- * reads as having a bias of zeros: it has the slot, so constants added after
- * it fold into it (one node less), where a MatMul followed by one Add is
- * nn.Linear's own spelling, left as it is (core's `singleConvBlocks`).
+ * for images, so BN before or after folds as for a conv. A Linear without
+ * a bias reads as having a bias of zeros (constants added after it fold into
+ * it: one node less), except a MatMul whose only reader is an Add of a
+ * constant: nn.Linear's own export, which core's `singleConvBlocks` leaves
+ * as it is when nothing else follows.
  */
 export function linearOp(node: NodeProto, ctx: OpContext): NodeReading | undefined {
   const [x, w, c = ""] = node.input;
@@ -57,7 +65,7 @@ export function linearOp(node: NodeProto, ctx: OpContext): NodeReading | undefin
     kernel,
     ...(bias !== undefined
       ? { bias: { shape: bias.dims, values: async () => bias.readFloats() } }
-      : node.opType === "Gemm"
+      : node.opType === "Gemm" || !ownBiasAdd(node, ctx)
         ? { bias: { shape: [o], values: async () => new Float64Array(o) } }
         : {}),
     stride: [1, 1],

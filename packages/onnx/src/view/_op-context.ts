@@ -1,4 +1,5 @@
 import type { NeutralOp } from "@reparam/core";
+import type { NodeProto } from "onnx-buf";
 import type { OnnxConstant } from "./_constant-table.js";
 
 /** What `neutralOp` needs to know about the graph around a node. */
@@ -10,6 +11,8 @@ export interface OpContext {
   rank(tensor: string): number | undefined;
   /** Dims of a tensor as far as known, also through layout ops (see `layoutDims`). */
   dims?(tensor: string): readonly (number | undefined)[] | undefined;
+  /** The nodes that read a tensor (subgraph captures included), when known. */
+  readers?(tensor: string): readonly NodeProto[];
 }
 
 /** A node read for matching: its op and its data (non-constant) inputs. */

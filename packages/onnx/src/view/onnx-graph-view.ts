@@ -68,7 +68,15 @@ export function onnxGraphView(model: ModelProto): OnnxGraphView {
   const pool = bufferPool();
   const constants = constantTable(graph, pool, true, opset);
   const shapes = inferShapes(graph, constants, opset);
+  const readers = new Map<string, NodeProto[]>();
+  for (const node of graph.node)
+    for (const name of new Set(nodeReads(node))) {
+      const list = readers.get(name);
+      if (list === undefined) readers.set(name, [node]);
+      else list.push(node);
+    }
   const ctx = {
+    readers: (t: string) => readers.get(t) ?? [],
     constants,
     opset,
     rank: (t: string) => shapes.get(t)?.length,
