@@ -117,7 +117,7 @@ describe("composeChain on dilated chains", () => {
     const rand = seededRandom(26);
     const st = withFills(stages(rand, 2, specs), specs, 2);
     const lattice = composeChain(st, "chain") as ComposedChain;
-    const dense = denseChain(lattice);
+    const dense = denseChain(lattice)!;
     expect([dense.kernel.shape, dense.dilation, dense.stride, dense.pads]).toEqual([
       [2, 2, 5, 5],
       [1, 1],
@@ -134,6 +134,30 @@ describe("composeChain on dilated chains", () => {
     const x: Tensor4 = { data: randomArray(rand, 2 * 9 * 8), shape: [1, 2, 9, 8] };
     const { diff, scale } = maxDiff(runChain(x, st), runFused(x, dense));
     expect(diff).toBeLessThanOrEqual(TOL * scale);
+  });
+
+  it("refuses (SEQUENTIAL_SHAPE) a chain wider than 127 taps on its lattice before building it, and keeps a too wide one strided (denseChain)", () => {
+    const rand = seededRandom(27);
+    const huge: StageSpec[] = [
+      { o: 2, k: [3, 3], dilation: [2 ** 20, 1] },
+      { o: 2, k: [3, 3] },
+    ];
+    const r = composeChain(stages(rand, 2, huge), "huge");
+    expect("reason" in r && [r.reason, r.message]).toEqual([
+      "SEQUENTIAL_SHAPE",
+      expect.stringContaining("at most 127"),
+    ]);
+    // A stride-2 1x1 then a 3x3 at dilation 100: a 3x3 at dilation 200, whose dense form would be 401 wide.
+    const wide: StageSpec[] = [
+      { o: 2, k: [1, 1], stride: [2, 2], bias: false },
+      { o: 2, k: [3, 3], dilation: [100, 100] },
+    ];
+    const lattice = composeChain(stages(rand, 2, wide), "wide") as ComposedChain;
+    expect([lattice.kernel.shape, lattice.dilation]).toEqual([
+      [2, 2, 3, 3],
+      [200, 200],
+    ]);
+    expect(denseChain(lattice)).toBeUndefined();
   });
 
   it("equals the chain and keeps the common tap step as its dilation on random dilated, strided chains (300 chains of 2-3 convs)", () => {

@@ -47,9 +47,10 @@ function blockDilation(views: readonly AxisView[], begin: number): number {
  * begin pad; branch b sits at pixel offset (begin - begin_b), which must be a
  * multiple of the block dilation, and its taps are (its dilation / the
  * block's) apart; only branches whose kind is `steppable` (conv, 1x1 -> kxk)
- * may be sparser than the block. With the input size n known, every branch must give the same number
- * of outputs and the end pad is the smallest that covers the last window;
- * without it, the end pad each branch implies must agree.
+ * may be sparser than the block. With the input size n known, every branch
+ * must give the same number of outputs and the end pad is the smallest that
+ * covers the last window; without it, the end pad each branch implies must
+ * agree.
  */
 function alignAxis(
   name: string,

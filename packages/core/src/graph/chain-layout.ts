@@ -114,9 +114,10 @@ export async function chainLayout(view: GraphView, p: ChainParse): Promise<Chain
   const composed = composeChain(stages, ids, rootSize);
   if ("reason" in composed) return { reason: composed.reason, message: `chain ${ids}: ${composed.message}` };
   // The chain at the common step of its taps, unless that makes it strided and dilated at once: a conv
-  // some formats cannot hold (TF has none), so a strided chain is laid out dense, as one at dilation 1.
+  // some formats cannot hold (TF has none), so a strided chain is laid out dense, as one at dilation 1
+  // (when that kernel is not too wide; else as it is, which such a format refuses).
   const strided = composed.stride[0] !== 1 || composed.stride[1] !== 1;
-  const r = strided ? denseChain(composed) : composed;
+  const r = (strided ? denseChain(composed) : undefined) ?? composed;
   const data = r.kernel.data;
   return {
     shape: r.kernel.shape,

@@ -80,11 +80,29 @@ function spread(st: Pick<ChainStage, "kernel" | "dilation">, lat: Pair): Kernel6
  * The same conv at dilation 1: its kernel spread into zeros between the
  * taps, stride, pads and groups kept (a kxk at dilation d is exactly a
  * ((k - 1) d + 1) kernel with zeros between its taps). For a consumer that
- * must not hold a conv strided and dilated at once (TF has none).
+ * must not hold a conv strided and dilated at once (TF has none). Undefined
+ * when that kernel would be wider than {@link MAX_CHAIN_EXTENT} on an axis.
  */
-export function denseChain(c: ComposedChain): ComposedChain {
+export function denseChain(c: ComposedChain): ComposedChain | undefined {
   if (c.dilation[0] === 1 && c.dilation[1] === 1) return c;
+  const [, , kh, kw] = c.kernel.shape;
+  if ((kh - 1) * c.dilation[0] + 1 > MAX_CHAIN_EXTENT || (kw - 1) * c.dilation[1] + 1 > MAX_CHAIN_EXTENT)
+    return undefined;
   return { ...c, kernel: spread(c, [1, 1]), dilation: [1, 1] };
+}
+
+/** The fused kernel's extent on each axis, in taps of the lattice `lat`: 1 + the sum of each stage's reach over lat. */
+function latticeExtent(stages: readonly ChainStage[], lat: Pair): Pair {
+  const axis = (a: 0 | 1): number => {
+    let before = 1;
+    let n = 0;
+    for (const st of stages) {
+      n += (before * st.dilation[a] * (st.kernel.shape[2 + a]! - 1)) / lat[a];
+      before *= st.stride[a];
+    }
+    return n + 1;
+  };
+  return [axis(0), axis(1)];
 }
 
 /**
@@ -226,6 +244,13 @@ export function composeChain(stages: readonly ChainStage[], name: string, inputS
       "the chain's input is padded with a non-zero value; the fused conv pads with zeros",
     );
   const lat = chainDilation(stages);
+  const extent = latticeExtent(stages, lat);
+  if (extent[0] > MAX_CHAIN_EXTENT || extent[1] > MAX_CHAIN_EXTENT)
+    return refusal(
+      name,
+      "SEQUENTIAL_SHAPE",
+      `the chain spreads into a ${extent[0]}x${extent[1]} kernel at dilation ${lat.join("x")} (at most ${MAX_CHAIN_EXTENT} taps per axis)`,
+    );
   let acc: { kernel: Kernel64; bias: Float64Array; groups: number } = {
     kernel: spread(first, lat),
     bias: Float64Array.from(first.bias),
@@ -245,12 +270,6 @@ export function composeChain(stages: readonly ChainStage[], name: string, inputS
     }
     acc = composeTwo(acc, stride, st, lat);
     stride = [stride[0] * st.stride[0], stride[1] * st.stride[1]];
-    if (acc.kernel.shape[2] > MAX_CHAIN_EXTENT || acc.kernel.shape[3] > MAX_CHAIN_EXTENT)
-      return refusal(
-        name,
-        "SEQUENTIAL_SHAPE",
-        `the chain spreads into a ${acc.kernel.shape[2]}x${acc.kernel.shape[3]} kernel at dilation ${lat.join("x")} (at most ${MAX_CHAIN_EXTENT} taps per axis)`,
-      );
   }
   const ends = [fusedEndPad(axes[0], inputSize?.[0]), fusedEndPad(axes[1], inputSize?.[1])];
   if (ends[0] === undefined || ends[1] === undefined)
