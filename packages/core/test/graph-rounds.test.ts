@@ -52,6 +52,26 @@ describe("matchBlocks in rounds", () => {
     await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [6, 6]);
   });
 
+  it("keeps a sum and a widening 1x1 after it apart unless every exact chain merges (chains: 'all')", async () => {
+    const nodes = [
+      ...repvgg("w", "x"),
+      // 8 x 4 x 3 x 3 = 288 multiply-adds per output as one conv, 8 x 4 + 4 x 4 x 9 = 176 as two.
+      node("w/next", conv(2 * C, C, 1, 0), ["w/add"]),
+      node("w/next/bn", bn(2 * C), ["w/next"]),
+      other("w/relu", ["w/next/bn"]),
+    ];
+    const view = graphView(nodes, ["w/relu"], () => [6, 5]);
+    const cheaper = await matchBlocks(view);
+    expect(cheaper.matches.map((m) => [m.input, m.output]).sort()).toEqual([
+      ["w/add", "w/next/bn"],
+      ["x", "w/add"],
+    ]);
+    const all = await matchBlocks(view, { chains: "all" });
+    expect(all.refused).toEqual([]);
+    expect(all.matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "w/next/bn", 7]]);
+    await expectFusionEqualsGraph(r, nodes, all.matches[0]!, C, [6, 5]);
+  });
+
   it("keeps a sum and the padded 3x3 after it apart (its border would read the sum's bias, not zeros)", async () => {
     const nodes = [
       ...repvgg("p", "x"),

@@ -1,6 +1,7 @@
 // Hand-built conv graphs for the chain tests: Conv nodes, and a check that converts a graph and
 // runs it against its conversion on onnxruntime at two input sizes (borders included).
 import { expect } from "vitest";
+import type { ConvertOptions } from "@reparam/core";
 import { buildModel, encodeModel, intAttr, intsAttr, type InitializerSpec, type NodeSpec } from "../src/index.js";
 import { inputData } from "./_blocks.js";
 import { convert, relativeError, run } from "./_convert.js";
@@ -15,7 +16,13 @@ export const convNode = (name: string, x: string, w: string, out: string, p = 0,
 });
 
 /** Converts a graph over x [1, c, h, w], runs both on 7x6 and 5x9 inputs, returns the conversion. */
-export async function checkGraph(nodes: NodeSpec[], initializers: InitializerSpec[], c: number, rand: () => number) {
+export async function checkGraph(
+  nodes: NodeSpec[],
+  initializers: InitializerSpec[],
+  c: number,
+  rand: () => number,
+  options: ConvertOptions = {},
+) {
   const bytes = encodeModel(
     buildModel({
       opset: 13,
@@ -25,7 +32,7 @@ export async function checkGraph(nodes: NodeSpec[], initializers: InitializerSpe
       initializers,
     }),
   );
-  const out = await convert(bytes);
+  const out = await convert(bytes, options);
   for (const [h, w] of [
     [7, 6],
     [5, 9],

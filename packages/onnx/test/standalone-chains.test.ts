@@ -12,7 +12,8 @@ const rand = seededRandom(4747);
 const c = 6;
 
 const conv = convNode;
-const check = (nodes: NodeSpec[], initializers: InitializerSpec[]) => checkGraph(nodes, initializers, c, rand);
+const check = (nodes: NodeSpec[], initializers: InitializerSpec[], options = {}) =>
+  checkGraph(nodes, initializers, c, rand, options);
 
 describe("chains of convs outside a sum, through the ONNX adapter", () => {
   it("collapses a padded 3x3 followed by a biased 1x1 into one conv (conv-chain)", async () => {
@@ -32,6 +33,16 @@ describe("chains of convs outside a sum, through the ONNX adapter", () => {
     expect(opTypes(out.model)).toEqual(["Conv", "Conv"]);
     expect(out.report.fused).toEqual([]);
     expect(out.report.refused).toEqual([]);
+  });
+
+  it("collapses that depthwise 7x7 and 1x1 too when every exact chain merges (chains: 'all')", async () => {
+    const out = await check(
+      [conv("/dw/Conv", "x", "dw.weight", "t", 3, c), conv("/pw/Conv", "t", "pw.weight", "y", 0, 1, "pw.bias")],
+      [...convWeights(rand, "dw", c, 1, 7, 7), ...convWeights(rand, "pw", c, c, 1, 1, true)],
+      { chains: "all" },
+    );
+    expect(opTypes(out.model)).toEqual(["Conv"]);
+    expect(out.report.fused.map((f) => f.family)).toEqual(["conv-chain"]);
   });
 
   it("keeps a biased 1x1 before a zero-padded 3x3 (its border would miss the bias) without a refusal", async () => {

@@ -51,7 +51,7 @@ function lazyBytesOption(options: ConvertOptions): number | undefined {
 export const tfjsAdapter: FormatAdapter<TfjsModel> = {
   ...tfjsFormat,
   decode: (input, options) => decodeTfjsModel(input, lazyBytesOption(options)),
-  findBlocks: (model) => findTfjsBlocks(model),
+  findBlocks: (model, options) => findTfjsBlocks(model, options),
   parameterCount: (model) => count(model.weights),
   canWrite: (_model, candidate, plan) => tfjsCanWrite(candidate, plan),
   async encode(model, decisions, output, options): Promise<EncodeStats> {

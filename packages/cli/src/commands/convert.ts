@@ -15,6 +15,7 @@ interface ConvertFlags {
   scheme?: string;
   eps?: string;
   dtype: string;
+  chains: string;
   only?: string;
   exclude: string[];
   json?: boolean;
@@ -62,6 +63,14 @@ export function registerConvert(program: Command): void {
       parseEps,
     )
     .addOption(new Option("--dtype <dtype>", "dtype of fused weights").choices(["keep", "f32", "f16"]).default("keep"))
+    .addOption(
+      new Option(
+        "--chains <which>",
+        "graphs: exact chains of convs that become one conv: those no more costly than the chain (cheaper), or every one (all: fewest ops, maybe slower)",
+      )
+        .choices(["cheaper", "all"])
+        .default("cheaper"),
+    )
     .addOption(
       new Option(
         "--only <kind>",
@@ -114,6 +123,7 @@ export function registerConvert(program: Command): void {
       const options = {
         format: f.format,
         dtype: f.dtype as "keep" | "f32" | "f16",
+        chains: f.chains as "cheaper" | "all",
         exclude: f.exclude,
         force: f.force === true,
         progress: !(f.json === true || f.quiet === true),

@@ -42,6 +42,15 @@ export interface ConvertOptions {
   /** Naming scheme (state dicts) chosen by name, or auto-detected when absent. */
   readonly scheme?: string;
   /**
+   * Graphs: which exact chains of convs (conv -> [BN / affine / Pad] -> conv,
+   * a fused block and the conv after it) become one conv. `cheaper`
+   * (default): only those whose one conv needs no more multiply-adds per
+   * output than the chain (a depthwise 7x7 then a 1x1 stays two convs);
+   * `all`: every exact one (fewest ops, possibly slower). A chain inside a
+   * sum of branches always merges with the sum.
+   */
+  readonly chains?: "cheaper" | "all";
+  /**
    * How fuse decisions fuse a block (default core's `fuseTo`): any
    * replacement must give the same bytes, e.g. `parallelFuser` of
    * `@reparam/core/node`, which uses a second core for large blocks.

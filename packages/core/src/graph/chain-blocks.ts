@@ -28,7 +28,7 @@ function chainCost(p: ChainParse): number {
  * its borders (core's `composeChain` proves each frame) and the one conv costs
  * no more multiply-adds per output position than the chain: merging a
  * depthwise 7x7 and a 1x1 into a dense 7x7 would be exact but slower, so
- * those stay. The longest such chain ending at a conv wins. A chain that is
+ * those stay (unless `anyCost`: `chains: 'all'`). The longest such chain ending at a conv wins. A chain that is
  * not exact, or would cost more, is left as it is (its convs fold their BNs
  * on their own) and is not reported: the graph never said it was one block.
  */
@@ -36,6 +36,7 @@ export async function chainBlocks(
   view: GraphView,
   taken: (n: GraphNodeView) => boolean,
   hold: (nodes: readonly GraphNodeView[], name: string) => void,
+  anyCost = false,
 ): Promise<GraphBlockMatch[]> {
   const matches: GraphBlockMatch[] = [];
   // From the last conv back, so that a chain is found whole from its end.
@@ -53,7 +54,7 @@ export async function chainBlocks(
       const m = await makeMatch(view, name, p.root, output, nodes, [p], [], channels, [], "conv-chain");
       if ("reason" in m || m.candidate.plan?.ok !== true) continue;
       const [o, iPer, kh, kw] = m.candidate.plan.plan.kernelShape;
-      if (o * iPer * kh * kw > chainCost(p)) continue;
+      if (!anyCost && o * iPer * kh * kw > chainCost(p)) continue;
       matches.push(m);
       hold(nodes, m.candidate.name);
       break;

@@ -22,6 +22,8 @@ export interface MatchOptions {
    * several Linears or through layout ops are matched ({@link preBnBlocks}).
    */
   readonly bypass?: boolean;
+  /** Which exact chains of convs become one conv (see `ConvertOptions.chains`; default `cheaper`). */
+  readonly chains?: "cheaper" | "all";
 }
 
 /** {@link chooseRoot} over the parses `use` keeps. */
@@ -182,7 +184,8 @@ async function matchRound(
     matches.push(...sunk.matches);
     refused.push(...sunk.refused);
   }
-  matches.push(...(await chainBlocks(view, (n) => owner.has(n) || inRefused.has(n), hold)));
+  const chainTaken = (n: GraphNodeView) => owner.has(n) || inRefused.has(n);
+  matches.push(...(await chainBlocks(view, chainTaken, hold, options.chains === "all")));
   const single = await singleConvBlocks(view, (n) => owner.has(n), hold);
   matches.push(...single.matches);
   refused.push(...single.refused);

@@ -1,4 +1,11 @@
-import { matchBlocks, type Block, type Candidate, type GraphView, type Refusal } from "@reparam/core";
+import {
+  matchBlocks,
+  type Block,
+  type Candidate,
+  type ConvertOptions,
+  type GraphView,
+  type Refusal,
+} from "@reparam/core";
 import { float32Pool } from "../codec/_float32-pool.js";
 import { graphModelView } from "./_graph-view.js";
 import { layersView } from "./_layers-view.js";
@@ -53,7 +60,10 @@ export interface TfjsCandidate extends Candidate {
  * ops (Next-ViT's norm1 on tokens), folds into each (core's pre-BN sinking,
  * `site.bypass`); such a group is kept whole or left whole.
  */
-export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: TfjsCandidate[]; refused: Refusal[] }> {
+export async function findTfjsBlocks(
+  model: TfjsModel,
+  options: Pick<ConvertOptions, "chains"> = {},
+): Promise<{ candidates: TfjsCandidate[]; refused: Refusal[] }> {
   // New arrays sized for the largest kernel: each maps only what it is used for, once.
   const largest = Math.max(0, ...model.weights.filter(isKernelWeight).map((w) => w.shape.reduce((a, b) => a * b, 1)));
   const pool = float32Pool(4, () => largest);
@@ -69,7 +79,8 @@ export async function findTfjsBlocks(model: TfjsModel): Promise<{ candidates: Tf
   // A view node may stand for more nodes (a conv and its StridedSlice): the writer replaces them all.
   const ids = (n: { readonly id: string }) => [n.id, ...(graph?.absorbed.get(n.id) ?? [])];
   // The graph writer removes a group's bypassed BatchNorms (rewriteGraph): pre-BN sinking is on for graph models.
-  const { matches, refused } = await matchBlocks(view, { bypass: graph !== undefined });
+  const chains = options.chains !== undefined ? { chains: options.chains } : {};
+  const { matches, refused } = await matchBlocks(view, { bypass: graph !== undefined, ...chains });
   const candidates: TfjsCandidate[] = [];
   const dropped = new Set<string>(); // groups with a member left out: the whole group is
   for (const m of matches) {

@@ -83,9 +83,11 @@ export async function checkRegion(spec: RegionSpec): Promise<RegionResult> {
   let converted: Uint8Array;
   let report: ConversionReport;
   try {
-    // The public API, as convertModel does it, with the ONNX adapter alone (no other adapter is loaded).
+    // The public API, as convertModel does it, with the ONNX adapter alone (no other adapter is loaded), and
+    // chains: 'all', since the ideal is one conv per segment whatever it costs (the default leaves chains whose
+    // one conv would need more multiply-adds than the chain, an engineering choice, not an inability).
     const output = memoryOutput("model.onnx");
-    report = await reparameterize(onnxAdapter, memoryInput("model.onnx", model), output, {});
+    report = await reparameterize(onnxAdapter, memoryInput("model.onnx", model), output, { chains: "all" });
     converted = output.files.get("model.onnx")!;
   } catch (e) {
     return { ...base, excess, mismatch: { what: "converter-error", detail: errorText(e) } };
