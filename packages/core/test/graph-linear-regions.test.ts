@@ -107,6 +107,37 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
     expect(matches[0]!.candidate.layout.preBn).toBeUndefined();
   });
 
+  it("folds constant scales (Mul, then Div as Mul) before a padded conv: zero padding stays zero", async () => {
+    const scale = (v: Float32Array): NeutralOp => ({ kind: "affine", scale: constOf(v, [v.length]) });
+    const nodes = [
+      node("s/mul", scale(Float32Array.of(0.5, -2, 3, 0.25)), ["x"]),
+      node("s/div", scale(Float32Array.of(1 / 3)), ["s/mul"]),
+      node("s/conv", conv(C, C, 3, 1), ["s/div"]),
+      node("s/bn", bn(C), ["s/conv"]),
+      other("s/relu", ["s/bn"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["s/relu"], () => [5, 4]));
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "s/bn", 4]]);
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 4]);
+  });
+
+  it("folds a constant scale before a padded sum of branches, once the sum is one conv (second round)", async () => {
+    const nodes = [
+      node("q/mul", { kind: "affine", scale: constOf(Float32Array.of(2, -1, 0.5, 4), [C]) }, ["x"]),
+      node("q/k3", conv(C, C, 3, 1), ["q/mul"]),
+      node("q/k3/bn", bn(C), ["q/k3"]),
+      node("q/k1", conv(C, C, 1, 0), ["q/mul"]),
+      node("q/k1/bn", bn(C), ["q/k1"]),
+      node("q/add", { kind: "add" }, ["q/k3/bn", "q/k1/bn"]),
+      other("q/relu", ["q/add"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["q/relu"], () => [6, 6]));
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "q/add", 6]]);
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [6, 6]);
+  });
+
   it("leaves a Linear layer followed by its bias alone (MatMul + Add is how exporters spell nn.Linear)", async () => {
     const linear = { ...(conv(3, C, 1, 0) as Extract<NeutralOp, { kind: "conv" }>), linear: true };
     const nodes = [

@@ -1,4 +1,5 @@
 import type { Block, Pair } from "./block.js";
+import { type BatchNorm, batchNormAffine } from "./batch-norm.js";
 import { blockGeometry } from "./block-geometry.js";
 import type { PlanResult } from "./fuse-plan.js";
 import type { KernelShape } from "./kernel.js";
@@ -31,11 +32,17 @@ function checkExact(block: Block<KernelShape>): Refusal | undefined {
   return undefined;
 }
 
+/** True when a pre-BN only scales (its shift is exactly 0 in every channel): it commutes with zero padding. */
+function scalesOnly(bn: BatchNorm): boolean {
+  return batchNormAffine(bn, "pre-BN").shift.every((v) => v === 0);
+}
+
 /**
  * Decides from shapes, geometry and BatchNorms alone whether a block fuses
  * exactly and into what: groups are the gcd of the branches' groups (a
  * grouped kernel expands to fewer groups, never the other way), the kernel
- * size and pads come from {@link blockGeometry}.
+ * size and pads come from {@link blockGeometry}. A pre-BN folds only into an
+ * unpadded conv, unless it only scales.
  */
 export function planBlock(block: Block<KernelShape>): PlanResult {
   if (block.branches.length === 0)
@@ -56,7 +63,7 @@ export function planBlock(block: Block<KernelShape>): PlanResult {
   if (groups === 0) groups = c; // only identity / avg-pool branches: depthwise
   const [kh, kw]: Pair = geo.geometry.kernelSize;
   const { stride, pads, dilation, placements } = geo.geometry;
-  if (block.preBn !== undefined && pads.some((p) => p !== 0))
+  if (block.preBn !== undefined && pads.some((p) => p !== 0) && !scalesOnly(block.preBn))
     return {
       ok: false,
       refusal: refusal(

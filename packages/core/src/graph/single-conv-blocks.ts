@@ -46,7 +46,8 @@ function unpadded(op: ConvNode["op"]): boolean {
  * nodes after them, before them, or both, that no block holds: each is a
  * one-branch block (`conv-bn`; `conv-affine` when the chain after holds no
  * BatchNorm, only constant scale / shift nodes such as a bias `Add`; a chain
- * before is the block's pre-BN, `bn-conv`). A Linear without a bias and
+ * before is the block's pre-BN, `bn-conv`; constant scales alone fold before a conv that pads too, the
+ * zero border staying zero). A Linear without a bias and
  * one constant Add after it, nothing else (MatMul + Add, nn.Linear's
  * spelling), is left: folding it would only respell it. A chain
  * before a conv that pads is left (its border would see 0, not the BN's
@@ -65,7 +66,9 @@ export async function singleConvBlocks(
     const { chain, output } = followingAffines(view, conv.outputs[0]!);
     if (chain.some(taken)) continue;
     const before = precedingAffines(view, conv.inputs[0]!, taken);
-    const pre = unpadded(conv.op) ? before : [];
+    // Constant scales alone (Mul, Div) commute with zero padding: they fold before any conv.
+    const scales = before.every((n) => n.op.kind === "affine" && n.op.shift === undefined);
+    const pre = unpadded(conv.op) || scales ? before : [];
     // Inside a sum the sum's own refusal says why (UNSUPPORTED_BRANCH): say it once.
     const inSum = view.consumers(output).some((n) => n.op.kind === "add" || n.op.kind === "sub");
     if (pre.length < before.length && !inSum && before.some((n) => n.op.kind === "batchnorm")) {
