@@ -122,6 +122,20 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
     await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 4]);
   });
 
+  it("folds a constant scale through a zero Pad node into the conv after it", async () => {
+    const nodes = [
+      node("z/mul", { kind: "affine", scale: constOf(Float32Array.of(2, -1, 0.5, 4), [C]) }, ["x"]),
+      node("z/pad", { kind: "pad", pads: [1, 0, 2, 1] }, ["z/mul"]),
+      node("z/conv", conv(C, C, 3, 0), ["z/pad"]),
+      node("z/bn", bn(C), ["z/conv"]),
+      other("z/relu", ["z/bn"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["z/relu"], () => [5, 6]));
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "z/bn", 4]]);
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 6]);
+  });
+
   it("folds a constant scale before a padded sum of branches, once the sum is one conv (second round)", async () => {
     const nodes = [
       node("q/mul", { kind: "affine", scale: constOf(Float32Array.of(2, -1, 0.5, 4), [C]) }, ["x"]),

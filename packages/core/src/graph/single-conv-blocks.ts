@@ -33,6 +33,27 @@ function precedingAffines(view: GraphView, t: string, taken: (n: GraphNodeView) 
   return chain;
 }
 
+const isScale = (n: AffineNode) => n.op.kind === "affine" && n.op.shift === undefined;
+
+/**
+ * Constant scales, then a zero Pad that only `conv` reads (Mul -> Pad -> Conv): the scales commute with the
+ * Pad and fold into the conv, whose input is then the Pad's. Undefined when `conv` is not read so.
+ */
+function scalesBeforePad(
+  view: GraphView,
+  conv: ConvNode,
+  taken: (n: GraphNodeView) => boolean,
+): { scales: AffineNode[]; pad: GraphNodeView & { op: { kind: "pad" } } } | undefined {
+  const pad = view.producer(conv.inputs[0]!);
+  if (pad?.op.kind !== "pad" || pad.inputs.length !== 1 || taken(pad)) return undefined;
+  if (((pad.op as { value?: number }).value ?? 0) !== 0) return undefined;
+  if (view.consumers(conv.inputs[0]!).length !== 1 || view.isGraphOutput(conv.inputs[0]!)) return undefined;
+  const scales = precedingAffines(view, pad.inputs[0]!, taken);
+  return scales.length > 0 && scales.every(isScale)
+    ? { scales, pad: pad as typeof pad & { op: { kind: "pad" } } }
+    : undefined;
+}
+
 /** True when the conv reads no padding, so a BN before it folds exactly (see `Block.preBn`). */
 function unpadded(op: ConvNode["op"]): boolean {
   const p = op.padding;
@@ -65,10 +86,10 @@ export async function singleConvBlocks(
     const conv = node as ConvNode;
     const { chain, output } = followingAffines(view, conv.outputs[0]!);
     if (chain.some(taken)) continue;
-    const before = precedingAffines(view, conv.inputs[0]!, taken);
+    const padded = scalesBeforePad(view, conv, taken);
+    const before = padded?.scales ?? precedingAffines(view, conv.inputs[0]!, taken);
     // Constant scales alone (Mul, Div) commute with zero padding: they fold before any conv.
-    const scales = before.every((n) => n.op.kind === "affine" && n.op.shift === undefined);
-    const pre = unpadded(conv.op) || scales ? before : [];
+    const pre = unpadded(conv.op) || before.every(isScale) ? before : [];
     // Inside a sum the sum's own refusal says why (UNSUPPORTED_BRANCH): say it once.
     const inSum = view.consumers(output).some((n) => n.op.kind === "add" || n.op.kind === "sub");
     if (pre.length < before.length && !inSum && before.some((n) => n.op.kind === "batchnorm")) {
@@ -84,12 +105,14 @@ export async function singleConvBlocks(
     }
     if (chain.length === 0 && pre.length === 0) continue;
     // A Linear without a bias followed by one Add alone (MatMul + Add, as exporters spell nn.Linear) is no block:
-    // folding it would only respell the layer. A Linear that has a bias (a Gemm, whose view gives it one even
-    // when the file does not) or more constants after it folds them: fewer nodes.
+    // folding it would only respell the layer. A Linear that has a bias (a Gemm, or a MatMul not read by one
+    // constant Add: the ONNX view gives them a zero one) or more constants after it folds them: fewer nodes.
     const biasOnly = chain.length === 1 && chain[0]!.op.kind === "affine" && chain[0]!.op.scale === undefined;
     if (conv.op.linear === true && conv.op.bias === undefined && pre.length === 0 && biasOnly) continue;
-    const parse: BranchParse = { kind: "conv", root: conv.inputs[0]!, conv, after: chain };
-    const nodes = [...pre, conv, ...chain];
+    const parse: BranchParse = padded
+      ? { kind: "conv", root: padded.pad.inputs[0]!, pad: padded.pad, conv, after: chain }
+      : { kind: "conv", root: conv.inputs[0]!, conv, after: chain };
+    const nodes = [...pre, ...(padded ? [padded.pad] : []), conv, ...chain];
     const input = pre.length > 0 ? pre[0]!.inputs[0]! : conv.inputs[0]!;
     const name = blockName(nodes.map((n) => n.id));
     // The composed chain looks like a BN in the layout: only the nodes say nothing was one.
