@@ -136,6 +136,29 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
     await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 6]);
   });
 
+  it("fuses a branch Pad -> BN -> average pool (the BN moves after the pool) with a padded 3x3 beside it", async () => {
+    const pool: NeutralOp = {
+      kind: "avgpool",
+      size: [3, 3],
+      stride: [1, 1],
+      padding: { kind: "explicit", pads: [0, 0, 0, 0] },
+    };
+    const nodes = [
+      node("v/k3", conv(C, C, 3, 1), ["x"]),
+      node("v/k3/bn", bn(C), ["v/k3"]),
+      node("v/pad", { kind: "pad", pads: [1, 1, 1, 1] }, ["x"]),
+      node("v/pad/bn", bn(C), ["v/pad"]),
+      node("v/pool", pool, ["v/pad/bn"]),
+      node("v/pool/bn", bn(C), ["v/pool"]),
+      node("v/add", { kind: "add" }, ["v/k3/bn", "v/pool/bn"]),
+      other("v/relu", ["v/add"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["v/relu"], () => [5, 6]));
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "v/add", 7]]);
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 6]);
+  });
+
   it("folds a constant scale before a padded sum of branches, once the sum is one conv (second round)", async () => {
     const nodes = [
       node("q/mul", { kind: "affine", scale: constOf(Float32Array.of(2, -1, 0.5, 4), [C]) }, ["x"]),

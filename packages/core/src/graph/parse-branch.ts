@@ -92,6 +92,27 @@ function sequentialParse(
 }
 
 /**
+ * avgpool(A([Pad] X)) with A a BN / affine chain, read as A(avgpool([Pad] X)):
+ * an average of A's outputs is A of their average, per channel, when the
+ * pool adds no padding of its own (its zeros would not pass A). So the
+ * chain after a BNAndPad-style Pad -> BN moves after the pool. Undefined
+ * when no affine node feeds the pool or the pool pads.
+ */
+function affinesThroughPool(
+  view: GraphView,
+  pool: NodeOf<"avgpool">,
+  after: readonly AffineNode[],
+): BranchParse | undefined {
+  const padding = pool.op.padding;
+  if (padding.kind === "same-upper" || padding.kind === "same-lower") return undefined;
+  if (padding.kind === "explicit" && padding.pads.some((v) => v !== 0)) return undefined;
+  const { start, chain } = affinesBefore(view, pool.inputs[0]!);
+  if (chain.length === 0) return undefined;
+  const { pad, input } = optionalPad(view, start);
+  return { kind: "avgpool", root: input, pool, after: [...chain, ...after], ...(pad ? { pad } : {}) };
+}
+
+/**
  * Every way to read the tensor `leaf` as a linear branch: X itself (with any
  * BN/affine chain), [BN] conv([Pad] X), [BN] avgpool([Pad] X), and DBB's
  * sequential branches [BN] conv_kxk([BN] [Pad] [BN] conv_1x1(X)) and
@@ -115,6 +136,8 @@ export function parseBranch(view: GraphView, leaf: string): BranchParse[] {
   } else if (is(p, "avgpool")) {
     const { pad, input } = optionalPad(view, p.inputs[0]!);
     parses.push({ kind: "avgpool", root: input, pool: p, after, ...(pad ? { pad } : {}) });
+    const moved = affinesThroughPool(view, p, after);
+    if (moved !== undefined) parses.push(moved);
   }
   if (is(p, "conv") || is(p, "avgpool")) {
     const seq = sequentialParse(view, p, after);
