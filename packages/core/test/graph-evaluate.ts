@@ -43,7 +43,7 @@ async function evaluateNode(n: GraphNodeView, ins: readonly Tensor4[]): Promise<
       return { data, shape: x.shape };
     }
     case "pad":
-      return padTensor(x, op.pads);
+      return padTensor(x, op.pads, () => op.value ?? 0);
     case "avgpool":
       return avgPool(x, op.size, op.stride, pads(op.padding, op.size, op.stride, [1, 1], x));
     case "add":

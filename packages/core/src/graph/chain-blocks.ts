@@ -22,7 +22,7 @@ function chainCost(p: ChainParse): number {
 }
 
 /**
- * Chains of convs that no block holds: conv -> [BN / affine / zero Pad] ->
+ * Chains of convs that no block holds: conv -> [BN / affine / constant Pad] ->
  * conv ... (and BN / affine nodes after), nothing else reading the tensors
  * between. One is collapsed into one conv (`conv-chain`) when it is exact at
  * its borders (core's `composeChain` proves each frame) and the one conv costs

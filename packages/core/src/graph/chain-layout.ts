@@ -54,8 +54,9 @@ async function foldedConv(link: ChainParse["links"][number], after: readonly Aff
 /**
  * Loads a chain's convs (every BN / affine node folded into the conv before
  * it), their pads (own, SAME resolved along the chain, plus Pad nodes) and
- * frames (a Pad's frame holds what the nodes after it make of 0: DBB's
- * BNAndPad, ECBSR's `pad(conv1x1(x)) + b0`), and collapses them with core's
+ * frames (a Pad's frame holds what the nodes after it make of its value:
+ * of 0 in DBB's BNAndPad and ECBSR's `pad(conv1x1(x)) + b0`, of the
+ * chain's zero response in a constant Pad with that value), and collapses them with core's
  * `composeChain`, which proves the borders or says why not. The conv keeps
  * the chain's dilation (the common step of its taps) at stride 1; a strided
  * chain is laid out at dilation 1 (`denseChain`).
@@ -79,11 +80,13 @@ export async function chainLayout(view: GraphView, p: ChainParse): Promise<Chain
         return { reason: "PADS_UNKNOWN", message: `SAME padding of '${link.conv.id}' needs the input size` };
       const next = p.links[i + 1];
       const conv = await foldedConv(link, next === undefined ? p.after : [...next.beforePad, ...next.afterPad]);
-      // The frame of the Pad node in front of this conv: what the nodes after the Pad make of 0 (their shift).
+      // The frame of the Pad node in front of this conv: what the nodes after the Pad make of its value v.
       let fill: Float64Array | undefined;
-      if (i > 0 && padNode?.some((v) => v > 0) && link.afterPad.length > 0) {
-        const a = await affineOf(link.afterPad, op.kernel.shape[1]! * op.groups);
-        fill = a?.shift;
+      const v = link.pad?.op.value ?? 0;
+      if (i > 0 && padNode?.some((p) => p > 0) && (link.afterPad.length > 0 || v !== 0)) {
+        const channels = op.kernel.shape[1]! * op.groups;
+        const a = await affineOf(link.afterPad, channels);
+        fill = Float64Array.from({ length: channels }, (_, c) => (a === undefined ? v : v * a.scale[c]! + a.shift[c]!));
         if (fill?.some((v) => v !== 0) && own.some((v) => v > 0))
           return {
             reason: "SEQUENTIAL_BORDER",

@@ -45,7 +45,13 @@ export function findDeployConv(original: GraphView, converted: GraphView, site: 
   const x = conv.inputs[0]!;
   if (x === site.input) return { conv, pad: [0, 0, 0, 0] };
   const pad = converted.producer(x);
-  if (pad !== undefined && pad.op.kind === "pad" && pad.inputs.length === 1 && pad.inputs[0] === site.input)
+  if (
+    pad !== undefined &&
+    pad.op.kind === "pad" &&
+    (pad.op.value ?? 0) === 0 &&
+    pad.inputs.length === 1 &&
+    pad.inputs[0] === site.input
+  )
     return { conv, pad: pad.op.pads };
   return undefined;
 }

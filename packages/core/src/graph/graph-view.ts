@@ -55,8 +55,14 @@ export type NeutralOp =
       /** Its constants run along the last axis at any rank (TF broadcasting); see {@link ChannelsLast}. */
       readonly channelsLast?: boolean;
     }
-  /** Constant zero padding of the spatial dims only. */
-  | { readonly kind: "pad"; readonly pads: Pads }
+  /**
+   * Constant padding of the spatial dims only, with `value` in every
+   * channel (absent: 0). Only a zero Pad is read as the padding of a conv
+   * over a block input (the fused conv pads with zeros); a non-zero one is a
+   * frame between the convs of a chain, exact where that frame holds the
+   * chain's zero response (core's `composeChain`), else a boundary.
+   */
+  | { readonly kind: "pad"; readonly pads: Pads; readonly value?: number }
   /** Average pool whose divisor counts the padding (count_include_pad), floor mode. */
   | {
       readonly kind: "avgpool";

@@ -43,10 +43,14 @@ export type BranchParse =
 const is = <K extends GraphNodeView["op"]["kind"]>(n: GraphNodeView | undefined, k: K): n is NodeOf<K> =>
   n !== undefined && n.op.kind === k && n.inputs.length === 1;
 
-/** An optional zero Pad in front of `t`: returns it and the tensor it pads. */
+/**
+ * An optional zero Pad in front of `t`: returns it and the tensor it pads.
+ * A Pad of another value is no padding of X (the fused conv pads X with
+ * zeros): the op then reads `t` itself (a chain may read such a Pad as a frame).
+ */
 function optionalPad(view: GraphView, t: string): { pad?: NodeOf<"pad">; input: string } {
   const p = view.producer(t);
-  return is(p, "pad") ? { pad: p, input: p.inputs[0]! } : { input: t };
+  return is(p, "pad") && (p.op.value ?? 0) === 0 ? { pad: p, input: p.inputs[0]! } : { input: t };
 }
 
 /** A 1x1 conv at stride 1 without pads: the first conv of a sequential branch. */

@@ -8,7 +8,7 @@ export interface ChainLink {
   readonly conv: NodeOf<"conv">;
   /** BN / affine nodes after the previous conv, before the Pad (all of them when there is no Pad). */
   readonly beforePad: readonly AffineNode[];
-  /** A zero Pad in front of this conv (its frame holds afterPad(0)). */
+  /** A Pad in front of this conv (its frame holds afterPad(v), v its value). */
   readonly pad?: NodeOf<"pad">;
   /** BN / affine nodes between the Pad and this conv. */
   readonly afterPad: readonly AffineNode[];
@@ -18,7 +18,7 @@ export interface ChainLink {
 export interface ChainParse {
   readonly kind: "chain";
   readonly root: string;
-  /** X's zero padding, in front of the first conv. */
+  /** X's zero padding, in front of the first conv (a zero Pad only: the fused conv pads X with zeros). */
   readonly pad?: NodeOf<"pad">;
   /** The convs, first to last; the first link has no nodes before it. */
   readonly links: readonly ChainLink[];
@@ -47,9 +47,9 @@ function feed(view: GraphView, conv: NodeOf<"conv">): { link: ChainLink; from: s
 /**
  * Every way to read the output of `last` (with BN / affine nodes `after`)
  * as a chain of at least two convs over some tensor: for each conv back from
- * `last` through BN / affine / zero Pad nodes, the chain from it, rooted at
- * its input, and, when a bare Pad feeds it, at the Pad's input (the Pad is
- * then X's padding). Shortest chains first. Whether the chain is exact at its
+ * `last` through BN / affine / Pad nodes (of any value: a frame), the chain
+ * from it, rooted at its input, and, when a bare zero Pad feeds it, at the
+ * Pad's input (the Pad is then X's padding). Shortest chains first. Whether the chain is exact at its
  * borders is decided when it is laid out (core's `composeChain`).
  */
 export function parseChains(view: GraphView, last: NodeOf<"conv">, after: readonly AffineNode[]): ChainParse[] {
@@ -67,7 +67,12 @@ export function parseChains(view: GraphView, last: NodeOf<"conv">, after: readon
     const head = feed(view, cur).link;
     const chain = [{ conv: cur, beforePad: [], afterPad: [] }, ...links];
     out.push({ kind: "chain", root: cur.inputs[0]!, links: chain, after });
-    if (head.pad !== undefined && head.beforePad.length === 0 && head.afterPad.length === 0)
+    if (
+      head.pad !== undefined &&
+      (head.pad.op.value ?? 0) === 0 &&
+      head.beforePad.length === 0 &&
+      head.afterPad.length === 0
+    )
       out.push({ kind: "chain", root: head.pad.inputs[0]!, pad: head.pad, links: chain, after });
   }
   return out;

@@ -152,7 +152,10 @@ function step(c: GraphNodeView, at: ChannelAxis): Step {
         ? { next: at }
         : {
             reason: "PRE_BN_PADDED",
-            message: `Pad '${c.id}' pads with zeros, which the BatchNorm's shift would not reach`,
+            message:
+              (op.value ?? 0) === 0
+                ? `Pad '${c.id}' pads with zeros, which the BatchNorm's shift would not reach`
+                : `Pad '${c.id}' pads with ${op.value}, a frame the BatchNorm is not followed through`,
           };
     case "avgpool": {
       const p = op.padding;

@@ -6,7 +6,7 @@ import { decimalOfFloat32 } from "./_decimal-of-float32.js";
 import { layoutOp } from "./_layout-op.js";
 import { linearOp } from "./_linear-op.js";
 import type { NodeReading, OpContext } from "./_op-context.js";
-import { spatialZeroPad } from "./_pad-amounts.js";
+import { spatialConstantPad } from "./_pad-amounts.js";
 
 export type { NodeReading, OpContext } from "./_op-context.js";
 
@@ -161,8 +161,10 @@ function arithmetic(node: NodeProto, ctx: OpContext): NodeReading | undefined {
 function pad(node: NodeProto, ctx: OpContext): NodeReading | undefined {
   const x = node.input[0];
   if (x === undefined || ctx.constants.has(x) || node.output.length !== 1) return undefined;
-  const pads = spatialZeroPad(node, ctx.constants, ctx.opset, ctx.rank(x));
-  return pads === undefined ? undefined : { op: { kind: "pad", pads }, inputs: [x] };
+  const p = spatialConstantPad(node, ctx.constants, ctx.opset, ctx.rank(x));
+  if (p === undefined) return undefined;
+  // A zero Pad as core has always read it (no value); another constant carries its value (a frame between convs).
+  return { op: { kind: "pad", pads: p.pads, ...(p.value === 0 ? {} : { value: p.value }) }, inputs: [x] };
 }
 
 function averagePool(node: NodeProto, ctx: OpContext): NodeReading | undefined {
@@ -208,7 +210,7 @@ function leakyRelu(node: NodeProto, ctx: OpContext): NodeReading | undefined {
  * BatchNormalization (inference form), Add/Sum of data (a sum), Sub of
  * two data inputs (a difference), Add/Mul/Sub/Div with one per-channel
  * constant (affine; x - c as x + (-c), c - x as -x + c, x / c as x (1/c)), Gemm / MatMul over [N, C] with
- * constant weights (a 1x1 conv marked `linear`), zero Pad of the spatial axes,
+ * constant weights (a 1x1 conv marked `linear`), constant Pad of the spatial axes (its value when not 0),
  * AveragePool counting pads in floor mode; then, for what none of these
  * takes, the ops pre-BN sinking follows (`layoutOp`: Reshape, Transpose,
  * any zero Pad or AveragePool, a Linear on tokens and its bias). Anything

@@ -10,6 +10,8 @@ export interface PadAmounts {
   readonly mode: string;
   /** True when the fill value is zero (or the mode is not "constant"). */
   readonly zeroFill: boolean;
+  /** The fill value of mode "constant" (0 when none is given), as stored (floats widened exactly). */
+  readonly value: number;
 }
 
 const ints = (c: OnnxConstant | undefined): number[] | undefined => {
@@ -37,19 +39,20 @@ export function padAmounts(
     const pads = intsAttribute(node, opset < 2 ? "paddings" : "pads");
     const value = floatAttribute(node, "value", 0);
     if (pads === undefined || pads.some((p) => !Number.isInteger(p))) return undefined;
-    return { pads, mode, zeroFill: value === 0 };
+    return { pads, mode, zeroFill: value === 0, value };
   }
   const raw = ints(constants.get(node.input[1] ?? ""));
   if (raw === undefined) return undefined;
   const fillName = node.input[2] ?? "";
-  let zeroFill = true;
+  let value = 0;
   if (fillName !== "") {
     const fill = constants.get(fillName)?.read();
     if (fill === undefined || fill.values.length !== 1) return undefined;
-    zeroFill = Number(fill.values[0]) === 0;
+    value = Number(fill.values[0]);
   }
+  const zeroFill = value === 0;
   const axesName = node.input[3] ?? "";
-  if (axesName === "") return { pads: raw, mode, zeroFill };
+  if (axesName === "") return { pads: raw, mode, zeroFill, value };
   const axes = ints(constants.get(axesName));
   if (axes === undefined || rank === undefined || raw.length !== 2 * axes.length) return undefined;
   const pads = new Array<number>(2 * rank).fill(0);
@@ -59,30 +62,30 @@ export function padAmounts(
     pads[axis] = raw[i]!;
     pads[axis + rank] = raw[i + axes.length]!;
   }
-  return { pads, mode, zeroFill };
+  return { pads, mode, zeroFill, value };
 }
 
 /**
- * The [top, left, bottom, right] pads of a Pad node that zero-pads only the
- * spatial axes of an NCHW tensor (mode constant, fill 0, pads >= 0), else
- * undefined.
+ * The [top, left, bottom, right] pads and the fill value of a Pad node that
+ * pads only the spatial axes of an NCHW tensor with a constant (mode
+ * constant, a finite fill, pads >= 0), else undefined.
  */
-export function spatialZeroPad(
+export function spatialConstantPad(
   node: NodeProto,
   constants: ReadonlyMap<string, OnnxConstant>,
   opset: number,
   rank: number | undefined,
-): Pads | undefined {
+): { readonly pads: Pads; readonly value: number } | undefined {
   const a = padAmounts(node, constants, opset, rank);
   const p = a?.pads;
   if (
     a === undefined ||
     p?.length !== 8 ||
     a.mode !== "constant" ||
-    !a.zeroFill ||
+    !Number.isFinite(a.value) ||
     p.some((v) => !Number.isInteger(v) || v < 0)
   )
     return undefined;
   if (p[0] !== 0 || p[1] !== 0 || p[4] !== 0 || p[5] !== 0) return undefined; // batch or channel padding
-  return [p[2]!, p[3]!, p[6]!, p[7]!];
+  return { pads: [p[2]!, p[3]!, p[6]!, p[7]!], value: a.value };
 }
