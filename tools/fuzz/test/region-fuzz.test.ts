@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { regionLine } from "../src/region/format-regions.js";
 import { fuzzRegions } from "../src/region/fuzz-regions.js";
 
-// CI size: 150 random regions (seeds 0..149) through the ONNX adapter, original
+// CI size: 1,000 random regions (seeds 0..999) through the ONNX adapter, original
 // and converted on onnxruntime-node against the float64 reference within the
 // region bound. `FUZZ_REGIONS=20000 pnpm fuzz:blocks regions` is the long run.
-const REGIONS = 150;
+const REGIONS = 1000;
 
 describe("random linear regions", () => {
   it(`converts ${REGIONS} seeded random regions within the bound and collapses every class the engine handles`, async () => {
@@ -15,7 +15,7 @@ describe("random linear regions", () => {
     // Regions of no segment kind or tag in NOT_YET_COLLAPSED end with the ideal Conv/Gemm count (and, exact ones, nothing else linear).
     expect(s.uncollapsed.map(regionLine)).toEqual([]);
     expect(s.total.regions).toBe(REGIONS);
-    expect(s.total.expected).toBeGreaterThanOrEqual(50);
+    expect(s.total.expected).toBeGreaterThanOrEqual(0.95 * REGIONS);
     // The sample holds every kind of region: exact ones, cuts by a non-linearity and by a zero pad that is not border-exact,
     // sums, sequences through a border-exact frame, Linears on [N, C].
     const classes = [...s.byClass.keys()];

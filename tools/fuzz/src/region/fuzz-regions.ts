@@ -7,28 +7,12 @@ import type { RegionSpec } from "./region-spec.js";
  * yet: regions holding one are run and counted (and must still convert
  * within the bound), but their collapse is not asserted. Shrink this list as
  * the engine learns them.
- * - seq, seq-frame, linear-seq: sequential compositions of convs (seq-frame:
- *   through a border-exact frame) / Linears;
- * - pre-sum, pre-sum-seq, pre-linear-sum: a BN or affine before a sum of branches;
- * - pre-affine: Mul / Add / Sub / Div by constants before a conv or Linear (a BN alone is folded);
- * - div, const-sub: x / c and c - x by constants (the ONNX view reads neither as affine);
- * - flat-const: per-channel constants [C] or [1, C] over [N, C] (affines, a MatMul's bias Add inside a block);
- * - mixed-dilation: sums whose branches dilate differently (DILATION_MISMATCH);
- * - dilated-seq: a 1x1 -> kxk branch whose kxk is dilated (DILATION_MISMATCH);
- * - linear-shift: a Linear followed by Add / Sub constants only (taken for its bias and left).
+ * - frame-pad: a frame written by a Pad with a non-zero constant (the views read only zero Pads).
+ *
+ * Every other kind collapses: sums, sequences (through frames), Linears and their chains, pre-affines, mixed
+ * dilations, blocks of blocks (matchBlocks' rounds), converted with `chains: 'all'` (see checkRegion).
  */
-export const NOT_YET_COLLAPSED: readonly string[] = [
-  "seq",
-  "seq-frame",
-  "linear-seq",
-  "pre-sum",
-  "pre-sum-seq",
-  "pre-linear-sum",
-  "pre-affine",
-  "mixed-dilation",
-  "dilated-seq",
-  "linear-shift",
-];
+export const NOT_YET_COLLAPSED: readonly string[] = ["frame-pad"];
 
 /** True when the converter is expected to collapse `spec` to its ideal today: no segment kind or tag of it is in {@link NOT_YET_COLLAPSED}. */
 export function expectsCollapse(spec: RegionSpec, notYet: readonly string[] = NOT_YET_COLLAPSED): boolean {
