@@ -37,18 +37,27 @@ export function expandMatch(
 /**
  * One conv node standing for match `m`: it reads the block's input and
  * makes its output, with the planned geometry, and its kernel and bias are
- * the block fused in float64 (computed once, on first read, never rounded:
- * a block that merges it rounds once, at the end). A block of Linears stays
+ * the block fused in float64 (computed on first read, never rounded: a
+ * block that merges it rounds once, at the end). A block of Linears stays
  * a Linear, and a block of channels-last convs (TF's NHWC) channels-last.
  */
 function convNode(m: GraphBlockMatch, id: string): GraphNodeView {
   const plan = m.candidate.plan;
   if (plan?.ok !== true) throw new TypeError(`convNode: block '${m.candidate.name}' is not planned`);
   const { kernelShape, stride, pads, dilation, groups } = plan.plan;
+  // Kept until both the kernel and the bias have been read once (a merged block loads them together), then
+  // dropped: a model of many merged blocks holds no float64 copy of each for the whole conversion.
   let fused: Promise<FusedConv> | undefined;
-  const fuse = () => {
+  const taken = { kernel: false, bias: false };
+  const read = async <T>(part: "kernel" | "bias", get: (f: FusedConv) => T): Promise<T> => {
     fused ??= m.candidate.load().then((block) => fuseWithPlan(block, plan.plan));
-    return fused;
+    const f = await fused;
+    taken[part] = true;
+    if (taken.kernel && taken.bias) {
+      fused = undefined;
+      taken.kernel = taken.bias = false;
+    }
+    return get(f);
   };
   const convs = m.nodes.filter((n) => n.op.kind === "conv");
   const every = (f: (op: Extract<GraphNodeView["op"], { kind: "conv" }>) => boolean) =>
@@ -59,8 +68,8 @@ function convNode(m: GraphBlockMatch, id: string): GraphNodeView {
     id,
     op: {
       kind: "conv",
-      kernel: { shape: kernelShape, values: async () => (await fuse()).kernel.data },
-      bias: { shape: [kernelShape[0]], values: async () => (await fuse()).bias },
+      kernel: { shape: kernelShape, values: () => read("kernel", (f) => f.kernel.data) },
+      bias: { shape: [kernelShape[0]], values: () => read("bias", (f) => f.bias) },
       stride,
       padding: { kind: "explicit", pads },
       dilation,
