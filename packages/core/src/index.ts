@@ -74,7 +74,7 @@ export type { CanWrite, Progress } from "./contract/reparameterize.js";
 export { graphView } from "./graph/graph-view.js";
 export type { ConstRef, GraphNodeView, GraphView, NeutralOp, Padding } from "./graph/graph-view.js";
 export { effectivePads } from "./graph/same-pads.js";
-export { matchBlocks } from "./graph/match-blocks.js";
+export { matchBlocks, matchOptions } from "./graph/match-blocks.js";
 export { familyPatterns } from "./graph/classify-family.js";
 export type { FamilyPattern } from "./graph/classify-family.js";
 export type { GraphBlockMatch } from "./graph/match-blocks.js";

@@ -72,6 +72,29 @@ describe("matchBlocks in rounds", () => {
     await expectFusionEqualsGraph(r, nodes, all.matches[0]!, C, [6, 5]);
   });
 
+  it("merges nothing into a block an exclusion targets, and nothing at all with `only`", async () => {
+    const nodes = [
+      ...repvgg("e", "x"),
+      node("e/next", conv(2, C, 3, 0), ["e/add"]),
+      node("e/next/bn", bn(2), ["e/next"]),
+      other("e/relu", ["e/next/bn"]),
+    ];
+    const view = graphView(nodes, ["e/relu"], () => [7, 6]);
+    const apart = [
+      ["e/add", "e/next/bn"],
+      ["x", "e/add"],
+    ];
+    // The sum's id is its output tensor, 'e/add': the user leaves it, the conv + BN after it still folds.
+    const excluded = await matchBlocks(view, { exclude: ["e/add"] });
+    expect(excluded.matches.map((m) => [m.input, m.output]).sort()).toEqual(apart);
+    for (const only of ["bn", "branches"] as const) {
+      const found = await matchBlocks(view, { only });
+      expect(found.matches.map((m) => [m.input, m.output]).sort()).toEqual(apart);
+    }
+    const merged = await matchBlocks(view, { exclude: ["nothing/here"] });
+    expect(merged.matches.map((m) => [m.input, m.output])).toEqual([["x", "e/next/bn"]]);
+  });
+
   it("keeps a sum and the padded 3x3 after it apart (its border would read the sum's bias, not zeros)", async () => {
     const nodes = [
       ...repvgg("p", "x"),

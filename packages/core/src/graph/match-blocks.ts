@@ -11,6 +11,8 @@ import { preBnBlocks } from "./pre-bn-blocks.js";
 import { followingAffines, singleConvBlocks } from "./single-conv-blocks.js";
 import { childSumTrees, findSumTrees, type SumTree } from "./sum-tree.js";
 import { canStandAsConv, expandMatch, mergedView } from "./virtual-view.js";
+import { blockMatch } from "../shared/block-match.js";
+import type { ConvertOptions } from "../contract/adapter.js";
 
 export type { GraphBlockMatch } from "./make-match.js";
 
@@ -24,6 +26,15 @@ export interface MatchOptions {
   readonly bypass?: boolean;
   /** Which exact chains of convs become one conv (see `ConvertOptions.chains`; default `cheaper`). */
   readonly chains?: "cheaper" | "all";
+  /**
+   * The user's `--exclude` patterns and `--only` (see `ConvertOptions`): a
+   * block an exclusion targets is not merged into a bigger one (so it is left
+   * alone as the user asked, and what is around it still fuses), and with
+   * `only` nothing merges (a merged block would be neither a lone conv + BN
+   * nor the multi-branch block the user meant).
+   */
+  readonly exclude?: readonly string[];
+  readonly only?: "bn" | "branches";
 }
 
 /** {@link chooseRoot} over the parses `use` keeps. */
@@ -216,8 +227,9 @@ export async function matchBlocks(
   const first = await matchRound(view, options);
   let found = first;
   let cur = view;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const merge = found.matches.filter(canStandAsConv);
+  const excluded = (m: GraphBlockMatch) => options.exclude?.some((p) => blockMatch(p, m.candidate)) === true;
+  for (let round = 0; round < (options.only === undefined ? MAX_ROUNDS : 0); round++) {
+    const merge = found.matches.filter((m) => canStandAsConv(m) && !excluded(m));
     if (merge.length === 0) break;
     const ofBlocks = merge.map((m) => m.nodes.some((n) => virtual.has(n)));
     const next = mergedView(cur, merge, virtual, order);
@@ -238,4 +250,13 @@ export async function matchBlocks(
   const fused = new Set([...merges].flatMap((m) => m.nodes.flatMap((n) => n.outputs)));
   const refused = first.refused.filter((r) => r.id === undefined || !fused.has(r.id));
   return { matches: [...standing, ...last], refused: [...refused, ...activationPairs(view)] };
+}
+
+/** The {@link MatchOptions} a conversion's options ask for: chains, exclusions, `only`. */
+export function matchOptions(options: ConvertOptions): Pick<MatchOptions, "chains" | "exclude" | "only"> {
+  return {
+    ...(options.chains !== undefined ? { chains: options.chains } : {}),
+    ...(options.exclude !== undefined ? { exclude: options.exclude } : {}),
+    ...(options.only !== undefined ? { only: options.only } : {}),
+  };
 }

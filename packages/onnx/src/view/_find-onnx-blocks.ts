@@ -1,5 +1,6 @@
 import {
   matchBlocks,
+  matchOptions,
   refusal,
   type Candidate,
   type ConvertOptions,
@@ -48,10 +49,7 @@ export async function findOnnxBlocks(
   const asInputs = initializersAsInputs(options) === "inputs";
   const graph = onnxGraphView(model.proto);
   // The writer removes a group's bypassed BatchNorms (applyFusions): pre-BN sinking is on.
-  const { matches, refused } = await matchBlocks(graph.view, {
-    bypass: true,
-    ...(options.chains !== undefined ? { chains: options.chains } : {}),
-  });
+  const { matches, refused } = await matchBlocks(graph.view, { bypass: true, ...matchOptions(options) });
   model.blocks.clear();
   const refusedGroups = new Map<string, Refusal>();
   const refuse = (match: GraphBlockMatch, r: Refusal) => {

@@ -1,5 +1,6 @@
 import {
   matchBlocks,
+  matchOptions,
   type Block,
   type Candidate,
   type ConvertOptions,
@@ -62,7 +63,7 @@ export interface TfjsCandidate extends Candidate {
  */
 export async function findTfjsBlocks(
   model: TfjsModel,
-  options: Pick<ConvertOptions, "chains"> = {},
+  options: ConvertOptions = {},
 ): Promise<{ candidates: TfjsCandidate[]; refused: Refusal[] }> {
   // New arrays sized for the largest kernel: each maps only what it is used for, once.
   const largest = Math.max(0, ...model.weights.filter(isKernelWeight).map((w) => w.shape.reduce((a, b) => a * b, 1)));
@@ -79,8 +80,7 @@ export async function findTfjsBlocks(
   // A view node may stand for more nodes (a conv and its StridedSlice): the writer replaces them all.
   const ids = (n: { readonly id: string }) => [n.id, ...(graph?.absorbed.get(n.id) ?? [])];
   // The graph writer removes a group's bypassed BatchNorms (rewriteGraph): pre-BN sinking is on for graph models.
-  const chains = options.chains !== undefined ? { chains: options.chains } : {};
-  const { matches, refused } = await matchBlocks(view, { bypass: graph !== undefined, ...chains });
+  const { matches, refused } = await matchBlocks(view, { bypass: graph !== undefined, ...matchOptions(options) });
   const candidates: TfjsCandidate[] = [];
   const dropped = new Set<string>(); // groups with a member left out: the whole group is
   for (const m of matches) {
