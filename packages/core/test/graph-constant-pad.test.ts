@@ -127,3 +127,43 @@ describe("matchBlocks with constant Pad nodes", () => {
       for (const m of matches) await expectFusionEqualsGraph(r, nodes, m, C, SIZE);
     });
 });
+
+/** x * s + t (t one scalar) -> [Pad(1, value) -> 3x3, 1x1] -> sum -> ReLU. */
+function preAffineSum(t: number, value: number): GraphNodeView[] {
+  const affine: NeutralOp = {
+    kind: "affine",
+    scale: constOf(Float32Array.from([0.5, -1.25, 2, 0.75]), [C]),
+    shift: constOf(Float32Array.from([t]), [1]),
+  };
+  return [
+    node("q/pre", affine, ["x"]),
+    node("q/pad", padOf(1, value), ["q/pre"]),
+    node("q/k", conv(C, C, 3, 0, { bias: uniform(f32(0.1)) }), ["q/pad"]),
+    node("q/1", conv(C, C, 1, 0), ["q/pre"]),
+    node("q/add", { kind: "add" }, ["q/k", "q/1"]),
+    other("q/relu", ["q/add"]),
+  ];
+}
+
+describe("matchBlocks with a constant Pad after a pre-affine", () => {
+  it("fuses a sum over x * s + t whose padded branch pads with t (conv(Pad(t)(A(x))) is conv(A(Pad(0)(x))))", async () => {
+    const t = f32(-0.35);
+    const nodes = preAffineSum(t, t);
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["q/relu"], () => SIZE));
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "q/add", 5]]);
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, SIZE);
+  });
+
+  it("refuses that sum when the Pad holds another value than the affine's shift (SEQUENTIAL_BORDER)", async () => {
+    const nodes = preAffineSum(f32(-0.35), 0.25);
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["q/relu"], () => SIZE));
+    expect(matches).toEqual([]);
+    expect(refused.map((x) => [x.reason, x.message])).toEqual([
+      [
+        "SEQUENTIAL_BORDER",
+        `chain 'q/k': 'q/k' pads its input with 0.25 (channel 0) where 'q/pre' give ${f32(-0.35)} for a zero input, the value the fused conv sees on that border`,
+      ],
+    ]);
+  });
+});

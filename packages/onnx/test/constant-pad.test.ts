@@ -62,6 +62,33 @@ describe("constant Pad nodes between convs, through the ONNX adapter", () => {
     expect(out.report.refused).toEqual([]);
   });
 
+  it("fuses a sum over x * s + t whose 3x3 branch reads Pad(constant_value t) and whose 1x1 reads the affine itself", async () => {
+    const nodes: NodeSpec[] = [
+      { op: "Mul", inputs: ["x", "s"], outputs: ["xs"] },
+      { op: "Add", inputs: ["xs", "t"], outputs: ["a"] },
+      { op: "Pad", inputs: ["a", "pads", "t0"], outputs: ["p"] },
+      conv("/k/Conv", "p", "k.weight", "k", 0, 1, "k.bias"),
+      conv("/a/Conv", "a", "a.weight", "o", 0, 1, "a.bias"),
+      { op: "Add", inputs: ["k", "o"], outputs: ["y"] },
+    ];
+    const T = Math.fround(-0.35);
+    const out = await checkGraph(
+      nodes,
+      [
+        ...weights(),
+        ...convWeights(rand, "k", c, c, 3, 3, true),
+        pads,
+        { name: "s", dims: [1, c, 1, 1], data: Float32Array.from([0.5, -1.25, 2, 0.75, 1.5]) },
+        { name: "t", dims: [1], data: Float32Array.from([T]) },
+        scalar("t0", T),
+      ],
+      c,
+      rand,
+    );
+    expect(opTypes(out.model)).toEqual(["Conv"]);
+    expect(out.report.refused).toEqual([]);
+  });
+
   it("keeps a reflect Pad (not linear in a constant frame) between the convs", async () => {
     const out = await checkGraph(chain("", "reflect"), [...weights(), pads], c, rand);
     expect(opTypes(out.model)).toEqual(["Conv", "Pad", "Conv"]);

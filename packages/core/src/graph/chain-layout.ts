@@ -52,6 +52,27 @@ async function foldedConv(link: ChainParse["links"][number], after: readonly Aff
 }
 
 /**
+ * The BN / affine nodes before a chain's first conv (`pre`) as a first
+ * stage: a depthwise 1x1 conv, scale as kernel and shift as bias (those
+ * after its Pad fold in too; its frame then holds what they make of the
+ * Pad's value, as after any conv).
+ */
+async function affineStage(link: ChainParse["links"][number]): Promise<ChainStage> {
+  const op = link.conv.op;
+  const c = op.kernel.shape[1]! * op.groups;
+  const a = await affineOf([...link.beforePad, ...link.afterPad], c);
+  return {
+    kernel: { data: a?.scale ?? new Float64Array(c).fill(1), shape: [c, 1, 1, 1] },
+    bias: a?.shift ?? new Float64Array(c),
+    stride: [1, 1],
+    dilation: [1, 1],
+    groups: c,
+    name: `'${(link.beforePad[0] ?? link.afterPad[0])!.id}'`,
+    pads: ZERO,
+  };
+}
+
+/**
  * Loads a chain's convs (every BN / affine node folded into the conv before
  * it), their pads (own, SAME resolved along the chain, plus Pad nodes) and
  * frames (a Pad's frame holds what the nodes after it make of its value:
@@ -66,10 +87,13 @@ export async function chainLayout(view: GraphView, p: ChainParse): Promise<Chain
   let size: Pair | undefined = rootSize;
   const stages: ChainStage[] = [];
   try {
+    if (p.pre) stages.push(await affineStage(p.links[0]!));
     for (let i = 0; i < p.links.length; i++) {
       const link = p.links[i]!;
       const op = link.conv.op;
-      const padNode = i === 0 ? p.pad?.op.pads : link.pad?.op.pads;
+      // The first link's Pad is X's padding, or, after a first stage (`pre`), a frame like any other.
+      const framed = i > 0 || p.pre === true;
+      const padNode = framed ? link.pad?.op.pads : p.pad?.op.pads;
       const input: Pair | undefined =
         size === undefined
           ? undefined
@@ -83,7 +107,7 @@ export async function chainLayout(view: GraphView, p: ChainParse): Promise<Chain
       // The frame of the Pad node in front of this conv: what the nodes after the Pad make of its value v.
       let fill: Float64Array | undefined;
       const v = link.pad?.op.value ?? 0;
-      if (i > 0 && padNode?.some((p) => p > 0) && (link.afterPad.length > 0 || v !== 0)) {
+      if (framed && padNode?.some((p) => p > 0) && (link.afterPad.length > 0 || v !== 0)) {
         const channels = op.kernel.shape[1]! * op.groups;
         const a = await affineOf(link.afterPad, channels);
         fill = Float64Array.from({ length: channels }, (_, c) => (a === undefined ? v : v * a.scale[c]! + a.shift[c]!));

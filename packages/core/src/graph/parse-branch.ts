@@ -1,6 +1,6 @@
 import { type AffineNode, affinesBefore } from "./affine-nodes.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
-import { type ChainParse, chainNodes, parseChains } from "./parse-chain.js";
+import { affineChains, type ChainParse, chainNodes, parseChains } from "./parse-chain.js";
 
 type NodeOf<K extends string> = GraphNodeView & { readonly op: Extract<GraphNodeView["op"], { kind: K }> };
 export type { AffineNode } from "./affine-nodes.js";
@@ -122,7 +122,9 @@ function affinesThroughPool(
  * sequential branches [BN] conv_kxk([BN] [Pad] [BN] conv_1x1(X)) and
  * [BN] avgpool([BN] [Pad] [BN] conv_1x1(X)) (BNAndPad is Pad -> BN), any
  * chain of convs with BN / affine / Pad nodes between (SPAN's Conv3XC,
- * ECBSR's 1x1 -> depthwise mask conv, RepNeXt's 1xk -> kx1). Last,
+ * ECBSR's 1x1 -> depthwise mask conv, RepNeXt's 1xk -> kx1), and those
+ * chains read from before the BN / affine nodes in front of their first conv
+ * (a pre-affine whose zero response a constant Pad holds). Last,
  * the identity read from each later point of the BN/affine chain (a bare
  * identity over a tensor that a BN made: the convs read that tensor, not
  * the one before the BN). The caller picks the one whose root is the block
@@ -148,7 +150,7 @@ export function parseBranch(view: GraphView, leaf: string): BranchParse[] {
     if (seq !== undefined) parses.push(seq);
   }
   // After DBB's form: a root both read is taken as DBB's (its own fast composition).
-  if (is(p, "conv")) parses.push(...parseChains(view, p, after));
+  if (is(p, "conv")) parses.push(...parseChains(view, p, after), ...affineChains(view, p, after));
   for (let i = 1; i <= after.length; i++)
     parses.push({ kind: "identity", root: i < after.length ? after[i]!.inputs[0]! : leaf, after: after.slice(i) });
   return parses;

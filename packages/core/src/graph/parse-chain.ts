@@ -20,8 +20,13 @@ export interface ChainParse {
   readonly root: string;
   /** X's zero padding, in front of the first conv (a zero Pad only: the fused conv pads X with zeros). */
   readonly pad?: NodeOf<"pad">;
-  /** The convs, first to last; the first link has no nodes before it. */
+  /**
+   * The convs, first to last; the first link has no nodes before it, unless
+   * `pre`: then its BN / affine nodes (and Pad) stand between X and the
+   * first conv, the chain's first stage (see {@link affineChains}).
+   */
   readonly links: readonly ChainLink[];
+  readonly pre?: true;
   readonly after: readonly AffineNode[];
 }
 
@@ -32,6 +37,13 @@ const isConv = (n: GraphNodeView | undefined): n is NodeOf<"conv"> =>
   n !== undefined && n.op.kind === "conv" && n.inputs.length === 1;
 /** Both convs, or both Linears: a chain never mixes them (a Linear reads [N, C], a conv an image). */
 const sameKind = (a: NodeOf<"conv">, b: NodeOf<"conv">): boolean => (a.op.linear === true) === (b.op.linear === true);
+/** True when a conv reads no padding: explicit zeros, VALID, or a 1x1 stride-1 SAME. */
+function convUnpadded(op: NodeOf<"conv">["op"]): boolean {
+  const p = op.padding;
+  if (p.kind === "valid") return true;
+  if (p.kind === "explicit") return p.pads.every((v) => v === 0);
+  return op.kernel.shape[2] === 1 && op.kernel.shape[3] === 1 && op.stride[0] === 1 && op.stride[1] === 1;
+}
 const isPad = (n: GraphNodeView | undefined): n is NodeOf<"pad"> =>
   n !== undefined && n.op.kind === "pad" && n.inputs.length === 1;
 
@@ -74,6 +86,39 @@ export function parseChains(view: GraphView, last: NodeOf<"conv">, after: readon
       head.afterPad.length === 0
     )
       out.push({ kind: "chain", root: head.pad.inputs[0]!, pad: head.pad, links: chain, after });
+  }
+  return out;
+}
+
+/**
+ * The chains of {@link parseChains} (and `last` alone) whose first conv
+ * reads X through BN / constant affine nodes, with a Pad between or not:
+ * conv_n(... conv_1([A2] [Pad] A1(X))), rooted at X, the affine nodes a
+ * first stage (a depthwise 1x1 conv with a bias). A Pad there holding that
+ * stage's zero response (A1(0) = the Pad's value) makes it exact at the
+ * borders, as any frame (core's `composeChain` proves it): a pre-affine
+ * over the input of convs that pad it with that constant (x * s + t ->
+ * Pad(t) -> conv is conv(A(Pad0(x)))). Read only where it may be exact: a
+ * Pad of a non-zero value after the affine nodes (a zero one stays X's
+ * padding after them, as before), or no Pad and a first conv that pads
+ * nothing (beside such branches in a sum).
+ */
+export function affineChains(view: GraphView, last: NodeOf<"conv">, after: readonly AffineNode[]): ChainParse[] {
+  if (!isConv(last) || last.op.linear === true) return [];
+  const lone: ChainParse = {
+    kind: "chain",
+    root: last.inputs[0]!,
+    links: [{ conv: last, beforePad: [], afterPad: [] }],
+    after,
+  };
+  const out: ChainParse[] = [];
+  for (const c of [lone, ...parseChains(view, last, after).filter((p) => p.pad === undefined)]) {
+    const head = c.links[0]!.conv;
+    const { link, from } = feed(view, head);
+    if (link.beforePad.length + link.afterPad.length === 0 || isConv(view.producer(from))) continue;
+    // Only where the affine nodes may be exact: a constant Pad after them, or a first conv that pads nothing.
+    if (link.pad === undefined ? !convUnpadded(head.op) : (link.pad.op.value ?? 0) === 0) continue;
+    out.push({ kind: "chain", root: from, links: [link, ...c.links.slice(1)], after, pre: true });
   }
   return out;
 }
