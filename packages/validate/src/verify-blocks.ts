@@ -1,5 +1,7 @@
 import {
+  decide,
   isReparamError,
+  type Candidate,
   UNIT_ROUNDOFF,
   type ReparamError,
   type Decision,
@@ -68,7 +70,10 @@ export interface BlockCheckReport {
  * seeded random inputs [1, C, H, W], H x W the block's `inputSize` or
  * `options.size`; the magnitudes give each output element its bound
  * ({@link blockBound}). An error in any block is found and named, however deep
- * the block sits in its network. Refused and skipped blocks are listed, not run.
+ * the block sits in its network. A block merged from others (`Candidate.parts`)
+ * is built from their float64 fusions, so each part is also checked against its
+ * own branches and fresh fusion, listed as "(part of ...)". Refused and skipped
+ * blocks are listed, not run.
  *
  * @throws ReparamError `VALIDATE_RUNTIME_MISSING` when neither onnxruntime-node
  *   nor onnxruntime-web is installed (optional peer dependencies).
@@ -86,9 +91,18 @@ export async function verifyBlocks(
   const blocks: BlockCheck[] = [];
   const missing: ReparamError[] = [];
   const opts = { ...options, tolerances, bounded };
+  const { deployConv: _, ...partOpts } = opts;
   for (const d of decisions) {
-    if (d.kind === "fuse") blocks.push(await checkBlock(d, opts, requested, { skipped, missing }));
-    else blocks.push(notFusedCheck(d)!);
+    if (d.kind !== "fuse") {
+      blocks.push(notFusedCheck(d)!);
+      continue;
+    }
+    blocks.push(await checkBlock(d, opts, requested, { skipped, missing }));
+    // A merged block's reference is built from its parts' fusions: check each part against its own branches.
+    for (const part of partsOf(d.candidate)) {
+      const check = await checkBlock(part, partOpts, requested, { skipped, missing });
+      blocks.push({ ...check, name: `${check.name} (part of ${d.candidate.name})` });
+    }
   }
   const fused = blocks.filter((b) => b.status !== "not-fused");
   return {
@@ -100,6 +114,12 @@ export async function verifyBlocks(
     checked: fused.filter((b) => b.outputs.length > 0).length,
     passed: fused.every((b) => b.status === "passed"),
   };
+}
+
+/** The fuse decisions of a merged block's parts, and of theirs, depth first. */
+function partsOf(c: Candidate): FuseDecision[] {
+  const ds = decide(c.parts ?? [], {}).filter((d): d is FuseDecision => d.kind === "fuse");
+  return ds.flatMap((d) => [d, ...partsOf(d.candidate)]);
 }
 
 interface BlockModels {

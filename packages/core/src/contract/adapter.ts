@@ -86,6 +86,13 @@ export interface Candidate {
    * `layout`: a candidate copied with another layout must drop it.
    */
   readonly plan?: PlanResult;
+  /**
+   * A block merged from blocks found before it (`matchBlocks`' rounds): those
+   * blocks, each with its own layout and plan. Its `load` reads their float64
+   * fusions as its kernels, so a verifier checks each part against its own
+   * branches too (the train-time ops), not only the merge.
+   */
+  readonly parts?: readonly Candidate[];
   /** Reads the kernels and returns the full block. */
   load(): Promise<Block>;
   /**

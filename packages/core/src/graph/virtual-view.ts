@@ -25,13 +25,15 @@ export function expandNodes(
   return out.sort((a, b) => order.get(a)! - order.get(b)!);
 }
 
-/** A match with its nodes replaced by the model's own (see {@link expandNodes}). */
+/** A match with its nodes replaced by the model's own (see {@link expandNodes}), and the blocks merged in as its candidate's `parts`. */
 export function expandMatch(
   m: GraphBlockMatch,
   virtual: ReadonlyMap<GraphNodeView, GraphBlockMatch>,
   order: ReadonlyMap<GraphNodeView, number>,
 ): GraphBlockMatch {
-  return m.nodes.some((n) => virtual.has(n)) ? { ...m, nodes: expandNodes(m.nodes, virtual, order) } : m;
+  const parts = m.nodes.flatMap((n) => virtual.get(n)?.candidate ?? []);
+  if (parts.length === 0) return m;
+  return { ...m, nodes: expandNodes(m.nodes, virtual, order), candidate: { ...m.candidate, parts } };
 }
 
 /**
