@@ -7,7 +7,7 @@ import { expectFusionEqualsGraph, node, nodeMakers, other } from "./graph-nodes.
 // fused conv against the graph run with the naive reference ops in float64, within 1e-12 relative
 // (see expectFusionEqualsGraph), borders included.
 const r = seededRandom(2307);
-const { constOf, conv } = nodeMakers(r);
+const { constOf, conv, bn } = nodeMakers(r);
 const C = 4;
 const SIZE: [number, number] = [6, 5];
 const padOf = (p: number, value: number): NeutralOp => ({ kind: "pad", pads: [p, p, p, p], value });
@@ -165,5 +165,23 @@ describe("matchBlocks with a constant Pad after a pre-affine", () => {
         `chain 'q/k': 'q/k' pads its input with 0.25 (channel 0) where 'q/pre' give ${f32(-0.35)} for a zero input, the value the fused conv sees on that border`,
       ],
     ]);
+  });
+
+  it("collapses a lone conv over Pad(t)(x * s + t) with its BN into one conv; another Pad value stays, unreported", async () => {
+    const t = f32(-0.35);
+    const lone = (value: number) =>
+      preAffineSum(t, value)
+        .filter((n) => ["q/pre", "q/pad", "q/k"].includes(n.id))
+        .concat([node("q/bn", bn(C), ["q/k"]), other("q/relu", ["q/bn"])]);
+    const nodes = lone(t);
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["q/relu"], () => SIZE));
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.candidate.family, m.input, m.output, m.nodes.length])).toEqual([
+      ["conv-chain", "x", "q/bn", 4],
+    ]);
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, SIZE);
+    const wrong = await matchBlocks(graphView(lone(0.25), ["q/relu"], () => SIZE));
+    expect(wrong.refused).toEqual([]);
+    expect(wrong.matches.some((m) => m.nodes.some((n) => n.id === "q/pad"))).toBe(false);
   });
 });

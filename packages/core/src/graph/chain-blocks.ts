@@ -3,7 +3,7 @@ import { blockName } from "./block-name.js";
 import { parseChannels } from "./branch-layout.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
 import { makeMatch, type GraphBlockMatch } from "./make-match.js";
-import { type ChainParse, chainNodes, parseChains } from "./parse-chain.js";
+import { affineChains, type ChainParse, chainNodes, parseChains } from "./parse-chain.js";
 import { followingAffines } from "./single-conv-blocks.js";
 
 type ConvNode = ChainParse["links"][number]["conv"];
@@ -24,7 +24,8 @@ function chainCost(p: ChainParse): number {
 /**
  * Chains of convs that no block holds: conv -> [BN / affine / constant Pad] ->
  * conv ... (and BN / affine nodes after), nothing else reading the tensors
- * between. One is collapsed into one conv (`conv-chain`) when it is exact at
+ * between, and those led by BN / affine nodes over X and a Pad of a non-zero
+ * value (a pre-affine whose zero response that Pad holds: `affineChains`). One is collapsed into one conv (`conv-chain`) when it is exact at
  * its borders (core's `composeChain` proves each frame) and the one conv costs
  * no more multiply-adds per output position than the chain: merging a
  * depthwise 7x7 and a 1x1 into a dense 7x7 would be exact but slower, so
@@ -44,7 +45,10 @@ export async function chainBlocks(
     if (node.op.kind !== "conv" || taken(node) || node.outputs.length !== 1) continue;
     const { chain: after, output } = followingAffines(view, node.outputs[0]!);
     if (after.some(taken)) continue;
-    const parses = parseChains(view, node as ConvNode, after).reverse(); // longest first
+    // Longest first; first those that start with X's BN / affine nodes and a constant Pad holding their zero
+    // response (a lone conv over Pad(t)(x * s + t) among them), whose other forms single-conv-blocks.ts folds.
+    const framed = affineChains(view, node as ConvNode, after).filter((p) => p.links[0]!.pad !== undefined);
+    const parses = [...framed.reverse(), ...parseChains(view, node as ConvNode, after).reverse()];
     for (const p of parses) {
       const nodes = chainNodes(p);
       if (nodes.some(taken) || blockLeak(view, nodes, nodes[nodes.length - 1]!) !== undefined) continue;

@@ -42,7 +42,7 @@ export function padPads(index: GraphIndex, tensor: string): readonly [number, nu
  * constant are affine; MatMul / _FusedMatMul (BiasAdd) by a constant kernel
  * are 1x1 convs; Add / AddV2 / AddN of data are sums, Sub of two data a
  * difference (first minus second); Pad / PadV2 with constant zero batch and
- * channel paddings (and value 0) are pads; VALID AvgPool is an average pool
+ * channel paddings are pads (PadV2 with its scalar constant as the value); VALID AvgPool is an average pool
  * (TF's SAME pooling excludes pads).
  */
 export function graphNodeOp(
@@ -91,9 +91,11 @@ export function graphNodeOp(
     return result({ kind: "sub" });
   if ((node.op === "Pad" || node.op === "PadV2") && data.length === 1 && inputs[0] === data[0]) {
     const pads = padPads(index, inputs[1]!);
-    const value = node.op === "PadV2" ? index.constWeight(inputs[2] ?? "") : undefined;
-    const zero = node.op === "Pad" || (value !== undefined && value.shape.length === 0 && weightValues(value)[0] === 0);
-    return result(pads && zero ? { kind: "pad", pads } : OTHER);
+    // PadV2's constant_values: one scalar constant (a frame between convs when not 0; see NeutralOp "pad").
+    const c = node.op === "PadV2" ? index.constWeight(inputs[2] ?? "") : undefined;
+    const v = node.op === "Pad" ? 0 : c !== undefined && c.shape.length === 0 ? Number(weightValues(c)[0]) : Number.NaN;
+    if (!pads || !Number.isFinite(v)) return result(OTHER);
+    return result(v === 0 ? { kind: "pad", pads } : { kind: "pad", pads, value: v });
   }
   if (node.op === "AvgPool" && data.length === 1 && attrText(node, "padding") === "VALID" && isNhwc(node)) {
     const size = spatialPair(node, "ksize");
