@@ -90,7 +90,7 @@ describe("onnxGraphView: ONNX nodes as neutral ops", () => {
     expect(opOf("Mul", ["x", "x"]).op.kind).toBe("other");
   });
 
-  it("reads zero Pad of the spatial axes in every form, a zero Pad of other axes as layout only, nothing else", () => {
+  it("reads a constant Pad of the spatial axes in every form (zero, or its value), a zero Pad of other axes as layout only, nothing else", () => {
     expect(opOf("Pad", ["x", "pads"]).op).toEqual({ kind: "pad", pads: [1, 2, 3, 4] });
     expect(opOf("Pad", ["x", "spads", "", "axes"]).op).toEqual({ kind: "pad", pads: [1, 1, 2, 2] });
     expect(opOf("Pad", ["x"], { pads: intsAttr([0, 0, 1, 1, 0, 0, 1, 1]) }, 2).op).toEqual({
@@ -98,7 +98,8 @@ describe("onnxGraphView: ONNX nodes as neutral ops", () => {
       pads: [1, 1, 1, 1],
     });
     expect(opOf("Pad", ["x"], { paddings: intsAttr([0, 0, 1, 1, 0, 0, 1, 1]) }, 1).op.kind).toBe("pad");
-    expect(opOf("Pad", ["x", "pads", "one"]).op.kind).toBe("other");
+    // A non-zero constant is a frame a chain may read, never a block's padding of its input.
+    expect(opOf("Pad", ["x", "pads", "one"]).op).toEqual({ kind: "pad", pads: [1, 2, 3, 4], value: 1 });
     expect(opOf("Pad", ["x", "pads"], { mode: stringAttr("reflect") }).op.kind).toBe("other");
     // Channel padding is no block's pad: only pre-BN sinking reads it (and refuses to pass it).
     expect(opOf("Pad", ["x", "cpads"]).op).toEqual({
