@@ -115,7 +115,10 @@ export function affineChains(view: GraphView, last: NodeOf<"conv">, after: reado
   for (const c of [lone, ...parseChains(view, last, after).filter((p) => p.pad === undefined)]) {
     const head = c.links[0]!.conv;
     const { link, from } = feed(view, head);
-    if (link.beforePad.length + link.afterPad.length === 0 || isConv(view.producer(from))) continue;
+    // Affine nodes that a conv alone feeds are that conv's own (its BN), read with it; over a conv output that
+    // other ops read too (a block input shared by branches), they are this branch's.
+    const owned = isConv(view.producer(from)) && view.consumers(from).length === 1;
+    if (link.beforePad.length + link.afterPad.length === 0 || owned) continue;
     // Only where the affine nodes may be exact: a constant Pad after them, or a first conv that pads nothing.
     if (link.pad === undefined ? !convUnpadded(head.op) : (link.pad.op.value ?? 0) === 0) continue;
     out.push({ kind: "chain", root: from, links: [link, ...c.links.slice(1)], after, pre: true });
