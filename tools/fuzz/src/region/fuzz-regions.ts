@@ -7,12 +7,13 @@ import type { RegionSpec } from "./region-spec.js";
  * yet: regions holding one are run and counted (and must still convert
  * within the bound), but their collapse is not asserted. Shrink this list as
  * the engine learns them.
- * - frame-pad: a frame written by a Pad with a non-zero constant (the views read only zero Pads).
+ * - pool-frame: an average pool reading a Pad with a non-zero constant (the pool is no chain link: the
+ *   frame's value is not proved to be what the ops before the Pad give for a zero input).
  *
- * Every other kind collapses: sums, sequences (through frames), Linears and their chains, pre-affines, mixed
- * dilations, blocks of blocks (matchBlocks' rounds), converted with `chains: 'all'` (see checkRegion).
+ * Every other kind collapses: sums, sequences (through frames, zero or constant), Linears and their chains,
+ * pre-affines, mixed dilations, blocks of blocks (matchBlocks' rounds), converted with `chains: 'all'` (see checkRegion).
  */
-export const NOT_YET_COLLAPSED: readonly string[] = ["frame-pad"];
+export const NOT_YET_COLLAPSED: readonly string[] = ["pool-frame"];
 
 /** True when the converter is expected to collapse `spec` to its ideal today: no segment kind or tag of it is in {@link NOT_YET_COLLAPSED}. */
 export function expectsCollapse(spec: RegionSpec, notYet: readonly string[] = NOT_YET_COLLAPSED): boolean {
