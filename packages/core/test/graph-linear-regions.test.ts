@@ -159,6 +159,33 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
     await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 6]);
   });
 
+  it("fuses a branch A(x) -> Pad(A(0)) -> average pool (A after the pool), and refuses another Pad value (SEQUENTIAL_BORDER)", async () => {
+    const shift = 0.375;
+    const pool: NeutralOp = {
+      kind: "avgpool",
+      size: [3, 3],
+      stride: [1, 1],
+      padding: { kind: "explicit", pads: [0, 0, 0, 0] },
+    };
+    const graph = (value: number) => [
+      node("f/k3", conv(C, C, 3, 1), ["x"]),
+      node("f/k3/bn", bn(C), ["f/k3"]),
+      node("f/shift", { kind: "affine", shift: constOf(Float32Array.of(shift), [1]) }, ["x"]),
+      node("f/pad", { kind: "pad", pads: [1, 1, 1, 1], value }, ["f/shift"]),
+      node("f/pool", pool, ["f/pad"]),
+      node("f/add", { kind: "add" }, ["f/k3/bn", "f/pool"]),
+      other("f/relu", ["f/add"]),
+    ];
+    const exact = graph(shift);
+    const { matches, refused } = await matchBlocks(graphView(exact, ["f/relu"], () => [5, 6]));
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "f/add", 6]]);
+    await expectFusionEqualsGraph(r, exact, matches[0]!, C, [5, 6]);
+    const wrong = await matchBlocks(graphView(graph(0.25), ["f/relu"], () => [5, 6]));
+    expect(wrong.matches.map((m) => m.output)).not.toContain("f/add");
+    expect(wrong.refused.map((x) => x.reason)).toContain("SEQUENTIAL_BORDER");
+  });
+
   it("folds a constant scale before a padded sum of branches, once the sum is one conv (second round)", async () => {
     const nodes = [
       node("q/mul", { kind: "affine", scale: constOf(Float32Array.of(2, -1, 0.5, 4), [C]) }, ["x"]),

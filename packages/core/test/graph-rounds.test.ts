@@ -1,4 +1,4 @@
-import { seededRandom } from "@reparam/test-utils";
+import { randomFloat32, seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
 import { graphView, matchBlocks, type GraphNodeView } from "../src/index.js";
 import { expectFusionEqualsGraph, node, nodeMakers, other } from "./graph-nodes.js";
@@ -7,7 +7,7 @@ import { expectFusionEqualsGraph, node, nodeMakers, other } from "./graph-nodes.
 // with what is around it. Each merged fusion against the graph run with the naive reference ops in float64, within
 // 1e-12 relative (see expectFusionEqualsGraph), borders included.
 const r = seededRandom(4747);
-const { bn, conv } = nodeMakers(r);
+const { bn, constOf, conv } = nodeMakers(r);
 const C = 4;
 const add = (id: string, inputs: string[]) => node(id, { kind: "add" }, inputs);
 
@@ -93,6 +93,26 @@ describe("matchBlocks in rounds", () => {
     }
     const merged = await matchBlocks(view, { exclude: ["nothing/here"] });
     expect(merged.matches.map((m) => [m.input, m.output])).toEqual([["x", "e/next/bn"]]);
+  });
+
+  it("matches a sum over the conv output its branches share when the chain through that conv is not exact", async () => {
+    const nodes = [
+      node("c/conv", conv(C, C, 3, 1), ["x"]),
+      node("c/shift", { kind: "affine", shift: constOf(randomFloat32(r, C), [C]) }, ["c/conv"]),
+      node("c/k1", conv(C, C, 1, 0), ["c/shift"]),
+      node("c/k1/bn", bn(C), ["c/k1"]),
+      node("c/k1b", conv(C, C, 1, 0), ["c/shift"]),
+      node("c/k3", conv(C, C, 3, 1), ["c/conv"]),
+      node("c/k3/bn", bn(C), ["c/k3"]),
+      add("c/add", ["c/k1/bn", "c/k1b", "c/k3/bn"]),
+      other("c/relu", ["c/add"]),
+    ];
+    // Every branch reads x through c/conv too, but a padded 3x3 after a padded 3x3 is never exact: the block is over
+    // c/conv's output, with the shift the two 1x1 branches share as their first stage.
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["c/relu"], () => [6, 5]));
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["c/conv", "c/add", 7]]);
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [6, 5]);
   });
 
   it("keeps a sum and the padded 3x3 after it apart (its border would read the sum's bias, not zeros)", async () => {

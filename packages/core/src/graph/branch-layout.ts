@@ -11,6 +11,27 @@ import type { ConstRef, GraphView } from "./graph-view.js";
 import type { BranchParse } from "./parse-branch.js";
 import { effectivePads } from "./same-pads.js";
 
+/**
+ * For a pool read through a Pad of a non-zero value (`frame`, see
+ * parse-branch.ts): why that Pad's value is not the zero response of the
+ * BN / affine nodes before it in every channel, or undefined when it is.
+ */
+async function poolFrameFault(
+  p: Extract<BranchParse, { kind: "avgpool" }>,
+  channels: number,
+): Promise<LayoutRefusal | undefined> {
+  const value = p.pad?.op.value ?? 0;
+  if (value === 0) return undefined;
+  const bn = p.frame === undefined ? undefined : await composeAffine(p.frame, channels);
+  const z = bn === undefined ? new Float64Array(channels) : batchNormAffine(bn, `'${p.frame![0]!.id}'`).shift;
+  const f = frameFault(new Float64Array(channels).fill(value), z);
+  if (f === undefined) return undefined;
+  return {
+    reason: "SEQUENTIAL_BORDER",
+    message: `Pad '${p.pad!.id}' holds ${value} (channel ${f.c}) where the nodes before it give ${z[f.c]} for a zero input: the average pool '${p.pool.id}' would average the wrong border`,
+  };
+}
+
 /** A branch's layout (shapes, BNs) and the kernel constants to load later, in branch order. */
 export interface BranchLayout {
   readonly branch: Branch<KernelShape>;
@@ -150,6 +171,8 @@ export async function branchLayout(
       const op = p.pool.op;
       const own = effectivePads(op.padding, op.size, op.stride, UNIT, inputSize(view, p.root, padOf));
       if (own === undefined) return unknownPads(p.pool.id);
+      const wrongFrame = await poolFrameFault(p, channels);
+      if (wrongFrame !== undefined) return wrongFrame;
       const bn = await composeAffine(p.after, channels);
       return {
         branch: { kind: "avgpool", size: op.size, stride: op.stride, pads: addPads(own, padOf), ...(bn ? { bn } : {}) },

@@ -37,17 +37,27 @@ export interface MatchOptions {
   readonly only?: "bn" | "branches";
 }
 
-/** {@link chooseRoot} over the parses `use` keeps. */
-function chooseRootOf(parses: readonly BranchParse[][], use: (p: BranchParse) => boolean): BranchParse[] | undefined {
+/**
+ * {@link chooseRoot} over the parses `use` keeps. Of several roots every leaf
+ * reads, the one computed from the others (nearest the sum) wins: a root
+ * further up reaches the sum through a conv every branch shares, which the
+ * next round merges in where that is exact (the chain through it may not be).
+ */
+function chooseRootOf(
+  view: GraphView,
+  parses: readonly BranchParse[][],
+  use: (p: BranchParse) => boolean,
+): BranchParse[] | undefined {
   let identities: BranchParse[] | undefined;
+  let best: BranchParse[] | undefined;
   for (const cand of parses[0] ?? []) {
     if (!use(cand)) continue;
     const picked = parses.map((ps) => ps.find((p) => use(p) && p.root === cand.root));
     if (!picked.every((p) => p !== undefined)) continue;
-    if (picked.some((p) => p.kind !== "identity")) return picked;
-    identities ??= picked;
+    if (picked.every((p) => p.kind === "identity")) identities ??= picked;
+    else if (best === undefined || reaches(view, cand.root, new Set([best[0]!.root]))) best = picked;
   }
-  return identities;
+  return best ?? identities;
 }
 
 /**
@@ -58,8 +68,8 @@ function chooseRootOf(parses: readonly BranchParse[][], use: (p: BranchParse) =>
  * a conv's BN over x also reads as that conv over the conv's input, and so
  * does a chain through it, which would pull the conv before the block into it.
  */
-function chooseRoot(parses: readonly BranchParse[][]): BranchParse[] | undefined {
-  return chooseRootOf(parses, (p) => p.kind !== "chain") ?? chooseRootOf(parses, () => true);
+function chooseRoot(view: GraphView, parses: readonly BranchParse[][]): BranchParse[] | undefined {
+  return chooseRootOf(view, parses, (p) => p.kind !== "chain") ?? chooseRootOf(view, parses, () => true);
 }
 
 /** True when `t` is computed from one of `targets`, through any ops (a few dozen nodes back at most). */
@@ -80,7 +90,10 @@ function reaches(view: GraphView, t: string, targets: ReadonlySet<string>): bool
 function partBlocks(view: GraphView, subs: readonly SumTree[]): { tree: SumTree; root: string }[] {
   const found: { tree: SumTree; root: string }[] = [];
   for (const t of subs) {
-    const parses = chooseRoot(t.leaves.map((l) => parseBranch(view, l)));
+    const parses = chooseRoot(
+      view,
+      t.leaves.map((l) => parseBranch(view, l)),
+    );
     if (parses !== undefined && blockChannels(view, parses[0]!.root, parses) !== undefined)
       found.push({ tree: t, root: parses[0]!.root });
     else found.push(...partBlocks(view, childSumTrees(view, t)));
@@ -135,7 +148,7 @@ async function matchRound(
   for (let k = 0; k < trees.length; k++) {
     const tree = trees[k]!;
     const leafParses = tree.leaves.map((l) => parseBranch(view, l));
-    const parses = chooseRoot(leafParses);
+    const parses = chooseRoot(view, leafParses);
     const channels = parses === undefined ? undefined : blockChannels(view, parses[0]!.root, parses);
     if (parses === undefined || channels === undefined) {
       // Not one block as a whole: a sum inside it may be one, and the rest a plain residual (RepGhost's

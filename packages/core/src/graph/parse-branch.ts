@@ -21,6 +21,12 @@ export type BranchParse =
       readonly pad?: NodeOf<"pad">;
       readonly pool: NodeOf<"avgpool">;
       readonly after: readonly AffineNode[];
+      /**
+       * The BN / affine nodes that stood before `pad`, a Pad of a non-zero
+       * value, now read after the pool (they lead `after`): exact only when
+       * that value is their response to zero, in every channel (the layout checks).
+       */
+      readonly frame?: readonly AffineNode[];
     }
   | {
       /** second(afterPad(Pad(beforePad(first(X))))): DBB's 1x1 -> kxk, or 1x1 -> avg-pool. */
@@ -99,8 +105,10 @@ function sequentialParse(
  * avgpool(A([Pad] X)) with A a BN / affine chain, read as A(avgpool([Pad] X)):
  * an average of A's outputs is A of their average, per channel, when the
  * pool adds no padding of its own (its zeros would not pass A). So the
- * chain after a BNAndPad-style Pad -> BN moves after the pool. Undefined
- * when no affine node feeds the pool or the pool pads.
+ * chain after a BNAndPad-style Pad -> BN moves after the pool, and so does a
+ * chain A before a Pad whose value is A's response to zero (`frame`: the
+ * padded tensor is A of X padded with zeros). Undefined when no affine node
+ * feeds the pool or the pool pads.
  */
 function affinesThroughPool(
   view: GraphView,
@@ -111,6 +119,14 @@ function affinesThroughPool(
   if (padding.kind === "same-upper" || padding.kind === "same-lower") return undefined;
   if (padding.kind === "explicit" && padding.pads.some((v) => v !== 0)) return undefined;
   const { start, chain } = affinesBefore(view, pool.inputs[0]!);
+  const framing = view.producer(start);
+  if (chain.length === 0 && is(framing, "pad") && (framing.op.value ?? 0) !== 0) {
+    // Pad(v) of A(X), v = A(0): the frame is A of X's zero padding.
+    const before = affinesBefore(view, framing.inputs[0]!);
+    if (before.chain.length === 0) return undefined;
+    const moved = [...before.chain, ...after];
+    return { kind: "avgpool", root: before.start, pad: framing, pool, after: moved, frame: before.chain };
+  }
   if (chain.length === 0) return undefined;
   const { pad, input } = optionalPad(view, start);
   return { kind: "avgpool", root: input, pool, after: [...chain, ...after], ...(pad ? { pad } : {}) };

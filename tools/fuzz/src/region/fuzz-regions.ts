@@ -7,11 +7,13 @@ import type { RegionSpec } from "./region-spec.js";
  * yet: regions holding one are run and counted (and must still convert
  * within the bound), but their collapse is not asserted. Shrink this list as
  * the engine learns them.
- * - pool-frame: an average pool reading a Pad with a non-zero constant (the pool is no chain link: the
- *   frame's value is not proved to be what the ops before the Pad give for a zero input).
+ * - pool-frame: an average pool reading a Pad with a non-zero constant of a conv's output (conv -> Pad(b) ->
+ *   AveragePool): a pool is no link of a chain of convs, and DBB's 1x1 -> pool form takes only a stride-1 1x1
+ *   with a zero Pad; 4 of 20,000 regions.
  *
- * Every other kind collapses: sums, sequences (through frames, zero or constant), Linears and their chains,
- * pre-affines, mixed dilations, blocks of blocks (matchBlocks' rounds), converted with `chains: 'all'` (see checkRegion).
+ * Every other kind collapses: sums, sequences through zero or constant frames, Linears and their chains,
+ * pre-affines (through constant Pads into pools too), mixed dilations, blocks of blocks (matchBlocks' rounds),
+ * converted with `chains: 'all'` (see checkRegion).
  */
 export const NOT_YET_COLLAPSED: readonly string[] = ["pool-frame"];
 

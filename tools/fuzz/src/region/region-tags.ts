@@ -21,7 +21,7 @@ function shiftOnly(after: readonly RegionOp[]): boolean {
  * - `flat-const`: a per-channel constant over [N, C] (an affine's [C] or
  *   [1, C], a MatMul's bias Add);
  * - `frame-pad`: a Pad whose constant is not zero (a uniform bias-valued frame);
- * - `pool-frame`: an average pool reading such a Pad (of a pre-affine's output, say);
+ * - `pool-frame`: an average pool reading such a Pad of a conv's output (the conv's bias as the frame);
  * - `mixed-dilation`: a sum whose branches dilate differently (beyond 1x1);
  * - `dilated-seq`: a sum with a 1x1 -> kxk branch whose kxk is dilated;
  * - `frame`: a padding proved border-exact around an earlier unit's output
@@ -43,8 +43,11 @@ export function regionTags(ops: readonly RegionOp[], flat: boolean, known: reado
     if (op.kind === "linear" && op.spelling === "matmul" && op.bias !== undefined) tags.add("flat-const");
     if (op.kind === "linear" && shiftOnly(ops.slice(ops.indexOf(op) + 1))) tags.add("linear-shift");
     if (op.kind === "pad" && op.value !== 0) tags.add("frame-pad");
-    if (op.kind === "pool" && ops.some((p) => p.out === op.input && p.kind === "pad" && p.value !== 0))
-      tags.add("pool-frame");
+    if (op.kind === "pool") {
+      const framed = ops.find((p) => p.out === op.input);
+      const from = framed?.kind === "pad" && framed.value !== 0 ? ops.find((p) => p.out === framed.input) : undefined;
+      if (from?.kind === "conv") tags.add("pool-frame");
+    }
     if (op.kind === "conv" || op.kind === "linear") weighted = true;
   }
   return [...tags].sort();
