@@ -186,6 +186,30 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
     expect(wrong.refused.map((x) => x.reason)).toContain("SEQUENTIAL_BORDER");
   });
 
+  it("fuses a branch conv (bias b) -> Pad(b) -> average pool, the pool read as a depthwise conv of a chain", async () => {
+    const b = 0.25;
+    const pool: NeutralOp = {
+      kind: "avgpool",
+      size: [3, 3],
+      stride: [1, 1],
+      padding: { kind: "explicit", pads: [0, 0, 0, 0] },
+    };
+    const nodes = [
+      node("p/k3", conv(C, C, 3, 1), ["x"]),
+      node("p/k3/bn", bn(C), ["p/k3"]),
+      node("p/k1", conv(C, C, 1, 0, { bias: constOf(new Float32Array(C).fill(b), [C]) }), ["x"]),
+      node("p/pad", { kind: "pad", pads: [1, 1, 1, 1], value: b }, ["p/k1"]),
+      node("p/pool", pool, ["p/pad"]),
+      node("p/pool/bn", bn(C), ["p/pool"]),
+      node("p/add", { kind: "add" }, ["p/k3/bn", "p/pool/bn"]),
+      other("p/relu", ["p/add"]),
+    ];
+    const { matches, refused } = await matchBlocks(graphView(nodes, ["p/relu"], () => [5, 6]));
+    expect(refused).toEqual([]);
+    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "p/add", 7]]);
+    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 6]);
+  });
+
   it("folds a constant scale before a padded sum of branches, once the sum is one conv (second round)", async () => {
     const nodes = [
       node("q/mul", { kind: "affine", scale: constOf(Float32Array.of(2, -1, 0.5, 4), [C]) }, ["x"]),

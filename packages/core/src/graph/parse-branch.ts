@@ -1,6 +1,6 @@
 import { type AffineNode, affinesBefore } from "./affine-nodes.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
-import { affineChains, type ChainParse, chainNodes, parseChains } from "./parse-chain.js";
+import { affineChains, type ChainParse, chainNodes, parseChains, poolChains } from "./parse-chain.js";
 
 type NodeOf<K extends string> = GraphNodeView & { readonly op: Extract<GraphNodeView["op"], { kind: K }> };
 export type { AffineNode } from "./affine-nodes.js";
@@ -160,6 +160,7 @@ export function parseBranch(view: GraphView, leaf: string): BranchParse[] {
     parses.push({ kind: "avgpool", root: input, pool: p, after, ...(pad ? { pad } : {}) });
     const moved = affinesThroughPool(view, p, after);
     if (moved !== undefined) parses.push(moved);
+    parses.push(...poolChains(view, p, after));
   }
   if (is(p, "conv") || is(p, "avgpool")) {
     const seq = sequentialParse(view, p, after);

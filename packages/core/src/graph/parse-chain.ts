@@ -126,11 +126,47 @@ export function affineChains(view: GraphView, last: NodeOf<"conv">, after: reado
   return out;
 }
 
-/** The nodes a chain consumes, in order. */
+/** The average pool each conv {@link poolChains} made stands for. */
+const poolOf = new WeakMap<GraphNodeView, GraphNodeView>();
+
+/**
+ * The chains of {@link parseChains} that end in average pool `pool` (with its
+ * divisor counting the padding, as the view reads every avgpool), the pool read
+ * as the depthwise conv it is: a kernel of 1 / (kh kw) over the channels of
+ * the conv before it. So a pool behind a frame (conv -> Pad(b) -> pool, the
+ * Pad holding the conv's bias) composes, and the frame is proved, as for any conv.
+ */
+export function poolChains(view: GraphView, pool: NodeOf<"avgpool">, after: readonly AffineNode[]): ChainParse[] {
+  const outer = affinesBefore(view, pool.inputs[0]!);
+  const padded = view.producer(outer.start);
+  const start = isPad(padded) ? affinesBefore(view, padded.inputs[0]!).start : outer.start;
+  const prev = view.producer(start);
+  if (!isConv(prev) || prev.op.linear === true || pool.inputs.length !== 1) return [];
+  const c = prev.op.kernel.shape[0]!;
+  const [kh, kw] = pool.op.size;
+  const conv: NodeOf<"conv"> = {
+    id: pool.id,
+    inputs: pool.inputs,
+    outputs: pool.outputs,
+    op: {
+      kind: "conv",
+      kernel: { shape: [c, 1, kh, kw], values: async () => new Float64Array(c * kh * kw).fill(1 / (kh * kw)) },
+      stride: pool.op.stride,
+      padding: pool.op.padding,
+      dilation: [1, 1],
+      groups: c,
+    },
+  };
+  poolOf.set(conv, pool);
+  return parseChains(view, conv, after);
+}
+
+/** The nodes a chain consumes, in order (a pool read as a conv is the pool). */
 export function chainNodes(p: ChainParse): GraphNodeView[] {
+  const real = (n: GraphNodeView) => poolOf.get(n) ?? n;
   return [
     ...(p.pad ? [p.pad] : []),
-    ...p.links.flatMap((l) => [...l.beforePad, ...(l.pad ? [l.pad] : []), ...l.afterPad, l.conv]),
+    ...p.links.flatMap((l) => [...l.beforePad, ...(l.pad ? [l.pad] : []), ...l.afterPad, real(l.conv)]),
     ...p.after,
   ];
 }

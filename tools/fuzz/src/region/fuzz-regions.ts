@@ -5,17 +5,14 @@ import type { RegionSpec } from "./region-spec.js";
 /**
  * Segment kinds and tags (see `regionTags`) the converter does not collapse
  * yet: regions holding one are run and counted (and must still convert
- * within the bound), but their collapse is not asserted. Shrink this list as
- * the engine learns them.
- * - pool-frame: an average pool reading a Pad with a non-zero constant of a conv's output (conv -> Pad(b) ->
- *   AveragePool): a pool is no link of a chain of convs, and DBB's 1x1 -> pool form takes only a stride-1 1x1
- *   with a zero Pad; 4 of 20,000 regions.
+ * within the bound), but their collapse is not asserted. Add a kind here
+ * only with the reason it is not collapsed.
  *
- * Every other kind collapses: sums, sequences through zero or constant frames, Linears and their chains,
- * pre-affines (through constant Pads into pools too), mixed dilations, blocks of blocks (matchBlocks' rounds),
- * converted with `chains: 'all'` (see checkRegion).
+ * Empty: every kind collapses (sums, sequences through zero or constant frames, pools through frames,
+ * Linears and their chains, pre-affines, mixed dilations, blocks of blocks by matchBlocks' rounds), converted
+ * with `chains: 'all'` (see checkRegion).
  */
-export const NOT_YET_COLLAPSED: readonly string[] = ["pool-frame"];
+export const NOT_YET_COLLAPSED: readonly string[] = [];
 
 /** True when the converter is expected to collapse `spec` to its ideal today: no segment kind or tag of it is in {@link NOT_YET_COLLAPSED}. */
 export function expectsCollapse(spec: RegionSpec, notYet: readonly string[] = NOT_YET_COLLAPSED): boolean {
