@@ -43,7 +43,7 @@ function leftover(model: Uint8Array): number {
     (n) =>
       n.opType !== "Constant" &&
       !NEUTRAL.includes(n.opType) &&
-      !(n.opType === "Add" && made.get(n.input[0]!) === "MatMul"),
+      !(n.opType === "Add" && n.input.some((t) => made.get(t) === "MatMul")), // x W + b or b + x W
   ).length;
 }
 
