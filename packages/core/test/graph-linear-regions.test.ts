@@ -6,6 +6,26 @@ import { expectFusionEqualsGraph, node, nodeMakers, other } from "./graph-nodes.
 const r = seededRandom(18);
 const { constOf, bn, conv } = nodeMakers(r);
 const C = 4;
+/** A 3x3 average pool that adds no padding of its own. */
+const pool: NeutralOp = {
+  kind: "avgpool",
+  size: [3, 3],
+  stride: [1, 1],
+  padding: { kind: "explicit", pads: [0, 0, 0, 0] },
+};
+
+/** Matches `nodes` (graph output `out`): no refusal, one block [input, output, node count], equal to the graph. */
+async function expectOneBlock(
+  nodes: GraphNodeView[],
+  out: string,
+  block: [string, string, number],
+  size: [number, number],
+): Promise<void> {
+  const { matches, refused } = await matchBlocks(graphView(nodes, [out], () => size));
+  expect(refused).toEqual([]);
+  expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([block]);
+  await expectFusionEqualsGraph(r, nodes, matches[0]!, C, size);
+}
 
 /** FastViT's RepMixer: x + layer_scale * (mixer(x) - norm(x)), mixer a MobileOne depthwise block, norm an identity BN. */
 function repMixer(scale: Float32Array): GraphNodeView[] {
@@ -116,10 +136,7 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
       node("s/bn", bn(C), ["s/conv"]),
       other("s/relu", ["s/bn"]),
     ];
-    const { matches, refused } = await matchBlocks(graphView(nodes, ["s/relu"], () => [5, 4]));
-    expect(refused).toEqual([]);
-    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "s/bn", 4]]);
-    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 4]);
+    await expectOneBlock(nodes, "s/relu", ["x", "s/bn", 4], [5, 4]);
   });
 
   it("folds a constant scale through a zero Pad node into the conv after it", async () => {
@@ -130,19 +147,10 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
       node("z/bn", bn(C), ["z/conv"]),
       other("z/relu", ["z/bn"]),
     ];
-    const { matches, refused } = await matchBlocks(graphView(nodes, ["z/relu"], () => [5, 6]));
-    expect(refused).toEqual([]);
-    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "z/bn", 4]]);
-    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 6]);
+    await expectOneBlock(nodes, "z/relu", ["x", "z/bn", 4], [5, 6]);
   });
 
   it("fuses a branch Pad -> BN -> average pool (the BN moves after the pool) with a padded 3x3 beside it", async () => {
-    const pool: NeutralOp = {
-      kind: "avgpool",
-      size: [3, 3],
-      stride: [1, 1],
-      padding: { kind: "explicit", pads: [0, 0, 0, 0] },
-    };
     const nodes = [
       node("v/k3", conv(C, C, 3, 1), ["x"]),
       node("v/k3/bn", bn(C), ["v/k3"]),
@@ -153,20 +161,11 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
       node("v/add", { kind: "add" }, ["v/k3/bn", "v/pool/bn"]),
       other("v/relu", ["v/add"]),
     ];
-    const { matches, refused } = await matchBlocks(graphView(nodes, ["v/relu"], () => [5, 6]));
-    expect(refused).toEqual([]);
-    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "v/add", 7]]);
-    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 6]);
+    await expectOneBlock(nodes, "v/relu", ["x", "v/add", 7], [5, 6]);
   });
 
   it("fuses a branch A(x) -> Pad(A(0)) -> average pool (A after the pool), and refuses another Pad value (SEQUENTIAL_BORDER)", async () => {
     const shift = 0.375;
-    const pool: NeutralOp = {
-      kind: "avgpool",
-      size: [3, 3],
-      stride: [1, 1],
-      padding: { kind: "explicit", pads: [0, 0, 0, 0] },
-    };
     const graph = (value: number) => [
       node("f/k3", conv(C, C, 3, 1), ["x"]),
       node("f/k3/bn", bn(C), ["f/k3"]),
@@ -177,10 +176,7 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
       other("f/relu", ["f/add"]),
     ];
     const exact = graph(shift);
-    const { matches, refused } = await matchBlocks(graphView(exact, ["f/relu"], () => [5, 6]));
-    expect(refused).toEqual([]);
-    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "f/add", 6]]);
-    await expectFusionEqualsGraph(r, exact, matches[0]!, C, [5, 6]);
+    await expectOneBlock(exact, "f/relu", ["x", "f/add", 6], [5, 6]);
     const wrong = await matchBlocks(graphView(graph(0.25), ["f/relu"], () => [5, 6]));
     expect(wrong.matches.map((m) => m.output)).not.toContain("f/add");
     expect(wrong.refused.map((x) => x.reason)).toContain("SEQUENTIAL_BORDER");
@@ -188,12 +184,6 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
 
   it("fuses a branch conv (bias b) -> Pad(b) -> average pool, the pool read as a depthwise conv of a chain", async () => {
     const b = 0.25;
-    const pool: NeutralOp = {
-      kind: "avgpool",
-      size: [3, 3],
-      stride: [1, 1],
-      padding: { kind: "explicit", pads: [0, 0, 0, 0] },
-    };
     const nodes = [
       node("p/k3", conv(C, C, 3, 1), ["x"]),
       node("p/k3/bn", bn(C), ["p/k3"]),
@@ -204,10 +194,7 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
       node("p/add", { kind: "add" }, ["p/k3/bn", "p/pool/bn"]),
       other("p/relu", ["p/add"]),
     ];
-    const { matches, refused } = await matchBlocks(graphView(nodes, ["p/relu"], () => [5, 6]));
-    expect(refused).toEqual([]);
-    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "p/add", 7]]);
-    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [5, 6]);
+    await expectOneBlock(nodes, "p/relu", ["x", "p/add", 7], [5, 6]);
   });
 
   it("folds a constant scale before a padded sum of branches, once the sum is one conv (second round)", async () => {
@@ -220,10 +207,7 @@ describe("matchBlocks on linear regions beyond a plain sum", () => {
       node("q/add", { kind: "add" }, ["q/k3/bn", "q/k1/bn"]),
       other("q/relu", ["q/add"]),
     ];
-    const { matches, refused } = await matchBlocks(graphView(nodes, ["q/relu"], () => [6, 6]));
-    expect(refused).toEqual([]);
-    expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([["x", "q/add", 6]]);
-    await expectFusionEqualsGraph(r, nodes, matches[0]!, C, [6, 6]);
+    await expectOneBlock(nodes, "q/relu", ["x", "q/add", 6], [6, 6]);
   });
 
   it("leaves a Linear layer followed by its bias alone (MatMul + Add is how exporters spell nn.Linear)", async () => {
