@@ -1,7 +1,7 @@
-import { conv2d, padTensor, randomArray, type Tensor4 } from "@reparam/test-utils";
+import { conv2d, padTensor, randomArray, seededRandom, type Tensor4 } from "@reparam/test-utils";
 import { expect } from "vitest";
 import type { Pads, Pair } from "../src/block/block.js";
-import type { ChainStage, ComposedChain } from "../src/branch/sequential/compose-chain.js";
+import { type ChainStage, type ComposedChain, composeChain } from "../src/branch/sequential/compose-chain.js";
 
 // The chain run as it is written (each conv reads its input padded with its frame) against the one fused conv
 // over x padded with zeros, both naive float64 convolutions, on random inputs, borders included. Tolerance:
@@ -99,3 +99,17 @@ export const runFused = (x: Tensor4, f: ComposedChain) =>
     dilation: f.dilation,
     groups: f.groups,
   });
+
+/** Composes the chain from `specs` over c channels and checks it against the chain run conv by conv on two input sizes (within TOL x max|y|); returns the fused conv. */
+export function expectExact(c: number, specs: readonly StageSpec[], size: Pair, seed: number): ComposedChain {
+  const rand = seededRandom(seed);
+  const st = withFills(stages(rand, c, specs), specs, c);
+  const fused = composeChain(st, "chain", size);
+  if ("reason" in fused) throw new Error(`${fused.reason}: ${fused.message}`);
+  for (const [h, w] of [size, [size[0] + 1, size[1] + 3]] as const) {
+    const x: Tensor4 = { data: randomArray(rand, 2 * c * h * w), shape: [2, c, h, w] };
+    const { diff, scale } = maxDiff(runChain(x, st), runFused(x, composeChain(st, "chain") as ComposedChain));
+    expect(diff).toBeLessThanOrEqual(TOL * scale);
+  }
+  return fused;
+}

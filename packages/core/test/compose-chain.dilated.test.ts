@@ -2,25 +2,11 @@ import { randomArray, seededRandom, type Tensor4 } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
 import type { Pads, Pair } from "../src/block/block.js";
 import { type ComposedChain, composeChain, denseChain } from "../src/branch/sequential/compose-chain.js";
-import { maxDiff, runChain, runFused, type StageSpec, stages, TOL, withFills } from "./chain-fixtures.js";
+import { expectExact, maxDiff, runChain, runFused, type StageSpec, stages, TOL, withFills } from "./chain-fixtures.js";
 
 // Chains whose convs are dilated (or strided before a wider conv): the fused conv keeps the common step of its
 // taps as its dilation. Each is compared with the chain run conv by conv by the naive float64 reference
 // (chain-fixtures.ts: within 1e-12 x max|y|), borders included.
-
-/** Composes the chain from `specs` over c channels and checks it on two input sizes; returns the fused conv. */
-function expectExact(c: number, specs: readonly StageSpec[], size: Pair, seed: number): ComposedChain {
-  const rand = seededRandom(seed);
-  const st = withFills(stages(rand, c, specs), specs, c);
-  const fused = composeChain(st, "chain", size);
-  if ("reason" in fused) throw new Error(`${fused.reason}: ${fused.message}`);
-  for (const [h, w] of [size, [size[0] + 1, size[1] + 3]] as const) {
-    const x: Tensor4 = { data: randomArray(rand, 2 * c * h * w), shape: [2, c, h, w] };
-    const { diff, scale } = maxDiff(runChain(x, st), runFused(x, composeChain(st, "chain") as ComposedChain));
-    expect(diff).toBeLessThanOrEqual(TOL * scale);
-  }
-  return fused;
-}
 
 /** The expected dilation on one axis: gcd over stages wider than 1 of (strides before) x dilation. */
 function expectedDilation(specs: readonly StageSpec[], a: 0 | 1): number {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Pads, Pair } from "../src/block/block.js";
 import { type ComposedChain, composeChain } from "../src/branch/sequential/compose-chain.js";
 import {
+  expectExact,
   maxDiff,
   runChain,
   runFused,
@@ -12,19 +13,6 @@ import {
   withFills,
   zeroResponses,
 } from "./chain-fixtures.js";
-
-function expectExact(c: number, specs: readonly StageSpec[], size: Pair, seed: number): ComposedChain {
-  const rand = seededRandom(seed);
-  const st = withFills(stages(rand, c, specs), specs, c);
-  const fused = composeChain(st, "chain", size);
-  if ("reason" in fused) throw new Error(`${fused.reason}: ${fused.message}`);
-  for (const [h, w] of [size, [size[0] + 1, size[1] + 3]] as const) {
-    const x: Tensor4 = { data: randomArray(rand, 2 * c * h * w), shape: [2, c, h, w] };
-    const { diff, scale } = maxDiff(runChain(x, st), runFused(x, composeChain(st, "chain") as ComposedChain));
-    expect(diff).toBeLessThanOrEqual(TOL * scale);
-  }
-  return fused;
-}
 
 describe("composeChain", () => {
   it("fuses a biased 1x1 then a 3x3 whose border holds the 1x1's bias (ECBSR, DBB's BNAndPad) exactly", () => {

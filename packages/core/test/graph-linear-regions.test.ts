@@ -1,7 +1,7 @@
 import { seededRandom } from "@reparam/test-utils";
 import { describe, expect, it } from "vitest";
 import { graphView, matchBlocks, type GraphNodeView, type NeutralOp } from "../src/index.js";
-import { expectFusionEqualsGraph, node, nodeMakers, other } from "./graph-nodes.js";
+import { expectOneBlock as expectBlock, expectFusionEqualsGraph, node, nodeMakers, other } from "./graph-nodes.js";
 
 const r = seededRandom(18);
 const { constOf, bn, conv } = nodeMakers(r);
@@ -14,18 +14,8 @@ const pool: NeutralOp = {
   padding: { kind: "explicit", pads: [0, 0, 0, 0] },
 };
 
-/** Matches `nodes` (graph output `out`): no refusal, one block [input, output, node count], equal to the graph. */
-async function expectOneBlock(
-  nodes: GraphNodeView[],
-  out: string,
-  block: [string, string, number],
-  size: [number, number],
-): Promise<void> {
-  const { matches, refused } = await matchBlocks(graphView(nodes, [out], () => size));
-  expect(refused).toEqual([]);
-  expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([block]);
-  await expectFusionEqualsGraph(r, nodes, matches[0]!, C, size);
-}
+const expectOneBlock = (nodes: GraphNodeView[], out: string, block: [string, string, number], size: [number, number]) =>
+  expectBlock(r, C, nodes, out, block, size);
 
 /** FastViT's RepMixer: x + layer_scale * (mixer(x) - norm(x)), mixer a MobileOne depthwise block, norm an identity BN. */
 function repMixer(scale: Float32Array): GraphNodeView[] {

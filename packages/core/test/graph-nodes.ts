@@ -4,6 +4,8 @@ import { maxAbs, maxAbsDiff, randomBatchNorm, randomFloat32 } from "@reparam/tes
 import { expect } from "vitest";
 import {
   fuseBlock,
+  graphView,
+  matchBlocks,
   type ConstRef,
   type GraphBlockMatch,
   type GraphNodeView,
@@ -67,4 +69,22 @@ export async function expectFusionEqualsGraph(
   const got = evaluateFused(res.conv, x);
   expect(got.shape).toEqual(want.shape);
   expect(maxAbsDiff(got.data, want.data)).toBeLessThan(1e-12 * maxAbs(want.data));
+}
+
+/**
+ * Matches `nodes` (graph output `out`, every tensor [h, w] = `size`): no refusal, one block
+ * `[input, output, node count]`, whose fusion equals the graph (see {@link expectFusionEqualsGraph}).
+ */
+export async function expectOneBlock(
+  r: () => number,
+  c: number,
+  nodes: readonly GraphNodeView[],
+  out: string,
+  block: [string, string, number],
+  size: [number, number],
+): Promise<void> {
+  const { matches, refused } = await matchBlocks(graphView(nodes, [out], () => size));
+  expect(refused).toEqual([]);
+  expect(matches.map((m) => [m.input, m.output, m.nodes.length])).toEqual([block]);
+  await expectFusionEqualsGraph(r, nodes, matches[0]!, c, size);
 }

@@ -136,6 +136,22 @@ describe("graphModelView on a conv and a StridedSlice", () => {
   });
 });
 
+/**
+ * TF's spelling of a conv strided and dilated at once: the conv just added (`conv`, the builder's last node) is
+ * dilated by 2 at stride 1, then a StridedSlice keeps every second row and column. Returns the slice.
+ */
+function dilatedThenSliced(b: GraphBuilder, conv: string): string {
+  const node = b.nodes.at(-1)!;
+  b.nodes[b.nodes.length - 1] = { ...node, attr: { ...node.attr, dilations: intsAttr([1, 2, 2, 1]) } };
+  const i32 = (name: string, v: number[]) => b.constant(name, [4], Int32Array.from(v));
+  return b.op(
+    `${conv}/slice`,
+    "StridedSlice",
+    [conv, i32(`${conv}/begin`, [0, 0, 0, 0]), i32(`${conv}/end`, [0, 0, 0, 0]), i32(`${conv}/strides`, [1, 2, 2, 1])],
+    { Index: { type: "DT_INT32" }, begin_mask: { i: "15" }, end_mask: { i: "15" } },
+  );
+}
+
 describe("tfjsAdapter on a strided dilated branch spelled conv + StridedSlice", () => {
   const input = (h: number) => ({ x: randomInput([1, h, h, 4], 9), shape: [1, h, h, 4] });
 
@@ -145,15 +161,7 @@ describe("tfjsAdapter on a strided dilated branch spelled conv + StridedSlice", 
       const x = b.placeholder("input", [h, h, 4]);
       const k3 = b.conv("k3", x, [3, 3, 4, 1], { op: "FusedDepthwiseConv2dNative", fusedOps: ["BiasAdd"], stride: 2 });
       const k2 = b.conv("k2", x, [2, 2, 4, 1], { op: "FusedDepthwiseConv2dNative", fusedOps: ["BiasAdd"] });
-      const node = b.nodes.at(-1)!;
-      b.nodes[b.nodes.length - 1] = { ...node, attr: { ...node.attr, dilations: intsAttr([1, 2, 2, 1]) } };
-      const i32 = (name: string, v: number[]) => b.constant(name, [4], Int32Array.from(v));
-      const slice = b.op(
-        "k2/slice",
-        "StridedSlice",
-        [k2, i32("k2/begin", [0, 0, 0, 0]), i32("k2/end", [0, 0, 0, 0]), i32("k2/strides", [1, 2, 2, 1])],
-        { Index: { type: "DT_INT32" }, begin_mask: { i: "15" }, end_mask: { i: "15" } },
-      );
+      const slice = dilatedThenSliced(b, k2);
       const sum = b.op("add", "AddV2", [k3, slice]);
       const { x: data, shape } = input(h);
       const res = await convertAndRun(b.build(x, b.op("relu", "Relu", [sum])), data, shape);
@@ -171,15 +179,7 @@ describe("tfjsAdapter on a strided dilated branch spelled conv + StridedSlice", 
     const b = new GraphBuilder(22);
     const x = b.placeholder("input", [8, 8, 4]);
     const k2 = b.conv("k2", x, [2, 2, 4, 1], { op: "DepthwiseConv2dNative" });
-    const node = b.nodes.at(-1)!;
-    b.nodes[b.nodes.length - 1] = { ...node, attr: { ...node.attr, dilations: intsAttr([1, 2, 2, 1]) } };
-    const i32 = (name: string, v: number[]) => b.constant(name, [4], Int32Array.from(v));
-    const slice = b.op(
-      "k2/slice",
-      "StridedSlice",
-      [k2, i32("k2/begin", [0, 0, 0, 0]), i32("k2/end", [0, 0, 0, 0]), i32("k2/strides", [1, 2, 2, 1])],
-      { Index: { type: "DT_INT32" }, begin_mask: { i: "15" }, end_mask: { i: "15" } },
-    );
+    const slice = dilatedThenSliced(b, k2);
     const bn = b.batchNorm("bn", slice, 4);
     const { x: data, shape } = input(8);
     const res = await convertAndRun(b.build(x, b.op("relu", "Relu", [bn])), data, shape);
