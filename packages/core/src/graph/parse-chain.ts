@@ -1,3 +1,4 @@
+import { avgPoolKernel } from "../branch/avgpool/avg-pool-kernel.js";
 import { type AffineNode, affinesBefore } from "./affine-nodes.js";
 import type { GraphNodeView, GraphView } from "./graph-view.js";
 
@@ -150,7 +151,7 @@ export function poolChains(view: GraphView, pool: NodeOf<"avgpool">, after: read
     outputs: pool.outputs,
     op: {
       kind: "conv",
-      kernel: { shape: [c, 1, kh, kw], values: async () => new Float64Array(c * kh * kw).fill(1 / (kh * kw)) },
+      kernel: { shape: [c, 1, kh, kw], values: async () => avgPoolKernel(c, c, kh, kw).data },
       stride: pool.op.stride,
       padding: pool.op.padding,
       dilation: [1, 1],
