@@ -50,6 +50,7 @@ export type { FusedArrays, FusedDtype, Fuser, FuseTarget } from "./engine/fuse-t
 export { blockRows } from "./engine/block-rows.js";
 export type { FuseWindow } from "./engine/fuse-window.js";
 export { hwioFusable } from "./engine/fuse-hwio.js";
+export { setWasmKernels, wasmKernelsActive } from "./wasm/scale-kernels.js";
 export { refusal } from "./block/refusal.js";
 export type { Refusal, RefusalReason } from "./block/refusal.js";
 

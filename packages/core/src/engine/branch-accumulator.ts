@@ -17,8 +17,11 @@ export interface BranchAccumulator {
   readonly covers: boolean;
   /** Only when `covers`: writes the whole row (no zeroing needed); returns the bias. */
   assign(o: number, row: Float64Array): number;
-  /** Only when `covers`: out[base + j] = (w_j t) * post for every j of the row; returns the bias. */
-  direct(o: number, out: Float32Array | Float64Array, base: number, post: number): number;
+  /**
+   * Only when `covers`: out[base + j] = (w_j t) * post for every j of the row;
+   * returns the bias. Sets `tally.unproven` unless it proved every stored value finite.
+   */
+  direct(o: number, out: Float32Array | Float64Array, base: number, post: number, tally: FiniteTally): number;
   /** Only when `covers`: row[q] = w_q t (float64) for each q in list[0, n). */
   gather(o: number, list: Int32Array, n: number, row: Float64Array): void;
   /** Only when `covers`: row[i] = w_q t for q = start + i step, i in [0, row.length). */
@@ -30,6 +33,14 @@ export interface BranchAccumulator {
   scale(o: number): number;
   /** Conv, identity and pool branches: the bias channel o adds (what `add` returns). */
   bias(o: number): number;
+}
+
+/**
+ * Whether a fast engine proved, as it stored them, that every fused value is
+ * finite: the finiteness guard then need not scan the kernel again.
+ */
+export interface FiniteTally {
+  unproven: boolean;
 }
 
 /** Stands in for a capability a branch kind does not have (`covers` or `touches` false): calling it is a bug. */

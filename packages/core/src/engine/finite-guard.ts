@@ -79,6 +79,21 @@ function inputsNonFinite(block: Block): boolean {
   return false;
 }
 
+/** How the values {@link assertFiniteFusion} checks were stored. */
+export interface GuardedFusion {
+  /** The 16-bit format of `kernel` and `bias` when they hold bit patterns. */
+  readonly half?: "f16" | "bf16" | undefined;
+  /** The absolute output channel of row 0 (a window's first). Default 0. */
+  readonly from?: number;
+  /**
+   * The engine proved every kernel value finite as it stored it (its
+   * WebAssembly kernels check what they store): only the bias is scanned.
+   */
+  readonly kernelProven?: boolean;
+  /** The kernel is HWIO (output channel innermost), not OIHW: for naming the channel. */
+  readonly hwio?: boolean;
+}
+
 /**
  * The finiteness guard every fusion passes through: a fused weight or bias
  * may hold a NaN or an infinity only when the block's own kernels already
@@ -86,24 +101,23 @@ function inputsNonFinite(block: Block): boolean {
  * or overflowed its storage dtype (a float16 value past 65504), and the model
  * must not be written.
  *
- * @param half - the 16-bit format of `kernel` and `bias` when they hold bit patterns
- * @param from - the absolute output channel of row 0 (a window's first)
  * @throws ReparamError `CORE_NON_FINITE` naming the block, the tensor and the position
  */
 export function assertFiniteFusion(
   block: Block,
   kernel: FusedStorage,
   bias: FusedStorage,
-  half: "f16" | "bf16" | undefined,
-  from = 0,
+  how: GuardedFusion = {},
 ): void {
-  const k = firstNonFinite(kernel, half);
+  const { half, from = 0, kernelProven = false, hwio = false } = how;
+  const k = kernelProven ? -1 : firstNonFinite(kernel, half);
   const b = k >= 0 ? -1 : firstNonFinite(bias, half);
   if ((k < 0 && b < 0) || inputsNonFinite(block)) return;
   const rows = bias.length;
   const per = rows === 0 ? 1 : kernel.length / rows;
-  const [tensor, channel, value] =
-    k >= 0 ? ["weight", from + Math.floor(k / per), kernel[k]!] : ["bias", from + b, bias[b]!];
+  // OIHW: channel o holds values [o per, (o + 1) per); HWIO: the output channel is the innermost axis.
+  const kernelChannel = hwio ? k % Math.max(rows, 1) : Math.floor(k / per);
+  const [tensor, channel, value] = k >= 0 ? ["weight", from + kernelChannel, kernel[k]!] : ["bias", from + b, bias[b]!];
   const shown = half === undefined ? String(value) : `bit pattern 0x${value.toString(16)} (${half})`;
   throw new ReparamError("CORE_NON_FINITE", `the fused ${tensor} of block '${block.name}' has a non-finite value`, {
     where: `block '${block.name}', fused ${tensor}, output channel ${channel}`,

@@ -4,6 +4,7 @@ import { branchAccumulator } from "../branch/branch-kinds.js";
 import { latticeOffset } from "./fuse-lattice.js";
 import type { KernelShape } from "../block/kernel.js";
 import type { FusePlan } from "../block/fuse-plan.js";
+import { vectorScaler } from "../wasm/scale-kernels.js";
 
 /**
  * True when {@link fuseIntoHwio} can fuse the block: groups 1 throughout, the
@@ -30,13 +31,15 @@ type Rest =
  * `kernel` receives the fused HWIO kernel, so that TF.js models need no
  * transposes. Same float64 operations in the same order as `fuseInto`: the
  * same bits, in the other layout. Only for {@link hwioFusable} blocks.
+ * Returns true when it proved every stored kernel value finite on the way
+ * (its WebAssembly runs check what they store; the shared position is read back).
  */
 export function fuseIntoHwio(
   block: Block,
   plan: FusePlan,
   kernel: Float32Array | Float64Array,
   bias: Float32Array | Float64Array,
-): void {
+): boolean {
   if (!hwioFusable(block, plan))
     throw new Error(`fuseIntoHwio: block ${block.name} is not a dense RepVGG-shaped block (check hwioFusable first)`);
   const [O, I, kh, kw] = plan.kernelShape;
@@ -59,11 +62,16 @@ export function fuseIntoHwio(
   const at = plan.placements[1];
   const center = at === undefined ? -1 : at.offsetY * kw + at.offsetX;
   const ps = post?.scale;
+  // w0 t0 (ps), by output channel: one WebAssembly SIMD call per run of O values where it can (same bits).
+  const scaled = O >= 64 ? vectorScaler(w0, kernel, t0, ps) : undefined;
+  let proven = scaled !== undefined;
+  let s = 0; // sum of stored * 0 over the shared position: 0 exactly when all are finite
   for (let p = 0; p < P; p++) {
     for (let i = 0; i < I; i++) {
       const base = (p * I + i) * O;
       if (p !== center) {
-        if (ps === undefined) for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]!;
+        if (scaled !== undefined) proven = scaled(base, base) && proven;
+        else if (ps === undefined) for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]!;
         else for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]! * ps[o]!;
         continue;
       }
@@ -88,6 +96,7 @@ export function fuseIntoHwio(
         for (const r of rest) v += r.conv ? r.data[src + i]! * r.t[i]! : r.v[i]!;
         kernel[base + i] = ps === undefined ? v : v * ps[i]!;
       }
+      if (proven) for (let o = 0; o < O; o++) s += kernel[base + o]! * 0; // as stored: rounding may overflow
     }
   }
   for (let o = 0; o < O; o++) {
@@ -95,4 +104,5 @@ export function fuseIntoHwio(
     for (const a of accs) b += a.bias(o);
     bias[o] = post === undefined ? b : b * post.scale[o]! + post.shift[o]!;
   }
+  return proven && s === 0;
 }

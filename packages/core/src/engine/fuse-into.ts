@@ -21,6 +21,8 @@ import type { FusePlan } from "../block/fuse-plan.js";
  * @param window - compute only output channels [from, to): the block's
  *   kernels hold only those rows ({@link FuseWindow}), and so do `kernel`
  *   and `bias` (channel o at row o - from).
+ * @returns true when the fast engine proved every kernel value finite as it
+ *   stored it (the guard then need not scan the kernel), else false.
  */
 export function fuseInto(
   block: Block,
@@ -28,7 +30,7 @@ export function fuseInto(
   kernel: Float32Array | Float64Array,
   bias: Float32Array | Float64Array,
   window?: FuseWindow,
-): void {
+): boolean {
   const [o, iPer, kh, kw] = plan.kernelShape;
   const per = iPer * kh * kw;
   if (window !== undefined) checkWindow(block, plan, window);
@@ -45,15 +47,12 @@ export function fuseInto(
       bias[oc - from] = b;
     };
     fuseChannels(block, plan, sink, undefined, window);
-    return;
+    return false;
   }
   const post = block.postBn === undefined ? undefined : batchNormAffine(block.postBn, `${block.name} (post-BN)`);
   const fast: FastFuse = { kernel, bias, from, to, per, lead, rest, post };
   const at = latticeOffset(block, plan);
-  if (at === undefined) {
-    fuseSparse(fast);
-    return;
-  }
+  if (at === undefined) return fuseSparse(fast);
   // The other branches as a 1x1 block over a compact row of in/groups values.
   const compact: FusePlan = {
     ...plan,
@@ -63,5 +62,5 @@ export function fuseInto(
   const restCompact = block.branches
     .slice(1)
     .map((b, i) => branchAccumulator(b, compact.placements[i + 1]!, compact, where(i + 1), from));
-  fuseLattice({ ...fast, rest: restCompact }, at.y * kw + at.x, kh * kw, iPer);
+  return fuseLattice({ ...fast, rest: restCompact }, at.y * kw + at.x, kh * kw, iPer);
 }

@@ -1,5 +1,6 @@
 import type { Block } from "../block/block.js";
 import type { FastFuse } from "./fuse-engine.js";
+import type { FiniteTally } from "./branch-accumulator.js";
 import type { KernelShape } from "../block/kernel.js";
 import type { FusePlan } from "../block/fuse-plan.js";
 
@@ -22,16 +23,19 @@ export function latticeOffset(block: Block<KernelShape>, plan: FusePlan): { y: n
  * recomputed in a compact float64 row of in/groups values (lead value, plus
  * each branch in order, as a 1x1 block: `rest` was built for kernel
  * [o, in/groups, 1, 1]), times the post-BN, rounded once. RepVGG, QARepVGG,
- * YOLO RepConv, a conv+BN.
+ * YOLO RepConv, a conv+BN. Returns true when it proved every stored kernel
+ * value finite on the way (see {@link FiniteTally}).
  */
-export function fuseLattice(f: FastFuse, start: number, step: number, inPerGroup: number): void {
+export function fuseLattice(f: FastFuse, start: number, step: number, inPerGroup: number): boolean {
   const { kernel, bias, from, to, per, lead, rest, post } = f;
   const row = new Float64Array(inPerGroup);
+  const tally: FiniteTally = { unproven: false };
+  let s = 0; // sum of stored * 0 over the recomputed positions: 0 exactly when all are finite
   for (let oc = from; oc < to; oc++) {
     const t = post === undefined ? 1 : post.scale[oc]!;
     const base = (oc - from) * per;
     let b = 0; // 0 + b0 + b1 ..., as the row engine sums (-0 becomes +0 there too)
-    b += lead.direct(oc, kernel, base, t);
+    b += lead.direct(oc, kernel, base, t, tally);
     if (rest.length === 0) {
       bias[oc - from] = post === undefined ? b : b * t + post.shift[oc]!;
       continue;
@@ -41,6 +45,8 @@ export function fuseLattice(f: FastFuse, start: number, step: number, inPerGroup
     const q0 = base + start;
     if (post === undefined) for (let i = 0; i < inPerGroup; i++) kernel[q0 + i * step] = row[i]!;
     else for (let i = 0; i < inPerGroup; i++) kernel[q0 + i * step] = row[i]! * t;
+    for (let i = 0; i < inPerGroup; i++) s += kernel[q0 + i * step]! * 0; // as stored: rounding may overflow
     bias[oc - from] = post === undefined ? b : b * t + post.shift[oc]!;
   }
+  return !tally.unproven && s === 0;
 }

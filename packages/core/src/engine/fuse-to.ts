@@ -68,11 +68,12 @@ export function fuseTo(block: Block, plan: FusePlan, target: FuseTarget): FusedA
   const kernel = storage(target.dtype, rows * per, target.kernel);
   const bias = storage(target.dtype, rows, target.bias);
   const half = target.dtype === "f16" || target.dtype === "bf16" ? target.dtype : undefined;
+  let proven = false; // every kernel value proved finite as it was stored
   if (target.hwio === true) {
     if (target.window !== undefined) throw new TypeError("fuseTo: HWIO fusion takes no window");
     if (block.preBn !== undefined) throw new TypeError("fuseTo: HWIO fusion takes no pre-BN (hwioFusable refuses it)");
     if (half === undefined)
-      fuseIntoHwio(block, plan, kernel as Float32Array | Float64Array, bias as Float32Array | Float64Array);
+      proven = fuseIntoHwio(block, plan, kernel as Float32Array | Float64Array, bias as Float32Array | Float64Array);
     else {
       const k64 = new Float64Array(rows * per);
       const b64 = new Float64Array(rows);
@@ -81,7 +82,13 @@ export function fuseTo(block: Block, plan: FusePlan, target: FuseTarget): FusedA
       narrowInto(b64, bias, half);
     }
   } else if (half === undefined && block.preBn === undefined) {
-    fuseInto(block, plan, kernel as Float32Array | Float64Array, bias as Float32Array | Float64Array, target.window);
+    proven = fuseInto(
+      block,
+      plan,
+      kernel as Float32Array | Float64Array,
+      bias as Float32Array | Float64Array,
+      target.window,
+    );
   } else {
     // Row by row in float64, each value rounded once: no float64 kernel exists whole.
     const narrow = half === undefined ? (v: number) => v : half === "f16" ? narrowFloat16 : narrowBFloat16;
@@ -92,7 +99,7 @@ export function fuseTo(block: Block, plan: FusePlan, target: FuseTarget): FusedA
     };
     fuseChannels(block, plan, preBnSink(block, plan, sink), undefined, target.window);
   }
-  assertFiniteFusion(block, kernel, bias, half, from);
+  assertFiniteFusion(block, kernel, bias, { half, from, kernelProven: proven, hwio: target.hwio === true });
   return { kernel, bias };
 }
 

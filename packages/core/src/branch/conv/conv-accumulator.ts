@@ -1,7 +1,11 @@
 import type { ConvBranch } from "../../block/block.js";
 import type { FusePlan, Placement } from "../../block/fuse-plan.js";
-import type { BranchAccumulator } from "../../engine/branch-accumulator.js";
+import type { BranchAccumulator, FiniteTally } from "../../engine/branch-accumulator.js";
 import { affineOf } from "../_affine.js";
+import { scaleRun } from "../../wasm/scale-kernels.js";
+
+/** Rows shorter than this stay in the JavaScript loop: a WebAssembly call and two copies cost more there. */
+const WASM_MIN_ROW = 64;
 
 /** A conv (+ bias) (+ BN) branch: its kernel rows, BN-scaled, slotted into the block's row. */
 export class ConvAccumulator implements BranchAccumulator {
@@ -106,12 +110,15 @@ export class ConvAccumulator implements BranchAccumulator {
     return this.biasOf(oc, t);
   }
 
-  direct(oc: number, out: Float32Array | Float64Array, base: number, post: number): number {
+  direct(oc: number, out: Float32Array | Float64Array, base: number, post: number, tally: FiniteTally): number {
     const t = this.t(oc);
     const { data, n } = this;
     const shift = (oc - this.rowBase) * n - base; // data index - out index
+    // Two float64 operations, as the row engine does: (w t) then * post (x * 1 == x).
+    const done = n >= WASM_MIN_ROW ? scaleRun(data, base + shift, out, base, n, t, post) : "not-run";
+    if (done !== "finite") tally.unproven = true;
+    if (done !== "not-run") return this.biasOf(oc, t);
     const end = base + n;
-    // Two float64 operations, as the row engine does: (w t) then * post.
     if (post === 1) for (let k = base; k < end; k++) out[k] = data[k + shift]! * t;
     else for (let k = base; k < end; k++) out[k] = data[k + shift]! * t * post;
     return this.biasOf(oc, t);

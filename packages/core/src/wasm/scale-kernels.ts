@@ -1,0 +1,144 @@
+import { SCALE_KERNELS_WASM } from "./_scale-kernels-bytes.js";
+
+/**
+ * Float32 values per kernel call: `src` and `dst` regions of 64 KiB each,
+ * `tv` and `pv` of 128 KiB each (float64), in the module's 6 pages. Small
+ * enough to stay in cache between the copy in, the kernel and the copy out.
+ */
+const CHUNK = 16384;
+const SRC = 0;
+const DST = 4 * CHUNK;
+const TV = 8 * CHUNK;
+const PV = 16 * CHUNK;
+
+/** The few WebAssembly calls used here (core compiles without DOM types). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+}
+
+interface Kernels {
+  readonly src: Float32Array;
+  readonly dst: Float32Array;
+  readonly tv: Float64Array;
+  readonly pv: Float64Array;
+  /** Both return 1 when every value they stored is finite, else 0. */
+  readonly run: (src: number, dst: number, n: number, t: number, p: number) => number;
+  readonly vec: (src: number, dst: number, n: number, tv: number, pv: number) => number;
+}
+
+let enabled = true;
+/** undefined: not tried yet; null: this runtime cannot run them. */
+let loaded: Kernels | null | undefined;
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/**
+ * Compiles the module on first use (721 bytes: synchronous compilation is
+ * allowed on a browser's main thread). Null where WebAssembly or its SIMD
+ * instructions are missing: the JavaScript loops then do the work, with the
+ * same bits.
+ */
+function load(): Kernels | null {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (wasm === undefined) return null;
+  const bytes = hexBytes(SCALE_KERNELS_WASM);
+  if (!wasm.validate(bytes)) return null;
+  const { exports } = new wasm.Instance(new wasm.Module(bytes));
+  const buffer = (exports.memory as { buffer: ArrayBuffer }).buffer;
+  return {
+    src: new Float32Array(buffer, SRC, CHUNK),
+    dst: new Float32Array(buffer, DST, CHUNK),
+    tv: new Float64Array(buffer, TV, CHUNK),
+    pv: new Float64Array(buffer, PV, CHUNK),
+    run: exports.scale_run as Kernels["run"],
+    vec: exports.scale_vec as Kernels["vec"],
+  };
+}
+
+function kernels(): Kernels | undefined {
+  if (!enabled) return undefined;
+  if (loaded === undefined) loaded = load();
+  return loaded ?? undefined;
+}
+
+/**
+ * Turns the WebAssembly kernels off (or back on) in this thread: the
+ * JavaScript loops then do all the work. For tests that compare the two and
+ * for benchmarks; results are the same bits either way.
+ */
+export function setWasmKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** True when the WebAssembly kernels run in this thread (enabled, and the runtime has WebAssembly SIMD). */
+export function wasmKernelsActive(): boolean {
+  return kernels() !== undefined;
+}
+
+/** What {@link scaleRun} did: nothing (the caller's loop must run), or the values and whether all came out finite. */
+export type ScaleOutcome = "not-run" | "finite" | "non-finite";
+
+/**
+ * out[dstAt + i] = f32((f64(data[srcAt + i]) * t) * p) for i in [0, n), in
+ * WebAssembly SIMD, noting whether every stored value is finite. Does
+ * nothing ("not-run") when the kernels are off or either array is not
+ * float32: the caller's own loop then runs.
+ */
+export function scaleRun(
+  data: Float32Array | Float64Array,
+  srcAt: number,
+  out: Float32Array | Float64Array,
+  dstAt: number,
+  n: number,
+  t: number,
+  p: number,
+): ScaleOutcome {
+  if (!(data instanceof Float32Array) || !(out instanceof Float32Array)) return "not-run";
+  const k = kernels();
+  if (k === undefined) return "not-run";
+  let finite = 1;
+  for (let done = 0; done < n; done += CHUNK) {
+    const m = Math.min(CHUNK, n - done);
+    k.src.set(data.subarray(srcAt + done, srcAt + done + m));
+    finite &= k.run(SRC, DST, m, t, p);
+    out.set(m === CHUNK ? k.dst : k.dst.subarray(0, m), dstAt + done);
+  }
+  return finite === 1 ? "finite" : "non-finite";
+}
+
+/**
+ * A scaler by two float64 vectors of one length `n` (at most {@link CHUNK}),
+ * loaded into the module once: `run(srcAt, dstAt)` sets
+ * out[dstAt + i] = f32((f64(data[srcAt + i]) * t[i]) * p[i]) for i in [0, n),
+ * `p` all ones when absent, and returns true when every stored value is
+ * finite. Undefined when the kernels are off, the arrays are not float32 or
+ * the vectors too long: the caller's own loop then runs. Valid until the
+ * next call of this function in the thread.
+ */
+export function vectorScaler(
+  data: Float32Array | Float64Array,
+  out: Float32Array | Float64Array,
+  t: Float64Array,
+  p: Float64Array | undefined,
+): ((srcAt: number, dstAt: number) => boolean) | undefined {
+  if (!(data instanceof Float32Array) || !(out instanceof Float32Array) || t.length > CHUNK) return undefined;
+  const k = kernels();
+  if (k === undefined) return undefined;
+  const n = t.length;
+  k.tv.set(t);
+  if (p === undefined) k.pv.fill(1, 0, n);
+  else k.pv.set(p.subarray(0, n));
+  const dst = k.dst.subarray(0, n);
+  return (srcAt, dstAt) => {
+    k.src.set(data.subarray(srcAt, srcAt + n));
+    const finite = k.vec(SRC, DST, n, TV, PV);
+    out.set(dst, dstAt);
+    return finite === 1;
+  };
+}

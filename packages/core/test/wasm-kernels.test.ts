@@ -1,0 +1,209 @@
+import fc from "fast-check";
+import { seededRandom } from "@reparam/test-utils";
+import wabtInit from "wabt";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  fuseTo,
+  isReparamError,
+  oihwToHwio,
+  planBlock,
+  type Block,
+  type Branch,
+  type FuseTarget,
+} from "../src/index.js";
+import { SCALE_KERNELS_WASM } from "../src/wasm/_scale-kernels-bytes.js";
+import { scaleRun, setWasmKernels, vectorScaler, wasmKernelsActive } from "../src/wasm/scale-kernels.js";
+import watSource from "../src/wasm/scale-kernels.wat?raw";
+import { bn, convBranch, identityBranch } from "./block-fixtures.js";
+
+afterEach(() => setWasmKernels(true));
+
+/** Values where float32 rounding has edges: zeros, subnormals, the largest, past it, non-finite. */
+const EDGES = [0, -0, 1, -1, 1.4e-45, -1.4e-45, 1.1754942e-38, 3.4028235e38, -3.4028235e38, 1e-30, 65504, Number.NaN];
+
+function values(r: () => number, n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++)
+    a[i] = r() < 0.1 ? EDGES[Math.floor(r() * EDGES.length)]! : (r() - 0.5) * 2 ** (r() * 60 - 30);
+  return a;
+}
+
+/** The JavaScript engine's arithmetic, value by value: f32((x t) p). */
+function expectedRun(src: Float32Array, t: number, p: number): Float32Array {
+  return Float32Array.from(src, (x) => x * t * p);
+}
+
+const allFinite = (a: Float32Array) => a.every((x) => Number.isFinite(x));
+const bits = (a: Float32Array | Float64Array | Uint16Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/**
+ * The first value whose bytes differ between two arrays (or where one ends),
+ * -1 when none. A NaN matches any NaN: JavaScript itself gives a NaN product
+ * either sign depending on the tier that runs it (interpreted or optimized),
+ * so only "NaN" is a result; every other value must match bit for bit.
+ */
+function firstDifference(a: Float32Array | Float64Array, b: Float32Array | Float64Array) {
+  const x = bits(a);
+  const y = bits(b);
+  const w = a.BYTES_PER_ELEMENT;
+  if (a.length !== b.length) return { length: a.length, expected: b.length };
+  for (let v = 0; v < a.length; v++) {
+    if (Number.isNaN(a[v]) && Number.isNaN(b[v])) continue;
+    for (let i = v * w; i < (v + 1) * w; i++) if (x[i] !== y[i]) return { index: v, found: a[v], expected: b[v] };
+  }
+  return -1;
+}
+
+describe("WebAssembly scale kernels", () => {
+  it("run here: Node's WebAssembly has SIMD, so the fast path is what the other tests exercise", () => {
+    expect(wasmKernelsActive()).toBe(true);
+    setWasmKernels(false);
+    expect(wasmKernelsActive()).toBe(false);
+  });
+
+  it("embed the bytes their .wat source compiles to", async () => {
+    const wabt = await wabtInit();
+    const parsed = wabt.parseWat("scale-kernels.wat", watSource);
+    parsed.validate();
+    const compiled = parsed.toBinary({}).buffer;
+    const embedded = Uint8Array.from({ length: SCALE_KERNELS_WASM.length / 2 }, (_, i) =>
+      Number.parseInt(SCALE_KERNELS_WASM.slice(2 * i, 2 * i + 2), 16),
+    );
+    expect(embedded).toEqual(compiled);
+  });
+
+  it("scaleRun stores f32((x t) p) bit for bit and tells whether all came out finite, across chunk edges (200 runs)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.constantFrom(0, 1, 3, 4, 5, 63, 64, 1000, 16383, 16384, 16389, 40000),
+        fc.constantFrom(1, 0.5, 1.0000001, 3.7e-3, 1e30, -2.5),
+        fc.constantFrom(1, 0.999, 1e10, -1),
+        (s, n, t, p) => {
+          const r = seededRandom(s);
+          const src = values(r, n + 7);
+          const out = new Float32Array(n + 11).fill(42);
+          const outcome = scaleRun(src, 7, out, 3, n, t, p);
+          const want = expectedRun(src.subarray(7), t, p);
+          expect(firstDifference(out.subarray(3, 3 + n), want)).toBe(-1);
+          expect([...out.subarray(0, 3), ...out.subarray(3 + n)]).toEqual(Array(11).fill(42));
+          expect(outcome).toBe(allFinite(want) ? "finite" : "non-finite");
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("vectorScaler stores f32((x t_i) p_i) bit for bit, p absent meaning ones, and tells finiteness (100 runs)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.constantFrom(1, 4, 7, 64, 65, 2560, 16384),
+        fc.boolean(),
+        (s, n, withP) => {
+          const r = seededRandom(s);
+          const src = values(r, 3 * n);
+          const t = Float64Array.from({ length: n }, () => (r() < 0.05 ? 1e35 : (r() - 0.5) * 4));
+          const p = withP ? Float64Array.from({ length: n }, () => (r() - 0.5) * 4) : undefined;
+          const out = new Float32Array(3 * n);
+          const run = vectorScaler(src, out, t, p);
+          expect(run).toBeDefined();
+          for (let k = 0; k < 3; k++) {
+            const finite = run!(k * n, ((k + 1) % 3) * n);
+            const want = Float32Array.from({ length: n }, (_, i) => src[k * n + i]! * t[i]! * (p?.[i] ?? 1));
+            expect(firstDifference(out.subarray(((k + 1) % 3) * n, ((k + 1) % 3) * n + n), want)).toBe(-1);
+            expect(finite).toBe(allFinite(want));
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("leave the work to JavaScript for float64 arrays, when turned off, and for vectors past a chunk", () => {
+    const f32 = new Float32Array(100);
+    expect(scaleRun(new Float64Array(100), 0, f32, 0, 100, 2, 1)).toBe("not-run");
+    expect(scaleRun(f32, 0, new Float64Array(100), 0, 100, 2, 1)).toBe("not-run");
+    expect(vectorScaler(f32, f32, new Float64Array(16385), undefined)).toBeUndefined();
+    setWasmKernels(false);
+    expect(scaleRun(f32, 0, f32, 0, 100, 2, 1)).toBe("not-run");
+    expect(vectorScaler(f32, f32, new Float64Array(100), undefined)).toBeUndefined();
+  });
+});
+
+/** Wide blocks (rows past the kernels' 64-value floor): 0 RepVGG, 1 QARepVGG (post-BN), 2 ACNet, 3 conv+BN. */
+function wideBlock(r: () => number, kind: number, c: number): Block {
+  const branches: Branch[] = [convBranch(r, c, c, 3, 3)];
+  if (kind === 0) branches.push(convBranch(r, c, c, 1, 1), identityBranch(r, c));
+  if (kind === 1) branches.push(convBranch(r, c, c, 1, 1, { bn: false }), identityBranch(r, c, true));
+  if (kind === 2)
+    branches.push(convBranch(r, c, c, 3, 1, { pads: [1, 0, 1, 0] }), convBranch(r, c, c, 1, 3, { pads: [0, 1, 0, 1] }));
+  return { name: "wide", inChannels: c, branches, ...(kind === 1 ? { postBn: bn(r, c) } : {}) };
+}
+
+/** The block with its conv kernels' values in HWIO order (shapes stay OIHW), as `hwio` fusion reads them. */
+function toHwio(block: Block): Block {
+  const branches = block.branches.map((b): Branch => {
+    if (b.kind !== "conv") return b;
+    const data = Float32Array.from(oihwToHwio(b.kernel.data, b.kernel.shape).data);
+    return { ...b, kernel: { data, shape: b.kernel.shape } };
+  });
+  return { ...block, branches };
+}
+
+function fuseBoth(block: Block, target: FuseTarget) {
+  const planned = planBlock(block);
+  if (!planned.ok) throw new Error(planned.refusal.message);
+  const f32 = (f: ReturnType<typeof fuseTo>) => ({ kernel: f.kernel as Float32Array, bias: f.bias as Float32Array });
+  const fast = f32(fuseTo(block, planned.plan, target));
+  setWasmKernels(false);
+  const js = f32(fuseTo(block, planned.plan, target));
+  setWasmKernels(true);
+  return { fast, js };
+}
+
+describe("fuseTo with the WebAssembly kernels", () => {
+  it("writes the JavaScript engine's bytes, OIHW and HWIO, every fast shape (40 runs)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom(8, 64, 71),
+        (s, kind, c) => {
+          const block = wideBlock(seededRandom(s), kind, c);
+          const oihw = fuseBoth(block, { dtype: "f32" });
+          expect(firstDifference(oihw.fast.kernel, oihw.js.kernel)).toBe(-1);
+          expect(firstDifference(oihw.fast.bias, oihw.js.bias)).toBe(-1);
+          if (kind === 2) return; // ACNet is not HWIO-fusable
+          const hwio = fuseBoth(toHwio(block), { dtype: "f32", hwio: true });
+          expect(firstDifference(hwio.fast.kernel, hwio.js.kernel)).toBe(-1);
+          expect(firstDifference(hwio.fast.bias, hwio.js.bias)).toBe(-1);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("still stops a fused weight that overflows float32 (CORE_NON_FINITE at its channel), OIHW and HWIO", () => {
+    const block = wideBlock(seededRandom(7), 0, 64);
+    const lead = block.branches[0] as Extract<Branch, { kind: "conv" }>;
+    // Channel 5, a non-centre tap: finite in float32, past float32's range once the BN scale (gamma 1e3) applies.
+    (lead.kernel.data as Float32Array)[5 * 64 * 9 + 10] = 3e38;
+    (lead.bn!.gamma as Float32Array)[5] = 1e3;
+    for (const [b, target] of [
+      [block, { dtype: "f32" }],
+      [toHwio(block), { dtype: "f32", hwio: true }],
+    ] as const) {
+      const planned = planBlock(b);
+      if (!planned.ok) throw new Error(planned.refusal.message);
+      let caught: unknown;
+      try {
+        fuseTo(b, planned.plan, target);
+      } catch (e) {
+        caught = e;
+      }
+      expect(isReparamError(caught) && caught.code).toBe("CORE_NON_FINITE");
+      expect((caught as Error).message + JSON.stringify(caught)).toContain("output channel 5");
+    }
+  });
+});
