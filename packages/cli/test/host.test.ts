@@ -43,6 +43,23 @@ describe("staged output", () => {
     expect(readFileSync(join(dir, "x"), "utf8")).toBe("keep");
   });
 
+  it("says when written chunks are handed to the OS (flushed), so that a writer may fill their memory again", async () => {
+    const dir = fresh();
+    const st = await stageOutput(join(dir, "m.deploy.onnx"), { folder: false, force: false });
+    const s = await st.output.create("m.deploy.onnx");
+    expect(s.flushed).toBeTypeOf("function");
+    const chunk = new Uint8Array(1 << 20).fill(5);
+    await s.write(chunk);
+    await s.flushed!();
+    chunk.fill(6); // after flushed: must not change what was written
+    await s.write(chunk);
+    await s.close();
+    await st.commit();
+    const bytes = readFileSync(join(dir, "m.deploy.onnx"));
+    expect(bytes.length).toBe(2 << 20);
+    expect([bytes[0], bytes[(1 << 20) - 1], bytes[1 << 20], bytes[(2 << 20) - 1]]).toEqual([5, 5, 6, 6]);
+  });
+
   it("renames a staged folder into place (TF.js)", async () => {
     const dir = fresh();
     const st = await stageOutput(join(dir, "web.deploy"), { folder: true, force: false });

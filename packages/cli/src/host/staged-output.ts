@@ -1,7 +1,8 @@
-import { createWriteStream, type WriteStream } from "node:fs";
+import type { WriteStream } from "node:fs";
 import { chmod, link, mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { ReparamError, relativePathProblem, type ModelOutput } from "@reparam/core";
+import { fileSink } from "@reparam/core/node";
 import { insideFolder } from "./model-input.js";
 import { trackTemp, type TrackedTemp } from "./interrupt-cleanup.js";
 import { removeStaleTemps, tempPrefix } from "./stale-temp.js";
@@ -14,9 +15,6 @@ async function umaskedFolderMode(dir: string): Promise<number> {
   await rmdir(probe);
   return mode;
 }
-
-/** Bytes a file may have queued for writing before `write` waits. */
-const WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
 
 /** Output written into a temporary folder beside the target, moved into place only on success. */
 export interface StagedOutput {
@@ -128,22 +126,17 @@ export async function stageOutput(target: string, opts: { folder: boolean; force
       }
       const p = resolve(tmp, rel);
       await mkdir(dirname(p), { recursive: true });
-      // A deep buffer lets the disk write while the adapter computes the next piece (chunks are never reused by callers: see ByteSink).
-      const s = createWriteStream(p, { highWaterMark: WRITE_BUFFER_BYTES });
-      streams.push(s);
-      const failed = new Promise<never>((_, reject) => s.once("error", (e) => reject(writeFailed(e, rel))));
-      failed.catch(() => undefined);
+      // A deep buffer lets the disk write while the adapter computes the next piece; `flushed` lets a
+      // writer fill a chunk's memory again once the OS has it (the ONNX writer's pool of fused kernels).
+      const sink = fileSink(p, (e) => writeFailed(e, rel));
+      streams.push(sink.stream);
       return {
         async write(chunk) {
           written += chunk.byteLength;
-          if (!s.write(chunk)) await Promise.race([new Promise<void>((r) => s.once("drain", () => r())), failed]);
+          await sink.write(chunk);
         },
-        // end's callback gets the stream's error (ENOSPC while flushing): a file that failed to write must not be committed.
-        close: () =>
-          Promise.race([
-            new Promise<void>((r, reject) => s.end((e?: Error | null) => (e ? reject(writeFailed(e, rel)) : r()))),
-            failed,
-          ]),
+        flushed: sink.flushed,
+        close: sink.close,
       };
     },
   };

@@ -1,13 +1,10 @@
-import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import type { ModelOutput } from "../contract/adapter.js";
 import { ReparamError } from "../contract/reparam-error.js";
 import { relativePathProblem } from "../shared/relative-path.js";
+import { fileSink } from "./file-sink.js";
 import { insideFolder } from "./inside-folder.js";
-
-/** Bytes a file may have queued for writing before `write` waits (the disk writes while the adapter computes). */
-const WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
 
 /**
  * A {@link ModelOutput} that streams to files on disk: the main file at
@@ -36,33 +33,8 @@ export function fileOutput(path: string): ModelOutput {
           expected: `a path inside ${folder}`,
         });
       await mkdir(dirname(p), { recursive: true });
-      const s = createWriteStream(p, { highWaterMark: WRITE_BUFFER_BYTES });
-      const failed = new Promise<never>((_, reject) => s.once("error", (e) => reject(writeFailed(e, p))));
-      failed.catch(() => undefined);
-      // Chunks the stream still holds: write's callback says when each is handed to the OS.
-      let queued = 0;
-      let empty: (() => void)[] = [];
-      const handed = () => {
-        if (--queued > 0) return;
-        const waiting = empty;
-        empty = [];
-        for (const r of waiting) r();
-      };
-      return {
-        async write(chunk) {
-          queued++;
-          if (!s.write(chunk, handed))
-            await Promise.race([new Promise<void>((r) => s.once("drain", () => r())), failed]);
-        },
-        flushed: () =>
-          queued === 0 ? Promise.resolve() : Promise.race([new Promise<void>((r) => empty.push(r)), failed]),
-        // end's callback gets an error raised while flushing: such a file must not look complete.
-        close: () =>
-          Promise.race([
-            new Promise<void>((r, reject) => s.end((e?: Error | null) => (e ? reject(writeFailed(e, p)) : r()))),
-            failed,
-          ]),
-      };
+      const { write, flushed, close } = fileSink(p, (e) => writeFailed(e, p));
+      return { write, flushed, close };
     },
   };
 }

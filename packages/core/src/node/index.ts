@@ -22,6 +22,8 @@ export { fileSource } from "./file-source.js";
 export { openFileInput } from "./open-file-input.js";
 export type { FileInput } from "./open-file-input.js";
 export { fileOutput } from "./file-output.js";
+export { fileSink } from "./file-sink.js";
+export type { FileSink } from "./file-sink.js";
 export { insideFolder } from "./inside-folder.js";
 export { parallelFuser } from "./parallel-fuser.js";
 export type { ParallelFuser, ParallelFuserOptions } from "./parallel-fuser.js";
