@@ -47,11 +47,25 @@ function ruleAnchors(rule: BranchRule): [string[], string] {
   return [[a.bn, a.conv ?? a.bn, a.convBn ?? a.bn], `${a.bn}.running_var`];
 }
 
+/** Each rule's module paths as patterns of a key under them, with the rule's anchor: made once per scheme. */
+const rulePatterns = new WeakMap<NamingScheme, [RegExp[], string][]>();
+
+function patternsOf(scheme: NamingScheme): [RegExp[], string][] {
+  let made = rulePatterns.get(scheme);
+  if (made === undefined) {
+    made = scheme.branches.map((rule) => {
+      const [paths, anchor] = ruleAnchors(rule);
+      return [paths.map((p) => new RegExp(`^${pathPattern(p)}\\.[A-Za-z0-9_]+$`)), anchor];
+    });
+    rulePatterns.set(scheme, made);
+  }
+  return made;
+}
+
 /** Why a key under a block is unused: its branch lacks its anchor, or the scheme does not know it. */
 function why(scheme: NamingScheme, rest: string): string {
-  for (const rule of scheme.branches) {
-    const [paths, anchor] = ruleAnchors(rule);
-    if (paths.some((p) => new RegExp(`^${pathPattern(p)}\\.[A-Za-z0-9_]+$`).test(rest))) {
+  for (const [patterns, anchor] of patternsOf(scheme)) {
+    if (patterns.some((re) => re.test(rest))) {
       return `a key of a branch that is not there: no ${anchor.includes("{i}") ? anchor.replace("{i}", "<i>") : anchor}`;
     }
   }

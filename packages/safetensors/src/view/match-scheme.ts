@@ -7,6 +7,7 @@ import { deployKey, fillPath, isIndexed, kernelKey, schemeRoots, weightPrefixes 
 import { notABlock } from "./_not-a-block.js";
 import { linkShared } from "./_link-shared.js";
 import { scanVariants } from "./_scan-variants.js";
+import { schemePresent } from "./_scheme-present.js";
 import type { BlockMatch, ConvKeys } from "./block-match.js";
 import type { NamingScheme } from "./schemes/naming-scheme.js";
 import type { TensorInfo } from "../codec/tensor-info.js";
@@ -17,6 +18,8 @@ export interface MatchSchemeOptions {
   readonly keepPostBn?: boolean;
   /** True for blocks known to have stride != 1: no bare identity is assumed there. */
   readonly strided?: (blockName: string) => boolean;
+  /** Scan even when no key holds the scheme's main path or a distinctive root (`schemePresent`): tests compare the two. */
+  readonly scanAbsent?: boolean;
 }
 
 function convKeys(c: RawConv): string[] {
@@ -81,6 +84,7 @@ export function scanScheme(
 ): SchemeScan {
   if (scheme.variants !== undefined && scheme.variants.length > 0)
     return linkShared(scanVariants(tensors, scheme, (form) => scanScheme(tensors, form, options)));
+  if (options.scanAbsent !== true && !schemePresent(tensors, scheme)) return { blocks: [], errors: [] };
   const has = (k: string) => tensors.has(k);
   const info = (k: string) => tensors.get(k) as TensorInfo;
   const indexed = scheme.branches.map((rule) =>
