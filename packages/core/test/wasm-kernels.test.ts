@@ -54,14 +54,14 @@ function firstDifference(a: Float32Array | Float64Array, b: Float32Array | Float
   return -1;
 }
 
-describe("WebAssembly scale kernels", () => {
-  it("run here: Node's WebAssembly has SIMD, so the fast path is what the other tests exercise", () => {
+describe("the WebAssembly scale kernels", () => {
+  it("runs here: Node's WebAssembly has SIMD, so the fast path is what the other tests exercise", () => {
     expect(wasmKernelsActive()).toBe(true);
     setWasmKernels(false);
     expect(wasmKernelsActive()).toBe(false);
   });
 
-  it("embed the bytes their .wat source compiles to", async () => {
+  it("embeds the bytes its .wat source compiles to", async () => {
     const wabt = await wabtInit();
     const parsed = wabt.parseWat("scale-kernels.wat", watSource);
     parsed.validate();
@@ -72,7 +72,7 @@ describe("WebAssembly scale kernels", () => {
     expect(embedded).toEqual(compiled);
   });
 
-  it("scaleRun stores f32((x t) p) bit for bit and tells whether all came out finite, across chunk edges (200 runs)", () => {
+  it("stores, in scaleRun, f32((x t) p) bit for bit and tells whether all came out finite, across chunk edges (200 runs)", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
@@ -94,7 +94,7 @@ describe("WebAssembly scale kernels", () => {
     );
   });
 
-  it("vectorScaler stores f32((x t_i) p_i) bit for bit, p absent meaning ones, and tells finiteness (100 runs)", () => {
+  it("stores, in vectorScaler, f32((x t_i) p_i) bit for bit, p absent meaning ones, and tells finiteness (100 runs)", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
@@ -120,7 +120,7 @@ describe("WebAssembly scale kernels", () => {
     );
   });
 
-  it("leave the work to JavaScript for float64 arrays, when turned off, and for vectors past a chunk", () => {
+  it("leaves the work to JavaScript for float64 arrays, when turned off, and for vectors past a chunk", () => {
     const f32 = new Float32Array(100);
     expect(scaleRun(new Float64Array(100), 0, f32, 0, 100, 2, 1)).toBe("not-run");
     expect(scaleRun(f32, 0, new Float64Array(100), 0, 100, 2, 1)).toBe("not-run");
@@ -184,7 +184,7 @@ describe("fuseTo with the WebAssembly kernels", () => {
     );
   });
 
-  it("still stops a fused weight that overflows float32 (CORE_NON_FINITE at its channel), OIHW and HWIO", () => {
+  it("stops a fused weight that overflows float32 (CORE_NON_FINITE at its channel), OIHW and HWIO", () => {
     const block = wideBlock(seededRandom(7), 0, 64);
     const lead = block.branches[0] as Extract<Branch, { kind: "conv" }>;
     // Channel 5, a non-centre tap: finite in float32, past float32's range once the BN scale (gamma 1e3) applies.
