@@ -31,15 +31,15 @@ export function benchmarksMarkdown(r: {
     lines.push(
       "## Core fusion",
       "",
-      "All blocks of a RepVGG-B3-sized network fused in memory (float64, rounded once to float32) vs a copy of the same Float32Arrays. Goal: <= 3x.",
+      "All blocks of a RepVGG-B3-sized network fused in memory (float64, rounded once to float32) vs a copy of the same Float32Arrays, with core's WebAssembly SIMD kernels (the default) and with JavaScript loops only (`setWasmKernels(false)`; same bytes). Goal: <= 3x.",
       "",
     );
     lines.push(
-      "| blocks | train params | kernel bytes | copy | fuse | ratio |",
-      "| --- | --- | --- | --- | --- | --- |",
+      "| blocks | train params | kernel bytes | copy | fuse | ratio | fuse, JavaScript only | ratio |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
     );
     lines.push(
-      `| ${c.blocks} | ${(c.trainParameters / 1e6).toFixed(2)}M | ${mib(c.weightBytes)} | ${c.copySeconds.toFixed(3)} s | ${c.fuseSeconds.toFixed(3)} s | ${c.ratio.toFixed(2)}x |`,
+      `| ${c.blocks} | ${(c.trainParameters / 1e6).toFixed(2)}M | ${mib(c.weightBytes)} | ${c.copySeconds.toFixed(3)} s | ${c.fuseSeconds.toFixed(3)} s${c.wasm ? "" : " (no WebAssembly SIMD)"} | ${c.ratio.toFixed(2)}x | ${c.fuseJsSeconds.toFixed(3)} s | ${(c.fuseJsSeconds / c.copySeconds).toFixed(2)}x |`,
       "",
     );
   }

@@ -1,4 +1,4 @@
-import { fuseToFloat32, planBlock } from "@reparam/core";
+import { fuseToFloat32, planBlock, setWasmKernels, wasmKernelsActive } from "@reparam/core";
 import { parameterCount, repvggBlocks } from "./repvgg-b3-blocks.js";
 
 /** Core fusion vs a plain copy of the same weights. */
@@ -8,6 +8,10 @@ export interface CoreFusionFigure {
   readonly weightBytes: number;
   readonly copySeconds: number;
   readonly fuseSeconds: number;
+  /** The same fusion with core's WebAssembly kernels turned off (JavaScript loops only; same bytes). */
+  readonly fuseJsSeconds: number;
+  /** Whether the WebAssembly kernels ran in `fuseSeconds`. */
+  readonly wasm: boolean;
   readonly ratio: number;
 }
 
@@ -46,9 +50,13 @@ export function coreFusionBench(reps: number, log: (s: string) => void): CoreFus
   fuse();
   const copies: number[] = [];
   const fuses: number[] = [];
+  const jsFuses: number[] = [];
   for (let i = 0; i < reps; i++) {
     copies.push(time(copy));
     fuses.push(time(fuse));
+    setWasmKernels(false);
+    jsFuses.push(time(fuse));
+    setWasmKernels(true);
   }
   const fig = {
     blocks: blocks.length,
@@ -56,10 +64,12 @@ export function coreFusionBench(reps: number, log: (s: string) => void): CoreFus
     weightBytes: arrays.reduce((n, a) => n + a.byteLength, 0),
     copySeconds: Math.min(...copies),
     fuseSeconds: Math.min(...fuses),
+    fuseJsSeconds: Math.min(...jsFuses),
+    wasm: wasmKernelsActive(),
     ratio: Math.min(...fuses) / Math.min(...copies),
   };
   log(
-    `  ${fig.blocks} blocks, ${(fig.trainParameters / 1e6).toFixed(2)}M params: copy ${fig.copySeconds.toFixed(3)} s, fuse ${fig.fuseSeconds.toFixed(3)} s (${fig.ratio.toFixed(2)}x)${sink === 0.5 ? "" : ""}`,
+    `  ${fig.blocks} blocks, ${(fig.trainParameters / 1e6).toFixed(2)}M params: copy ${fig.copySeconds.toFixed(3)} s, fuse ${fig.fuseSeconds.toFixed(3)} s (${fig.ratio.toFixed(2)}x; JavaScript only ${fig.fuseJsSeconds.toFixed(3)} s)${sink === 0.5 ? "" : ""}`,
   );
   return fig;
 }
