@@ -1,4 +1,5 @@
 import { SCALE_KERNELS_WASM } from "./_scale-kernels-bytes.js";
+import { instantiateWasm } from "./wasm-module.js";
 
 /**
  * Float32 values per kernel call: `src` and `dst` regions of 64 KiB each,
@@ -10,13 +11,6 @@ const SRC = 0;
 const DST = 4 * CHUNK;
 const TV = 8 * CHUNK;
 const PV = 16 * CHUNK;
-
-/** The few WebAssembly calls used here (core compiles without DOM types). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
 
 interface Kernels {
   readonly src: Float32Array;
@@ -32,12 +26,6 @@ let enabled = true;
 /** undefined: not tried yet; null: this runtime cannot run them. */
 let loaded: Kernels | null | undefined;
 
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
 /**
  * Compiles the module on first use (721 bytes: synchronous compilation is
  * allowed on a browser's main thread). Null where WebAssembly or its SIMD
@@ -45,11 +33,8 @@ function hexBytes(hex: string): Uint8Array {
  * same bits.
  */
 function load(): Kernels | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (wasm === undefined) return null;
-  const bytes = hexBytes(SCALE_KERNELS_WASM);
-  if (!wasm.validate(bytes)) return null;
-  const { exports } = new wasm.Instance(new wasm.Module(bytes));
+  const exports = instantiateWasm(SCALE_KERNELS_WASM);
+  if (exports === null) return null;
   const buffer = (exports.memory as { buffer: ArrayBuffer }).buffer;
   return {
     src: new Float32Array(buffer, SRC, CHUNK),
@@ -74,6 +59,11 @@ function kernels(): Kernels | undefined {
  */
 export function setWasmKernels(on: boolean): void {
   enabled = on;
+}
+
+/** Whether {@link setWasmKernels} left the kernels on in this thread (all WebAssembly kernels of core follow it). */
+export function wasmKernelsEnabled(): boolean {
+  return enabled;
 }
 
 /** True when the WebAssembly kernels run in this thread (enabled, and the runtime has WebAssembly SIMD). */

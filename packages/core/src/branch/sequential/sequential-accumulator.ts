@@ -4,6 +4,7 @@ import { type BranchAccumulator, unsupported } from "../../engine/branch-accumul
 import { foldConvBranch } from "../conv/fold-conv-branch.js";
 import { composeTile4x3 } from "./compose-tile.js";
 import type { FusePlan, Placement } from "../../block/fuse-plan.js";
+import { ComposeKernel } from "../../wasm/compose-kernels.js";
 
 /**
  * DBB's 1x1 -> kxk branch, composed per output channel o:
@@ -13,7 +14,9 @@ import type { FusePlan, Placement } from "../../block/fuse-plan.js";
  * are all zero for o is skipped (it adds only zeros; at most the sign of a
  * zero result can differ): an average pool's kernel (the 1x1 -> pool
  * branch) has one non-zero m per output channel, so its cost is that of a
- * 1x1.
+ * 1x1. The sums run in WebAssembly SIMD where the kernels are on (two
+ * input channels per vector, each sum still in the order m ascending: the
+ * same bits), else in the JavaScript tiles below.
  */
 export class SequentialAccumulator implements BranchAccumulator {
   readonly covers = false;
@@ -25,9 +28,11 @@ export class SequentialAccumulator implements BranchAccumulator {
   private readonly bnScale: Float64Array | undefined;
   private readonly shift: Float64Array | undefined;
   private readonly live: Int32Array; // scratch: the m with a non-zero kxk weight
-  private readonly w2: Float64Array; // scratch: their weights times t, [position][live m]
+  private readonly wk: Float64Array; // scratch: their weights times t, [live m][position]
+  private readonly w2: Float64Array; // scratch: the same, [position][live m]
   private readonly k1live: Float64Array; // scratch: K1 transposed, live m only, [c][live m]
   private readonly tile = new Int32Array(12); // scratch: row indices of one 4 x 3 tile
+  private readonly wasm: ComposeKernel | undefined;
 
   constructor(
     b: Extract<Branch, { kind: "sequential" }>,
@@ -58,8 +63,18 @@ export class SequentialAccumulator implements BranchAccumulator {
     this.cPer = cPer;
     this.size = [b.second.kernel.shape[2], b.second.kernel.shape[3]];
     this.live = new Int32Array(mPer);
+    this.wk = new Float64Array(mPer * this.size[0] * this.size[1]);
     this.w2 = new Float64Array(mPer * this.size[0] * this.size[1]);
     this.k1live = new Float64Array(cPer * mPer);
+    const [, , kh, kw] = plan.kernelShape;
+    const pos = Int32Array.from(
+      { length: this.size[0] * this.size[1] },
+      (_, j) =>
+        (Math.floor(j / this.size[1]) * (p.stepY ?? 1) + p.offsetY) * kw +
+        (j % this.size[1]) * (p.stepX ?? 1) +
+        p.offsetX,
+    );
+    this.wasm = ComposeKernel.create(first.kernel.data, pos, mPer, cPer, kh * kw);
   }
 
   private readonly oPerB: number;
@@ -68,28 +83,39 @@ export class SequentialAccumulator implements BranchAccumulator {
   private readonly size: readonly [number, number];
 
   add(oc: number, row: Float64Array): number {
-    const { k1t, b1, k2, live, w2, mPer, cPer, p, plan } = this;
+    const { k1t, b1, k2, live, wk, w2, mPer, cPer, p, plan } = this;
     const [h, w] = this.size;
     const hw = h * w;
     const [o, iPer, kh, kw] = plan.kernelShape;
     const t = this.bnScale === undefined ? 1 : this.bnScale[oc]!;
     const g = Math.floor(oc / this.oPerB);
     const slot = g * cPer - Math.floor(oc / (o / plan.groups)) * iPer;
-    // The m with any non-zero weight, and bias terms in the order m, then position.
+    // The m with any non-zero weight, their weights times t, and bias terms in the order m, then position.
     let n = 0;
     let composedBias = 0;
     const src = (oc - this.rowBase) * mPer * hw;
     for (let mi = 0; mi < mPer; mi++) {
+      const from = src + mi * hw;
+      const to = n * hw;
+      const b = b1[g * mPer + mi]!;
       let any = false;
       for (let j = 0; j < hw; j++) {
-        const v = k2[src + mi * hw + j]! * t;
+        const v = k2[from + j]! * t;
+        wk[to + j] = v;
         if (v === 0) continue;
         any = true;
-        composedBias += v * b1[g * mPer + mi]!;
+        composedBias += v * b;
       }
       if (any) live[n++] = mi;
     }
-    for (let j = 0; j < hw; j++) for (let k = 0; k < n; k++) w2[j * n + k] = k2[src + live[k]! * hw + j]! * t;
+    const b2 = this.b2 === undefined ? 0 : this.b2[oc]!;
+    const bias = (this.bnScale === undefined ? b2 : b2 * t + this.shift![oc]!) + composedBias;
+    if (this.wasm !== undefined) {
+      if (n === 0) return bias; // no sum changes
+      this.wasm.compose(row, slot * kh * kw, wk, live, n, g);
+      return bias;
+    }
+    for (let j = 0; j < hw; j++) for (let k = 0; k < n; k++) w2[j * n + k] = wk[k * hw + j]!;
     // K1 rows of this group ([c][m]); with skipped m, gathered to the live ones.
     if (n < mPer)
       for (let ci = 0; ci < cPer; ci++)
@@ -146,8 +172,7 @@ export class SequentialAccumulator implements BranchAccumulator {
         row[q] = acc;
       }
     }
-    const b2 = this.b2 === undefined ? 0 : this.b2[oc]!;
-    return (this.bnScale === undefined ? b2 : b2 * t + this.shift![oc]!) + composedBias;
+    return bias;
   }
 
   assign = unsupported;
