@@ -6,6 +6,8 @@
  */
 export { ReparamError, isReparamError } from "./contract/reparam-error.js";
 export { bytesSource, collectSink } from "./contract/byte-source.js";
+export { bufferPool } from "./shared/buffer-pool.js";
+export type { BufferPool } from "./shared/buffer-pool.js";
 export type { ByteSource, ByteSink } from "./contract/byte-source.js";
 export { memoryInput, memoryOutput } from "./contract/memory-model-io.js";
 export type { MemoryOutput } from "./contract/memory-model-io.js";

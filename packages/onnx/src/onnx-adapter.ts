@@ -1,5 +1,4 @@
-import { bufferPool } from "./codec/_buffer-pool.js";
-import { ReparamError, type EncodeStats, type FormatAdapter } from "@reparam/core";
+import { ReparamError, type EncodeStats, type FormatAdapter, bufferPool } from "@reparam/core";
 import { TensorProto_DataType as DT } from "onnx-buf";
 import { applyFusions, blockDataType, type Fusion } from "./write/_apply-fusions.js";
 import { findOnnxBlocks } from "./view/_find-onnx-blocks.js";

@@ -1,8 +1,7 @@
 import { create } from "@bufbuild/protobuf";
-import { narrowFloat16Array } from "@reparam/core";
+import { bufferPool, narrowFloat16Array } from "@reparam/core";
 import { TensorProtoSchema, TensorProto_DataType as DT, type TensorProto } from "onnx-buf";
 import { describe, expect, it } from "vitest";
-import { bufferPool } from "./_buffer-pool.js";
 import { floatValues } from "./_float-values.js";
 
 const values = Float32Array.from({ length: 20_000 }, (_, i) => i / 7);

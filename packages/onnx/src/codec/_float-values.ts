@@ -1,7 +1,6 @@
-import { hostLittleEndian, littleEndianArray } from "@reparam/core";
+import { hostLittleEndian, littleEndianArray, type BufferPool } from "@reparam/core";
 import { isFieldSet } from "@bufbuild/protobuf";
 import { TensorProtoSchema, TensorProto_DataLocation, TensorProto_DataType as DT, type TensorProto } from "onnx-buf";
-import type { BufferPool } from "./_buffer-pool.js";
 import { tensorByteLength } from "./tensor-byte-length.js";
 import { tensorValues } from "./tensor-values.js";
 

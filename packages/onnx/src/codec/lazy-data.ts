@@ -1,6 +1,6 @@
+import { type BufferPool } from "@reparam/core";
 import type { ByteSource } from "@reparam/core";
 import type { TensorProto } from "onnx-buf";
-import type { BufferPool } from "./_buffer-pool.js";
 import { copyMessage } from "./_copy-message.js";
 
 /** Where a tensor's `raw_data` is, when it was left in the file rather than read at decode. */

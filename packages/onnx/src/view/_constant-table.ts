@@ -1,3 +1,4 @@
+import { type BufferPool } from "@reparam/core";
 import type { FoldableConstant } from "./_fold-constant.js";
 import { create } from "@bufbuild/protobuf";
 import {
@@ -8,7 +9,6 @@ import {
   type TensorProto,
 } from "onnx-buf";
 import { isOnnxDomain, tensorAttribute } from "../codec/_attributes.js";
-import type { BufferPool } from "../codec/_buffer-pool.js";
 import { floatValues } from "../codec/_float-values.js";
 import { loadedTensor } from "../codec/lazy-data.js";
 import { dtypeOf } from "../codec/onnx-dtype.js";

@@ -1,7 +1,6 @@
-import { graphView, type Block, type GraphNodeView, type GraphView } from "@reparam/core";
+import { graphView, type Block, type GraphNodeView, type GraphView, bufferPool } from "@reparam/core";
 import type { ModelProto, NodeProto } from "onnx-buf";
 import { defaultOpset } from "../codec/_attributes.js";
-import { bufferPool } from "../codec/_buffer-pool.js";
 import { constantTable, type OnnxConstant } from "./_constant-table.js";
 import { nodeReads } from "./_graph-names.js";
 import { inferShapes, type Dims } from "./_infer-shapes.js";

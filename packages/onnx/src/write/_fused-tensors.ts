@@ -6,10 +6,10 @@ import {
   type FusePlan,
   type FuseTarget,
   hostLittleEndian,
+  type BufferPool,
 } from "@reparam/core";
 import { TensorProtoSchema, TensorProto_DataType as DT, type TensorProto } from "onnx-buf";
 import type { PendingData } from "./_pending-data.js";
-import type { BufferPool } from "../codec/_buffer-pool.js";
 import { tensorDataBytes } from "../codec/_tensor-data-bytes.js";
 import { dtypeOf } from "../codec/onnx-dtype.js";
 import { tensorByteLength } from "../codec/tensor-byte-length.js";

@@ -1,6 +1,6 @@
+import { bufferPool } from "@reparam/core";
 import type { ByteSink } from "@reparam/core";
 import { describe, expect, it } from "vitest";
-import { bufferPool } from "../codec/_buffer-pool.js";
 import type { PendingData } from "./_pending-data.js";
 import { writePieces } from "./_write-pieces.js";
 

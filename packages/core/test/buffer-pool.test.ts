@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bufferPool } from "./_buffer-pool.js";
+import { bufferPool } from "../src/shared/buffer-pool.js";
 
 describe("bufferPool", () => {
   it("hands a buffer out again once given back, the smallest that fits", () => {

@@ -2,12 +2,14 @@
 const MAX_FREE = 4;
 
 /**
- * Buffers for the aligned copies of unaligned tensor data, handed back once
- * their reader is done so that the next copy lands in memory already
- * mapped: a large model's kernels, read block after block, then cost one
- * block's worth of fresh pages instead of the model's. A fresh buffer lets
- * go of the free ones smaller than itself, so what the pool holds is a few
- * buffers of the current block's size, not one of every size seen.
+ * Reusable byte buffers for the large, short-lived arrays of a conversion
+ * (kernels read block after block, fused kernels until the file sink has let
+ * go of them): handed back once their reader is done, so that the next one
+ * lands in memory already mapped. A model's kernels then cost one block's
+ * worth of fresh pages instead of the model's (fresh memory is slow to
+ * touch on many VMs), and no zero-filling. A fresh buffer lets go of the
+ * free ones smaller than itself, so what the pool holds is a few buffers of
+ * the current block's size, not one of every size seen.
  */
 export interface BufferPool {
   /** `byteLength` bytes at offset 0 of a free pooled buffer (old contents), or of a fresh one. */
