@@ -53,6 +53,6 @@ export async function decodeSafetensorsModel(input: ModelInput): Promise<Safeten
     tensors,
     shardOf,
     read: (name) => shardOf(name).content.readTensor(name),
-    readRange: (name, start, end) => shardOf(name).content.readTensorBytes(name, start, end),
+    readRange: (name, start, end, into) => shardOf(name).content.readTensorBytes(name, start, end, into),
   };
 }

@@ -27,12 +27,14 @@ export interface SafetensorsFile {
   readTensor(name: string): Promise<Uint8Array>;
   /**
    * Reads bytes `[start, end)` of one tensor's data (e.g. some output
-   * channels of an OIHW kernel), and only those.
+   * channels of an OIHW kernel), and only those: into `into` (its first
+   * end - start bytes, returned) when given and the source can fill a
+   * caller's buffer, else into a fresh one.
    *
    * @throws ReparamError `SAFETENSORS_TENSOR_NOT_FOUND`, `SAFETENSORS_BAD_OFFSETS`
    *   for a range outside the tensor, `SAFETENSORS_TRUNCATED`.
    */
-  readTensorBytes(name: string, start: number, end: number): Promise<Uint8Array>;
+  readTensorBytes(name: string, start: number, end: number, into?: Uint8Array): Promise<Uint8Array>;
 }
 
 /**
@@ -92,7 +94,7 @@ export async function decodeSafetensors(
       const t = find(name);
       return readExactly(source, dataStart + t.begin, t.end - t.begin, `${label} tensor ${JSON.stringify(name)}`);
     },
-    readTensorBytes(name, start, end) {
+    readTensorBytes(name, start, end, into) {
       const t = find(name);
       if (
         !Number.isSafeInteger(start) ||
@@ -107,7 +109,12 @@ export async function decodeSafetensors(
           found: `[${start}, ${end})`,
         });
       }
-      return readExactly(source, dataStart + t.begin + start, end - start, `${label} tensor ${JSON.stringify(name)}`);
+      const at = dataStart + t.begin + start;
+      if (into !== undefined && source.readInto !== undefined && into.byteLength >= end - start) {
+        const target = into.subarray(0, end - start);
+        return source.readInto(at, target).then(() => target);
+      }
+      return readExactly(source, at, end - start, `${label} tensor ${JSON.stringify(name)}`);
     },
   };
 

@@ -26,6 +26,10 @@ export interface SafetensorsModel {
   shardOf(name: string): SafetensorsShard;
   /** Reads one tensor's bytes (little-endian, packed; may be a view: do not mutate). */
   read(name: string): Promise<Uint8Array>;
-  /** Reads bytes `[start, end)` of one tensor (some rows of a kernel). */
-  readRange(name: string, start: number, end: number): Promise<Uint8Array>;
+  /**
+   * Reads bytes `[start, end)` of one tensor (some rows of a kernel): into
+   * `into` (its first end - start bytes, returned) where the source can
+   * fill a caller's buffer, else into a fresh one.
+   */
+  readRange(name: string, start: number, end: number, into?: Uint8Array): Promise<Uint8Array>;
 }

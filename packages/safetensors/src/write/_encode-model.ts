@@ -2,6 +2,7 @@ import { type Decision, type EncodeStats, type ModelOutput, shapeSize } from "@r
 import { encodeNotes } from "./_encode-notes.js";
 import type { FusedDtype } from "./_fuse-to-bytes.js";
 import { type FusedOutput, outputEntries } from "./_output-entries.js";
+import { WindowMemory } from "./_window-memory.js";
 import type { ResolvedOptions } from "../_resolve-options.js";
 import { encodeSafetensors, type SafetensorsEntry } from "../codec/encode-safetensors.js";
 import { encodeSafetensorsIndex } from "../codec/encode-safetensors-index.js";
@@ -35,7 +36,8 @@ export async function encodeModel(
     const dtype = fusedDtype(model, candidate, options);
     fused.push({ candidate, plan: d.plan, dtype, load: () => d.load(), fuse: (b, t) => d.fuse(b, t) });
   }
-  const entries = outputEntries(model, fused, options.fuseChunkBytes);
+  const memory = new WindowMemory();
+  const entries = outputEntries(model, fused, options.fuseChunkBytes, memory);
   let bytesWritten = 0;
   const write = async (
     file: string,
@@ -43,8 +45,10 @@ export async function encodeModel(
     metadata: Readonly<Record<string, string>> | undefined,
   ) => {
     const sink = await output.create(file);
+    memory.attach(sink);
     const plan = await encodeSafetensors(list, { metadata }, sink);
     await sink.close();
+    memory.detach();
     bytesWritten += plan.fileSize;
   };
   if (model.index === undefined) {

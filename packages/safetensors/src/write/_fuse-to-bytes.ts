@@ -8,6 +8,20 @@ export type Fuse = (block: Block, target: FuseTarget) => FusedArrays;
 
 const CORE_DTYPE = { F32: "f32", F16: "f16", BF16: "bf16", F64: "f64" } as const;
 
+/** Bytes per value of each dtype. */
+export const DTYPE_BYTES = { F32: 4, F16: 2, BF16: 2, F64: 8 } as const;
+
+/** `n` values of `dtype`'s storage (core's `FuseTarget.kernel`) at the start of `bytes`, a pooled buffer. */
+export function fusedStorage(
+  bytes: Uint8Array,
+  dtype: FusedDtype,
+  n: number,
+): Float32Array | Float64Array | Uint16Array {
+  if (dtype === "F32") return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+  if (dtype === "F64") return new Float64Array(bytes.buffer, bytes.byteOffset, n);
+  return new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+}
+
 /**
  * Fuses a planned block straight into the bytes of its deploy weight (OIHW)
  * and bias, little-endian, in `dtype`: core's `fuseTo` (through `fuse`)
@@ -18,13 +32,16 @@ const CORE_DTYPE = { F32: "f32", F16: "f16", BF16: "bf16", F64: "f64" } as const
  *
  * @param window - only output channels [from, to), from a block whose
  *   kernels hold only those rows (core's `FuseWindow`); the bytes are theirs.
+ * @param kernel - storage for the weight ({@link fusedStorage}: old
+ *   contents, every value is written); its bytes are then a view of it.
  */
 export function fuseToBytes(
   fuse: Fuse,
   block: Block,
   dtype: FusedDtype,
   window?: FuseWindow,
+  kernel?: Float32Array | Float64Array | Uint16Array,
 ): { weight: Uint8Array; bias: Uint8Array } {
-  const f = fuse(block, { dtype: CORE_DTYPE[dtype], ...(window ? { window } : {}) });
+  const f = fuse(block, { dtype: CORE_DTYPE[dtype], ...(window ? { window } : {}), ...(kernel ? { kernel } : {}) });
   return { weight: littleEndianBytes(f.kernel), bias: littleEndianBytes(f.bias) };
 }

@@ -1,5 +1,6 @@
 import { type Block, type FusePlan, fuseTo } from "@reparam/core";
-import { type Fuse, type FusedDtype, fuseToBytes } from "./_fuse-to-bytes.js";
+import { DTYPE_BYTES, type Fuse, type FusedDtype, fuseToBytes, fusedStorage } from "./_fuse-to-bytes.js";
+import type { WindowMemory } from "./_window-memory.js";
 import { biasBlock, rowBlock, rowChunkable } from "./_row-chunks.js";
 import type { SafetensorsEntry } from "../codec/encode-safetensors.js";
 import type { SafetensorsCandidate } from "../safetensors-candidate.js";
@@ -43,10 +44,16 @@ export interface OutputEntry {
  * kernel rows read, fused, rounded, handed on; the next window's rows are
  * already being read while one is fused.
  */
-async function* weightChunks(model: SafetensorsModel, f: FusedOutput, rows: number): AsyncGenerator<Uint8Array> {
-  const o = f.plan.kernelShape[0];
+async function* weightChunks(
+  model: SafetensorsModel,
+  f: FusedOutput,
+  rows: number,
+  memory: WindowMemory,
+): AsyncGenerator<Uint8Array> {
+  const [o, iPer, kh, kw] = f.plan.kernelShape;
+  const per = iPer * kh * kw;
   const read = (o0: number) => {
-    const pending = rowBlock(model, f.candidate, o0, Math.min(o, o0 + rows));
+    const pending = rowBlock(model, f.candidate, o0, Math.min(o, o0 + rows), memory.reads);
     pending.catch(() => undefined); // seen when awaited; never an unhandled rejection if the consumer stops first
     return pending;
   };
@@ -55,7 +62,13 @@ async function* weightChunks(model: SafetensorsModel, f: FusedOutput, rows: numb
     const block = await next;
     const o1 = Math.min(o, o0 + rows);
     if (o1 < o) next = read(o1);
-    yield fuseToBytes(f.fuse, block, f.dtype, { from: o0, to: o1 }).weight;
+    const n = (o1 - o0) * per;
+    const into = await memory.take(n * DTYPE_BYTES[f.dtype]);
+    const kernel = into === undefined ? undefined : fusedStorage(into, f.dtype, n);
+    const { weight } = fuseToBytes(f.fuse, block, f.dtype, { from: o0, to: o1 }, kernel);
+    memory.reads.reuse(block.branches.flatMap((b) => (b.kind === "conv" ? [b.kernel.data] : [])));
+    memory.written(weight);
+    yield weight;
   }
 }
 
@@ -67,12 +80,14 @@ async function* weightChunks(model: SafetensorsModel, f: FusedOutput, rows: numb
  * `chunkBytes` (as float32) is computed and written a few output channels at
  * a time, its bias from a kernel-free copy; any other block is fused whole
  * when the first of its two tensors is reached (bias and weight are adjacent
- * in file order) and its bytes are kept for the other.
+ * in file order) and its bytes are kept for the other. `memory` holds the
+ * windows' buffers (see {@link WindowMemory}).
  */
 export function outputEntries(
   model: SafetensorsModel,
   fused: readonly FusedOutput[],
   chunkBytes: number,
+  memory: WindowMemory,
 ): OutputEntry[] {
   const consumed = consumedKeys(fused);
   const out: OutputEntry[] = [];
@@ -97,7 +112,9 @@ export function outputEntries(
     const [o, iPer, kh, kw] = f.plan.kernelShape;
     const rows = Math.max(1, Math.floor(chunkBytes / (iPer * kh * kw * 4)));
     const chunked = rows < o && rowChunkable(f.candidate);
-    const weight = chunked ? () => Promise.resolve(weightChunks(model, f, rows)) : async () => (await whole(f)).weight;
+    const weight = chunked
+      ? () => Promise.resolve(weightChunks(model, f, rows, memory))
+      : async () => (await whole(f)).weight;
     const bias = chunked
       ? async () => {
           // A kernel-free copy of the block with its own plan: not the decision's fuse, so progress counts the weight's windows only.

@@ -1,4 +1,12 @@
-import { type Block, type Branch, type ConvBranch, type FusePlan, type KernelShape, planBlock } from "@reparam/core";
+import {
+  type Block,
+  type Branch,
+  type BufferPool,
+  type ConvBranch,
+  type FusePlan,
+  type KernelShape,
+  planBlock,
+} from "@reparam/core";
 import { floatValues } from "../codec/_tensor-values.js";
 import type { SafetensorsCandidate } from "../safetensors-candidate.js";
 import { dtypeBits } from "../codec/dtype.js";
@@ -21,13 +29,15 @@ export function rowChunkable(candidate: SafetensorsCandidate): boolean {
  * from the file (only those rows): what core's `fuseInto` takes with the
  * window `{ from: o0, to: o1 }` and the whole block's plan. BatchNorms,
  * biases, identity and pool branches stay whole. For {@link rowChunkable}
- * blocks.
+ * blocks. With `pool`, the rows are read into its buffers: give them back
+ * (the kernels' `data`) once the block is fused.
  */
 export async function rowBlock(
   model: SafetensorsModel,
   candidate: SafetensorsCandidate,
   o0: number,
   o1: number,
+  pool?: BufferPool,
 ): Promise<Block> {
   const { layout, match } = candidate;
   const branches: Branch[] = [];
@@ -37,7 +47,12 @@ export async function rowBlock(
       const [, iPer, kh, kw] = b.kernel.shape;
       const dtype = model.tensors.get(m.conv.weight)!.dtype;
       const rowBytes = (iPer * kh * kw * dtypeBits(dtype)) / 8;
-      const data = floatValues(await model.readRange(m.conv.weight, o0 * rowBytes, o1 * rowBytes), dtype);
+      const n = (o1 - o0) * rowBytes;
+      const into = pool?.take(n);
+      const bytes = await model.readRange(m.conv.weight, o0 * rowBytes, o1 * rowBytes, into);
+      if (into !== undefined && bytes.buffer !== into.buffer) pool!.reuse([into]); // the source could not fill it
+      const data = floatValues(bytes, dtype);
+      if (into !== undefined && data.buffer !== bytes.buffer) pool!.reuse([bytes]); // widened into new memory (F16, BF16)
       branches.push({ ...b, kernel: { data, shape: b.kernel.shape } });
     } else if (b.kind === "identity" || b.kind === "avgpool") {
       branches.push(b);
