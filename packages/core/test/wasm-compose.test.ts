@@ -14,6 +14,7 @@ import {
   type Pads,
 } from "../src/index.js";
 import { COMPOSE_KERNELS_WASM } from "../src/wasm/_compose-kernels-bytes.js";
+import { SequentialAccumulator } from "../src/branch/sequential/sequential-accumulator.js";
 import { composeHeap } from "../src/wasm/compose-kernels.js";
 import watSource from "../src/wasm/compose-kernels.wat?raw";
 import { bn, convBranch } from "./block-fixtures.js";
@@ -24,6 +25,18 @@ afterEach(() => {
 });
 
 const bits = (a: Float32Array | Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/**
+ * The first index whose bytes differ, -1 when none. A NaN matches any NaN:
+ * JavaScript itself gives a NaN either sign depending on the tier that runs
+ * it, so only "NaN" is a result; every other value must match bit for bit.
+ */
+function firstDifference(a: Float64Array, b: Float64Array): number {
+  const x = new BigInt64Array(a.buffer, a.byteOffset, a.length);
+  const y = new BigInt64Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < a.length; i++) if (x[i] !== y[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return i;
+  return a.length === b.length ? -1 : a.length;
+}
 
 /** The fused kernel and bias with the WebAssembly kernels on, then off (the JavaScript loops). */
 function fuseBoth(block: Block, target: FuseTarget) {
@@ -122,7 +135,7 @@ describe("DBB's 1x1 -> kxk composition in WebAssembly", () => {
     },
   );
 
-  it("writes the JavaScript engine's bytes, float64 and float32: dense and grouped, kernels 1-5 placed in a 5x5 or dilated, internal channels skipped, an avg-pool branch (150 runs)", () => {
+  it("writes the JavaScript engine's bytes, float64 and float32: dense and grouped (in a grouped or dense block), kernels 1-5 placed in a 5x5 or dilated, internal channels skipped, an avg-pool branch (150 runs)", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
@@ -131,7 +144,7 @@ describe("DBB's 1x1 -> kxk composition in WebAssembly", () => {
         fc.integer({ min: 1, max: 13 }),
         fc.constantFrom(1, 2, 3, 5),
         fc.constantFrom(1, 2, 3, 5),
-        fc.constantFrom("plain", "dilated", "pool", "post-bn"),
+        fc.constantFrom("plain", "dilated", "pool", "post-bn", "dense-lead"),
         (s, g, cPer, mPer, kh, kw, extra) => {
           const r = seededRandom(s);
           const c = g * cPer;
@@ -149,7 +162,8 @@ describe("DBB's 1x1 -> kxk composition in WebAssembly", () => {
               if (all || r() < 0.3) k2.fill(0, (oc * mPer + mi) * hw, (oc * mPer + mi + 1) * hw);
           }
           const branches: Branch[] = [
-            convBranch(r, o, c, 5, 5, { groups: g }),
+            // A dense lead makes the block dense: a grouped branch then fills its group's slot of each row.
+            convBranch(r, o, c, 5, 5, { groups: extra === "dense-lead" ? 1 : g }),
             sequential(r, o, c, m, g, size, {
               pads: dilated ? [2, 2, 2, 2] : samePads(kh, kw),
               ...(dilated ? { dilation: [2, 2] as const } : {}),
@@ -175,6 +189,51 @@ describe("DBB's 1x1 -> kxk composition in WebAssembly", () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it("matches the JavaScript loops row by row on zeros of both signs, overflow in K1 and b1, infinities and NaN in K2 and the row (100 runs)", () => {
+    // The 1x1 must be finite (folding refuses it otherwise); its products can still overflow.
+    const finite = [0, -0, 3e38, -3e38, 1.4e-45];
+    const any = [...finite, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, 1e308, -5e-324];
+    const sprinkle = (r: () => number, a: Float32Array | Float64Array, specials: readonly number[]) => {
+      for (let i = 0; i < a.length; i++) if (r() < 0.05) a[i] = specials[Math.floor(r() * specials.length)]!;
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.constantFrom(1, 2), (s, g) => {
+        const r = seededRandom(s);
+        const c = 6 * g;
+        const seq = sequential(r, 4 * g, c, 5 * g, g, [3, 3], { pads: [1, 1, 1, 1], bn: false });
+        if (seq.kind !== "sequential") throw new Error("unreachable");
+        sprinkle(r, seq.first.kernel.data, finite);
+        sprinkle(r, seq.first.bias as Float32Array, finite);
+        const k2 = seq.second.kernel.data;
+        sprinkle(r, k2, any);
+        for (let i = 0; i < k2.length; i += 9) if (r() < 0.3) k2.fill(r() < 0.5 ? 0 : -0, i, i + 9);
+        const block: Block = {
+          name: "b",
+          inChannels: c,
+          branches: [convBranch(r, 4 * g, c, 5, 5, { groups: g }), seq],
+        };
+        const planned = planBlock(block);
+        if (!planned.ok) throw new Error(planned.refusal.message);
+        const accumulator = () => new SequentialAccumulator(seq, planned.plan.placements[1]!, planned.plan, "b", 0);
+        const wasm = accumulator();
+        setWasmKernels(false);
+        const js = accumulator();
+        setWasmKernels(true);
+        const start = Float64Array.from({ length: (c / g) * 25 }, () => (r() < 0.2 ? -0 : r() - 0.5));
+        sprinkle(r, start, any);
+        for (let oc = 0; oc < 4 * g; oc++) {
+          const a = start.slice();
+          const b = start.slice();
+          const biasA = wasm.add(oc, a);
+          const biasB = js.add(oc, b);
+          expect(firstDifference(a, b)).toBe(-1);
+          expect(firstDifference(Float64Array.of(biasA), Float64Array.of(biasB))).toBe(-1);
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 

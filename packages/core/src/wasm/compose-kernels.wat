@@ -1,4 +1,14 @@
-;; DBB's 1x1 -> kxk composition, one output channel, in WebAssembly SIMD:
+;; DBB's 1x1 -> kxk composition, one output channel, in WebAssembly:
+;; prepare, then compose.
+;;
+;; prepare: the kxk weights of the output channel times t, w = k2[m][j] * t;
+;; an internal channel m with any w != 0 (NaN counts) is live: its w go to
+;; w2[k][.] and the address of its K1 row to kofs[k], k = 0, 1, ...; the bias
+;; term sum of w * b1[m] over w != 0, in the order m, then j. The
+;; JavaScript loop's operations, in its order. Returns the live count n
+;; and stores the bias term at biasAt.
+;;
+;; compose, in SIMD:
 ;;   row[q(c, j)] += sum over k of w2[k][j] * k1[k][c]      (k ascending)
 ;; for every input channel c in [0, nc) and kernel position j in [0, hw).
 ;; Each sum starts from the row's value and adds its products one k at a
@@ -12,11 +22,49 @@
 ;;   pos:  hw int32 byte offsets of the positions at channel 0
 ;;   w2:   n x hw float64, [k][j]: the kxk weights of the live internal channels
 ;;   kofs: n int32 byte addresses of k1[k][0], where the channels' nc float64
-;;         values follow (K1 transposed: input channels contiguous)
+;;         values follow (K1 as the 1x1 stores it, [m][c])
 ;; A vector of sums (channels c, c + 1 at one position) is read from and
 ;; written back to row[p], row[p + cs] lane by lane.
 (module
   (memory (export "memory") 1)
+
+  ;; k2: nm x hw float64, [m][j]; b1: nm float64; K1 row of m at rows + m * rowBytes.
+  (func (export "prepare")
+    (param $k2 i32) (param $nm i32) (param $hw i32) (param $t f64) (param $b1 i32)
+    (param $w2 i32) (param $kofs i32) (param $rows i32) (param $rowBytes i32) (param $biasAt i32)
+    (result i32)
+    (local $m i32) (local $j i32) (local $n i32) (local $dst i32) (local $any i32)
+    (local $v f64) (local $b f64) (local $bias f64)
+    (block $ms_done
+      (loop $ms
+        (br_if $ms_done (i32.ge_u (local.get $m) (local.get $nm)))
+        (local.set $b (f64.load (i32.add (local.get $b1) (i32.shl (local.get $m) (i32.const 3)))))
+        (local.set $dst (i32.add (local.get $w2) (i32.shl (i32.mul (local.get $n) (local.get $hw)) (i32.const 3))))
+        (local.set $any (i32.const 0))
+        (local.set $j (i32.const 0))
+        (block $js_done
+          (loop $js
+            (br_if $js_done (i32.ge_u (local.get $j) (local.get $hw)))
+            (local.set $v (f64.mul (f64.load (local.get $k2)) (local.get $t)))
+            (f64.store (local.get $dst) (local.get $v))
+            (if (f64.ne (local.get $v) (f64.const 0))
+              (then
+                (local.set $any (i32.const 1))
+                (local.set $bias (f64.add (local.get $bias) (f64.mul (local.get $v) (local.get $b))))))
+            (local.set $k2 (i32.add (local.get $k2) (i32.const 8)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $js)))
+        (if (local.get $any)
+          (then
+            (i32.store
+              (i32.add (local.get $kofs) (i32.shl (local.get $n) (i32.const 2)))
+              (i32.add (local.get $rows) (i32.mul (local.get $m) (local.get $rowBytes))))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        (br $ms)))
+    (f64.store (local.get $biasAt) (local.get $bias))
+    (local.get $n))
 
   (func (export "compose")
     (param $row i32) (param $pos i32) (param $hw i32) (param $cs i32) (param $nc i32)

@@ -14,9 +14,10 @@ import { ComposeKernel } from "../../wasm/compose-kernels.js";
  * are all zero for o is skipped (it adds only zeros; at most the sign of a
  * zero result can differ): an average pool's kernel (the 1x1 -> pool
  * branch) has one non-zero m per output channel, so its cost is that of a
- * 1x1. The sums run in WebAssembly SIMD where the kernels are on (two
- * input channels per vector, each sum still in the order m ascending: the
- * same bits), else in the JavaScript tiles below.
+ * 1x1. Where the WebAssembly kernels are on, all of this runs in
+ * compose-kernels.wat (the sums in SIMD, two input channels per vector, each
+ * still in the order m ascending: the same bits); else in the JavaScript
+ * tiles below.
  */
 export class SequentialAccumulator implements BranchAccumulator {
   readonly covers = false;
@@ -28,8 +29,7 @@ export class SequentialAccumulator implements BranchAccumulator {
   private readonly bnScale: Float64Array | undefined;
   private readonly shift: Float64Array | undefined;
   private readonly live: Int32Array; // scratch: the m with a non-zero kxk weight
-  private readonly wk: Float64Array; // scratch: their weights times t, [live m][position]
-  private readonly w2: Float64Array; // scratch: the same, [position][live m]
+  private readonly w2: Float64Array; // scratch: their weights times t, [position][live m]
   private readonly k1live: Float64Array; // scratch: K1 transposed, live m only, [c][live m]
   private readonly tile = new Int32Array(12); // scratch: row indices of one 4 x 3 tile
   private readonly wasm: ComposeKernel | undefined;
@@ -44,8 +44,18 @@ export class SequentialAccumulator implements BranchAccumulator {
     const first = foldConvBranch(b.first, `${where} (1x1)`); // [M, C/g, 1, 1], small
     const [m, cPer] = first.kernel.shape;
     const mPer = b.second.kernel.shape[1];
-    this.k1t = new Float64Array(m * cPer);
-    for (let mc = 0; mc < m; mc++) {
+    const [h, w] = [b.second.kernel.shape[2], b.second.kernel.shape[3]];
+    // Row index of each kxk position at input channel 0 (as `at` in add).
+    const pos = Int32Array.from(
+      { length: h * w },
+      (_, j) =>
+        (Math.floor(j / w) * (p.stepY ?? 1) + p.offsetY) * plan.kernelShape[3] + (j % w) * (p.stepX ?? 1) + p.offsetX,
+    );
+    const stride = plan.kernelShape[2] * plan.kernelShape[3];
+    this.wasm = ComposeKernel.create(first.kernel.data, first.bias, pos, mPer, cPer, stride);
+    const js = this.wasm === undefined ? 1 : 0; // the JavaScript loops' arrays, empty when they do not run
+    this.k1t = new Float64Array(js * m * cPer);
+    for (let mc = 0; mc < js * m; mc++) {
       const g = Math.floor(mc / mPer);
       for (let c = 0; c < cPer; c++)
         this.k1t[(g * cPer + c) * mPer + (mc - g * mPer)] = first.kernel.data[mc * cPer + c]!;
@@ -61,20 +71,10 @@ export class SequentialAccumulator implements BranchAccumulator {
     this.oPerB = plan.kernelShape[0] / b.groups;
     this.mPer = mPer;
     this.cPer = cPer;
-    this.size = [b.second.kernel.shape[2], b.second.kernel.shape[3]];
-    this.live = new Int32Array(mPer);
-    this.wk = new Float64Array(mPer * this.size[0] * this.size[1]);
-    this.w2 = new Float64Array(mPer * this.size[0] * this.size[1]);
-    this.k1live = new Float64Array(cPer * mPer);
-    const [, , kh, kw] = plan.kernelShape;
-    const pos = Int32Array.from(
-      { length: this.size[0] * this.size[1] },
-      (_, j) =>
-        (Math.floor(j / this.size[1]) * (p.stepY ?? 1) + p.offsetY) * kw +
-        (j % this.size[1]) * (p.stepX ?? 1) +
-        p.offsetX,
-    );
-    this.wasm = ComposeKernel.create(first.kernel.data, pos, mPer, cPer, kh * kw);
+    this.size = [h, w];
+    this.live = new Int32Array(js * mPer);
+    this.w2 = new Float64Array(js * mPer * h * w);
+    this.k1live = new Float64Array(js * cPer * mPer);
   }
 
   private readonly oPerB: number;
@@ -83,39 +83,31 @@ export class SequentialAccumulator implements BranchAccumulator {
   private readonly size: readonly [number, number];
 
   add(oc: number, row: Float64Array): number {
-    const { k1t, b1, k2, live, wk, w2, mPer, cPer, p, plan } = this;
+    const { k1t, b1, k2, live, w2, mPer, cPer, p, plan } = this;
     const [h, w] = this.size;
     const hw = h * w;
     const [o, iPer, kh, kw] = plan.kernelShape;
     const t = this.bnScale === undefined ? 1 : this.bnScale[oc]!;
     const g = Math.floor(oc / this.oPerB);
     const slot = g * cPer - Math.floor(oc / (o / plan.groups)) * iPer;
-    // The m with any non-zero weight, their weights times t, and bias terms in the order m, then position.
+    const src = (oc - this.rowBase) * mPer * hw;
+    const b2 = this.b2 === undefined ? 0 : this.b2[oc]!;
+    const own = this.bnScale === undefined ? b2 : b2 * t + this.shift![oc]!;
+    if (this.wasm !== undefined) return own + this.wasm.compose(row, slot * kh * kw, k2, src, t, g);
+    // The m with any non-zero weight, and bias terms in the order m, then position.
     let n = 0;
     let composedBias = 0;
-    const src = (oc - this.rowBase) * mPer * hw;
     for (let mi = 0; mi < mPer; mi++) {
-      const from = src + mi * hw;
-      const to = n * hw;
-      const b = b1[g * mPer + mi]!;
       let any = false;
       for (let j = 0; j < hw; j++) {
-        const v = k2[from + j]! * t;
-        wk[to + j] = v;
+        const v = k2[src + mi * hw + j]! * t;
         if (v === 0) continue;
         any = true;
-        composedBias += v * b;
+        composedBias += v * b1[g * mPer + mi]!;
       }
       if (any) live[n++] = mi;
     }
-    const b2 = this.b2 === undefined ? 0 : this.b2[oc]!;
-    const bias = (this.bnScale === undefined ? b2 : b2 * t + this.shift![oc]!) + composedBias;
-    if (this.wasm !== undefined) {
-      if (n === 0) return bias; // no sum changes
-      this.wasm.compose(row, slot * kh * kw, wk, live, n, g);
-      return bias;
-    }
-    for (let j = 0; j < hw; j++) for (let k = 0; k < n; k++) w2[j * n + k] = wk[k * hw + j]!;
+    for (let j = 0; j < hw; j++) for (let k = 0; k < n; k++) w2[j * n + k] = k2[src + live[k]! * hw + j]! * t;
     // K1 rows of this group ([c][m]); with skipped m, gathered to the live ones.
     if (n < mPer)
       for (let ci = 0; ci < cPer; ci++)
@@ -172,7 +164,7 @@ export class SequentialAccumulator implements BranchAccumulator {
         row[q] = acc;
       }
     }
-    return bias;
+    return own + composedBias;
   }
 
   assign = unsupported;
