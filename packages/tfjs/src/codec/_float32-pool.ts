@@ -17,23 +17,41 @@ export interface Float32Pool {
    * someone else owns.
    */
   give(a: Float32Array): void;
+  /** Bytes of the free arrays the pool keeps that have been lent (touched, so mapped): at most its budget. */
+  readonly kept: number;
+}
+
+/** Options of {@link float32Pool}. */
+export interface Float32PoolOptions {
+  /** Most bytes of free arrays kept, counted as {@link Float32Pool.kept}. */
+  readonly budget: () => number;
+  /** Elements of a new array when that is more than the request (default none). */
+  readonly reserve?: () => number;
 }
 
 /** A pooled array and the most elements ever lent from it (the part of it touched, so mapped). */
 type Slot = { readonly whole: Float32Array; used: number };
 
 /**
- * A {@link Float32Pool} keeping at most `keep` free arrays (the largest).
- * `take` hands out a free array large enough, preferring one whose touched
- * part already covers the request (the least such), else the most touched,
- * so that each use keeps to the memory it mapped before; else a new one of
- * `reserve()` elements when that is more: a model's blocks grow, and an
- * array sized once for the largest maps only the pages used, as they are
- * used, instead of new memory at each size.
+ * A {@link Float32Pool} that keeps free arrays while the bytes they have
+ * touched stay within `budget()`, dropping the least recently given back
+ * beyond it (an array larger than the budget is served, and dropped when
+ * given back). `take` lends a free array large enough, preferring one whose
+ * touched part already covers the request (the least such), else the most
+ * touched, so that each use keeps to the memory it mapped before; else a new
+ * one of `reserve()` elements when that is more: a model's blocks grow, and
+ * an array sized once for the largest maps only the pages used, as they are
+ * used, instead of new memory at each size. A budget that holds a block's
+ * arrays makes no array after the first blocks: arrays dropped and made again
+ * are what costs memory (the touched pages of each stay until it is
+ * collected, and freed ones leave the allocator holding memory) and time
+ * (fresh pages).
  */
-export function float32Pool(keep = 2, reserve: () => number = () => 0): Float32Pool {
-  const free: Slot[] = [];
+export function float32Pool(options: Float32PoolOptions): Float32Pool {
+  const { budget, reserve = () => 0 } = options;
+  const free: Slot[] = []; // least recently given back first
   const lent = new WeakMap<ArrayBufferLike, Slot>(); // weak: an array never given back is collected, not kept
+  let kept = 0; // 4 * used over `free`
   return {
     take(n) {
       let best: Slot | undefined;
@@ -45,7 +63,10 @@ export function float32Pool(keep = 2, reserve: () => number = () => 0): Float32P
         if (better) best = s;
       }
       if (best === undefined) best = { whole: new Float32Array(Math.max(n, reserve())), used: 0 };
-      else free.splice(free.indexOf(best), 1);
+      else {
+        free.splice(free.indexOf(best), 1);
+        kept -= 4 * best.used;
+      }
       best.used = Math.max(best.used, n);
       lent.set(best.whole.buffer, best);
       return best.whole.subarray(0, n);
@@ -55,10 +76,21 @@ export function float32Pool(keep = 2, reserve: () => number = () => 0): Float32P
       if (slot === undefined) return;
       lent.delete(a.buffer);
       free.push(slot);
-      if (free.length > keep) {
-        free.sort((x, y) => y.whole.length - x.whole.length || y.used - x.used);
-        free.length = keep;
-      }
+      kept += 4 * slot.used;
+      const limit = budget();
+      while (kept > limit) kept -= 4 * free.shift()!.used;
+    },
+    get kept() {
+      return kept;
     },
   };
+}
+
+/**
+ * The budget of a pool lending arrays of at most `largest` elements: two of
+ * them, and at least 64 MiB (a block's arrays, and those of the fused
+ * kernels still being written).
+ */
+export function poolBudget(largest: number): number {
+  return Math.max(64 * 2 ** 20, 2 * 4 * largest);
 }

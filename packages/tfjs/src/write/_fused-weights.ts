@@ -1,5 +1,5 @@
 import { hwioFusable, narrowFloat16, type Block, type FusePlan } from "@reparam/core";
-import { float32Pool } from "../codec/_float32-pool.js";
+import { float32Pool, poolBudget } from "../codec/_float32-pool.js";
 import { oihwToTf, type KernelDims, type KernelStorage } from "../codec/_kernel-layout.js";
 import type { TfjsWeight } from "../codec/tfjs-weight.js";
 import {
@@ -49,9 +49,10 @@ type Part = "kernel" | "bias";
  * pool and go back once written (its weight's `release`).
  */
 export function fusedWeightMaker(option: FusedDtypeOption): FusedWeightMaker {
-  // Every fusion is made before any is computed: arrays are sized once, for the largest kernel.
+  // Every fusion is made before any is computed: arrays are sized once, for the largest kernel. Fused
+  // kernels are lent until the shards holding them are written (several at once): kept by bytes.
   let largest = 0;
-  const pool = float32Pool(4, () => largest);
+  const pool = float32Pool({ budget: () => poolBudget(largest), reserve: () => largest });
   const wide = float64Scratch(() => largest);
   const wideTf = float64Scratch(() => largest);
   return (fusion, names, read) => {
