@@ -4,9 +4,10 @@ import { instantiateWasm } from "./wasm-module.js";
 
 const PAGE = 65536;
 /**
- * Bytes of K1 matrices kept in the module at most: past this, all are
- * dropped and each loaded again on its next use. DBB-A0's largest K1 is
- * 192 x 192 float64 (288 KiB); a block's few stay while it fuses.
+ * Bytes of K1 matrices (with their 1x1 biases) kept in the module at most:
+ * past this, all are dropped and each loaded again on its next use.
+ * DBB-A0's largest K1 is 192 x 192 float64 (288 KiB); a block's few stay
+ * while it fuses.
  */
 let heapCap = 64 << 20;
 /** A branch whose K1 and one row's scratch need more than this runs in JavaScript. */
