@@ -109,7 +109,7 @@ export function registerConvert(program: Command): void {
     .addOption(
       new Option(
         "--threads <n>",
-        `threads that fuse a large block (2: half its output channels on a worker thread, same bytes; default: ${defaultThreads()}, from the cores)`,
+        `threads that fuse a large block (2: half its output channels on a worker thread, same bytes; default: ${defaultThreads()})`,
       )
         .choices(["1", "2"])
         .default(String(defaultThreads())),
