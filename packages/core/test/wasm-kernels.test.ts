@@ -33,7 +33,7 @@ function expectedRun(src: Float32Array, t: number, p: number): Float32Array {
   return Float32Array.from(src, (x) => x * t * p);
 }
 
-const allFinite = (a: Float32Array) => a.every((x) => Number.isFinite(x));
+const allFinite = (a: Float32Array | Float64Array) => a.every((x) => Number.isFinite(x));
 const bits = (a: Float32Array | Float64Array | Uint16Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /**
@@ -94,23 +94,28 @@ describe("the WebAssembly scale kernels", () => {
     );
   });
 
-  it("stores, in vectorScaler, f32((x t_i) p_i) bit for bit, p absent meaning ones, and tells finiteness (100 runs)", () => {
+  it("stores, in vectorScaler, (x t_i) p_i bit for bit (rounded once into float32, or float64 from either), p absent meaning ones, and tells finiteness (100 runs)", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
         fc.constantFrom(1, 4, 7, 64, 65, 2560, 16384),
         fc.boolean(),
-        (s, n, withP) => {
+        fc.constantFrom("f32", "f64", "f32 -> f64"),
+        (s, n, withP, mode) => {
           const r = seededRandom(s);
-          const src = values(r, 3 * n);
-          const t = Float64Array.from({ length: n }, () => (r() < 0.05 ? 1e35 : (r() - 0.5) * 4));
+          const wide = mode !== "f32";
+          const src =
+            mode === "f64" ? Float64Array.from(values(r, 3 * n), (v) => v * (1 + 2 ** -40)) : values(r, 3 * n);
+          const t = Float64Array.from({ length: n }, () => (r() < 0.05 ? (wide ? 1e300 : 1e35) : (r() - 0.5) * 4));
           const p = withP ? Float64Array.from({ length: n }, () => (r() - 0.5) * 4) : undefined;
-          const out = new Float32Array(3 * n);
+          const Type = wide ? Float64Array : Float32Array;
+          const out = new Type(3 * n);
           const run = vectorScaler(src, out, t, p);
           expect(run).toBeDefined();
           for (let k = 0; k < 3; k++) {
             const finite = run!(k * n, ((k + 1) % 3) * n);
-            const want = Float32Array.from({ length: n }, (_, i) => src[k * n + i]! * t[i]! * (p?.[i] ?? 1));
+            const exact = Array.from({ length: n }, (_, i) => src[k * n + i]! * t[i]! * (p?.[i] ?? 1));
+            const want = wide ? Float64Array.from(exact) : Float32Array.from(exact);
             expect(firstDifference(out.subarray(((k + 1) % 3) * n, ((k + 1) % 3) * n + n), want)).toBe(-1);
             expect(finite).toBe(allFinite(want));
           }
@@ -125,6 +130,7 @@ describe("the WebAssembly scale kernels", () => {
     expect(scaleRun(new Float64Array(100), 0, f32, 0, 100, 2, 1)).toBe("not-run");
     expect(scaleRun(f32, 0, new Float64Array(100), 0, 100, 2, 1)).toBe("not-run");
     expect(vectorScaler(f32, f32, new Float64Array(16385), undefined)).toBeUndefined();
+    expect(vectorScaler(new Float64Array(100), f32, new Float64Array(100), undefined)).toBeUndefined();
     setWasmKernels(false);
     expect(scaleRun(f32, 0, f32, 0, 100, 2, 1)).toBe("not-run");
     expect(vectorScaler(f32, f32, new Float64Array(100), undefined)).toBeUndefined();
@@ -151,10 +157,23 @@ function toHwio(block: Block): Block {
   return { ...block, branches };
 }
 
+/** {@link toHwio} with float64 kernels that float32 cannot hold (as a dequantized model's). */
+function toHwio64(block: Block): Block {
+  const branches = toHwio(block).branches.map((b): Branch => {
+    if (b.kind !== "conv") return b;
+    const data = Float64Array.from(b.kernel.data, (v) => v * (1 + 2 ** -40));
+    return { ...b, kernel: { data, shape: b.kernel.shape } };
+  });
+  return { ...block, branches };
+}
+
 function fuseBoth(block: Block, target: FuseTarget) {
   const planned = planBlock(block);
   if (!planned.ok) throw new Error(planned.refusal.message);
-  const f32 = (f: ReturnType<typeof fuseTo>) => ({ kernel: f.kernel as Float32Array, bias: f.bias as Float32Array });
+  const f32 = (f: ReturnType<typeof fuseTo>) => ({
+    kernel: f.kernel as Float32Array | Float64Array,
+    bias: f.bias as Float32Array | Float64Array,
+  });
   const fast = f32(fuseTo(block, planned.plan, target));
   setWasmKernels(false);
   const js = f32(fuseTo(block, planned.plan, target));
@@ -178,6 +197,12 @@ describe("fuseTo with the WebAssembly kernels", () => {
           const hwio = fuseBoth(toHwio(block), { dtype: "f32", hwio: true });
           expect(firstDifference(hwio.fast.kernel, hwio.js.kernel)).toBe(-1);
           expect(firstDifference(hwio.fast.bias, hwio.js.bias)).toBe(-1);
+          // Fused in float64 (to be re-quantized, as for a quantized TF.js model), from float32 and from float64 kernels.
+          for (const b of [toHwio(block), toHwio64(block)]) {
+            const hwio64 = fuseBoth(b, { dtype: "f64", hwio: true });
+            expect(firstDifference(hwio64.fast.kernel, hwio64.js.kernel)).toBe(-1);
+            expect(firstDifference(hwio64.fast.bias, hwio64.js.bias)).toBe(-1);
+          }
         },
       ),
       { numRuns: 40 },

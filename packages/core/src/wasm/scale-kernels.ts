@@ -2,24 +2,29 @@ import { SCALE_KERNELS_WASM } from "./_scale-kernels-bytes.js";
 import { instantiateWasm } from "./wasm-module.js";
 
 /**
- * Float32 values per kernel call: `src` and `dst` regions of 64 KiB each,
- * `tv` and `pv` of 128 KiB each (float64), in the module's 6 pages. Small
- * enough to stay in cache between the copy in, the kernel and the copy out.
+ * Values per kernel call: `src`, `dst`, `tv` and `pv` regions of 128 KiB
+ * each (CHUNK float64 values, or CHUNK float32 in their first half), in the
+ * module's 8 pages. Small enough to stay in cache between the copy in, the
+ * kernel and the copy out.
  */
 const CHUNK = 16384;
 const SRC = 0;
-const DST = 4 * CHUNK;
-const TV = 8 * CHUNK;
-const PV = 16 * CHUNK;
+const DST = 8 * CHUNK;
+const TV = 16 * CHUNK;
+const PV = 24 * CHUNK;
 
 interface Kernels {
   readonly src: Float32Array;
   readonly dst: Float32Array;
+  readonly src64: Float64Array;
+  readonly dst64: Float64Array;
   readonly tv: Float64Array;
   readonly pv: Float64Array;
   /** Both return 1 when every value they stored is finite, else 0. */
   readonly run: (src: number, dst: number, n: number, t: number, p: number) => number;
   readonly vec: (src: number, dst: number, n: number, tv: number, pv: number) => number;
+  readonly vec64: (src: number, dst: number, n: number, tv: number, pv: number) => number;
+  readonly vecWide: (src: number, dst: number, n: number, tv: number, pv: number) => number;
 }
 
 let enabled = true;
@@ -27,7 +32,7 @@ let enabled = true;
 let loaded: Kernels | null | undefined;
 
 /**
- * Compiles the module on first use (721 bytes: synchronous compilation is
+ * Compiles the module on first use (1,173 bytes: synchronous compilation is
  * allowed on a browser's main thread). Null where WebAssembly or its SIMD
  * instructions are missing: the JavaScript loops then do the work, with the
  * same bits.
@@ -39,10 +44,14 @@ function load(): Kernels | null {
   return {
     src: new Float32Array(buffer, SRC, CHUNK),
     dst: new Float32Array(buffer, DST, CHUNK),
+    src64: new Float64Array(buffer, SRC, CHUNK),
+    dst64: new Float64Array(buffer, DST, CHUNK),
     tv: new Float64Array(buffer, TV, CHUNK),
     pv: new Float64Array(buffer, PV, CHUNK),
     run: exports.scale_run as Kernels["run"],
     vec: exports.scale_vec as Kernels["vec"],
+    vec64: exports.scale_vec64 as Kernels["vec64"],
+    vecWide: exports.scale_vec_wide as Kernels["vecWide"],
   };
 }
 
@@ -105,11 +114,14 @@ export function scaleRun(
 /**
  * A scaler by two float64 vectors of one length `n` (at most {@link CHUNK}),
  * loaded into the module once: `run(srcAt, dstAt)` sets
- * out[dstAt + i] = f32((f64(data[srcAt + i]) * t[i]) * p[i]) for i in [0, n),
- * `p` all ones when absent, and returns true when every stored value is
- * finite. Undefined when the kernels are off, the arrays are not float32 or
- * the vectors too long: the caller's own loop then runs. Valid until the
- * next call of this function in the thread.
+ * out[dstAt + i] = (data[srcAt + i] * t[i]) * p[i] for i in [0, n), in
+ * float64, rounded once to float32 on store when `out` is float32 (then
+ * `data` is too), unrounded into a float64 `out` (`data` float32 or
+ * float64), `p` all ones when absent, and returns true
+ * when every stored value is finite. Undefined when the kernels are off,
+ * the arrays are of mixed or other types, or the vectors too long: the
+ * caller's own loop then runs. Valid until the next call of this function
+ * in the thread.
  */
 export function vectorScaler(
   data: Float32Array | Float64Array,
@@ -117,18 +129,22 @@ export function vectorScaler(
   t: Float64Array,
   p: Float64Array | undefined,
 ): ((srcAt: number, dstAt: number) => boolean) | undefined {
-  if (!(data instanceof Float32Array) || !(out instanceof Float32Array) || t.length > CHUNK) return undefined;
+  const f32 = data instanceof Float32Array && out instanceof Float32Array;
+  const f64 = out instanceof Float64Array;
+  if (!(f32 || f64) || t.length > CHUNK) return undefined;
   const k = kernels();
   if (k === undefined) return undefined;
   const n = t.length;
   k.tv.set(t);
   if (p === undefined) k.pv.fill(1, 0, n);
   else k.pv.set(p.subarray(0, n));
-  const dst = k.dst.subarray(0, n);
+  const src = data instanceof Float32Array ? k.src : k.src64;
+  const dst = (f32 ? k.dst : k.dst64).subarray(0, n);
+  const call = f32 ? k.vec : data instanceof Float32Array ? k.vecWide : k.vec64;
   return (srcAt, dstAt) => {
-    k.src.set(data.subarray(srcAt, srcAt + n));
-    const finite = k.vec(SRC, DST, n, TV, PV);
-    out.set(dst, dstAt);
+    src.set(data.subarray(srcAt, srcAt + n) as never);
+    const finite = call(SRC, DST, n, TV, PV);
+    out.set(dst as never, dstAt);
     return finite === 1;
   };
 }

@@ -3,13 +3,15 @@
 ;; the JavaScript engine, and rounds once to float32 on store:
 ;;   scale_run: dst[i] = f32((f64(src[i]) * t) * p)        (OIHW rows: t, p per row)
 ;;   scale_vec: dst[i] = f32((f64(src[i]) * tv[i]) * pv[i]) (HWIO runs: t, p per output channel)
+;;   scale_vec64: dst[i] = (src[i] * tv[i]) * pv[i], all float64 (HWIO runs of dequantized kernels)
+;;   scale_vec_wide: dst[i] = (f64(src[i]) * tv[i]) * pv[i], float32 in, float64 out (kept unrounded to re-quantize)
 ;; Promotion f32 -> f64 is exact and both multiplications round to nearest
 ;; even in IEEE 754, in JavaScript as here: the same bits. The caller copies
 ;; values in and out of this module's memory (src, dst: float32; tv, pv: float64).
 ;; Each returns 1 when every value it stored is finite, else 0: the sum of
 ;; stored * 0 is 0 exactly when no stored value is infinite or NaN.
 (module
-  (memory (export "memory") 6)
+  (memory (export "memory") 8)
 
   (func (export "scale_run") (param $src i32) (param $dst i32) (param $n i32) (param $t f64) (param $p f64) (result i32)
     (local $end i32) (local $v v128) (local $tt v128) (local $pp v128) (local $out v128) (local $acc v128)
@@ -90,4 +92,52 @@
         (local.set $tv (i32.add (local.get $tv) (i32.const 8)))
         (local.set $pv (i32.add (local.get $pv) (i32.const 8)))
         (br $tail)))
-    (i32x4.all_true (f32x4.eq (local.get $acc) (v128.const f32x4 0 0 0 0)))))
+    (i32x4.all_true (f32x4.eq (local.get $acc) (v128.const f32x4 0 0 0 0))))
+  (func (export "scale_vec64") (param $src i32) (param $dst i32) (param $n i32) (param $tv i32) (param $pv i32) (result i32)
+    (local $end i32) (local $out v128) (local $acc v128) (local $tail f64)
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $simd_done
+      (loop $simd
+        (br_if $simd_done (i32.ge_u (local.get $src) (local.get $end)))
+        (v128.store (local.get $dst) (local.tee $out
+          (f64x2.mul
+            (f64x2.mul (v128.load (local.get $src)) (v128.load (local.get $tv)))
+            (v128.load (local.get $pv)))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $out) (v128.const f64x2 0 0))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $tv (i32.add (local.get $tv) (i32.const 16)))
+        (local.set $pv (i32.add (local.get $pv) (i32.const 16)))
+        (br $simd)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $tail
+          (f64.mul (f64.mul (f64.load (local.get $src)) (f64.load (local.get $tv))) (f64.load (local.get $pv))))
+        (f64.store (local.get $dst) (local.get $tail))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.splat (f64.mul (local.get $tail) (f64.const 0)))))))
+    (i64x2.all_true (f64x2.eq (local.get $acc) (v128.const f64x2 0 0))))
+  (func (export "scale_vec_wide") (param $src i32) (param $dst i32) (param $n i32) (param $tv i32) (param $pv i32) (result i32)
+    (local $end i32) (local $out v128) (local $acc v128) (local $tail f64)
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 2))))
+    (block $simd_done
+      (loop $simd
+        (br_if $simd_done (i32.ge_u (local.get $src) (local.get $end)))
+        (v128.store (local.get $dst) (local.tee $out
+          (f64x2.mul
+            (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $src))) (v128.load (local.get $tv)))
+            (v128.load (local.get $pv)))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $out) (v128.const f64x2 0 0))))
+        (local.set $src (i32.add (local.get $src) (i32.const 8)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $tv (i32.add (local.get $tv) (i32.const 16)))
+        (local.set $pv (i32.add (local.get $pv) (i32.const 16)))
+        (br $simd)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $tail
+          (f64.mul
+            (f64.mul (f64.promote_f32 (f32.load (local.get $src))) (f64.load (local.get $tv)))
+            (f64.load (local.get $pv))))
+        (f64.store (local.get $dst) (local.get $tail))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.splat (f64.mul (local.get $tail) (f64.const 0)))))))
+    (i64x2.all_true (f64x2.eq (local.get $acc) (v128.const f64x2 0 0)))))
