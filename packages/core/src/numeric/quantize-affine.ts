@@ -1,3 +1,5 @@
+import { extentWasm, quantizeFreshWasm } from "../wasm/quantize-kernels.js";
+
 /** Integer storage of an affine-quantized tensor: 1 or 2 bytes per element, little-endian. */
 export type AffineDtype = "uint8" | "uint16";
 
@@ -63,6 +65,8 @@ export function quantizeAffine(
 }
 
 function extent(values: ArrayLike<number>): { lo: number; hi: number } {
+  const fast = values instanceof Float64Array ? extentWasm(values) : undefined;
+  if (fast !== undefined) return fast;
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -96,6 +100,8 @@ function onFreshGrid(
   qmax: number,
 ): number {
   if (!(scale >= NORMAL_SCALE)) return onFreshGeneric(values, q, min, scale, qmax);
+  const fast = values instanceof Float64Array ? quantizeFreshWasm(values, q, min, scale) : undefined;
+  if (fast !== undefined) return fast;
   return q instanceof Uint8Array ? onFresh8(values, q, min, scale) : onFresh16(values, q, min, scale);
 }
 

@@ -1,0 +1,97 @@
+import fc from "fast-check";
+import { seededRandom } from "@reparam/test-utils";
+import wabtInit from "wabt";
+import { afterEach, describe, expect, it } from "vitest";
+import { quantizeAffine, setWasmKernels } from "../src/index.js";
+import { QUANTIZE_KERNELS_WASM } from "../src/wasm/_quantize-kernels-bytes.js";
+import { extentWasm, quantizeFreshWasm } from "../src/wasm/quantize-kernels.js";
+import watSource from "../src/wasm/quantize-kernels.wat?raw";
+
+afterEach(() => setWasmKernels(true));
+
+/** Values a fused kernel may hold: mostly spread, some repeated, exact zeros of both signs, tiny and huge. */
+function fusedValues(r: () => number, n: number, spread: number): Float64Array {
+  return Float64Array.from({ length: n }, () => {
+    const u = r();
+    if (u < 0.02) return u < 0.01 ? 0 : -0;
+    if (u < 0.03) return 1e-300;
+    return (r() - 0.5) * spread;
+  });
+}
+
+function both(values: Float64Array, dtype: "uint8" | "uint16", previous?: { min: number; scale: number }) {
+  const fast = quantizeAffine(values, dtype, previous);
+  setWasmKernels(false);
+  const js = quantizeAffine(values, dtype, previous);
+  setWasmKernels(true);
+  return { fast, js };
+}
+
+describe("the WebAssembly quantize kernels", () => {
+  it("embeds the bytes its .wat source compiles to", async () => {
+    const wabt = await wabtInit();
+    const parsed = wabt.parseWat("quantize-kernels.wat", watSource);
+    parsed.validate();
+    const embedded = Uint8Array.from({ length: QUANTIZE_KERNELS_WASM.length / 2 }, (_, i) =>
+      Number.parseInt(QUANTIZE_KERNELS_WASM.slice(2 * i, 2 * i + 2), 16),
+    );
+    expect(embedded).toEqual(parsed.toBinary({}).buffer);
+  });
+
+  it("gives quantizeAffine the JavaScript loops' bytes, grid and errors, uint8 and uint16, across chunk edges (120 runs)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.constantFrom(1, 2, 3, 7, 64, 16383, 16384, 16385, 40001),
+        fc.constantFrom("uint8", "uint16"),
+        fc.constantFrom(1e-3, 2, 1e6),
+        (s, n, dtype, spread) => {
+          const values = fusedValues(seededRandom(s), n, spread);
+          const { fast, js } = both(values, dtype);
+          expect(fast.bytes).toEqual(js.bytes);
+          expect([fast.min, fast.scale, fast.maxError, fast.range, fast.keptRange]).toEqual([
+            js.min,
+            js.scale,
+            js.maxError,
+            js.range,
+            js.keptRange,
+          ]);
+          expect(Object.is(fast.min, js.min)).toBe(true);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it("finds the JavaScript loop's extent, and leaves a zero bound (its sign) to it", () => {
+    const r = seededRandom(5);
+    const values = fusedValues(r, 5000, 3).map((v) => (v === 0 ? 0.5 : v));
+    const got = extentWasm(values);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of values) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    expect(got).toEqual({ lo, hi });
+    expect(extentWasm(Float64Array.of(3, 0, 5))).toBeUndefined();
+    expect(extentWasm(Float64Array.of(-3, -0, -5))).toBeUndefined();
+  });
+
+  it("keeps a tensor on its previous grid, and a constant one, as JavaScript does", () => {
+    const grid = { min: -1.5, scale: 0.01 };
+    const onGrid = Float64Array.from({ length: 999 }, (_, i) => Math.fround((i % 256) * grid.scale + grid.min));
+    for (const values of [onGrid, new Float64Array(77).fill(0.25), new Float64Array(0)]) {
+      for (const dtype of ["uint8", "uint16"] as const) {
+        const { fast, js } = both(values, dtype, grid);
+        expect(fast).toEqual(js);
+      }
+    }
+  });
+
+  it("does nothing when turned off", () => {
+    setWasmKernels(false);
+    expect(extentWasm(Float64Array.of(1, 2))).toBeUndefined();
+    expect(quantizeFreshWasm(Float64Array.of(1, 2), new Uint8Array(2), 1, 1)).toBeUndefined();
+  });
+});
