@@ -10,7 +10,7 @@ const PLACEHOLDER = /\{[ikr]\}/g;
 
 /** True when a path has a placeholder (`{i}`, `{k}`, `{r}`). */
 export function isIndexed(path: string): boolean {
-  return path.search(PLACEHOLDER) >= 0;
+  return path.includes("{") && path.search(PLACEHOLDER) >= 0; // the search only for the few paths with a brace
 }
 
 /** A module path as RegExp source, each placeholder capturing its digits. */
@@ -57,7 +57,19 @@ export function preBnPaths(scheme: Pick<NamingScheme, "preBn">): readonly string
  * with whether it is generic (see `NamingScheme.genericRoots`; the post-BN's
  * and post-affine's are always generic): a key under a root "looks like a branch".
  */
-export function schemeRoots(scheme: NamingScheme): Map<string, boolean> {
+export function schemeRoots(scheme: NamingScheme): ReadonlyMap<string, boolean> {
+  let roots = rootsOf.get(scheme);
+  if (roots === undefined) {
+    roots = computeRoots(scheme);
+    rootsOf.set(scheme, roots);
+  }
+  return roots;
+}
+
+/** {@link schemeRoots} of each scheme seen, made once (detection asks for them per scheme and per key). */
+const rootsOf = new WeakMap<NamingScheme, ReadonlyMap<string, boolean>>();
+
+function computeRoots(scheme: NamingScheme): Map<string, boolean> {
   const roots = new Map<string, boolean>();
   const generic = new Set(scheme.genericRoots ?? []);
   const around = [scheme.postBn, scheme.postAffine, ...preBnPaths(scheme)].filter((p): p is string => p !== undefined);
