@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { seededRandom } from "@reparam/test-utils";
-import wabtInit from "wabt";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   fuseTo,
@@ -11,10 +10,9 @@ import {
   type Branch,
   type FuseTarget,
 } from "../src/index.js";
-import { SCALE_KERNELS_WASM } from "../src/wasm/_scale-kernels-bytes.js";
 import { scaleRun, setWasmKernels, vectorScaler, wasmKernelsActive } from "../src/wasm/scale-kernels.js";
-import watSource from "../src/wasm/scale-kernels.wat?raw";
 import { bn, convBranch, identityBranch } from "./block-fixtures.js";
+import { onAndOff } from "./wasm-on-off.js";
 
 afterEach(() => setWasmKernels(true));
 
@@ -59,17 +57,6 @@ describe("the WebAssembly scale kernels", () => {
     expect(wasmKernelsActive()).toBe(true);
     setWasmKernels(false);
     expect(wasmKernelsActive()).toBe(false);
-  });
-
-  it("embeds the bytes its .wat source compiles to", async () => {
-    const wabt = await wabtInit();
-    const parsed = wabt.parseWat("scale-kernels.wat", watSource);
-    parsed.validate();
-    const compiled = parsed.toBinary({}).buffer;
-    const embedded = Uint8Array.from({ length: SCALE_KERNELS_WASM.length / 2 }, (_, i) =>
-      Number.parseInt(SCALE_KERNELS_WASM.slice(2 * i, 2 * i + 2), 16),
-    );
-    expect(embedded).toEqual(compiled);
   });
 
   it("stores, in scaleRun, f32((x t) p) bit for bit and tells whether all came out finite, across chunk edges (200 runs)", () => {
@@ -174,11 +161,7 @@ function fuseBoth(block: Block, target: FuseTarget) {
     kernel: f.kernel as Float32Array | Float64Array,
     bias: f.bias as Float32Array | Float64Array,
   });
-  const fast = f32(fuseTo(block, planned.plan, target));
-  setWasmKernels(false);
-  const js = f32(fuseTo(block, planned.plan, target));
-  setWasmKernels(true);
-  return { fast, js };
+  return onAndOff(() => f32(fuseTo(block, planned.plan, target)));
 }
 
 describe("fuseTo with the WebAssembly kernels", () => {

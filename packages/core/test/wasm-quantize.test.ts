@@ -1,11 +1,9 @@
 import fc from "fast-check";
 import { seededRandom } from "@reparam/test-utils";
-import wabtInit from "wabt";
 import { afterEach, describe, expect, it } from "vitest";
 import { quantizeAffine, setWasmKernels } from "../src/index.js";
-import { QUANTIZE_KERNELS_WASM } from "../src/wasm/_quantize-kernels-bytes.js";
 import { extentWasm, quantizeFreshWasm } from "../src/wasm/quantize-kernels.js";
-import watSource from "../src/wasm/quantize-kernels.wat?raw";
+import { onAndOff } from "./wasm-on-off.js";
 
 afterEach(() => setWasmKernels(true));
 
@@ -20,24 +18,10 @@ function fusedValues(r: () => number, n: number, spread: number): Float64Array {
 }
 
 function both(values: Float64Array, dtype: "uint8" | "uint16", previous?: { min: number; scale: number }) {
-  const fast = quantizeAffine(values, dtype, previous);
-  setWasmKernels(false);
-  const js = quantizeAffine(values, dtype, previous);
-  setWasmKernels(true);
-  return { fast, js };
+  return onAndOff(() => quantizeAffine(values, dtype, previous));
 }
 
 describe("the WebAssembly quantize kernels", () => {
-  it("embeds the bytes its .wat source compiles to", async () => {
-    const wabt = await wabtInit();
-    const parsed = wabt.parseWat("quantize-kernels.wat", watSource);
-    parsed.validate();
-    const embedded = Uint8Array.from({ length: QUANTIZE_KERNELS_WASM.length / 2 }, (_, i) =>
-      Number.parseInt(QUANTIZE_KERNELS_WASM.slice(2 * i, 2 * i + 2), 16),
-    );
-    expect(embedded).toEqual(parsed.toBinary({}).buffer);
-  });
-
   it("gives quantizeAffine the JavaScript loops' bytes, grid and errors, uint8 and uint16, across chunk edges (120 runs)", () => {
     fc.assert(
       fc.property(
