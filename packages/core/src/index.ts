@@ -25,6 +25,7 @@ export {
 } from "./numeric/float16.js";
 export { narrowFloat16Fast, widenFloat16Fast, float16Values } from "./numeric/fast-float16.js";
 export { quantizeAffine, AFFINE_MAX } from "./numeric/quantize-affine.js";
+export { dequantizeAffine } from "./numeric/dequantize-affine.js";
 export type { AffineDtype, AffineQuantized, AffineRange } from "./numeric/quantize-affine.js";
 
 export { batchNormAffine } from "./block/batch-norm.js";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { seededRandom } from "@reparam/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
-import { quantizeAffine, setWasmKernels } from "../src/index.js";
+import { dequantizeAffine, quantizeAffine, setWasmKernels } from "../src/index.js";
 import { extentWasm, quantizeFreshWasm } from "../src/wasm/quantize-kernels.js";
 import { onAndOff } from "./wasm-on-off.js";
 
@@ -77,5 +77,37 @@ describe("the WebAssembly quantize kernels", () => {
     setWasmKernels(false);
     expect(extentWasm(Float64Array.of(1, 2))).toBeUndefined();
     expect(quantizeFreshWasm(Float64Array.of(1, 2), new Uint8Array(2), 1, 1)).toBeUndefined();
+  });
+});
+
+describe("dequantizeAffine", () => {
+  it("gives TF.js's float32(q scale + min), the same bits with the kernels and without, uint8 and uint16, across chunk edges (60 runs)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.constantFrom(1, 3, 4, 5, 16383, 16384, 16389, 40003),
+        fc.boolean(),
+        (s, n, wide) => {
+          const r = seededRandom(s);
+          const q = wide
+            ? Uint16Array.from({ length: n }, () => Math.floor(r() * 65536))
+            : Uint8Array.from({ length: n }, () => Math.floor(r() * 256));
+          const min = (r() - 0.5) * 10 ** Math.floor(r() * 8 - 4);
+          const scale = r() * 10 ** Math.floor(r() * 8 - 6);
+          const { fast, js } = onAndOff(() => dequantizeAffine(q, min, scale));
+          const naive = Float32Array.from(q, (v) => v * scale + min);
+          expect(new Uint8Array(fast.buffer)).toEqual(new Uint8Array(naive.buffer));
+          expect(new Uint8Array(js.buffer)).toEqual(new Uint8Array(naive.buffer));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("fills the array it is given, and refuses one of another length", () => {
+    const out = new Float32Array(3);
+    expect(dequantizeAffine(Uint8Array.of(0, 1, 255), 1, 0.5, out)).toBe(out);
+    expect([...out]).toEqual([1, 1.5, 128.5]);
+    expect(() => dequantizeAffine(Uint8Array.of(1, 2), 0, 1, out)).toThrow(RangeError);
   });
 });

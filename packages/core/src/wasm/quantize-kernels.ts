@@ -14,6 +14,7 @@ interface QuantizeModule {
   readonly bytes: Uint8Array;
   readonly extent: (src: number, n: number, out: number) => void;
   readonly quantize: (src: number, dst: number, n: number, min: number, scale: number, width: number) => number;
+  readonly dequantize: (src: number, dst: number, n: number, min: number, scale: number, width: number) => void;
 }
 
 /** undefined: not tried yet; null: this runtime cannot run it. */
@@ -33,6 +34,7 @@ function module(): QuantizeModule | undefined {
             bytes: new Uint8Array(buffer),
             extent: exports.extent as QuantizeModule["extent"],
             quantize: exports.quantize_fresh as QuantizeModule["quantize"],
+            dequantize: exports.dequantize as QuantizeModule["dequantize"],
           };
   }
   return loaded ?? undefined;
@@ -86,4 +88,24 @@ export function quantizeFreshWasm(
     qBytes.set(k.bytes.subarray(DST, DST + m * width), done * width);
   }
   return worst;
+}
+
+/**
+ * out[i] = f32(q[i] * scale + min) (float64 multiply and add, rounded once:
+ * TF.js's dequantization) in WebAssembly SIMD; false (nothing written) when
+ * the kernels are off or missing.
+ */
+export function dequantizeWasm(q: Uint8Array | Uint16Array, min: number, scale: number, out: Float32Array): boolean {
+  const k = module();
+  if (k === undefined) return false;
+  const width = q.BYTES_PER_ELEMENT;
+  const qBytes = new Uint8Array(q.buffer, q.byteOffset, q.byteLength);
+  const f32 = new Float32Array(k.bytes.buffer, DST, CHUNK);
+  for (let done = 0; done < q.length; done += CHUNK) {
+    const m = Math.min(CHUNK, q.length - done);
+    k.bytes.set(qBytes.subarray(done * width, (done + m) * width), SRC); // the kernel reads up to 3 values past m: ignored
+    k.dequantize(SRC, DST, m, min, scale, width);
+    out.set(m === CHUNK ? f32 : f32.subarray(0, m), done);
+  }
+  return true;
 }

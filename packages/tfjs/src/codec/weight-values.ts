@@ -1,4 +1,4 @@
-import { float16Values } from "@reparam/core";
+import { dequantizeAffine, float16Values } from "@reparam/core";
 import type { TfjsWeight } from "./tfjs-weight.js";
 import { isLazyWeight } from "./lazy-weight.js";
 
@@ -41,7 +41,8 @@ export function weightValues(weight: TfjsWeight, into?: Float32Array): Float32Ar
     into?.length === stored.length && weight.dtype === "float32" ? into : new Float32Array(stored.length);
   if (q.dtype === "float16") return widenInto(stored as Uint16Array, out());
   if (weight.dtype === "int32") return roundedAffine(stored, q.min ?? 0, q.scale ?? 1);
-  return affineInto(stored, q.min ?? 0, q.scale ?? 1, out());
+  // TF.js's order of operations (q * scale + min, in float64, rounded once): the same float32 values bit for bit.
+  return dequantizeAffine(stored, q.min ?? 0, q.scale ?? 1, out());
 }
 
 /** Little-endian uint16s of `bytes`: a view when aligned, else a copy (the typed view assumes a little-endian platform). */
@@ -54,22 +55,6 @@ function uint16View(bytes: Uint8Array): Uint16Array {
 function widenInto(bits: Uint16Array, out: Float32Array): Float32Array {
   const table = float16Values();
   for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!;
-  return out;
-}
-
-// One loop per storage type, so that each stays monomorphic.
-function affineInto(q: Uint8Array | Uint16Array, min: number, scale: number, out: Float32Array): Float32Array {
-  return q instanceof Uint8Array ? affine8(q, min, scale, out) : affine16(q, min, scale, out);
-}
-
-// Same order of operations as TF.js (v * scale + min), so the float64 result matches bit for bit.
-function affine8(q: Uint8Array, min: number, scale: number, out: Float32Array): Float32Array {
-  for (let i = 0; i < q.length; i++) out[i] = q[i]! * scale + min;
-  return out;
-}
-
-function affine16(q: Uint16Array, min: number, scale: number, out: Float32Array): Float32Array {
-  for (let i = 0; i < q.length; i++) out[i] = q[i]! * scale + min;
   return out;
 }
 
