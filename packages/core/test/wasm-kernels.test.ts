@@ -10,7 +10,7 @@ import {
   type Branch,
   type FuseTarget,
 } from "../src/index.js";
-import { scaleRun, setWasmKernels, vectorScaler, wasmKernelsActive } from "../src/wasm/scale-kernels.js";
+import { pairedScaler, scaleRun, setWasmKernels, vectorScaler, wasmKernelsActive } from "../src/wasm/scale-kernels.js";
 import { bn, convBranch, identityBranch } from "./block-fixtures.js";
 import { onAndOff } from "./wasm-on-off.js";
 
@@ -112,6 +112,34 @@ describe("the WebAssembly scale kernels", () => {
     );
   });
 
+  it("stores, in pairedScaler, ((a ta_i) + (b tb_i)) p_i bit for bit (rounded once into float32, or float64), and tells finiteness (60 runs)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.constantFrom(1, 3, 64, 65, 2560, 16384),
+        fc.boolean(),
+        fc.boolean(),
+        (s, n, withP, wide) => {
+          const r = seededRandom(s);
+          const a = values(r, 2 * n);
+          const b = values(r, 2 * n);
+          const ta = Float64Array.from({ length: n }, () => (r() < 0.05 ? 1e35 : (r() - 0.5) * 4));
+          const tb = Float64Array.from({ length: n }, () => (r() - 0.5) * 4);
+          const p = withP ? Float64Array.from({ length: n }, () => (r() - 0.5) * 4) : undefined;
+          const out = wide ? new Float64Array(2 * n) : new Float32Array(2 * n);
+          const run = pairedScaler(a, b, out, ta, tb, p);
+          expect(run).toBeDefined();
+          const finite = run!(n, 0, n);
+          const exact = Array.from({ length: n }, (_, i) => (a[n + i]! * ta[i]! + b[i]! * tb[i]!) * (p?.[i] ?? 1));
+          const want = wide ? Float64Array.from(exact) : Float32Array.from(exact);
+          expect(firstDifference(out.subarray(n), want)).toBe(-1);
+          expect(finite).toBe(allFinite(want));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it("leaves the work to JavaScript for float64 arrays, when turned off, and for vectors past a chunk", () => {
     const f32 = new Float32Array(100);
     expect(scaleRun(new Float64Array(100), 0, f32, 0, 100, 2, 1)).toBe("not-run");
@@ -192,26 +220,29 @@ describe("fuseTo with the WebAssembly kernels", () => {
     );
   });
 
-  it("stops a fused weight that overflows float32 (CORE_NON_FINITE at its channel), OIHW and HWIO", () => {
-    const block = wideBlock(seededRandom(7), 0, 64);
-    const lead = block.branches[0] as Extract<Branch, { kind: "conv" }>;
-    // Channel 5, a non-centre tap: finite in float32, past float32's range once the BN scale (gamma 1e3) applies.
-    (lead.kernel.data as Float32Array)[5 * 64 * 9 + 10] = 3e38;
-    (lead.bn!.gamma as Float32Array)[5] = 1e3;
-    for (const [b, target] of [
-      [block, { dtype: "f32" }],
-      [toHwio(block), { dtype: "f32", hwio: true }],
-    ] as const) {
-      const planned = planBlock(b);
-      if (!planned.ok) throw new Error(planned.refusal.message);
-      let caught: unknown;
-      try {
-        fuseTo(b, planned.plan, target);
-      } catch (e) {
-        caught = e;
+  it("stops a fused weight that overflows float32 (CORE_NON_FINITE at its channel), OIHW and HWIO, off and on the shared tap", () => {
+    // Channel 5: finite in float32, past float32's range once the BN scale (gamma 1e3) applies; at
+    // input 1 tap (0, 1), then at input 2 the centre tap, which the 1x1 and the identity share.
+    for (const at of [5 * 64 * 9 + 10, 5 * 64 * 9 + 2 * 9 + 4]) {
+      const block = wideBlock(seededRandom(7), 0, 64);
+      const lead = block.branches[0] as Extract<Branch, { kind: "conv" }>;
+      (lead.kernel.data as Float32Array)[at] = 3e38;
+      (lead.bn!.gamma as Float32Array)[5] = 1e3;
+      for (const [b, target] of [
+        [block, { dtype: "f32" }],
+        [toHwio(block), { dtype: "f32", hwio: true }],
+      ] as const) {
+        const planned = planBlock(b);
+        if (!planned.ok) throw new Error(planned.refusal.message);
+        let caught: unknown;
+        try {
+          fuseTo(b, planned.plan, target);
+        } catch (e) {
+          caught = e;
+        }
+        expect(isReparamError(caught) && caught.code).toBe("CORE_NON_FINITE");
+        expect((caught as Error).message + JSON.stringify(caught)).toContain("output channel 5");
       }
-      expect(isReparamError(caught) && caught.code).toBe("CORE_NON_FINITE");
-      expect((caught as Error).message + JSON.stringify(caught)).toContain("output channel 5");
     }
   });
 });

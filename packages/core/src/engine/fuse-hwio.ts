@@ -4,7 +4,7 @@ import { branchAccumulator } from "../branch/branch-kinds.js";
 import { latticeOffset } from "./fuse-lattice.js";
 import type { KernelShape } from "../block/kernel.js";
 import type { FusePlan } from "../block/fuse-plan.js";
-import { vectorScaler } from "../wasm/scale-kernels.js";
+import { pairedScaler, vectorScaler } from "../wasm/scale-kernels.js";
 
 /**
  * True when {@link fuseIntoHwio} can fuse the block: groups 1 throughout, the
@@ -64,6 +64,10 @@ export function fuseIntoHwio(
   const ps = post?.scale;
   // w0 t0 (ps), by output channel: one WebAssembly SIMD call per run of O values where it can (same bits).
   const scaled = O >= 64 ? vectorScaler(w0, kernel, t0, ps) : undefined;
+  // The shared position with RepVGG's one 1x1: w0 t0 + d1 t1 (times ps), in WebAssembly too.
+  const one = convs.length === 1 ? convs[0]! : undefined;
+  const paired =
+    scaled !== undefined && one !== undefined ? pairedScaler(w0, one.data, kernel, t0, one.t, ps) : undefined;
   let proven = scaled !== undefined;
   let s = 0; // sum of stored * 0 over the shared position: 0 exactly when all are finite
   for (let p = 0; p < P; p++) {
@@ -77,7 +81,8 @@ export function fuseIntoHwio(
       }
       // The position the 1x1 branches and the identity share: lead value, then each branch in order.
       const src = i * O;
-      if (convs.length === 1) {
+      if (paired !== undefined) proven = paired(base, src, base) && proven;
+      else if (convs.length === 1) {
         // RepVGG's one 1x1 (the common case), without a loop over branches per value.
         const { data: d1, t: t1 } = convs[0]!;
         if (ps === undefined)
@@ -95,8 +100,10 @@ export function fuseIntoHwio(
         let v = w0[base + i]! * t0[i]!;
         for (const r of rest) v += r.conv ? r.data[src + i]! * r.t[i]! : r.v[i]!;
         kernel[base + i] = ps === undefined ? v : v * ps[i]!;
+        s += kernel[base + i]! * 0; // as stored: rounding may overflow
       }
-      if (proven) for (let o = 0; o < O; o++) s += kernel[base + o]! * 0; // as stored: rounding may overflow
+      // Values stored by JavaScript, read back (WebAssembly's runs proved theirs as they stored them).
+      if (proven && paired === undefined) for (let o = 0; o < O; o++) s += kernel[base + o]! * 0;
     }
   }
   for (let o = 0; o < O; o++) {

@@ -2,16 +2,18 @@ import { SCALE_KERNELS_WASM } from "./_scale-kernels-bytes.js";
 import { instantiateWasm } from "./wasm-module.js";
 
 /**
- * Values per kernel call: `src`, `dst`, `tv` and `pv` regions of 128 KiB
- * each (CHUNK float64 values, or CHUNK float32 in their first half), in the
- * module's 8 pages. Small enough to stay in cache between the copy in, the
- * kernel and the copy out.
+ * Values per kernel call: `src`, `dst`, `tv`, `pv`, `src2` and `tv2` regions
+ * of 128 KiB each (CHUNK float64 values, or CHUNK float32 in their first
+ * half), in the module's 12 pages. Small enough to stay in cache between the
+ * copy in, the kernel and the copy out.
  */
 const CHUNK = 16384;
 const SRC = 0;
 const DST = 8 * CHUNK;
 const TV = 16 * CHUNK;
 const PV = 24 * CHUNK;
+const SRC2 = 32 * CHUNK;
+const TV2 = 40 * CHUNK;
 
 interface Kernels {
   readonly src: Float32Array;
@@ -20,11 +22,23 @@ interface Kernels {
   readonly dst64: Float64Array;
   readonly tv: Float64Array;
   readonly pv: Float64Array;
+  readonly src2: Float32Array;
+  readonly tv2: Float64Array;
   /** Both return 1 when every value they stored is finite, else 0. */
   readonly run: (src: number, dst: number, n: number, t: number, p: number) => number;
   readonly vec: (src: number, dst: number, n: number, tv: number, pv: number) => number;
   readonly vec64: (src: number, dst: number, n: number, tv: number, pv: number) => number;
   readonly vecWide: (src: number, dst: number, n: number, tv: number, pv: number) => number;
+  readonly pair: (
+    a: number,
+    b: number,
+    dst: number,
+    n: number,
+    ta: number,
+    tb: number,
+    pv: number,
+    wide: number,
+  ) => number;
 }
 
 let enabled = true;
@@ -32,7 +46,7 @@ let enabled = true;
 let loaded: Kernels | null | undefined;
 
 /**
- * Compiles the module on first use (1,173 bytes: synchronous compilation is
+ * Compiles the module on first use (1,569 bytes: synchronous compilation is
  * allowed on a browser's main thread). Null where WebAssembly or its SIMD
  * instructions are missing: the JavaScript loops then do the work, with the
  * same bits.
@@ -48,10 +62,13 @@ function load(): Kernels | null {
     dst64: new Float64Array(buffer, DST, CHUNK),
     tv: new Float64Array(buffer, TV, CHUNK),
     pv: new Float64Array(buffer, PV, CHUNK),
+    src2: new Float32Array(buffer, SRC2, CHUNK),
+    tv2: new Float64Array(buffer, TV2, CHUNK),
     run: exports.scale_run as Kernels["run"],
     vec: exports.scale_vec as Kernels["vec"],
     vec64: exports.scale_vec64 as Kernels["vec64"],
     vecWide: exports.scale_vec_wide as Kernels["vecWide"],
+    pair: exports.pair_vec as Kernels["pair"],
   };
 }
 
@@ -144,6 +161,44 @@ export function vectorScaler(
   return (srcAt, dstAt) => {
     src.set(data.subarray(srcAt, srcAt + n) as never);
     const finite = call(SRC, DST, n, TV, PV);
+    out.set(dst as never, dstAt);
+    return finite === 1;
+  };
+}
+
+/**
+ * A scaler of pairs, for the position TF's HWIO kernel shares between a
+ * 3x3 and a 1x1: `run(aAt, bAt, dstAt)` sets out[dstAt + i] =
+ * ((a[aAt + i] ta[i]) + (b[bAt + i] tb[i])) p[i] for i in [0, n), in
+ * float64, rounded once into a float32 `out` or kept in a float64 one, `p`
+ * all ones when absent, and returns true when every stored value is finite.
+ * `a` and `b` must be float32. It loads `ta` and `p` where
+ * {@link vectorScaler} loads its `t` and `p`: made after a vector scaler
+ * with the same two vectors, both stay valid (until the next call of
+ * either). Undefined when the kernels are off or the arrays do not fit.
+ */
+export function pairedScaler(
+  a: Float32Array | Float64Array,
+  b: Float32Array | Float64Array,
+  out: Float32Array | Float64Array,
+  ta: Float64Array,
+  tb: Float64Array,
+  p: Float64Array | undefined,
+): ((aAt: number, bAt: number, dstAt: number) => boolean) | undefined {
+  if (!(a instanceof Float32Array) || !(b instanceof Float32Array) || ta.length > CHUNK) return undefined;
+  const k = kernels();
+  if (k === undefined) return undefined;
+  const n = ta.length;
+  const wide = out instanceof Float64Array ? 1 : 0;
+  k.tv.set(ta);
+  k.tv2.set(tb.subarray(0, n));
+  if (p === undefined) k.pv.fill(1, 0, n);
+  else k.pv.set(p.subarray(0, n));
+  const dst = (wide === 1 ? k.dst64 : k.dst).subarray(0, n);
+  return (aAt, bAt, dstAt) => {
+    k.src.set(a.subarray(aAt, aAt + n));
+    k.src2.set(b.subarray(bAt, bAt + n));
+    const finite = k.pair(SRC, SRC2, DST, n, TV, TV2, PV, wide);
     out.set(dst as never, dstAt);
     return finite === 1;
   };

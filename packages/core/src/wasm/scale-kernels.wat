@@ -5,13 +5,15 @@
 ;;   scale_vec: dst[i] = f32((f64(src[i]) * tv[i]) * pv[i]) (HWIO runs: t, p per output channel)
 ;;   scale_vec64: dst[i] = (src[i] * tv[i]) * pv[i], all float64 (HWIO runs of dequantized kernels)
 ;;   scale_vec_wide: dst[i] = (f64(src[i]) * tv[i]) * pv[i], float32 in, float64 out (kept unrounded to re-quantize)
+;;   pair_vec: dst[i] = ((f64(a[i]) * ta[i]) + (f64(b[i]) * tb[i])) * pv[i], float32 in, stored as float32
+;;     (rounded once) or float64 (`wide`): HWIO's shared position, a 3x3 value plus the 1x1's
 ;; Promotion f32 -> f64 is exact and both multiplications round to nearest
 ;; even in IEEE 754, in JavaScript as here: the same bits. The caller copies
 ;; values in and out of this module's memory (src, dst: float32; tv, pv: float64).
 ;; Each returns 1 when every value it stored is finite, else 0: the sum of
 ;; stored * 0 is 0 exactly when no stored value is infinite or NaN.
 (module
-  (memory (export "memory") 8)
+  (memory (export "memory") 12)
 
   (func (export "scale_run") (param $src i32) (param $dst i32) (param $n i32) (param $t f64) (param $p f64) (result i32)
     (local $end i32) (local $v v128) (local $tt v128) (local $pp v128) (local $out v128) (local $acc v128)
@@ -140,4 +142,51 @@
             (f64.load (local.get $pv))))
         (f64.store (local.get $dst) (local.get $tail))
         (local.set $acc (f64x2.add (local.get $acc) (f64x2.splat (f64.mul (local.get $tail) (f64.const 0)))))))
+    (i64x2.all_true (f64x2.eq (local.get $acc) (v128.const f64x2 0 0))))
+  (func (export "pair_vec") (param $a i32) (param $b i32) (param $dst i32) (param $n i32)
+    (param $ta i32) (param $tb i32) (param $pv i32) (param $wide i32) (result i32)
+    (local $i i32) (local $v v128) (local $acc v128) (local $x f64)
+    (block $simd_done
+      (loop $simd
+        (br_if $simd_done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $v
+          (f64x2.mul
+            (f64x2.add
+              (f64x2.mul
+                (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2)))))
+                (v128.load (i32.add (local.get $ta) (i32.shl (local.get $i) (i32.const 3)))))
+              (f64x2.mul
+                (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2)))))
+                (v128.load (i32.add (local.get $tb) (i32.shl (local.get $i) (i32.const 3))))))
+            (v128.load (i32.add (local.get $pv) (i32.shl (local.get $i) (i32.const 3))))))
+        (if (local.get $wide)
+          (then
+            (v128.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 3))) (local.get $v))
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v) (v128.const f64x2 0 0)))))
+          (else
+            (local.set $v (f32x4.demote_f64x2_zero (local.get $v)))
+            (v128.store64_lane 0 (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2))) (local.get $v))
+            ;; the two stored float32 (the upper two lanes are zeros), widened: non-finite stays non-finite
+            (local.set $acc (f64x2.add (local.get $acc)
+              (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (v128.const f64x2 0 0))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $simd)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $x
+          (f64.mul
+            (f64.add
+              (f64.mul
+                (f64.promote_f32 (f32.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2)))))
+                (f64.load (i32.add (local.get $ta) (i32.shl (local.get $i) (i32.const 3)))))
+              (f64.mul
+                (f64.promote_f32 (f32.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2)))))
+                (f64.load (i32.add (local.get $tb) (i32.shl (local.get $i) (i32.const 3))))))
+            (f64.load (i32.add (local.get $pv) (i32.shl (local.get $i) (i32.const 3))))))
+        (if (local.get $wide)
+          (then (f64.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 3))) (local.get $x)))
+          (else
+            (f32.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2))) (f32.demote_f64 (local.get $x)))
+            (local.set $x (f64.promote_f32 (f32.demote_f64 (local.get $x))))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.splat (f64.mul (local.get $x) (f64.const 0)))))))
     (i64x2.all_true (f64x2.eq (local.get $acc) (v128.const f64x2 0 0)))))
