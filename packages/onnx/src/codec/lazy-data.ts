@@ -1,5 +1,4 @@
-import { type BufferPool } from "@reparam/core";
-import type { ByteSource } from "@reparam/core";
+import type { BufferPool, ByteSource } from "@reparam/core";
 import type { TensorProto } from "onnx-buf";
 import { copyMessage } from "./_copy-message.js";
 

@@ -1,4 +1,4 @@
-import { type BufferPool } from "@reparam/core";
+import type { BufferPool } from "@reparam/core";
 import type { FoldableConstant } from "./_fold-constant.js";
 import { create } from "@bufbuild/protobuf";
 import {
