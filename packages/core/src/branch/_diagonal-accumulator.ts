@@ -40,6 +40,12 @@ export class DiagonalAccumulator implements BranchAccumulator {
     return this.bias(oc);
   }
 
+  point(oc: number): { readonly at: number; readonly value: number } | undefined {
+    if (this.size[0] !== 1 || this.size[1] !== 1) return undefined;
+    const [, iPer, kh, kw] = this.plan.kernelShape;
+    return { at: ((oc % iPer) * kh + this.p.offsetY) * kw + this.p.offsetX, value: this.scale(oc) };
+  }
+
   touch(oc: number, list: Int32Array, n: number): number {
     const [, iPer, kh, kw] = this.plan.kernelShape;
     const i = oc % iPer;

@@ -29,10 +29,28 @@ export interface BranchAccumulator {
   readonly touches: boolean;
   /** Only when `touches`: writes the row positions channel o touches into `list` from `n`; returns the new length. */
   touch(o: number, list: Int32Array, n: number): number;
+  /**
+   * Only when `covers`, and only some kinds (a conv): channel o's values as
+   * one dense run, `data[at + j] * scale` for j in the row: what a
+   * WebAssembly kernel reads straight (see `fuseLattice`).
+   */
+  denseRow?(o: number): DenseRow;
+  /**
+   * Only some kinds (the identity, in a compact 1x1 row): the one position
+   * channel o adds to and the value it adds there (undefined for a pool).
+   */
+  point?(o: number): { readonly at: number; readonly value: number } | undefined;
   /** Conv, identity and pool branches: the factor channel o's values carry (BN scale, pool weight; 1 for a bare conv). */
   scale(o: number): number;
   /** Conv, identity and pool branches: the bias channel o adds (what `add` returns). */
   bias(o: number): number;
+}
+
+/** A branch's channel as a dense run: `data[at + j] * scale`. */
+export interface DenseRow {
+  readonly data: Float32Array | Float64Array;
+  readonly at: number;
+  readonly scale: number;
 }
 
 /**

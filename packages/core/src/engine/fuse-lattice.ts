@@ -1,6 +1,7 @@
 import type { Block } from "../block/block.js";
 import type { FastFuse } from "./fuse-engine.js";
-import type { FiniteTally } from "./branch-accumulator.js";
+import type { BranchAccumulator, FiniteTally } from "./branch-accumulator.js";
+import { scaleRunLattice } from "../wasm/scale-kernels.js";
 import type { KernelShape } from "../block/kernel.js";
 import type { FusePlan } from "../block/fuse-plan.js";
 
@@ -31,10 +32,19 @@ export function fuseLattice(f: FastFuse, start: number, step: number, inPerGroup
   const row = new Float64Array(inPerGroup);
   const tally: FiniteTally = { unproven: false };
   let s = 0; // sum of stored * 0 over the recomputed positions: 0 exactly when all are finite
+  const dense = pairedBranch(lead, rest, from);
   for (let oc = from; oc < to; oc++) {
     const t = post === undefined ? 1 : post.scale[oc]!;
     const base = (oc - from) * per;
     let b = 0; // 0 + b0 + b1 ..., as the row engine sums (-0 becomes +0 there too)
+    if (dense !== undefined && pairRow(f, oc, t, dense, start, step, inPerGroup, tally)) {
+      // Biases as the row engine sums them; each identity's one position again, every branch in order.
+      b += lead.bias(oc);
+      for (const a of rest) b += a.bias(oc);
+      for (const a of rest) if (a !== rest[dense]) s += fixPoint(f, oc, t, a.point!(oc)!.at, start, step);
+      bias[oc - from] = post === undefined ? b : b * t + post.shift[oc]!;
+      continue;
+    }
     b += lead.direct(oc, kernel, base, t, tally);
     if (rest.length === 0) {
       bias[oc - from] = post === undefined ? b : b * t + post.shift[oc]!;
@@ -49,4 +59,70 @@ export function fuseLattice(f: FastFuse, start: number, step: number, inPerGroup
     bias[oc - from] = post === undefined ? b : b * t + post.shift[oc]!;
   }
   return !tally.unproven && s === 0;
+}
+
+/**
+ * RepVGG's rest (one dense 1x1, plus identities at one position each, in any
+ * order): the index of the 1x1 in `rest`, so that a row takes one
+ * WebAssembly call (`scaleRunLattice`); else undefined.
+ */
+function pairedBranch(lead: BranchAccumulator, rest: readonly BranchAccumulator[], from: number): number | undefined {
+  if (lead.denseRow === undefined) return undefined;
+  const dense = rest.findIndex((a) => a.covers && a.denseRow !== undefined);
+  if (dense < 0) return undefined;
+  const points = rest.every((a, i) => i === dense || a.point?.(from) !== undefined);
+  return points ? dense : undefined;
+}
+
+/** One row by `scaleRunLattice`: lead (times post) everywhere, plus the 1x1 at the shared positions; false when it did not run. */
+function pairRow(
+  f: FastFuse,
+  oc: number,
+  t: number,
+  dense: number,
+  start: number,
+  step: number,
+  inPerGroup: number,
+  tally: FiniteTally,
+): boolean {
+  const l = f.lead.denseRow!(oc);
+  const base = (oc - f.from) * f.per;
+  const done = scaleRunLattice(
+    l.data,
+    l.at,
+    f.kernel,
+    base,
+    f.per,
+    l.scale,
+    t,
+    f.rest[dense]!.denseRow!(oc),
+    inPerGroup,
+    start,
+    step,
+  );
+  if (done === "non-finite") tally.unproven = true;
+  return done !== "not-run";
+}
+
+/**
+ * The shared position `start + i step` of row oc computed again as the row
+ * engine does (lead value, then every branch of `rest` in order, times the
+ * post-BN), rounded once: where an identity adds to the 1x1's sum. Returns
+ * the stored value times 0 (0 exactly when finite).
+ */
+function fixPoint(f: FastFuse, oc: number, t: number, i: number, start: number, step: number): number {
+  const l = f.lead.denseRow!(oc);
+  const q = start + i * step;
+  let v = l.data[l.at + q]! * l.scale;
+  for (const a of f.rest) {
+    const d = a.covers ? a.denseRow!(oc) : undefined;
+    if (d !== undefined) v += d.data[d.at + i]! * d.scale;
+    else {
+      const p = a.point!(oc)!;
+      if (p.at === i) v += p.value;
+    }
+  }
+  const at = (oc - f.from) * f.per + q;
+  f.kernel[at] = f.post === undefined ? v : v * t;
+  return f.kernel[at]! * 0;
 }

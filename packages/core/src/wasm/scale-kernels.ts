@@ -39,6 +39,17 @@ interface Kernels {
     pv: number,
     wide: number,
   ) => number;
+  readonly lattice: (
+    src: number,
+    dst: number,
+    b: number,
+    nb: number,
+    t: number,
+    tb: number,
+    p: number,
+    start: number,
+    step: number,
+  ) => number;
 }
 
 let enabled = true;
@@ -46,7 +57,7 @@ let enabled = true;
 let loaded: Kernels | null | undefined;
 
 /**
- * Compiles the module on first use (1,569 bytes: synchronous compilation is
+ * Compiles the module on first use (1.7 KB: synchronous compilation is
  * allowed on a browser's main thread). Null where WebAssembly or its SIMD
  * instructions are missing: the JavaScript loops then do the work, with the
  * same bits.
@@ -69,6 +80,7 @@ function load(): Kernels | null {
     vec64: exports.scale_vec64 as Kernels["vec64"],
     vecWide: exports.scale_vec_wide as Kernels["vecWide"],
     pair: exports.pair_vec as Kernels["pair"],
+    lattice: exports.lattice_pair as Kernels["lattice"],
   };
 }
 
@@ -202,4 +214,38 @@ export function pairedScaler(
     out.set(dst as never, dstAt);
     return finite === 1;
   };
+}
+
+/**
+ * {@link scaleRun} for a row of at most one chunk whose positions start +
+ * i step (i in [0, nb)) also take a second branch's values: out[dstAt + j] =
+ * f32((data[srcAt + j] t) p) for j in [0, n), except at those positions,
+ * f32(((data[srcAt + q] t) + (b[b.at + i] b.scale)) p): OIHW's row of a
+ * RepVGG block, the 3x3 scaled and the 1x1 added at the centre tap of each
+ * input channel, rounded once. "not-run" when the kernels are off, an array
+ * is not float32 or the row is longer than a chunk.
+ */
+export function scaleRunLattice(
+  data: Float32Array | Float64Array,
+  srcAt: number,
+  out: Float32Array | Float64Array,
+  dstAt: number,
+  n: number,
+  t: number,
+  p: number,
+  b: { readonly data: Float32Array | Float64Array; readonly at: number; readonly scale: number },
+  nb: number,
+  start: number,
+  step: number,
+): ScaleOutcome {
+  if (!(data instanceof Float32Array) || !(out instanceof Float32Array) || !(b.data instanceof Float32Array))
+    return "not-run";
+  if (n > CHUNK || nb > CHUNK) return "not-run";
+  const k = kernels();
+  if (k === undefined) return "not-run";
+  k.src.set(data.subarray(srcAt, srcAt + n));
+  k.src2.set(b.data.subarray(b.at, b.at + nb));
+  const finite = k.run(SRC, DST, n, t, p) & k.lattice(SRC, DST, SRC2, nb, t, b.scale, p, start, step);
+  out.set(k.dst.subarray(0, n), dstAt);
+  return finite === 1 ? "finite" : "non-finite";
 }

@@ -7,6 +7,8 @@
 ;;   scale_vec_wide: dst[i] = (f64(src[i]) * tv[i]) * pv[i], float32 in, float64 out (kept unrounded to re-quantize)
 ;;   pair_vec: dst[i] = ((f64(a[i]) * ta[i]) + (f64(b[i]) * tb[i])) * pv[i], float32 in, stored as float32
 ;;     (rounded once) or float64 (`wide`): HWIO's shared position, a 3x3 value plus the 1x1's
+;;   lattice_pair: dst[start + i step] = f32(((f64(src[start + i step]) * t) + (f64(b[i]) * tb)) * p), i in [0, nb):
+;;     OIHW's shared positions of a row (a 3x3 value plus RepVGG's 1x1), after scale_run wrote the row
 ;; Promotion f32 -> f64 is exact and both multiplications round to nearest
 ;; even in IEEE 754, in JavaScript as here: the same bits. The caller copies
 ;; values in and out of this module's memory (src, dst: float32; tv, pv: float64).
@@ -189,4 +191,25 @@
             (f32.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2))) (f32.demote_f64 (local.get $x)))
             (local.set $x (f64.promote_f32 (f32.demote_f64 (local.get $x))))))
         (local.set $acc (f64x2.add (local.get $acc) (f64x2.splat (f64.mul (local.get $x) (f64.const 0)))))))
-    (i64x2.all_true (f64x2.eq (local.get $acc) (v128.const f64x2 0 0)))))
+    (i64x2.all_true (f64x2.eq (local.get $acc) (v128.const f64x2 0 0))))
+  (func (export "lattice_pair") (param $src i32) (param $dst i32) (param $b i32) (param $nb i32)
+    (param $t f64) (param $tb f64) (param $p f64) (param $start i32) (param $step i32) (result i32)
+    (local $i i32) (local $q i32) (local $x f32) (local $acc f32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $nb)))
+        (local.set $q (i32.shl (i32.add (local.get $start) (i32.mul (local.get $i) (local.get $step))) (i32.const 2)))
+        (local.set $x
+          (f32.demote_f64
+            (f64.mul
+              (f64.add
+                (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $src) (local.get $q)))) (local.get $t))
+                (f64.mul
+                  (f64.promote_f32 (f32.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2)))))
+                  (local.get $tb)))
+              (local.get $p))))
+        (f32.store (i32.add (local.get $dst) (local.get $q)) (local.get $x))
+        (local.set $acc (f32.add (local.get $acc) (f32.mul (local.get $x) (f32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (f32.eq (local.get $acc) (f32.const 0))))

@@ -1,6 +1,6 @@
 import type { ConvBranch } from "../../block/block.js";
 import type { FusePlan, Placement } from "../../block/fuse-plan.js";
-import type { BranchAccumulator, FiniteTally } from "../../engine/branch-accumulator.js";
+import type { BranchAccumulator, DenseRow, FiniteTally } from "../../engine/branch-accumulator.js";
 import { affineOf } from "../_affine.js";
 import { scaleRun } from "../../wasm/scale-kernels.js";
 
@@ -126,6 +126,10 @@ export class ConvAccumulator implements BranchAccumulator {
 
   scale(oc: number): number {
     return this.t(oc);
+  }
+
+  denseRow(oc: number): DenseRow {
+    return { data: this.data, at: (oc - this.rowBase) * this.n, scale: this.t(oc) };
   }
 
   bias(oc: number): number {
