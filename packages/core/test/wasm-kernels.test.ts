@@ -140,6 +140,41 @@ describe("the WebAssembly scale kernels", () => {
     );
   });
 
+  it("scales many consecutive runs in one call, across chunk edges, as run by run (vectorScaler and pairedScaler)", () => {
+    const r = seededRandom(3);
+    for (const [n, rows] of [
+      [2560, 9],
+      [700, 50],
+      [64, 300],
+    ] as const) {
+      const a = values(r, n * rows);
+      const b = values(r, n * rows);
+      const t = Float64Array.from({ length: n }, () => (r() - 0.5) * 4);
+      const t2 = Float64Array.from({ length: n }, () => (r() - 0.5) * 4);
+      const p = Float64Array.from({ length: n }, () => (r() - 0.5) * 4);
+      const many = new Float32Array(n * rows);
+      const one = new Float32Array(n * rows);
+      const scaled = vectorScaler(a, many, t, p)!;
+      const finite = scaled(0, 0, rows);
+      const each = vectorScaler(a, one, t, p)!;
+      let eachFinite = true;
+      for (let k = 0; k < rows; k++) eachFinite = each(k * n, k * n) && eachFinite;
+      expect(firstDifference(many, one)).toBe(-1);
+      expect([finite, eachFinite]).toEqual([allFinite(one), allFinite(one)]);
+      const paired = pairedScaler(a, b, many, t, t2, p)!;
+      const pairFinite = paired(0, 0, 0, rows);
+      const pairedEach = pairedScaler(a, b, one, t, t2, p)!;
+      for (let k = 0; k < rows; k++) pairedEach(k * n, k * n, k * n);
+      expect(firstDifference(many, one)).toBe(-1);
+      expect(pairFinite).toBe(allFinite(one));
+      const want = Float32Array.from(
+        { length: n * rows },
+        (_, j) => (a[j]! * t[j % n]! + b[j]! * t2[j % n]!) * p[j % n]!,
+      );
+      expect(firstDifference(many, want)).toBe(-1);
+    }
+  });
+
   it("leaves the work to JavaScript for float64 arrays, when turned off, and for vectors past a chunk", () => {
     const f32 = new Float32Array(100);
     expect(scaleRun(new Float64Array(100), 0, f32, 0, 100, 2, 1)).toBe("not-run");

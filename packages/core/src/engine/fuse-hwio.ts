@@ -71,18 +71,25 @@ export function fuseIntoHwio(
   let proven = scaled !== undefined;
   let s = 0; // sum of stored * 0 over the shared position: 0 exactly when all are finite
   for (let p = 0; p < P; p++) {
+    if (p !== center && scaled !== undefined) {
+      // A tap no 1x1 shares: its I runs of O values are contiguous, scaled in one pass.
+      proven = scaled(p * I * O, p * I * O, I) && proven;
+      continue;
+    }
+    // The shared tap with RepVGG's one 1x1: its I runs and the 1x1's are contiguous, in one pass.
+    if (p === center && paired !== undefined) proven = paired(p * I * O, 0, p * I * O, I) && proven;
     for (let i = 0; i < I; i++) {
       const base = (p * I + i) * O;
       if (p !== center) {
-        if (scaled !== undefined) proven = scaled(base, base) && proven;
-        else if (ps === undefined) for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]!;
+        if (ps === undefined) for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]!;
         else for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]! * ps[o]!;
         continue;
       }
       // The position the 1x1 branches and the identity share: lead value, then each branch in order.
       const src = i * O;
-      if (paired !== undefined) proven = paired(base, src, base) && proven;
-      else if (convs.length === 1) {
+      if (paired !== undefined) {
+        // Done above for every input channel; only the identity's value below.
+      } else if (convs.length === 1) {
         // RepVGG's one 1x1 (the common case), without a loop over branches per value.
         const { data: d1, t: t1 } = convs[0]!;
         if (ps === undefined)

@@ -142,8 +142,9 @@ export function scaleRun(
 
 /**
  * A scaler by two float64 vectors of one length `n` (at most {@link CHUNK}),
- * loaded into the module once: `run(srcAt, dstAt)` sets
- * out[dstAt + i] = (data[srcAt + i] * t[i]) * p[i] for i in [0, n), in
+ * loaded into the module once: `run(srcAt, dstAt, rows = 1)` sets, for each
+ * of `rows` consecutive runs r of n values (HWIO's input channels at one
+ * tap), out[dstAt + r n + i] = (data[srcAt + r n + i] * t[i]) * p[i] for i in [0, n), in
  * float64, rounded once to float32 on store when `out` is float32 (then
  * `data` is too), unrounded into a float64 `out` (`data` float32 or
  * float64), `p` all ones when absent, and returns true
@@ -157,7 +158,7 @@ export function vectorScaler(
   out: Float32Array | Float64Array,
   t: Float64Array,
   p: Float64Array | undefined,
-): ((srcAt: number, dstAt: number) => boolean) | undefined {
+): ((srcAt: number, dstAt: number, rows?: number) => boolean) | undefined {
   const f32 = data instanceof Float32Array && out instanceof Float32Array;
   const f64 = out instanceof Float64Array;
   if (!(f32 || f64) || t.length > CHUNK) return undefined;
@@ -168,20 +169,27 @@ export function vectorScaler(
   if (p === undefined) k.pv.fill(1, 0, n);
   else k.pv.set(p.subarray(0, n));
   const src = data instanceof Float32Array ? k.src : k.src64;
-  const dst = (f32 ? k.dst : k.dst64).subarray(0, n);
+  const dst = f32 ? k.dst : k.dst64;
   const call = f32 ? k.vec : data instanceof Float32Array ? k.vecWide : k.vec64;
-  return (srcAt, dstAt) => {
-    src.set(data.subarray(srcAt, srcAt + n) as never);
-    const finite = call(SRC, DST, n, TV, PV);
-    out.set(dst as never, dstAt);
+  const [inBytes, outBytes] = [src.BYTES_PER_ELEMENT, dst.BYTES_PER_ELEMENT];
+  const perCall = Math.floor(CHUNK / n); // runs copied in and out together: one copy each way per chunk, not per run
+  return (srcAt, dstAt, rows = 1) => {
+    let finite = 1;
+    for (let r0 = 0; r0 < rows; r0 += perCall) {
+      const m = Math.min(perCall, rows - r0) * n;
+      src.set(data.subarray(srcAt + r0 * n, srcAt + r0 * n + m) as never);
+      for (let j = 0; j < m; j += n) finite &= call(SRC + j * inBytes, DST + j * outBytes, n, TV, PV);
+      out.set(dst.subarray(0, m) as never, dstAt + r0 * n);
+    }
     return finite === 1;
   };
 }
 
 /**
  * A scaler of pairs, for the position TF's HWIO kernel shares between a
- * 3x3 and a 1x1: `run(aAt, bAt, dstAt)` sets out[dstAt + i] =
- * ((a[aAt + i] ta[i]) + (b[bAt + i] tb[i])) p[i] for i in [0, n), in
+ * 3x3 and a 1x1: `run(aAt, bAt, dstAt, rows = 1)` sets, for each of `rows`
+ * consecutive runs r of n values, out[dstAt + r n + i] =
+ * ((a[aAt + r n + i] ta[i]) + (b[bAt + r n + i] tb[i])) p[i] for i in [0, n), in
  * float64, rounded once into a float32 `out` or kept in a float64 one, `p`
  * all ones when absent, and returns true when every stored value is finite.
  * `a` and `b` must be float32. It loads `ta` and `p` where
@@ -196,7 +204,7 @@ export function pairedScaler(
   ta: Float64Array,
   tb: Float64Array,
   p: Float64Array | undefined,
-): ((aAt: number, bAt: number, dstAt: number) => boolean) | undefined {
+): ((aAt: number, bAt: number, dstAt: number, rows?: number) => boolean) | undefined {
   if (!(a instanceof Float32Array) || !(b instanceof Float32Array) || ta.length > CHUNK) return undefined;
   const k = kernels();
   if (k === undefined) return undefined;
@@ -206,12 +214,18 @@ export function pairedScaler(
   k.tv2.set(tb.subarray(0, n));
   if (p === undefined) k.pv.fill(1, 0, n);
   else k.pv.set(p.subarray(0, n));
-  const dst = (wide === 1 ? k.dst64 : k.dst).subarray(0, n);
-  return (aAt, bAt, dstAt) => {
-    k.src.set(a.subarray(aAt, aAt + n));
-    k.src2.set(b.subarray(bAt, bAt + n));
-    const finite = k.pair(SRC, SRC2, DST, n, TV, TV2, PV, wide);
-    out.set(dst as never, dstAt);
+  const dst = wide === 1 ? k.dst64 : k.dst;
+  const perCall = Math.floor(CHUNK / n); // runs copied in and out together
+  return (aAt, bAt, dstAt, rows = 1) => {
+    let finite = 1;
+    for (let r0 = 0; r0 < rows; r0 += perCall) {
+      const m = Math.min(perCall, rows - r0) * n;
+      k.src.set(a.subarray(aAt + r0 * n, aAt + r0 * n + m));
+      k.src2.set(b.subarray(bAt + r0 * n, bAt + r0 * n + m));
+      for (let j = 0; j < m; j += n)
+        finite &= k.pair(SRC + 4 * j, SRC2 + 4 * j, DST + dst.BYTES_PER_ELEMENT * j, n, TV, TV2, PV, wide);
+      out.set(dst.subarray(0, m) as never, dstAt + r0 * n);
+    }
     return finite === 1;
   };
 }
