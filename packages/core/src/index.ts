@@ -50,6 +50,7 @@ export type { FusePlan } from "./block/fuse-plan.js";
 export { fuseBlock, fuseWithPlan, fuseToFloat32 } from "./engine/fuse-block.js";
 export { fuseTo } from "./engine/fuse-to.js";
 export type { FusedArrays, FusedDtype, Fuser, FuseTarget } from "./engine/fuse-to.js";
+export { FUSED_BYTES, fusedStorageIn } from "./engine/fused-storage.js";
 export { blockRows } from "./engine/block-rows.js";
 export type { FuseWindow } from "./engine/fuse-window.js";
 export { hwioFusable } from "./engine/fuse-hwio.js";

@@ -7,9 +7,9 @@ import { preBnSink } from "./pre-bn-sink.js";
 import type { FuseWindow } from "./fuse-window.js";
 import { assertFiniteFusion, type FusedStorage } from "./finite-guard.js";
 import type { FusePlan } from "../block/fuse-plan.js";
+import { type FusedDtype, storageType } from "./fused-storage.js";
 
-/** The dtype fused values are stored in: float32, float64, or float16/bfloat16 bit patterns. */
-export type FusedDtype = "f32" | "f64" | "f16" | "bf16";
+export type { FusedDtype } from "./fused-storage.js";
 
 /** Where and how {@link fuseTo} writes a fused conv. */
 export interface FuseTarget {
@@ -41,7 +41,7 @@ export interface FusedArrays {
 }
 
 function storage(dtype: FusedDtype, n: number, given: FusedStorage | undefined): FusedStorage {
-  const want = dtype === "f32" ? Float32Array : dtype === "f64" ? Float64Array : Uint16Array;
+  const want = storageType(dtype);
   if (given === undefined) return new want(n);
   if (!(given instanceof want) || given.length !== n)
     throw new TypeError(

@@ -1,6 +1,7 @@
 import type { FusePlan } from "../block/fuse-plan.js";
 import type { FusedDtype } from "../engine/fuse-to.js";
 import type { FusedStorage } from "../engine/finite-guard.js";
+import { fusedStorageIn } from "../engine/fused-storage.js";
 
 /** What the fuse worker is asked: rows [from, to) of a block packed in `input`, into `output`, then `state` set. */
 export interface FuseJob {
@@ -22,16 +23,7 @@ export const RUNNING = 0;
 export const DONE = 1;
 export const FAILED = 2;
 
-/** The storage of `dtype` (see `FuseTarget`): float32, float64, or 16-bit patterns. */
-export function storageOf(
-  dtype: FusedDtype,
-): Float32ArrayConstructor | Float64ArrayConstructor | Uint16ArrayConstructor {
-  return dtype === "f32" ? Float32Array : dtype === "f64" ? Float64Array : Uint16Array;
-}
-
 /** `length` values of `dtype`'s storage in shared memory from byte `offset`. */
 export function sharedView(dtype: FusedDtype, buffer: SharedArrayBuffer, offset: number, length: number): FusedStorage {
-  if (dtype === "f32") return new Float32Array(buffer, offset, length);
-  if (dtype === "f64") return new Float64Array(buffer, offset, length);
-  return new Uint16Array(buffer, offset, length);
+  return fusedStorageIn(new Uint8Array(buffer, offset), dtype, length);
 }

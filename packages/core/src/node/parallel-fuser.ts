@@ -3,7 +3,8 @@ import type { Block } from "../block/block.js";
 import type { FusePlan } from "../block/fuse-plan.js";
 import { blockRows } from "../engine/block-rows.js";
 import { type FusedArrays, type FusedDtype, type Fuser, type FuseTarget, fuseTo } from "../engine/fuse-to.js";
-import { FAILED, type FuseJob, RUNNING, sharedView, storageOf } from "./_fuse-job.js";
+import { FAILED, type FuseJob, RUNNING, sharedView } from "./_fuse-job.js";
+import { FUSED_BYTES, storageType } from "../engine/fused-storage.js";
 import { pack, SharedArena } from "./_shared-arena.js";
 
 /** Options of {@link parallelFuser}. */
@@ -115,7 +116,7 @@ export function parallelFuser(options: ParallelFuserOptions = {}): ParallelFuser
   /** Packs rows [lo, hi) of a block (its row kernels holding just those) and hands them to the worker. */
   const post = (rows: Block, plan: FusePlan, dtype: FusedDtype, lo: number, hi: number, per: number): FuseJob => {
     const packed = pack(rows, input);
-    const bytes = storageOf(dtype).BYTES_PER_ELEMENT;
+    const bytes = FUSED_BYTES[dtype];
     const biasOffset = align8((hi - lo) * per * bytes);
     const job: FuseJob = {
       block: packed.value,
@@ -142,7 +143,7 @@ export function parallelFuser(options: ParallelFuserOptions = {}): ParallelFuser
     if (broken || target.hwio === true || to - from < 2 || w < minWork || intensity < minIntensity)
       return fuseTo(block, plan, target);
     const per = iPer * kh * kw;
-    const storage = storageOf(target.dtype);
+    const storage = storageType(target.dtype);
     const kernel = target.kernel ?? new storage((to - from) * per);
     const bias = target.bias ?? new storage(to - from);
     const into = (lo: number, hi: number): FuseTarget => ({

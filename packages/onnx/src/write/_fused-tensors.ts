@@ -5,8 +5,10 @@ import {
   type FusedDtype,
   type FusePlan,
   type FuseTarget,
-  hostLittleEndian,
   type BufferPool,
+  FUSED_BYTES,
+  fusedStorageIn,
+  hostLittleEndian,
 } from "@reparam/core";
 import { TensorProtoSchema, TensorProto_DataType as DT, type TensorProto } from "onnx-buf";
 import type { PendingData } from "./_pending-data.js";
@@ -46,17 +48,6 @@ function swapped<T extends Float32Array | Float64Array | Uint16Array>(a: T, o: n
   return out;
 }
 
-/** `n` values of `dtype`'s storage at the start of a pooled buffer (old contents: fuseTo writes every one). */
-function pooled(pool: BufferPool, dtype: FusedDtype, n: number): Float32Array | Float64Array | Uint16Array {
-  const size = dtype === "f32" ? 4 : dtype === "f64" ? 8 : 2;
-  const { buffer } = pool.take(n * size);
-  return dtype === "f32"
-    ? new Float32Array(buffer, 0, n)
-    : dtype === "f64"
-      ? new Float64Array(buffer, 0, n)
-      : new Uint16Array(buffer, 0, n);
-}
-
 /** Both tensors' bytes: core's `fuseTo` straight into the storage dtype (one rounding from float64, finiteness checked). */
 async function fusedBytes(
   source: FusionSource,
@@ -68,7 +59,11 @@ async function fusedBytes(
   const block = await source.load();
   const dtype = CORE_DTYPE[dataType]!;
   const [o, i, kh, kw] = source.plan.kernelShape;
-  const kernel = source.output === undefined || transposed ? undefined : pooled(source.output, dtype, o * i * kh * kw);
+  const n = o * i * kh * kw;
+  const kernel =
+    source.output === undefined || transposed
+      ? undefined
+      : fusedStorageIn(source.output.take(n * FUSED_BYTES[dtype]), dtype, n);
   const fused = source.fuse(block, kernel === undefined ? { dtype } : { dtype, kernel });
   source.loaded?.(block);
   const f = transposed ? { ...fused, kernel: swapped(fused.kernel, o, i) } : fused;

@@ -1,4 +1,12 @@
-import { type Block, type FusedArrays, type FuseTarget, type FuseWindow, littleEndianBytes } from "@reparam/core";
+import {
+  type Block,
+  type FusedArrays,
+  type FuseTarget,
+  type FuseWindow,
+  FUSED_BYTES,
+  fusedStorageIn,
+  littleEndianBytes,
+} from "@reparam/core";
 
 /** A float dtype fused tensors are written in. */
 export type FusedDtype = "F32" | "F16" | "BF16" | "F64";
@@ -8,18 +16,18 @@ export type Fuse = (block: Block, target: FuseTarget) => FusedArrays;
 
 const CORE_DTYPE = { F32: "f32", F16: "f16", BF16: "bf16", F64: "f64" } as const;
 
-/** Bytes per value of each dtype. */
-export const DTYPE_BYTES = { F32: 4, F16: 2, BF16: 2, F64: 8 } as const;
-
 /** `n` values of `dtype`'s storage (core's `FuseTarget.kernel`) at the start of `bytes`, a pooled buffer. */
 export function fusedStorage(
   bytes: Uint8Array,
   dtype: FusedDtype,
   n: number,
 ): Float32Array | Float64Array | Uint16Array {
-  if (dtype === "F32") return new Float32Array(bytes.buffer, bytes.byteOffset, n);
-  if (dtype === "F64") return new Float64Array(bytes.buffer, bytes.byteOffset, n);
-  return new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+  return fusedStorageIn(bytes, CORE_DTYPE[dtype], n);
+}
+
+/** Bytes of `n` values of `dtype`. */
+export function fusedByteLength(dtype: FusedDtype, n: number): number {
+  return n * FUSED_BYTES[CORE_DTYPE[dtype]];
 }
 
 /**

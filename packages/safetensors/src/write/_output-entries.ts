@@ -1,5 +1,5 @@
 import { type Block, type FusePlan, fuseTo } from "@reparam/core";
-import { DTYPE_BYTES, type Fuse, type FusedDtype, fuseToBytes, fusedStorage } from "./_fuse-to-bytes.js";
+import { type Fuse, type FusedDtype, fuseToBytes, fusedByteLength, fusedStorage } from "./_fuse-to-bytes.js";
 import type { WindowMemory } from "./_window-memory.js";
 import { biasBlock, rowBlock, rowChunkable } from "./_row-chunks.js";
 import type { SafetensorsEntry } from "../codec/encode-safetensors.js";
@@ -63,7 +63,7 @@ async function* weightChunks(
     const o1 = Math.min(o, o0 + rows);
     if (o1 < o) next = read(o1);
     const n = (o1 - o0) * per;
-    const into = await memory.take(n * DTYPE_BYTES[f.dtype]);
+    const into = await memory.take(fusedByteLength(f.dtype, n));
     const kernel = into === undefined ? undefined : fusedStorage(into, f.dtype, n);
     const { weight } = fuseToBytes(f.fuse, block, f.dtype, { from: o0, to: o1 }, kernel);
     memory.reads.reuse(block.branches.flatMap((b) => (b.kind === "conv" ? [b.kernel.data] : [])));
