@@ -85,17 +85,16 @@ export function fuseIntoHwio(
         else for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]! * ps[o]!;
         continue;
       }
-      // The position the 1x1 branches and the identity share: lead value, then each branch in order.
+      // The position the 1x1 branches and the identity share (done above when `paired`, but for the
+      // identity's value): lead value, then each branch in order.
       const src = i * O;
-      if (paired !== undefined) {
-        // Done above for every input channel; only the identity's value below.
-      } else if (convs.length === 1) {
+      if (paired === undefined && convs.length === 1) {
         // RepVGG's one 1x1 (the common case), without a loop over branches per value.
         const { data: d1, t: t1 } = convs[0]!;
         if (ps === undefined)
           for (let o = 0; o < O; o++) kernel[base + o] = w0[base + o]! * t0[o]! + d1[src + o]! * t1[o]!;
         else for (let o = 0; o < O; o++) kernel[base + o] = (w0[base + o]! * t0[o]! + d1[src + o]! * t1[o]!) * ps[o]!;
-      } else {
+      } else if (paired === undefined) {
         for (let o = 0; o < O; o++) {
           let v = w0[base + o]! * t0[o]!;
           for (const c of convs) v += c.data[src + o]! * c.t[o]!;

@@ -1,6 +1,6 @@
 import type { Block } from "../block/block.js";
 import type { FastFuse } from "./fuse-engine.js";
-import type { BranchAccumulator, FiniteTally } from "./branch-accumulator.js";
+import type { BranchAccumulator, DenseRow, FiniteTally } from "./branch-accumulator.js";
 import { scaleRunLattice } from "../wasm/scale-kernels.js";
 import type { KernelShape } from "../block/kernel.js";
 import type { FusePlan } from "../block/fuse-plan.js";
@@ -37,13 +37,20 @@ export function fuseLattice(f: FastFuse, start: number, step: number, inPerGroup
     const t = post === undefined ? 1 : post.scale[oc]!;
     const base = (oc - from) * per;
     let b = 0; // 0 + b0 + b1 ..., as the row engine sums (-0 becomes +0 there too)
-    if (dense !== undefined && pairRow(f, oc, t, dense, start, step, inPerGroup, tally)) {
-      // Biases as the row engine sums them; each identity's one position again, every branch in order.
-      b += lead.bias(oc);
-      for (const a of rest) b += a.bias(oc);
-      for (const a of rest) if (a !== rest[dense]) s += fixPoint(f, oc, t, a.point!(oc)!.at, start, step);
-      bias[oc - from] = post === undefined ? b : b * t + post.shift[oc]!;
-      continue;
+    if (dense !== undefined) {
+      // The lead (times post) everywhere and the 1x1 at the shared positions, in one WebAssembly call.
+      const l = lead.denseRow!(oc);
+      const d = dense.denseRow!(oc);
+      const done = scaleRunLattice(l, d, kernel, base, per, t, inPerGroup, start, step);
+      if (done !== "not-run") {
+        if (done === "non-finite") tally.unproven = true;
+        // Biases as the row engine sums them; each identity's one position again, every branch in order.
+        b += lead.bias(oc);
+        for (const a of rest) b += a.bias(oc);
+        for (const a of rest) if (a !== dense) s += fixPoint(f, oc, t, l, a.point!(oc)!.at, start, step);
+        bias[oc - from] = post === undefined ? b : b * t + post.shift[oc]!;
+        continue;
+      }
     }
     b += lead.direct(oc, kernel, base, t, tally);
     if (rest.length === 0) {
@@ -63,61 +70,34 @@ export function fuseLattice(f: FastFuse, start: number, step: number, inPerGroup
 
 /**
  * RepVGG's rest (one dense 1x1, plus identities at one position each, in any
- * order): the index of the 1x1 in `rest`, so that a row takes one
- * WebAssembly call (`scaleRunLattice`); else undefined.
+ * order): the 1x1, so that a row takes one WebAssembly call
+ * (`scaleRunLattice`); else undefined.
  */
-function pairedBranch(lead: BranchAccumulator, rest: readonly BranchAccumulator[], from: number): number | undefined {
+function pairedBranch(
+  lead: BranchAccumulator,
+  rest: readonly BranchAccumulator[],
+  from: number,
+): BranchAccumulator | undefined {
   if (lead.denseRow === undefined) return undefined;
-  const dense = rest.findIndex((a) => a.covers && a.denseRow !== undefined);
-  if (dense < 0) return undefined;
-  const points = rest.every((a, i) => i === dense || a.point?.(from) !== undefined);
-  return points ? dense : undefined;
-}
-
-/** One row by `scaleRunLattice`: lead (times post) everywhere, plus the 1x1 at the shared positions; false when it did not run. */
-function pairRow(
-  f: FastFuse,
-  oc: number,
-  t: number,
-  dense: number,
-  start: number,
-  step: number,
-  inPerGroup: number,
-  tally: FiniteTally,
-): boolean {
-  const l = f.lead.denseRow!(oc);
-  const base = (oc - f.from) * f.per;
-  const done = scaleRunLattice(
-    l.data,
-    l.at,
-    f.kernel,
-    base,
-    f.per,
-    l.scale,
-    t,
-    f.rest[dense]!.denseRow!(oc),
-    inPerGroup,
-    start,
-    step,
-  );
-  if (done === "non-finite") tally.unproven = true;
-  return done !== "not-run";
+  const dense = rest.find((a) => a.covers && a.denseRow !== undefined);
+  if (dense === undefined) return undefined;
+  return rest.every((a) => a === dense || a.point?.(from) !== undefined) ? dense : undefined;
 }
 
 /**
  * The shared position `start + i step` of row oc computed again as the row
- * engine does (lead value, then every branch of `rest` in order, times the
- * post-BN), rounded once: where an identity adds to the 1x1's sum. Returns
- * the stored value times 0 (0 exactly when finite).
+ * engine does (lead value `l`, then every branch of `rest` in order, times
+ * the post-BN), rounded once: where an identity adds to the 1x1's sum.
+ * Returns the stored value times 0 (0 exactly when finite).
  */
-function fixPoint(f: FastFuse, oc: number, t: number, i: number, start: number, step: number): number {
-  const l = f.lead.denseRow!(oc);
+function fixPoint(f: FastFuse, oc: number, t: number, l: DenseRow, i: number, start: number, step: number): number {
   const q = start + i * step;
   let v = l.data[l.at + q]! * l.scale;
   for (const a of f.rest) {
-    const d = a.covers ? a.denseRow!(oc) : undefined;
-    if (d !== undefined) v += d.data[d.at + i]! * d.scale;
-    else {
+    if (a.covers) {
+      const d = a.denseRow!(oc);
+      v += d.data[d.at + i]! * d.scale;
+    } else {
       const p = a.point!(oc)!;
       if (p.at === i) v += p.value;
     }

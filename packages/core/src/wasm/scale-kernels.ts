@@ -1,5 +1,6 @@
 import { SCALE_KERNELS_WASM } from "./_scale-kernels-bytes.js";
 import { instantiateWasm } from "./wasm-module.js";
+import type { DenseRow } from "../engine/branch-accumulator.js";
 
 /**
  * Values per kernel call: `src`, `dst`, `tv`, `pv`, `src2` and `tv2` regions
@@ -233,32 +234,32 @@ export function pairedScaler(
 /**
  * {@link scaleRun} for a row of at most one chunk whose positions start +
  * i step (i in [0, nb)) also take a second branch's values: out[dstAt + j] =
- * f32((data[srcAt + j] t) p) for j in [0, n), except at those positions,
- * f32(((data[srcAt + q] t) + (b[b.at + i] b.scale)) p): OIHW's row of a
- * RepVGG block, the 3x3 scaled and the 1x1 added at the centre tap of each
- * input channel, rounded once. "not-run" when the kernels are off, an array
- * is not float32 or the row is longer than a chunk.
+ * f32(lead(j) p) for j in [0, n), except at those positions,
+ * f32((lead(q) + b(i)) p), where a row's value r(j) is data[at + j] scale
+ * in float64: OIHW's row of a RepVGG block, the 3x3 scaled and the 1x1
+ * added at the centre tap of each input channel, rounded once. "not-run"
+ * when the kernels are off, an array is not float32 or the row is longer
+ * than a chunk.
  */
 export function scaleRunLattice(
-  data: Float32Array | Float64Array,
-  srcAt: number,
+  lead: DenseRow,
+  b: DenseRow,
   out: Float32Array | Float64Array,
   dstAt: number,
   n: number,
-  t: number,
   p: number,
-  b: { readonly data: Float32Array | Float64Array; readonly at: number; readonly scale: number },
   nb: number,
   start: number,
   step: number,
 ): ScaleOutcome {
-  if (!(data instanceof Float32Array) || !(out instanceof Float32Array) || !(b.data instanceof Float32Array))
+  if (!(lead.data instanceof Float32Array) || !(b.data instanceof Float32Array) || !(out instanceof Float32Array))
     return "not-run";
   if (n > CHUNK || nb > CHUNK) return "not-run";
   const k = kernels();
   if (k === undefined) return "not-run";
-  k.src.set(data.subarray(srcAt, srcAt + n));
+  k.src.set(lead.data.subarray(lead.at, lead.at + n));
   k.src2.set(b.data.subarray(b.at, b.at + nb));
+  const t = lead.scale;
   const finite = k.run(SRC, DST, n, t, p) & k.lattice(SRC, DST, SRC2, nb, t, b.scale, p, start, step);
   out.set(k.dst.subarray(0, n), dstAt);
   return finite === 1 ? "finite" : "non-finite";
