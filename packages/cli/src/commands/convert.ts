@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { schemeFamilies } from "@reparam/safetensors/detect";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { convertModel, type ConvertModelOptions } from "../convert-model.js";
-import { defaultThreads, fuserFor } from "../host/fuse-threads.js";
+import { DEFAULT_THREADS, fuserFor } from "../host/fuse-threads.js";
 import { EXIT } from "../exit-codes.js";
 import { expandInputs } from "../expand-inputs.js";
 import { formatSummary } from "../print-summary.js";
@@ -109,10 +109,10 @@ export function registerConvert(program: Command): void {
     .addOption(
       new Option(
         "--threads <n>",
-        `threads that fuse a large block (2: half its output channels on a worker thread, same bytes; default: ${defaultThreads()})`,
+        `threads that fuse a large block (2: half its output channels on a worker thread, same bytes; default: ${DEFAULT_THREADS})`,
       )
         .choices(["1", "2"])
-        .default(String(defaultThreads())),
+        .default(String(DEFAULT_THREADS)),
     )
     .addHelpText(
       "after",

@@ -15,7 +15,7 @@ export function setFuseWorker(url: URL): void {
  * either way. The second core still works: the file reads and writes run on
  * libuv's threads while the main thread fuses.
  */
-export const defaultThreads = (): number => 1;
+export const DEFAULT_THREADS = 1;
 
 /**
  * The fuser of `--threads n`: with 2, large blocks are fused half on a worker
