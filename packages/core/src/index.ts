@@ -54,7 +54,8 @@ export { FUSED_BYTES, fusedStorageIn } from "./engine/fused-storage.js";
 export { blockRows } from "./engine/block-rows.js";
 export type { FuseWindow } from "./engine/fuse-window.js";
 export { hwioFusable } from "./engine/fuse-hwio.js";
-export { setWasmKernels, wasmKernelsActive } from "./wasm/scale-kernels.js";
+export { setWasmKernels } from "./wasm/wasm-module.js";
+export { wasmKernelsActive } from "./wasm/scale-kernels.js";
 export { refusal } from "./block/refusal.js";
 export type { Refusal, RefusalReason } from "./block/refusal.js";
 

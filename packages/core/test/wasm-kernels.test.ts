@@ -10,7 +10,8 @@ import {
   type Branch,
   type FuseTarget,
 } from "../src/index.js";
-import { pairedScaler, scaleRun, setWasmKernels, vectorScaler, wasmKernelsActive } from "../src/wasm/scale-kernels.js";
+import { pairedScaler, scaleRun, vectorScaler, wasmKernelsActive } from "../src/wasm/scale-kernels.js";
+import { setWasmKernels } from "../src/wasm/wasm-module.js";
 import { bn, convBranch, identityBranch } from "./block-fixtures.js";
 import { onAndOff } from "./wasm-on-off.js";
 

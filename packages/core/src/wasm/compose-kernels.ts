@@ -1,6 +1,5 @@
 import { COMPOSE_KERNELS_WASM } from "./_compose-kernels-bytes.js";
-import { wasmKernelsEnabled } from "./scale-kernels.js";
-import { instantiateWasm } from "./wasm-module.js";
+import { instantiateWasm, wasmKernelsEnabled } from "./wasm-module.js";
 
 const PAGE = 65536;
 /**

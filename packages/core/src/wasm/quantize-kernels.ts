@@ -1,6 +1,5 @@
 import { QUANTIZE_KERNELS_WASM } from "./_quantize-kernels-bytes.js";
-import { wasmKernelsEnabled } from "./scale-kernels.js";
-import { instantiateWasm } from "./wasm-module.js";
+import { instantiateWasm, wasmKernelsEnabled } from "./wasm-module.js";
 
 /** Float64 values per call: `src` at 0 (128 KiB and one value of padding), `dst` at 256 KiB, results at 384 KiB. */
 const CHUNK = 16384;

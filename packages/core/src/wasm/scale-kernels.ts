@@ -1,5 +1,5 @@
 import { SCALE_KERNELS_WASM } from "./_scale-kernels-bytes.js";
-import { instantiateWasm } from "./wasm-module.js";
+import { instantiateWasm, wasmKernelsEnabled } from "./wasm-module.js";
 import type { DenseRow } from "../engine/branch-accumulator.js";
 
 /**
@@ -53,7 +53,6 @@ interface Kernels {
   ) => number;
 }
 
-let enabled = true;
 /** undefined: not tried yet; null: this runtime cannot run them. */
 let loaded: Kernels | null | undefined;
 
@@ -86,23 +85,9 @@ function load(): Kernels | null {
 }
 
 function kernels(): Kernels | undefined {
-  if (!enabled) return undefined;
+  if (!wasmKernelsEnabled()) return undefined;
   if (loaded === undefined) loaded = load();
   return loaded ?? undefined;
-}
-
-/**
- * Turns the WebAssembly kernels off (or back on) in this thread: the
- * JavaScript loops then do all the work. For tests that compare the two and
- * for benchmarks; results are the same bits either way.
- */
-export function setWasmKernels(on: boolean): void {
-  enabled = on;
-}
-
-/** Whether {@link setWasmKernels} left the kernels on in this thread (all WebAssembly kernels of core follow it). */
-export function wasmKernelsEnabled(): boolean {
-  return enabled;
 }
 
 /** True when the WebAssembly kernels run in this thread (enabled, and the runtime has WebAssembly SIMD). */

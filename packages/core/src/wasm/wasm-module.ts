@@ -24,3 +24,19 @@ export function instantiateWasm(hex: string): Record<string, unknown> | null {
   if (!wasm.validate(bytes)) return null;
   return new wasm.Instance(new wasm.Module(bytes)).exports;
 }
+
+let enabled = true;
+
+/**
+ * Turns core's WebAssembly kernels off (or back on) in this thread: the
+ * JavaScript loops then do all the work. For tests that compare the two and
+ * for benchmarks; results are the same bits either way.
+ */
+export function setWasmKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether {@link setWasmKernels} left the kernels on in this thread (every kernel module of core follows it). */
+export function wasmKernelsEnabled(): boolean {
+  return enabled;
+}
